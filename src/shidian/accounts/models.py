@@ -1,0 +1,119 @@
+"""Organisations of the programme and their users."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shidian.core.roles import Role
+
+
+class OrganisationKind(models.TextChoices):
+    NATIONAL_COMMISSION = "national_commission", _("国家发展改革委")
+    NATIONAL_DIVISION = "national_division", _("国家发展改革委内设司局")
+    MINISTRY = "ministry", _("联合评审部门")
+    PROVINCIAL_COMMISSION = "provincial_commission", _("省级发展改革部门")
+    PILOT_GOVERNMENT = "pilot_government", _("试点地区人民政府")
+    PILOT_OFFICE = "pilot_office", _("试点工作领导小组办公室")
+    PILOT_DEPARTMENT = "pilot_department", _("试点地区政府部门")
+    EXPERT_PANEL = "expert_panel", _("评估专家组")
+    OPERATIONS = "operations", _("平台运维单位")
+
+
+# Which organisations a role may belong to.
+ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset({OrganisationKind.NATIONAL_COMMISSION, OrganisationKind.NATIONAL_DIVISION}),
+    Role.NATIONAL_OFFICER: frozenset({OrganisationKind.NATIONAL_COMMISSION, OrganisationKind.NATIONAL_DIVISION}),
+    Role.MINISTRY_REVIEWER: frozenset({OrganisationKind.MINISTRY, OrganisationKind.NATIONAL_COMMISSION}),
+    Role.PROVINCIAL_OFFICER: frozenset({OrganisationKind.PROVINCIAL_COMMISSION}),
+    Role.PILOT_OFFICER: frozenset({OrganisationKind.PILOT_GOVERNMENT, OrganisationKind.PILOT_OFFICE}),
+    Role.DEPARTMENT_USER: frozenset({OrganisationKind.PILOT_DEPARTMENT}),
+    Role.EXPERT: frozenset({OrganisationKind.EXPERT_PANEL}),
+    Role.AUDITOR: frozenset({OrganisationKind.OPERATIONS}),
+    Role.SECURITY_ADMIN: frozenset({OrganisationKind.OPERATIONS}),
+    Role.SYSTEM_ADMIN: frozenset({OrganisationKind.OPERATIONS}),
+}
+
+PILOT_KINDS = frozenset(
+    {OrganisationKind.PILOT_GOVERNMENT, OrganisationKind.PILOT_OFFICE, OrganisationKind.PILOT_DEPARTMENT}
+)
+
+
+class Organisation(models.Model):
+    """A unit of the hierarchy: nation ⊃ province ⊃ pilot ⊃ department; plus ministries, panels, operations."""
+
+    kind = models.CharField(_("类型"), max_length=30, choices=OrganisationKind.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    province = models.ForeignKey(
+        "regions.Province", verbose_name=_("省级单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    pilot = models.ForeignKey(
+        "pilots.PilotArea", verbose_name=_("试点地区"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="accounts_organisation_unique_name"),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=list(PILOT_KINDS))
+                | (models.Q(pilot__isnull=False) & models.Q(province__isnull=False)),
+                name="accounts_organisation_pilot_units_have_pilot",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=OrganisationKind.PROVINCIAL_COMMISSION)
+                | (models.Q(province__isnull=False) & models.Q(pilot__isnull=True)),
+                name="accounts_organisation_province_units_have_province",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[*PILOT_KINDS, OrganisationKind.PROVINCIAL_COMMISSION])
+                | (models.Q(province__isnull=True) & models.Q(pilot__isnull=True)),
+                name="accounts_organisation_national_units_have_no_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person with one role in one organisation. Nobody is a superuser (separation of duties)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="users", null=True
+    )
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    full_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"), null=True, blank=True,
+        help_text=_("为空表示密码由管理员设置，首次登录必须修改。"),
+    )
+    is_demo = models.BooleanField(_("演示账号"), default=False)
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(is_superuser=False), name="accounts_user_no_superuser"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_role(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role

@@ -1,0 +1,51 @@
+"""Login, logout, password change. Lockout (axes) renders ``locked_out``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from shidian.accounts import services
+from shidian.accounts.forms import PasswordChangeForm
+from shidian.accounts.middleware import password_must_change
+from shidian.core.errors import DomainError
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    return render(request, "accounts/locked_out.html", status=403)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(user=request.user, new_password=form.cleaned_data["new_password"],  # type: ignore[arg-type]
+                                     by=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error("new_password", exc)
+        except DomainError as exc:
+            form.add_error("new_password", exc.message)
+        else:
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("密码已修改。"))
+            return redirect("pilots:dashboard")
+    return render(request, "accounts/password_change.html",
+                  {"form": form, "must_change": password_must_change(request.user)})

@@ -1,0 +1,59 @@
+"""Shared fixtures: the real reference data and the demo accounts, loaded once per test database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from shidian.accounts.models import User
+from shidian.pilots import demo
+
+DEMO_PASSWORD = demo.DEMO_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Load provinces, divisions, batches, units, the registry and the demo accounts once."""
+    with django_db_blocker.unblock():
+        demo.load_reference()
+        demo.load_demo_accounts()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests may talk to this machine only."""
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")):
+            raise OSError(f"network access outside localhost blocked in tests: {host}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def user(db: None) -> Callable[[str], User]:
+    def get(username: str) -> User:
+        return User.objects.select_related("organisation").get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_as(db: None) -> Callable[[str], Client]:
+    """A test client logged in as a demo account."""
+
+    def login(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return login

@@ -1,0 +1,89 @@
+"""Record audit events. Every service that changes domain data calls ``record``."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from shidian.core.models import AuditEvent
+
+_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_ip", default=None)
+
+
+@contextlib.contextmanager
+def request_context(*, ip: str | None) -> Iterator[None]:
+    """Make the client address available to audit events recorded inside the block."""
+    token = _ip.set(ip)
+    try:
+        yield
+    finally:
+        _ip.reset(token)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address; behind a trusted proxy the first X-Forwarded-For entry."""
+    from django.conf import settings
+
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of ``fields`` in a JSON-friendly form."""
+    return {name: plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Changed fields as {field: [before, after]}."""
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def record(
+    *,
+    action: str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    changes: Mapping[str, Any] | None = None,
+    success: bool = True,
+    detail: Mapping[str, Any] | None = None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one audit event; the IP comes from the current request, if any."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    organisation = getattr(actor, "organisation", None) if authenticated else None
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_username=(actor.get_username() if authenticated else username)[:150],
+        organisation_name=str(organisation)[:200] if organisation else "",
+        ip=_ip.get(),
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        success=success,
+        changes={k: plain(v) for k, v in (changes or {}).items()},
+        detail={k: plain(v) for k, v in (detail or {}).items()},
+    )

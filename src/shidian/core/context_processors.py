@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from shidian.core import scoping
+from shidian.core.roles import Capability
+
+
+def platform(request: HttpRequest) -> dict[str, object]:
+    """The demo flag (every page marks demo content) and which navigation entries the user may follow."""
+    user = getattr(request, "user", None)
+    return {
+        "SHIDIAN_DEMO": settings.DEMO,
+        "perms_nav": {
+            "pilots": scoping.can(user, Capability.VIEW_PILOTS),
+            "import": scoping.can(user, Capability.IMPORT_REGISTRY),
+            "audit": scoping.can(user, Capability.READ_AUDIT),
+            "admin": scoping.can(user, Capability.MANAGE_REFERENCE) or scoping.can(user, Capability.MANAGE_ACCOUNTS),
+            "map": scoping.can(user, Capability.MANAGE_REFERENCE),
+        },
+    }

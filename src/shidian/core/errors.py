@@ -1,0 +1,44 @@
+"""Domain errors: raised by services, shown to users as they are (in Chinese)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class DomainError(Exception):
+    """A refused action; its message is user-facing and already translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an uploaded file, located by sheet, row and column."""
+
+    row: int | None
+    column: str | None
+    message: str
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            where.append(f"第 {self.row} 行")
+        if self.column:
+            where.append(f"“{self.column}”列")
+        prefix = "，".join(where)
+        return f"{prefix}：{self.message}" if prefix else self.message
+
+
+@dataclass
+class ImportRejected(Exception):
+    """An import that found errors; nothing was written."""
+
+    errors: list[RowError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)

@@ -1,0 +1,81 @@
+"""Platform-wide models: the append-only audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("audit events are append-only")
+
+    def search(self, *, text: str = "", action: str = "", username: str = "") -> AuditEventQuerySet:
+        """Filter by free text over action, object and user, and by exact action prefix or user."""
+        qs = self
+        if action:
+            qs = qs.filter(action__startswith=action)
+        if username:
+            qs = qs.filter(actor_username=username)
+        if text:
+            qs = qs.filter(
+                models.Q(action__icontains=text)
+                | models.Q(object_repr__icontains=text)
+                | models.Q(actor_username__icontains=text)
+                | models.Q(organisation_name__icontains=text)
+                | models.Q(ip__icontains=text)
+            )
+        return qs
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who, when, from where, what, to which object, and what changed."""
+
+    occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # accounts with history are deactivated, never deleted
+        related_name="+",
+    )
+    actor_username = models.CharField(_("用户名"), max_length=150, blank=True)
+    organisation_name = models.CharField(_("单位"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=100, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    success = models.BooleanField(_("成功"), default=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are append-only")

@@ -1,0 +1,77 @@
+"""Roles, what each may do, and how far it reaches (DESIGN.md, "Who uses it")."""
+
+from __future__ import annotations
+
+import enum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("国家发展改革委管理员")
+    NATIONAL_OFFICER = "national_officer", _("国家发展改革委工作人员")
+    MINISTRY_REVIEWER = "ministry_reviewer", _("部委审阅人")
+    PROVINCIAL_OFFICER = "provincial_officer", _("省级发展改革部门工作人员")
+    PILOT_OFFICER = "pilot_officer", _("试点地区工作人员")
+    DEPARTMENT_USER = "department_user", _("试点政府部门用户")
+    EXPERT = "expert", _("评估专家")
+    AUDITOR = "auditor", _("安全审计员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+
+
+# The three separated admin duties (等保 2.0): none may do another's work or see business data.
+ADMIN_DUTIES = frozenset({Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN})
+
+
+class Reach(enum.Enum):
+    """How much of the programme's business data a role may see."""
+
+    NATION = "nation"
+    PROVINCE = "province"
+    PILOT = "pilot"
+    ASSIGNED = "assigned"  # experts: only what an evaluation assigns to them
+    NONE = "none"  # the admin duties
+
+
+ROLE_REACH: dict[str, Reach] = {
+    Role.NATIONAL_ADMIN: Reach.NATION,
+    Role.NATIONAL_OFFICER: Reach.NATION,
+    # Ministries guide pilots in their remit nationwide; unpublished reports reach them only as copies.
+    Role.MINISTRY_REVIEWER: Reach.NATION,
+    Role.PROVINCIAL_OFFICER: Reach.PROVINCE,
+    Role.PILOT_OFFICER: Reach.PILOT,
+    Role.DEPARTMENT_USER: Reach.PILOT,
+    Role.EXPERT: Reach.ASSIGNED,
+    Role.AUDITOR: Reach.NONE,
+    Role.SECURITY_ADMIN: Reach.NONE,
+    Role.SYSTEM_ADMIN: Reach.NONE,
+}
+
+
+class Capability(models.TextChoices):
+    VIEW_PILOTS = "pilots.view", _("查看试点")
+    IMPORT_REGISTRY = "pilots.import", _("导入试点名录")
+    CHANGE_PILOT_STATUS = "pilots.change_status", _("变更试点状态")
+    READ_AUDIT = "audit.read", _("查阅审计日志")
+    MANAGE_ACCOUNTS = "accounts.manage", _("管理账号与安全策略")
+    MANAGE_REFERENCE = "reference.manage", _("维护参考数据与系统配置")
+
+
+_BUSINESS_READ = {Capability.VIEW_PILOTS}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset(
+        {*_BUSINESS_READ, Capability.IMPORT_REGISTRY, Capability.CHANGE_PILOT_STATUS}
+    ),
+    Role.NATIONAL_OFFICER: frozenset(_BUSINESS_READ),
+    Role.MINISTRY_REVIEWER: frozenset(_BUSINESS_READ),
+    Role.PROVINCIAL_OFFICER: frozenset(_BUSINESS_READ),
+    Role.PILOT_OFFICER: frozenset(_BUSINESS_READ),
+    Role.DEPARTMENT_USER: frozenset(_BUSINESS_READ),
+    Role.EXPERT: frozenset(_BUSINESS_READ),
+    Role.AUDITOR: frozenset({Capability.READ_AUDIT}),
+    Role.SECURITY_ADMIN: frozenset({Capability.MANAGE_ACCOUNTS}),
+    Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_REFERENCE}),
+}

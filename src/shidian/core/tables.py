@@ -1,0 +1,117 @@
+"""Read uploaded tables (CSV or XLSX) safely: type by content, size and zip-bomb limits first."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from shidian.core.errors import DomainError
+
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of an uploaded sheet: header names and data rows numbered as the user sees them."""
+
+    sheet: str | None
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def sniff_kind(content: bytes) -> str:
+    """'xlsx' or 'csv' by content, never by file name; anything else is refused."""
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise DomainError(_("文件损坏，无法作为 XLSX 读取。")) from exc
+        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        raise DomainError(_("文件不是 CSV 或 XLSX 表格。"))
+    if b"\x00" in content[:8192]:
+        raise DomainError(_("文件不是 CSV 或 XLSX 表格。"))
+    return "csv"
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DomainError(_("CSV 文件编码无法识别，请使用 UTF-8 或 GB18030。"))
+
+
+def _check_zip(content: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        total = sum(info.file_size for info in archive.infolist())
+        compressed = sum(info.compress_size for info in archive.infolist()) or 1
+    if total > XLSX_MAX_UNCOMPRESSED or total / compressed > XLSX_MAX_RATIO:
+        raise DomainError(_("XLSX 文件解压后过大，已拒绝（疑似压缩炸弹）。"))
+
+
+def read_table(content: bytes, *, max_bytes: int) -> Table:
+    """Parse the first sheet of an XLSX or a CSV into a header and numbered rows of strings."""
+    if not content:
+        raise DomainError(_("文件为空。"))
+    if len(content) > max_bytes:
+        raise DomainError(
+            _("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {"size": len(content), "limit": max_bytes}
+        )
+    kind = sniff_kind(content)
+    if kind == "xlsx":
+        _check_zip(content)
+        return _read_xlsx(content)
+    return _read_csv(_decode(content))
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(text: str) -> Table:
+    try:
+        raw_rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise DomainError(_("CSV 格式错误：%(error)s") % {"error": exc}) from exc
+    return _table(None, raw_rows)
+
+
+def _read_xlsx(content: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise DomainError(_("文件损坏，无法作为 XLSX 读取。")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        raw_rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        title = sheet.title
+    finally:
+        workbook.close()
+    return _table(title, raw_rows)
+
+
+def _table(sheet: str | None, raw_rows: list[list[str]]) -> Table:
+    if not raw_rows:
+        raise DomainError(_("文件没有表头。"))
+    header = [h.strip().lstrip("\ufeff") for h in raw_rows[0]]
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, raw in enumerate(raw_rows[1:], start=2):
+        cells = [c.strip() for c in raw]
+        if not any(cells):
+            continue
+        rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
+    return Table(sheet=sheet, header=header, rows=rows)

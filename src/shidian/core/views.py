@@ -1,0 +1,28 @@
+"""The audit trail page: only audit admins read it, and their searches are audited too."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from shidian.core import audit, scoping
+from shidian.core.models import AuditEvent
+from shidian.core.roles import Capability
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.READ_AUDIT)
+    text = request.GET.get("q", "").strip()[:100]
+    action = request.GET.get("action", "").strip()[:100]
+    username = request.GET.get("user", "").strip()[:150]
+    events = AuditEvent.objects.search(text=text, action=action, username=username)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit.record(action="core.audit.searched", actor=request.user,
+                 detail={"q": text, "action": action, "user": username, "page": page.number})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_log.html",
+                  {"page": page, "q": text, "action": action, "user_filter": username, "query": query.urlencode()})

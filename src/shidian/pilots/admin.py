@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from shidian.core.admin import CapabilityAdmin, admin_site
+from shidian.pilots.models import Batch, Programme
+
+
+@admin.register(Programme, site=admin_site)
+class ProgrammeAdmin(CapabilityAdmin):
+    list_display = ["name"]
+
+
+@admin.register(Batch, site=admin_site)
+class BatchAdmin(CapabilityAdmin):
+    list_display = ["number", "notice_number", "notice_date", "declared_areas", "stage_results_by", "rollout_by"]

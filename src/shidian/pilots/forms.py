@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shidian.pilots.models import AreaKind, Batch, PilotStatus, Verification
+from shidian.pilots.selectors import PilotFilters
+from shidian.regions.models import Province, RegionClass
+
+
+class PilotFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=50)
+    batch = forms.TypedChoiceField(label=_("批次"), required=False, coerce=int, empty_value=None)
+    province = forms.ChoiceField(label=_("省份"), required=False)
+    region = forms.ChoiceField(label=_("区域"), required=False, choices=[("", _("全部")), *RegionClass.choices])
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部")), *AreaKind.choices])
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *PilotStatus.choices])
+    verification = forms.ChoiceField(
+        label=_("核实程度"), required=False,
+        choices=[("", _("全部")), ("verified", _("已核实（官方或有来源）")), *Verification.choices],
+    )
+
+    def __init__(self, *args: Any, provinces: list[Province], batches: list[Batch], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("全部")), *((p.code, p.name) for p in provinces)]  # type: ignore[attr-defined]
+        self.fields["batch"].choices = [("", _("全部")), *((b.number, str(b)) for b in batches)]  # type: ignore[attr-defined]
+
+    def filters(self) -> PilotFilters:
+        if not self.is_valid():
+            return PilotFilters()
+        data = self.cleaned_data
+        return PilotFilters(batch=data.get("batch"), province=data.get("province", ""), region=data.get("region", ""),
+                            kind=data.get("kind", ""), status=data.get("status", ""),
+                            verification=data.get("verification", ""), q=data.get("q", ""))
+
+
+class RegistryUploadForm(forms.Form):
+    file = forms.FileField(label=_("名录文件（CSV 或 XLSX）"))
+
+
+class StatusChangeForm(forms.Form):
+    to = forms.ChoiceField(label=_("新状态"), choices=PilotStatus.choices)
+    effective_on = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    document_number = forms.CharField(label=_("依据文号"), required=False, max_length=60)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))

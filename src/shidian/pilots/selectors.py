@@ -1,0 +1,122 @@
+"""Reads of the registry, always for a user and always through core.scoping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from shidian.core import scoping
+from shidian.pilots.models import VERIFIED_LEVELS, AreaKind, Batch, PilotArea, PilotStatus, Verification
+from shidian.regions.models import Province, RegionClass
+
+
+def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
+    """The pilots ``user`` may see."""
+    return scoping.restrict(PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk")
+
+
+def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
+    """One pilot, or Http404 when it does not exist or is outside the user's scope."""
+    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id, _pilot_field="pk")
+
+
+@dataclass(frozen=True)
+class PilotFilters:
+    batch: int | None = None
+    province: str = ""
+    region: str = ""
+    kind: str = ""
+    status: str = ""
+    verification: str = ""
+    q: str = ""
+
+
+def filter_pilots(queryset: QuerySet[PilotArea], filters: PilotFilters) -> QuerySet[PilotArea]:
+    if filters.batch:
+        queryset = queryset.filter(batch__number=filters.batch)
+    if filters.province:
+        queryset = queryset.filter(province__code=filters.province)
+    if filters.region:
+        queryset = queryset.filter(province__region=filters.region)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.verification == "verified":
+        queryset = queryset.filter(verification__in=VERIFIED_LEVELS)
+    elif filters.verification:
+        queryset = queryset.filter(verification=filters.verification)
+    if filters.q:
+        queryset = queryset.filter(
+            Q(name__icontains=filters.q) | Q(division__name__icontains=filters.q) | Q(source_note__icontains=filters.q)
+        )
+    return queryset
+
+
+def _counts(queryset: QuerySet[PilotArea], field: str) -> dict[Any, int]:
+    return {row[field]: row["n"] for row in queryset.order_by().values(field).annotate(n=Count("pk"))}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    total: int
+    by_batch: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+    by_kind: list[tuple[str, int]]
+    by_status: list[tuple[str, int]]
+    by_province: list[tuple[Province, int]]
+
+
+def dashboard_for(*, user: Any) -> Dashboard:
+    """Counts of the user's pilots by batch, region, kind, status and province (one query each)."""
+    pilots = visible_pilots(user=user)
+    by_batch = _counts(pilots, "batch__number")
+    by_region = _counts(pilots, "province__region")
+    by_kind = _counts(pilots, "kind")
+    by_status = _counts(pilots, "status")
+    by_province = _counts(pilots, "province_id")
+    batches = list(Batch.objects.order_by("number"))
+    provinces = list(Province.objects.order_by("code"))
+    return Dashboard(
+        total=sum(by_batch.values()),
+        by_batch=[(str(b), by_batch.get(b.number, 0)) for b in batches],
+        by_region=[(str(label), by_region.get(value, 0)) for value, label in RegionClass.choices],
+        by_kind=[(str(label), by_kind.get(value, 0)) for value, label in AreaKind.choices],
+        by_status=[(str(label), by_status.get(value, 0)) for value, label in PilotStatus.choices],
+        by_province=[(p, by_province.get(p.pk, 0)) for p in provinces],
+    )
+
+
+@dataclass(frozen=True)
+class BatchCompleteness:
+    batch: Batch
+    loaded: int
+    verified: int
+    by_verification: dict[str, int]
+
+    @property
+    def missing(self) -> int:
+        return max(self.batch.declared_areas - self.loaded, 0)
+
+
+def registry_completeness() -> list[BatchCompleteness]:
+    """Per batch: declared vs loaded vs verified areas (national facts of the registry itself)."""
+    batches = list(Batch.objects.order_by("number").annotate(
+        loaded=Count("pilots"),
+        verified=Count("pilots", filter=Q(pilots__verification__in=VERIFIED_LEVELS)),
+    ))
+    per_level: dict[tuple[int, str], int] = {
+        (row["batch_id"], row["verification"]): row["n"]
+        for row in PilotArea.objects.order_by().values("batch_id", "verification").annotate(n=Count("pk"))
+    }
+    return [
+        BatchCompleteness(
+            batch=b,
+            loaded=b.loaded,  # type: ignore[attr-defined]
+            verified=b.verified,  # type: ignore[attr-defined]
+            by_verification={str(label): per_level.get((b.pk, value), 0) for value, label in Verification.choices},
+        )
+        for b in batches
+    ]

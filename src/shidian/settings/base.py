@@ -1,0 +1,243 @@
+"""Settings for every environment, driven by SHIDIAN_* environment variables.
+
+Nothing here does I/O. Integrations that are switched on but misconfigured
+fail at start-up (see ``_require``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/shidian
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("SHIDIAN_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(f"SHIDIAN_{name}", default)
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = _env(name, "1" if default else "0").strip().lower()
+    return value in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"SHIDIAN_{name} must be an integer, got {raw!r}") from exc
+
+
+def _require(name: str, reason: str) -> str:
+    value = _env(name)
+    if not value:
+        raise ImproperlyConfigured(f"SHIDIAN_{name} is required: {reason}")
+    return value
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    """Turn sqlite:///path or postgresql://user:pw@host:port/name into a DATABASES entry."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        # sqlite:////abs/path.sqlite3 is absolute; sqlite:///rel/path is relative to the project.
+        path = unquote(parsed.path)
+        name = path[1:] if path.startswith("//") else str(PROJECT_DIR / path.lstrip("/"))
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+    if parsed.scheme in {"postgres", "postgresql"}:
+        query = parse_qs(parsed.query)
+        host = parsed.hostname or query.get("host", [""])[0]
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")),
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": host,
+            "PORT": str(parsed.port or query.get("port", [""])[0] or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ImproperlyConfigured(f"SHIDIAN_DATABASE_URL has an unsupported scheme: {parsed.scheme!r}")
+
+
+DEBUG = _flag("DEBUG")
+DEMO = _flag("DEMO")
+SECRET_KEY = _env("SECRET_KEY") or ("insecure-development-key" if DEBUG or DEMO else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SHIDIAN_SECRET_KEY is required when SHIDIAN_DEBUG and SHIDIAN_DEMO are off")
+ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "django_tasks_db",
+    "shidian.core",
+    "shidian.regions",
+    "shidian.accounts",
+    "shidian.pilots",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shidian.core.middleware.RequestContextMiddleware",
+    "shidian.accounts.middleware.PasswordExpiryMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "shidian.urls"
+WSGI_APPLICATION = "shidian.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "shidian.core.context_processors.platform",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": database_from_url(_env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shidian.sqlite3'}"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "pilots:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Password policy (等保 2.0 level 3 practice); every number is configurable.
+PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_MIN_CLASSES = _int("PASSWORD_MIN_CLASSES", 3)
+PASSWORD_MAX_AGE_DAYS = _int("PASSWORD_MAX_AGE_DAYS", 90)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "shidian.accounts.validators.CharacterClassValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
+    },
+]
+
+# Lockout: 5 failures lock the account for 5 minutes.
+AXES_FAILURE_LIMIT = _int("LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = _int("LOCKOUT_MINUTES", 5) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shidian.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Idle timeout: the session expires after this many seconds without a request.
+SESSION_COOKIE_AGE = _int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+HTTPS = _flag("HTTPS")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _flag("BEHIND_PROXY") else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Uploads: files over this size are refused before they are parsed.
+REGISTRY_IMPORT_MAX_BYTES = _int("REGISTRY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+MAP_UPLOAD_MAX_BYTES = _int("MAP_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+}
+
+# E-mail is an integration: off unless configured, and then it must be complete.
+EMAIL_ENABLED = _flag("EMAIL_ENABLED")
+if EMAIL_ENABLED:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _require("EMAIL_HOST", "SHIDIAN_EMAIL_ENABLED is on"),
+                "port": _int("EMAIL_PORT", 25),
+            },
+        }
+    }
+    DEFAULT_FROM_EMAIL = _require("EMAIL_FROM", "SHIDIAN_EMAIL_ENABLED is on")
+else:
+    # Kept in memory and dropped: in-app notifications still work without e-mail.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+REFERENCE_DATA_DIR = PROJECT_DIR / "data" / "reference"
+
+# Lockout counts failures per account (等保: lock the account). Locking by IP as well would lock whole
+# offices behind one intranet NAT address after one colleague's typos, so axes.W006 is deliberate.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

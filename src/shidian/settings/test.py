@@ -1,0 +1,16 @@
+"""Test overrides: fast hashing, no outside network, database from SHIDIAN_DATABASE_URL."""
+
+import os
+
+os.environ.setdefault("SHIDIAN_DEBUG", "0")
+os.environ.setdefault("SHIDIAN_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+
+from shidian.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from shidian.core.admin import admin_site
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("shidian.accounts.urls")),
+    path("system/", include("shidian.core.urls")),
+    path("regions/", include("shidian.regions.urls")),
+    path("admin/", admin_site.urls),
+    path("", include("shidian.pilots.urls")),
+]
