@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import Model
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core import audit, scoping
@@ -18,6 +22,22 @@ class ShidianAdminSite(admin.AdminSite):
     site_header = _("试点平台系统管理")
     site_title = _("试点平台系统管理")
     index_title = _("参考数据与账号")
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """One login page for everybody, with lockout and audit."""
+        return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+
+    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+        """Signed-in users without an admin duty get "not found", like everywhere else."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise Http404
+            return inner(request, *args, **kwargs)
+
+        return guarded
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -104,10 +104,16 @@ def restrict(
     return queryset
 
 
-def get_for(queryset: models.QuerySet[M], user: Any, /, **lookup: Any) -> M:
+def get_for(
+    queryset: models.QuerySet[M],
+    user: Any,
+    /,
+    *,
+    province_field: str | None = "province",
+    pilot_field: str | None = "pilot",
+    **lookup: Any,
+) -> M:
     """Fetch one object through ``restrict``; missing and hidden both raise Http404."""
-    province_field = lookup.pop("_province_field", "province")
-    pilot_field = lookup.pop("_pilot_field", "pilot")
     try:
         return restrict(queryset, user, province_field=province_field, pilot_field=pilot_field).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:

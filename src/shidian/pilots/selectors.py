@@ -19,7 +19,7 @@ def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
 
 def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
     """One pilot, or Http404 when it does not exist or is outside the user's scope."""
-    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id, _pilot_field="pk")
+    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id, pilot_field="pk")
 
 
 @dataclass(frozen=True)

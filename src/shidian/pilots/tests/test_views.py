@@ -1,0 +1,181 @@
+"""Registry pages: what each user sees, query counts that do not grow with rows, the import UI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from shidian.pilots.models import Batch, PilotArea, PilotStatus, RegistryImport
+from shidian.regions.models import Province
+
+
+def add_pilots(n: int, province_name: str = "广西壮族自治区") -> None:
+    province = Province.objects.get(name=province_name)
+    batch = Batch.objects.get(number=3)
+    PilotArea.objects.bulk_create(
+        PilotArea(batch=batch, province=province, name=f"测试镇{i}", kind="建制镇", verification="sourced")
+        for i in range(n)
+    )
+
+
+@pytest.mark.django_db
+class TestQueryCounts:
+    @pytest.mark.parametrize("url", ["/", "/pilots/", "/pilots/?region=west&q=市", "/registry/completeness/"])
+    def test_constant_in_number_of_pilots(self, client_as: Callable[[str], Client], url: str) -> None:
+        client = client_as("demo-national")
+        client.get(url)  # warm the session
+        counts = []
+        for province in ["广西壮族自治区", "北京市"]:
+            add_pilots(40, province)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1] <= 15, counts
+
+    def test_pilot_page(self, client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., object]) -> None:
+        client = client_as("demo-national")
+        pilot = PilotArea.objects.get(name="蓟县")
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("pilots:detail", kwargs={"pilot_id": pilot.pk}))
+        assert response.status_code == 200
+
+
+@pytest.mark.django_db
+class TestWhatUsersSee:
+    def test_province_list_shows_only_its_pilots(self, client_as: Callable[[str], Client]) -> None:
+        response = client_as("demo-province").get("/pilots/")
+        names = {p.name for p in response.context["page"]}
+        expected = set(PilotArea.objects.filter(province__name="广西壮族自治区").values_list("name", flat=True))
+        assert names == expected and "顺义区" not in response.content.decode()
+
+    def test_filters_combine(self, client_as: Callable[[str], Client]) -> None:
+        response = client_as("demo-national").get("/pilots/", {"batch": 3, "kind": "建制镇", "region": "west"})
+        names = {p.name for p in response.context["page"]}
+        expected = set(PilotArea.objects.filter(batch__number=3, kind="建制镇", province__region="west")
+                       .values_list("name", flat=True))
+        assert names == expected and len(names) >= 3
+
+    def test_verified_filter_and_text_search(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-national")
+        verified = client.get("/pilots/", {"verification": "verified", "province": "63"}).context["page"]
+        assert {p.verification for p in verified} == {"sourced"}
+        found = client.get("/pilots/", {"q": "蓟州"}).context["page"]
+        assert [p.name for p in found] == ["蓟县"]  # found through today's division name
+
+    def test_pagination(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-national")
+        first = client.get("/pilots/")
+        assert first.context["page"].paginator.count == PilotArea.objects.count()
+        assert len(first.context["page"]) == 25
+        last = client.get("/pilots/", {"page": first.context["page"].paginator.num_pages})
+        assert len(last.context["page"]) == PilotArea.objects.count() - 25 * (last.context["page"].number - 1)
+
+    def test_htmx_request_renders_only_rows(self, client_as: Callable[[str], Client]) -> None:
+        response = client_as("demo-national").get("/pilots/", {"batch": 2}, HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        assert "<html" not in body and 'data-testid="pilot-row"' in body
+
+    def test_renamed_pilot_keeps_its_listed_name_and_links_today(self, client_as: Callable[[str], Client]) -> None:
+        pilot = PilotArea.objects.get(name="榆林市神木县")
+        body = client_as("demo-national").get(reverse("pilots:detail", kwargs={"pilot_id": pilot.pk})).content.decode()
+        assert "榆林市神木县" in body and "神木市（610881" in body and "列入时为 神木县（610821）" in body
+
+    def test_dashboard_counts_are_the_users_scope(self, client_as: Callable[[str], Client]) -> None:
+        data = client_as("demo-province").get("/").context["data"]
+        guangxi = PilotArea.objects.filter(province__name="广西壮族自治区").count()
+        assert data.total == guangxi
+        assert sum(n for _p, n in data.by_province) == guangxi
+        assert [p.name for p, n in data.by_province if n] == ["广西壮族自治区"]
+        assert sum(n for _label, n in data.by_region) == guangxi
+
+    def test_dashboard_tile_grid_without_boundary(self, client_as: Callable[[str], Client]) -> None:
+        response = client_as("demo-national").get("/")
+        option = response.context["charts"]["map"]
+        cells = {(d["value"][0], d["value"][1]) for d in option["series"][0]["data"]}
+        assert len(cells) == Province.objects.count() == 32  # one square per unit, none overlapping
+        assert "审图号" not in response.content.decode().split('id="map"')[1].split("</article>")[0].replace(
+            "上传经审定的边界文件及审图号后显示地图", "")
+
+    def test_completeness_shows_declared_loaded_verified(self, client_as: Callable[[str], Client]) -> None:
+        rows = client_as("demo-province").get("/registry/completeness/").context["rows"]
+        batch3 = next(r for r in rows if r.batch.number == 3)
+        assert batch3.batch.declared_areas == 111
+        assert batch3.loaded == PilotArea.objects.filter(batch__number=3).count() == 36
+        assert batch3.verified == PilotArea.objects.filter(batch__number=3, verification__in=["official", "sourced"]).count()
+        assert batch3.missing == 111 - 36
+
+
+@pytest.mark.django_db
+class TestImportPage:
+    def upload(self, client: Client, content: bytes, name: str = "annex.csv") -> object:
+        return client.post("/registry/import/", {"file": SimpleUploadedFile(name, content)})
+
+    def test_preview_then_confirm(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-national")
+        content = "batch,province,name,level,verification,source_note\n3,广西壮族自治区,新试点镇,建制镇,official,附件1\n"
+        response = self.upload(client, content.encode())
+        assert response.status_code == 200  # type: ignore[attr-defined]
+        assert response.context["plan"].summary == {"create": 1, "update": 0, "unchanged": 0}  # type: ignore[attr-defined]
+        assert not PilotArea.objects.filter(name="新试点镇").exists()  # preview writes no pilot
+        record = RegistryImport.objects.get()
+        confirmed = client.post(reverse("pilots:import_confirm", kwargs={"import_id": record.pk}))
+        assert confirmed.status_code == 302
+        assert PilotArea.objects.filter(name="新试点镇").exists()
+        again = client.post(reverse("pilots:import_confirm", kwargs={"import_id": record.pk}), follow=True)
+        assert "已处理" in again.content.decode()
+        assert PilotArea.objects.filter(name="新试点镇").count() == 1
+
+    def test_errors_are_shown_in_chinese_and_nothing_is_kept(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-national")
+        response = self.upload(client, "batch,province,name,level,verification,source_note\n5,广西壮族自治区,某地,县,sourced,x\n".encode())
+        body = response.content.decode()  # type: ignore[attr-defined]
+        assert "第 2 行，“batch（批次）”列：批次必须是 1、2 或 3" in body
+        assert not RegistryImport.objects.exists()
+
+    def test_only_national_admin_may_import(self, client_as: Callable[[str], Client]) -> None:
+        for username in ["demo-province", "demo-ministry", "demo-sysadmin"]:
+            assert client_as(username).get("/registry/import/").status_code == 404
+
+
+@pytest.mark.django_db
+class TestStatusChanges:
+    def change(self, client: Client, pilot: PilotArea, to: str, reason: str = "年度评估结果") -> None:
+        client.post(reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
+                    {"to": to, "effective_on": "2019-03-01", "reason": reason, "document_number": ""})
+
+    def test_warn_lift_and_eliminate_keep_dated_history(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-national")
+        pilot = PilotArea.objects.get(name="来宾市")
+        for to in [PilotStatus.WARNED, PilotStatus.ACTIVE, PilotStatus.WARNED, PilotStatus.ELIMINATED]:
+            self.change(client, pilot, to)
+        pilot.refresh_from_db()
+        assert pilot.status == PilotStatus.ELIMINATED
+        history = list(pilot.status_changes.values_list("to_status", "effective_on"))
+        assert [h[0] for h in history] == ["active", "warned", "active", "warned", "eliminated"]
+        assert history[-1][1] == dt.date(2019, 3, 1)
+
+    def test_refused_moves_change_nothing(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-national")
+        pilot = PilotArea.objects.get(name="来宾市")
+        self.change(client, pilot, PilotStatus.COMPLETED)
+        response = client.post(reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
+                               {"to": "warned", "effective_on": "2019-03-01", "reason": "x"}, follow=True)
+        assert "不能从“已完成”变为“已警示”" in response.content.decode()
+        self.change(client, PilotArea.objects.get(name="柳州市"), PilotStatus.WARNED, reason="  ")
+        assert PilotArea.objects.get(name="柳州市").status == PilotStatus.ACTIVE
+        assert PilotArea.objects.get(name="来宾市").status_changes.count() == 2
+
+    def test_province_cannot_change_status(self, client_as: Callable[[str], Client]) -> None:
+        pilot = PilotArea.objects.get(name="柳州市")
+        response = client_as("demo-province").post(
+            reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
+            {"to": "warned", "effective_on": "2019-03-01", "reason": "x"})
+        assert response.status_code == 404
+        assert PilotArea.objects.get(pk=pilot.pk).status == PilotStatus.ACTIVE
