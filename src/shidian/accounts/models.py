@@ -65,7 +65,7 @@ class Organisation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "name"], name="accounts_organisation_unique_name"),
             models.CheckConstraint(
-                condition=~models.Q(kind__in=list(PILOT_KINDS))
+                condition=~models.Q(kind__in=sorted(PILOT_KINDS))
                 | (models.Q(pilot__isnull=False) & models.Q(province__isnull=False)),
                 name="accounts_organisation_pilot_units_have_pilot",
             ),
@@ -75,7 +75,7 @@ class Organisation(models.Model):
                 name="accounts_organisation_province_units_have_province",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=[*PILOT_KINDS, OrganisationKind.PROVINCIAL_COMMISSION])
+                condition=models.Q(kind__in=sorted([*PILOT_KINDS, OrganisationKind.PROVINCIAL_COMMISSION]))
                 | (models.Q(province__isnull=True) & models.Q(pilot__isnull=True)),
                 name="accounts_organisation_national_units_have_no_area",
             ),

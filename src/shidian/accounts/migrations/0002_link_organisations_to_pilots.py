@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['pilot_office', 'pilot_government', 'pilot_department']), _negated=True), models.Q(('pilot__isnull', False), ('province__isnull', False)), _connector='OR'), name='accounts_organisation_pilot_units_have_pilot'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['pilot_department', 'pilot_government', 'pilot_office']), _negated=True), models.Q(('pilot__isnull', False), ('province__isnull', False)), _connector='OR'), name='accounts_organisation_pilot_units_have_pilot'),
         ),
         migrations.AddConstraint(
             model_name='organisation',
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['pilot_office', 'pilot_government', 'pilot_department', 'provincial_commission']), models.Q(('province__isnull', True), ('pilot__isnull', True)), _connector='OR'), name='accounts_organisation_national_units_have_no_area'),
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['pilot_department', 'pilot_government', 'pilot_office', 'provincial_commission']), models.Q(('province__isnull', True), ('pilot__isnull', True)), _connector='OR'), name='accounts_organisation_national_units_have_no_area'),
         ),
         migrations.AddConstraint(
             model_name='user',
