@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A refused action; its message is user-facing and already translated."""
@@ -25,13 +27,13 @@ class RowError:
     def __str__(self) -> str:
         where = []
         if self.sheet:
-            where.append(f"工作表“{self.sheet}”")
+            where.append(_("工作表“%(sheet)s”") % {"sheet": self.sheet})
         if self.row is not None:
-            where.append(f"第 {self.row} 行")
+            where.append(_("第 %(row)d 行") % {"row": self.row})
         if self.column:
-            where.append(f"“{self.column}”列")
-        prefix = "，".join(where)
-        return f"{prefix}：{self.message}" if prefix else self.message
+            where.append(_("“%(column)s”列") % {"column": self.column})
+        prefix = _("，").join(where)
+        return _("%(where)s：%(message)s") % {"where": prefix, "message": self.message} if prefix else self.message
 
 
 @dataclass

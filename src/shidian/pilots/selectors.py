@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from shidian.core import scoping
-from shidian.pilots.models import VERIFIED_LEVELS, AreaKind, Batch, PilotArea, PilotStatus, Verification
+from shidian.core.roles import Capability
+from shidian.pilots.models import VERIFIED_LEVELS, AreaKind, Batch, PilotArea, PilotStatus, RegistryImport, Verification
 from shidian.regions.models import Province, RegionClass
 
 
@@ -120,3 +122,17 @@ def registry_completeness() -> list[BatchCompleteness]:
         )
         for b in batches
     ]
+
+
+def get_pending_import_for(*, user: Any, import_id: int) -> RegistryImport:
+    """A registry upload awaiting confirmation by the user who uploaded it; Http404 otherwise."""
+    scoping.require(user, Capability.IMPORT_REGISTRY)
+    upload = RegistryImport.objects.filter(pk=import_id, uploaded_by_id=user.pk).first()
+    if upload is None:
+        raise Http404
+    return upload
+
+
+def batches() -> list[Batch]:
+    """The programme's batches (public facts)."""
+    return list(Batch.objects.order_by("number"))

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +16,6 @@ from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.roles import Capability
 from shidian.pilots import charts, selectors, services
 from shidian.pilots.forms import PilotFilterForm, RegistryUploadForm, StatusChangeForm
-from shidian.pilots.models import Batch, RegistryImport
 from shidian.regions import selectors as region_selectors
 
 PAGE_SIZE = 25
@@ -53,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def pilot_list(request: HttpRequest) -> HttpResponse:
     _business(request)
     form = PilotFilterForm(request.GET or None, provinces=region_selectors.provinces(),
-                           batches=list(Batch.objects.order_by("number")))
+                           batches=selectors.batches())
     pilots = selectors.filter_pilots(selectors.visible_pilots(user=request.user), form.filters())
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -136,10 +135,7 @@ def registry_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def registry_import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
-    scoping.require(request.user, Capability.IMPORT_REGISTRY)
-    record = RegistryImport.objects.filter(pk=import_id, uploaded_by=request.user).first()
-    if record is None:
-        raise Http404
+    record = selectors.get_pending_import_for(user=request.user, import_id=import_id)
     try:
         plan = services.confirm_registry_upload(upload=record, by=request.user)
     except ImportRejected as exc:
