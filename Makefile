@@ -1,0 +1,193 @@
+# Shidian — build, run and test.
+#
+#   make setup          OS packages (if missing), .venv (uv), node_modules (npm ci), vendored assets
+#   make run            demo server on http://127.0.0.1:8000 (waitress + task worker)
+#   make test           lint, migration and deploy checks, pytest on SQLite and on PostgreSQL
+#   make lint | format | messages | test-sqlite | test-postgres | bench | clean | distclean
+#
+# Every recipe runs as one bash script with -e -u -o pipefail: any failing step fails the target.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RUFF := $(VENV)/bin/ruff
+MYPY := $(VENV)/bin/mypy
+PG_BIN := /usr/lib/postgresql/15/bin
+APT_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei gettext
+NPM_STAMP := node_modules/.shidian-npm-ci
+
+# Development-only key for `make run`; production sets its own SHIDIAN_SECRET_KEY.
+RUN_SECRET_KEY := dev-only-shidian-demo-key-do-not-use-in-production-7f3a9c2e41b8
+# Throw-away key for `check --deploy`: long and varied enough to pass security.W009.
+DEPLOY_CHECK_SECRET_KEY := Qk7vN2pX9rT4wZ8mB3cF6hJ1yL5sD0gA-check-deploy-only_e8R2uV7nK4tP9q
+
+.PHONY: help setup setup-os setup-python setup-node setup-messages messages run test lint format check-migrations \
+	check-deploy test-sqlite test-postgres bench clean distclean
+
+help:
+	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------------------- setup
+
+setup: setup-os setup-python setup-node setup-messages
+	mkdir -p var/static var/media
+
+# Installs only what is missing; `apt-get update` runs only then.
+setup-os:
+	@missing=()
+	for pkg in $(APT_PACKAGES); do
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$$pkg")
+	done
+	[[ -x $(PG_BIN)/initdb ]] || missing+=(postgresql-15)
+	command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+	if (( $${#missing[@]} )); then
+	  sudo=; [[ $$(id -u) -eq 0 ]] || sudo=sudo
+	  echo "setup-os: installing $${missing[*]}"
+	  $$sudo apt-get update
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends "$${missing[@]}"
+	else
+	  echo "setup-os: OS packages present"
+	fi
+
+# .venv from uv.lock with Python 3.12; uv never downloads an interpreter.
+setup-python:
+	@py312=
+	if command -v pyenv >/dev/null 2>&1; then py312=$$(pyenv which python3.12 2>/dev/null || true); fi
+	if [[ -z "$$py312" ]]; then
+	  py312=$$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 2>/dev/null | sort -V | tail -n 1 || true)
+	fi
+	if [[ -z "$$py312" ]]; then py312=$$(command -v python3.12 || true); fi
+	if [[ -z "$$py312" || ! -x "$$py312" ]]; then
+	  echo "setup-python: no Python 3.12 interpreter found (pyenv install 3.12, or apt-get install python3.12)" >&2
+	  exit 1
+	fi
+	if uv --version >/dev/null 2>&1; then
+	  uv=(uv)
+	else
+	  # Install uv into the 3.12 interpreter (pyenv's Pythons are not "externally managed").
+	  "$$py312" -m uv --version >/dev/null 2>&1 || "$$py312" -m pip install --quiet uv
+	  uv=("$$py312" -m uv)
+	fi
+	echo "setup-python: $$("$${uv[@]}" --version) with $$py312"
+	UV_PYTHON_DOWNLOADS=never "$${uv[@]}" sync --frozen --python "$$py312"
+
+setup-node: $(NPM_STAMP)
+	bash scripts/vendor_assets.sh
+
+# `npm ci` reinstalls node_modules from scratch, so it runs only when the manifests change.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Compile translation catalogues (.po -> .mo) that are missing or older than their .po.
+setup-messages: setup-os
+	@find src/shidian -name '*.po' -path '*/LC_MESSAGES/*' -print0 | while IFS= read -r -d '' po; do
+	  mo="$${po%.po}.mo"
+	  if [[ ! -f "$$mo" || "$$po" -nt "$$mo" ]]; then
+	    echo "msgfmt $$po"
+	    msgfmt --check-format -o "$$mo" "$$po"
+	  fi
+	done
+
+# Refresh the English catalogue from the source, then compile it.
+messages: setup
+	cd src/shidian
+	SHIDIAN_DEBUG=1 ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --add-location=file --ignore='static/*'
+	SHIDIAN_DEBUG=1 ../../$(PY) ../../manage.py compilemessages
+
+# ---------------------------------------------------------------------------- run
+
+run: setup
+	export SHIDIAN_DEMO=1 SHIDIAN_DEBUG=0 SHIDIAN_SECRET_KEY=$(RUN_SECRET_KEY)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py db_worker &
+	worker=$$!
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	echo "Shidian demo: http://127.0.0.1:8000/  (Ctrl-C stops the server and the task worker)"
+	$(VENV)/bin/waitress-serve --listen=127.0.0.1:8000 shidian.wsgi:application
+
+# ---------------------------------------------------------------------------- checks and tests
+
+define LINT_STEPS
+$(RUFF) check .
+$(RUFF) format --check .
+$(MYPY)
+endef
+
+define CHECK_MIGRATIONS_STEPS
+SHIDIAN_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+endef
+
+# Production settings (shidian.settings.base) with HTTPS on and DEBUG/DEMO off.
+define CHECK_DEPLOY_STEPS
+env DJANGO_SETTINGS_MODULE=shidian.settings.base SHIDIAN_DEBUG=0 SHIDIAN_DEMO=0 SHIDIAN_HTTPS=1 \
+  SHIDIAN_SECRET_KEY='$(DEPLOY_CHECK_SECRET_KEY)' SHIDIAN_ALLOWED_HOSTS=shidian.example.gov.cn \
+  $(PY) manage.py check --deploy --fail-level WARNING
+endef
+
+define TEST_SQLITE_STEPS
+env -u SHIDIAN_DATABASE_URL DJANGO_SETTINGS_MODULE=shidian.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+endef
+
+# Browser (e2e) tests do not depend on the database engine: they run once, on SQLite.
+define TEST_POSTGRES_STEPS
+bash scripts/with_postgres.sh env DJANGO_SETTINGS_MODULE=shidian.settings.test \
+  $(PY) -m pytest -m 'not e2e' $(PYTEST_ARGS)
+endef
+
+test: setup
+	@echo "==> ruff, ruff format, mypy"
+	$(LINT_STEPS)
+	echo "==> makemigrations --check"
+	$(CHECK_MIGRATIONS_STEPS)
+	echo "==> check --deploy"
+	$(CHECK_DEPLOY_STEPS)
+	echo "==> pytest (SQLite)"
+	$(TEST_SQLITE_STEPS)
+	echo "==> pytest (PostgreSQL 15)"
+	$(TEST_POSTGRES_STEPS)
+
+lint: setup
+	$(LINT_STEPS)
+
+format: setup
+	$(RUFF) format .
+	$(RUFF) check --fix .
+
+check-migrations: setup
+	$(CHECK_MIGRATIONS_STEPS)
+
+check-deploy: setup
+	$(CHECK_DEPLOY_STEPS)
+
+test-sqlite: setup
+	$(TEST_SQLITE_STEPS)
+
+test-postgres: setup
+	$(TEST_POSTGRES_STEPS)
+
+bench: setup
+	if [[ -f bench/run.py ]]; then
+	  $(PY) bench/run.py
+	else
+	  echo "bench: no bench/run.py yet"
+	fi
+
+# ---------------------------------------------------------------------------- clean
+
+# Generated files only: var/ (database, uploads) is never touched.
+clean:
+	rm -rf node_modules src/shidian/static/vendor var/static test-results \
+	  .mypy_cache .ruff_cache .pytest_cache
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
