@@ -137,10 +137,10 @@ define TEST_SQLITE_STEPS
 env -u SHIDIAN_DATABASE_URL DJANGO_SETTINGS_MODULE=shidian.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 endef
 
-# Browser (e2e) tests do not depend on the database engine: they run once, on SQLite.
+# Every test, the browser tests included, runs on both databases (DESIGN.md).
 define TEST_POSTGRES_STEPS
 bash scripts/with_postgres.sh env DJANGO_SETTINGS_MODULE=shidian.settings.test \
-  $(PY) -m pytest -m 'not e2e' $(PYTEST_ARGS)
+  $(PY) -m pytest $(PYTEST_ARGS)
 endef
 
 test: setup

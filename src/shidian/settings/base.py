@@ -226,8 +226,9 @@ if EMAIL_ENABLED:
     }
     DEFAULT_FROM_EMAIL = _require("EMAIL_FROM", "SHIDIAN_EMAIL_ENABLED is on")
 else:
-    # Kept in memory and dropped: in-app notifications still work without e-mail.
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    # No mailer at all: code that sends e-mail checks EMAIL_ENABLED first (in-app notifications need none),
+    # and anything that tries anyway fails loudly instead of dropping mail silently.
+    MAILERS = {}
 
 LOGGING = {
     "version": 1,
@@ -240,4 +241,5 @@ REFERENCE_DATA_DIR = PROJECT_DIR / "data" / "reference"
 
 # Lockout counts failures per account (等保: lock the account). Locking by IP as well would lock whole
 # offices behind one intranet NAT address after one colleague's typos, so axes.W006 is deliberate.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# mail.W001 warns that MAILERS has no default: that is what "e-mail off" means here (see MAILERS above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "mail.W001"]
