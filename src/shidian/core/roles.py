@@ -62,9 +62,7 @@ class Capability(models.TextChoices):
 _BUSINESS_READ = {Capability.VIEW_PILOTS}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.NATIONAL_ADMIN: frozenset(
-        {*_BUSINESS_READ, Capability.IMPORT_REGISTRY, Capability.CHANGE_PILOT_STATUS}
-    ),
+    Role.NATIONAL_ADMIN: frozenset({*_BUSINESS_READ, Capability.IMPORT_REGISTRY, Capability.CHANGE_PILOT_STATUS}),
     Role.NATIONAL_OFFICER: frozenset(_BUSINESS_READ),
     Role.MINISTRY_REVIEWER: frozenset(_BUSINESS_READ),
     Role.PROVINCIAL_OFFICER: frozenset(_BUSINESS_READ),

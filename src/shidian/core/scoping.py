@@ -8,14 +8,13 @@ same ``Http404``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
 from shidian.core.roles import ROLE_CAPABILITIES, ROLE_REACH, Reach
-
-M = TypeVar("M", bound=models.Model)
 
 
 class _Organisation(Protocol):
@@ -76,7 +75,7 @@ def can(user: Any, capability: str) -> bool:
     return capability in scope_for(user).capabilities
 
 
-def restrict(
+def restrict[M: models.Model](
     queryset: models.QuerySet[M],
     user: Any,
     *,
@@ -104,7 +103,7 @@ def restrict(
     return queryset
 
 
-def get_for(
+def get_for[M: models.Model](
     queryset: models.QuerySet[M],
     user: Any,
     /,
@@ -116,7 +115,7 @@ def get_for(
     """Fetch one object through ``restrict``; missing and hidden both raise Http404."""
     try:
         return restrict(queryset, user, province_field=province_field, pilot_field=pilot_field).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 

@@ -28,17 +28,28 @@ def province_tile_grid(counts: list[tuple[Province, int]]) -> dict[str, Any]:
         "grid": {"left": 8, "right": 8, "top": 8, "bottom": 48},
         "xAxis": {"type": "value", "min": -0.5, "max": 8.5, "show": False},
         "yAxis": {"type": "value", "min": -0.5, "max": 7.5, "inverse": True, "show": False},
-        "visualMap": {"min": 0, "max": max(peak, 1), "dimension": 2, "orient": "horizontal", "left": "center",
-                      "bottom": 0, "text": [_("多"), _("少")], "calculable": False,
-                      "inRange": {"color": ["#f0f4f8", "#c0392b"]}},
-        "series": [{
-            "type": "scatter",
-            "symbol": "rect",
-            "symbolSize": 38,
-            "label": {"show": True, "formatter": "{b}", "fontSize": 11, "color": "#222"},
-            "data": [{"name": p.short_name, "value": [p.grid_col, p.grid_row, n], "code": p.code}
-                     for p, n in counts],
-        }],
+        "visualMap": {
+            "min": 0,
+            "max": max(peak, 1),
+            "dimension": 2,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+            "text": [_("多"), _("少")],
+            "calculable": False,
+            "inRange": {"color": ["#f0f4f8", "#c0392b"]},
+        },
+        "series": [
+            {
+                "type": "scatter",
+                "symbol": "rect",
+                "symbolSize": 38,
+                "label": {"show": True, "formatter": "{b}", "fontSize": 11, "color": "#222"},
+                "data": [
+                    {"name": p.short_name, "value": [p.grid_col, p.grid_row, n], "code": p.code} for p, n in counts
+                ],
+            }
+        ],
     }
 
 
@@ -47,8 +58,20 @@ def province_map(counts: list[tuple[Province, int]]) -> dict[str, Any]:
     peak = max((n for _p, n in counts), default=0)
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}：{c}"},
-        "visualMap": {"min": 0, "max": max(peak, 1), "left": "left", "bottom": 0, "text": [_("多"), _("少")],
-                      "inRange": {"color": ["#f0f4f8", "#c0392b"]}},
-        "series": [{"type": "map", "map": "shidian-provinces", "roam": False,
-                    "data": [{"name": p.name, "value": n} for p, n in counts]}],
+        "visualMap": {
+            "min": 0,
+            "max": max(peak, 1),
+            "left": "left",
+            "bottom": 0,
+            "text": [_("多"), _("少")],
+            "inRange": {"color": ["#f0f4f8", "#c0392b"]},
+        },
+        "series": [
+            {
+                "type": "map",
+                "map": "shidian-provinces",
+                "roam": False,
+                "data": [{"name": p.name, "value": n} for p, n in counts],
+            }
+        ],
     }

@@ -12,7 +12,7 @@ from shidian.pilots import services
 from shidian.pilots.models import PilotArea
 from shidian.regions import services as region_services
 
-DEMO_PASSWORD = "Shidian#Demo2026"
+DEMO_PASSWORD = "Shidian#Demo2026"  # noqa: S105  (published on purpose: demo only)
 
 DEMO_PILOT = ("广西壮族自治区", "柳州市")
 DEMO_DEPARTMENT = "柳州市住房和城乡建设局（演示）"
@@ -49,16 +49,18 @@ def _demo_organisation(role: str) -> Organisation:
     if role == Role.DEPARTMENT_USER:
         office = account_services.ensure_pilot_organisations(pilot=pilot)
         department, _created = Organisation.objects.get_or_create(
-            kind=OrganisationKind.PILOT_DEPARTMENT, name=DEMO_DEPARTMENT,
+            kind=OrganisationKind.PILOT_DEPARTMENT,
+            name=DEMO_DEPARTMENT,
             defaults={"pilot": pilot, "province": pilot.province, "parent": office.parent, "is_demo": True},
         )
         return department
-    lookup = {
+    lookups: dict[str, dict[str, str]] = {
         Role.NATIONAL_ADMIN: {"kind": OrganisationKind.NATIONAL_DIVISION},
         Role.MINISTRY_REVIEWER: {"kind": OrganisationKind.MINISTRY, "name": "住房城乡建设部"},
         Role.PROVINCIAL_OFFICER: {"kind": OrganisationKind.PROVINCIAL_COMMISSION, "province__name": DEMO_PILOT[0]},
         Role.EXPERT: {"kind": OrganisationKind.EXPERT_PANEL},
-    }.get(role, {"kind": OrganisationKind.OPERATIONS})
+    }
+    lookup = lookups.get(role, {"kind": OrganisationKind.OPERATIONS})
     return Organisation.objects.get(**lookup)
 
 
@@ -71,8 +73,14 @@ def load_demo_accounts() -> list[User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = account_services.create_user(
-                username=username, password=DEMO_PASSWORD, role=role, organisation=organisation,
-                full_name=full_name, by=None, password_is_temporary=False, is_demo=True,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                organisation=organisation,
+                full_name=full_name,
+                by=None,
+                password_is_temporary=False,
+                is_demo=True,
             )
         else:
             user.set_password(DEMO_PASSWORD)

@@ -18,7 +18,8 @@ class PilotFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部")), *AreaKind.choices])
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *PilotStatus.choices])
     verification = forms.ChoiceField(
-        label=_("核实程度"), required=False,
+        label=_("核实程度"),
+        required=False,
         choices=[("", _("全部")), ("verified", _("已核实（官方或有来源）")), *Verification.choices],
     )
 
@@ -31,9 +32,15 @@ class PilotFilterForm(forms.Form):
         if not self.is_valid():
             return PilotFilters()
         data = self.cleaned_data
-        return PilotFilters(batch=data.get("batch"), province=data.get("province", ""), region=data.get("region", ""),
-                            kind=data.get("kind", ""), status=data.get("status", ""),
-                            verification=data.get("verification", ""), q=data.get("q", ""))
+        return PilotFilters(
+            batch=data.get("batch"),
+            province=data.get("province", ""),
+            region=data.get("region", ""),
+            kind=data.get("kind", ""),
+            status=data.get("status", ""),
+            verification=data.get("verification", ""),
+            q=data.get("q", ""),
+        )
 
 
 class RegistryUploadForm(forms.Form):

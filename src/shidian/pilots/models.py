@@ -24,7 +24,9 @@ class Programme(models.Model):
 class Batch(models.Model):
     """A batch of pilots admitted by one notice (第一批、第二批、第三批)."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("试点工作"), on_delete=models.PROTECT, related_name="batches")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("试点工作"), on_delete=models.PROTECT, related_name="batches"
+    )
     number = models.PositiveSmallIntegerField(_("批次"), unique=True)
     notice_number = models.CharField(_("文号"), max_length=60, blank=True)
     notice_number_verified = models.BooleanField(_("文号已核实"), default=False)
@@ -111,15 +113,25 @@ class PilotArea(models.Model):
     name = models.CharField(_("列入时名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=10, choices=AreaKind.choices)
     division = models.ForeignKey(
-        "regions.Division", verbose_name=_("现行政区划"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="pilots", help_text=_("建制镇关联其所在县级区划。"),
+        "regions.Division",
+        verbose_name=_("现行政区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pilots",
+        help_text=_("建制镇关联其所在县级区划。"),
     )
     listed_division = models.ForeignKey(
-        "regions.Division", verbose_name=_("列入时区划"), null=True, blank=True, on_delete=models.PROTECT,
+        "regions.Division",
+        verbose_name=_("列入时区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="listed_pilots",
     )
-    division_match = models.CharField(_("区划关联方式"), max_length=10, choices=DivisionMatch.choices,
-                                      default=DivisionMatch.NONE)
+    division_match = models.CharField(
+        _("区划关联方式"), max_length=10, choices=DivisionMatch.choices, default=DivisionMatch.NONE
+    )
     verification = models.CharField(_("核实程度"), max_length=20, choices=Verification.choices)
     source_note = models.TextField(_("来源说明"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=PilotStatus.choices, default=PilotStatus.ACTIVE)
@@ -134,7 +146,9 @@ class PilotArea(models.Model):
         ordering = ["batch__number", "province__code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "province", "name"], name="pilots_pilotarea_unique_listing"),
-            models.CheckConstraint(condition=models.Q(status__in=PilotStatus.values), name="pilots_pilotarea_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PilotStatus.values), name="pilots_pilotarea_status_valid"
+            ),
             models.CheckConstraint(condition=models.Q(kind__in=AreaKind.values), name="pilots_pilotarea_kind_valid"),
         ]
         indexes = [models.Index(fields=["province", "status"], name="pilots_area_province_status")]
@@ -162,14 +176,20 @@ class PilotArea(models.Model):
 class PilotStatusChange(models.Model):
     """One dated move in a pilot's lifecycle; the first row is its admission."""
 
-    pilot = models.ForeignKey(PilotArea, verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="status_changes")
+    pilot = models.ForeignKey(
+        PilotArea, verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="status_changes"
+    )
     from_status = models.CharField(_("原状态"), max_length=12, choices=PilotStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=PilotStatus.choices)
     effective_on = models.DateField(_("生效日期"))
     reason = models.TextField(_("理由"), blank=True)
     document_number = models.CharField(_("依据文号"), max_length=60, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -193,8 +213,9 @@ class RegistryImport(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200)
     content = models.BinaryField(_("文件内容"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PREVIEWED)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     summary = models.JSONField(_("导入结果"), default=dict, blank=True)
 

@@ -105,10 +105,12 @@ class BatchCompleteness:
 
 def registry_completeness() -> list[BatchCompleteness]:
     """Per batch: declared vs loaded vs verified areas (national facts of the registry itself)."""
-    batches = list(Batch.objects.order_by("number").annotate(
-        loaded=Count("pilots"),
-        verified=Count("pilots", filter=Q(pilots__verification__in=VERIFIED_LEVELS)),
-    ))
+    batches = list(
+        Batch.objects.order_by("number").annotate(
+            loaded=Count("pilots"),
+            verified=Count("pilots", filter=Q(pilots__verification__in=VERIFIED_LEVELS)),
+        )
+    )
     per_level: dict[tuple[int, str], int] = {
         (row["batch_id"], row["verification"]): row["n"]
         for row in PilotArea.objects.order_by().values("batch_id", "verification").annotate(n=Count("pk"))
@@ -116,8 +118,8 @@ def registry_completeness() -> list[BatchCompleteness]:
     return [
         BatchCompleteness(
             batch=b,
-            loaded=b.loaded,  # type: ignore[attr-defined]
-            verified=b.verified,  # type: ignore[attr-defined]
+            loaded=b.loaded,
+            verified=b.verified,
             by_verification={str(label): per_level.get((b.pk, value), 0) for value, label in Verification.choices},
         )
         for b in batches

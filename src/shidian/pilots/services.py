@@ -55,8 +55,10 @@ def load_batches() -> list[Batch]:
     """Create or update the programme and its three batches from the reference file."""
     programme, _created = Programme.objects.get_or_create(
         name=PROGRAMME_NAME,
-        defaults={"basis": "《国家新型城镇化规划（2014—2020年）》；《国家新型城镇化综合试点总体实施方案》"
-                           "（发改规划〔2014〕2960号）"},
+        defaults={
+            "basis": "《国家新型城镇化规划（2014—2020年）》；《国家新型城镇化综合试点总体实施方案》"
+            "（发改规划〔2014〕2960号）"
+        },
     )
     batches = []
     with region_services.reference_path("batches.csv").open(encoding="utf-8") as f:
@@ -112,8 +114,7 @@ def plan_registry_import(content: bytes) -> ImportPlan:
     errors: list[RowError] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
     for column in missing:
-        errors.append(RowError(row=1, column=COLUMN_LABELS[column], sheet=table.sheet,
-                               message=_("缺少必需的列。")))
+        errors.append(RowError(row=1, column=COLUMN_LABELS[column], sheet=table.sheet, message=_("缺少必需的列。")))
     if errors:
         raise ImportRejected(errors)
     if not table.rows:
@@ -123,8 +124,9 @@ def plan_registry_import(content: bytes) -> ImportPlan:
     batches = {b.number: b for b in Batch.objects.all()}
     kinds = set(AreaKind.values)
     verifications = set(Verification.values)
-    existing = {(p.batch.number, p.province.name, p.name): p
-                for p in PilotArea.objects.select_related("batch", "province")}
+    existing = {
+        (p.batch.number, p.province.name, p.name): p for p in PilotArea.objects.select_related("batch", "province")
+    }
     seen: dict[tuple[int, str, str], int] = {}
     planned: list[PlannedRow] = []
 
@@ -151,12 +153,20 @@ def plan_registry_import(content: bytes) -> ImportPlan:
             err(number, "name", _("名称过长（最多 100 字）。"))
         kind = cells.get("level", "")
         if kind not in kinds:
-            err(number, "level", _("未知的类型“%(value)s”，应为：%(allowed)s。")
-                % {"value": kind, "allowed": "、".join(AreaKind.values)})
+            err(
+                number,
+                "level",
+                _("未知的类型“%(value)s”，应为：%(allowed)s。")
+                % {"value": kind, "allowed": "、".join(AreaKind.values)},
+            )
         verification = cells.get("verification", "")
         if verification not in verifications:
-            err(number, "verification", _("未知的核实程度“%(value)s”，应为：%(allowed)s。")
-                % {"value": verification, "allowed": "、".join(Verification.values)})
+            err(
+                number,
+                "verification",
+                _("未知的核实程度“%(value)s”，应为：%(allowed)s。")
+                % {"value": verification, "allowed": "、".join(Verification.values)},
+            )
         code = cells.get("division_code", "")
         listed_division: Division | None = None
         if code:
@@ -164,8 +174,11 @@ def plan_registry_import(content: bytes) -> ImportPlan:
             if listed_division is None:
                 err(number, "division_code", _("未知的区划代码“%(value)s”。") % {"value": code})
             elif province is not None and listed_division.province_id != province.pk:
-                err(number, "division_code", _("区划代码“%(value)s”不属于%(province)s。")
-                    % {"value": code, "province": province.name})
+                err(
+                    number,
+                    "division_code",
+                    _("区划代码“%(value)s”不属于%(province)s。") % {"value": code, "province": province.name},
+                )
         if batch_no is not None and province is not None and name:
             key = (batch_no, province.name, name)
             if key in seen:
@@ -190,10 +203,18 @@ def plan_registry_import(content: bytes) -> ImportPlan:
         if current is None:
             planned.append(PlannedRow(number, "create", batch_no, province.name, name, values=values))
             continue
-        changes = audit.diff(audit.snapshot(current, PILOT_FIELDS),
-                             {k: audit.plain(v) for k, v in values.items()})
-        planned.append(PlannedRow(number, "update" if changes else "unchanged", batch_no, province.name, name,
-                                  changes=changes, values=values))
+        changes = audit.diff(audit.snapshot(current, PILOT_FIELDS), {k: audit.plain(v) for k, v in values.items()})
+        planned.append(
+            PlannedRow(
+                number,
+                "update" if changes else "unchanged",
+                batch_no,
+                province.name,
+                name,
+                changes=changes,
+                values=values,
+            )
+        )
     if errors:
         raise ImportRejected(errors)
     return ImportPlan(planned)
@@ -215,22 +236,33 @@ def apply_registry_import(*, content: bytes, file_name: str, by: Any) -> ImportP
         if row.action == "create":
             pilot = PilotArea.objects.create(batch=batch, province=province, name=row.name, **row.values)
             PilotStatusChange.objects.create(
-                pilot=pilot, from_status="", to_status=PilotStatus.ACTIVE,
+                pilot=pilot,
+                from_status="",
+                to_status=PilotStatus.ACTIVE,
                 effective_on=batch.notice_date or dt.date(2014, 12, 29),
                 reason=_("列入%(batch)s国家新型城镇化综合试点") % {"batch": batch},
                 document_number=batch.notice_number,
             )
             account_services.ensure_pilot_organisations(pilot=pilot)
-            audit.record(action="pilots.pilot.created", actor=by, obj=pilot,
-                         changes=audit.diff({}, audit.snapshot(pilot, ["batch", "province", "name", *PILOT_FIELDS])),
-                         detail={"file": file_name, "row": row.row})
+            audit.record(
+                action="pilots.pilot.created",
+                actor=by,
+                obj=pilot,
+                changes=audit.diff({}, audit.snapshot(pilot, ["batch", "province", "name", *PILOT_FIELDS])),
+                detail={"file": file_name, "row": row.row},
+            )
         else:
             pilot = PilotArea.objects.select_for_update().get(batch=batch, province=province, name=row.name)
             for key, value in row.values.items():
                 setattr(pilot, key, value)
             pilot.save(update_fields=[*row.values.keys(), "updated_at"])
-            audit.record(action="pilots.pilot.updated", actor=by, obj=pilot, changes=row.changes,
-                         detail={"file": file_name, "row": row.row})
+            audit.record(
+                action="pilots.pilot.updated",
+                actor=by,
+                obj=pilot,
+                changes=row.changes,
+                detail={"file": file_name, "row": row.row},
+            )
     audit.record(action="pilots.registry.imported", actor=by, detail={"file": file_name, **plan.summary})
     return plan
 
@@ -240,8 +272,9 @@ def preview_registry_upload(*, content: bytes, file_name: str, by: Any) -> tuple
     """Validate an uploaded file and keep it for confirmation; raise ImportRejected if any row is bad."""
     scoping.require(by, Capability.IMPORT_REGISTRY)
     plan = plan_registry_import(content)
-    upload = RegistryImport.objects.create(file_name=file_name[:200], content=content, uploaded_by=by,
-                                           summary=plan.summary)
+    upload = RegistryImport.objects.create(
+        file_name=file_name[:200], content=content, uploaded_by=by, summary=plan.summary
+    )
     return upload, plan
 
 
@@ -269,15 +302,30 @@ def change_pilot_status(
     if to not in STATUS_MOVES.get(locked.status, frozenset()):
         raise DomainError(
             _("试点状态不能从“%(from)s”变为“%(to)s”。")
-            % {"from": PilotStatus(locked.status).label, "to": PilotStatus(to).label if to in PilotStatus.values else to}
+            % {
+                "from": PilotStatus(locked.status).label,
+                "to": PilotStatus(to).label if to in PilotStatus.values else to,
+            }
         )
     if not reason.strip():
         raise DomainError(_("请填写状态变更理由。"))
     previous = locked.status
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
-    PilotStatusChange.objects.create(pilot=locked, from_status=previous, to_status=to, effective_on=effective_on,
-                                     reason=reason, document_number=document_number, decided_by=by)
-    audit.record(action=f"pilots.pilot.{to}", actor=by, obj=locked, changes={"status": [previous, to]},
-                 detail={"effective_on": effective_on, "reason": reason, "document_number": document_number})
+    PilotStatusChange.objects.create(
+        pilot=locked,
+        from_status=previous,
+        to_status=to,
+        effective_on=effective_on,
+        reason=reason,
+        document_number=document_number,
+        decided_by=by,
+    )
+    audit.record(
+        action=f"pilots.pilot.{to}",
+        actor=by,
+        obj=locked,
+        changes={"status": [previous, to]},
+        detail={"effective_on": effective_on, "reason": reason, "document_number": document_number},
+    )
     return locked

@@ -34,25 +34,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard_for(user=request.user)
     boundary = region_selectors.active_map_boundary()
     map_option = charts.province_map(data.by_province) if boundary else charts.province_tile_grid(data.by_province)
-    return render(request, "pilots/dashboard.html", {
-        "data": data,
-        "scope": scope,
-        "boundary": boundary,
-        "charts": {
-            "batch": charts.bar(_("按批次"), data.by_batch),
-            "region": charts.bar(_("按区域"), data.by_region),
-            "kind": charts.bar(_("按类型"), data.by_kind),
-            "status": charts.bar(_("按状态"), data.by_status),
-            "map": map_option,
+    return render(
+        request,
+        "pilots/dashboard.html",
+        {
+            "data": data,
+            "scope": scope,
+            "boundary": boundary,
+            "charts": {
+                "batch": charts.bar(_("按批次"), data.by_batch),
+                "region": charts.bar(_("按区域"), data.by_region),
+                "kind": charts.bar(_("按类型"), data.by_kind),
+                "status": charts.bar(_("按状态"), data.by_status),
+                "map": map_option,
+            },
         },
-    })
+    )
 
 
 @login_required
 def pilot_list(request: HttpRequest) -> HttpResponse:
     _business(request)
-    form = PilotFilterForm(request.GET or None, provinces=region_selectors.provinces(),
-                           batches=selectors.batches())
+    form = PilotFilterForm(request.GET or None, provinces=region_selectors.provinces(), batches=selectors.batches())
     pilots = selectors.filter_pilots(selectors.visible_pilots(user=request.user), form.filters())
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -67,9 +70,15 @@ def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     history = pilot.status_changes.select_related("decided_by").order_by("effective_on", "id")
     can_change = scoping.can(request.user, Capability.CHANGE_PILOT_STATUS)
-    return render(request, "pilots/pilot_detail.html", {
-        "pilot": pilot, "history": history, "status_form": StatusChangeForm() if can_change else None,
-    })
+    return render(
+        request,
+        "pilots/pilot_detail.html",
+        {
+            "pilot": pilot,
+            "history": history,
+            "status_form": StatusChangeForm() if can_change else None,
+        },
+    )
 
 
 @login_required
@@ -81,10 +90,14 @@ def pilot_change_status(request: HttpRequest, pilot_id: int) -> HttpResponse:
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         try:
-            services.change_pilot_status(pilot=pilot, to=form.cleaned_data["to"],
-                                         effective_on=form.cleaned_data["effective_on"],
-                                         reason=form.cleaned_data["reason"],
-                                         document_number=form.cleaned_data["document_number"], by=request.user)
+            services.change_pilot_status(
+                pilot=pilot,
+                to=form.cleaned_data["to"],
+                effective_on=form.cleaned_data["effective_on"],
+                reason=form.cleaned_data["reason"],
+                document_number=form.cleaned_data["document_number"],
+                by=request.user,
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -92,7 +105,7 @@ def pilot_change_status(request: HttpRequest, pilot_id: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else field
-            messages.error(request, f"{label}：{'；'.join(errors)}")
+            messages.error(request, f"{label}：{'；'.join(str(e) for e in errors)}")
     return redirect("pilots:detail", pilot_id=pilot.pk)
 
 
@@ -100,12 +113,16 @@ def pilot_change_status(request: HttpRequest, pilot_id: int) -> HttpResponse:
 def completeness(request: HttpRequest) -> HttpResponse:
     _business(request)
     rows = selectors.registry_completeness()
-    return render(request, "pilots/completeness.html", {
-        "rows": rows,
-        "declared": sum(r.batch.declared_areas for r in rows),
-        "loaded": sum(r.loaded for r in rows),
-        "verified": sum(r.verified for r in rows),
-    })
+    return render(
+        request,
+        "pilots/completeness.html",
+        {
+            "rows": rows,
+            "declared": sum(r.batch.declared_areas for r in rows),
+            "loaded": sum(r.loaded for r in rows),
+            "verified": sum(r.verified for r in rows),
+        },
+    )
 
 
 @login_required
@@ -117,12 +134,15 @@ def registry_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.REGISTRY_IMPORT_MAX_BYTES:
-            context["errors"] = [_("文件过大：%(size)d 字节，上限 %(limit)d 字节。")
-                                 % {"size": upload.size, "limit": settings.REGISTRY_IMPORT_MAX_BYTES}]
+            context["errors"] = [
+                _("文件过大：%(size)d 字节，上限 %(limit)d 字节。")
+                % {"size": upload.size, "limit": settings.REGISTRY_IMPORT_MAX_BYTES}
+            ]
         else:
             try:
-                record, plan = services.preview_registry_upload(content=upload.read(), file_name=upload.name,
-                                                                by=request.user)
+                record, plan = services.preview_registry_upload(
+                    content=upload.read(), file_name=upload.name, by=request.user
+                )
             except ImportRejected as exc:
                 context["errors"] = [str(e) for e in exc.errors]
             except DomainError as exc:
@@ -139,8 +159,11 @@ def registry_import_confirm(request: HttpRequest, import_id: int) -> HttpRespons
     try:
         plan = services.confirm_registry_upload(upload=record, by=request.user)
     except ImportRejected as exc:
-        return render(request, "pilots/registry_import.html",
-                      {"form": RegistryUploadForm(), "errors": [str(e) for e in exc.errors]})
+        return render(
+            request,
+            "pilots/registry_import.html",
+            {"form": RegistryUploadForm(), "errors": [str(e) for e in exc.errors]},
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("pilots:import")

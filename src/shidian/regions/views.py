@@ -27,8 +27,9 @@ def map_upload(request: HttpRequest) -> HttpResponse:
     form = MapUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.upload_map_boundary(upload=form.cleaned_data["geojson"],
-                                         review_number=form.cleaned_data["review_number"], by=request.user)
+            services.upload_map_boundary(
+                upload=form.cleaned_data["geojson"], review_number=form.cleaned_data["review_number"], by=request.user
+            )
         except DomainError as exc:
             form.add_error("geojson", exc.message)
         else:

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("SHIDIAN_DEBUG", "0")
 os.environ.setdefault("SHIDIAN_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 
-from shidian.settings.base import *  # noqa: E402,F403
+from shidian.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

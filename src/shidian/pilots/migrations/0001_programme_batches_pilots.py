@@ -6,131 +6,294 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_provinces_divisions_maps'),
+        ("regions", "0001_provinces_divisions_maps"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Batch',
+            name="Batch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='批次')),
-                ('notice_number', models.CharField(blank=True, max_length=60, verbose_name='文号')),
-                ('notice_number_verified', models.BooleanField(default=False, verbose_name='文号已核实')),
-                ('notice_date', models.DateField(blank=True, null=True, verbose_name='印发日期')),
-                ('published', models.CharField(blank=True, max_length=20, verbose_name='公布时间')),
-                ('declared_areas', models.PositiveSmallIntegerField(verbose_name='公布试点数')),
-                ('declared_note', models.CharField(blank=True, max_length=200, verbose_name='公布数说明')),
-                ('start_by', models.DateField(blank=True, null=True, verbose_name='启动期限')),
-                ('stage_results_by', models.DateField(blank=True, null=True, verbose_name='阶段性成果期限')),
-                ('rollout_by', models.DateField(blank=True, null=True, verbose_name='全面推广期限')),
-                ('contacts_due', models.DateField(blank=True, null=True, verbose_name='联系人报送期限')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="批次")),
+                ("notice_number", models.CharField(blank=True, max_length=60, verbose_name="文号")),
+                ("notice_number_verified", models.BooleanField(default=False, verbose_name="文号已核实")),
+                ("notice_date", models.DateField(blank=True, null=True, verbose_name="印发日期")),
+                ("published", models.CharField(blank=True, max_length=20, verbose_name="公布时间")),
+                ("declared_areas", models.PositiveSmallIntegerField(verbose_name="公布试点数")),
+                ("declared_note", models.CharField(blank=True, max_length=200, verbose_name="公布数说明")),
+                ("start_by", models.DateField(blank=True, null=True, verbose_name="启动期限")),
+                ("stage_results_by", models.DateField(blank=True, null=True, verbose_name="阶段性成果期限")),
+                ("rollout_by", models.DateField(blank=True, null=True, verbose_name="全面推广期限")),
+                ("contacts_due", models.DateField(blank=True, null=True, verbose_name="联系人报送期限")),
             ],
             options={
-                'verbose_name': '批次',
-                'verbose_name_plural': '批次',
-                'ordering': ['number'],
+                "verbose_name": "批次",
+                "verbose_name_plural": "批次",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('basis', models.TextField(blank=True, verbose_name='依据')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                ("basis", models.TextField(blank=True, verbose_name="依据")),
             ],
             options={
-                'verbose_name': '试点工作',
-                'verbose_name_plural': '试点工作',
+                "verbose_name": "试点工作",
+                "verbose_name_plural": "试点工作",
             },
         ),
         migrations.CreateModel(
-            name='PilotArea',
+            name="PilotArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='列入时名称')),
-                ('kind', models.CharField(choices=[('省', '省'), ('计划单列市', '计划单列市'), ('省会城市', '省会城市'), ('地级市', '地级市'), ('县级市', '县级市'), ('区', '区'), ('县', '县'), ('建制镇', '建制镇')], max_length=10, verbose_name='类型')),
-                ('division_match', models.CharField(choices=[('resolved', '按名称匹配'), ('code', '按代码指定'), ('none', '未关联')], default='none', max_length=10, verbose_name='区划关联方式')),
-                ('verification', models.CharField(choices=[('official', '官方名单'), ('sourced', '有公开来源'), ('inferred', '间接推断'), ('research-data', '仅研究数据'), ('weak', '来源薄弱'), ('unresolved', '来源冲突')], max_length=20, verbose_name='核实程度')),
-                ('source_note', models.TextField(blank=True, verbose_name='来源说明')),
-                ('status', models.CharField(choices=[('active', '试点中'), ('warned', '已警示'), ('eliminated', '已退出'), ('completed', '已完成')], default='active', max_length=12, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pilots', to='pilots.batch', verbose_name='批次')),
-                ('division', models.ForeignKey(blank=True, help_text='建制镇关联其所在县级区划。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pilots', to='regions.division', verbose_name='现行政区划')),
-                ('listed_division', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='listed_pilots', to='regions.division', verbose_name='列入时区划')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pilots', to='regions.province', verbose_name='省级单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="列入时名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("省", "省"),
+                            ("计划单列市", "计划单列市"),
+                            ("省会城市", "省会城市"),
+                            ("地级市", "地级市"),
+                            ("县级市", "县级市"),
+                            ("区", "区"),
+                            ("县", "县"),
+                            ("建制镇", "建制镇"),
+                        ],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "division_match",
+                    models.CharField(
+                        choices=[("resolved", "按名称匹配"), ("code", "按代码指定"), ("none", "未关联")],
+                        default="none",
+                        max_length=10,
+                        verbose_name="区划关联方式",
+                    ),
+                ),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("official", "官方名单"),
+                            ("sourced", "有公开来源"),
+                            ("inferred", "间接推断"),
+                            ("research-data", "仅研究数据"),
+                            ("weak", "来源薄弱"),
+                            ("unresolved", "来源冲突"),
+                        ],
+                        max_length=20,
+                        verbose_name="核实程度",
+                    ),
+                ),
+                ("source_note", models.TextField(blank=True, verbose_name="来源说明")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "试点中"),
+                            ("warned", "已警示"),
+                            ("eliminated", "已退出"),
+                            ("completed", "已完成"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pilots",
+                        to="pilots.batch",
+                        verbose_name="批次",
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="建制镇关联其所在县级区划。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pilots",
+                        to="regions.division",
+                        verbose_name="现行政区划",
+                    ),
+                ),
+                (
+                    "listed_division",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="listed_pilots",
+                        to="regions.division",
+                        verbose_name="列入时区划",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pilots",
+                        to="regions.province",
+                        verbose_name="省级单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '试点地区',
-                'verbose_name_plural': '试点地区',
-                'ordering': ['batch__number', 'province__code', 'name'],
+                "verbose_name": "试点地区",
+                "verbose_name_plural": "试点地区",
+                "ordering": ["batch__number", "province__code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PilotStatusChange',
+            name="PilotStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('active', '试点中'), ('warned', '已警示'), ('eliminated', '已退出'), ('completed', '已完成')], max_length=12, verbose_name='原状态')),
-                ('to_status', models.CharField(choices=[('active', '试点中'), ('warned', '已警示'), ('eliminated', '已退出'), ('completed', '已完成')], max_length=12, verbose_name='新状态')),
-                ('effective_on', models.DateField(verbose_name='生效日期')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('document_number', models.CharField(blank=True, max_length=60, verbose_name='依据文号')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='决定人')),
-                ('pilot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='pilots.pilotarea', verbose_name='试点地区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("active", "试点中"),
+                            ("warned", "已警示"),
+                            ("eliminated", "已退出"),
+                            ("completed", "已完成"),
+                        ],
+                        max_length=12,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("active", "试点中"),
+                            ("warned", "已警示"),
+                            ("eliminated", "已退出"),
+                            ("completed", "已完成"),
+                        ],
+                        max_length=12,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("effective_on", models.DateField(verbose_name="生效日期")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("document_number", models.CharField(blank=True, max_length=60, verbose_name="依据文号")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="决定人",
+                    ),
+                ),
+                (
+                    "pilot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_changes",
+                        to="pilots.pilotarea",
+                        verbose_name="试点地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '状态变更',
-                'verbose_name_plural': '状态变更',
-                'ordering': ['pilot', 'effective_on', 'id'],
+                "verbose_name": "状态变更",
+                "verbose_name_plural": "状态变更",
+                "ordering": ["pilot", "effective_on", "id"],
             },
         ),
         migrations.AddField(
-            model_name='batch',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='pilots.programme', verbose_name='试点工作'),
+            model_name="batch",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="batches",
+                to="pilots.programme",
+                verbose_name="试点工作",
+            ),
         ),
         migrations.CreateModel(
-            name='RegistryImport',
+            name="RegistryImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content', models.BinaryField(verbose_name='文件内容')),
-                ('state', models.CharField(choices=[('previewed', '待确认'), ('applied', '已导入')], default='previewed', max_length=10, verbose_name='状态')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='导入结果')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content", models.BinaryField(verbose_name="文件内容")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("previewed", "待确认"), ("applied", "已导入")],
+                        default="previewed",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="导入结果")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名录导入',
-                'verbose_name_plural': '名录导入',
-                'ordering': ['-uploaded_at'],
+                "verbose_name": "名录导入",
+                "verbose_name_plural": "名录导入",
+                "ordering": ["-uploaded_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='pilotarea',
-            index=models.Index(fields=['province', 'status'], name='pilots_area_province_status'),
+            model_name="pilotarea",
+            index=models.Index(fields=["province", "status"], name="pilots_area_province_status"),
         ),
         migrations.AddConstraint(
-            model_name='pilotarea',
-            constraint=models.UniqueConstraint(fields=('batch', 'province', 'name'), name='pilots_pilotarea_unique_listing'),
+            model_name="pilotarea",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "province", "name"), name="pilots_pilotarea_unique_listing"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pilotarea',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'warned', 'eliminated', 'completed'])), name='pilots_pilotarea_status_valid'),
+            model_name="pilotarea",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "warned", "eliminated", "completed"])),
+                name="pilots_pilotarea_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pilotarea',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['省', '计划单列市', '省会城市', '地级市', '县级市', '区', '县', '建制镇'])), name='pilots_pilotarea_kind_valid'),
+            model_name="pilotarea",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["省", "计划单列市", "省会城市", "地级市", "县级市", "区", "县", "建制镇"])
+                ),
+                name="pilots_pilotarea_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='batch',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 3)), name='pilots_batch_number_1_to_3'),
+            model_name="batch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1), ("number__lte", 3)), name="pilots_batch_number_1_to_3"
+            ),
         ),
     ]

@@ -77,11 +77,15 @@ class TestBadInput:
         with pytest.raises(ImportRejected) as excinfo:
             services.apply_registry_import(
                 content=csv_bytes("9,火星省,某地,乡,maybe,x\n", GOOD_ROW, "3,广西壮族自治区,,县,sourced,x\n"),
-                file_name="bad.csv", by=None,
+                file_name="bad.csv",
+                by=None,
             )
         located = [(e.row, e.column) for e in excinfo.value.errors]
         assert located == [
-            (2, "batch（批次）"), (2, "province（省份）"), (2, "level（类型）"), (2, "verification（核实程度）"),
+            (2, "batch（批次）"),
+            (2, "province（省份）"),
+            (2, "level（类型）"),
+            (2, "verification（核实程度）"),
             (4, "name（名称）"),
         ]
         assert PilotArea.objects.count() == before  # the valid row 3 was not written either
@@ -112,8 +116,12 @@ class TestBadInput:
             services.apply_registry_import(content=csv_bytes(GOOD_ROW, GOOD_ROW), file_name="big.csv", by=None)
 
     def test_xlsx_errors_name_the_sheet(self) -> None:
-        content = xlsx_bytes([["batch", "province", "name", "level", "verification", "source_note"],
-                              [3, "广西壮族自治区", "某地", "乡", "sourced", "x"]])
+        content = xlsx_bytes(
+            [
+                ["batch", "province", "name", "level", "verification", "source_note"],
+                [3, "广西壮族自治区", "某地", "乡", "sourced", "x"],
+            ]
+        )
         errors = rejected(content)
         assert errors == [errors[0]] and errors[0].startswith("工作表“名录”，第 2 行，“level（类型）”列")
 
@@ -152,8 +160,12 @@ class TestGoodInput:
         assert event.changes["verification"] == ["sourced", "official"]
 
     def test_xlsx_import(self) -> None:
-        content = xlsx_bytes([["batch", "province", "name", "level", "verification", "source_note"],
-                              [3, "广西壮族自治区", "测试县", "县", "official", "附件1"]])
+        content = xlsx_bytes(
+            [
+                ["batch", "province", "name", "level", "verification", "source_note"],
+                [3, "广西壮族自治区", "测试县", "县", "official", "附件1"],
+            ]
+        )
         plan = services.apply_registry_import(content=content, file_name="annex.xlsx", by=None)
         assert plan.summary["create"] == 1
         assert PilotArea.objects.filter(name="测试县", batch__number=3).exists()
@@ -166,8 +178,9 @@ class TestGoodInput:
     def test_division_code_links_a_town_to_its_county(self) -> None:
         row = "3,广西壮族自治区,六景镇,建制镇,sourced,town of 横县\n"
         header = "batch,province,name,level,verification,source_note,division_code\n"
-        services.apply_registry_import(content=(header + row.rstrip("\n") + ",450127\n").encode(), file_name="x.csv",
-                                       by=None)
+        services.apply_registry_import(
+            content=(header + row.rstrip("\n") + ",450127\n").encode(), file_name="x.csv", by=None
+        )
         pilot = PilotArea.objects.get(name="六景镇")
         assert pilot.listed_division is not None and pilot.listed_division.name == "横县"
         assert pilot.division is not None and pilot.division.name == "横州市"

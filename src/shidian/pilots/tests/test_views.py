@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,7 +40,9 @@ class TestQueryCounts:
             counts.append(len(queries))
         assert counts[0] == counts[1] <= 15, counts
 
-    def test_pilot_page(self, client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., object]) -> None:
+    def test_pilot_page(
+        self, client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
+    ) -> None:
         client = client_as("demo-national")
         pilot = PilotArea.objects.get(name="蓟县")
         with django_assert_max_num_queries(10):
@@ -56,10 +59,13 @@ class TestWhatUsersSee:
         assert names == expected and "顺义区" not in response.content.decode()
 
     def test_filters_combine(self, client_as: Callable[[str], Client]) -> None:
-        response = client_as("demo-national").get("/pilots/", {"batch": 3, "kind": "建制镇", "region": "west"})
+        response = client_as("demo-national").get("/pilots/", {"batch": "3", "kind": "建制镇", "region": "west"})
         names = {p.name for p in response.context["page"]}
-        expected = set(PilotArea.objects.filter(batch__number=3, kind="建制镇", province__region="west")
-                       .values_list("name", flat=True))
+        expected = set(
+            PilotArea.objects.filter(batch__number=3, kind="建制镇", province__region="west").values_list(
+                "name", flat=True
+            )
+        )
         assert names == expected and len(names) >= 3
 
     def test_verified_filter_and_text_search(self, client_as: Callable[[str], Client]) -> None:
@@ -101,14 +107,18 @@ class TestWhatUsersSee:
         cells = {(d["value"][0], d["value"][1]) for d in option["series"][0]["data"]}
         assert len(cells) == Province.objects.count() == 32  # one square per unit, none overlapping
         assert "审图号" not in response.content.decode().split('id="map"')[1].split("</article>")[0].replace(
-            "上传经审定的边界文件及审图号后显示地图", "")
+            "上传经审定的边界文件及审图号后显示地图", ""
+        )
 
     def test_completeness_shows_declared_loaded_verified(self, client_as: Callable[[str], Client]) -> None:
         rows = client_as("demo-province").get("/registry/completeness/").context["rows"]
         batch3 = next(r for r in rows if r.batch.number == 3)
         assert batch3.batch.declared_areas == 111
         assert batch3.loaded == PilotArea.objects.filter(batch__number=3).count() == 36
-        assert batch3.verified == PilotArea.objects.filter(batch__number=3, verification__in=["official", "sourced"]).count()
+        assert (
+            batch3.verified
+            == PilotArea.objects.filter(batch__number=3, verification__in=["official", "sourced"]).count()
+        )
         assert batch3.missing == 111 - 36
 
 
@@ -119,7 +129,9 @@ class TestImportPage:
 
     def test_preview_then_confirm(self, client_as: Callable[[str], Client]) -> None:
         client = client_as("demo-national")
-        content = "batch,province,name,level,verification,source_note\n3,广西壮族自治区,新试点镇,建制镇,official,附件1\n"
+        content = (
+            "batch,province,name,level,verification,source_note\n3,广西壮族自治区,新试点镇,建制镇,official,附件1\n"
+        )
         response = self.upload(client, content.encode())
         assert response.status_code == 200  # type: ignore[attr-defined]
         assert response.context["plan"].summary == {"create": 1, "update": 0, "unchanged": 0}  # type: ignore[attr-defined]
@@ -134,7 +146,9 @@ class TestImportPage:
 
     def test_errors_are_shown_in_chinese_and_nothing_is_kept(self, client_as: Callable[[str], Client]) -> None:
         client = client_as("demo-national")
-        response = self.upload(client, "batch,province,name,level,verification,source_note\n5,广西壮族自治区,某地,县,sourced,x\n".encode())
+        response = self.upload(
+            client, "batch,province,name,level,verification,source_note\n5,广西壮族自治区,某地,县,sourced,x\n".encode()
+        )
         body = response.content.decode()  # type: ignore[attr-defined]
         assert "第 2 行，“batch（批次）”列：批次必须是 1、2 或 3" in body
         assert not RegistryImport.objects.exists()
@@ -147,8 +161,10 @@ class TestImportPage:
 @pytest.mark.django_db
 class TestStatusChanges:
     def change(self, client: Client, pilot: PilotArea, to: str, reason: str = "年度评估结果") -> None:
-        client.post(reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
-                    {"to": to, "effective_on": "2019-03-01", "reason": reason, "document_number": ""})
+        client.post(
+            reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
+            {"to": to, "effective_on": "2019-03-01", "reason": reason, "document_number": ""},
+        )
 
     def test_warn_lift_and_eliminate_keep_dated_history(self, client_as: Callable[[str], Client]) -> None:
         client = client_as("demo-national")
@@ -165,8 +181,11 @@ class TestStatusChanges:
         client = client_as("demo-national")
         pilot = PilotArea.objects.get(name="来宾市")
         self.change(client, pilot, PilotStatus.COMPLETED)
-        response = client.post(reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
-                               {"to": "warned", "effective_on": "2019-03-01", "reason": "x"}, follow=True)
+        response = client.post(
+            reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
+            {"to": "warned", "effective_on": "2019-03-01", "reason": "x"},
+            follow=True,
+        )
         assert "不能从“已完成”变为“已警示”" in response.content.decode()
         self.change(client, PilotArea.objects.get(name="柳州市"), PilotStatus.WARNED, reason="  ")
         assert PilotArea.objects.get(name="柳州市").status == PilotStatus.ACTIVE
@@ -176,6 +195,7 @@ class TestStatusChanges:
         pilot = PilotArea.objects.get(name="柳州市")
         response = client_as("demo-province").post(
             reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
-            {"to": "warned", "effective_on": "2019-03-01", "reason": "x"})
+            {"to": "warned", "effective_on": "2019-03-01", "reason": "x"},
+        )
         assert response.status_code == 404
         assert PilotArea.objects.get(pk=pilot.pk).status == PilotStatus.ACTIVE

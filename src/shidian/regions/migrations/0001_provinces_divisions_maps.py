@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,61 +14,144 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
-                ('short_name', models.CharField(max_length=10, verbose_name='简称')),
-                ('region', models.CharField(choices=[('east', '东部'), ('central', '中部'), ('west', '西部'), ('northeast', '东北')], max_length=10, verbose_name='四大区域')),
-                ('grid_row', models.PositiveSmallIntegerField(verbose_name='网格行')),
-                ('grid_col', models.PositiveSmallIntegerField(verbose_name='网格列')),
-                ('is_division', models.BooleanField(default=True, help_text='兵团不是行政区划，代码 66 为平台约定。', verbose_name='是否行政区划')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="区划代码")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
+                ("short_name", models.CharField(max_length=10, verbose_name="简称")),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[("east", "东部"), ("central", "中部"), ("west", "西部"), ("northeast", "东北")],
+                        max_length=10,
+                        verbose_name="四大区域",
+                    ),
+                ),
+                ("grid_row", models.PositiveSmallIntegerField(verbose_name="网格行")),
+                ("grid_col", models.PositiveSmallIntegerField(verbose_name="网格列")),
+                (
+                    "is_division",
+                    models.BooleanField(
+                        default=True, help_text="兵团不是行政区划，代码 66 为平台约定。", verbose_name="是否行政区划"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '省级单位',
-                'verbose_name_plural': '省级单位',
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(fields=('grid_row', 'grid_col'), name='regions_province_grid_cell_unique')],
+                "verbose_name": "省级单位",
+                "verbose_name_plural": "省级单位",
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("grid_row", "grid_col"), name="regions_province_grid_cell_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MapBoundary',
+            name="MapBoundary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('review_number', models.CharField(max_length=60, verbose_name='审图号')),
-                ('geojson', models.FileField(upload_to='maps/', verbose_name='边界文件（GeoJSON）')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("review_number", models.CharField(max_length=60, verbose_name="审图号")),
+                ("geojson", models.FileField(upload_to="maps/", verbose_name="边界文件（GeoJSON）")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审定地图边界',
-                'verbose_name_plural': '审定地图边界',
-                'ordering': ['-uploaded_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='regions_mapboundary_one_active')],
+                "verbose_name": "审定地图边界",
+                "verbose_name_plural": "审定地图边界",
+                "ordering": ["-uploaded_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("is_active",),
+                        name="regions_mapboundary_one_active",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Division',
+            name="Division",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=12, verbose_name='区划代码')),
-                ('name', models.CharField(db_index=True, max_length=60, verbose_name='名称')),
-                ('kind', models.CharField(help_text='如 地级市、市辖区、县、县级市、自治县、旗', max_length=20, verbose_name='类型')),
-                ('level', models.CharField(choices=[('prefecture', '地级'), ('county', '县级'), ('town', '乡级')], max_length=12, verbose_name='层级')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='启用日期')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='停用日期')),
-                ('change_note', models.CharField(blank=True, max_length=300, verbose_name='变更说明')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.division', verbose_name='上级区划')),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='regions.division', verbose_name='变更后区划')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='divisions', to='regions.province', verbose_name='省级单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(db_index=True, max_length=12, verbose_name="区划代码")),
+                ("name", models.CharField(db_index=True, max_length=60, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="如 地级市、市辖区、县、县级市、自治县、旗", max_length=20, verbose_name="类型"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("prefecture", "地级"), ("county", "县级"), ("town", "乡级")],
+                        max_length=12,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="启用日期")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="停用日期")),
+                ("change_note", models.CharField(blank=True, max_length=300, verbose_name="变更说明")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.division",
+                        verbose_name="上级区划",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="regions.division",
+                        verbose_name="变更后区划",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="divisions",
+                        to="regions.province",
+                        verbose_name="省级单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('valid_until__isnull', True)), fields=('code',), name='regions_division_current_code_unique'), models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_from__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='regions_division_validity_ordered')],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("valid_until__isnull", True)),
+                        fields=("code",),
+                        name="regions_division_current_code_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_until__isnull", True),
+                            ("valid_from__isnull", True),
+                            ("valid_until__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="regions_division_validity_ordered",
+                    ),
+                ],
             },
         ),
     ]

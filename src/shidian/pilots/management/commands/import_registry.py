@@ -37,4 +37,6 @@ class Command(BaseCommand):
             raise CommandError(f"导入失败：{exc.message}") from exc
         prefix = "校验通过（未写入）" if options["dry_run"] else "导入完成"
         s = plan.summary
-        self.stdout.write(self.style.SUCCESS(f"{prefix}：新增 {s['create']}，更新 {s['update']}，未变 {s['unchanged']}。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{prefix}：新增 {s['create']}，更新 {s['update']}，未变 {s['unchanged']}。")
+        )

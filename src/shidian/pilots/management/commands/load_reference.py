@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo.load_reference()
-        self.stdout.write(self.style.SUCCESS(
-            f"参考数据已载入：省级单位 {summary['provinces']}，行政区划 {summary['divisions']}，"
-            f"试点名录 新增 {summary['create']}、更新 {summary['update']}、未变 {summary['unchanged']}。"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"参考数据已载入：省级单位 {summary['provinces']}，行政区划 {summary['divisions']}，"
+                f"试点名录 新增 {summary['create']}、更新 {summary['update']}、未变 {summary['unchanged']}。"
+            )
+        )
