@@ -14,8 +14,12 @@
       var option = JSON.parse(source.textContent);
       if (el.dataset.geojson) {
         fetch(el.dataset.geojson, { credentials: "same-origin" })
-          .then(function (r) { return r.json(); })
-          .then(function (geo) { echarts.registerMap("shidian-provinces", geo); render(el, option); });
+          .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+          .then(function (geo) { echarts.registerMap("shidian-provinces", geo); render(el, option); })
+          .catch(function () {
+            el.dataset.rendered = "failed";
+            el.textContent = el.dataset.failedText || "地图边界文件加载失败，请联系系统管理员。";
+          });
       } else {
         render(el, option);
       }
