@@ -96,7 +96,8 @@ setup-messages: setup-os
 # Refresh the English catalogue from the source, then compile it.
 messages: setup
 	cd src/shidian
-	SHIDIAN_DEBUG=1 ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --add-location=file --ignore='static/*'
+	SHIDIAN_DEBUG=1 ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --ignore='static/vendor/*' \
+	  --ignore='*/tests/*' --ignore=conftest.py
 	SHIDIAN_DEBUG=1 ../../$(PY) ../../manage.py compilemessages
 
 # ---------------------------------------------------------------------------- run

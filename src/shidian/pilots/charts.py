@@ -14,7 +14,11 @@ def bar(title: str, items: list[tuple[str, int]]) -> dict[str, Any]:
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {},
         "grid": {"left": 40, "right": 16, "bottom": 40, "top": 40},
-        "xAxis": {"type": "category", "data": [label for label, _n in items], "axisLabel": {"interval": 0}},
+        "xAxis": {
+            "type": "category",
+            "data": [label for label, _n in items],
+            "axisLabel": {"interval": 0, "rotate": 30 if len(items) > 4 else 0},
+        },
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [{"type": "bar", "data": [n for _label, n in items], "label": {"show": True, "position": "top"}}],
     }

@@ -21,6 +21,9 @@ class Programme(models.Model):
         return self.name
 
 
+BATCH_NAMES = {1: _("第一批"), 2: _("第二批"), 3: _("第三批")}
+
+
 class Batch(models.Model):
     """A batch of pilots admitted by one notice (第一批、第二批、第三批)."""
 
@@ -48,7 +51,7 @@ class Batch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(_("第%(n)s批") % {"n": "一二三"[self.number - 1] if 1 <= self.number <= 3 else self.number})
+        return str(BATCH_NAMES.get(self.number, self.number))
 
 
 class AreaKind(models.TextChoices):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts import services as account_services
@@ -220,6 +221,12 @@ def plan_registry_import(content: bytes) -> ImportPlan:
     return ImportPlan(planned)
 
 
+def admission_reason(batch: Batch) -> str:
+    """The admission entry of a pilot's history, stored in Chinese whatever the operator's language."""
+    with translation.override("zh-hans"):
+        return _("列入%(batch)s国家新型城镇化综合试点") % {"batch": batch}
+
+
 @transaction.atomic
 def apply_registry_import(*, content: bytes, file_name: str, by: Any) -> ImportPlan:
     """Import a registry file: every row valid, or nothing written. Idempotent by (batch, province, name)."""
@@ -240,7 +247,7 @@ def apply_registry_import(*, content: bytes, file_name: str, by: Any) -> ImportP
                 from_status="",
                 to_status=PilotStatus.ACTIVE,
                 effective_on=batch.notice_date or dt.date(2014, 12, 29),
-                reason=_("列入%(batch)s国家新型城镇化综合试点") % {"batch": batch},
+                reason=admission_reason(batch),
                 document_number=batch.notice_number,
             )
             account_services.ensure_pilot_organisations(pilot=pilot)
