@@ -8,10 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("当前密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    confirm_password = forms.CharField(label=_("确认新密码"),
-                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    # strip=False: a password is taken as typed (the login form does not strip it either).
+    old_password = forms.CharField(
+        label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    confirm_password = forms.CharField(
+        label=_("确认新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from shidian.accounts import services
 from shidian.accounts.forms import PasswordChangeForm
 from shidian.accounts.middleware import password_must_change
+from shidian.accounts.models import User
 from shidian.core.errors import DomainError
 
 
@@ -28,24 +29,26 @@ class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The lockout page; axes calls it as ``(request, original_response, credentials)``."""
     return render(request, "accounts/locked_out.html", status=403)
 
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.POST or None, user=request.user)
+    user = cast(User, request.user)  # login_required
+    form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_password(user=request.user, new_password=form.cleaned_data["new_password"],  # type: ignore[arg-type]
-                                     by=request.user)  # type: ignore[arg-type]
+            services.change_password(user=user, new_password=form.cleaned_data["new_password"], by=user)
         except ValidationError as exc:
             form.add_error("new_password", exc)
         except DomainError as exc:
             form.add_error("new_password", exc.message)
         else:
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, user)
             messages.success(request, _("密码已修改。"))
             return redirect("pilots:dashboard")
-    return render(request, "accounts/password_change.html",
-                  {"form": form, "must_change": password_must_change(request.user)})
+    return render(request, "accounts/password_change.html", {"form": form, "must_change": password_must_change(user)})

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.forms import ModelForm
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core import audit, scoping
 from shidian.core.roles import Capability
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 class ShidianAdminSite(admin.AdminSite):
@@ -27,17 +30,20 @@ class ShidianAdminSite(admin.AdminSite):
         """One login page for everybody, with lockout and audit."""
         return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
-        """Signed-in users without an admin duty get "not found", like everywhere else."""
+    def admin_view(self, view: V, cacheable: bool = False) -> V:
+        """Answer "not found" to signed-in users lacking the duty a page needs, as everywhere else."""
         inner = super().admin_view(view, cacheable)
 
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.user.is_authenticated and not self.has_permission(request):
                 raise Http404
-            return inner(request, *args, **kwargs)
+            try:
+                return inner(request, *args, **kwargs)
+            except PermissionDenied as exc:
+                raise Http404 from exc
 
-        return guarded
+        return cast(V, guarded)
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
@@ -79,8 +85,12 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             before = audit.snapshot(old, form.changed_data)
         super().save_model(request, obj, form, change)
         verb = "changed" if change else "created"
-        audit.record(action=f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}", actor=request.user, obj=obj,
-                     changes=audit.diff(before, audit.snapshot(obj, form.changed_data)))
+        audit.record(
+            action=f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}",
+            actor=request.user,
+            obj=obj,
+            changes=audit.diff(before, audit.snapshot(obj, form.changed_data)),
+        )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         audit.record(action=f"{obj._meta.app_label}.{obj._meta.model_name}.deleted", actor=request.user, obj=obj)

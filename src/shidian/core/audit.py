@@ -6,11 +6,14 @@ import contextlib
 import contextvars
 import datetime as dt
 import decimal
+import ipaddress
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from shidian.core.models import AuditEvent
 
@@ -27,24 +30,37 @@ def request_context(*, ip: str | None) -> Iterator[None]:
         _ip.reset(token)
 
 
+def _valid_ip(value: str | None) -> str | None:
+    """``value`` if it is an IP address, else None (the column is an inet on PostgreSQL)."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address; behind a trusted proxy the first X-Forwarded-For entry."""
+    """The client address; behind a trusted proxy the first X-Forwarded-For entry (the proxy sets it)."""
     from django.conf import settings
 
     if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = _valid_ip(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0])
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            return forwarded
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
 def plain(value: Any) -> Any:
-    if isinstance(value, models.Model):
+    """``value`` in a form JSON can store: objects and lazy strings as text, dates in ISO 8601."""
+    if isinstance(value, models.Model | Promise | uuid.UUID | decimal.Decimal):
         return str(value)
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [plain(v) for v in value]
     return value

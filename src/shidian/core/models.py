@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
@@ -19,6 +20,28 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def delete(self) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
+
+    def bulk_update(self, objs: Iterable[AuditEvent], fields: Iterable[str], batch_size: int | None = None) -> NoReturn:
+        # Refused before Django opens its transaction, so the caller's transaction stays usable.
+        raise AppendOnlyError("audit events are append-only")
+
+    update.alters_data = True  # type: ignore[attr-defined]
+    delete.alters_data = True  # type: ignore[attr-defined]
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_create(
+        self,
+        objs: Iterable[AuditEvent],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> list[AuditEvent]:
+        """Insert only: an upsert (``update_conflicts``) would overwrite existing events."""
+        if update_conflicts:
+            raise AppendOnlyError("audit events are append-only")
+        return super().bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
 
     def search(self, *, text: str = "", action: str = "", username: str = "") -> AuditEventQuerySet:
         """Filter by free text over action, object and user, and by exact action prefix or user."""
@@ -73,7 +96,9 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        # Refuse a loaded event and also a new instance given an existing id (save() would UPDATE that row).
+        pk: Any = self.pk
+        if pk is not None or not self._state.adding:
             raise AppendOnlyError("audit events are append-only")
         super().save(*args, **kwargs)
 

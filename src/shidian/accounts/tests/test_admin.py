@@ -1,0 +1,387 @@
+"""The three separated admin duties in the pages, and the security admin's work through the Django admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
+from django.db.models import Max
+from django.test import Client
+
+from shidian.accounts.models import Organisation, OrganisationKind, User
+from shidian.conftest import DEMO_PASSWORD
+from shidian.core.models import AuditEvent, AuditEventQuerySet
+from shidian.core.roles import Role
+from shidian.pilots.models import PilotArea
+from shidian.regions.models import Province
+
+ADMIN_DUTIES = ["demo-auditor", "demo-secadmin", "demo-sysadmin"]
+BUSINESS_USERS = ["demo-national", "demo-ministry", "demo-province", "demo-pilot", "demo-department", "demo-expert"]
+ACCOUNT_PAGES = [
+    "/admin/accounts/user/",
+    "/admin/accounts/user/add/",
+    "/admin/accounts/organisation/",
+    "/admin/axes/accessattempt/",
+]
+REFERENCE_PAGES = [
+    "/admin/regions/province/",
+    "/admin/regions/division/",
+    "/admin/pilots/batch/",
+    "/admin/pilots/programme/",
+    "/admin/regions/mapboundary/",
+]
+USER_ADD = "/admin/accounts/user/add/"
+TEMPORARY = "Temp#Nanning01"
+
+
+@pytest.fixture
+def trail(db: None) -> Callable[..., AuditEventQuerySet]:
+    """Audit events written by the test (the shared set-up already wrote some)."""
+    watermark = AuditEvent.objects.aggregate(top=Max("id"))["top"] or 0
+
+    def new(**lookup: Any) -> AuditEventQuerySet:
+        return AuditEvent.objects.filter(id__gt=watermark, **lookup)
+
+    return new
+
+
+def liuzhou() -> PilotArea:
+    return PilotArea.objects.get(province__name="广西壮族自治区", name="柳州市")
+
+
+def statuses(client: Client, urls: list[str]) -> dict[str, int]:
+    return {url: client.get(url).status_code for url in urls}
+
+
+# ---------------------------------------------------------------- separation of duties
+
+
+@pytest.mark.django_db
+class TestSeparationOfDuties:
+    @pytest.mark.parametrize("username", ADMIN_DUTIES)
+    def test_admin_duties_read_no_business_data(self, client_as: Callable[[str], Client], username: str) -> None:
+        client = client_as(username)
+        pilot = liuzhou()
+        assert statuses(
+            client, ["/pilots/", f"/pilots/{pilot.pk}/", "/registry/completeness/", "/registry/import/"]
+        ) == dict.fromkeys(["/pilots/", f"/pilots/{pilot.pk}/", "/registry/completeness/", "/registry/import/"], 404)
+        assert client.post(f"/pilots/{pilot.pk}/status/", {"to": "warned"}).status_code == 404
+        home = client.get("/")
+        assert home.status_code == 200
+        assert "柳州市" not in home.content.decode()
+        assert "三员分立" in home.content.decode()
+
+    def test_the_auditor_cannot_open_the_admin(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-auditor")
+        pages = ["/admin/", *ACCOUNT_PAGES, *REFERENCE_PAGES]
+        assert statuses(client, pages) == dict.fromkeys(pages, 404)
+        assert client.get("/system/audit/").status_code == 200
+
+    def test_the_security_admin_manages_accounts_only(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-secadmin")
+        assert statuses(client, ["/admin/", *ACCOUNT_PAGES]) == dict.fromkeys(["/admin/", *ACCOUNT_PAGES], 200)
+        # Not allowed looks like not found, here as everywhere.
+        province = Province.objects.get(name="广西壮族自治区")
+        others = [
+            *REFERENCE_PAGES,
+            f"/admin/regions/province/{province.pk}/change/",
+            "/admin/regions/",
+            "/system/audit/",
+            "/regions/map/upload/",
+        ]
+        assert statuses(client, others) == dict.fromkeys(others, 404)
+        index = client.get("/admin/").content.decode()
+        assert "/admin/accounts/user/" in index
+        assert "/admin/regions/province/" not in index
+
+    def test_the_system_admin_keeps_reference_data_only(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User]
+    ) -> None:
+        client = client_as("demo-sysadmin")
+        pages = ["/admin/", *REFERENCE_PAGES]
+        assert statuses(client, pages) == dict.fromkeys(pages, 200)
+        others = [
+            *ACCOUNT_PAGES,
+            f"/admin/accounts/user/{user('demo-pilot').pk}/change/",
+            "/admin/accounts/",
+            "/system/audit/",
+        ]
+        assert statuses(client, others) == dict.fromkeys(others, 404)
+        index = client.get("/admin/").content.decode()
+        assert "/admin/regions/province/" in index
+        assert "/admin/accounts/user/" not in index
+
+    def test_the_system_admin_cannot_post_account_changes(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User]
+    ) -> None:
+        pilot = user("demo-pilot")
+        response = client_as("demo-sysadmin").post(
+            f"/admin/accounts/user/{pilot.pk}/change/", {"username": "demo-pilot", "role": Role.AUDITOR}
+        )
+        assert response.status_code == 404
+        assert user("demo-pilot").role == Role.PILOT_OFFICER
+
+    @pytest.mark.parametrize("username", BUSINESS_USERS)
+    def test_business_users_do_none_of_the_admin_duties(
+        self, client_as: Callable[[str], Client], username: str
+    ) -> None:
+        pages = ["/admin/", *ACCOUNT_PAGES, *REFERENCE_PAGES, "/system/audit/"]
+        assert statuses(client_as(username), pages) == dict.fromkeys(pages, 404)
+
+
+# ---------------------------------------------------------------- accounts through the admin
+
+
+def user_form(**overrides: Any) -> dict[str, Any]:
+    commission = Organisation.objects.get(kind=OrganisationKind.PROVINCIAL_COMMISSION, province__name="广西壮族自治区")
+    data: dict[str, Any] = {
+        "username": "nn-officer",
+        "full_name": "南宁工作人员",
+        "role": Role.PROVINCIAL_OFFICER,
+        "organisation": commission.pk,
+        "is_active": "on",
+        "phone": "0771-1234567",
+        "email": "nn@example.gov.cn",
+        "initial_password": TEMPORARY,
+        "_save": "保存",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def change_form(account: User, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "username": account.username,
+        "full_name": account.full_name,
+        "role": account.role,
+        "organisation": account.organisation_id,
+        "is_active": "on" if account.is_active else None,
+        "phone": account.phone,
+        "email": account.email,
+        "initial_password": "",
+        "_save": "保存",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.django_db
+class TestAccountsInTheAdmin:
+    def test_creating_a_user_goes_through_the_service(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User], trail: Callable[..., AuditEventQuerySet]
+    ) -> None:
+        response = client_as("demo-secadmin").post(USER_ADD, user_form())
+        assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+        created = User.objects.get(username="nn-officer")
+        assert created.check_password(TEMPORARY)
+        assert created.password_changed_at is None
+        assert created.role == Role.PROVINCIAL_OFFICER
+        assert str(created.organisation) == "广西壮族自治区发展改革委"
+        assert (created.phone, created.email) == ("0771-1234567", "nn@example.gov.cn")
+        assert created.full_name == "南宁工作人员"
+        [event] = trail(action="accounts.user.created")
+        assert (event.actor, event.object_id) == (user("demo-secadmin"), str(created.pk))
+        assert event.changes["phone"] == [None, "0771-1234567"]
+        assert not trail(action__startswith="accounts.user.").exclude(pk=event.pk).exists()
+
+    def test_the_new_user_must_change_the_temporary_password(self, client_as: Callable[[str], Client]) -> None:
+        client_as("demo-secadmin").post(USER_ADD, user_form())
+        newcomer = Client()
+        assert newcomer.post("/accounts/login/", {"username": "nn-officer", "password": TEMPORARY}).status_code == 302
+        response = newcomer.get("/pilots/")
+        assert (response.status_code, response["Location"]) == (302, "/accounts/password/")
+
+    @pytest.mark.parametrize(
+        ("password", "message"),
+        [
+            ("abc", "至少要包含 8 个字符"),
+            ("nanningnanning", "至少 3 类"),
+            ("Password1", "太常见"),
+            ("nn-officer#X", "相似"),
+            ("", "须设置初始密码"),
+        ],
+    )
+    def test_a_weak_or_missing_password_is_a_form_error(
+        self, client_as: Callable[[str], Client], trail: Callable[..., AuditEventQuerySet], password: str, message: str
+    ) -> None:
+        response = client_as("demo-secadmin").post(USER_ADD, user_form(initial_password=password))
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert any(message in e for e in errors["initial_password"]), errors
+        assert message in response.content.decode()
+        assert not User.objects.filter(username="nn-officer").exists()
+        assert not trail().filter(action="accounts.user.created").exists()
+
+    @pytest.mark.parametrize(
+        ("role", "kind"),
+        [
+            (Role.PROVINCIAL_OFFICER, OrganisationKind.MINISTRY),
+            (Role.SECURITY_ADMIN, OrganisationKind.PROVINCIAL_COMMISSION),
+        ],
+    )
+    def test_a_role_not_fitting_the_organisation_is_a_form_error(
+        self, client_as: Callable[[str], Client], role: str, kind: str
+    ) -> None:
+        unit = Organisation.objects.filter(kind=kind).order_by("pk").first()
+        assert unit is not None
+        response = client_as("demo-secadmin").post(USER_ADD, user_form(role=role, organisation=unit.pk))
+        assert response.status_code == 200
+        [error] = response.context["adminform"].form.errors["role"]
+        assert "不能属于" in error
+        assert not User.objects.filter(username="nn-officer").exists()
+
+    def test_a_taken_username_is_a_form_error(self, client_as: Callable[[str], Client]) -> None:
+        response = client_as("demo-secadmin").post(USER_ADD, user_form(username="demo-province"))
+        assert response.status_code == 200
+        assert "username" in response.context["adminform"].form.errors
+
+    def test_changing_a_role_is_audited_as_a_permission_change(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User], trail: Callable[..., AuditEventQuerySet]
+    ) -> None:
+        national = user("demo-national")
+        response = client_as("demo-secadmin").post(
+            f"/admin/accounts/user/{national.pk}/change/", change_form(national, role=Role.NATIONAL_OFFICER)
+        )
+        assert response.status_code == 302
+        assert user("demo-national").role == Role.NATIONAL_OFFICER
+        [event] = trail(action="accounts.user.permissions_changed")
+        assert event.changes == {"role": [Role.NATIONAL_ADMIN, Role.NATIONAL_OFFICER]}
+        assert event.actor_username == "demo-secadmin"
+        # The password was left empty: untouched.
+        assert user("demo-national").check_password(DEMO_PASSWORD)
+        assert not trail(action="accounts.password.reset").exists()
+
+    def test_a_bad_role_change_is_a_form_error(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User]
+    ) -> None:
+        province = user("demo-province")
+        response = client_as("demo-secadmin").post(
+            f"/admin/accounts/user/{province.pk}/change/", change_form(province, role=Role.AUDITOR)
+        )
+        assert response.status_code == 200
+        assert "不能属于" in response.context["adminform"].form.errors["role"][0]
+        assert user("demo-province").role == Role.PROVINCIAL_OFFICER
+
+    def test_a_password_reset_is_temporary_and_audited(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User], trail: Callable[..., AuditEventQuerySet]
+    ) -> None:
+        pilot = user("demo-pilot")
+        response = client_as("demo-secadmin").post(
+            f"/admin/accounts/user/{pilot.pk}/change/", change_form(pilot, initial_password="Reset#Liuzhou03")
+        )
+        assert response.status_code == 302
+        stored = user("demo-pilot")
+        assert stored.check_password("Reset#Liuzhou03")
+        assert stored.password_changed_at is None
+        [event] = trail(action="accounts.password.reset")
+        assert (event.actor_username, event.object_id) == ("demo-secadmin", str(pilot.pk))
+
+    @pytest.mark.parametrize(("password", "message"), [("weakweak", "至少 3 类"), (DEMO_PASSWORD, "相同")])
+    def test_a_bad_reset_is_a_form_error(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User], password: str, message: str
+    ) -> None:
+        pilot = user("demo-pilot")
+        response = client_as("demo-secadmin").post(
+            f"/admin/accounts/user/{pilot.pk}/change/", change_form(pilot, initial_password=password, phone="1")
+        )
+        assert response.status_code == 200
+        assert any(message in e for e in response.context["adminform"].form.errors["initial_password"])
+        stored = user("demo-pilot")
+        assert stored.check_password(DEMO_PASSWORD)
+        assert stored.phone == ""
+
+    def test_the_security_admin_cannot_change_its_own_permissions(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User]
+    ) -> None:
+        me = user("demo-secadmin")
+        client = client_as("demo-secadmin")
+        form = client.get(f"/admin/accounts/user/{me.pk}/change/").context["adminform"].form
+        assert not {"role", "organisation", "is_active"} & set(form.fields)
+        response = client.post(
+            f"/admin/accounts/user/{me.pk}/change/", change_form(me, role=Role.AUDITOR, is_active=None, phone="010-1")
+        )
+        assert response.status_code == 302
+        stored = user("demo-secadmin")
+        assert (stored.role, stored.is_active, stored.phone) == (Role.SECURITY_ADMIN, True, "010-1")
+
+    def test_accounts_cannot_be_deleted(self, client_as: Callable[[str], Client], user: Callable[[str], User]) -> None:
+        pilot = user("demo-pilot")
+        response = client_as("demo-secadmin").post(f"/admin/accounts/user/{pilot.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 404
+        assert User.objects.filter(pk=pilot.pk).exists()
+
+
+# ---------------------------------------------------------------- unlocking
+
+
+def lock(username: str) -> None:
+    client = Client()
+    for i in range(5):
+        client.post("/accounts/login/", {"username": username, "password": f"Wrong#Guess{i}"})
+
+
+@pytest.mark.django_db
+class TestUnlocking:
+    def test_deleting_the_access_attempt_unlocks_and_is_audited(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User], trail: Callable[..., AuditEventQuerySet]
+    ) -> None:
+        lock("demo-pilot")
+        attempt = AccessAttempt.objects.get(username="demo-pilot")
+        assert (
+            Client().post("/accounts/login/", {"username": "demo-pilot", "password": DEMO_PASSWORD}).status_code == 403
+        )
+
+        client = client_as("demo-secadmin")
+        listing = client.get("/admin/axes/accessattempt/")
+        assert "demo-pilot" in listing.content.decode()
+        response = client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 302
+        assert not AccessAttempt.objects.filter(username="demo-pilot").exists()
+
+        again = Client()
+        assert again.post("/accounts/login/", {"username": "demo-pilot", "password": DEMO_PASSWORD}).status_code == 302
+        assert again.session[SESSION_KEY] == str(user("demo-pilot").pk)
+        [event] = trail(action="accounts.user.unlocked")
+        assert (event.actor_username, event.object_type, event.object_id) == (
+            "demo-secadmin",
+            "accounts.User",
+            str(user("demo-pilot").pk),
+        )
+        # Five failures, and the right password refused while locked counts as a sixth.
+        assert event.detail == {"username": "demo-pilot", "failures": 6}
+
+    def test_unlocking_in_bulk_audits_each_account(
+        self, client_as: Callable[[str], Client], trail: Callable[..., AuditEventQuerySet]
+    ) -> None:
+        lock("demo-pilot")
+        lock("demo-department")
+        ids = list(AccessAttempt.objects.values_list("pk", flat=True))
+        response = client_as("demo-secadmin").post(
+            "/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
+        )
+        assert response.status_code == 302
+        assert not AccessAttempt.objects.exists()
+        assert sorted(e.detail["username"] for e in trail(action="accounts.user.unlocked")) == [
+            "demo-department",
+            "demo-pilot",
+        ]
+
+    def test_access_attempts_are_read_only(self, client_as: Callable[[str], Client]) -> None:
+        lock("demo-pilot")
+        attempt = AccessAttempt.objects.get(username="demo-pilot")
+        client = client_as("demo-secadmin")
+        assert client.post(
+            f"/admin/axes/accessattempt/{attempt.pk}/change/", {"failures_since_start": 0}
+        ).status_code in {403, 404}
+        assert AccessAttempt.objects.get(pk=attempt.pk).failures_since_start == 5
+
+    def test_only_the_security_admin_unlocks(self, client_as: Callable[[str], Client]) -> None:
+        lock("demo-pilot")
+        attempt = AccessAttempt.objects.get(username="demo-pilot")
+        for username in ["demo-sysadmin", "demo-auditor", "demo-national"]:
+            response = client_as(username).post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+            assert response.status_code == 404, username
+        assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
