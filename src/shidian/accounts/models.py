@@ -49,11 +49,19 @@ class Organisation(models.Model):
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     province = models.ForeignKey(
-        "regions.Province", verbose_name=_("省级单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "regions.Province",
+        verbose_name=_("省级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     pilot = models.ForeignKey(
-        "pilots.PilotArea", verbose_name=_("试点地区"), null=True, blank=True, on_delete=models.PROTECT,
+        "pilots.PilotArea",
+        verbose_name=_("试点地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     is_demo = models.BooleanField(_("演示数据"), default=False)
@@ -95,7 +103,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     password_changed_at = models.DateTimeField(
-        _("密码修改时间"), null=True, blank=True,
+        _("密码修改时间"),
+        null=True,
+        blank=True,
         help_text=_("为空表示密码由管理员设置，首次登录必须修改。"),
     )
     is_demo = models.BooleanField(_("演示账号"), default=False)

@@ -28,7 +28,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 
 
 @receiver(user_locked_out)
-def _locked_out(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None,
-                **kwargs: Any) -> None:
-    audit.record(action="accounts.locked_out", success=False, username=username or "",
-                 detail={"ip": ip_address})
+def _locked_out(
+    sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
+) -> None:
+    audit.record(action="accounts.locked_out", success=False, username=username or "", detail={"ip": ip_address})

@@ -12,6 +12,7 @@ def platform(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     return {
         "SHIDIAN_DEMO": settings.DEMO,
+        "LOCKOUT": {"failures": settings.AXES_FAILURE_LIMIT, "minutes": settings.LOCKOUT_MINUTES},
         "perms_nav": {
             "pilots": scoping.can(user, Capability.VIEW_PILOTS),
             "import": scoping.can(user, Capability.IMPORT_REGISTRY),

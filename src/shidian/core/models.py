@@ -90,6 +90,7 @@ class AuditEvent(models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-occurred_at", "-id"]
+        base_manager_name = "objects"  # related lookups must not bypass the append-only queryset
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
 
     def __str__(self) -> str:

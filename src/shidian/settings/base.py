@@ -143,7 +143,10 @@ PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 8)
 PASSWORD_MIN_CLASSES = _int("PASSWORD_MIN_CLASSES", 3)
 PASSWORD_MAX_AGE_DAYS = _int("PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
@@ -157,14 +160,18 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Lockout: 5 failures lock the account for 5 minutes.
 AXES_FAILURE_LIMIT = _int("LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = _int("LOCKOUT_MINUTES", 5) / 60  # hours
+LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 5)
+AXES_COOLOFF_TIME = LOCKOUT_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts the configured minutes from the fifth failure; tries during the lock do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "shidian.accounts.views.locked_out"
 AXES_VERBOSE = False
 
 # Idle timeout: the session expires after this many seconds without a request.
-SESSION_COOKIE_AGE = _int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

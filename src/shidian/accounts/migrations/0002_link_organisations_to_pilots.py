@@ -5,53 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_organisations_and_users'),
-        ('pilots', '0001_programme_batches_pilots'),
-        ('regions', '0001_provinces_divisions_maps'),
+        ("accounts", "0001_organisations_and_users"),
+        ("pilots", "0001_programme_batches_pilots"),
+        ("regions", "0001_provinces_divisions_maps"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='pilot',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='pilots.pilotarea', verbose_name='试点地区'),
+            model_name="organisation",
+            name="pilot",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organisations",
+                to="pilots.pilotarea",
+                verbose_name="试点地区",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='province',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='regions.province', verbose_name='省级单位'),
+            model_name="organisation",
+            name="province",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organisations",
+                to="regions.province",
+                verbose_name="省级单位",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='organisation',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.organisation', verbose_name='单位'),
+            model_name="user",
+            name="organisation",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="accounts.organisation",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('kind', 'name'), name='accounts_organisation_unique_name'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(fields=("kind", "name"), name="accounts_organisation_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['pilot_department', 'pilot_government', 'pilot_office']), _negated=True), models.Q(('pilot__isnull', False), ('province__isnull', False)), _connector='OR'), name='accounts_organisation_pilot_units_have_pilot'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind__in", ["pilot_department", "pilot_government", "pilot_office"]), _negated=True),
+                    models.Q(("pilot__isnull", False), ("province__isnull", False)),
+                    _connector="OR",
+                ),
+                name="accounts_organisation_pilot_units_have_pilot",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'provincial_commission'), _negated=True), models.Q(('province__isnull', False), ('pilot__isnull', True)), _connector='OR'), name='accounts_organisation_province_units_have_province'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "provincial_commission"), _negated=True),
+                    models.Q(("province__isnull", False), ("pilot__isnull", True)),
+                    _connector="OR",
+                ),
+                name="accounts_organisation_province_units_have_province",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['pilot_department', 'pilot_government', 'pilot_office', 'provincial_commission']), models.Q(('province__isnull', True), ('pilot__isnull', True)), _connector='OR'), name='accounts_organisation_national_units_have_no_area'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["pilot_department", "pilot_government", "pilot_office", "provincial_commission"]),
+                    models.Q(("province__isnull", True), ("pilot__isnull", True)),
+                    _connector="OR",
+                ),
+                name="accounts_organisation_national_units_have_no_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('is_superuser', False)), name='accounts_user_no_superuser'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_superuser", False)), name="accounts_user_no_superuser"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['national_admin', 'national_officer', 'ministry_reviewer', 'provincial_officer', 'pilot_officer', 'department_user', 'expert', 'auditor', 'security_admin', 'system_admin'])), name='accounts_user_role_valid'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        [
+                            "national_admin",
+                            "national_officer",
+                            "ministry_reviewer",
+                            "provincial_officer",
+                            "pilot_officer",
+                            "department_user",
+                            "expert",
+                            "auditor",
+                            "security_admin",
+                            "system_admin",
+                        ],
+                    )
+                ),
+                name="accounts_user_role_valid",
+            ),
         ),
     ]

@@ -32,8 +32,12 @@ class Command(BaseCommand):
         organisation = Organisation.objects.get(kind=OrganisationKind.OPERATIONS)
         try:
             user = services.create_user(
-                username=options["username"], password=password, role=options["role"], organisation=organisation,
-                full_name=options["full_name"], by=None,
+                username=options["username"],
+                password=password,
+                role=options["role"],
+                organisation=organisation,
+                full_name=options["full_name"],
+                by=None,
             )
         except ValidationError as exc:
             raise CommandError("密码不符合要求：" + "；".join(exc.messages)) from exc
