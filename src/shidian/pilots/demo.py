@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from shidian.accounts import services as account_services
 from shidian.accounts.models import Organisation, OrganisationKind, User
+from shidian.core import audit
 from shidian.core.roles import Role
 from shidian.pilots import services
 from shidian.pilots.models import PilotArea
@@ -87,5 +88,6 @@ def load_demo_accounts() -> list[User]:
             user.password_changed_at = timezone.now()
             user.is_active = True
             user.save(update_fields=["password", "password_changed_at", "is_active"])
+            audit.record(action="accounts.password.reset", obj=user, username="load_demo", detail={"demo": True})
         users.append(user)
     return users
