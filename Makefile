@@ -175,12 +175,9 @@ test-sqlite: setup
 test-postgres: setup
 	$(TEST_POSTGRES_STEPS)
 
+# Each benchmark reports a ratio against a baseline measured in the same process.
 bench: setup
-	if [[ -f bench/run.py ]]; then
-	  $(PY) bench/run.py
-	else
-	  echo "bench: no bench/run.py yet"
-	fi
+	$(PY) bench/run.py
 
 # ---------------------------------------------------------------------------- clean
 
