@@ -57,6 +57,12 @@ class Capability(models.TextChoices):
     READ_AUDIT = "audit.read", _("查阅审计日志")
     MANAGE_ACCOUNTS = "accounts.manage", _("管理账号与安全策略")
     MANAGE_REFERENCE = "reference.manage", _("维护参考数据与系统配置")
+    VIEW_REPORTS = "reporting.view", _("查看试点报告")
+    WRITE_PILOT_REPORT = "reporting.write_pilot", _("填报试点报告")
+    REVIEW_PILOT_REPORTS = "reporting.review_pilot", _("审核试点报告、撰写省级报告")
+    REVIEW_PROVINCE_REPORTS = "reporting.review_province", _("审阅省级报告")
+    MANAGE_ROUNDS = "reporting.manage_rounds", _("设置报告轮次")
+    READ_REPORT_COPIES = "reporting.read_copies", _("阅读抄送的省级报告")
 
 
 _BUSINESS_READ = {Capability.VIEW_PILOTS}
@@ -73,3 +79,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SECURITY_ADMIN: frozenset({Capability.MANAGE_ACCOUNTS}),
     Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_REFERENCE}),
 }
+
+# Reporting (报告制度): pilots write, provinces review and report up, the commission reads, ministries get copies.
+_REPORTING: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset(
+        {Capability.VIEW_REPORTS, Capability.REVIEW_PROVINCE_REPORTS, Capability.MANAGE_ROUNDS}
+    ),
+    Role.NATIONAL_OFFICER: frozenset({Capability.VIEW_REPORTS, Capability.REVIEW_PROVINCE_REPORTS}),
+    Role.MINISTRY_REVIEWER: frozenset({Capability.READ_REPORT_COPIES}),
+    Role.PROVINCIAL_OFFICER: frozenset({Capability.VIEW_REPORTS, Capability.REVIEW_PILOT_REPORTS}),
+    Role.PILOT_OFFICER: frozenset({Capability.VIEW_REPORTS, Capability.WRITE_PILOT_REPORT}),
+    Role.DEPARTMENT_USER: frozenset({Capability.VIEW_REPORTS}),
+}
+for _role, _capabilities in _REPORTING.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities

@@ -1,0 +1,511 @@
+"""Reporting system (报告制度): rounds, pilot reports, province reports, reviews, copies, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shidian.core.periods import Period
+
+
+class ImmutableVersionError(Exception):
+    """Raised when code tries to change or remove a submitted version."""
+
+
+class RoundKind(models.TextChoices):
+    MID_YEAR = "mid_year", _("年中报告")
+    YEAR_END = "year_end", _("年度报告")
+
+
+# Default due dates (month, day, years after the round's year) for pilots and provinces.
+DEFAULT_DUES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
+    RoundKind.MID_YEAR: ((7, 10, 0), (7, 20, 0)),
+    RoundKind.YEAR_END: ((12, 20, 0), (1, 10, 1)),
+}
+
+
+def default_due_dates(year: int, kind: str) -> tuple[dt.date, dt.date]:
+    """The default (pilot, province) due dates of a round."""
+    (pm, pd, py), (vm, vd, vy) = DEFAULT_DUES[kind]
+    return dt.date(year + py, pm, pd), dt.date(year + vy, vm, vd)
+
+
+class ReportingRound(models.Model):
+    """One reporting round: the mid-year (covers H1) or year-end (the whole year) report of a year."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("类型"), max_length=10, choices=RoundKind.choices)
+    pilot_due = models.DateField(_("试点报送期限"))
+    province_due = models.DateField(_("省级报送期限"))
+    opened_at = models.DateTimeField(_("开启时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报告轮次")
+        verbose_name_plural = _("报告轮次")
+        ordering = ["year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="reporting_reportinground_unique_year_kind"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=RoundKind.values), name="reporting_reportinground_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(province_due__gte=models.F("pilot_due")),
+                name="reporting_reportinground_province_after_pilot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}{RoundKind(self.kind).label}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, 1 if self.kind == RoundKind.MID_YEAR else None)
+
+    @property
+    def period_code(self) -> str:
+        return self.period.code
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        return (self.year, 0 if self.kind == RoundKind.MID_YEAR else 1)
+
+
+# The five sections of a pilot report (the notice: 工作进展情况、主要做法、成果经验、矛盾困难、下一步工作建议).
+SECTIONS: list[tuple[str, Any, int]] = [
+    ("progress", _("工作进展情况"), 1500),
+    ("practices", _("主要做法"), 1500),
+    ("results", _("成果经验"), 1500),
+    ("difficulties", _("矛盾困难"), 1000),
+    ("suggestions", _("下一步工作建议"), 1000),
+]
+SECTION_FIELDS = [name for name, _label, _guide in SECTIONS]
+SECTION_MAX = 20000
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已接收")
+
+
+REPORT_MOVES: dict[str, frozenset[str]] = {
+    ReportStatus.DRAFT: frozenset({ReportStatus.SUBMITTED}),
+    ReportStatus.SUBMITTED: frozenset({ReportStatus.RETURNED, ReportStatus.ACCEPTED}),
+    ReportStatus.RETURNED: frozenset({ReportStatus.SUBMITTED}),
+    ReportStatus.ACCEPTED: frozenset(),
+}
+
+
+class SectionsMixin(models.Model):
+    progress = models.TextField(_("工作进展情况"), blank=True, max_length=SECTION_MAX)
+    practices = models.TextField(_("主要做法"), blank=True, max_length=SECTION_MAX)
+    results = models.TextField(_("成果经验"), blank=True, max_length=SECTION_MAX)
+    difficulties = models.TextField(_("矛盾困难"), blank=True, max_length=SECTION_MAX)
+    suggestions = models.TextField(_("下一步工作建议"), blank=True, max_length=SECTION_MAX)
+
+    class Meta:
+        abstract = True
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(field, heading, text) for the five sections, in order."""
+        return [(name, str(label), getattr(self, name)) for name, label, _guide in SECTIONS]
+
+
+class PilotReport(SectionsMixin):
+    """A pilot's report for one round: the working draft plus its status; submissions are versions."""
+
+    pilot = models.ForeignKey(
+        "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="reports"
+    )
+    round = models.ForeignKey(
+        ReportingRound, verbose_name=_("报告轮次"), on_delete=models.PROTECT, related_name="pilot_reports"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    revision = models.PositiveIntegerField(_("修订号"), default=0, help_text=_("每次保存加一，用于发现同时编辑。"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后编辑人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        verbose_name = _("试点报告")
+        verbose_name_plural = _("试点报告")
+        ordering = ["round__year", "round__kind", "pilot__province__code", "pilot__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "round"], name="reporting_pilotreport_unique_pilot_round"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReportStatus.values), name="reporting_pilotreport_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot} {self.round}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {ReportStatus.DRAFT, ReportStatus.RETURNED}
+
+
+class TagKind(models.TextChoices):
+    DIFFICULTY = "difficulty", _("困难")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class DifficultyTag(models.Model):
+    """One difficulty or suggestion of a draft report, tagged with the ministries concerned."""
+
+    report = models.ForeignKey(PilotReport, verbose_name=_("试点报告"), on_delete=models.CASCADE, related_name="tags")
+    kind = models.CharField(_("类别"), max_length=10, choices=TagKind.choices, default=TagKind.DIFFICULTY)
+    text = models.TextField(_("内容"), max_length=2000)
+    ministries = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("涉及部门"),
+        related_name="+",
+        limit_choices_to={"kind": "ministry"},
+    )
+
+    class Meta:
+        verbose_name = _("困难与建议标注")
+        verbose_name_plural = _("困难与建议标注")
+        ordering = ["report", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TagKind.values), name="reporting_difficultytag_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Attachment(models.Model):
+    """A file attached to a pilot report draft; kept (never changed) once a version refers to it."""
+
+    report = models.ForeignKey(
+        PilotReport, verbose_name=_("试点报告"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("校验值"), max_length=64)
+    content = models.BinaryField(_("内容"))
+    is_current = models.BooleanField(_("在草稿中"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ImmutableQuerySet[M: models.Model](models.QuerySet[M]):
+    """Bulk changes of submitted versions are refused too."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise ImmutableVersionError("submitted versions are immutable")
+
+    def delete(self) -> NoReturn:
+        raise ImmutableVersionError("submitted versions are immutable")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise ImmutableVersionError("submitted versions are immutable")
+
+    update.alters_data = True  # type: ignore[attr-defined]
+    delete.alters_data = True  # type: ignore[attr-defined]
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
+
+
+class ImmutableModel(models.Model):
+    """A row that is written once: saving a loaded row or deleting one is refused (PostgreSQL: a trigger)."""
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        pk: Any = self.pk
+        if pk is not None or not self._state.adding:
+            raise ImmutableVersionError("submitted versions are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableVersionError("submitted versions are immutable")
+
+
+class PilotReportVersion(SectionsMixin, ImmutableModel):
+    """One submission of a pilot report, as it was: text, tagged difficulties, facts, attachments."""
+
+    report = models.ForeignKey(
+        PilotReport, verbose_name=_("试点报告"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    submitted_at = models.DateTimeField(_("报送时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_late = models.BooleanField(_("逾期报送"))
+    tags = models.JSONField(_("困难与建议标注"), default=list, blank=True)
+    facts = models.JSONField(_("自动附带数据"), default=dict, blank=True)
+    attachments = models.ManyToManyField(Attachment, verbose_name=_("附件"), related_name="versions", blank=True)
+
+    class Meta:
+        verbose_name = _("试点报告版本")
+        verbose_name_plural = _("试点报告版本")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="reporting_pilotreportversion_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"
+
+
+class CommentKind(models.TextChoices):
+    RETURN = "return", _("退回意见")
+    ACCEPT = "accept", _("接收意见")
+    ACKNOWLEDGE = "acknowledge", _("确认意见")
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on a submitted version (province on a pilot report, nation on a province report)."""
+
+    pilot_report_version = models.ForeignKey(
+        PilotReportVersion,
+        verbose_name=_("试点报告版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    province_report_version = models.ForeignKey(
+        "ProvinceReportVersion",
+        verbose_name=_("省级报告版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    kind = models.CharField(_("类别"), max_length=12, choices=CommentKind.choices)
+    body = models.TextField(_("意见"), max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审阅人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审阅意见")
+        verbose_name_plural = _("审阅意见")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pilot_report_version__isnull=True) ^ models.Q(province_report_version__isnull=True),
+                name="reporting_reviewcomment_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class ProvinceStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    ACKNOWLEDGED = "acknowledged", _("已确认")
+
+
+PROVINCE_MOVES: dict[str, frozenset[str]] = {
+    ProvinceStatus.DRAFT: frozenset({ProvinceStatus.SUBMITTED}),
+    ProvinceStatus.SUBMITTED: frozenset({ProvinceStatus.RETURNED, ProvinceStatus.ACKNOWLEDGED}),
+    ProvinceStatus.RETURNED: frozenset({ProvinceStatus.SUBMITTED}),
+    ProvinceStatus.ACKNOWLEDGED: frozenset(),
+}
+
+
+class ProvinceContentMixin(models.Model):
+    overview = models.TextField(_("总体情况"), blank=True, max_length=SECTION_MAX)
+    pilot_sections = models.JSONField(_("各试点情况"), default=list, blank=True)
+    statistics = models.JSONField(_("全省统计"), default=dict, blank=True)
+    difficulties = models.TextField(_("矛盾困难"), blank=True, max_length=SECTION_MAX)
+    suggestions = models.TextField(_("下一步工作建议"), blank=True, max_length=SECTION_MAX)
+
+    class Meta:
+        abstract = True
+
+
+class ProvinceReport(ProvinceContentMixin):
+    """A province's report to the national commission for one round, assembled from its pilots' reports."""
+
+    province = models.ForeignKey(
+        "regions.Province", verbose_name=_("省级单位"), on_delete=models.PROTECT, related_name="reports"
+    )
+    round = models.ForeignKey(
+        ReportingRound, verbose_name=_("报告轮次"), on_delete=models.PROTECT, related_name="province_reports"
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=ProvinceStatus.choices, default=ProvinceStatus.DRAFT)
+    revision = models.PositiveIntegerField(_("修订号"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后编辑人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        verbose_name = _("省级报告")
+        verbose_name_plural = _("省级报告")
+        ordering = ["round__year", "round__kind", "province__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "round"], name="reporting_provincereport_unique_round"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProvinceStatus.values), name="reporting_provincereport_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.round}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {ProvinceStatus.DRAFT, ProvinceStatus.RETURNED}
+
+
+class ProvinceReportVersion(ProvinceContentMixin, ImmutableModel):
+    """One submission of a province report to the national commission, as it was."""
+
+    report = models.ForeignKey(
+        ProvinceReport, verbose_name=_("省级报告"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    submitted_at = models.DateTimeField(_("报送时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_late = models.BooleanField(_("逾期报送"))
+    tags = models.JSONField(_("困难与建议标注"), default=list, blank=True)
+    facts = models.JSONField(_("全省指标情况"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("省级报告版本")
+        verbose_name_plural = _("省级报告版本")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="reporting_provincereportversion_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"
+
+
+class ReportCopy(models.Model):
+    """抄送: a submitted province report version copied to one ministry."""
+
+    version = models.ForeignKey(
+        ProvinceReportVersion, verbose_name=_("省级报告版本"), on_delete=models.PROTECT, related_name="copies"
+    )
+    ministry = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("抄送部门"), on_delete=models.PROTECT, related_name="report_copies"
+    )
+    created_at = models.DateTimeField(_("抄送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("抄送")
+        verbose_name_plural = _("抄送")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "ministry"], name="reporting_reportcopy_unique_ministry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} → {self.ministry}"
+
+
+class ReadReceipt(models.Model):
+    """Who in the ministry first opened a copy, and when (visible to the sending province)."""
+
+    copy = models.ForeignKey(ReportCopy, verbose_name=_("抄送"), on_delete=models.PROTECT, related_name="receipts")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("阅读人"), on_delete=models.PROTECT, related_name="+"
+    )
+    read_at = models.DateTimeField(_("阅读时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("阅读回执")
+        verbose_name_plural = _("阅读回执")
+        ordering = ["read_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["copy", "reader"], name="reporting_readreceipt_unique_reader"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader} {self.read_at}"
+
+
+class ReminderKind(models.TextChoices):
+    UPCOMING = "upcoming", _("即将到期")
+    OVERDUE = "overdue", _("已逾期")
+
+
+class ReportReminder(models.Model):
+    """An in-app reminder to a pilot or a province about one round; at most one of each kind."""
+
+    round = models.ForeignKey(
+        ReportingRound, verbose_name=_("报告轮次"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    pilot = models.ForeignKey(
+        "pilots.PilotArea",
+        verbose_name=_("试点地区"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    province = models.ForeignKey(
+        "regions.Province", verbose_name=_("省级单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=ReminderKind.choices)
+    due = models.DateField(_("报送期限"))
+    created_at = models.DateTimeField(_("提醒时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报送提醒")
+        verbose_name_plural = _("报送提醒")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "pilot", "kind"],
+                condition=models.Q(pilot__isnull=False),
+                name="reporting_reportreminder_unique_pilot",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "province", "kind"],
+                condition=models.Q(pilot__isnull=True),
+                name="reporting_reportreminder_unique_province",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.pilot or self.province} {self.kind}"

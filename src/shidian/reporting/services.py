@@ -1,0 +1,748 @@
+"""Change reports: rounds, drafts (with conflict detection), submissions, reviews, province reports, copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.core import audit, scoping
+from shidian.core.errors import DomainError
+from shidian.core.roles import Capability
+from shidian.reporting import facts as report_facts
+from shidian.reporting import permissions, uploads
+from shidian.reporting.models import (
+    PROVINCE_MOVES,
+    REPORT_MOVES,
+    SECTION_FIELDS,
+    SECTION_MAX,
+    SECTIONS,
+    Attachment,
+    CommentKind,
+    DifficultyTag,
+    PilotReport,
+    PilotReportVersion,
+    ProvinceReport,
+    ProvinceReportVersion,
+    ProvinceStatus,
+    ReadReceipt,
+    ReminderKind,
+    ReportCopy,
+    ReportingRound,
+    ReportReminder,
+    ReportStatus,
+    ReviewComment,
+    RoundKind,
+    TagKind,
+    default_due_dates,
+)
+
+# The first round of the programme: pilots started by the end of 2016 (batch-3 notice).
+FIRST_ROUND = (2016, RoundKind.YEAR_END)
+# A round opens this many days before its pilots' due date.
+OPEN_DAYS_BEFORE_DUE = 30
+PROVINCE_FIELDS = ["overview", "difficulties", "suggestions"]
+
+
+class EditConflict(DomainError):
+    """Somebody else saved the draft after this editor loaded it."""
+
+
+def _refuse_move(current: str, to: str, labels: Any) -> DomainError:
+    return DomainError(
+        _("报告状态不能从“%(from)s”变为“%(to)s”。") % {"from": labels(current).label, "to": labels(to).label}
+    )
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localdate(moment)
+
+
+# -- rounds ------------------------------------------------------------------------------------------
+
+
+def round_opens_on(year: int, kind: str) -> dt.date:
+    pilot_due, _province_due = default_due_dates(year, kind)
+    return pilot_due - dt.timedelta(days=OPEN_DAYS_BEFORE_DUE)
+
+
+def rounds_due_to_open(today: dt.date) -> list[tuple[int, str]]:
+    """Every (year, kind) from the programme's first round whose opening day has come."""
+    result = []
+    for year in range(FIRST_ROUND[0], today.year + 1):
+        for kind in (RoundKind.MID_YEAR, RoundKind.YEAR_END):
+            if year == FIRST_ROUND[0] and kind == RoundKind.MID_YEAR:
+                continue
+            if round_opens_on(year, kind) <= today:
+                result.append((year, str(kind)))
+    return result
+
+
+@transaction.atomic
+def open_round(*, year: int, kind: str, by: Any = None) -> ReportingRound:
+    """Open the round of ``year``/``kind`` with the default due dates (nothing changes if it is open)."""
+    if kind not in RoundKind.values:
+        raise DomainError(_("未知的报告类型。"))
+    existing = ReportingRound.objects.filter(year=year, kind=kind).first()
+    if existing is not None:
+        return existing
+    pilot_due, province_due = default_due_dates(year, kind)
+    reporting_round = ReportingRound.objects.create(
+        year=year, kind=kind, pilot_due=pilot_due, province_due=province_due
+    )
+    audit.record(
+        action="reporting.round.opened",
+        actor=by,
+        obj=reporting_round,
+        username="" if by else "open_reporting_rounds",
+        detail={"pilot_due": pilot_due, "province_due": province_due},
+    )
+    return reporting_round
+
+
+def open_due_rounds(*, today: dt.date) -> list[ReportingRound]:
+    """Open every round whose opening day has come (idempotent; run daily)."""
+    return [open_round(year=year, kind=kind) for year, kind in rounds_due_to_open(today)]
+
+
+@transaction.atomic
+def change_round_dues(
+    *, reporting_round: ReportingRound, pilot_due: dt.date, province_due: dt.date, by: Any
+) -> ReportingRound:
+    """Move a round's due dates (national admins only)."""
+    scoping.require(by, Capability.MANAGE_ROUNDS)
+    if province_due < pilot_due:
+        raise DomainError(_("省级报送期限不能早于试点报送期限。"))
+    if pilot_due < reporting_round.period.start:
+        raise DomainError(_("报送期限不能早于报告期开始。"))
+    locked = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
+    before = audit.snapshot(locked, ["pilot_due", "province_due"])
+    locked.pilot_due = pilot_due
+    locked.province_due = province_due
+    locked.save(update_fields=["pilot_due", "province_due"])
+    audit.record(
+        action="reporting.round.changed",
+        actor=by,
+        obj=locked,
+        changes=audit.diff(before, audit.snapshot(locked, ["pilot_due", "province_due"])),
+    )
+    return locked
+
+
+# -- pilot reports: drafts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_pilot_report(*, pilot: Any, reporting_round: ReportingRound, by: Any) -> PilotReport:
+    """The pilot's report for the round, created as an empty draft the first time."""
+    report = PilotReport.objects.filter(pilot=pilot, round=reporting_round).select_related("pilot").first()
+    if report is not None:
+        return report
+    draft = PilotReport(pilot=pilot, round=reporting_round, updated_by=by)
+    if not permissions.can_write_pilot_report(by, draft):
+        raise Http404
+    draft.save()
+    audit.record(action="reporting.report.created", actor=by, obj=draft)
+    return draft
+
+
+def _lock_report(report: PilotReport) -> PilotReport:
+    return PilotReport.objects.select_for_update().select_related("pilot", "round").get(pk=report.pk)
+
+
+def _check_revision(locked: PilotReport | ProvinceReport, revision: int) -> None:
+    if locked.revision != revision:
+        who = locked.updated_by.get_full_name() or locked.updated_by.get_username() if locked.updated_by else ""
+        raise EditConflict(
+            _(
+                "这份报告已被%(who)s在%(when)s保存过（修订号 %(current)d，您编辑的是 %(yours)d）。"
+                "为避免覆盖他人的修改，您的内容没有保存：请复制您的修改，刷新页面后再合并。"
+            )
+            % {
+                "who": who or _("他人"),
+                "when": timezone.localtime(locked.updated_at).strftime("%Y-%m-%d %H:%M:%S"),
+                "current": locked.revision,
+                "yours": revision,
+            }
+        )
+
+
+@transaction.atomic
+def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[str, str], by: Any) -> PilotReport:
+    """Save the draft's sections if nobody saved since ``revision`` was loaded; otherwise refuse."""
+    locked = _lock_report(report)
+    if not permissions.can_write_pilot_report(by, locked):
+        raise Http404
+    if not locked.is_editable:
+        raise DomainError(_("报告状态为“%(status)s”，不能再修改。") % {"status": ReportStatus(locked.status).label})
+    _check_revision(locked, revision)
+    before = audit.snapshot(locked, SECTION_FIELDS)
+    for name in SECTION_FIELDS:
+        if name in sections:
+            text = sections[name].replace("\r\n", "\n")
+            if len(text) > SECTION_MAX:
+                raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
+            setattr(locked, name, text)
+    changes = audit.diff(before, audit.snapshot(locked, SECTION_FIELDS))
+    if not changes:
+        return locked
+    locked.revision += 1
+    locked.updated_by = by
+    locked.save(update_fields=[*SECTION_FIELDS, "revision", "updated_by", "updated_at"])
+    audit.record(
+        action="reporting.report.draft_saved",
+        actor=by,
+        obj=locked,
+        changes={k: [len(str(v[0] or "")), len(str(v[1] or ""))] for k, v in changes.items()},
+        detail={"revision": locked.revision},
+    )
+    return locked
+
+
+def _editable_for(report: PilotReport, by: Any) -> PilotReport:
+    locked = _lock_report(report)
+    if not permissions.can_write_pilot_report(by, locked):
+        raise Http404
+    if not locked.is_editable:
+        raise DomainError(_("报告状态为“%(status)s”，不能再修改。") % {"status": ReportStatus(locked.status).label})
+    return locked
+
+
+@transaction.atomic
+def add_tag(*, report: PilotReport, kind: str, text: str, ministry_ids: list[int], by: Any) -> DifficultyTag:
+    """Tag one difficulty or suggestion of the draft with the ministries concerned."""
+    locked = _editable_for(report, by)
+    if kind not in TagKind.values:
+        raise DomainError(_("未知的标注类别。"))
+    if not text.strip():
+        raise DomainError(_("请填写困难或建议的内容。"))
+    ministries = list(Organisation.objects.filter(kind=OrganisationKind.MINISTRY, pk__in=ministry_ids))
+    if not ministries or len(ministries) != len(set(ministry_ids)):
+        raise DomainError(_("请至少选择一个涉及的部门。"))
+    tag = DifficultyTag.objects.create(report=locked, kind=kind, text=text.strip())
+    tag.ministries.set(ministries)
+    audit.record(
+        action="reporting.tag.created",
+        actor=by,
+        obj=tag,
+        detail={"report": locked.pk, "kind": kind, "ministries": [m.name for m in ministries]},
+    )
+    return tag
+
+
+@transaction.atomic
+def remove_tag(*, tag: DifficultyTag, by: Any) -> None:
+    _editable_for(tag.report, by)
+    audit.record(action="reporting.tag.deleted", actor=by, obj=tag, detail={"report": tag.report_id})
+    tag.delete()
+
+
+@transaction.atomic
+def add_attachment(*, report: PilotReport, file_name: str, content: bytes, by: Any) -> Attachment:
+    """Attach a file to the draft after checking its type by content and its size."""
+    content_type = uploads.check_attachment(file_name=file_name, content=content)
+    locked = _editable_for(report, by)
+    attachment = Attachment.objects.create(
+        report=locked,
+        file_name=file_name[-200:],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by=by,
+    )
+    audit.record(
+        action="reporting.attachment.added",
+        actor=by,
+        obj=attachment,
+        detail={"report": locked.pk, "size": len(content), "content_type": content_type},
+    )
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, by: Any) -> Attachment:
+    """Take a file out of the draft (versions that included it keep it)."""
+    _editable_for(attachment.report, by)
+    attachment.is_current = False
+    attachment.save(update_fields=["is_current"])
+    audit.record(action="reporting.attachment.removed", actor=by, obj=attachment)
+    return attachment
+
+
+# -- pilot reports: workflow -------------------------------------------------------------------------
+
+
+def _tag_snapshot(report: PilotReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": tag.kind,
+            "text": tag.text,
+            "ministries": [{"id": m.pk, "name": m.name} for m in tag.ministries.all()],
+        }
+        for tag in report.tags.prefetch_related("ministries")
+    ]
+
+
+@transaction.atomic
+def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None = None) -> PilotReport:
+    """Submit (or resubmit after a return) the draft as a new immutable, dated version."""
+    locked = _lock_report(report)
+    if not permissions.can_write_pilot_report(by, locked):
+        raise Http404
+    if ReportStatus.SUBMITTED not in REPORT_MOVES[locked.status]:
+        raise _refuse_move(locked.status, ReportStatus.SUBMITTED, ReportStatus)
+    empty = [str(label) for name, label, _guide in SECTIONS if not getattr(locked, name).strip()]
+    if empty:
+        raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": "、".join(empty)})
+    moment = now or timezone.now()
+    previous = locked.status
+    number = locked.versions.count() + 1
+    version = PilotReportVersion.objects.create(
+        report=locked,
+        number=number,
+        submitted_at=moment,
+        submitted_by=by,
+        is_late=_local_date(moment) > locked.round.pilot_due,
+        tags=_tag_snapshot(locked),
+        facts=report_facts.pilot_facts(pilot=locked.pilot, round=locked.round),
+        **{name: getattr(locked, name) for name in SECTION_FIELDS},
+    )
+    version.attachments.set(locked.attachments.filter(is_current=True))
+    locked.status = ReportStatus.SUBMITTED
+    locked.save(update_fields=["status", "updated_at"])
+    audit.record(
+        action="reporting.report.resubmitted" if previous == ReportStatus.RETURNED else "reporting.report.submitted",
+        actor=by,
+        obj=locked,
+        changes={"status": [previous, locked.status]},
+        detail={"version": number, "is_late": version.is_late},
+    )
+    return locked
+
+
+def _review(report: PilotReport, to: str, by: Any) -> tuple[PilotReport, PilotReportVersion]:
+    locked = _lock_report(report)
+    if not permissions.can_review_pilot_report(by, locked):
+        raise Http404
+    if to not in REPORT_MOVES[locked.status]:
+        raise _refuse_move(locked.status, to, ReportStatus)
+    version = locked.versions.order_by("-number").first()
+    if version is None:  # a submitted report always has a version
+        raise _refuse_move(locked.status, to, ReportStatus)
+    return locked, version
+
+
+@transaction.atomic
+def return_pilot_report(*, report: PilotReport, comment: str, by: Any) -> PilotReport:
+    """The province returns a submitted report with comments; the pilot revises it."""
+    if not comment.strip():
+        raise DomainError(_("退回时请填写意见。"))
+    locked, version = _review(report, ReportStatus.RETURNED, by)
+    previous = locked.status
+    locked.status = ReportStatus.RETURNED
+    locked.save(update_fields=["status", "updated_at"])
+    ReviewComment.objects.create(pilot_report_version=version, kind=CommentKind.RETURN, body=comment.strip(), author=by)
+    audit.record(
+        action="reporting.report.returned",
+        actor=by,
+        obj=locked,
+        changes={"status": [previous, locked.status]},
+        detail={"version": version.number, "comment": comment.strip()},
+    )
+    return locked
+
+
+@transaction.atomic
+def accept_pilot_report(*, report: PilotReport, by: Any, comment: str = "") -> PilotReport:
+    """The province accepts a submitted report; it can no longer change."""
+    locked, version = _review(report, ReportStatus.ACCEPTED, by)
+    previous = locked.status
+    locked.status = ReportStatus.ACCEPTED
+    locked.save(update_fields=["status", "updated_at"])
+    if comment.strip():
+        ReviewComment.objects.create(
+            pilot_report_version=version, kind=CommentKind.ACCEPT, body=comment.strip(), author=by
+        )
+    audit.record(
+        action="reporting.report.accepted",
+        actor=by,
+        obj=locked,
+        changes={"status": [previous, locked.status]},
+        detail={"version": version.number},
+    )
+    return locked
+
+
+# -- province reports --------------------------------------------------------------------------------
+
+
+def assemble_province_content(*, province: Any, reporting_round: ReportingRound) -> dict[str, Any]:
+    """A draft for the province: one section per accepted pilot report and province-wide statistics."""
+    from shidian.reporting import selectors
+
+    accepted = list(
+        PilotReportVersion.objects.filter(
+            report__pilot__province=province,
+            report__round=reporting_round,
+            report__status=ReportStatus.ACCEPTED,
+        )
+        .select_related("report__pilot")
+        .order_by("report__pilot__name", "report_id", "-number")
+    )
+    latest: dict[int, PilotReportVersion] = {}
+    for version in accepted:
+        latest.setdefault(version.report_id, version)
+    pilot_sections = []
+    by_ministry: Counter[str] = Counter()
+    plan_totals: dict[str, float] = {}
+    for version in latest.values():
+        pilot = version.report.pilot
+        summary = "\n".join(part for part in (version.progress.strip()[:600], version.results.strip()[:400]) if part)
+        pilot_sections.append(
+            {
+                "pilot_id": pilot.pk,
+                "pilot": pilot.name,
+                "text": summary,
+                "facts": report_facts.fact_lines(version.facts),
+                "version": version.number,
+            }
+        )
+        for tag in version.tags:
+            for ministry in tag.get("ministries", []):
+                by_ministry[ministry["name"]] += 1
+        plan = version.facts.get("plan") if isinstance(version.facts, dict) else None
+        if isinstance(plan, dict):
+            for key, value in plan.items():
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    plan_totals[key] = plan_totals.get(key, 0) + value
+    timeliness = selectors.province_timeliness(province=province, reporting_round=reporting_round)
+    statistics = {
+        **timeliness,
+        "accepted": len(latest),
+        "plan_totals": dict(plan_totals),
+        "difficulties_by_ministry": dict(sorted(by_ministry.items(), key=lambda item: (-item[1], item[0]))),
+        "indicators": report_facts.province_facts(province=province, round=reporting_round).get("indicators"),
+    }
+    return {"pilot_sections": pilot_sections, "statistics": audit.plain(statistics)}
+
+
+@transaction.atomic
+def open_province_report(*, province: Any, reporting_round: ReportingRound, by: Any) -> ProvinceReport:
+    """The province's report for the round; the first time, a draft assembled from accepted pilot reports."""
+    if not permissions.can_write_province_report(by, province.pk):
+        raise Http404
+    report = ProvinceReport.objects.filter(province=province, round=reporting_round).first()
+    if report is not None:
+        return report
+    content = assemble_province_content(province=province, reporting_round=reporting_round)
+    report = ProvinceReport.objects.create(province=province, round=reporting_round, updated_by=by, **content)
+    audit.record(
+        action="reporting.province_report.created",
+        actor=by,
+        obj=report,
+        detail={"pilot_sections": len(content["pilot_sections"])},
+    )
+    return report
+
+
+def _lock_province_report(report: ProvinceReport) -> ProvinceReport:
+    return ProvinceReport.objects.select_for_update().select_related("province", "round").get(pk=report.pk)
+
+
+def _province_editable_for(report: ProvinceReport, by: Any) -> ProvinceReport:
+    locked = _lock_province_report(report)
+    if not permissions.can_write_province_report(by, locked.province_id):
+        raise Http404
+    if not locked.is_editable:
+        raise DomainError(_("报告状态为“%(status)s”，不能再修改。") % {"status": ProvinceStatus(locked.status).label})
+    return locked
+
+
+@transaction.atomic
+def reassemble_province_report(*, report: ProvinceReport, revision: int, by: Any) -> ProvinceReport:
+    """Rebuild the pilot sections and statistics from the pilots' currently accepted reports."""
+    locked = _province_editable_for(report, by)
+    _check_revision(locked, revision)
+    content = assemble_province_content(province=locked.province, reporting_round=locked.round)
+    locked.pilot_sections = content["pilot_sections"]
+    locked.statistics = content["statistics"]
+    locked.revision += 1
+    locked.updated_by = by
+    locked.save(update_fields=["pilot_sections", "statistics", "revision", "updated_by", "updated_at"])
+    audit.record(
+        action="reporting.province_report.reassembled",
+        actor=by,
+        obj=locked,
+        detail={"pilot_sections": len(locked.pilot_sections)},
+    )
+    return locked
+
+
+@transaction.atomic
+def save_province_draft(
+    *, report: ProvinceReport, revision: int, fields: Mapping[str, str], pilot_texts: Mapping[int, str], by: Any
+) -> ProvinceReport:
+    """Save the province draft if nobody saved since ``revision`` was loaded."""
+    locked = _province_editable_for(report, by)
+    _check_revision(locked, revision)
+    before = audit.snapshot(locked, [*PROVINCE_FIELDS, "pilot_sections"])
+    for name in PROVINCE_FIELDS:
+        if name in fields:
+            text = fields[name].replace("\r\n", "\n")
+            if len(text) > SECTION_MAX:
+                raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
+            setattr(locked, name, text)
+    sections = [dict(section) for section in locked.pilot_sections]
+    for section in sections:
+        if section.get("pilot_id") in pilot_texts:
+            section["text"] = pilot_texts[section["pilot_id"]].replace("\r\n", "\n")[:SECTION_MAX]
+    locked.pilot_sections = sections
+    changes = audit.diff(before, audit.snapshot(locked, [*PROVINCE_FIELDS, "pilot_sections"]))
+    if not changes:
+        return locked
+    locked.revision += 1
+    locked.updated_by = by
+    locked.save(update_fields=[*PROVINCE_FIELDS, "pilot_sections", "revision", "updated_by", "updated_at"])
+    audit.record(
+        action="reporting.province_report.draft_saved",
+        actor=by,
+        obj=locked,
+        changes={k: [len(str(v[0] or "")), len(str(v[1] or ""))] for k, v in changes.items()},
+        detail={"revision": locked.revision},
+    )
+    return locked
+
+
+def _province_tags(report: ProvinceReport) -> list[dict[str, Any]]:
+    """The tagged difficulties and suggestions of the province's accepted pilot reports."""
+    versions = PilotReportVersion.objects.filter(
+        report__pilot__province_id=report.province_id,
+        report__round_id=report.round_id,
+        report__status=ReportStatus.ACCEPTED,
+    ).select_related("report__pilot")
+    latest: dict[int, PilotReportVersion] = {}
+    for version in versions.order_by("report_id", "-number"):
+        latest.setdefault(version.report_id, version)
+    return [
+        {**tag, "pilot": version.report.pilot.name}
+        for version in sorted(latest.values(), key=lambda v: v.report.pilot.name)
+        for tag in version.tags
+    ]
+
+
+@transaction.atomic
+def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime | None = None) -> ProvinceReport:
+    """Submit the province report to the national commission and copy it to every ministry (抄送)."""
+    locked = _lock_province_report(report)
+    if not permissions.can_write_province_report(by, locked.province_id):
+        raise Http404
+    if ProvinceStatus.SUBMITTED not in PROVINCE_MOVES[locked.status]:
+        raise _refuse_move(locked.status, ProvinceStatus.SUBMITTED, ProvinceStatus)
+    if not locked.overview.strip():
+        raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": _("总体情况")})
+    moment = now or timezone.now()
+    previous = locked.status
+    number = locked.versions.count() + 1
+    version = ProvinceReportVersion.objects.create(
+        report=locked,
+        number=number,
+        submitted_at=moment,
+        submitted_by=by,
+        is_late=_local_date(moment) > locked.round.province_due,
+        tags=_province_tags(locked),
+        facts=report_facts.province_facts(province=locked.province, round=locked.round),
+        overview=locked.overview,
+        pilot_sections=locked.pilot_sections,
+        statistics=locked.statistics,
+        difficulties=locked.difficulties,
+        suggestions=locked.suggestions,
+    )
+    ministries = Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("pk")
+    ReportCopy.objects.bulk_create([ReportCopy(version=version, ministry=m) for m in ministries])
+    locked.status = ProvinceStatus.SUBMITTED
+    locked.save(update_fields=["status", "updated_at"])
+    audit.record(
+        action="reporting.province_report.submitted",
+        actor=by,
+        obj=locked,
+        changes={"status": [previous, locked.status]},
+        detail={"version": number, "is_late": version.is_late, "copies": ministries.count()},
+    )
+    return locked
+
+
+def _national_review(report: ProvinceReport, to: str, by: Any) -> tuple[ProvinceReport, ProvinceReportVersion]:
+    if not permissions.can_review_province_report(by):
+        raise Http404
+    locked = _lock_province_report(report)
+    if to not in PROVINCE_MOVES[locked.status]:
+        raise _refuse_move(locked.status, to, ProvinceStatus)
+    version = locked.versions.order_by("-number").first()
+    if version is None:
+        raise _refuse_move(locked.status, to, ProvinceStatus)
+    return locked, version
+
+
+@transaction.atomic
+def acknowledge_province_report(*, report: ProvinceReport, by: Any, comment: str = "") -> ProvinceReport:
+    """The national commission acknowledges a submitted province report."""
+    locked, version = _national_review(report, ProvinceStatus.ACKNOWLEDGED, by)
+    previous = locked.status
+    locked.status = ProvinceStatus.ACKNOWLEDGED
+    locked.save(update_fields=["status", "updated_at"])
+    if comment.strip():
+        ReviewComment.objects.create(
+            province_report_version=version, kind=CommentKind.ACKNOWLEDGE, body=comment.strip(), author=by
+        )
+    audit.record(
+        action="reporting.province_report.acknowledged",
+        actor=by,
+        obj=locked,
+        changes={"status": [previous, locked.status]},
+        detail={"version": version.number},
+    )
+    return locked
+
+
+@transaction.atomic
+def return_province_report(*, report: ProvinceReport, comment: str, by: Any) -> ProvinceReport:
+    """The national commission returns a province report with comments."""
+    if not comment.strip():
+        raise DomainError(_("退回时请填写意见。"))
+    locked, version = _national_review(report, ProvinceStatus.RETURNED, by)
+    previous = locked.status
+    locked.status = ProvinceStatus.RETURNED
+    locked.save(update_fields=["status", "updated_at"])
+    ReviewComment.objects.create(
+        province_report_version=version, kind=CommentKind.RETURN, body=comment.strip(), author=by
+    )
+    audit.record(
+        action="reporting.province_report.returned",
+        actor=by,
+        obj=locked,
+        changes={"status": [previous, locked.status]},
+        detail={"version": version.number, "comment": comment.strip()},
+    )
+    return locked
+
+
+# -- copies ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def read_copy(*, copy: ReportCopy, by: Any) -> ReadReceipt:
+    """Record that ``by`` opened the copy sent to its ministry (the first time only)."""
+    if not permissions.can_read_copy(by, copy):
+        raise Http404
+    receipt, created = ReadReceipt.objects.get_or_create(copy=copy, reader=by)
+    if created:
+        audit.record(action="reporting.copy.read", actor=by, obj=copy, detail={"version": copy.version_id})
+    return receipt
+
+
+# -- reminders ---------------------------------------------------------------------------------------
+
+
+def reminder_days() -> int:
+    return int(getattr(settings, "REPORT_REMINDER_DAYS", 5))
+
+
+def _notify_by_email(reminders: list[ReportReminder]) -> None:
+    """Send reminder e-mails to the pilot offices and provincial commissions (only where e-mail is on)."""
+    if not settings.EMAIL_ENABLED or not reminders:
+        return
+    from django.core.mail import send_mail
+
+    from shidian.accounts.models import User
+
+    for reminder in reminders:
+        users = User.objects.filter(is_active=True).exclude(email="")
+        if reminder.pilot_id is not None:
+            users = users.filter(organisation__pilot_id=reminder.pilot_id, role="pilot_officer")
+        else:
+            users = users.filter(organisation__province_id=reminder.province_id, role="provincial_officer")
+        recipients = list(users.values_list("email", flat=True))
+        if recipients:
+            send_mail(
+                subject=_("报告报送提醒：%(round)s") % {"round": reminder.round},
+                message=_("%(round)s的报送期限是 %(due)s（%(kind)s）。")
+                % {"round": reminder.round, "due": reminder.due, "kind": ReminderKind(reminder.kind).label},
+                from_email=None,
+                recipient_list=recipients,
+            )
+
+
+@transaction.atomic
+def send_reminders(*, today: dt.date, days_before: int | None = None) -> list[ReportReminder]:
+    """Remind pilots and provinces that have not submitted: N days before the due date and once overdue.
+
+    A reminder of each kind is created at most once per round and pilot/province (unique constraints),
+    so running this daily is safe. E-mail goes out after commit where e-mail is configured.
+    """
+    from shidian.pilots.models import PilotArea
+    from shidian.reporting.selectors import _status_history, reporting_on
+
+    days = reminder_days() if days_before is None else days_before
+    created: list[ReportReminder] = []
+    pilots = PilotArea.objects.all()
+    history = _status_history(pilots)
+    pilot_provinces = dict(pilots.values_list("pk", "province_id"))
+    for reporting_round in ReportingRound.objects.all():
+        for due, is_pilot in ((reporting_round.pilot_due, True), (reporting_round.province_due, False)):
+            if due - dt.timedelta(days=days) <= today <= due:
+                kind = ReminderKind.UPCOMING
+            elif today > due and today <= due + dt.timedelta(days=60):
+                kind = ReminderKind.OVERDUE
+            else:
+                continue
+            expected = [p for p in pilot_provinces if reporting_on(history.get(p, []), due)]
+            if is_pilot:
+                done = set(
+                    PilotReportVersion.objects.filter(report__round=reporting_round).values_list(
+                        "report__pilot_id", flat=True
+                    )
+                )
+                new = [
+                    ReportReminder(
+                        round=reporting_round, pilot_id=p, province_id=pilot_provinces[p], kind=kind, due=due
+                    )
+                    for p in expected
+                    if p not in done
+                ]
+            else:
+                done = set(
+                    ProvinceReportVersion.objects.filter(report__round=reporting_round).values_list(
+                        "report__province_id", flat=True
+                    )
+                )
+                new = [
+                    ReportReminder(round=reporting_round, pilot=None, province_id=v, kind=kind, due=due)
+                    for v in sorted({pilot_provinces[p] for p in expected})
+                    if v not in done
+                ]
+            existing = set(
+                ReportReminder.objects.filter(round=reporting_round, kind=kind, pilot__isnull=not is_pilot).values_list(
+                    "pilot_id" if is_pilot else "province_id", flat=True
+                )
+            )
+            fresh = [r for r in new if (r.pilot_id if is_pilot else r.province_id) not in existing]
+            ReportReminder.objects.bulk_create(fresh)
+            created.extend(fresh)
+    if created:
+        audit.record(
+            action="reporting.reminders.sent",
+            username="send_report_reminders",
+            detail={"count": len(created), "today": today},
+        )
+        transaction.on_commit(lambda: _notify_by_email(created))
+    return created
