@@ -57,6 +57,10 @@ class Capability(models.TextChoices):
     READ_AUDIT = "audit.read", _("查阅审计日志")
     MANAGE_ACCOUNTS = "accounts.manage", _("管理账号与安全策略")
     MANAGE_REFERENCE = "reference.manage", _("维护参考数据与系统配置")
+    ENTER_INDICATORS = "indicators.enter", _("填报指标数据")
+    ACCEPT_INDICATORS = "indicators.accept", _("确认指标数据")
+    IMPORT_INDICATORS = "indicators.import", _("导入指标数据")
+    FOLLOW_UP_QUALITY = "indicators.quality", _("跟进数据质量问题")
     VIEW_REPORTS = "reporting.view", _("查看试点报告")
     WRITE_PILOT_REPORT = "reporting.write_pilot", _("填报试点报告")
     REVIEW_PILOT_REPORTS = "reporting.review_pilot", _("审核试点报告、撰写省级报告")
@@ -92,4 +96,18 @@ _REPORTING: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_USER: frozenset({Capability.VIEW_REPORTS}),
 }
 for _role, _capabilities in _REPORTING.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
+
+# Indicators (综合评价指标体系与动态监测): pilots enter, provinces accept, provinces and the nation follow up quality.
+_INDICATORS: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset(
+        {Capability.ACCEPT_INDICATORS, Capability.IMPORT_INDICATORS, Capability.FOLLOW_UP_QUALITY}
+    ),
+    Role.NATIONAL_OFFICER: frozenset({Capability.FOLLOW_UP_QUALITY}),
+    Role.PROVINCIAL_OFFICER: frozenset(
+        {Capability.ACCEPT_INDICATORS, Capability.IMPORT_INDICATORS, Capability.FOLLOW_UP_QUALITY}
+    ),
+    Role.PILOT_OFFICER: frozenset({Capability.ENTER_INDICATORS, Capability.IMPORT_INDICATORS}),
+}
+for _role, _capabilities in _INDICATORS.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "shidian.regions",
     "shidian.accounts",
     "shidian.pilots",
+    "shidian.indicators",
     "shidian.reporting",
 ]
 

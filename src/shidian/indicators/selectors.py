@@ -1,0 +1,449 @@
+"""Reads of the indicator system, always for a user (or for a pilot/province the caller already scoped).
+
+The roll-ups are set-based: one aggregate query per indicator and period, grouped by province in the
+database; no per-row Python on the aggregation path (docs/indicators.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
+
+from shidian.core import scoping
+from shidian.core.periods import Period
+from shidian.indicators.models import (
+    REPORTED,
+    Aggregation,
+    Comparator,
+    DataQualityIssue,
+    Direction,
+    ImportJob,
+    Indicator,
+    IndicatorCategory,
+    IndicatorPeriod,
+    IndicatorValue,
+    IssueStatus,
+    NationalTarget,
+    PeriodType,
+    PilotTarget,
+    ValueStatus,
+)
+from shidian.indicators.progress import Assessment, ProgressStatus, assess, period_time
+from shidian.pilots.models import PilotArea
+from shidian.regions.models import Province
+
+TARGET_YEAR = 2020
+
+
+def catalogue() -> list[IndicatorCategory]:
+    """Categories with their active indicators and national targets (two queries)."""
+    from django.db.models import Prefetch
+
+    indicators = Indicator.objects.active().select_related("national_target", "weight_indicator")
+    return list(IndicatorCategory.objects.prefetch_related(Prefetch("indicators", queryset=indicators)))
+
+
+def periods(*, open_only: bool = False) -> list[str]:
+    qs = IndicatorPeriod.objects.all()
+    if open_only:
+        qs = qs.filter(is_open=True)
+    return sorted(qs.values_list("code", flat=True), key=Period.parse)
+
+
+def years() -> list[int]:
+    return sorted(set(IndicatorPeriod.objects.values_list("year", flat=True)))
+
+
+def get_indicator(code: str) -> Indicator:
+    return get_object_or_404(Indicator.objects.with_category(), code=code, is_active=True)
+
+
+def visible_values(*, user: Any) -> QuerySet[IndicatorValue]:
+    return scoping.restrict(IndicatorValue.objects.all(), user, province_field="pilot__province", pilot_field="pilot")
+
+
+def _reported(qs: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
+    """Current versions that count in monitoring (submitted or accepted)."""
+    return qs.filter(is_current=True, status__in=REPORTED)
+
+
+# -- entry -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class EntryRow:
+    indicator: Indicator
+    current: IndicatorValue | None
+    previous: IndicatorValue | None
+
+
+@dataclass
+class EntryGroup:
+    category: IndicatorCategory
+    rows: list[EntryRow] = field(default_factory=list)
+
+
+def entry_groups(*, pilot: PilotArea, period: Period) -> list[EntryGroup]:
+    """The entry form's rows by category: each indicator, its current version and the previous period's."""
+    period_type = PeriodType.YEAR if period.is_year else PeriodType.HALF_YEAR
+    indicators = list(Indicator.objects.active().with_category().filter(period_type=period_type))
+    values = IndicatorValue.objects.filter(
+        pilot=pilot, period__in=[period.code, period.previous().code], is_current=True
+    )
+    current = {v.indicator_id: v for v in values if v.period == period.code}
+    previous = {v.indicator_id: v for v in values if v.period == period.previous().code}
+    groups: dict[int, EntryGroup] = {}
+    for indicator in indicators:
+        group = groups.setdefault(indicator.category_id, EntryGroup(indicator.category))
+        group.rows.append(EntryRow(indicator, current.get(indicator.pk), previous.get(indicator.pk)))
+    return list(groups.values())
+
+
+def value_history(*, user: Any, pilot: PilotArea) -> list[IndicatorValue]:
+    """Every version of every value of a pilot, newest first within each indicator and period."""
+    return list(
+        visible_values(user=user)
+        .filter(pilot=pilot)
+        .select_related("indicator", "entered_by", "accepted_by")
+        .order_by("-period", "indicator__order", "-version")
+    )
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    pilot: PilotArea
+    period: str
+    count: int
+
+
+def pending_reviews(*, user: Any) -> list[PendingReview]:
+    """Pilot periods with submitted values waiting for the province to accept (two queries)."""
+    rows = list(
+        visible_values(user=user)
+        .filter(is_current=True, status=ValueStatus.SUBMITTED)
+        .values("pilot_id", "period")
+        .annotate(n=Count("id"))
+        .order_by("pilot_id", "period")
+    )
+    pilots = PilotArea.objects.select_related("province").in_bulk({r["pilot_id"] for r in rows})
+    return [PendingReview(pilots[r["pilot_id"]], r["period"], r["n"]) for r in rows]
+
+
+def period_values(*, pilot: PilotArea, period: Period) -> list[IndicatorValue]:
+    return list(
+        IndicatorValue.objects.filter(pilot=pilot, period=period.code, is_current=True)
+        .select_related("indicator")
+        .order_by("indicator__category__order", "indicator__order")
+    )
+
+
+def get_import_job_for(*, user: Any, job_id: int) -> ImportJob:
+    """An import job the user may see: the uploader's pilot or province (national jobs: the nation)."""
+    return scoping.get_for(ImportJob.objects.all(), user, province_field="province", pilot_field="pilot", pk=job_id)
+
+
+# -- data quality ----------------------------------------------------------------------------------
+
+
+def quality_issues(*, user: Any, status: str = "", period: str = "") -> QuerySet[DataQualityIssue]:
+    qs = scoping.restrict(
+        DataQualityIssue.objects.select_related("pilot", "pilot__province", "indicator", "rule", "updated_by"),
+        user,
+        province_field="pilot__province",
+        pilot_field="pilot",
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if period:
+        qs = qs.filter(period=period)
+    return qs.order_by("status", "-period", "pilot__province__code", "pilot__name", "indicator__order")
+
+
+def get_issue_for(*, user: Any, issue_id: int) -> DataQualityIssue:
+    return scoping.get_for(
+        DataQualityIssue.objects.select_related("pilot", "indicator"),
+        user,
+        province_field="pilot__province",
+        pilot_field="pilot",
+        pk=issue_id,
+    )
+
+
+def open_issue_count(*, user: Any) -> int:
+    return quality_issues(user=user).filter(status__in=[IssueStatus.OPEN, IssueStatus.FOLLOWING]).count()
+
+
+# -- roll-ups --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rollup:
+    value: Decimal | None
+    areas: int
+
+
+def _rollup_queryset(indicator: Indicator, period: Period, base: QuerySet[IndicatorValue]) -> QuerySet[Any]:
+    qs: QuerySet[Any] = _reported(base.filter(indicator=indicator, period=period.code))
+    if indicator.aggregation == Aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
+        weight = IndicatorValue.objects.reported().filter(
+            pilot=OuterRef("pilot"), period=period.code, indicator_id=indicator.weight_indicator_id
+        )
+        qs = qs.annotate(weight=Subquery(weight.values("value")[:1])).filter(weight__isnull=False, weight__gt=0)
+    return qs
+
+
+def _aggregates(indicator: Indicator) -> dict[str, Any]:
+    if indicator.aggregation == Aggregation.SUM:
+        return {"total": Sum("value"), "areas": Count("id")}
+    if indicator.aggregation == Aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
+        return {"num": Sum(F("value") * F("weight")), "den": Sum("weight"), "areas": Count("id")}
+    return {"total": Avg("value"), "areas": Count("id")}
+
+
+def _finish(indicator: Indicator, row: dict[str, Any]) -> Rollup:
+    if "num" in row:
+        value = Decimal(row["num"]) / Decimal(row["den"]) if row["num"] is not None and row["den"] else None
+    else:
+        value = Decimal(str(row["total"])) if row["total"] is not None else None
+    if value is not None:
+        value = value.quantize(Decimal(1).scaleb(-indicator.decimals))
+    return Rollup(value, row["areas"] or 0)
+
+
+def province_rollups(*, user: Any, indicator: Indicator, period: Period) -> dict[int, Rollup]:
+    """Province id → aggregate of the reported values of its pilots (one grouped query)."""
+    qs = _rollup_queryset(indicator, period, visible_values(user=user))
+    rows = qs.values("pilot__province").annotate(**_aggregates(indicator)).order_by("pilot__province")
+    return {r["pilot__province"]: _finish(indicator, r) for r in rows}
+
+
+def national_rollup(*, user: Any, indicator: Indicator, period: Period) -> Rollup:
+    """The aggregate over every visible pilot (one query)."""
+    qs = _rollup_queryset(indicator, period, visible_values(user=user))
+    return _finish(indicator, qs.aggregate(**_aggregates(indicator)))
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    pilot: PilotArea
+    value: Decimal
+    status: str
+
+
+def ranking(*, user: Any, indicator: Indicator, period: Period, limit: int = 200) -> list[RankRow]:
+    """Pilots by value, best first (highest for 正向, lowest for 逆向), in one query."""
+    order = "value" if indicator.direction == Direction.NEGATIVE else "-value"
+    qs = (
+        visible_values(user=user)
+        .filter(indicator=indicator, period=period.code, is_current=True, status__in=REPORTED)
+        .select_related("pilot", "pilot__province", "pilot__batch")
+        .order_by(order, "pilot__name")[:limit]
+    )
+    return [RankRow(n, v.pilot, v.value, v.get_status_display()) for n, v in enumerate(qs, start=1)]
+
+
+# -- time series and progress ----------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    indicator: Indicator
+    points: list[tuple[Period, Decimal]]
+    targets: dict[int, Decimal]
+    national: NationalTarget | None
+    assessment: Assessment
+
+    @property
+    def latest(self) -> Decimal | None:
+        return self.points[-1][1] if self.points else None
+
+    @property
+    def target(self) -> Decimal | None:
+        if TARGET_YEAR in self.targets:
+            return self.targets[TARGET_YEAR]
+        return self.national.target_value if self.national else None
+
+
+def _assess(indicator: Indicator, points: list[tuple[Period, Decimal]], target: Decimal | None) -> Assessment:
+    if target is None:
+        return Assessment(ProgressStatus.INSUFFICIENT)
+    return assess(
+        [(period_time(p), v) for p, v in points],
+        target=target,
+        target_time=float(TARGET_YEAR + 1),
+        lower_is_better=indicator.direction == Direction.NEGATIVE,
+    )
+
+
+def _series_points(rows: list[tuple[str, Decimal]], indicator: Indicator) -> list[tuple[Period, Decimal]]:
+    wanted_year = indicator.period_type == PeriodType.YEAR
+    points = [(Period.parse(code), value) for code, value in rows]
+    return sorted(((p, v) for p, v in points if p.is_year == wanted_year), key=lambda pv: pv[0])
+
+
+def pilot_series(*, pilot: PilotArea, reported_only: bool = True) -> list[Series]:
+    """Every active indicator's time series for a pilot with its targets and progress (four queries)."""
+    indicators = list(Indicator.objects.active().with_category())
+    values = IndicatorValue.objects.filter(pilot=pilot, is_current=True)
+    if reported_only:
+        values = values.filter(status__in=[ValueStatus.SUBMITTED, ValueStatus.ACCEPTED])
+    by_indicator: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for indicator_id, code, value in values.values_list("indicator_id", "period", "value"):
+        by_indicator[indicator_id].append((code, value))
+    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, year, value in PilotTarget.objects.filter(pilot=pilot).values_list(
+        "indicator_id", "target_year", "target_value"
+    ):
+        targets[indicator_id][year] = value
+    national = {t.indicator_id: t for t in NationalTarget.objects.all()}
+    result = []
+    for indicator in indicators:
+        points = _series_points(by_indicator.get(indicator.pk, []), indicator)
+        own = targets.get(indicator.pk, {})
+        nat = national.get(indicator.pk)
+        target = own.get(TARGET_YEAR, nat.target_value if nat else None)
+        result.append(Series(indicator, points, own, nat, _assess(indicator, points, target)))
+    return result
+
+
+@dataclass(frozen=True)
+class OffTrack:
+    pilot: PilotArea
+    indicator: Indicator
+    latest: Decimal
+    target: Decimal
+    assessment: Assessment
+
+
+def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack]:
+    """Pilots off track or deteriorating against their own 2020 targets (a fixed number of queries)."""
+    targets_qs = scoping.restrict(
+        PilotTarget.objects.filter(target_year=TARGET_YEAR), user, province_field="pilot__province"
+    )
+    if indicator is not None:
+        targets_qs = targets_qs.filter(indicator=indicator)
+    targets = {(t.pilot_id, t.indicator_id): t.target_value for t in targets_qs}
+    if not targets:
+        return []
+    values = (
+        _reported(visible_values(user=user))
+        .filter(indicator_id__in={k[1] for k in targets}, pilot_id__in={k[0] for k in targets})
+        .values_list("pilot_id", "indicator_id", "period", "value")
+    )
+    series: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
+    for pilot_id, indicator_id, code, value in values:
+        series[(pilot_id, indicator_id)].append((code, value))
+    indicators = Indicator.objects.in_bulk({k[1] for k in targets})
+    pilots = PilotArea.objects.select_related("province").in_bulk({k[0] for k in targets})
+    found = []
+    for key, target in targets.items():
+        ind = indicators[key[1]]
+        points = _series_points(series.get(key, []), ind)
+        result = _assess(ind, points, target)
+        if result.status in (ProgressStatus.OFF_TRACK, ProgressStatus.DETERIORATING):
+            found.append(OffTrack(pilots[key[0]], ind, points[-1][1], target, result))
+    found.sort(key=lambda o: (o.pilot.province.code, o.pilot.name, o.indicator.order))
+    return found
+
+
+def comparison(
+    *, user: Any, indicator: Indicator, pilot_ids: list[int]
+) -> tuple[list[PilotArea], dict[int, dict[str, Decimal]]]:
+    """Selected pilots' series of one indicator, for a side-by-side chart (two queries)."""
+    pilots = list(
+        scoping.restrict(
+            PilotArea.objects.select_related("province"), user, province_field="province", pilot_field="pk"
+        )
+        .filter(pk__in=pilot_ids[:10])
+        .order_by("province__code", "name")
+    )
+    values: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for pilot_id, code, value in (
+        IndicatorValue.objects.reported()
+        .filter(indicator=indicator, pilot__in=pilots)
+        .values_list("pilot_id", "period", "value")
+    ):
+        values[pilot_id][code] = value
+    return pilots, values
+
+
+# -- for the reporting and evaluation modules ------------------------------------------------------
+
+
+def pilot_indicator_facts(*, pilot: PilotArea, period: Period) -> list[dict[str, Any]]:
+    """The pilot's reported values up to ``period``: code, name, unit, value, target, status label.
+
+    The caller has already checked that its user may see ``pilot``.
+    """
+    facts = []
+    for series in pilot_series(pilot=pilot):
+        points = [
+            (p, v)
+            for p, v in series.points
+            if p.year < period.year or (p.year == period.year and (period.is_year or p <= period))
+        ]
+        value = next((v for p, v in reversed(points) if p.year == period.year), None)
+        assessment = _assess(series.indicator, points, series.target)
+        facts.append(
+            {
+                "code": series.indicator.code,
+                "name": series.indicator.name,
+                "unit": series.indicator.unit,
+                "value": value,
+                "target": series.target,
+                "status": assessment.status.value,
+                "status_label": assessment.status.label,
+            }
+        )
+    return facts
+
+
+def province_indicator_summary(*, province: Province, period: Period) -> dict[str, Any]:
+    """A province's roll-up of every indicator for ``period``, progress counts and open quality issues.
+
+    The caller has already checked that its user may see ``province``.
+    """
+    indicators = list(Indicator.objects.active().with_category())
+    base = IndicatorValue.objects.filter(pilot__province=province)
+    period_for = {PeriodType.YEAR: period if period.is_year else Period(period.year)}
+    rows = []
+    for indicator in indicators:
+        indicator_period = period_for.get(PeriodType(indicator.period_type), Period(period.year, 2))
+        qs = _rollup_queryset(indicator, indicator_period, base)
+        rollup = _finish(indicator, qs.aggregate(**_aggregates(indicator)))
+        rows.append(
+            {
+                "code": indicator.code,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "period": indicator_period.code,
+                "value": rollup.value,
+                "reporting_pilots": rollup.areas,
+            }
+        )
+    pilots = PilotArea.objects.filter(province=province).count()
+    issues = DataQualityIssue.objects.filter(
+        pilot__province=province, status__in=[IssueStatus.OPEN, IssueStatus.FOLLOWING]
+    ).count()
+    behind: dict[str, int] = defaultdict(int)
+    for pilot in PilotArea.objects.filter(province=province).select_related("batch"):
+        for fact in pilot_indicator_facts(pilot=pilot, period=period):
+            behind[fact["status"]] += 1
+    return {
+        "province": province.name,
+        "period": period.code,
+        "pilots": pilots,
+        "indicators": rows,
+        "open_quality_issues": issues,
+        "progress": {ProgressStatus(k).label: v for k, v in behind.items()},
+    }
+
+
+def target_comparator_label(comparator: str) -> str:
+    return str(Comparator(comparator).label)
