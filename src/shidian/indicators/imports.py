@@ -1,0 +1,288 @@
+"""Bulk import of indicator values from XLSX or CSV (long format: one row per area, indicator and period).
+
+Why long format: the table has the shape of the stored data, any number of indicators and periods fits
+in one sheet, and every error points at one row and one column. Rows with a blank 数值 are skipped. Columns (Chinese headers, template from
+``template_xlsx``): 省级单位, 试点地区, 指标代码, 期间, 数值; 指标名称, 单位 and 说明 are optional and only
+help the person filling it in.
+
+Every row is validated first and all errors are reported by sheet, row and column. Nothing is written
+unless every row is valid, or the uploader chose to import only the valid rows. Files of more than
+``BACKGROUND_ROWS`` rows are processed by a background task that reports progress.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shidian.accounts.models import User
+from shidian.core import audit, scoping
+from shidian.core.errors import DomainError, RowError
+from shidian.core.periods import Period
+from shidian.core.roles import Capability
+from shidian.core.tables import Table, read_table
+from shidian.indicators import services
+from shidian.indicators.models import (
+    ImportJob,
+    ImportMode,
+    ImportState,
+    Indicator,
+    IndicatorPeriod,
+    PeriodType,
+    ValueSource,
+    ValueStatus,
+)
+from shidian.pilots.models import PilotArea
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+BACKGROUND_ROWS = 10_000
+PROGRESS_EVERY = 500
+MAX_REPORTED_ERRORS = 2000
+
+COL_PROVINCE = "省级单位"
+COL_PILOT = "试点地区"
+COL_CODE = "指标代码"
+COL_PERIOD = "期间"
+COL_VALUE = "数值"
+COL_NAME = "指标名称"
+COL_UNIT = "单位"
+COL_NOTE = "说明"
+REQUIRED = [COL_PROVINCE, COL_PILOT, COL_CODE, COL_PERIOD, COL_VALUE]
+TEMPLATE_COLUMNS = [COL_PROVINCE, COL_PILOT, COL_CODE, COL_NAME, COL_UNIT, COL_PERIOD, COL_VALUE, COL_NOTE]
+
+
+@dataclass(frozen=True)
+class ValidRow:
+    row: int
+    pilot: PilotArea
+    indicator: Indicator
+    period: Period
+    value: Decimal
+    note: str
+
+
+def _require_import(user: Any) -> None:
+    if not scoping.can(user, Capability.IMPORT_INDICATORS):
+        raise DomainError(_("您没有导入指标数据的权限。"))
+
+
+def template_xlsx(*, user: Any, period: Period) -> bytes:
+    """A template with one row per visible pilot and entered indicator of ``period``, values empty."""
+    from openpyxl import Workbook
+
+    _require_import(user)
+    pilots = scoping.restrict(
+        PilotArea.objects.select_related("province"), user, province_field="province", pilot_field="pk"
+    ).order_by("province__code", "name")
+    indicators = [i for i in services.indicators_for_period(period) if not i.is_computed]
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = _("指标数据")
+    sheet.append(TEMPLATE_COLUMNS)
+    for pilot in pilots:
+        for indicator in indicators:
+            sheet.append([pilot.province.name, pilot.name, indicator.code, indicator.name, indicator.unit, period.code])
+    notes = workbook.create_sheet(_("填写说明"))
+    for line in [
+        _("每行一个地区、一个指标、一个期间的数值；必填列：省级单位、试点地区、指标代码、期间、数值。"),
+        _("期间写作 2018（年度指标）或 2018H1、2018H2（半年指标）。"),
+        _("“是/否”指标填 是 或 否（或 1、0）；百分比指标填数字，例如 45.3。"),
+        _("只读取第一个工作表；指标名称、单位、说明列仅供参考。"),
+    ]:
+        notes.append([line])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@transaction.atomic
+def start_import(*, content: bytes, file_name: str, mode: str, by: User) -> ImportJob:
+    """Check and store an upload; small files are processed at once, large ones by a background task."""
+    _require_import(by)
+    if mode not in ImportMode.values:
+        raise DomainError(_("导入方式不正确。"))
+    table = read_table(content, max_bytes=IMPORT_MAX_BYTES)  # size, type by content and zip bomb first
+    missing = [c for c in REQUIRED if c not in table.header]
+    if missing:
+        raise DomainError(_("缺少必填列：%(columns)s。") % {"columns": "、".join(missing)})
+    organisation = by.organisation
+    job = ImportJob.objects.create(
+        file_name=file_name[:200],
+        content=content,
+        mode=mode,
+        total_rows=len(table.rows),
+        created_by=by,
+        province_id=getattr(organisation, "province_id", None),
+        pilot_id=getattr(organisation, "pilot_id", None),
+    )
+    audit.record(
+        action="indicators.import.uploaded",
+        actor=by,
+        obj=job,
+        detail={"rows": job.total_rows, "mode": mode, "background": job.total_rows > BACKGROUND_ROWS},
+    )
+    if job.total_rows > BACKGROUND_ROWS:
+        from shidian.indicators.tasks import process_import_job
+
+        job_id = job.pk
+        transaction.on_commit(lambda: process_import_job.enqueue(job_id))
+        return job
+    return process_job(job=job, table=table)
+
+
+def run_job(job_id: int) -> ImportJob:
+    """Entry point of the background task: re-read the stored file and process it."""
+    job = ImportJob.objects.select_related("created_by", "created_by__organisation").get(pk=job_id)
+    if job.state != ImportState.QUEUED:
+        return job
+    try:
+        table = read_table(bytes(job.content), max_bytes=IMPORT_MAX_BYTES)
+        return process_job(job=job, table=table)
+    except DomainError as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportState.FAILED, errors=[exc.message], finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
+
+
+def _progress(job: ImportJob, processed: int) -> None:
+    # Outside the write transaction's rows: the progress bar polls this column.
+    ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, state=ImportState.RUNNING)
+
+
+def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> tuple[list[ValidRow], list[RowError]]:
+    """Check every row; return the valid ones and every error located by sheet, row and column."""
+    all_pilots = {(p.province.name, p.name): p for p in PilotArea.objects.select_related("province", "batch")}
+    visible = set(
+        scoping.restrict(PilotArea.objects.all(), user, province_field="province", pilot_field="pk").values_list(
+            "pk", flat=True
+        )
+    )
+    indicators = {i.code: i for i in Indicator.objects.active()}
+    open_periods = set(IndicatorPeriod.objects.filter(is_open=True).values_list("code", flat=True))
+    valid: list[ValidRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[int, int, str], int] = {}
+
+    def error(row: int, column: str, message: str) -> None:
+        errors.append(RowError(row=row, column=column, message=message, sheet=table.sheet))
+
+    for index, (number, cells) in enumerate(table.rows, start=1):
+        if job is not None and index % PROGRESS_EVERY == 0:
+            _progress(job, index)
+        if not cells.get(COL_VALUE, "").strip():
+            continue  # a blank value is "not reported" (the template leaves every value blank)
+        before = len(errors)
+        pilot = all_pilots.get((cells.get(COL_PROVINCE, ""), cells.get(COL_PILOT, "")))
+        if pilot is None:
+            error(
+                number,
+                COL_PILOT,
+                _("找不到地区“%(province)s %(pilot)s”。")
+                % {"province": cells.get(COL_PROVINCE, ""), "pilot": cells.get(COL_PILOT, "")},
+            )
+        elif pilot.pk not in visible:
+            error(number, COL_PILOT, _("地区“%(pilot)s”不在您的权限范围内。") % {"pilot": pilot.name})
+        code = cells.get(COL_CODE, "")
+        indicator = indicators.get(code)
+        if indicator is None:
+            error(number, COL_CODE, _("未知的指标代码“%(code)s”。") % {"code": code})
+        elif indicator.is_computed:
+            error(number, COL_CODE, _("指标“%(name)s”由公式计算，不能导入。") % {"name": indicator.name})
+        period: Period | None = None
+        try:
+            period = Period.parse(cells.get(COL_PERIOD, ""))
+        except DomainError as exc:
+            error(number, COL_PERIOD, exc.message)
+        if period is not None:
+            if period.code not in open_periods:
+                error(number, COL_PERIOD, _("期间“%(period)s”未开放填报。") % {"period": period.code})
+            elif indicator is not None and (indicator.period_type == PeriodType.YEAR) != period.is_year:
+                error(
+                    number,
+                    COL_PERIOD,
+                    _("指标“%(name)s”按%(type)s填报，期间“%(period)s”不符。")
+                    % {"name": indicator.name, "type": indicator.get_period_type_display(), "period": period.code},
+                )
+        value: Decimal | None = None
+        raw = cells.get(COL_VALUE, "")
+        if indicator is not None:
+            try:
+                value = services.validate_value(indicator, raw)
+            except DomainError as exc:
+                error(number, COL_VALUE, exc.message)
+        if len(errors) > before or pilot is None or indicator is None or period is None or value is None:
+            continue
+        key = (pilot.pk, indicator.pk, period.code)
+        if key in seen:
+            error(number, COL_CODE, _("与第 %(row)d 行重复（同一地区、指标和期间）。") % {"row": seen[key]})
+            continue
+        seen[key] = number
+        valid.append(ValidRow(number, pilot, indicator, period, value, cells.get(COL_NOTE, "")[:200]))
+    return valid, errors
+
+
+def process_job(*, job: ImportJob, table: Table) -> ImportJob:
+    """Validate every row, then write all of them, the valid ones only, or nothing."""
+    user = job.created_by
+    valid, errors = validate_rows(table=table, user=user, job=job)
+    status = ValueStatus.DRAFT if scoping.scope_for(user).pilots is not None else ValueStatus.SUBMITTED
+    messages = [str(e) for e in errors[:MAX_REPORTED_ERRORS]]
+    if (errors and job.mode == ImportMode.ALL_OR_NOTHING) or not valid:
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportState.REJECTED if errors else ImportState.DONE,
+            errors=messages,
+            processed_rows=job.total_rows,
+            finished_at=timezone.now(),
+        )
+        audit.record(
+            action="indicators.import.rejected", actor=user, obj=job, detail={"errors": len(errors)}, success=False
+        )
+        job.refresh_from_db()
+        return job
+    written = _write(job=job, rows=valid, status=status, user=user)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportState.DONE,
+        errors=messages,
+        processed_rows=job.total_rows,
+        written_rows=written,
+        finished_at=timezone.now(),
+    )
+    audit.record(
+        action="indicators.import.applied",
+        actor=user,
+        obj=job,
+        detail={"rows": len(valid), "written": written, "skipped_with_errors": len(errors)},
+    )
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def _write(*, job: ImportJob, rows: list[ValidRow], status: str, user: User) -> int:
+    written = 0
+    touched: dict[tuple[int, str], tuple[PilotArea, Period]] = {}
+    for row in rows:
+        result = services._write_value(
+            pilot=row.pilot,
+            indicator=row.indicator,
+            period=row.period,
+            value=row.value,
+            source=ValueSource.IMPORT,
+            status=status,
+            by=user,
+            job=job,
+            note=row.note,
+        )
+        written += result is not None
+        touched[(row.pilot.pk, row.period.code)] = (row.pilot, row.period)
+    for pilot, period in touched.values():
+        services.recompute(pilot=pilot, period=period, by=user)
+    return written
