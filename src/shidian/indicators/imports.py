@@ -1,7 +1,8 @@
 """Bulk import of indicator values from XLSX or CSV (long format: one row per area, indicator and period).
 
 Why long format: the table has the shape of the stored data, any number of indicators and periods fits
-in one sheet, and every error points at one row and one column. Rows with a blank 数值 are skipped. Columns (Chinese headers, template from
+in one sheet, and every error points at one row and one column.
+Rows with a blank 数值 are skipped. Columns (Chinese headers, template from
 ``template_xlsx``): 省级单位, 试点地区, 指标代码, 期间, 数值; 指标名称, 单位 and 说明 are optional and only
 help the person filling it in.
 
