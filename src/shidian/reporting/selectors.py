@@ -334,7 +334,7 @@ def _cell(
     if not expected:
         return Cell(state=CellState.EXEMPT)
     closed = today > due
-    if report is not None and report["versions"]:
+    if report is not None and report["has_versions"]:
         late = bool(report["first_late"])
         if report["status"] == accepted_status:
             state = CellState.ACCEPTED
@@ -355,8 +355,8 @@ def _report_facts(model: Any, version_model: Any, owner: str, reports: QuerySet[
     first = version_model.objects.filter(report=OuterRef("pk")).order_by("number")
     rows = reports.annotate(
         first_late=Subquery(first.values("is_late")[:1]),
-        versions=Exists(version_model.objects.filter(report=OuterRef("pk"))),
-    ).values("pk", owner, "round_id", "status", "first_late", "versions")
+        has_versions=Exists(version_model.objects.filter(report=OuterRef("pk"))),
+    ).values("pk", owner, "round_id", "status", "first_late", "has_versions")
     return {(row[owner], row["round_id"]): row for row in rows}
 
 
@@ -483,7 +483,7 @@ def province_timeliness(
             continue
         expected += 1
         report = reports.get((pilot_id, reporting_round.pk))
-        if report and report["versions"]:
+        if report and report["has_versions"]:
             submitted += 1
             if report["first_late"]:
                 late += 1
