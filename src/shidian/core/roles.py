@@ -67,6 +67,10 @@ class Capability(models.TextChoices):
     REVIEW_PROVINCE_REPORTS = "reporting.review_province", _("审阅省级报告")
     MANAGE_ROUNDS = "reporting.manage_rounds", _("设置报告轮次")
     READ_REPORT_COPIES = "reporting.read_copies", _("阅读抄送的省级报告")
+    VIEW_PLANS = "plans.view", _("查看工作方案")
+    EDIT_PLANS = "plans.edit", _("编制和报送工作方案")
+    REVIEW_PLANS = "plans.review", _("审核工作方案")
+    UPDATE_PROGRESS = "plans.progress", _("更新任务节点进度")
 
 
 _BUSINESS_READ = {Capability.VIEW_PILOTS}
@@ -110,4 +114,16 @@ _INDICATORS: dict[str, frozenset[str]] = {
     Role.PILOT_OFFICER: frozenset({Capability.ENTER_INDICATORS, Capability.IMPORT_INDICATORS}),
 }
 for _role, _capabilities in _INDICATORS.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
+
+# Work plans (工作方案): pilots keep and submit them, provinces guide and approve, departments report progress.
+_PLANS: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset({Capability.VIEW_PLANS}),
+    Role.NATIONAL_OFFICER: frozenset({Capability.VIEW_PLANS}),
+    Role.MINISTRY_REVIEWER: frozenset({Capability.VIEW_PLANS}),
+    Role.PROVINCIAL_OFFICER: frozenset({Capability.VIEW_PLANS, Capability.REVIEW_PLANS}),
+    Role.PILOT_OFFICER: frozenset({Capability.VIEW_PLANS, Capability.EDIT_PLANS}),
+    Role.DEPARTMENT_USER: frozenset({Capability.VIEW_PLANS, Capability.UPDATE_PROGRESS}),
+}
+for _role, _capabilities in _PLANS.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "shidian.regions",
     "shidian.accounts",
     "shidian.pilots",
+    "shidian.plans",
     "shidian.indicators",
     "shidian.reporting",
 ]
@@ -212,6 +213,9 @@ STORAGES = {
 # Uploads: files over this size are refused before they are parsed.
 REGISTRY_IMPORT_MAX_BYTES = _int("REGISTRY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 MAP_UPLOAD_MAX_BYTES = _int("MAP_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+PLAN_EVIDENCE_MAX_BYTES = _int("PLAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+PLAN_IMPORT_MAX_BYTES = _int("PLAN_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+PLAN_REMINDER_DAYS = [int(d) for d in _env("PLAN_REMINDER_DAYS", "7,1").split(",") if d.strip()]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

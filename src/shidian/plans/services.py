@@ -1,0 +1,797 @@
+"""Change work plans: versions and their review, tasks, milestones, progress, annual plans, leading groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shidian.accounts.models import Organisation, OrganisationKind, User
+from shidian.core import audit
+from shidian.core.errors import DomainError
+from shidian.pilots.models import PilotArea
+from shidian.plans import permissions, scheduling
+from shidian.plans.models import (
+    PLAN_MOVES,
+    AnnualGoal,
+    AnnualPlan,
+    FocusArea,
+    Goal,
+    LeadingGroup,
+    LeadingGroupMember,
+    Milestone,
+    MilestoneEvidence,
+    MilestoneStatus,
+    PlanStatus,
+    PlanVersion,
+    Reminder,
+    ReminderKind,
+    Task,
+    WorkPlan,
+)
+
+TASK_FIELDS = [
+    "title",
+    "focus_area",
+    "lead_department",
+    "responsible_user",
+    "responsible_name",
+    "responsible_contact",
+    "deadline",
+    "weight",
+    "use_working_days",
+]
+MILESTONE_FIELDS = ["name", "deliverable", "duration_days", "due_by", "planned_start", "planned_finish"]
+PROGRESS_FIELDS = ["progress_percent", "status", "note", "finished_on"]
+
+
+def stage_year(pilot: PilotArea) -> int:
+    """The stage-result year: 2017 for batches 1-2, 2018 for batch 3 (the notices)."""
+    return 2018 if pilot.batch.number >= 3 else 2017
+
+
+def allowed_goal_years(pilot: PilotArea) -> tuple[int, int]:
+    return (stage_year(pilot), 2020)
+
+
+# ---- plans and versions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_work_plan(
+    *, pilot: PilotArea, by: User, start_date: dt.date | None = None, is_demo: bool = False
+) -> WorkPlan:
+    """The pilot's work plan, created with an empty first draft if it has none."""
+    if not permissions.can_edit_plan(by, pilot):
+        raise DomainError(_("只有本试点的工作人员可以编制工作方案。"))
+    plan = WorkPlan.objects.filter(pilot=pilot).first()
+    if plan is not None:
+        return plan
+    start = start_date or pilot.batch.notice_date or timezone.localdate()
+    plan = WorkPlan.objects.create(pilot=pilot, start_date=start, is_demo=is_demo)
+    version = PlanVersion.objects.create(plan=plan, number=1, created_by=by)
+    audit.record(action="plans.plan.created", actor=by, obj=plan, detail={"start_date": start})
+    audit.record(action="plans.version.created", actor=by, obj=version)
+    return plan
+
+
+def _pilot_of(version: PlanVersion) -> PilotArea:
+    return version.plan.pilot
+
+
+def _lock_editable(version: PlanVersion, by: User) -> PlanVersion:
+    """Lock the version; refuse unless ``by`` keeps this pilot's plan and the version is editable."""
+    locked = PlanVersion.objects.select_for_update().select_related("plan__pilot__batch").get(pk=version.pk)
+    if not permissions.can_edit_plan(by, locked.plan.pilot):
+        raise DomainError(_("只有本试点的工作人员可以修改工作方案。"))
+    if not locked.is_editable:
+        raise DomainError(
+            _("“%(status)s”的方案版本不能修改；如需调整，请新建版本。") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def update_plan_texts(*, version: PlanVersion, implementation_plan: str, action_plan: str, by: User) -> PlanVersion:
+    """Set the implementation plan (实施方案) and action plan (行动计划) texts of an editable version."""
+    locked = _lock_editable(version, by)
+    before = audit.snapshot(locked, ["implementation_plan", "action_plan"])
+    locked.implementation_plan = implementation_plan.strip()
+    locked.action_plan = action_plan.strip()
+    locked.save(update_fields=["implementation_plan", "action_plan"])
+    audit.record(
+        action="plans.version.updated",
+        actor=by,
+        obj=locked,
+        changes=audit.diff(before, audit.snapshot(locked, ["implementation_plan", "action_plan"])),
+    )
+    return locked
+
+
+def _transition(
+    version: PlanVersion, *, to: str, by: User, allowed: bool, refusal: str, comment: str = ""
+) -> PlanVersion:
+    """Lock, check the move against PLAN_MOVES, save, audit."""
+    locked = PlanVersion.objects.select_for_update().select_related("plan__pilot").get(pk=version.pk)
+    if not allowed:
+        raise DomainError(refusal)
+    if to not in PLAN_MOVES[locked.status]:
+        raise DomainError(
+            _("方案版本不能从“%(from)s”变为“%(to)s”。")
+            % {"from": locked.get_status_display(), "to": PlanStatus(to).label}
+        )
+    before = locked.status
+    locked.status = to
+    fields = ["status"]
+    now = timezone.now()
+    if to == PlanStatus.SUBMITTED:
+        locked.submitted_at = now
+        fields.append("submitted_at")
+    if to in (PlanStatus.RETURNED, PlanStatus.APPROVED):
+        locked.decided_at = now
+        locked.decided_by = by
+        locked.review_comment = comment
+        fields += ["decided_at", "decided_by", "review_comment"]
+    locked.save(update_fields=fields)
+    audit.record(
+        action=f"plans.version.{to}",
+        actor=by,
+        obj=locked,
+        changes={"status": [before, to]},
+        detail={"comment": comment} if comment else None,
+    )
+    return locked
+
+
+@transaction.atomic
+def submit_plan(*, version: PlanVersion, by: User) -> PlanVersion:
+    """The pilot submits the version to its provincial commission (draft or returned → submitted)."""
+    pilot = version.plan.pilot
+    if not version.tasks.exists():
+        raise DomainError(_("方案还没有任务，不能报送。"))
+    return _transition(
+        version,
+        to=PlanStatus.SUBMITTED,
+        by=by,
+        allowed=permissions.can_edit_plan(by, pilot),
+        refusal=_("只有本试点的工作人员可以报送工作方案。"),
+    )
+
+
+@transaction.atomic
+def return_plan(*, version: PlanVersion, comment: str, by: User) -> PlanVersion:
+    """The province returns a submitted version with its comments."""
+    if not comment.strip():
+        raise DomainError(_("退回时必须填写审核意见。"))
+    return _transition(
+        version,
+        to=PlanStatus.RETURNED,
+        by=by,
+        allowed=permissions.can_review_plan(by, version.plan.pilot),
+        refusal=_("只有试点所在省的发展改革部门可以审核工作方案。"),
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def approve_plan(*, version: PlanVersion, by: User, comment: str = "") -> PlanVersion:
+    """The province approves a submitted version; it is frozen and becomes the plan in force."""
+    approved = _transition(
+        version,
+        to=PlanStatus.APPROVED,
+        by=by,
+        allowed=permissions.can_review_plan(by, version.plan.pilot),
+        refusal=_("只有试点所在省的发展改革部门可以审核工作方案。"),
+        comment=comment.strip(),
+    )
+    # Progress reported on the version in force meanwhile carries over to the newly approved one.
+    for milestone in Milestone.objects.filter(task__version=approved, copied_from__isnull=False).select_related(
+        "copied_from"
+    ):
+        source = milestone.copied_from
+        if source is None:
+            continue
+        for name in [*PROGRESS_FIELDS, "progress_updated_at"]:
+            setattr(milestone, name, getattr(source, name))
+        milestone.save(update_fields=[*PROGRESS_FIELDS, "progress_updated_at"])
+    return approved
+
+
+@transaction.atomic
+def reopen_plan(*, version: PlanVersion, by: User) -> PlanVersion:
+    """Take a returned version back to draft."""
+    return _transition(
+        version,
+        to=PlanStatus.DRAFT,
+        by=by,
+        allowed=permissions.can_edit_plan(by, version.plan.pilot),
+        refusal=_("只有本试点的工作人员可以修改工作方案。"),
+    )
+
+
+@transaction.atomic
+def start_new_version(*, plan: WorkPlan, by: User) -> PlanVersion:
+    """Copy the latest approved version into a new draft (changes to an approved plan need approval again)."""
+    locked = WorkPlan.objects.select_for_update().select_related("pilot").get(pk=plan.pk)
+    if not permissions.can_edit_plan(by, locked.pilot):
+        raise DomainError(_("只有本试点的工作人员可以修改工作方案。"))
+    latest = locked.versions.order_by("-number").first()
+    if latest is None or latest.status != PlanStatus.APPROVED:
+        raise DomainError(_("已有尚未批准的版本，请在该版本上修改。"))
+    new = PlanVersion.objects.create(
+        plan=locked,
+        number=latest.number + 1,
+        implementation_plan=latest.implementation_plan,
+        action_plan=latest.action_plan,
+        based_on=latest,
+        created_by=by,
+    )
+    _copy_content(latest, new)
+    audit.record(action="plans.version.created", actor=by, obj=new, detail={"based_on": latest.number})
+    return new
+
+
+def _copy_content(source: PlanVersion, target: PlanVersion) -> None:
+    Goal.objects.bulk_create(
+        Goal(version=target, position=g.position, text=g.text, target_year=g.target_year) for g in source.goals.all()
+    )
+    for task in source.tasks.prefetch_related("supporting_departments", "milestones__depends_on"):
+        supporting = list(task.supporting_departments.all())
+        milestones = list(task.milestones.all())
+        old_task_pk = task.pk
+        task.pk = None
+        task.id = None
+        task.version = target
+        task.copied_from_id = old_task_pk
+        task.save()
+        task.supporting_departments.set(supporting)
+        mapping: dict[int, Milestone] = {}
+        deps: dict[int, list[int]] = {}
+        for milestone in milestones:
+            old_pk = milestone.pk
+            deps[old_pk] = [d.pk for d in milestone.depends_on.all()]
+            milestone.pk = None
+            milestone.id = None
+            milestone.task = task
+            milestone.copied_from_id = old_pk
+            milestone.save()
+            mapping[old_pk] = milestone
+        for old_pk, dep_pks in deps.items():
+            mapping[old_pk].depends_on.set([mapping[d] for d in dep_pks])
+
+
+# ---- goals --------------------------------------------------------------------------------------
+
+
+def check_goal_year(pilot: PilotArea, target_year: int) -> None:
+    years = allowed_goal_years(pilot)
+    if target_year not in years:
+        raise DomainError(
+            _("“%(pilot)s”是%(batch)s试点，目标年份只能是 %(stage)d 年（阶段目标）或 2020 年。")
+            % {"pilot": pilot.name, "batch": pilot.batch, "stage": years[0]}
+        )
+
+
+@transaction.atomic
+def add_goal(*, version: PlanVersion, text: str, target_year: int, by: User) -> Goal:
+    locked = _lock_editable(version, by)
+    if not text.strip():
+        raise DomainError(_("目标内容不能为空。"))
+    check_goal_year(locked.plan.pilot, target_year)
+    goal = Goal.objects.create(
+        version=locked, text=text.strip(), target_year=target_year, position=locked.goals.count() + 1
+    )
+    audit.record(action="plans.goal.created", actor=by, obj=goal, detail={"target_year": target_year})
+    return goal
+
+
+@transaction.atomic
+def delete_goal(*, goal: Goal, by: User) -> None:
+    _lock_editable(goal.version, by)
+    audit.record(action="plans.goal.deleted", actor=by, obj=goal)
+    goal.delete()
+
+
+# ---- tasks and milestones -----------------------------------------------------------------------
+
+
+def pilot_departments(pilot: PilotArea) -> list[Organisation]:
+    """The departments of ``pilot`` (the only ones that may lead or support its tasks)."""
+    return list(Organisation.objects.filter(kind=OrganisationKind.PILOT_DEPARTMENT, pilot=pilot).order_by("name"))
+
+
+def check_department(pilot: PilotArea, organisation: Organisation, *, label: str) -> None:
+    if organisation.kind != OrganisationKind.PILOT_DEPARTMENT or organisation.pilot_id != pilot.pk:
+        raise DomainError(
+            _("%(label)s“%(name)s”不是“%(pilot)s”的政府部门。")
+            % {"label": label, "name": organisation.name, "pilot": pilot.name}
+        )
+
+
+def _check_task_values(pilot: PilotArea, values: dict[str, Any], supporting: Sequence[Organisation]) -> None:
+    if not str(values.get("title", "")).strip():
+        raise DomainError(_("任务名称不能为空。"))
+    check_department(pilot, values["lead_department"], label=_("牵头单位"))
+    for organisation in supporting:
+        check_department(pilot, organisation, label=_("配合单位"))
+    focus_area: FocusArea = values["focus_area"]
+    if not focus_area.is_active:
+        raise DomainError(_("重点领域“%(name)s”已停用。") % {"name": focus_area.name})
+    user: User | None = values.get("responsible_user")
+    if user is None and not str(values.get("responsible_name", "")).strip():
+        raise DomainError(_("请指定责任人（用户或姓名）。"))
+    if user is not None and (user.organisation is None or user.organisation.pilot_id != pilot.pk):
+        raise DomainError(_("责任人必须是本试点的用户。"))
+    if int(values.get("weight", 1)) < 1:
+        raise DomainError(_("权重必须是正整数。"))
+
+
+@transaction.atomic
+def add_task(
+    *,
+    version: PlanVersion,
+    title: str,
+    focus_area: FocusArea,
+    lead_department: Organisation,
+    deadline: dt.date,
+    by: User,
+    supporting_departments: Sequence[Organisation] = (),
+    responsible_user: User | None = None,
+    responsible_name: str = "",
+    responsible_contact: str = "",
+    weight: int = 1,
+    use_working_days: bool = False,
+) -> Task:
+    """Add a task to an editable version; departments must belong to the pilot."""
+    locked = _lock_editable(version, by)
+    pilot = locked.plan.pilot
+    values: dict[str, Any] = {
+        "title": title.strip(),
+        "focus_area": focus_area,
+        "lead_department": lead_department,
+        "responsible_user": responsible_user,
+        "responsible_name": responsible_name.strip(),
+        "responsible_contact": responsible_contact.strip(),
+        "deadline": deadline,
+        "weight": weight,
+        "use_working_days": use_working_days,
+    }
+    _check_task_values(pilot, values, supporting_departments)
+    if deadline < locked.plan.start_date:
+        raise DomainError(_("任务期限不能早于方案起始日期 %(start)s。") % {"start": locked.plan.start_date})
+    task = Task.objects.create(version=locked, position=locked.tasks.count() + 1, **values)
+    task.supporting_departments.set(supporting_departments)
+    audit.record(
+        action="plans.task.created",
+        actor=by,
+        obj=task,
+        changes={k: [None, v] for k, v in audit.snapshot(task, TASK_FIELDS).items()},
+    )
+    return task
+
+
+@transaction.atomic
+def update_task(
+    *, task: Task, by: User, supporting_departments: Sequence[Organisation] | None = None, **values: Any
+) -> Task:
+    """Change a task of an editable version and reschedule its milestones."""
+    locked_version = _lock_editable(task.version, by)
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    before = audit.snapshot(locked, TASK_FIELDS)
+    for name, value in values.items():
+        if name not in TASK_FIELDS:
+            raise DomainError(_("未知字段：%(field)s") % {"field": name})
+        setattr(locked, name, value)
+    supporting = (
+        list(locked.supporting_departments.all()) if supporting_departments is None else list(supporting_departments)
+    )
+    _check_task_values(locked_version.plan.pilot, {n: getattr(locked, n) for n in TASK_FIELDS}, supporting)
+    locked.save()
+    locked.supporting_departments.set(supporting)
+    reschedule_task(task=locked)
+    audit.record(
+        action="plans.task.updated",
+        actor=by,
+        obj=locked,
+        changes=audit.diff(before, audit.snapshot(locked, TASK_FIELDS)),
+    )
+    return locked
+
+
+@transaction.atomic
+def delete_task(*, task: Task, by: User) -> None:
+    _lock_editable(task.version, by)
+    audit.record(action="plans.task.deleted", actor=by, obj=task)
+    task.delete()
+
+
+def reschedule_task(*, task: Task) -> scheduling.Schedule:
+    """Store the backward schedule of the task's milestones; DomainError (nothing kept) if they do not fit."""
+    milestones = list(task.milestones.prefetch_related("depends_on"))
+    steps = [
+        scheduling.Step(
+            key=str(m.pk),
+            name=m.name,
+            duration=m.duration_days,
+            depends_on=tuple(str(d.pk) for d in m.depends_on.all()),
+            finish_by=m.due_by,
+        )
+        for m in milestones
+    ]
+    plan = task.version.plan
+    schedule = scheduling.schedule_backward(
+        steps, deadline=task.deadline, not_before=plan.start_date, working_days=task.use_working_days
+    )
+    for milestone in milestones:
+        slot = schedule.slots[str(milestone.pk)]
+        milestone.planned_start = slot.latest_start
+        milestone.planned_finish = slot.latest_finish
+        milestone.slack_days = slot.slack_days
+    Milestone.objects.bulk_update(milestones, ["planned_start", "planned_finish", "slack_days"])
+    if task.schedule_note != schedule.calendar_note:
+        task.schedule_note = schedule.calendar_note
+        task.save(update_fields=["schedule_note"])
+    return schedule
+
+
+@transaction.atomic
+def add_milestone(
+    *,
+    task: Task,
+    name: str,
+    duration_days: int,
+    by: User,
+    depends_on: Iterable[Milestone] = (),
+    deliverable: str = "",
+    due_by: dt.date | None = None,
+) -> Milestone:
+    """Add a milestone and reschedule the task backwards from its deadline (refused if it cannot fit)."""
+    _lock_editable(task.version, by)
+    deps = list(depends_on)
+    if any(d.task_id != task.pk for d in deps):
+        raise DomainError(_("前置节点必须属于同一任务。"))
+    if not name.strip():
+        raise DomainError(_("节点名称不能为空。"))
+    if duration_days < 1:
+        raise DomainError(_("节点“%(name)s”的工期必须至少 1 天。") % {"name": name})
+    if due_by is not None and due_by > task.deadline:
+        raise DomainError(
+            _("节点“%(name)s”的要求完成时间 %(date)s 晚于任务期限 %(deadline)s。")
+            % {"name": name, "date": due_by.isoformat(), "deadline": task.deadline.isoformat()}
+        )
+    milestone = Milestone.objects.create(
+        task=task,
+        position=task.milestones.count() + 1,
+        name=name.strip(),
+        duration_days=duration_days,
+        deliverable=deliverable.strip(),
+        due_by=due_by,
+    )
+    milestone.depends_on.set(deps)
+    reschedule_task(task=task)
+    milestone.refresh_from_db()
+    audit.record(
+        action="plans.milestone.created",
+        actor=by,
+        obj=milestone,
+        changes={k: [None, v] for k, v in audit.snapshot(milestone, MILESTONE_FIELDS).items()},
+        detail={"depends_on": [d.name for d in deps]},
+    )
+    return milestone
+
+
+@transaction.atomic
+def set_dependencies(*, milestone: Milestone, depends_on: Iterable[Milestone], by: User) -> Milestone:
+    """Replace a milestone's predecessors; a cycle or a chain that cannot fit is refused (nothing kept)."""
+    _lock_editable(milestone.task.version, by)
+    deps = list(depends_on)
+    if any(d.task_id != milestone.task_id for d in deps):
+        raise DomainError(_("前置节点必须属于同一任务。"))
+    before = sorted(d.name for d in milestone.depends_on.all())
+    milestone.depends_on.set(deps)
+    reschedule_task(task=milestone.task)
+    audit.record(
+        action="plans.milestone.updated",
+        actor=by,
+        obj=milestone,
+        changes={"depends_on": [before, sorted(d.name for d in deps)]},
+    )
+    return milestone
+
+
+@transaction.atomic
+def delete_milestone(*, milestone: Milestone, by: User) -> None:
+    _lock_editable(milestone.task.version, by)
+    task = milestone.task
+    audit.record(action="plans.milestone.deleted", actor=by, obj=milestone)
+    milestone.delete()
+    reschedule_task(task=task)
+
+
+# ---- progress and evidence ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_milestone_progress(
+    *,
+    milestone: Milestone,
+    progress_percent: int,
+    status: str,
+    by: User,
+    note: str = "",
+    finished_on: dt.date | None = None,
+) -> Milestone:
+    """A lead department reports a milestone's progress (percent, status, note)."""
+    locked = Milestone.objects.select_for_update().select_related("task__version").get(pk=milestone.pk)
+    if not permissions.can_update_milestone(by, locked):
+        raise DomainError(_("只有牵头单位可以更新该节点的进度。"))
+    if locked.task.version.status == PlanStatus.SUBMITTED:
+        raise DomainError(_("方案正在审核中，暂不能更新进度。"))
+    if not 0 <= progress_percent <= 100:
+        raise DomainError(_("完成进度必须在 0 到 100 之间。"))
+    if status not in MilestoneStatus.values:
+        raise DomainError(_("未知状态：%(status)s") % {"status": status})
+    if status == MilestoneStatus.DONE:
+        progress_percent = 100
+        finished_on = finished_on or timezone.localdate()
+    elif progress_percent == 100:
+        raise DomainError(_("进度为 100% 时请把状态设为“已完成”。"))
+    else:
+        finished_on = None
+    before = audit.snapshot(locked, PROGRESS_FIELDS)
+    locked.progress_percent = progress_percent
+    locked.status = status
+    locked.note = note.strip()
+    locked.finished_on = finished_on
+    locked.progress_updated_at = timezone.now()
+    locked.save(update_fields=[*PROGRESS_FIELDS, "progress_updated_at"])
+    audit.record(
+        action="plans.milestone.progress",
+        actor=by,
+        obj=locked,
+        changes=audit.diff(before, audit.snapshot(locked, PROGRESS_FIELDS)),
+    )
+    return locked
+
+
+EVIDENCE_SIGNATURES: list[tuple[str, bytes]] = [
+    ("pdf", b"%PDF-"),
+    ("png", b"\x89PNG\r\n\x1a\n"),
+    ("jpg", b"\xff\xd8\xff"),
+]
+
+
+def sniff_evidence(content: bytes) -> str:
+    """The evidence type by content (PDF, PNG, JPEG, DOCX, XLSX); anything else is refused."""
+    for kind, signature in EVIDENCE_SIGNATURES:
+        if content.startswith(signature):
+            return kind
+    if content.startswith(b"PK\x03\x04"):
+        import io
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
+            return "docx"
+        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            return "xlsx"
+    raise DomainError(_("佐证材料只能是 PDF、PNG、JPEG、DOCX 或 XLSX 文件（按文件内容判断）。"))
+
+
+@transaction.atomic
+def attach_evidence(*, milestone: Milestone, file_name: str, content: bytes, by: User) -> MilestoneEvidence:
+    """Attach a file to a milestone after checking its type by content and its size."""
+    if not permissions.can_update_milestone(by, milestone):
+        raise DomainError(_("只有牵头单位可以上传该节点的佐证材料。"))
+    limit = settings.PLAN_EVIDENCE_MAX_BYTES
+    if not content:
+        raise DomainError(_("文件为空。"))
+    if len(content) > limit:
+        raise DomainError(_("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {"size": len(content), "limit": limit})
+    kind = sniff_evidence(content)
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    evidence = MilestoneEvidence(
+        milestone=milestone,
+        original_name=file_name[:200] or f"evidence.{kind}",
+        kind=kind,
+        size=len(content),
+        uploaded_by=by,
+    )
+    evidence.file.save(f"{digest}.{kind}", ContentFile(content), save=False)
+    evidence.save()
+    audit.record(
+        action="plans.evidence.attached",
+        actor=by,
+        obj=evidence,
+        detail={"milestone": milestone.pk, "kind": kind, "size": len(content)},
+    )
+    return evidence
+
+
+# ---- annual plans -------------------------------------------------------------------------------
+
+
+def _can_keep_annual_plan(by: User, department: Organisation) -> bool:
+    pilot = department.pilot
+    if pilot is None:
+        return False
+    return permissions.can_edit_plan(by, pilot) or (
+        permissions.sees_pilot(by, pilot) and by.organisation_id == department.pk
+    )
+
+
+@transaction.atomic
+def generate_annual_plan(*, department: Organisation, year: int, version: PlanVersion, by: User) -> AnnualPlan:
+    """Create or refresh a department's plan for ``year``: one goal per milestone it leads due that year.
+
+    Free-text goals added by hand are kept; milestone goals are refreshed.
+    """
+    if department.kind != OrganisationKind.PILOT_DEPARTMENT or department.pilot_id != version.plan.pilot_id:
+        raise DomainError(_("年度计划只能为本试点的政府部门生成。"))
+    if not _can_keep_annual_plan(by, department):
+        raise DomainError(_("只有本试点的工作人员或该部门可以编制年度计划。"))
+    annual, created = AnnualPlan.objects.select_for_update().get_or_create(
+        department=department, year=year, defaults={"pilot_id": department.pilot_id}
+    )
+    annual.generated_from = version
+    annual.save(update_fields=["generated_from", "updated_at"])
+    annual.goals.filter(milestone__isnull=False).delete()
+    milestones = (
+        Milestone.objects.filter(task__version=version, task__lead_department=department, planned_finish__year=year)
+        .select_related("task")
+        .order_by("planned_finish", "task__position", "position")
+    )
+    start = annual.goals.count()
+    AnnualGoal.objects.bulk_create(
+        AnnualGoal(
+            annual_plan=annual,
+            position=start + i,
+            milestone=m,
+            due_on=m.planned_finish,
+            text=_("%(task)s：%(milestone)s") % {"task": m.task.title, "milestone": m.name}
+            + (_("（%(deliverable)s）") % {"deliverable": m.deliverable} if m.deliverable else ""),
+        )
+        for i, m in enumerate(milestones, start=1)
+    )
+    audit.record(
+        action="plans.annual_plan.generated" if created else "plans.annual_plan.refreshed",
+        actor=by,
+        obj=annual,
+        detail={"version": version.number, "milestones": len(milestones)},
+    )
+    return annual
+
+
+@transaction.atomic
+def add_annual_goal(*, annual_plan: AnnualPlan, text: str, by: User, due_on: dt.date | None = None) -> AnnualGoal:
+    if not _can_keep_annual_plan(by, annual_plan.department):
+        raise DomainError(_("只有本试点的工作人员或该部门可以编制年度计划。"))
+    if not text.strip():
+        raise DomainError(_("目标内容不能为空。"))
+    goal = AnnualGoal.objects.create(
+        annual_plan=annual_plan, text=text.strip(), due_on=due_on, position=annual_plan.goals.count() + 1
+    )
+    audit.record(action="plans.annual_goal.created", actor=by, obj=goal)
+    return goal
+
+
+@transaction.atomic
+def delete_annual_goal(*, goal: AnnualGoal, by: User) -> None:
+    if not _can_keep_annual_plan(by, goal.annual_plan.department):
+        raise DomainError(_("只有本试点的工作人员或该部门可以编制年度计划。"))
+    audit.record(action="plans.annual_goal.deleted", actor=by, obj=goal)
+    goal.delete()
+
+
+# ---- leading group ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appoint_member(
+    *,
+    pilot: PilotArea,
+    role: str,
+    valid_from: dt.date,
+    by: User,
+    person_name: str = "",
+    title: str = "",
+    organisation: Organisation | None = None,
+    is_demo: bool = False,
+) -> LeadingGroupMember:
+    """Add a seat to the pilot's leading group; a new 组长 ends the current one's term (history kept)."""
+    if not permissions.can_edit_plan(by, pilot):
+        raise DomainError(_("只有本试点的工作人员可以维护领导小组。"))
+    if not person_name.strip() and organisation is None:
+        raise DomainError(_("请填写姓名或选择成员单位。"))
+    if organisation is not None:
+        check_department(pilot, organisation, label=_("成员单位"))
+    group, _created = LeadingGroup.objects.get_or_create(
+        pilot=pilot,
+        defaults={
+            "name": _("%(pilot)s新型城镇化综合试点工作领导小组") % {"pilot": pilot.name},
+            "office_name": _("领导小组办公室"),
+            "established_on": valid_from,
+            "is_demo": is_demo,
+        },
+    )
+    if role in ("leader", "office_head"):
+        for current in group.members.select_for_update().filter(role=role, valid_until__isnull=True):
+            current.valid_until = max(current.valid_from, valid_from - dt.timedelta(days=1))
+            current.save(update_fields=["valid_until"])
+            audit.record(
+                action="plans.group_member.ended", actor=by, obj=current, detail={"until": current.valid_until}
+            )
+    member = LeadingGroupMember.objects.create(
+        group=group,
+        role=role,
+        person_name=person_name.strip(),
+        title=title.strip(),
+        organisation=organisation,
+        valid_from=valid_from,
+    )
+    audit.record(action="plans.group_member.appointed", actor=by, obj=member, detail={"role": role})
+    return member
+
+
+@transaction.atomic
+def end_membership(*, member: LeadingGroupMember, valid_until: dt.date, by: User) -> LeadingGroupMember:
+    locked = LeadingGroupMember.objects.select_for_update().select_related("group__pilot").get(pk=member.pk)
+    if not permissions.can_edit_plan(by, locked.group.pilot):
+        raise DomainError(_("只有本试点的工作人员可以维护领导小组。"))
+    if locked.valid_until is not None:
+        raise DomainError(_("该成员的任期已经结束。"))
+    if valid_until < locked.valid_from:
+        raise DomainError(_("终止日期不能早于起始日期。"))
+    locked.valid_until = valid_until
+    locked.save(update_fields=["valid_until"])
+    audit.record(action="plans.group_member.ended", actor=by, obj=locked, detail={"until": valid_until})
+    return locked
+
+
+# ---- reminders ----------------------------------------------------------------------------------
+
+
+def create_reminders(*, today: dt.date, days: Sequence[int] | None = None) -> int:
+    """In-app reminders N days before a milestone is due and once it is overdue; never twice."""
+    from shidian.plans import selectors
+
+    days = list(settings.PLAN_REMINDER_DAYS if days is None else days)
+    created = 0
+    for milestone, recipients in selectors.milestones_needing_reminders(today=today, days=days):
+        if milestone.planned_finish is None:
+            continue
+        if milestone.planned_finish < today:
+            kind, before = ReminderKind.OVERDUE, 0
+        else:
+            kind, before = ReminderKind.DUE_SOON, (milestone.planned_finish - today).days
+        for user in recipients:
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(
+                        user=user, milestone=milestone, kind=kind, days_before=before, due_on=milestone.planned_finish
+                    )
+            except IntegrityError:
+                continue
+            created += 1
+    return created
+
+
+@transaction.atomic
+def mark_reminder_read(*, reminder: Reminder, by: User) -> Reminder:
+    if reminder.user_id != by.pk:
+        raise DomainError(_("只能处理自己的提醒。"))
+    if reminder.read_at is None:
+        reminder.read_at = timezone.now()
+        reminder.save(update_fields=["read_at"])
+    return reminder
