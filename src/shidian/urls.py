@@ -9,5 +9,6 @@ urlpatterns = [
     path("system/", include("shidian.core.urls")),
     path("regions/", include("shidian.regions.urls")),
     path("admin/", admin_site.urls),
+    path("indicators/", include("shidian.indicators.urls")),
     path("", include("shidian.pilots.urls")),
 ]

@@ -623,7 +623,7 @@ def run_quality_checks(*, period: Period, pilots: Iterable[int] | None = None, b
                             "change": change.quantize(Decimal("0.1")),
                         },
                     )
-    _outliers(base, period, found)
+    _outliers(IndicatorValue.objects.filter(period=period.code, is_current=True), base, period, found)
     existing = {
         (i.pilot_id, i.indicator_id, i.period, i.kind, i.rule_id): i
         for i in DataQualityIssue.objects.filter(period=period.code)
@@ -653,14 +653,19 @@ def run_quality_checks(*, period: Period, pilots: Iterable[int] | None = None, b
 
 
 def _outliers(
+    everyone: models.QuerySet[IndicatorValue],
     base: models.QuerySet[IndicatorValue],
     period: Period,
     found: dict[tuple[int, int, str, str, int | None], tuple[str, Decimal | None]],
 ) -> None:
-    """Flag values more than OUTLIER_Z standard deviations from the mean of the same kind of area."""
+    """Flag values in ``base`` more than OUTLIER_Z standard deviations from the mean of the same kind of area.
+
+    Mean and deviation come from one grouped query over every area (``everyone``), so a province's check
+    compares its pilots with the whole country's pilots of their kind.
+    """
     groups = {
         (g["indicator_id"], g["pilot__kind"]): g
-        for g in base.filter(indicator__formula="")
+        for g in everyone.filter(indicator__formula="")
         .values("indicator_id", "pilot__kind")
         .annotate(mean=Avg("value"), sd=StdDev("value"), n=Count("id"))
         .filter(n__gte=OUTLIER_MIN_GROUP)

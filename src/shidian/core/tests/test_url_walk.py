@@ -37,13 +37,29 @@ def all_patterns() -> list[tuple[str, list[str]]]:
     return [(name, list(p.pattern.regex.groupindex)) for name, p in walk(get_resolver())]
 
 
-def other_province_objects() -> dict[str, int]:
+def indicator_objects(beijing: PilotArea, national: User) -> dict[str, Any]:
+    """An indicator import job of the nation and a quality issue of a 北京 pilot."""
+    from shidian.indicators.imports import start_import
+    from shidian.indicators.models import DataQualityIssue, Indicator
+
+    header = "省级单位,试点地区,指标代码,期间,数值\n".encode()
+    job = start_import(content=header, file_name="x.csv", mode="all", by=national)
+    indicator = Indicator.objects.get(code="resident_population")
+    issue = DataQualityIssue.objects.create(
+        pilot=beijing, indicator=indicator, period="2018", kind="outlier", message="x"
+    )
+    return {"period": "2018", "job_id": job.pk, "issue_id": issue.pk}
+
+
+def other_province_objects() -> dict[str, Any]:
     """An object outside 广西 for every URL keyword."""
     beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
     national = User.objects.get(username="demo-national")
     content = "batch,province,name,level,verification,source_note\n1,北京市,通州区,区,official,x\n".encode()
     upload, _plan = pilot_services.preview_registry_upload(content=content, file_name="x.csv", by=national)
-    return {"pilot_id": beijing.pk, "import_id": upload.pk}
+    objects = {"pilot_id": beijing.pk, "import_id": upload.pk}
+    objects.update(indicator_objects(beijing, national))
+    return objects
 
 
 @pytest.mark.django_db
@@ -80,6 +96,7 @@ def test_own_objects_are_found(client_as: Callable[[str], Client]) -> None:
 @pytest.mark.django_db
 def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects: dict[str, Any] = {"pilot_id": PilotArea.objects.first().pk, "import_id": 1}  # type: ignore[union-attr]
+    objects.update({"period": "2018", "job_id": 1, "issue_id": 1})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

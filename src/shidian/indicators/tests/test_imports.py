@@ -130,7 +130,7 @@ def test_xlsx_template_round_trip(province_user: User, liuzhou: PilotArea) -> No
 def test_large_file_runs_in_the_background_with_progress(
     province_user: User, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    pilots = list(PilotArea.objects.filter(province=province_user.organisation.province).order_by("pk"))
+    pilots = list(PilotArea.objects.filter(province__name="广西壮族自治区").order_by("pk"))
     codes = ["resident_population", "hukou_population", "gdp_per_capita", "farmland_area"]
     lines = [HEADER]
     count = 0

@@ -1,0 +1,132 @@
+"""ECharts options for the monitoring pages, built on the server (static/shidian/charts.js renders them)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from shidian.core.periods import Period
+from shidian.indicators.models import Direction, Indicator
+from shidian.indicators.selectors import Rollup, Series
+from shidian.regions.models import Province
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _axis(points: list[Period], years: list[int], half_year: bool) -> list[str]:
+    if half_year:
+        return [p.code for year in years for p in (Period(year, 1), Period(year, 2))]
+    return [str(year) for year in years]
+
+
+def series_chart(series: Series, *, years: list[int]) -> dict[str, Any]:
+    """A pilot's values over time with its own targets and the national 2020 target as lines."""
+    indicator = series.indicator
+    half = indicator.period_type == "half_year"
+    axis = _axis([p for p, _v in series.points], years, half)
+    by_code = {p.code: _number(v) for p, v in series.points}
+    lines: list[dict[str, Any]] = [
+        {"yAxis": float(value), "name": _("%(year)d年目标") % {"year": year}, "lineStyle": {"color": "#2e7d32"}}
+        for year, value in sorted(series.targets.items())
+    ]
+    if series.national is not None:
+        lines.append(
+            {
+                "yAxis": float(series.national.target_value),
+                "name": _("国家 2020 年目标"),
+                "lineStyle": {"color": "#c0392b", "type": "dashed"},
+            }
+        )
+    return {
+        "title": {
+            "text": f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name,
+            "left": "center",
+            "textStyle": {"fontSize": 13},
+        },
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 56, "right": 24, "top": 40, "bottom": 28},
+        "xAxis": {"type": "category", "data": axis},
+        "yAxis": {"type": "value", "scale": True},
+        "series": [
+            {
+                "type": "line",
+                "name": indicator.name,
+                "connectNulls": False,
+                "data": [by_code.get(code) for code in axis],
+                "markLine": {
+                    "symbol": "none",
+                    "label": {"formatter": "{b}：{c}", "position": "insideEndTop"},
+                    "data": lines,
+                },
+            }
+        ],
+    }
+
+
+def comparison_chart(
+    indicator: Indicator, years: list[int], named: list[tuple[str, dict[str, Decimal]]]
+) -> dict[str, Any]:
+    """Several pilots' series of one indicator side by side."""
+    axis = _axis([], years, indicator.period_type == "half_year")
+    return {
+        "title": {"text": indicator.name, "left": "center", "textStyle": {"fontSize": 13}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 56, "right": 24, "top": 40, "bottom": 48},
+        "xAxis": {"type": "category", "data": axis},
+        "yAxis": {"type": "value", "scale": True},
+        "series": [
+            {"type": "line", "name": name, "data": [_number(values.get(code)) for code in axis]}
+            for name, values in named
+        ],
+    }
+
+
+def province_tile_map(indicator: Indicator, provinces: list[Province], rollups: dict[int, Rollup]) -> dict[str, Any]:
+    """The province tile grid (as pilots.charts.province_tile_grid) coloured by an indicator's roll-up."""
+    values = [float(r.value) for r in rollups.values() if r.value is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    good, bad = "#1e8449", "#c0392b"
+    colours = ["#fdecea", bad] if indicator.direction == Direction.NEGATIVE else ["#eaf5ee", good]
+    data = []
+    for province in provinces:
+        rollup = rollups.get(province.pk)
+        value = _number(rollup.value) if rollup else None
+        data.append(
+            {
+                "name": province.short_name,
+                "value": [province.grid_col, province.grid_row, value if value is not None else "-"],
+                "code": province.code,
+                "itemStyle": {} if value is not None else {"color": "#eeeeee"},
+            }
+        )
+    return {
+        "tooltip": {"formatter": "{b}"},
+        "grid": {"left": 8, "right": 8, "top": 8, "bottom": 48},
+        "xAxis": {"type": "value", "min": -0.5, "max": 8.5, "show": False},
+        "yAxis": {"type": "value", "min": -0.5, "max": 7.5, "inverse": True, "show": False},
+        "visualMap": {
+            "min": low,
+            "max": high if high > low else low + 1,
+            "dimension": 2,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+            "text": [_("高"), _("低")],
+            "calculable": False,
+            "inRange": {"color": colours},
+        },
+        "series": [
+            {
+                "type": "scatter",
+                "symbol": "rect",
+                "symbolSize": 38,
+                "label": {"show": True, "formatter": "{b}", "fontSize": 11, "color": "#222"},
+                "data": data,
+            }
+        ],
+    }

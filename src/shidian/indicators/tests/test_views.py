@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from shidian.core.periods import Period
+from shidian.indicators import services
+from shidian.indicators.models import Indicator, IndicatorValue, PilotTarget, ValueStatus
+from shidian.pilots.models import PilotArea
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(pilots: list[PilotArea], codes: tuple[str, ...] = ("urban_rate_resident", "resident_population")) -> None:
+    """Reported values 2016-2020 and 2020 targets for ``pilots`` (a factory, not the entry flow)."""
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    rows = []
+    for n, pilot in enumerate(pilots):
+        for year in range(2016, 2021):
+            for code, indicator in indicators.items():
+                value = (
+                    Decimal(50 + n % 7 + (year - 2016) * (0.2 if n % 2 else 1.5))
+                    if code != "resident_population"
+                    else Decimal(100 + n)
+                )
+                rows.append(
+                    IndicatorValue(
+                        pilot=pilot, indicator=indicator, period=str(year), year=year, value=value,
+                        status=ValueStatus.ACCEPTED,
+                    )
+                )  # fmt: skip
+        PilotTarget.objects.create(pilot=pilot, indicator=indicators["urban_rate_resident"], target_year=2020,
+                                   target_value=Decimal(62))  # fmt: skip
+    IndicatorValue.objects.bulk_create(rows)
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("indicators:monitoring") + "?indicator=urban_rate_resident&period=2019",
+        reverse("indicators:monitoring") + "?indicator=resident_population&period=2019",
+        reverse("indicators:off_track"),
+        reverse("indicators:quality"),
+    ],
+)
+def test_monitoring_query_count_does_not_grow_with_areas(client_as: Callable[[str], Client], url: str) -> None:
+    pilots = list(PilotArea.objects.order_by("pk"))
+    seed(pilots[:10])
+    client = client_as("demo-national")
+    few = count_queries(client, url)
+    seed(pilots[10:60])
+    for year in (2018, 2019):
+        services.run_quality_checks(period=Period(year))
+    assert count_queries(client, url) == few
+
+
+def test_compare_query_count_does_not_grow_with_pilots(client_as: Callable[[str], Client]) -> None:
+    pilots = list(PilotArea.objects.order_by("pk")[:8])
+    seed(pilots)
+    client = client_as("demo-national")
+    base = reverse("indicators:compare") + "?indicator=urban_rate_resident"
+    two = count_queries(client, base + "".join(f"&pilots={p.pk}" for p in pilots[:2]))
+    assert count_queries(client, base + "".join(f"&pilots={p.pk}" for p in pilots)) == two
+
+
+def test_rollups_are_set_based_and_weighted(user: Callable[[str], Any]) -> None:
+    from shidian.indicators import selectors
+
+    pilots = list(PilotArea.objects.filter(province__name="广西壮族自治区").order_by("pk")[:2])
+    seed(pilots)
+    indicator = Indicator.objects.get(code="urban_rate_resident")
+    national = user("demo-national")
+    with CaptureQueriesContext(connection) as ctx:
+        rollup = selectors.national_rollup(user=national, indicator=indicator, period=Period(2016))
+    assert len(ctx.captured_queries) == 1
+    # Population-weighted: (50*100 + 51*101) / 201
+    assert rollup.value == (Decimal(50 * 100 + 51 * 101) / Decimal(201)).quantize(Decimal("0.01"))
+    total = selectors.national_rollup(
+        user=national, indicator=Indicator.objects.get(code="resident_population"), period=Period(2016)
+    )
+    assert total.value == Decimal(201)
+    by_province = selectors.province_rollups(user=national, indicator=indicator, period=Period(2016))
+    assert by_province[pilots[0].province_id].areas == 2
+
+
+def test_province_sees_only_its_pilots_in_rankings(client_as: Callable[[str], Client]) -> None:
+    guangxi = PilotArea.objects.get(name="柳州市")
+    beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
+    seed([guangxi, beijing])
+    page = client_as("demo-province").get(reverse("indicators:monitoring") + "?period=2019").content.decode()
+    assert "柳州市" in page and "顺义区" not in page
+    other = client_as("demo-province").get(reverse("indicators:pilot", kwargs={"pilot_id": beijing.pk}))
+    assert other.status_code == 404
+
+
+def test_entry_refuses_out_of_range_naming_the_field(client_as: Callable[[str], Client]) -> None:
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    url = reverse("indicators:entry", kwargs={"pilot_id": liuzhou.pk, "period": "2018"})
+    client = client_as("demo-pilot")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"resident_population": "400", "urban_rate_resident": "130", "action": "submit"})
+    assert response.status_code == 400
+    assert "常住人口城镇化率：130 超出有效范围" in response.content.decode()
+    assert not IndicatorValue.objects.filter(pilot=liuzhou).exists()
+    response = client.post(url, {"resident_population": "400", "urban_rate_resident": "63", "action": "submit"})
+    assert response.status_code == 302
+    assert IndicatorValue.objects.filter(pilot=liuzhou, status=ValueStatus.SUBMITTED).count() == 2
+    page = client.get(url).content.decode()
+    assert 'data-testid="previous-urban_rate_resident"' in page
+
+
+def test_province_accepts_in_the_review_page(client_as: Callable[[str], Client], user: Callable[[str], Any]) -> None:
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    services.save_values(pilot=liuzhou, period=Period(2018), values={"resident_population": "400"}, submit=True,
+                         by=user("demo-pilot"))  # fmt: skip
+    province = client_as("demo-province")
+    assert "柳州市" in province.get(reverse("indicators:reviews")).content.decode()
+    url = reverse("indicators:review", kwargs={"pilot_id": liuzhou.pk, "period": "2018"})
+    assert province.post(url, {"action": "accept"}).status_code == 302
+    assert IndicatorValue.objects.get(pilot=liuzhou).status == ValueStatus.ACCEPTED
+    # A pilot cannot reach the review page.
+    assert client_as("demo-pilot").post(url, {"action": "accept"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", ["monitoring", "catalogue", "off_track", "compare", "quality", "reviews", "import", "template"]
+)
+def test_admin_duties_see_no_indicator_pages(client_as: Callable[[str], Client], name: str) -> None:
+    assert client_as("demo-auditor").get(reverse(f"indicators:{name}")).status_code == 404
+
+
+def test_pages_render(client_as: Callable[[str], Client]) -> None:
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    seed([liuzhou])
+    client = client_as("demo-province")
+    for url in [
+        reverse("indicators:catalogue"),
+        reverse("indicators:pilot", kwargs={"pilot_id": liuzhou.pk}),
+        reverse("indicators:history", kwargs={"pilot_id": liuzhou.pk}),
+        reverse("indicators:import"),
+        reverse("indicators:template") + "?period=2018",
+        reverse("indicators:compare") + f"?pilots={liuzhou.pk}",
+    ]:
+        assert client.get(url).status_code == 200, url

@@ -1,0 +1,357 @@
+"""Indicator pages: monitoring, entry, review, history, quality, import. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shidian.core import scoping
+from shidian.core.errors import DomainError
+from shidian.core.periods import Period
+from shidian.core.roles import Capability
+from shidian.indicators import charts, imports, permissions, selectors, services
+from shidian.indicators.forms import EntryForm, FollowUpForm, ImportForm, QualityFilterForm, ReturnForm
+from shidian.indicators.models import Indicator, PeriodType
+from shidian.indicators.progress import ProgressStatus
+from shidian.pilots import selectors as pilot_selectors
+from shidian.regions import selectors as region_selectors
+
+PAGE_SIZE = 50
+DEFAULT_INDICATOR = "urban_rate_resident"
+
+
+def _business(request: HttpRequest) -> None:
+    scoping.require(request.user, Capability.VIEW_PILOTS)
+
+
+def _period(code: str) -> Period:
+    try:
+        return Period.parse(code)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+def _selected(request: HttpRequest) -> tuple[Indicator, Period]:
+    indicator = selectors.get_indicator(request.GET.get("indicator") or DEFAULT_INDICATOR)
+    years = selectors.years()
+    default = str(years[-1]) if years else "2020"
+    if indicator.period_type == PeriodType.HALF_YEAR:
+        default = f"{default}H2"
+    return indicator, _period(request.GET.get("period") or default)
+
+
+@login_required
+def monitoring(request: HttpRequest) -> HttpResponse:
+    """Roll-ups by province and for the nation, the province map, the ranking."""
+    _business(request)
+    indicator, period = _selected(request)
+    rollups = selectors.province_rollups(user=request.user, indicator=indicator, period=period)
+    provinces = region_selectors.provinces()
+    rows = [(p, rollups[p.pk]) for p in provinces if p.pk in rollups]
+    return render(
+        request,
+        "indicators/monitoring.html",
+        {
+            "indicator": indicator,
+            "period": period,
+            "catalogue": selectors.catalogue(),
+            "periods": selectors.periods(),
+            "national": selectors.national_rollup(user=request.user, indicator=indicator, period=period),
+            "rows": rows,
+            "ranking": selectors.ranking(user=request.user, indicator=indicator, period=period),
+            "map": charts.province_tile_map(indicator, list(provinces), rollups),
+            "scope": scoping.scope_for(request.user),
+        },
+    )
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    _business(request)
+    return render(request, "indicators/catalogue.html", {"categories": selectors.catalogue()})
+
+
+@login_required
+def pilot(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    """A pilot's time series with target lines and its progress status per indicator."""
+    _business(request)
+    area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    years = selectors.years()
+    series = [s for s in selectors.pilot_series(pilot=area) if s.points or s.targets]
+    return render(
+        request,
+        "indicators/pilot.html",
+        {
+            "pilot": area,
+            "series": [(s, charts.series_chart(s, years=years)) for s in series],
+            "periods": selectors.periods(open_only=True),
+            "can_enter": permissions.can_enter(request.user, area),
+            "can_accept": permissions.can_accept(request.user, area),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
+    """The entry form of one pilot and period, grouped by category, previous period beside each field."""
+    _business(request)
+    area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    permissions.require_enter(request.user, area)
+    the_period = _period(period)
+    groups = selectors.entry_groups(pilot=area, period=the_period)
+    form = EntryForm(request.POST or None, groups=groups)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_values(
+                pilot=area,
+                period=the_period,
+                values=form.values(),
+                submit=request.POST.get("action") == "submit",
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.ValuesRejected as exc:
+            for code, message in exc.errors.items():
+                label = form.fields[code].label if code in form.fields else code
+                text = _("%(field)s：%(message)s") % {"field": label, "message": message}
+                errors.append(text)
+                if code in form.fields:
+                    form.add_error(code, text)
+        except DomainError as exc:
+            errors.append(exc.message)
+        else:
+            if request.POST.get("action") == "submit":
+                messages.success(request, _("已保存并报送，等待省级发展改革部门确认。"))
+            else:
+                messages.success(request, _("已保存草稿。"))
+            return redirect("indicators:entry", pilot_id=area.pk, period=the_period.code)
+    fields = {code: form[code] for code in form.fields}
+    return render(
+        request,
+        "indicators/entry.html",
+        {
+            "pilot": area,
+            "period": the_period,
+            "groups": groups,
+            "fields": fields,
+            "form": form,
+            "errors": errors,
+            "periods": selectors.periods(open_only=True),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def history(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    _business(request)
+    area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    page = Paginator(selectors.value_history(user=request.user, pilot=area), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "indicators/history.html", {"pilot": area, "page": page})
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    _business(request)
+    if not scoping.can(request.user, Capability.ACCEPT_INDICATORS):
+        raise Http404
+    return render(request, "indicators/reviews.html", {"pending": selectors.pending_reviews(user=request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
+    """Province officers see one pilot's values of a period and accept or return them."""
+    _business(request)
+    area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    permissions.require_accept(request.user, area)
+    the_period = _period(period)
+    return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "return":
+                if return_form.is_valid():
+                    services.return_values(
+                        pilot=area,
+                        period=the_period,
+                        reason=return_form.cleaned_data["reason"],
+                        by=request.user,  # type: ignore[arg-type]
+                    )
+                    messages.success(request, _("已退回试点地区修改。"))
+                    return redirect("indicators:reviews")
+            else:
+                services.accept_values(pilot=area, period=the_period, by=request.user)  # type: ignore[arg-type]
+                messages.success(request, _("已确认。"))
+                return redirect("indicators:reviews")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    values = selectors.period_values(pilot=area, period=the_period)
+    return render(
+        request,
+        "indicators/review.html",
+        {"pilot": area, "period": the_period, "values": values, "return_form": return_form},
+    )
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """Selected pilots side by side on one indicator."""
+    _business(request)
+    indicator, _period_unused = _selected(request)
+    ids = [int(i) for i in request.GET.getlist("pilots") if i.isdigit()]
+    pilots, values = selectors.comparison(user=request.user, indicator=indicator, pilot_ids=ids)
+    chart = charts.comparison_chart(indicator, selectors.years(), [(p.name, values.get(p.pk, {})) for p in pilots])
+    return render(
+        request,
+        "indicators/compare.html",
+        {
+            "indicator": indicator,
+            "catalogue": selectors.catalogue(),
+            "choices": pilot_selectors.visible_pilots(user=request.user).select_related("province"),
+            "selected": {p.pk for p in pilots},
+            "pilots": pilots,
+            "chart": chart,
+        },
+    )
+
+
+@login_required
+def off_track(request: HttpRequest) -> HttpResponse:
+    _business(request)
+    code = request.GET.get("indicator")
+    indicator = selectors.get_indicator(code) if code else None
+    rows = selectors.off_track(user=request.user, indicator=indicator)
+    return render(
+        request,
+        "indicators/off_track.html",
+        {"rows": rows, "indicator": indicator, "catalogue": selectors.catalogue(), "statuses": ProgressStatus},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quality(request: HttpRequest) -> HttpResponse:
+    """The data-quality list of a province or the nation; POST runs the checks for a period."""
+    _business(request)
+    may_follow = scoping.can(request.user, Capability.FOLLOW_UP_QUALITY)
+    if request.method == "POST":
+        if not may_follow:
+            raise Http404
+        the_period = _period(request.POST.get("period", ""))
+        visible = pilot_selectors.visible_pilots(user=request.user).values_list("pk", flat=True)
+        found = services.run_quality_checks(period=the_period, pilots=list(visible), by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("检查完成，新发现 %(n)d 个问题。") % {"n": found})
+        return redirect(f"{request.path}?period={the_period.code}")
+    filters = QualityFilterForm(request.GET or None)
+    status = period = ""
+    if filters.is_valid():
+        status, period = filters.cleaned_data["status"], filters.cleaned_data["period"]
+    issues = selectors.quality_issues(user=request.user, status=status, period=period)
+    page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "indicators/quality.html",
+        {
+            "page": page,
+            "filters": filters,
+            "may_follow": may_follow,
+            "follow_form": FollowUpForm(),
+            "periods": selectors.periods(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow_up(request: HttpRequest, issue_id: int) -> HttpResponse:
+    _business(request)
+    issue = selectors.get_issue_for(user=request.user, issue_id=issue_id)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_issue(
+                issue=issue,
+                to=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+            messages.success(request, _("已更新处理状态。"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("indicators:quality")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _business(request)
+    if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.IMPORT_MAX_BYTES:
+            error = _("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {
+                "size": upload.size,
+                "limit": imports.IMPORT_MAX_BYTES,
+            }
+        else:
+            try:
+                job = imports.start_import(
+                    content=upload.read(),
+                    file_name=upload.name,
+                    mode=form.cleaned_data["mode"],
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except DomainError as exc:
+                error = exc.message
+            else:
+                return redirect("indicators:import_job", job_id=job.pk)
+    return render(
+        request,
+        "indicators/import.html",
+        {
+            "form": form,
+            "error": error,
+            "periods": selectors.periods(open_only=True),
+            "max_bytes": imports.IMPORT_MAX_BYTES,
+            "background_rows": imports.BACKGROUND_ROWS,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _business(request)
+    if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
+        raise Http404
+    the_period = _period(request.GET.get("period") or "2020")
+    content = imports.template_xlsx(user=request.user, period=the_period)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="indicators-{the_period.code}.xlsx"'
+    return response
+
+
+@login_required
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    _business(request)
+    job = selectors.get_import_job_for(user=request.user, job_id=job_id)
+    return render(request, "indicators/import_job.html", {"job": job})
+
+
+@login_required
+def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress fragment htmx polls while a background import runs."""
+    _business(request)
+    job = selectors.get_import_job_for(user=request.user, job_id=job_id)
+    return render(request, "indicators/_import_progress.html", {"job": job})
