@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,10 @@ class ShidianAdminSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """One login page for everybody, with lockout and audit."""
         return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:  # type: ignore[override]
+        """One password-change page for everybody: policy, audit and expiry bookkeeping live there."""
+        return redirect("accounts:password_change")
 
     def admin_view(self, view: V, cacheable: bool = False) -> V:
         """Answer "not found" to signed-in users lacking the duty a page needs, as everywhere else."""
@@ -99,3 +104,16 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class ReadOnlyAdmin(CapabilityAdmin):
+    """Programme data shown to the system admin for reference; the national commission changes it elsewhere."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -41,13 +41,11 @@ def _valid_ip(value: str | None) -> str | None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address; behind a trusted proxy the first X-Forwarded-For entry (the proxy sets it)."""
-    from django.conf import settings
+    """The client address as the WSGI server reports it.
 
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = _valid_ip(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0])
-        if forwarded:
-            return forwarded
+    Behind a proxy, waitress's ``--trusted-proxy`` options put the client's address into REMOTE_ADDR
+    (docs/operations.md); reading X-Forwarded-For here would let a client write its own address.
+    """
     return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 

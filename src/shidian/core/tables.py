@@ -93,14 +93,14 @@ def _read_xlsx(content: bytes) -> Table:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        try:
+            sheet = workbook.worksheets[0]
+            raw_rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            title = sheet.title
+        finally:
+            workbook.close()
+    except Exception as exc:  # openpyxl and its XML parser raise many kinds for a broken file
         raise DomainError(_("文件损坏，无法作为 XLSX 读取。")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        raw_rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        title = sheet.title
-    finally:
-        workbook.close()
     return _table(title, raw_rows)
 
 
@@ -108,6 +108,9 @@ def _table(sheet: str | None, raw_rows: list[list[str]]) -> Table:
     if not raw_rows:
         raise DomainError(_("文件没有表头。"))
     header = [h.strip().lstrip("\ufeff") for h in raw_rows[0]]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise DomainError(_("表头中的列重复：%(columns)s。") % {"columns": "、".join(repeated)})
     rows: list[tuple[int, dict[str, str]]] = []
     for number, raw in enumerate(raw_rows[1:], start=2):
         cells = [c.strip() for c in raw]

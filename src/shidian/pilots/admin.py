@@ -1,14 +1,14 @@
 from django.contrib import admin
 
-from shidian.core.admin import CapabilityAdmin, admin_site
+from shidian.core.admin import ReadOnlyAdmin, admin_site
 from shidian.pilots.models import Batch, Programme
 
 
 @admin.register(Programme, site=admin_site)
-class ProgrammeAdmin(CapabilityAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["name"]
 
 
 @admin.register(Batch, site=admin_site)
-class BatchAdmin(CapabilityAdmin):
+class BatchAdmin(ReadOnlyAdmin):
     list_display = ["number", "notice_number", "notice_date", "declared_areas", "stage_results_by", "rollout_by"]

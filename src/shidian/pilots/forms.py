@@ -29,8 +29,10 @@ class PilotFilterForm(forms.Form):
         self.fields["batch"].choices = [("", _("全部")), *((b.number, str(b)) for b in batches)]  # type: ignore[attr-defined]
 
     def filters(self) -> PilotFilters:
-        if not self.is_valid():
+        """The filters that are valid; an invalid one is shown as an error, never silently widened."""
+        if not self.is_bound:
             return PilotFilters()
+        self.is_valid()
         data = self.cleaned_data
         return PilotFilters(
             batch=data.get("batch"),

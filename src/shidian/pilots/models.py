@@ -221,6 +221,7 @@ class RegistryImport(models.Model):
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     summary = models.JSONField(_("导入结果"), default=dict, blank=True)
+    fingerprint = models.CharField(_("预览指纹"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("名录导入")

@@ -103,26 +103,23 @@ class BatchCompleteness:
         return max(self.batch.declared_areas - self.loaded, 0)
 
 
-def registry_completeness() -> list[BatchCompleteness]:
-    """Per batch: declared vs loaded vs verified areas (national facts of the registry itself)."""
-    batches = list(
-        Batch.objects.order_by("number").annotate(
-            loaded=Count("pilots"),
-            verified=Count("pilots", filter=Q(pilots__verification__in=VERIFIED_LEVELS)),
-        )
-    )
+def registry_completeness(*, user: Any) -> list[BatchCompleteness]:
+    """Per batch: declared (the notices' public numbers) vs loaded vs verified, counting the user's pilots."""
+    visible = visible_pilots(user=user).order_by()
+    loaded = _counts(visible, "batch_id")
+    verified = _counts(visible.filter(verification__in=VERIFIED_LEVELS), "batch_id")
     per_level: dict[tuple[int, str], int] = {
         (row["batch_id"], row["verification"]): row["n"]
-        for row in PilotArea.objects.order_by().values("batch_id", "verification").annotate(n=Count("pk"))
+        for row in visible.values("batch_id", "verification").annotate(n=Count("pk"))
     }
     return [
         BatchCompleteness(
             batch=b,
-            loaded=b.loaded,
-            verified=b.verified,
+            loaded=loaded.get(b.pk, 0),
+            verified=verified.get(b.pk, 0),
             by_verification={str(label): per_level.get((b.pk, value), 0) for value, label in Verification.choices},
         )
-        for b in batches
+        for b in batches()
     ]
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts import services as account_services
@@ -32,6 +35,7 @@ from shidian.pilots.models import (
 from shidian.regions import services as region_services
 from shidian.regions.models import Division, Province
 
+PREVIEW_VALID_FOR = dt.timedelta(hours=12)
 PROGRAMME_NAME = "国家新型城镇化综合试点"
 REQUIRED_COLUMNS = ["batch", "province", "name", "level", "verification", "source_note"]
 OPTIONAL_COLUMNS = ["division_code"]
@@ -108,6 +112,15 @@ class ImportPlan:
     def summary(self) -> dict[str, int]:
         return {a: self.count(a) for a in ("create", "update", "unchanged")}
 
+    @property
+    def fingerprint(self) -> str:
+        """What applying the plan would change; confirmation must match the preview's."""
+        payload = [
+            (r.row, r.action, r.batch, r.province, r.name, r.changes, {k: audit.plain(v) for k, v in r.values.items()})
+            for r in self.rows
+        ]
+        return hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()
+
 
 def plan_registry_import(content: bytes) -> ImportPlan:
     """Validate every row of a registry file; raise ImportRejected with all errors, or return the plan."""
@@ -126,9 +139,14 @@ def plan_registry_import(content: bytes) -> ImportPlan:
     kinds = set(AreaKind.values)
     verifications = set(Verification.values)
     existing = {
-        (p.batch.number, p.province.name, p.name): p for p in PilotArea.objects.select_related("batch", "province")
+        (p.batch.number, p.province.name, p.name): p
+        for p in PilotArea.objects.select_related("batch", "province", "division", "listed_division")
     }
+    # An area is admitted once: the same province and name in another batch is a mistake in the file.
+    listed_in = {(province_name, name): batch for batch, province_name, name in existing}
+    division_cache: dict[tuple[int, tuple[str, ...]], list[Division]] = {}
     seen: dict[tuple[int, str, str], int] = {}
+    seen_area: dict[tuple[str, str], int] = {}
     planned: list[PlannedRow] = []
 
     def err(row: int, column: str, message: str) -> None:
@@ -138,7 +156,7 @@ def plan_registry_import(content: bytes) -> ImportPlan:
         before = len(errors)
         batch_no: int | None = None
         raw_batch = cells.get("batch", "")
-        if not raw_batch.isdigit() or int(raw_batch) not in {1, 2, 3}:
+        if not re.fullmatch(r"[123]", raw_batch):
             err(number, "batch", _("批次必须是 1、2 或 3，实际为“%(value)s”。") % {"value": raw_batch})
         elif int(raw_batch) not in batches:
             err(number, "batch", _("批次 %(value)s 尚未建立。") % {"value": raw_batch})
@@ -152,6 +170,8 @@ def plan_registry_import(content: bytes) -> ImportPlan:
             err(number, "name", _("名称不能为空。"))
         elif len(name) > 100:
             err(number, "name", _("名称过长（最多 100 字）。"))
+        elif province is not None and (name == province.name) != (cells.get("level", "") == AreaKind.PROVINCE):
+            err(number, "name", _("省级试点的名称必须是省份本身，其他类型的名称不能是省份。"))
         kind = cells.get("level", "")
         if kind not in kinds:
             err(
@@ -182,15 +202,32 @@ def plan_registry_import(content: bytes) -> ImportPlan:
                 )
         if batch_no is not None and province is not None and name:
             key = (batch_no, province.name, name)
+            area = (province.name, name)
             if key in seen:
                 err(number, "name", _("与第 %(other)d 行重复（同一批次、省份和名称）。") % {"other": seen[key]})
+            elif area in seen_area:
+                err(
+                    number,
+                    "batch",
+                    _("与第 %(other)d 行是同一地区：一个地区只能列入一个批次。") % {"other": seen_area[area]},
+                )
+            elif listed_in.get(area, batch_no) != batch_no:
+                err(
+                    number,
+                    "batch",
+                    _("%(name)s已列入第 %(batch)d 批，一个地区只能列入一个批次。")
+                    % {"name": name, "batch": listed_in[area]},
+                )
             else:
                 seen[key] = number
+                seen_area[area] = number
         if len(errors) > before or batch_no is None or province is None:
             continue
         match = DivisionMatch.CODE if listed_division is not None else DivisionMatch.NONE
         if listed_division is None:
-            listed_division = region_services.resolve_division(province=province, listed_name=name, kind=kind)
+            listed_division = region_services.resolve_division(
+                province=province, listed_name=name, kind=kind, cache=division_cache
+            )
             match = DivisionMatch.RESOLVED if listed_division is not None else DivisionMatch.NONE
         values: dict[str, Any] = {
             "kind": kind,
@@ -280,7 +317,7 @@ def preview_registry_upload(*, content: bytes, file_name: str, by: Any) -> tuple
     scoping.require(by, Capability.IMPORT_REGISTRY)
     plan = plan_registry_import(content)
     upload = RegistryImport.objects.create(
-        file_name=file_name[:200], content=content, uploaded_by=by, summary=plan.summary
+        file_name=file_name[:200], content=content, uploaded_by=by, summary=plan.summary, fingerprint=plan.fingerprint
     )
     return upload, plan
 
@@ -292,6 +329,12 @@ def confirm_registry_upload(*, upload: RegistryImport, by: Any) -> ImportPlan:
     locked = RegistryImport.objects.select_for_update().get(pk=upload.pk)
     if locked.state != RegistryImport.State.PREVIEWED or locked.uploaded_by_id != by.pk:
         raise DomainError(_("该导入已处理或不属于您。"))
+    if timezone.now() - locked.uploaded_at > PREVIEW_VALID_FOR:
+        raise DomainError(
+            _("预览已超过 %(hours)d 小时，请重新上传并预览。") % {"hours": PREVIEW_VALID_FOR.seconds // 3600}
+        )
+    if plan_registry_import(bytes(locked.content)).fingerprint != locked.fingerprint:
+        raise DomainError(_("名录在预览后已有变化，确认的内容将与预览不同：请重新上传并预览。"))
     plan = apply_registry_import(content=bytes(locked.content), file_name=locked.file_name, by=by)
     locked.state = RegistryImport.State.APPLIED
     locked.summary = plan.summary
@@ -316,6 +359,11 @@ def change_pilot_status(
         )
     if not reason.strip():
         raise DomainError(_("请填写状态变更理由。"))
+    last = locked.status_changes.order_by("-effective_on", "-id").first()
+    if last is not None and effective_on < last.effective_on:
+        raise DomainError(_("生效日期不能早于上一次状态变更（%(date)s）。") % {"date": last.effective_on.isoformat()})
+    if effective_on > timezone.localdate():
+        raise DomainError(_("生效日期不能晚于今天：状态变更在决定生效后登记。"))
     previous = locked.status
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])

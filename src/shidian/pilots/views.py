@@ -112,7 +112,7 @@ def pilot_change_status(request: HttpRequest, pilot_id: int) -> HttpResponse:
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
     _business(request)
-    rows = selectors.registry_completeness()
+    rows = selectors.registry_completeness(user=request.user)
     return render(
         request,
         "pilots/completeness.html",
@@ -121,6 +121,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
             "declared": sum(r.batch.declared_areas for r in rows),
             "loaded": sum(r.loaded for r in rows),
             "verified": sum(r.verified for r in rows),
+            "national": scoping.scope_for(request.user).is_national,
         },
     )
 

@@ -126,17 +126,23 @@ def _load_changes(current: dict[str, Division]) -> None:
                 successor.save(update_fields=["valid_from"])
 
 
-def resolve_division(*, province: Province, listed_name: str, kind: str) -> Division | None:
+def resolve_division(
+    *,
+    province: Province,
+    listed_name: str,
+    kind: str,
+    cache: dict[tuple[int, tuple[str, ...]], list[Division]] | None = None,
+) -> Division | None:
     """Find the division a pilot was listed as (maybe renamed since); None where no single match.
 
     A listed name may carry its parents ("吕梁市交城县") or, for a designated
-    town, the county it lies in ("宝鸡市岐山县蔡家坡镇" links to 岐山县).
+    town, the county it lies in ("宝鸡市岐山县蔡家坡镇" links to 岐山县). ``cache`` keeps a
+    province's divisions between calls of one import.
     """
     name = listed_name.strip()
     if kind == "建制镇":
-        stem = name.rsplit("镇", 1)[0]
-        # Drop the town's own name: the county is the longest known division ending inside the stem.
-        name = stem
+        # The county must appear inside what precedes "镇"; the town itself is not a GB/T 2260 division.
+        name = name.rsplit("镇", 1)[0]
         want_levels = [DivisionLevel.COUNTY]
     elif kind in {"地级市", "省会城市", "计划单列市"}:
         want_levels = [DivisionLevel.PREFECTURE]
@@ -144,14 +150,16 @@ def resolve_division(*, province: Province, listed_name: str, kind: str) -> Divi
         want_levels = [DivisionLevel.COUNTY]
     else:
         return None
-    candidates = [
-        d
-        for d in Division.objects.filter(province=province, level__in=want_levels).select_related("parent")
-        if _matches(name, d, town=kind == "建制镇")
-    ]
-    if len(candidates) != 1:
+    cache = {} if cache is None else cache
+    key = (province.pk, tuple(want_levels))
+    if key not in cache:
+        cache[key] = list(
+            Division.objects.filter(province=province, level__in=want_levels).select_related("parent", "successor")
+        )
+    matches = [d for d in cache[key] if _matches(name, d, town=kind == "建制镇")]
+    if len(matches) != 1:
         return None
-    return candidates[0]
+    return matches[0]
 
 
 def _matches(name: str, division: Division, *, town: bool) -> bool:

@@ -14,3 +14,6 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+# Tests sign in as the demo accounts, which only work in demo mode (accounts/backends.py).
+DEMO = True

@@ -385,3 +385,20 @@ class TestUnlocking:
             response = client_as(username).post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
             assert response.status_code == 404, username
         assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_password_change_goes_to_the_one_audited_page(client_as: Any) -> None:
+    response = client_as("demo-sysadmin").get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/"
+
+
+@pytest.mark.django_db
+def test_batches_are_read_only_for_the_system_admin(client_as: Any) -> None:
+    from shidian.pilots.models import Batch
+
+    batch = Batch.objects.get(number=3)
+    client = client_as("demo-sysadmin")
+    assert client.get("/admin/pilots/batch/").status_code == 200
+    client.post(f"/admin/pilots/batch/{batch.pk}/change/", {"number": 3, "declared_areas": 1})
+    assert Batch.objects.get(pk=batch.pk).declared_areas == 111

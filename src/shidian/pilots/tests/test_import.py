@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -216,3 +217,48 @@ class TestCommand:
         path.write_bytes(csv_bytes(GOOD_ROW))
         call_command("import_registry", str(path), "--dry-run", stdout=io.StringIO())
         assert not PilotArea.objects.filter(name="测试镇").exists()
+
+
+@pytest.mark.django_db
+class TestReviewFindings:
+    @pytest.mark.parametrize("batch", ["²", "01", "\uff11", " 1x"])
+    def test_batch_must_be_exactly_1_2_or_3(self, batch: str) -> None:
+        errors = rejected(csv_bytes(f"{batch},广西壮族自治区,某地,县,sourced,x\n"))
+        assert len(errors) == 1 and "“batch（批次）”列" in errors[0]
+
+    def test_an_area_is_listed_in_one_batch_only(self) -> None:
+        errors = rejected(csv_bytes("3,广西壮族自治区,柳州市,地级市,sourced,x\n"))
+        assert errors == ["第 2 行，“batch（批次）”列：柳州市已列入第 1 批，一个地区只能列入一个批次。"]
+        errors = rejected(
+            csv_bytes("2,广西壮族自治区,某镇,建制镇,sourced,x\n", "3,广西壮族自治区,某镇,建制镇,sourced,x\n")
+        )
+        assert errors == ["第 3 行，“batch（批次）”列：与第 2 行是同一地区：一个地区只能列入一个批次。"]
+
+    def test_province_pilots_are_named_as_their_province(self) -> None:
+        errors = rejected(csv_bytes("1,湖南省,广西壮族自治区,省,sourced,x\n", "1,湖南省,湖南省,地级市,sourced,x\n"))
+        assert [e.split("：")[0] for e in errors] == ["第 2 行，“name（名称）”列", "第 3 行，“name（名称）”列"]
+
+    def test_repeated_header_column_is_refused(self) -> None:
+        with pytest.raises(DomainError, match="表头中的列重复：name"):
+            services.apply_registry_import(
+                content=csv_bytes(GOOD_ROW, header="batch,province,name,level,verification,source_note,name\n"),
+                file_name="x.csv",
+                by=None,
+            )
+
+    def test_broken_worksheet_xml_is_a_clear_error(self) -> None:
+        good = xlsx_bytes([["batch"], [1]])
+        broken = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename.startswith("xl/worksheets/"):
+                    data = data[: len(data) // 2]  # truncated XML
+                target.writestr(item, data)
+        with pytest.raises(DomainError, match="文件损坏"):
+            services.apply_registry_import(content=broken.getvalue(), file_name="x.xlsx", by=None)
+
+    def test_plan_query_count_does_not_grow_per_row(self, django_assert_max_num_queries: Any) -> None:
+        content = Path("data/reference/pilots.csv").read_bytes()
+        with django_assert_max_num_queries(50):  # ~one division query per province and level, not per row
+            services.plan_registry_import(content)

@@ -111,7 +111,7 @@ class TestWhatUsersSee:
         )
 
     def test_completeness_shows_declared_loaded_verified(self, client_as: Callable[[str], Client]) -> None:
-        rows = client_as("demo-province").get("/registry/completeness/").context["rows"]
+        rows = client_as("demo-national").get("/registry/completeness/").context["rows"]
         batch3 = next(r for r in rows if r.batch.number == 3)
         assert batch3.batch.declared_areas == 111
         assert batch3.loaded == PilotArea.objects.filter(batch__number=3).count() == 36
@@ -199,3 +199,109 @@ class TestStatusChanges:
         )
         assert response.status_code == 404
         assert PilotArea.objects.get(pk=pilot.pk).status == PilotStatus.ACTIVE
+
+
+@pytest.mark.django_db
+class TestReviewFindings:
+    CONTENT = (
+        "batch,province,name,level,verification,source_note\n1,广西壮族自治区,柳州市,地级市,official,附件\n".encode()
+    )
+
+    def preview(self, username: str = "demo-national") -> RegistryImport:
+        from shidian.accounts.models import User
+        from shidian.pilots import services
+
+        record, _plan = services.preview_registry_upload(
+            content=self.CONTENT, file_name="a.csv", by=User.objects.get(username=username)
+        )
+        return record
+
+    def test_another_national_admin_cannot_confirm_my_upload(self, client_as: Callable[[str], Client]) -> None:
+        from shidian.accounts import services as account_services
+        from shidian.accounts.models import User
+
+        national = User.objects.get(username="demo-national")
+        assert national.organisation is not None
+        account_services.create_user(
+            username="second-national",
+            password="Second#Pass2026",
+            role="national_admin",
+            organisation=national.organisation,
+            by=None,
+            password_is_temporary=False,
+        )
+        record = self.preview()
+        response = client_as("second-national").post(reverse("pilots:import_confirm", kwargs={"import_id": record.pk}))
+        assert response.status_code == 404
+        assert PilotArea.objects.get(name="柳州市").verification == "sourced"
+
+    def test_a_preview_overtaken_by_another_import_is_refused(self, client_as: Callable[[str], Client]) -> None:
+        from shidian.pilots import services
+
+        record = self.preview()
+        other = "batch,province,name,level,verification,source_note\n1,广西壮族自治区,柳州市,地级市,sourced,更正\n"
+        services.apply_registry_import(content=other.encode(), file_name="b.csv", by=None)
+        response = client_as("demo-national").post(
+            reverse("pilots:import_confirm", kwargs={"import_id": record.pk}), follow=True
+        )
+        assert "名录在预览后已有变化" in response.content.decode()
+        assert PilotArea.objects.get(name="柳州市").source_note == "更正"
+
+    def test_an_old_preview_expires(self, client_as: Callable[[str], Client]) -> None:
+        record = self.preview()
+        RegistryImport.objects.filter(pk=record.pk).update(uploaded_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        response = client_as("demo-national").post(
+            reverse("pilots:import_confirm", kwargs={"import_id": record.pk}), follow=True
+        )
+        assert "请重新上传并预览" in response.content.decode()
+        assert PilotArea.objects.get(name="柳州市").verification == "sourced"
+
+    @pytest.mark.parametrize(
+        ("date", "message"), [("2001-01-01", "不能早于上一次状态变更"), ("2099-01-01", "不能晚于今天")]
+    )
+    def test_status_dates_must_follow_the_history(
+        self, client_as: Callable[[str], Client], date: str, message: str
+    ) -> None:
+        pilot = PilotArea.objects.get(name="来宾市")
+        response = client_as("demo-national").post(
+            reverse("pilots:change_status", kwargs={"pilot_id": pilot.pk}),
+            {"to": "warned", "effective_on": date, "reason": "评估"},
+            follow=True,
+        )
+        assert message in response.content.decode()
+        assert PilotArea.objects.get(pk=pilot.pk).status == PilotStatus.ACTIVE
+
+    def test_an_invalid_filter_is_reported_not_dropped_with_the_others(
+        self, client_as: Callable[[str], Client]
+    ) -> None:
+        response = client_as("demo-national").get("/pilots/", {"batch": "abc", "province": "45"})
+        names = {p.province.name for p in response.context["page"]}
+        assert names == {"广西壮族自治区"}
+        assert "批次：" in response.content.decode()
+
+    def test_completeness_counts_only_what_the_user_may_see(self, client_as: Callable[[str], Client]) -> None:
+        rows = client_as("demo-pilot").get("/registry/completeness/").context["rows"]
+        assert sum(r.loaded for r in rows) == 1  # 柳州市 only
+        body = client_as("demo-pilot").get("/registry/completeness/").content.decode()
+        assert "尚缺" not in body
+
+    def test_list_queries_do_not_grow_with_rows_on_a_growing_page(self, client_as: Callable[[str], Client]) -> None:
+        client = client_as("demo-national")
+        client.get("/pilots/?province=46")
+        counts: list[tuple[int, int]] = []
+        for _ in range(2):
+            add_pilots(8, "海南省") if not counts else PilotArea.objects.bulk_create(
+                PilotArea(
+                    batch=Batch.objects.get(number=2),
+                    province=Province.objects.get(name="海南省"),
+                    name=f"另一测试镇{i}",
+                    kind="建制镇",
+                    verification="sourced",
+                )
+                for i in range(8)
+            )
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get("/pilots/?province=46")
+            counts.append((len(queries), len(response.context["page"])))
+        assert counts[0][1] < counts[1][1] <= 25  # the page really grew
+        assert counts[0][0] == counts[1][0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shidian.core.errors import DomainError, ImportRejected
@@ -21,6 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
+            if path.stat().st_size > settings.REGISTRY_IMPORT_MAX_BYTES:
+                raise CommandError(
+                    f"文件过大：{path.stat().st_size} 字节，上限 {settings.REGISTRY_IMPORT_MAX_BYTES} 字节。"
+                )
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
