@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from shidian.accounts import services
 from shidian.accounts.forms import PasswordChangeForm
 from shidian.accounts.middleware import password_must_change
 from shidian.accounts.models import User
+from shidian.core import audit
 from shidian.core.errors import DomainError
 
 
@@ -36,10 +38,23 @@ def locked_out(
     return render(request, "accounts/locked_out.html", status=403)
 
 
+OLD_PASSWORD_FAILURES = "shidian_old_password_failures"
+
+
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     form = PasswordChangeForm(request.POST or None, user=user)
+    if request.method == "POST" and "old_password" in form.errors:
+        # A wrong current password counts like a failed login: a borrowed session cannot guess it.
+        failures = int(request.session.get(OLD_PASSWORD_FAILURES, 0)) + 1
+        request.session[OLD_PASSWORD_FAILURES] = failures
+        audit.record(action="accounts.password.change_failed", actor=user, obj=user, success=False)
+        if failures >= settings.AXES_FAILURE_LIMIT:
+            audit.record(action="accounts.password.change_locked", actor=user, obj=user, success=False)
+            logout(request)
+            messages.error(request, _("当前密码连续输入错误，已退出登录。"))
+            return redirect("accounts:login")
     if request.method == "POST" and form.is_valid():
         try:
             services.change_password(user=user, new_password=form.cleaned_data["new_password"], by=user)
@@ -49,6 +64,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             form.add_error("new_password", exc.message)
         else:
             update_session_auth_hash(request, user)
+            request.session.pop(OLD_PASSWORD_FAILURES, None)
             messages.success(request, _("密码已修改。"))
             return redirect("pilots:dashboard")
     return render(request, "accounts/password_change.html", {"form": form, "must_change": password_must_change(user)})

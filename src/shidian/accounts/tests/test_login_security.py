@@ -451,3 +451,21 @@ class TestLoginAndLogout:
         assert client.get(LOGOUT).status_code == 405
         assert logged_in_as(client) == "demo-province"
         assert client.get("/pilots/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_guessing_the_current_password_on_the_change_page_ends_the_session(client_as: Any) -> None:
+    from shidian.core.models import AuditEvent
+
+    client = client_as("demo-pilot")
+    wrong = {
+        "old_password": "Wrong#Guess2026",
+        "new_password": "Another#Pass2026",
+        "confirm_password": "Another#Pass2026",
+    }
+    for _ in range(4):
+        assert client.post("/accounts/password/", wrong).status_code == 200
+    response = client.post("/accounts/password/", wrong)
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert client.get("/pilots/").status_code == 302  # signed out
+    assert AuditEvent.objects.filter(action="accounts.password.change_failed", success=False).count() == 5
