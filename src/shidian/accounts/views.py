@@ -38,7 +38,7 @@ def locked_out(
     return render(request, "accounts/locked_out.html", status=403)
 
 
-FAILED_OLD_PASSWORD_COUNT_KEY = "shidian_old_password_failures"  # a session key
+CHANGE_FAILURES_SESSION_KEY = "shidian_old_password_failures"  # a session key
 
 
 @login_required
@@ -47,8 +47,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and "old_password" in form.errors:
         # A wrong current password counts like a failed login: a borrowed session cannot guess it.
-        failures = int(request.session.get(FAILED_OLD_PASSWORD_COUNT_KEY, 0)) + 1
-        request.session[FAILED_OLD_PASSWORD_COUNT_KEY] = failures
+        failures = int(request.session.get(CHANGE_FAILURES_SESSION_KEY, 0)) + 1
+        request.session[CHANGE_FAILURES_SESSION_KEY] = failures
         audit.record(action="accounts.password.change_failed", actor=user, obj=user, success=False)
         if failures >= settings.AXES_FAILURE_LIMIT:
             audit.record(action="accounts.password.change_locked", actor=user, obj=user, success=False)
@@ -64,7 +64,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             form.add_error("new_password", exc.message)
         else:
             update_session_auth_hash(request, user)
-            request.session.pop(FAILED_OLD_PASSWORD_COUNT_KEY, None)
+            request.session.pop(CHANGE_FAILURES_SESSION_KEY, None)
             messages.success(request, _("密码已修改。"))
             return redirect("pilots:dashboard")
     return render(request, "accounts/password_change.html", {"form": form, "must_change": password_must_change(user)})
