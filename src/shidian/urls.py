@@ -10,5 +10,6 @@ urlpatterns = [
     path("regions/", include("shidian.regions.urls")),
     path("admin/", admin_site.urls),
     path("indicators/", include("shidian.indicators.urls")),
+    path("reporting/", include("shidian.reporting.urls")),
     path("", include("shidian.pilots.urls")),
 ]

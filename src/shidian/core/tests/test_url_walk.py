@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from shidian.accounts.models import User
 from shidian.pilots import services as pilot_services
 from shidian.pilots.models import PilotArea, RegistryImport
+from shidian.reporting.tests import factories as reporting_factories
 
 # URL names open to anonymous users (everything else must send them to the login page).
 PUBLIC = {"accounts:login", "set_language"}
@@ -59,6 +60,7 @@ def other_province_objects() -> dict[str, Any]:
     upload, _plan = pilot_services.preview_registry_upload(content=content, file_name="x.csv", by=national)
     objects = {"pilot_id": beijing.pk, "import_id": upload.pk}
     objects.update(indicator_objects(beijing, national))
+    objects.update(reporting_factories.other_province_objects())
     return objects
 
 
@@ -97,6 +99,8 @@ def test_own_objects_are_found(client_as: Callable[[str], Client]) -> None:
 def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects: dict[str, Any] = {"pilot_id": PilotArea.objects.first().pk, "import_id": 1}  # type: ignore[union-attr]
     objects.update({"period": "2018", "job_id": 1, "issue_id": 1})
+    objects.update(dict.fromkeys(["round_id", "report_id", "attachment_id", "version_id"], 1))
+    objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

@@ -1,0 +1,506 @@
+"""Reporting pages. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.core import scoping
+from shidian.core.errors import DomainError
+from shidian.core.roles import Capability
+from shidian.reporting import documents, permissions, selectors, services
+from shidian.reporting.facts import fact_lines
+from shidian.reporting.forms import (
+    AttachmentForm,
+    CommentForm,
+    OpenReportForm,
+    PilotDraftForm,
+    RoundDuesForm,
+    TagForm,
+)
+from shidian.reporting.models import SECTIONS, DifficultyTag, PilotReport, ProvinceReport
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else field
+        messages.error(request, "%s：%s" % (label or "", "；".join(str(e) for e in errors)))  # noqa: UP031
+
+
+def _ministries() -> list[Organisation]:
+    return list(Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("name"))
+
+
+def _download(content: bytes, file_name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
+    return response
+
+
+def _document_response(document: documents.OfficialDocument, fmt: str) -> HttpResponse:
+    if fmt == "pdf":
+        return _download(documents.render_pdf(document), f"{document.title}.pdf", "application/pdf")
+    return _download(documents.render_docx(document), f"{document.title}.docx", DOCX_TYPE)
+
+
+# -- home --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    is_ministry = scoping.can(user, Capability.READ_REPORT_COPIES)
+    if not (scoping.can(user, Capability.VIEW_REPORTS) or is_ministry):
+        raise Http404
+    context: dict[str, Any] = {
+        "rounds": selectors.rounds()[::-1],
+        "reminders": list(selectors.reminders_for(user=user)[:20]),
+        "can_write": scoping.can(user, Capability.WRITE_PILOT_REPORT),
+        "can_review": scoping.can(user, Capability.REVIEW_PILOT_REPORTS),
+        "can_review_province": scoping.can(user, Capability.REVIEW_PROVINCE_REPORTS),
+        "can_manage_rounds": scoping.can(user, Capability.MANAGE_ROUNDS),
+        "is_ministry": is_ministry,
+    }
+    if context["can_write"]:
+        context["pilot"] = selectors.user_pilot(user)
+        context["pilot_rounds"] = selectors.pilot_rounds(user=user)
+    if context["can_review"]:
+        context["awaiting"] = list(selectors.reports_awaiting_review(user=user)[:200])
+        reports = {r.round_id: r for r in selectors.visible_province_reports(user=user)}
+        context["province_rounds"] = [(r, reports.get(r.pk)) for r in context["rounds"]]
+    if context["can_review_province"]:
+        context["inbox"] = list(selectors.national_inbox(user=user)[:200])
+    if is_ministry:
+        context["copies"] = list(selectors.ministry_inbox(user=user)[:200])
+    return render(request, "reporting/home.html", context)
+
+
+# -- rounds ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def round_dues(request: HttpRequest, round_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.MANAGE_ROUNDS)
+    reporting_round = selectors.get_round(round_id=round_id)
+    form = RoundDuesForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+    else:
+        try:
+            services.change_round_dues(
+                reporting_round=reporting_round,
+                pilot_due=form.cleaned_data["pilot_due"],
+                province_due=form.cleaned_data["province_due"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("报送期限已更新。"))
+    return redirect("reporting:home")
+
+
+# -- pilot reports -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def open_pilot_report(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.WRITE_PILOT_REPORT)
+    form = OpenReportForm(request.POST)
+    pilot = selectors.user_pilot(request.user)
+    if not form.is_valid() or pilot is None:
+        raise Http404
+    reporting_round = selectors.get_round(round_id=form.cleaned_data["round"])
+    report = services.open_pilot_report(pilot=pilot, reporting_round=reporting_round, by=request.user)
+    return redirect("reporting:report", report_id=report.pk)
+
+
+def _report_context(request: HttpRequest, report: PilotReport, form: PilotDraftForm | None = None) -> dict[str, Any]:
+    versions = selectors.versions_of(report)
+    can_write = permissions.can_write_pilot_report(request.user, report)
+    editable = can_write and report.is_editable
+    if form is None:
+        initial = {name: getattr(report, name) for name, _label, _guide in SECTIONS}
+        form = PilotDraftForm(initial={**initial, "revision": report.revision})
+    latest = versions[-1] if versions else None
+    live_facts = None
+    if editable:
+        from shidian.reporting import facts
+
+        live_facts = fact_lines(facts.pilot_facts(pilot=report.pilot, round=report.round))
+    return {
+        "report": report,
+        "versions": versions,
+        "latest": latest,
+        "latest_facts": fact_lines(latest.facts) if latest else [],
+        "live_facts": live_facts,
+        "editable": editable,
+        "can_review": permissions.can_review_pilot_report(request.user, report),
+        "form": form,
+        "tags": list(report.tags.prefetch_related("ministries")),
+        "tag_form": TagForm(ministries=_ministries()) if editable else None,
+        "attachment_form": AttachmentForm() if editable else None,
+        "attachments": list(report.attachments.filter(is_current=True)),
+        "comment_form": CommentForm(),
+    }
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    return render(request, "reporting/report.html", _report_context(request, report))
+
+
+@login_required
+@require_POST
+def report_autosave(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Save the draft (htmx autosave or the save button); a conflict is shown, never overwritten."""
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    form = PilotDraftForm(request.POST)
+    htmx = bool(getattr(request, "htmx", False))
+    status: dict[str, Any] = {"report": report}
+    if not form.is_valid():
+        status["error"] = "；".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
+        try:
+            report = services.save_pilot_draft(
+                report=report, revision=form.cleaned_data["revision"], sections=form.sections(), by=request.user
+            )
+        except services.EditConflict as exc:
+            status["conflict"] = exc.message
+        except DomainError as exc:
+            status["error"] = exc.message
+        else:
+            status["saved_at"] = timezone.localtime(report.updated_at)
+    status["report"] = report
+    if htmx:
+        response = render(request, "reporting/_autosave_status.html", status)
+        if "conflict" in status or "error" in status:
+            response.status_code = 409 if "conflict" in status else 400
+            response["HX-Reswap"] = "innerHTML"
+        return response
+    if "conflict" in status:
+        messages.error(request, status["conflict"])
+        return render(request, "reporting/report.html", _report_context(request, report, form), status=409)
+    if "error" in status:
+        messages.error(request, status["error"])
+    else:
+        messages.success(request, _("草稿已保存。"))
+    return redirect("reporting:report", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    form = PilotDraftForm(request.POST)
+    try:
+        if form.is_valid() and form.sections():
+            report = services.save_pilot_draft(
+                report=report, revision=form.cleaned_data["revision"], sections=form.sections(), by=request.user
+            )
+        report = services.submit_pilot_report(report=report, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("报告已报送。"))
+    return redirect("reporting:report", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.return_pilot_report(report=report, comment=comment, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("报告已退回。"))
+    return redirect("reporting:report", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_accept(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.accept_pilot_report(report=report, comment=comment, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("报告已接收。"))
+    return redirect("reporting:report", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_tags(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    try:
+        if "remove" in request.POST:
+            tag = DifficultyTag.objects.filter(report=report, pk=request.POST.get("remove") or 0).first()
+            if tag is None:
+                raise Http404
+            services.remove_tag(tag=tag, by=request.user)
+        else:
+            form = TagForm(request.POST, ministries=_ministries())
+            if not form.is_valid():
+                _errors(request, form)
+                return redirect("reporting:report", report_id=report.pk)
+            services.add_tag(
+                report=report,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                ministry_ids=form.cleaned_data["ministries"],
+                by=request.user,
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("reporting:report", kwargs={"report_id": report.pk}) + "#tags")
+
+
+@login_required
+@require_POST
+def report_attachments(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    try:
+        if "remove" in request.POST:
+            attachment = report.attachments.filter(pk=request.POST.get("remove") or 0, is_current=True).first()
+            if attachment is None:
+                raise Http404
+            services.remove_attachment(attachment=attachment, by=request.user)
+        else:
+            form = AttachmentForm(request.POST, request.FILES)
+            if not form.is_valid():
+                _errors(request, form)
+                return redirect("reporting:report", report_id=report.pk)
+            upload = form.cleaned_data["file"]
+            from shidian.reporting import uploads
+
+            if upload.size > uploads.max_bytes():
+                raise DomainError(
+                    _("附件“%(name)s”超过大小上限（%(limit)d MB）。")
+                    % {"name": upload.name, "limit": uploads.max_bytes() // (1024 * 1024)}
+                )
+            services.add_attachment(report=report, file_name=upload.name, content=upload.read(), by=request.user)
+            messages.success(request, _("附件已上传。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("reporting:report", kwargs={"report_id": report.pk}) + "#attachments")
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    attachment = selectors.get_attachment_for(user=request.user, attachment_id=attachment_id)
+    return _download(bytes(attachment.content), attachment.file_name, attachment.content_type)
+
+
+@login_required
+@require_GET
+def report_compare(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Compare two versions section by section (default: the latest with the one before)."""
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    versions = {v.number: v for v in selectors.versions_of(report)}
+    if len(versions) < 2:
+        messages.info(request, _("只有一个版本，无可比较。"))
+        return redirect("reporting:report", report_id=report.pk)
+    try:
+        new = int(request.GET.get("b") or max(versions))
+        old = int(request.GET.get("a") or new - 1)
+    except ValueError as exc:
+        raise Http404 from exc
+    if old not in versions or new not in versions:
+        raise Http404
+    sections = []
+    for name, label, _guide in SECTIONS:
+        before = getattr(versions[old], name).splitlines()
+        after = getattr(versions[new], name).splitlines()
+        table = difflib.HtmlDiff(wrapcolumn=40).make_table(
+            before, after, fromdesc=_("第 %(n)d 版") % {"n": old}, todesc=_("第 %(n)d 版") % {"n": new}
+        )
+        sections.append({"label": label, "changed": before != after, "table": table})
+    return render(
+        request,
+        "reporting/compare.html",
+        {
+            "report": report,
+            "old": versions[old],
+            "new": versions[new],
+            "sections": sections,
+            "numbers": sorted(versions),
+        },
+    )
+
+
+@login_required
+@require_GET
+def version_download(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=version_id)
+    return _document_response(documents.pilot_report_document(version), request.GET.get("format", "docx"))
+
+
+# -- province reports --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def open_province_report(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.REVIEW_PILOT_REPORTS)
+    form = OpenReportForm(request.POST)
+    scope = scoping.scope_for(request.user)
+    if not form.is_valid() or not scope.provinces:
+        raise Http404
+    from shidian.regions.models import Province
+
+    province = Province.objects.get(pk=next(iter(scope.provinces)))
+    reporting_round = selectors.get_round(round_id=form.cleaned_data["round"])
+    report = services.open_province_report(province=province, reporting_round=reporting_round, by=request.user)
+    return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+def _province_context(request: HttpRequest, report: ProvinceReport) -> dict[str, Any]:
+    versions = selectors.province_versions_of(report)
+    return {
+        "report": report,
+        "versions": versions,
+        "latest": versions[-1] if versions else None,
+        "editable": permissions.can_write_province_report(request.user, report.province_id) and report.is_editable,
+        "can_review": permissions.can_review_province_report(request.user),
+        "is_sender": permissions.can_write_province_report(request.user, report.province_id),
+        "copies": selectors.copies_sent(report) if versions else [],
+        "comment_form": CommentForm(),
+    }
+
+
+@login_required
+@require_GET
+def province_report_detail(request: HttpRequest, province_report_id: int) -> HttpResponse:
+    report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
+    return render(request, "reporting/province_report.html", _province_context(request, report))
+
+
+def _province_fields(request: HttpRequest) -> tuple[int, dict[str, str], dict[int, str]]:
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError as exc:
+        raise DomainError(_("缺少修订号，请刷新页面。")) from exc
+    fields = {name: request.POST[name] for name in services.PROVINCE_FIELDS if name in request.POST}
+    pilot_texts: dict[int, str] = {}
+    for key in request.POST:
+        if key.startswith("pilot_") and key[6:].isdigit():
+            pilot_texts[int(key[6:])] = request.POST.get(key, "")
+    return revision, fields, pilot_texts
+
+
+@login_required
+@require_POST
+def province_report_save(request: HttpRequest, province_report_id: int) -> HttpResponse:
+    report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
+    action = request.POST.get("action", "save")
+    try:
+        revision, fields, pilot_texts = _province_fields(request)
+        if action == "reassemble":
+            report = services.reassemble_province_report(report=report, revision=revision, by=request.user)
+            messages.success(request, _("已按最新接收的试点报告重新汇总。"))
+        else:
+            report = services.save_province_draft(
+                report=report, revision=revision, fields=fields, pilot_texts=pilot_texts, by=request.user
+            )
+            if action == "submit":
+                report = services.submit_province_report(report=report, by=request.user)
+                messages.success(request, _("省级报告已报送国家发展改革委，并抄送各部门。"))
+            else:
+                messages.success(request, _("草稿已保存。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+@login_required
+@require_POST
+def province_report_review(request: HttpRequest, province_report_id: int) -> HttpResponse:
+    report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        if request.POST.get("action") == "return":
+            services.return_province_report(report=report, comment=comment, by=request.user)
+            messages.success(request, _("省级报告已退回。"))
+        else:
+            services.acknowledge_province_report(report=report, comment=comment, by=request.user)
+            messages.success(request, _("省级报告已确认收悉。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+@login_required
+@require_GET
+def province_version_download(request: HttpRequest, province_version_id: int) -> HttpResponse:
+    from shidian.reporting.models import ProvinceReportVersion
+
+    version = ProvinceReportVersion.objects.select_related("report").filter(pk=province_version_id).first()
+    if version is None:
+        raise Http404
+    selectors.get_province_report_for(user=request.user, report_id=version.report_id)
+    return _document_response(documents.province_report_document(version), request.GET.get("format", "docx"))
+
+
+# -- ministry copies ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def copy_detail(request: HttpRequest, copy_id: int) -> HttpResponse:
+    """A ministry reads a copied province report; the first reading is recorded as a read receipt."""
+    copy = selectors.get_copy_for(user=request.user, copy_id=copy_id)
+    services.read_copy(copy=copy, by=request.user)
+    if request.GET.get("format") in {"docx", "pdf"}:
+        return _document_response(documents.province_report_document(copy.version), request.GET["format"])
+    return render(
+        request,
+        "reporting/copy.html",
+        {
+            "copy": copy,
+            "version": copy.version,
+            "tags": selectors.tags_for_ministry(copy.version, copy.ministry_id),
+        },
+    )
+
+
+# -- completeness ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def matrix(request: HttpRequest) -> HttpResponse:
+    data = selectors.completeness_matrix(user=request.user)
+    if request.GET.get("format") == "xlsx":
+        stamp = timezone.localdate().isoformat()
+        return _download(documents.matrix_xlsx(data), _("报告报送情况-%(date)s.xlsx") % {"date": stamp}, XLSX_TYPE)
+    return render(request, "reporting/matrix.html", {"matrix": data, "states": selectors.CELL_LABELS})
