@@ -18,4 +18,7 @@ class Command(BaseCommand):
             raise CommandError("演示数据只能在 SHIDIAN_DEMO=1 的环境中载入（演示账号的密码是公开的）。")
         demo.load_reference()
         users = demo.load_demo_accounts()
+        from shidian.indicators.demo import load_demo_indicators
+
+        load_demo_indicators()
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(users)} 个演示账号，密码 {demo.DEMO_PASSWORD}"))
