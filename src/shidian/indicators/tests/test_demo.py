@@ -22,7 +22,7 @@ def test_demo_history_is_deterministic_complete_enough_and_flagged() -> None:
     # Some values are missing: fewer rows than pilots x annual indicators x years.
     assert IndicatorValue.objects.filter(year=2020).count() < IndicatorValue.objects.filter(year=2016).count()
     assert PilotTarget.objects.filter(target_year=2020).count() == pilots * len(demo.TARGETED)
-    kinds = set(DataQualityIssue.objects.values_list("kind", "rule__kind").distinct())
+    kinds: set[tuple[str, str | None]] = set(DataQualityIssue.objects.values_list("kind", "rule__kind").distinct())
     assert (IssueKind.RULE, "compare") in kinds
     assert (IssueKind.RULE, "yoy") in kinds
     assert (IssueKind.OUTLIER, None) in kinds
