@@ -194,9 +194,8 @@ def _default_rules() -> int:
     return ValidationRule.objects.count()
 
 
-@transaction.atomic
-def save_indicator(*, indicator: Indicator, by: User | None) -> Indicator:
-    """Create or change an indicator, refusing a formula with unknown codes or a cycle."""
+def check_indicator(indicator: Indicator) -> None:
+    """Refuse a formula that is not arithmetic over known codes, makes a cycle, or a weight-less weighted mean."""
     if indicator.formula.strip():
         others = {i.code: i.formula for i in Indicator.objects.exclude(formula="").exclude(pk=indicator.pk)}
         others[indicator.code] = indicator.formula
@@ -205,6 +204,12 @@ def save_indicator(*, indicator: Indicator, by: User | None) -> Indicator:
         formulas.evaluation_order(others)
     if indicator.aggregation == Aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id is None:
         raise DomainError(_("加权平均的指标必须指定权重指标。"))
+
+
+@transaction.atomic
+def save_indicator(*, indicator: Indicator, by: User | None) -> Indicator:
+    """Create or change an indicator (an admin adds indicators to the catalogue)."""
+    check_indicator(indicator)
     created = indicator.pk is None
     indicator.full_clean()
     indicator.save()
