@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("indicators/", include("shidian.indicators.urls")),
     path("reporting/", include("shidian.reporting.urls")),
+    path("plans/", include("shidian.plans.urls")),
     path("", include("shidian.pilots.urls")),
 ]

@@ -52,6 +52,37 @@ def indicator_objects(beijing: PilotArea, national: User) -> dict[str, Any]:
     return {"period": "2018", "job_id": job.pk, "issue_id": issue.pk}
 
 
+def plan_objects(beijing: PilotArea) -> dict[str, Any]:
+    """A work plan of a 北京 pilot with a task, a milestone, a group member, a department and a reminder."""
+    import datetime as dt
+
+    from shidian.plans import services as plan_services
+    from shidian.plans.models import Reminder
+    from shidian.plans.tests import factories as plan_factories
+
+    _plan, version, tasks, milestones = plan_factories.make_plan(beijing, milestones=1)
+    officer = plan_factories.officer_for(beijing)
+    member = plan_services.appoint_member(
+        pilot=beijing, role="leader", person_name="x", valid_from=dt.date(2017, 1, 1), by=officer
+    )
+    department = tasks[0].lead_department
+    reminder = Reminder.objects.create(
+        user=plan_factories.department_user_for(department),
+        milestone=milestones[0],
+        kind="overdue",
+        due_on=dt.date(2018, 1, 1),
+    )
+    return {
+        "plan_version_id": version.pk,
+        "task_id": tasks[0].pk,
+        "milestone_id": milestones[0].pk,
+        "member_id": member.pk,
+        "department_id": department.pk,
+        "reminder_id": reminder.pk,
+        "year": 2018,
+    }
+
+
 def other_province_objects() -> dict[str, Any]:
     """An object outside 广西 for every URL keyword."""
     beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
@@ -61,6 +92,7 @@ def other_province_objects() -> dict[str, Any]:
     objects = {"pilot_id": beijing.pk, "import_id": upload.pk}
     objects.update(indicator_objects(beijing, national))
     objects.update(reporting_factories.other_province_objects())
+    objects.update(plan_objects(beijing))
     return objects
 
 
@@ -101,6 +133,8 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update({"period": "2018", "job_id": 1, "issue_id": 1})
     objects.update(dict.fromkeys(["round_id", "report_id", "attachment_id", "version_id"], 1))
     objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
+    objects.update(dict.fromkeys(["plan_version_id", "task_id", "milestone_id", "member_id", "department_id"], 1))
+    objects.update({"reminder_id": 1, "year": 2018})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from shidian.core.admin import CapabilityAdmin, admin_site
+from shidian.plans.models import FocusArea
+
+
+@admin.register(FocusArea, site=admin_site)
+class FocusAreaAdmin(CapabilityAdmin):
+    """Focus areas are reference data the system admin may extend (no business data here)."""
+
+    list_display = ["code", "name", "group", "position", "is_active"]
+    list_filter = ["group", "is_active"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # tasks refer to focus areas: deactivate instead

@@ -1,0 +1,101 @@
+"""Forms of the plan pages; choices are limited to what the pilot may use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shidian.accounts.models import Organisation
+from shidian.plans.models import FocusArea, MemberRole, Milestone, MilestoneStatus, Task
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TextsForm(forms.Form):
+    implementation_plan = forms.CharField(label=_("实施方案"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    action_plan = forms.CharField(label=_("行动计划"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(label=_("目标"), max_length=300)
+    target_year = forms.TypedChoiceField(label=_("目标年份"), coerce=int, choices=[])
+
+    def __init__(self, *args: Any, years: tuple[int, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("任务"), max_length=200)
+    focus_area = forms.ModelChoiceField(label=_("重点领域"), queryset=FocusArea.objects.filter(is_active=True))
+    lead_department = forms.ModelChoiceField(label=_("牵头单位"), queryset=Organisation.objects.none())
+    supporting_departments = forms.ModelMultipleChoiceField(
+        label=_("配合单位"), queryset=Organisation.objects.none(), required=False
+    )
+    responsible_name = forms.CharField(label=_("责任人"), max_length=60)
+    responsible_contact = forms.CharField(label=_("联系方式"), max_length=60, required=False)
+    deadline = forms.DateField(label=_("完成期限"), widget=DateInput)
+    weight = forms.IntegerField(label=_("权重"), min_value=1, initial=1)
+    use_working_days = forms.BooleanField(label=_("按工作日排期"), required=False)
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["supporting_departments"].queryset = departments  # type: ignore[attr-defined]
+
+
+class MilestoneForm(forms.Form):
+    name = forms.CharField(label=_("节点"), max_length=200)
+    duration_days = forms.IntegerField(label=_("工期（天）"), min_value=1)
+    deliverable = forms.CharField(label=_("成果形式"), max_length=200, required=False)
+    due_by = forms.DateField(label=_("要求完成时间"), widget=DateInput, required=False)
+    depends_on = forms.ModelMultipleChoiceField(label=_("前置节点"), queryset=Milestone.objects.none(), required=False)
+
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["depends_on"].queryset = task.milestones.all()  # type: ignore[attr-defined]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审核结论"), choices=[("return", _("退回修改")), ("approve", _("批准"))])
+    comment = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ProgressForm(forms.Form):
+    progress_percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=_("状态"), choices=MilestoneStatus.choices)
+    note = forms.CharField(label=_("进展说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    finished_on = forms.DateField(label=_("实际完成日期"), widget=DateInput, required=False)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("佐证材料（PDF、图片、DOCX、XLSX）"))
+
+
+class MemberForm(forms.Form):
+    role = forms.ChoiceField(label=_("职务"), choices=MemberRole.choices)
+    person_name = forms.CharField(label=_("姓名"), max_length=60, required=False)
+    title = forms.CharField(label=_("职务说明"), max_length=120, required=False)
+    organisation = forms.ModelChoiceField(label=_("成员单位"), queryset=Organisation.objects.none(), required=False)
+    valid_from = forms.DateField(label=_("起始日期"), widget=DateInput)
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = departments  # type: ignore[attr-defined]
+
+
+class EndMemberForm(forms.Form):
+    valid_until = forms.DateField(label=_("终止日期"), widget=DateInput)
+
+
+class AnnualGoalForm(forms.Form):
+    text = forms.CharField(label=_("目标"), max_length=300)
+    due_on = forms.DateField(label=_("完成时间"), widget=DateInput, required=False)
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(label=_("填好的工作方案模板（XLSX）"))

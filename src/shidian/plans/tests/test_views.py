@@ -1,0 +1,192 @@
+"""Plan pages: scoping, query counts, the review through the pages, progress, my tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shidian.accounts.models import User
+from shidian.plans import services
+from shidian.plans.models import Milestone, PlanStatus, PlanVersion, Reminder
+from shidian.plans.tests import factories
+
+pytestmark = pytest.mark.django_db
+ClientAs = Callable[[str], Client]
+
+
+def test_plan_page_shows_the_timeline_with_today_line_and_overdue(client_as: ClientAs) -> None:
+    _plan, _version, _tasks, ms = factories.make_plan(deadline=dt.date(2030, 12, 31), start=dt.date(2016, 1, 1))
+    services.set_dependencies(milestone=ms[1], depends_on=[], by=factories.officer_for(factories.pilot()))
+    pilot = factories.pilot()
+    response = client_as("demo-province").get(reverse("plans:plan", kwargs={"pilot_id": pilot.pk}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="timeline"' in html and 'data-testid="today-line"' in html
+    assert html.count('data-testid="milestone-row"') == 3
+    assert 'data-testid="overdue"' not in html  # all due in 2030
+
+
+def test_overdue_milestones_are_marked(client_as: ClientAs) -> None:
+    factories.make_plan(deadline=dt.date(2018, 12, 31))
+    html = (
+        client_as("demo-pilot").get(reverse("plans:plan", kwargs={"pilot_id": factories.pilot().pk})).content.decode()
+    )
+    assert html.count('data-testid="overdue"') == 3
+    assert 'class="gantt-bar overdue"' in html
+
+
+def test_another_provinces_plan_is_not_found(client_as: ClientAs) -> None:
+    beijing = factories.pilot("北京市", "顺义区")
+    _plan, version, _tasks, ms = factories.make_plan(beijing)
+    for username in ("demo-province", "demo-pilot", "demo-department"):
+        client = client_as(username)
+        assert client.get(reverse("plans:plan", kwargs={"pilot_id": beijing.pk})).status_code == 404
+        assert client.get(reverse("plans:milestone", kwargs={"milestone_id": ms[0].pk})).status_code == 404
+        assert client.get(reverse("plans:diff", kwargs={"plan_version_id": version.pk})).status_code == 404
+        assert client.get(reverse("plans:export_xlsx", kwargs={"pilot_id": beijing.pk})).status_code == 404
+    assert client_as("demo-national").get(reverse("plans:plan", kwargs={"pilot_id": beijing.pk})).status_code == 200
+    assert client_as("demo-ministry").get(reverse("plans:plan", kwargs={"pilot_id": beijing.pk})).status_code == 200
+
+
+def test_admin_duties_see_no_plans(client_as: ClientAs) -> None:
+    factories.make_plan()
+    for username in ("demo-auditor", "demo-secadmin", "demo-sysadmin"):
+        client = client_as(username)
+        assert client.get(reverse("plans:plan", kwargs={"pilot_id": factories.pilot().pk})).status_code == 404
+        assert client.get(reverse("plans:national")).status_code == 404
+
+
+def _count_queries(client: Client, url: str, django_assert_num_queries: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_timeline_query_count_is_constant(client_as: ClientAs, django_assert_num_queries: Any) -> None:
+    _plan, version, tasks, _ms = factories.make_plan(tasks=2, milestones=2)
+    client = client_as("demo-pilot")
+    url = reverse("plans:plan", kwargs={"pilot_id": factories.pilot().pk})
+    small = _count_queries(client, url, django_assert_num_queries)
+    officer = factories.officer_for(factories.pilot())
+    for i in range(3):
+        task = services.add_task(
+            version=version,
+            title=f"更多任务{i}",
+            focus_area=factories.focus("farmland"),
+            lead_department=tasks[0].lead_department,
+            supporting_departments=[tasks[0].lead_department],
+            deadline=dt.date(2019, 12, 31),
+            responsible_name="王五",
+            by=officer,
+        )
+        for j in range(3):
+            services.add_milestone(task=task, name=f"更多节点{i}-{j}", duration_days=10, by=officer)
+    assert _count_queries(client, url, django_assert_num_queries) == small
+
+
+def test_province_page_query_count_is_constant(client_as: ClientAs, django_assert_num_queries: Any) -> None:
+    client = client_as("demo-province")
+    url = reverse("plans:province")
+    factories.make_plan(tasks=1, milestones=1)
+    small = _count_queries(client, url, django_assert_num_queries)
+    for name in ("北流市", "来宾市", "靖西市"):
+        factories.make_plan(factories.pilot("广西壮族自治区", name), tasks=2, milestones=3)
+    response = client.get(url)
+    assert "柳州市" in response.content.decode()
+    assert _count_queries(client, url, django_assert_num_queries) == small
+
+
+def test_national_page_groups_by_batch_region_and_focus_area(client_as: ClientAs) -> None:
+    factories.make_plan(tasks=2)
+    response = client_as("demo-national").get(reverse("plans:national"))
+    assert response.status_code == 200
+    view = response.context["view"]
+    assert any(b.with_plan == 1 for b in view.by_batch)
+    assert [b.label for b in view.by_focus_area] == ["城市绿色智能发展"]
+    assert view.by_focus_area[0].with_plan == 2
+
+
+def test_review_through_the_pages(client_as: ClientAs) -> None:
+    _plan, version, _t, _m = factories.make_plan()
+    pilot_client, province_client = client_as("demo-pilot"), client_as("demo-province")
+    pilot_client.post(reverse("plans:submit", kwargs={"plan_version_id": version.pk}))
+    assert PlanVersion.objects.get(pk=version.pk).status == PlanStatus.SUBMITTED
+    # The pilot cannot decide on its own plan.
+    pilot_client.post(reverse("plans:review", kwargs={"plan_version_id": version.pk}), {"decision": "approve"})
+    assert PlanVersion.objects.get(pk=version.pk).status == PlanStatus.SUBMITTED
+    province_client.post(
+        reverse("plans:review", kwargs={"plan_version_id": version.pk}), {"decision": "return", "comment": "补充节点"}
+    )
+    assert PlanVersion.objects.get(pk=version.pk).status == PlanStatus.RETURNED
+    page = pilot_client.get(reverse("plans:plan", kwargs={"pilot_id": version.plan.pilot_id})).content.decode()
+    assert "补充节点" in page
+
+
+def test_department_updates_progress_and_sees_my_tasks(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    _plan, _version, _tasks, ms = factories.make_plan()
+    client = client_as("demo-department")
+    response = client.post(
+        reverse("plans:milestone", kwargs={"milestone_id": ms[0].pk}),
+        {"progress_percent": 60, "status": "in_progress", "note": "已完成调研"},
+    )
+    assert response.status_code == 302
+    assert Milestone.objects.get(pk=ms[0].pk).progress_percent == 60
+    # The pilot office may read but not report a department's progress.
+    client_as("demo-pilot").post(
+        reverse("plans:milestone", kwargs={"milestone_id": ms[0].pk}), {"progress_percent": 90, "status": "in_progress"}
+    )
+    assert Milestone.objects.get(pk=ms[0].pk).progress_percent == 60
+    services.create_reminders(today=dt.date(2030, 1, 1), days=[7, 1])
+    html = client.get(reverse("plans:my_tasks")).content.decode()
+    assert html.count("已逾期") >= 3 and 'data-testid="my-milestones"' in html
+    reminder = Reminder.objects.filter(user=user("demo-department")).first()
+    assert reminder is not None
+    client.post(reverse("plans:reminder_read", kwargs={"reminder_id": reminder.pk}))
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
+    assert (
+        client_as("demo-pilot").post(reverse("plans:reminder_read", kwargs={"reminder_id": reminder.pk})).status_code
+        == 404
+    )
+
+
+def test_evidence_upload_refuses_disallowed_type(client_as: ClientAs) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _plan, _version, _tasks, ms = factories.make_plan()
+    client = client_as("demo-department")
+    bad = SimpleUploadedFile("report.pdf", b"#!/bin/sh\necho hi\n")
+    response = client.post(reverse("plans:evidence", kwargs={"milestone_id": ms[0].pk}), {"file": bad}, follow=True)
+    assert "佐证材料只能是" in response.content.decode()
+    assert not ms[0].evidence.exists()
+
+
+def test_home_sends_each_role_to_its_page(client_as: ClientAs) -> None:
+    assert client_as("demo-department").get(reverse("plans:home"))["Location"] == reverse("plans:my_tasks")
+    assert client_as("demo-province").get(reverse("plans:home"))["Location"] == reverse("plans:province")
+    assert client_as("demo-national").get(reverse("plans:home"))["Location"] == reverse("plans:national")
+    assert client_as("demo-pilot").get(reverse("plans:home"))["Location"] == reverse(
+        "plans:plan", kwargs={"pilot_id": factories.pilot().pk}
+    )
+
+
+def test_leading_group_page_records_history(client_as: ClientAs) -> None:
+    pilot = factories.pilot()
+    client = client_as("demo-pilot")
+    url = reverse("plans:leading_group", kwargs={"pilot_id": pilot.pk})
+    client.post(url, {"role": "leader", "person_name": "王市长", "valid_from": "2016-03-01"})
+    client.post(url, {"role": "leader", "person_name": "赵市长", "valid_from": "2018-03-01"})
+    response = client_as("demo-province").get(url)
+    assert response.status_code == 200
+    assert [m.person_name for m in response.context["current"]] == ["赵市长"]
+    assert [m.person_name for m in response.context["past"]] == ["王市长"]
+    client_as("demo-province").post(url, {"role": "deputy", "person_name": "x", "valid_from": "2018-03-01"})
+    assert len(client.get(url).context["current"]) == 1

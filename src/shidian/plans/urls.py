@@ -1,0 +1,34 @@
+from django.urls import path
+
+from shidian.plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("my-tasks/", views.my_tasks, name="my_tasks"),
+    path("province/", views.province, name="province"),
+    path("national/", views.national, name="national"),
+    path("pilot/<int:pilot_id>/", views.plan, name="plan"),
+    path("pilot/<int:pilot_id>/start/", views.start_plan, name="start"),
+    path("pilot/<int:pilot_id>/new-version/", views.new_version, name="new_version"),
+    path("pilot/<int:pilot_id>/group/", views.leading_group, name="leading_group"),
+    path("pilot/<int:pilot_id>/template.xlsx", views.template_xlsx, name="template"),
+    path("pilot/<int:pilot_id>/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("pilot/<int:pilot_id>/export.docx", views.export_docx, name="export_docx"),
+    path("pilot/<int:pilot_id>/import/", views.import_plan, name="import"),
+    path("version/<int:plan_version_id>/texts/", views.version_texts, name="texts"),
+    path("version/<int:plan_version_id>/goals/", views.add_goal, name="add_goal"),
+    path("version/<int:plan_version_id>/tasks/", views.add_task, name="add_task"),
+    path("version/<int:plan_version_id>/submit/", views.submit, name="submit"),
+    path("version/<int:plan_version_id>/reopen/", views.reopen, name="reopen"),
+    path("version/<int:plan_version_id>/review/", views.review, name="review"),
+    path("version/<int:plan_version_id>/diff/", views.diff, name="diff"),
+    path("task/<int:task_id>/milestones/", views.add_milestone, name="add_milestone"),
+    path("task/<int:task_id>/delete/", views.delete_task, name="delete_task"),
+    path("milestone/<int:milestone_id>/", views.milestone, name="milestone"),
+    path("milestone/<int:milestone_id>/evidence/", views.evidence, name="evidence"),
+    path("member/<int:member_id>/end/", views.end_member, name="end_member"),
+    path("reminder/<int:reminder_id>/read/", views.reminder_read, name="reminder_read"),
+    path("department/<int:department_id>/annual/<int:year>/", views.annual_plan, name="annual_plan"),
+]

@@ -1,0 +1,581 @@
+"""Plan pages: timeline, editing, review, diff, my tasks, province and national views, Excel/Word. Thin."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shidian.accounts.models import Organisation
+from shidian.core import scoping
+from shidian.core.errors import DomainError, ImportRejected
+from shidian.core.roles import Capability, Reach
+from shidian.plans import forms, permissions, selectors, services, workbook
+from shidian.plans.models import PlanStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+IMPORT_SESSION_KEY = "plans_import"
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        messages.error(request, _("%(label)s：%(errors)s") % {"label": label, "errors": "；".join(errors)})
+
+
+def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _to_plan(pilot_id: int, version_id: int | None = None) -> HttpResponse:
+    response = redirect("plans:plan", pilot_id=pilot_id)
+    if version_id is not None:
+        response["Location"] += f"?version={version_id}"
+    return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to its plan page."""
+    scoping.require(request.user, Capability.VIEW_PLANS)
+    scope = scoping.scope_for(request.user)
+    if scoping.can(request.user, Capability.UPDATE_PROGRESS):
+        return redirect("plans:my_tasks")
+    if scope.reach is Reach.PILOT and scope.pilots:
+        return redirect("plans:plan", pilot_id=min(scope.pilots))
+    if scope.reach is Reach.PROVINCE:
+        return redirect("plans:province")
+    return redirect("plans:national")
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    version_param = request.GET.get("version")
+    version_id = int(version_param) if version_param and version_param.isdigit() else None
+    page = selectors.plan_page(user=request.user, pilot=pilot, version_id=version_id)
+    version = page.version
+    can_edit = permissions.can_edit_plan(request.user, pilot)
+    editable = bool(can_edit and version and version.is_editable)
+    context: dict[str, Any] = {
+        "page": page,
+        "pilot": pilot,
+        "version": version,
+        "can_edit": can_edit,
+        "editable": editable,
+        "can_review": bool(version and permissions.can_review_plan(request.user, pilot)),
+        "today": timezone.localdate(),
+        "latest": page.versions[0] if page.versions else None,
+    }
+    if editable and version is not None:
+        departments = pilot.organisations.filter(kind="pilot_department").order_by("name")
+        context["texts_form"] = forms.TextsForm(
+            initial={"implementation_plan": version.implementation_plan, "action_plan": version.action_plan}
+        )
+        context["goal_form"] = forms.GoalForm(years=services.allowed_goal_years(pilot))
+        context["task_form"] = forms.TaskForm(departments=departments)
+    if context["can_review"] and version is not None and version.status == PlanStatus.SUBMITTED:
+        context["review_form"] = forms.ReviewForm()
+    return render(request, "plans/plan.html", context)
+
+
+@login_required
+@require_POST
+def start_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    _attempt(request, lambda: services.ensure_work_plan(pilot=pilot, by=request.user), _("已创建工作方案草稿。"))  # type: ignore[arg-type]
+    return _to_plan(pilot.pk)
+
+
+@login_required
+@require_POST
+def new_version(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    work_plan = getattr(pilot, "work_plan", None)
+    if work_plan is None:
+        raise Http404
+    _attempt(request, lambda: services.start_new_version(plan=work_plan, by=request.user), _("已新建方案版本。"))  # type: ignore[arg-type]
+    return _to_plan(pilot.pk)
+
+
+@login_required
+@require_POST
+def version_texts(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    form = forms.TextsForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.update_plan_texts(version=version, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            _("已保存。"),
+        )
+    return _to_plan(version.plan.pilot_id, version.pk)
+
+
+@login_required
+@require_POST
+def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    form = forms.GoalForm(request.POST, years=services.allowed_goal_years(version.plan.pilot))
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.add_goal(version=version, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            _("已添加目标。"),
+        )
+    else:
+        _form_errors(request, form)
+    return _to_plan(version.plan.pilot_id, version.pk)
+
+
+@login_required
+@require_POST
+def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    departments = Organisation.objects.filter(kind="pilot_department", pilot_id=version.plan.pilot_id)
+    form = forms.TaskForm(request.POST, departments=departments)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["supporting_departments"] = list(data["supporting_departments"])
+        _attempt(
+            request,
+            lambda: services.add_task(version=version, by=request.user, **data),  # type: ignore[arg-type]
+            _("已添加任务。"),
+        )
+    else:
+        _form_errors(request, form)
+    return _to_plan(version.plan.pilot_id, version.pk)
+
+
+@login_required
+@require_POST
+def delete_task(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = selectors.get_task_for(user=request.user, task_id=task_id)
+    _attempt(request, lambda: services.delete_task(task=task, by=request.user), _("已删除任务。"))  # type: ignore[arg-type]
+    return _to_plan(task.version.plan.pilot_id, task.version_id)
+
+
+@login_required
+@require_POST
+def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = selectors.get_task_for(user=request.user, task_id=task_id)
+    form = forms.MilestoneForm(request.POST, task=task)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["depends_on"] = list(data["depends_on"])
+        _attempt(
+            request,
+            lambda: services.add_milestone(task=task, by=request.user, **data),  # type: ignore[arg-type]
+            _("已添加节点，并按期限倒排了时间。"),
+        )
+    else:
+        _form_errors(request, form)
+    return _to_plan(task.version.plan.pilot_id, task.version_id)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    _attempt(
+        request,
+        lambda: services.submit_plan(version=version, by=request.user),  # type: ignore[arg-type]
+        _("已报送省级发展改革部门。"),
+    )
+    return _to_plan(version.plan.pilot_id, version.pk)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    _attempt(request, lambda: services.reopen_plan(version=version, by=request.user), _("已转为草稿。"))  # type: ignore[arg-type]
+    return _to_plan(version.plan.pilot_id, version.pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    elif form.cleaned_data["decision"] == "approve":
+        _attempt(
+            request,
+            lambda: services.approve_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),  # type: ignore[arg-type]
+            _("已批准。"),
+        )
+    else:
+        _attempt(
+            request,
+            lambda: services.return_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),  # type: ignore[arg-type]
+            _("已退回修改。"),
+        )
+    return _to_plan(version.plan.pilot_id, version.pk)
+
+
+@login_required
+@require_GET
+def diff(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    against_param = request.GET.get("against", "")
+    if against_param.isdigit():
+        old = selectors.get_version_for(user=request.user, version_id=int(against_param))
+        if old.plan_id != version.plan_id:
+            raise Http404
+    elif version.based_on_id is not None:
+        old = selectors.get_version_for(user=request.user, version_id=version.based_on_id)
+    else:
+        old = None
+    differences = selectors.diff_versions(old=old, new=version) if old else []
+    return render(
+        request,
+        "plans/diff.html",
+        {"version": version, "old": old, "differences": differences, "pilot": version.plan.pilot},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
+    can_update = permissions.can_update_milestone(request.user, item)
+    form = forms.ProgressForm(
+        request.POST or None,
+        initial={
+            "progress_percent": item.progress_percent,
+            "status": item.status,
+            "note": item.note,
+            "finished_on": item.finished_on,
+        },
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            if _attempt(
+                request,
+                lambda: services.update_milestone_progress(milestone=item, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                _("进度已更新。"),
+            ):
+                return redirect("plans:milestone", milestone_id=item.pk)
+        else:
+            _form_errors(request, form)
+    return render(
+        request,
+        "plans/milestone.html",
+        {
+            "milestone": item,
+            "task": item.task,
+            "form": form if can_update else None,
+            "evidence_form": forms.EvidenceForm() if can_update else None,
+            "evidence": item.evidence.select_related("uploaded_by"),
+            "overdue": item.is_overdue(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.PLAN_EVIDENCE_MAX_BYTES:
+            messages.error(
+                request,
+                _("文件过大：%(size)d 字节，上限 %(limit)d 字节。")
+                % {"size": upload.size, "limit": settings.PLAN_EVIDENCE_MAX_BYTES},
+            )
+        else:
+            _attempt(
+                request,
+                lambda: services.attach_evidence(
+                    milestone=item,
+                    file_name=upload.name,
+                    content=upload.read(),
+                    by=request.user,  # type: ignore[arg-type]
+                ),
+                _("佐证材料已上传。"),
+            )
+    else:
+        _form_errors(request, form)
+    return redirect("plans:milestone", milestone_id=item.pk)
+
+
+@login_required
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    items = selectors.my_milestones(user=request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "plans/my_tasks.html",
+        {
+            "rows": [(m, m.is_overdue(today)) for m in items],
+            "reminders": selectors.reminders_for(user=request.user),
+            "organisation": getattr(request.user, "organisation", None),
+            "year": today.year,
+        },
+    )
+
+
+@login_required
+@require_POST
+def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    reminder = selectors.get_reminder_for(user=request.user, reminder_id=reminder_id)
+    services.mark_reminder_read(reminder=reminder, by=request.user)  # type: ignore[arg-type]
+    return redirect("plans:my_tasks")
+
+
+@login_required
+@require_GET
+def province(request: HttpRequest) -> HttpResponse:
+    scoping.require(request.user, Capability.VIEW_PLANS)
+    organisation = getattr(request.user, "organisation", None)
+    province_obj = getattr(organisation, "province", None)
+    scope = scoping.scope_for(request.user)
+    if province_obj is None or scope.reach is not Reach.PROVINCE:
+        return redirect("plans:national")
+    rows = selectors.province_progress(user=request.user, province=province_obj)
+    return render(request, "plans/province.html", {"rows": rows, "province": province_obj})
+
+
+@login_required
+@require_GET
+def national(request: HttpRequest) -> HttpResponse:
+    view = selectors.national_progress(user=request.user)
+    chart = {
+        "tooltip": {},
+        "xAxis": {"type": "category", "data": [b.label for b in view.by_focus_area], "axisLabel": {"rotate": 30}},
+        "yAxis": {"type": "value", "max": 100, "name": "%"},
+        "series": [{"type": "bar", "data": [b.progress or 0 for b in view.by_focus_area]}],
+        "grid": {"bottom": 120},
+    }
+    return render(request, "plans/national.html", {"view": view, "chart": chart})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    members = selectors.leading_group_members(user=request.user, pilot=pilot)
+    can_edit = permissions.can_edit_plan(request.user, pilot)
+    departments = pilot.organisations.filter(kind="pilot_department").order_by("name")
+    form = forms.MemberForm(request.POST or None, departments=departments)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if form.is_valid():
+            if _attempt(
+                request,
+                lambda: services.appoint_member(pilot=pilot, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                _("已更新领导小组。"),
+            ):
+                return redirect("plans:leading_group", pilot_id=pilot.pk)
+        else:
+            _form_errors(request, form)
+    return render(
+        request,
+        "plans/leading_group.html",
+        {
+            "pilot": pilot,
+            "current": [m for m in members if m.valid_until is None],
+            "past": [m for m in members if m.valid_until is not None],
+            "form": form if can_edit else None,
+            "end_form": forms.EndMemberForm() if can_edit else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def end_member(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = selectors.get_member_for(user=request.user, member_id=member_id)
+    form = forms.EndMemberForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.end_membership(member=member, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            _("任期已结束。"),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("plans:leading_group", pilot_id=member.group.pilot_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResponse:
+    department = selectors.get_department_for(user=request.user, department_id=department_id)
+    pilot = department.pilot
+    if pilot is None:
+        raise Http404
+    form = forms.AnnualGoalForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "generate":
+            version_id = selectors.current_version_ids([pilot.pk]).get(pilot.pk)
+            if version_id is None:
+                messages.error(request, _("本试点还没有工作方案。"))
+            else:
+                version = selectors.get_version_for(user=request.user, version_id=version_id)
+                _attempt(
+                    request,
+                    lambda: services.generate_annual_plan(
+                        department=department,
+                        year=year,
+                        version=version,
+                        by=request.user,  # type: ignore[arg-type]
+                    ),
+                    _("已按工作方案生成年度计划。"),
+                )
+        elif form.is_valid():
+            annual = next(
+                (a for a in selectors.annual_plans_of(user=request.user, department=department) if a.year == year), None
+            )
+            if annual is None:
+                messages.error(request, _("请先生成年度计划。"))
+            else:
+                _attempt(
+                    request,
+                    lambda: services.add_annual_goal(annual_plan=annual, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                    _("已添加目标。"),
+                )
+        return redirect("plans:annual_plan", department_id=department.pk, year=year)
+    plans_of = selectors.annual_plans_of(user=request.user, department=department)
+    return render(
+        request,
+        "plans/annual_plan.html",
+        {
+            "department": department,
+            "year": year,
+            "annual": next((a for a in plans_of if a.year == year), None),
+            "years": [a.year for a in plans_of],
+            "form": form,
+            "can_keep": permissions.can_edit_plan(request.user, pilot)
+            or getattr(request.user, "organisation_id", None) == department.pk,
+        },
+    )
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"plan.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{_quote(name)}"
+    )
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@login_required
+@require_GET
+def template_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    if not permissions.can_edit_plan(request.user, pilot):
+        raise Http404
+    return _download(workbook.template_xlsx(pilot=pilot), XLSX, f"{pilot.name}工作方案模板.xlsx")
+
+
+def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
+    pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    version_param = request.GET.get("version", "")
+    version_id = (
+        int(version_param) if version_param.isdigit() else selectors.current_version_ids([pilot.pk]).get(pilot.pk)
+    )
+    if version_id is None:
+        raise Http404
+    version = selectors.get_version_for(user=request.user, version_id=version_id)
+    if version.plan.pilot_id != pilot.pk:
+        raise Http404
+    return version
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    version = _version_for_export(request, pilot_id)
+    name = f"{version.plan.pilot.name}工作方案第{version.number}版.xlsx"
+    return _download(workbook.export_xlsx(version=version), XLSX, name)
+
+
+@login_required
+@require_GET
+def export_docx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    version = _version_for_export(request, pilot_id)
+    name = f"{version.plan.pilot.name}工作方案第{version.number}版.docx"
+    return _download(workbook.export_docx(version=version), DOCX, name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    """Upload → preview (every error by sheet, row, column) → confirm; nothing is written before confirming."""
+    pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    if not permissions.can_edit_plan(request.user, pilot):
+        raise Http404
+    versions = selectors.versions_of(pilot=pilot)
+    latest = versions[0] if versions else None
+    form = forms.PlanUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"pilot": pilot, "form": form, "version": latest}
+    if latest is None or not latest.is_editable:
+        context["blocked"] = True
+        return render(request, "plans/import.html", context)
+    if request.method == "POST" and request.POST.get("confirm"):
+        stored = request.session.get(IMPORT_SESSION_KEY, {})
+        if stored.get("version") != latest.pk:
+            messages.error(request, _("预览已失效，请重新上传。"))
+            return redirect("plans:import", pilot_id=pilot.pk)
+        content = base64.b64decode(stored["content"])
+        try:
+            preview = workbook.apply_import(version=latest, content=content, by=request.user)  # type: ignore[arg-type]
+        except ImportRejected as exc:
+            context["errors"] = exc.errors
+        except DomainError as exc:
+            context["errors"] = [exc.message]
+        else:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.success(
+                request,
+                _("已导入 %(tasks)d 项任务、%(milestones)d 个节点。")
+                % {"tasks": len(preview.tasks), "milestones": preview.milestone_count},
+            )
+            return _to_plan(pilot.pk, latest.pk)
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(settings.PLAN_IMPORT_MAX_BYTES + 1)
+        try:
+            context["preview"] = workbook.preview_import(version=latest, content=content)
+        except ImportRejected as exc:
+            context["errors"] = exc.errors
+        except DomainError as exc:
+            context["errors"] = [exc.message]
+        else:
+            request.session[IMPORT_SESSION_KEY] = {
+                "version": latest.pk,
+                "content": base64.b64encode(content).decode(),
+                "at": dt.datetime.now(tz=dt.UTC).isoformat(),
+            }
+    return render(request, "plans/import.html", context)

@@ -1,0 +1,561 @@
+"""Excel round trip of a work plan (template, import with preview, export) and the DOCX export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shidian.accounts.models import Organisation, User
+from shidian.core import audit
+from shidian.core.errors import DomainError, ImportRejected, RowError
+from shidian.core.tables import sniff_kind
+from shidian.plans import scheduling, services
+from shidian.plans.models import FocusArea, PlanVersion, Task
+
+TASK_SHEET = "任务"
+MILESTONE_SHEET = "节点"
+GOAL_SHEET = "目标"
+CHOICES_SHEET = "选项"
+TASK_COLUMNS = [
+    "任务编号",
+    "任务",
+    "重点领域",
+    "牵头单位",
+    "配合单位",
+    "责任人",
+    "联系方式",
+    "完成期限",
+    "权重",
+    "按工作日排期",
+]
+MILESTONE_COLUMNS = ["任务编号", "节点编号", "节点", "工期（天）", "前置节点编号", "成果形式", "要求完成时间"]
+GOAL_COLUMNS = ["目标", "目标年份"]
+PROGRESS_COLUMNS = ["计划开始", "计划完成", "机动时间（天）", "完成进度（%）", "状态"]
+MAX_ROWS = 500
+SEPARATORS = ("、", ",", "，", ";", "；")
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+
+
+def _split(value: str) -> list[str]:
+    for sep in SEPARATORS[1:]:
+        value = value.replace(sep, SEPARATORS[0])
+    return [v.strip() for v in value.split(SEPARATORS[0]) if v.strip()]
+
+
+# ---- template and export ---------------------------------------------------------------------------
+
+
+def _workbook_with_choices(version: PlanVersion | None, departments: list[Organisation]) -> Any:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    notes = wb.worksheets[0]
+    notes.title = "说明"
+    for line in [
+        _("工作方案导入模板：在“任务”“节点”“目标”三张表中填写，每行一项。"),
+        _("任务编号在本文件内唯一；节点通过任务编号归属任务，前置节点填同一任务的节点编号，多个用“、”分隔。"),
+        _("节点的计划开始和完成时间由系统从任务期限倒排计算，不必填写；“要求完成时间”可选，不得晚于任务期限。"),
+        _("日期格式：YYYY-MM-DD。导入前会逐行检查，全部无误才会写入，并替换当前草稿中的目标和任务。"),
+    ]:
+        notes.append([line])
+    choices = wb.create_sheet(CHOICES_SHEET)
+    focus_areas = list(FocusArea.objects.filter(is_active=True).values_list("name", flat=True))
+    choices.append([_("重点领域"), _("部门"), _("是否")])
+    for i in range(max(len(focus_areas), len(departments), 2)):
+        choices.append(
+            [
+                focus_areas[i] if i < len(focus_areas) else None,
+                departments[i].name if i < len(departments) else None,
+                ["是", "否"][i] if i < 2 else None,
+            ]
+        )
+    choices.sheet_state = "hidden"
+    bold = Font(bold=True)
+    sheets = {}
+    for title, columns in (
+        (TASK_SHEET, TASK_COLUMNS),
+        (MILESTONE_SHEET, MILESTONE_COLUMNS),
+        (GOAL_SHEET, GOAL_COLUMNS),
+    ):
+        sheet = wb.create_sheet(title)
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = bold
+        for i, _name in enumerate(columns):
+            sheet.column_dimensions[chr(ord("A") + i)].width = 18
+        sheets[title] = sheet
+    tasks = sheets[TASK_SHEET]
+    lists = [
+        ("C", f"{CHOICES_SHEET}!$A$2:$A${len(focus_areas) + 1}", _("请从列表中选择重点领域。")),
+        ("D", f"{CHOICES_SHEET}!$B$2:$B${max(len(departments), 1) + 1}", _("请从列表中选择本试点的部门。")),
+        ("J", f"{CHOICES_SHEET}!$C$2:$C$3", _("填“是”或“否”。")),
+    ]
+    for column, source, message in lists:
+        validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=True)
+        validation.error = message
+        validation.errorTitle = _("输入有误")
+        validation.add(f"{column}2:{column}{MAX_ROWS + 1}")
+        tasks.add_data_validation(validation)
+    year_check = DataValidation(type="list", formula1='"2017,2018,2020"', allow_blank=True)
+    year_check.add(f"B2:B{MAX_ROWS + 1}")
+    sheets[GOAL_SHEET].add_data_validation(year_check)
+    return wb, sheets
+
+
+def _save(wb: Any) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def template_xlsx(*, pilot: Any) -> bytes:
+    """An empty work-plan template with drop-down lists of focus areas and the pilot's departments."""
+    wb, _sheets = _workbook_with_choices(None, services.pilot_departments(pilot))
+    return _save(wb)
+
+
+def _tasks_of(version: PlanVersion) -> list[Task]:
+    return list(
+        version.tasks.select_related("focus_area", "lead_department", "responsible_user").prefetch_related(
+            "supporting_departments", "milestones__depends_on"
+        )
+    )
+
+
+def export_xlsx(*, version: PlanVersion) -> bytes:
+    """The plan in the template's layout (re-importable), with planned dates and progress added."""
+    wb, sheets = _workbook_with_choices(version, services.pilot_departments(version.plan.pilot))
+    milestone_sheet = sheets[MILESTONE_SHEET]
+    for i, name in enumerate(PROGRESS_COLUMNS, start=len(MILESTONE_COLUMNS) + 1):
+        milestone_sheet.cell(row=1, column=i, value=name)
+    for t_index, task in enumerate(_tasks_of(version), start=1):
+        sheets[TASK_SHEET].append(
+            [
+                t_index,
+                task.title,
+                task.focus_area.name,
+                task.lead_department.name,
+                "、".join(o.name for o in task.supporting_departments.all()),
+                task.responsible,
+                task.responsible_contact,
+                task.deadline,
+                task.weight,
+                "是" if task.use_working_days else "否",
+            ]
+        )
+        milestones = list(task.milestones.all())
+        number = {m.pk: i for i, m in enumerate(milestones, start=1)}
+        for m in milestones:
+            milestone_sheet.append(
+                [
+                    t_index,
+                    number[m.pk],
+                    m.name,
+                    m.duration_days,
+                    "、".join(str(number[d.pk]) for d in m.depends_on.all()),
+                    m.deliverable,
+                    m.due_by,
+                    m.planned_start,
+                    m.planned_finish,
+                    m.slack_days,
+                    m.progress_percent,
+                    m.get_status_display(),
+                ]
+            )
+    for goal in version.goals.all():
+        sheets[GOAL_SHEET].append([goal.text, goal.target_year])
+    for sheet in sheets.values():
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+    return _save(wb)
+
+
+def _east_asian(run: Any, font: str = "仿宋", size: float | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = font
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    if size:
+        run.font.size = Pt(size)
+
+
+def export_docx(*, version: PlanVersion) -> bytes:
+    """The plan as a Word document (title, texts, goals, one table of tasks and milestones)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    pilot = version.plan.pilot
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "仿宋"
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
+
+    def paragraph(text: str, *, font: str = "仿宋", size: float = 14, bold: bool = False) -> None:
+        run = document.add_paragraph().add_run(text)
+        run.bold = bold
+        _east_asian(run, font, size)
+
+    paragraph(
+        _("%(pilot)s国家新型城镇化综合试点工作方案") % {"pilot": pilot.name}, font="方正小标宋简体", size=22, bold=True
+    )
+    paragraph(
+        _("第 %(number)d 版 · %(status)s") % {"number": version.number, "status": version.get_status_display()}, size=12
+    )
+    for title, text in ((_("一、实施方案"), version.implementation_plan), (_("二、行动计划"), version.action_plan)):
+        paragraph(title, font="黑体", size=16)
+        paragraph(text or _("（未填写）"))
+    paragraph(_("三、目标"), font="黑体", size=16)
+    for goal in version.goals.all():
+        paragraph(_("%(year)d 年：%(text)s") % {"year": goal.target_year, "text": goal.text})
+    paragraph(_("四、任务分解与时间节点"), font="黑体", size=16)
+    headers = [_("任务/节点"), _("重点领域"), _("牵头单位"), _("责任人"), _("期限/计划完成"), _("进度")]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _east_asian(cell.paragraphs[0].add_run(text), "黑体", 10.5)
+    for task in _tasks_of(version):
+        rows = [
+            [
+                task.title,
+                task.focus_area.name,
+                task.lead_department.name,
+                task.responsible,
+                task.deadline.isoformat(),
+                "",
+            ]
+        ]
+        rows += [
+            [
+                "　" + m.name,
+                "",
+                "",
+                "",
+                m.planned_finish.isoformat() if m.planned_finish else "",
+                f"{m.progress_percent}%",
+            ]
+            for m in task.milestones.all()
+        ]
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, values, strict=True):
+                _east_asian(cell.paragraphs[0].add_run(text), "仿宋", 10.5)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# ---- import ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedMilestone:
+    row: int
+    number: str
+    name: str
+    duration: int
+    depends_on: list[str]
+    deliverable: str
+    due_by: dt.date | None
+
+
+@dataclass
+class ImportedTask:
+    row: int
+    number: str
+    title: str
+    focus_area: FocusArea
+    lead_department: Organisation
+    supporting: list[Organisation]
+    responsible_name: str
+    responsible_contact: str
+    deadline: dt.date
+    weight: int
+    use_working_days: bool
+    milestones: list[ImportedMilestone] = field(default_factory=list)
+
+
+@dataclass
+class ImportPreview:
+    tasks: list[ImportedTask]
+    goals: list[tuple[str, int]]
+
+    @property
+    def milestone_count(self) -> int:
+        return sum(len(t.milestones) for t in self.tasks)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _read_sheets(content: bytes) -> dict[str, list[tuple[int, dict[str, object]]]]:
+    from openpyxl import load_workbook
+
+    limit = settings.PLAN_IMPORT_MAX_BYTES
+    if not content:
+        raise DomainError(_("文件为空。"))
+    if len(content) > limit:
+        raise DomainError(_("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {"size": len(content), "limit": limit})
+    if sniff_kind(content) != "xlsx":
+        raise DomainError(_("请上传由模板填写的 XLSX 文件。"))
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        total = sum(i.file_size for i in archive.infolist())
+        packed = sum(i.compress_size for i in archive.infolist()) or 1
+    if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
+        raise DomainError(_("XLSX 文件解压后过大，已拒绝（疑似压缩炸弹）。"))
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise DomainError(_("文件损坏，无法作为 XLSX 读取。")) from exc
+    result: dict[str, list[tuple[int, dict[str, object]]]] = {}
+    try:
+        for name in (TASK_SHEET, MILESTONE_SHEET, GOAL_SHEET):
+            if name not in wb.sheetnames:
+                continue
+            raw = [[_cell(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
+            header = [str(h or "").strip() for h in (raw[0] if raw else [])]
+            rows = []
+            for number, values in enumerate(raw[1:], start=2):
+                if not any(v not in (None, "") for v in values):
+                    continue
+                rows.append((number, {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}))
+            result[name] = rows
+    finally:
+        wb.close()
+    return result
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.errors: list[RowError] = []
+
+    def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(RowError(sheet=sheet, row=row, column=column, message=message))
+
+    def text(self, sheet: str, row: int, data: dict[str, object], column: str, *, required: bool = True) -> str:
+        value = data.get(column)
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            self.error(sheet, row, column, _("必填。"))
+        return text
+
+    def integer(self, sheet: str, row: int, data: dict[str, object], column: str, *, minimum: int = 1) -> int | None:
+        text = self.text(sheet, row, data, column)
+        if not text:
+            return None
+        try:
+            number = int(text)
+        except ValueError:
+            self.error(sheet, row, column, _("应为整数，实际为“%(value)s”。") % {"value": text})
+            return None
+        if number < minimum:
+            self.error(sheet, row, column, _("不能小于 %(min)d。") % {"min": minimum})
+            return None
+        return number
+
+    def date(
+        self, sheet: str, row: int, data: dict[str, object], column: str, *, required: bool = True
+    ) -> dt.date | None:
+        value = data.get(column)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if required:
+                self.error(sheet, row, column, _("必填。"))
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.error(sheet, row, column, _("日期格式应为 YYYY-MM-DD，实际为“%(value)s”。") % {"value": text})
+            return None
+
+
+def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
+    """Check every row of an uploaded plan; raise ImportRejected listing all errors, or return what it holds."""
+    sheets = _read_sheets(content)
+    check = _Checker()
+    pilot = version.plan.pilot
+    focus_areas = {f.name: f for f in FocusArea.objects.filter(is_active=True)}
+    departments = {d.name: d for d in services.pilot_departments(pilot)}
+    for name, columns in ((TASK_SHEET, TASK_COLUMNS), (MILESTONE_SHEET, MILESTONE_COLUMNS[:4])):
+        if name not in sheets:
+            check.error(name, None, None, _("缺少工作表。"))
+            continue
+        header = set(sheets[name][0][1]) if sheets[name] else set(columns)
+        for column in columns:
+            if sheets[name] and column not in header:
+                check.error(name, 1, column, _("缺少必需的列。"))
+    if check.errors:
+        raise ImportRejected(check.errors)
+    tasks: dict[str, ImportedTask | None] = {}
+    for row, data in sheets[TASK_SHEET]:
+        s = TASK_SHEET
+        number = check.text(s, row, data, "任务编号")
+        title = check.text(s, row, data, "任务")
+        focus_name = check.text(s, row, data, "重点领域")
+        focus = focus_areas.get(focus_name)
+        if focus_name and focus is None:
+            check.error(s, row, "重点领域", _("“%(value)s”不是可选的重点领域。") % {"value": focus_name})
+        lead_name = check.text(s, row, data, "牵头单位")
+        lead = departments.get(lead_name)
+        if lead_name and lead is None:
+            check.error(s, row, "牵头单位", _("“%(value)s”不是本试点的政府部门。") % {"value": lead_name})
+        supporting = []
+        for name in _split(check.text(s, row, data, "配合单位", required=False)):
+            if name in departments:
+                supporting.append(departments[name])
+            else:
+                check.error(s, row, "配合单位", _("“%(value)s”不是本试点的政府部门。") % {"value": name})
+        person = check.text(s, row, data, "责任人")
+        contact = check.text(s, row, data, "联系方式", required=False)
+        deadline = check.date(s, row, data, "完成期限")
+        if deadline is not None and deadline < version.plan.start_date:
+            check.error(
+                s,
+                row,
+                "完成期限",
+                _("不能早于方案起始日期 %(start)s。") % {"start": version.plan.start_date.isoformat()},
+            )
+            deadline = None
+        weight_text = check.text(s, row, data, "权重", required=False)
+        weight = check.integer(s, row, data, "权重") if weight_text else 1
+        working = check.text(s, row, data, "按工作日排期", required=False) in ("是", "Y", "y", "1")
+        if number and number in tasks:
+            check.error(s, row, "任务编号", _("任务编号“%(value)s”重复。") % {"value": number})
+            continue
+        if number and title and focus and lead and person and deadline and weight:
+            tasks[number] = ImportedTask(
+                row, number, title, focus, lead, supporting, person, contact, deadline, weight, working
+            )
+        elif number:
+            tasks[number] = None  # a known number whose row already has errors
+    for row, data in sheets[MILESTONE_SHEET]:
+        s = MILESTONE_SHEET
+        task_number = check.text(s, row, data, "任务编号")
+        number = check.text(s, row, data, "节点编号")
+        name = check.text(s, row, data, "节点")
+        duration = check.integer(s, row, data, "工期（天）")
+        deps = _split(check.text(s, row, data, "前置节点编号", required=False))
+        deliverable = check.text(s, row, data, "成果形式", required=False)
+        due_by = check.date(s, row, data, "要求完成时间", required=False)
+        if task_number and task_number not in tasks:
+            check.error(s, row, "任务编号", _("“任务”表中没有编号为“%(value)s”的任务。") % {"value": task_number})
+            continue
+        task = tasks.get(task_number)
+        if task is None:
+            continue
+        if due_by is not None and due_by > task.deadline:
+            check.error(
+                s,
+                row,
+                "要求完成时间",
+                _("%(date)s 晚于任务期限 %(deadline)s。")
+                % {"date": due_by.isoformat(), "deadline": task.deadline.isoformat()},
+            )
+        if any(m.number == number for m in task.milestones):
+            check.error(s, row, "节点编号", _("同一任务中节点编号“%(value)s”重复。") % {"value": number})
+        elif number and name and duration:
+            task.milestones.append(ImportedMilestone(row, number, name, duration, deps, deliverable, due_by))
+    for task in tasks.values():
+        if task is None:
+            continue
+        known = {m.number for m in task.milestones}
+        bad = False
+        for m in task.milestones:
+            for dep in m.depends_on:
+                if dep not in known:
+                    check.error(
+                        MILESTONE_SHEET,
+                        m.row,
+                        "前置节点编号",
+                        _("同一任务中没有编号为“%(value)s”的节点。") % {"value": dep},
+                    )
+                    bad = True
+        if bad or not task.milestones:
+            continue
+        steps = [scheduling.Step(m.number, m.name, m.duration, tuple(m.depends_on), m.due_by) for m in task.milestones]
+        try:
+            scheduling.schedule_backward(
+                steps, deadline=task.deadline, not_before=version.plan.start_date, working_days=task.use_working_days
+            )
+        except DomainError as exc:
+            check.error(TASK_SHEET, task.row, "完成期限", exc.message)
+    goals: list[tuple[str, int]] = []
+    for row, data in sheets.get(GOAL_SHEET, []):
+        text = check.text(GOAL_SHEET, row, data, "目标")
+        year = check.integer(GOAL_SHEET, row, data, "目标年份", minimum=2000)
+        if year is not None:
+            try:
+                services.check_goal_year(pilot, year)
+            except DomainError as exc:
+                check.error(GOAL_SHEET, row, "目标年份", exc.message)
+                year = None
+        if text and year:
+            goals.append((text, year))
+    if check.errors:
+        raise ImportRejected(check.errors)
+    return ImportPreview(tasks=[t for t in tasks.values() if t is not None], goals=goals)
+
+
+@transaction.atomic
+def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPreview:
+    """Check the file again, then replace the draft's goals and tasks with it (all or nothing)."""
+    preview = preview_import(version=version, content=content)
+    for goal in list(version.goals.all()):
+        services.delete_goal(goal=goal, by=by)
+    for task in list(version.tasks.all()):
+        services.delete_task(task=task, by=by)
+    for text, year in preview.goals:
+        services.add_goal(version=version, text=text, target_year=year, by=by)
+    for item in preview.tasks:
+        task = services.add_task(
+            version=version,
+            title=item.title,
+            focus_area=item.focus_area,
+            lead_department=item.lead_department,
+            supporting_departments=item.supporting,
+            responsible_name=item.responsible_name,
+            responsible_contact=item.responsible_contact,
+            deadline=item.deadline,
+            weight=item.weight,
+            use_working_days=item.use_working_days,
+            by=by,
+        )
+        created = {
+            m.number: services.add_milestone(
+                task=task, name=m.name, duration_days=m.duration, deliverable=m.deliverable, due_by=m.due_by, by=by
+            )
+            for m in item.milestones
+        }
+        for m in item.milestones:
+            if m.depends_on:
+                services.set_dependencies(
+                    milestone=created[m.number], depends_on=[created[d] for d in m.depends_on], by=by
+                )
+    audit.record(
+        action="plans.version.imported",
+        actor=by,
+        obj=version,
+        detail={"tasks": len(preview.tasks), "milestones": preview.milestone_count, "goals": len(preview.goals)},
+    )
+    return preview
