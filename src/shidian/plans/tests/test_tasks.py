@@ -1,0 +1,32 @@
+"""The daily reminder task and its command (tests run tasks with the immediate backend)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from shidian.plans import tasks
+from shidian.plans.models import Milestone, Reminder
+from shidian.plans.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_command_enqueues_the_task_which_creates_reminders_once(settings: pytest.FixtureRequest) -> None:
+    today = timezone.localdate()
+    _plan, _version, _tasks, ms = factories.make_plan(
+        milestones=1, deadline=today + dt.timedelta(days=7), start=today - dt.timedelta(days=60)
+    )
+    assert Milestone.objects.get(pk=ms[0].pk).planned_finish == today + dt.timedelta(days=7)
+    out = io.StringIO()
+    call_command("send_plan_reminders", stdout=out)
+    assert "队列" in out.getvalue()
+    assert Reminder.objects.filter(milestone=ms[0], kind="due_soon", days_before=7).count() == 1
+    call_command("send_plan_reminders", "--now", stdout=io.StringIO())
+    result = tasks.send_plan_reminders.enqueue()
+    assert result.return_value == {"reminders": 0}
+    assert Reminder.objects.filter(milestone=ms[0]).count() == 1
