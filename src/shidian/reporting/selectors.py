@@ -257,7 +257,10 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return str(CELL_LABELS[self.state])
+        label = str(CELL_LABELS[self.state])
+        if self.late and self.state in {CellState.ACCEPTED, CellState.RETURNED}:
+            return label + str(_("（逾期）"))
+        return label
 
 
 @dataclass

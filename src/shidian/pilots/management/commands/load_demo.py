@@ -21,4 +21,7 @@ class Command(BaseCommand):
         from shidian.indicators.demo import load_demo_indicators
 
         load_demo_indicators()
+        from shidian.reporting.demo import load_demo_reports
+
+        load_demo_reports()
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(users)} 个演示账号，密码 {demo.DEMO_PASSWORD}"))
