@@ -18,6 +18,9 @@ class Command(BaseCommand):
             raise CommandError("演示数据只能在 SHIDIAN_DEMO=1 的环境中载入（演示账号的密码是公开的）。")
         demo.load_reference()
         users = demo.load_demo_accounts()
+        from shidian.plans.demo import load_demo_plans
+
+        load_demo_plans()
         from shidian.indicators.demo import load_demo_indicators
 
         load_demo_indicators()
