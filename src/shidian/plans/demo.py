@@ -20,6 +20,7 @@ from shidian.core import audit
 from shidian.pilots.demo import DEMO_DEPARTMENT, DEMO_PILOT
 from shidian.pilots.models import PilotArea
 from shidian.plans import scheduling, services
+from shidian.plans.focus_areas import ensure_focus_areas
 from shidian.plans.models import (
     FocusArea,
     Goal,
@@ -383,6 +384,7 @@ def _liuzhou(pilot: PilotArea, rng: random.Random, areas: dict[str, FocusArea], 
 def load_demo_plans() -> dict[str, int]:
     """Give every pilot without a plan a plausible demo plan; pilots that have one are left alone."""
     rng = random.Random(SEED)  # noqa: S311  (demo data, not security)
+    ensure_focus_areas()
     today = dt.date(2020, 12, 31)  # progress as of the end of the programme's period
     areas = {fa.code: fa for fa in FocusArea.objects.filter(is_active=True)}
     created = 0
