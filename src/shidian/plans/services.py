@@ -763,11 +763,15 @@ def end_membership(*, member: LeadingGroupMember, valid_until: dt.date, by: User
 
 
 def create_reminders(*, today: dt.date, days: Sequence[int] | None = None) -> int:
-    """In-app reminders N days before a milestone is due and once it is overdue; never twice."""
+    """In-app reminders N days before a milestone is due and once it is overdue; never twice.
+
+    Where e-mail is configured (SHIDIAN_EMAIL_ENABLED), recipients with an address also get an e-mail
+    after commit.
+    """
     from shidian.plans import selectors
 
     days = list(settings.PLAN_REMINDER_DAYS if days is None else days)
-    created = 0
+    created: list[Reminder] = []
     for milestone, recipients in selectors.milestones_needing_reminders(today=today, days=days):
         if milestone.planned_finish is None:
             continue
@@ -778,13 +782,39 @@ def create_reminders(*, today: dt.date, days: Sequence[int] | None = None) -> in
         for user in recipients:
             try:
                 with transaction.atomic():
-                    Reminder.objects.create(
+                    reminder = Reminder.objects.create(
                         user=user, milestone=milestone, kind=kind, days_before=before, due_on=milestone.planned_finish
                     )
             except IntegrityError:
                 continue
-            created += 1
-    return created
+            created.append(reminder)
+    if created and settings.EMAIL_ENABLED:
+        ids = [r.pk for r in created]
+        transaction.on_commit(lambda: _email_reminders(ids))
+    return len(created)
+
+
+def _email_reminders(reminder_ids: list[int]) -> None:
+    """E-mail each reminder to its recipient (only users with an address)."""
+    from django.core.mail import send_mail
+
+    for reminder in Reminder.objects.filter(pk__in=reminder_ids).select_related("user", "milestone__task"):
+        if not reminder.user.email:
+            continue
+        if reminder.kind == ReminderKind.OVERDUE:
+            subject = _("节点已逾期：%(milestone)s") % {"milestone": reminder.milestone.name}
+        else:
+            subject = _("节点将于 %(days)d 天后到期：%(milestone)s") % {
+                "days": reminder.days_before,
+                "milestone": reminder.milestone.name,
+            }
+        send_mail(
+            subject=subject,
+            message=_("任务“%(task)s”的节点“%(milestone)s”计划完成时间为 %(due)s。")
+            % {"task": reminder.milestone.task.title, "milestone": reminder.milestone.name, "due": reminder.due_on},
+            from_email=None,
+            recipient_list=[reminder.user.email],
+        )
 
 
 @transaction.atomic

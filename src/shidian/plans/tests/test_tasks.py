@@ -30,3 +30,20 @@ def test_command_enqueues_the_task_which_creates_reminders_once(settings: pytest
     result = tasks.send_plan_reminders.enqueue()
     assert result.return_value == {"reminders": 0}
     assert Reminder.objects.filter(milestone=ms[0]).count() == 1
+
+
+def test_reminders_are_emailed_where_email_is_configured(
+    settings: pytest.FixtureRequest, django_capture_on_commit_callbacks: object
+) -> None:
+    from django.core import mail
+
+    from shidian.accounts.models import User
+    from shidian.plans import services
+
+    settings.EMAIL_ENABLED = True  # type: ignore[attr-defined]
+    User.objects.filter(username="demo-department").update(email="zhujian@example.cn")
+    _plan, _version, _tasks, ms = factories.make_plan(milestones=1, deadline=dt.date(2018, 12, 31))
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        services.create_reminders(today=dt.date(2018, 12, 24), days=[7, 1])
+    assert [m.to for m in mail.outbox] == [["zhujian@example.cn"]]
+    assert ms[0].name in mail.outbox[0].subject
