@@ -1,0 +1,94 @@
+"""The reporting round trip in the browser: pilot → province → pilot → province → commission and ministry."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from playwright.sync_api import expect
+
+from shidian.reporting import services
+from shidian.reporting.models import SECTIONS, PilotReport, ProvinceReport, ReadReceipt, RoundKind
+
+pytestmark = pytest.mark.e2e
+
+
+def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> None:
+    reporting_round = services.open_round(year=2017, kind=RoundKind.YEAR_END)
+    pilot, province, ministry, national = (new_context().new_page() for _ in range(4))
+
+    # The pilot writes its year-end report; autosave keeps the draft; then it submits.
+    login(pilot, "demo-pilot")
+    pilot.goto(f"{site}/reporting/")
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("start-2017").click()
+    expect(pilot.get_by_test_id("report-title")).to_contain_text("柳州市")
+    for name, label, _guide in SECTIONS:
+        pilot.fill(f"textarea[name={name}]", f"{label}：柳州市2017年推进试点工作的情况。")
+    expect(pilot.get_by_test_id("saved")).to_be_visible(timeout=15_000)
+    report = PilotReport.objects.get(round=reporting_round, pilot__name="柳州市")
+    assert report.progress.startswith("工作进展情况")
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("submit").click()
+    expect(pilot.get_by_test_id("report-status")).to_have_text("已报送")
+
+    # The province returns it with a comment.
+    login(province, "demo-province")
+    province.goto(f"{site}/reporting/")
+    with province.expect_navigation():
+        province.get_by_test_id("awaiting").get_by_role("link", name="柳州市").click()
+    province.fill("textarea[name=comment]", "请补充常住人口城镇化率的完成情况。")
+    with province.expect_navigation():
+        province.get_by_test_id("return").click()
+    expect(province.get_by_test_id("report-status")).to_have_text("已退回")
+
+    # The pilot sees the comment, revises and resubmits (a second version).
+    pilot.reload()
+    expect(pilot.get_by_test_id("review-comment")).to_contain_text("常住人口城镇化率")
+    pilot.fill("textarea[name=progress]", "工作进展情况：常住人口城镇化率达到 60%，已补充。")
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("submit").click()
+    expect(pilot.get_by_test_id("report-status")).to_have_text("已报送")
+    expect(pilot.get_by_test_id("versions").locator("tbody tr")).to_have_count(3)  # two versions, one comment row
+
+    # The province accepts it, assembles its own report and submits it to the commission.
+    province.reload()
+    with province.expect_navigation():
+        province.get_by_test_id("accept").click()
+    expect(province.get_by_test_id("report-status")).to_have_text("已接收")
+    province.goto(f"{site}/reporting/")
+    with province.expect_navigation():
+        province.get_by_test_id("start-province-2017").click()
+    expect(province.locator("textarea[name^=pilot_]")).to_have_count(1)
+    province.fill("textarea[name=overview]", "2017年，广西督促指导各试点地区落实试点任务。")
+    with province.expect_navigation():
+        province.get_by_test_id("submit-province").click()
+    expect(province.get_by_test_id("province-report-status")).to_have_text("已报送")
+
+    # The ministry finds the copy in its inbox and reads it; the province sees the read receipt.
+    login(ministry, "demo-ministry")
+    ministry.goto(f"{site}/reporting/")
+    inbox = ministry.get_by_test_id("ministry-inbox")
+    expect(inbox).to_contain_text("未读")
+    with ministry.expect_navigation():
+        inbox.get_by_role("link", name="广西壮族自治区").click()
+    expect(ministry.get_by_test_id("copy-title")).to_contain_text("广西壮族自治区")
+    assert ReadReceipt.objects.filter(reader__username="demo-ministry").count() == 1
+    province.reload()
+    expect(province.get_by_test_id("copies")).to_contain_text("demo-ministry")
+
+    # The national officer opens the province report and downloads the DOCX.
+    login(national, "demo-national")
+    national.goto(f"{site}/reporting/")
+    with national.expect_navigation():
+        national.get_by_test_id("national-inbox").get_by_role("link", name="广西壮族自治区").click()
+    with national.expect_download() as download_info:
+        national.get_by_test_id("province-docx-1").click()
+    content = Path(download_info.value.path()).read_bytes()
+    texts = [p.text for p in Document(io.BytesIO(content)).paragraphs]
+    assert "广西壮族自治区2017年度报告" in texts
+    assert "（一）柳州市" in texts
+    assert ProvinceReport.objects.get(round=reporting_round).versions.count() == 1
