@@ -141,6 +141,21 @@ def province_report_document(version: Any) -> OfficialDocument:
                 },
             )
         )
+        totals = stats.get("plan_totals") or {}
+        if totals.get("pilots_with_plan"):
+            document.blocks.append(
+                Block(
+                    "p",
+                    _("%(p)d 个试点有工作方案，到期时间节点 %(due)d 个，已完成 %(done)d 个，逾期 %(overdue)d 个。")
+                    % {
+                        "p": totals.get("pilots_with_plan", 0),
+                        "due": totals.get("milestones_due", 0),
+                        "done": totals.get("milestones_done", 0),
+                        "overdue": totals.get("overdue", 0),
+                    },
+                )
+            )
+        document.blocks.extend(Block("p", line) for line in stats.get("indicator_lines") or [])
     document.blocks.append(Block("h1", _("二、各试点进展情况")))
     for index, section in enumerate(version.pilot_sections):
         document.blocks.append(Block("h2", f"（{_numeral(index)}）{section.get('pilot', '')}"))

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shidian.core import audit
 
@@ -53,25 +54,53 @@ def province_facts(*, province: Any, round: Any) -> dict[str, Any]:
     return plain
 
 
+PLAN_LABELS = {
+    "plan_status": _("工作方案状态"),
+    "tasks": _("任务数"),
+    "milestones": _("时间节点数"),
+    "milestones_due": _("到期节点"),
+    "milestones_done": _("到期节点中已完成"),
+    "overdue": _("逾期节点"),
+    "progress_percent": _("总体进度（%）"),
+}
+# Plan facts that add up across pilots (for the province statistics).
+ADDITIVE_PLAN_FACTS = ("tasks", "milestones", "milestones_due", "milestones_done", "overdue")
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _indicator_line(row: dict[str, Any]) -> str:
+    name = row.get("name") or row.get("code") or ""
+    value = row.get("value")
+    shown = "—" if value is None else f"{value}{row.get('unit') or ''}"
+    status = row.get("status_label") or ""
+    target = row.get("target")
+    parts = [f"{name}：{shown}"]
+    if target not in (None, ""):
+        parts.append(str(_("目标 %(target)s") % {"target": target}))
+    if status:
+        parts.append(str(status))
+    return "，".join(parts)
+
+
 def fact_lines(facts: dict[str, Any]) -> list[str]:
-    """Short human-readable lines for a facts snapshot (shown in the editor and the documents)."""
+    """Short readable lines for a facts snapshot (shown in the editor, the review page and the documents)."""
     lines: list[str] = []
     plan = facts.get("plan")
     if isinstance(plan, dict):
-        for key, value in plan.items():
-            if isinstance(value, str | int | float) and not isinstance(value, bool):
-                lines.append(f"{key}: {value}")
+        if plan.get("has_plan") is False:
+            lines.append(str(_("尚无获批的工作方案。")))
+        else:
+            for key, label in PLAN_LABELS.items():
+                if _scalar(plan.get(key)):
+                    lines.append(f"{label}：{plan[key]}")
     indicators = facts.get("indicators")
+    if isinstance(indicators, dict):  # a province summary
+        indicators = indicators.get("indicators")
     if isinstance(indicators, list):
-        for row in indicators[:30]:
-            if isinstance(row, dict):
-                name = row.get("name") or row.get("indicator") or row.get("code") or ""
-                value = row.get("value", "")
-                unit = row.get("unit", "")
-                status = row.get("status_label") or row.get("status") or ""
-                lines.append(f"{name}: {value}{unit} {status}".strip())
-    elif isinstance(indicators, dict):
-        for key, value in indicators.items():
-            if isinstance(value, str | int | float) and not isinstance(value, bool):
-                lines.append(f"{key}: {value}")
+        lines.extend(
+            _indicator_line(row) for row in indicators[:30] if isinstance(row, dict) and row.get("value") is not None
+        )
     return lines

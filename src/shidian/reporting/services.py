@@ -421,17 +421,23 @@ def assemble_province_content(*, province: Any, reporting_round: ReportingRound)
             for ministry in tag.get("ministries", []):
                 by_ministry[ministry["name"]] += 1
         plan = version.facts.get("plan") if isinstance(version.facts, dict) else None
-        if isinstance(plan, dict):
-            for key, value in plan.items():
+        if isinstance(plan, dict) and plan.get("has_plan", True):
+            plan_totals["pilots_with_plan"] = plan_totals.get("pilots_with_plan", 0) + 1
+            for key in report_facts.ADDITIVE_PLAN_FACTS:
+                value = plan.get(key)
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     plan_totals[key] = plan_totals.get(key, 0) + value
     timeliness = selectors.province_timeliness(province=province, reporting_round=reporting_round)
+    due, done = plan_totals.get("milestones_due", 0), plan_totals.get("milestones_done", 0)
+    indicators = report_facts.province_facts(province=province, round=reporting_round).get("indicators")
     statistics = {
         **timeliness,
         "accepted": len(latest),
         "plan_totals": dict(plan_totals),
         "difficulties_by_ministry": dict(sorted(by_ministry.items(), key=lambda item: (-item[1], item[0]))),
-        "indicators": report_facts.province_facts(province=province, round=reporting_round).get("indicators"),
+        "milestone_completion_percent": round(100 * done / due, 1) if due else None,
+        "indicator_lines": report_facts.fact_lines({"indicators": indicators}),
+        "indicator_progress": indicators.get("progress") if isinstance(indicators, dict) else None,
     }
     return {"pilot_sections": pilot_sections, "statistics": audit.plain(statistics)}
 

@@ -179,3 +179,26 @@ def test_reassembly_picks_up_later_acceptances(user: UserGetter) -> None:
     draft = services.reassemble_province_report(report=draft, revision=draft.revision, by=province)
     assert [s["pilot"] for s in draft.pilot_sections] == ["柳州市"]
     assert report.status == ReportStatus.SUBMITTED  # the local object; the database says accepted
+
+
+def test_statistics_add_up_plan_facts_of_accepted_reports(user: UserGetter, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shidian.reporting import facts
+
+    plan = {"has_plan": True, "tasks": 5, "milestones": 8, "milestones_due": 4, "milestones_done": 3, "overdue": 1}
+    summary = {"indicators": [{"name": "常住人口城镇化率", "unit": "%", "value": 55.2}], "progress": {"正常": 3}}
+    monkeypatch.setattr(
+        facts,
+        "_selector",
+        lambda app, name: {
+            "pilot_progress_facts": lambda **kw: plan,
+            "pilot_indicator_facts": lambda **kw: [],
+            "province_indicator_summary": lambda **kw: summary,
+        }.get(name),
+    )
+    draft = accepted_liuzhou(user)
+    stats = draft.statistics
+    assert stats["plan_totals"] == {"pilots_with_plan": 1, **{k: v for k, v in plan.items() if k != "has_plan"}}
+    assert stats["milestone_completion_percent"] == 75.0
+    assert stats["indicator_progress"] == {"正常": 3}
+    assert stats["indicator_lines"] == ["常住人口城镇化率：55.2%"]
+    assert "任务数：5" in draft.pilot_sections[0]["facts"]
