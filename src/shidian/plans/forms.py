@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shidian.accounts.models import Organisation
+from shidian.accounts.models import Organisation, User
 from shidian.plans.models import FocusArea, MemberRole, Milestone, MilestoneStatus, Task
 
 
@@ -36,16 +36,27 @@ class TaskForm(forms.Form):
     supporting_departments = forms.ModelMultipleChoiceField(
         label=_("配合单位"), queryset=Organisation.objects.none(), required=False
     )
-    responsible_name = forms.CharField(label=_("责任人"), max_length=60)
+    responsible_user = forms.ModelChoiceField(
+        label=_("责任人（本试点用户）"), queryset=User.objects.none(), required=False
+    )
+    responsible_name = forms.CharField(label=_("责任人（姓名）"), max_length=60, required=False)
     responsible_contact = forms.CharField(label=_("联系方式"), max_length=60, required=False)
     deadline = forms.DateField(label=_("完成期限"), widget=DateInput)
     weight = forms.IntegerField(label=_("权重"), min_value=1, initial=1)
     use_working_days = forms.BooleanField(label=_("按工作日排期"), required=False)
 
-    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, departments: Any, users: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["supporting_departments"].queryset = departments  # type: ignore[attr-defined]
+        if users is not None:
+            self.fields["responsible_user"].queryset = users  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("responsible_user") and not data.get("responsible_name"):
+            raise forms.ValidationError(_("请指定责任人（用户或姓名）。"))
+        return data
 
 
 class MilestoneForm(forms.Form):
@@ -58,6 +69,14 @@ class MilestoneForm(forms.Form):
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["depends_on"].queryset = task.milestones.all()  # type: ignore[attr-defined]
+
+
+class DependenciesForm(forms.Form):
+    depends_on = forms.ModelMultipleChoiceField(label=_("前置节点"), queryset=Milestone.objects.none(), required=False)
+
+    def __init__(self, *args: Any, milestone: Milestone, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["depends_on"].queryset = milestone.task.milestones.exclude(pk=milestone.pk)  # type: ignore[attr-defined]
 
 
 class ReviewForm(forms.Form):

@@ -470,6 +470,20 @@ def my_milestones(*, user: Any) -> list[Milestone]:
     )
 
 
+def supported_tasks(*, user: Any) -> list[Task]:
+    """Tasks of the versions in force that the user's organisation supports (配合单位)."""
+    _require_plans(user)
+    organisation = getattr(user, "organisation", None)
+    if organisation is None or organisation.pilot_id is None:
+        return []
+    current = current_version_ids([organisation.pilot_id])
+    return list(
+        Task.objects.filter(version_id__in=list(current.values()), supporting_departments=organisation)
+        .select_related("lead_department", "focus_area")
+        .order_by("deadline", "position")
+    )
+
+
 def reminders_for(*, user: Any, limit: int = 20) -> list[Reminder]:
     return list(
         Reminder.objects.filter(user_id=getattr(user, "pk", 0) or 0, read_at__isnull=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shidian.accounts.models import Organisation
+from shidian.accounts.models import Organisation, User
 from shidian.core import scoping
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.roles import Capability, Reach
@@ -49,6 +49,10 @@ def _to_plan(pilot_id: int, version_id: int | None = None) -> HttpResponse:
     if version_id is not None:
         response["Location"] += f"?version={version_id}"
     return response
+
+
+def _pilot_users(pilot_id: int) -> Any:
+    return User.objects.filter(organisation__pilot_id=pilot_id, is_active=True).order_by("username")
 
 
 @login_required
@@ -91,7 +95,7 @@ def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
             initial={"implementation_plan": version.implementation_plan, "action_plan": version.action_plan}
         )
         context["goal_form"] = forms.GoalForm(years=services.allowed_goal_years(pilot))
-        context["task_form"] = forms.TaskForm(departments=departments)
+        context["task_form"] = forms.TaskForm(departments=departments, users=_pilot_users(pilot.pk))
     if context["can_review"] and version is not None and version.status == PlanStatus.SUBMITTED:
         context["review_form"] = forms.ReviewForm()
     return render(request, "plans/plan.html", context)
@@ -151,7 +155,7 @@ def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     departments = Organisation.objects.filter(kind="pilot_department", pilot_id=version.plan.pilot_id)
-    form = forms.TaskForm(request.POST, departments=departments)
+    form = forms.TaskForm(request.POST, departments=departments, users=_pilot_users(version.plan.pilot_id))
     if form.is_valid():
         data = dict(form.cleaned_data)
         data["supporting_departments"] = list(data["supporting_departments"])
@@ -259,6 +263,7 @@ def diff(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     can_update = permissions.can_update_milestone(request.user, item)
+    editable = item.task.version.is_editable and permissions.can_edit_plan(request.user, item.task.version.plan.pilot)
     form = forms.ProgressForm(
         request.POST or None,
         initial={
@@ -288,8 +293,42 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
             "evidence_form": forms.EvidenceForm() if can_update else None,
             "evidence": item.evidence.select_related("uploaded_by"),
             "overdue": item.is_overdue(timezone.localdate()),
+            "dependencies_form": forms.DependenciesForm(
+                milestone=item, initial={"depends_on": list(item.depends_on.all())}
+            )
+            if editable
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
+    form = forms.DependenciesForm(request.POST, milestone=item)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.set_dependencies(
+                milestone=item,
+                depends_on=list(form.cleaned_data["depends_on"]),
+                by=request.user,  # type: ignore[arg-type]
+            ),
+            _("前置节点已更新，并重新倒排了时间。"),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("plans:milestone", milestone_id=item.pk)
+
+
+@login_required
+@require_POST
+def milestone_delete(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
+    if _attempt(request, lambda: services.delete_milestone(milestone=item, by=request.user), _("已删除节点。")):  # type: ignore[arg-type]
+        return _to_plan(item.task.version.plan.pilot_id, item.task.version_id)
+    return redirect("plans:milestone", milestone_id=item.pk)
 
 
 @login_required
@@ -332,6 +371,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         {
             "rows": [(m, m.is_overdue(today)) for m in items],
             "reminders": selectors.reminders_for(user=request.user),
+            "supported": selectors.supported_tasks(user=request.user),
             "organisation": getattr(request.user, "organisation", None),
             "year": today.year,
         },

@@ -147,6 +147,7 @@ def test_department_updates_progress_and_sees_my_tasks(client_as: ClientAs, user
     services.create_reminders(today=dt.date(2030, 1, 1), days=[7, 1])
     html = client.get(reverse("plans:my_tasks")).content.decode()
     assert html.count("已逾期") >= 3 and 'data-testid="my-milestones"' in html
+    assert 'data-testid="supported-tasks"' not in html  # it leads, it does not support
     reminder = Reminder.objects.filter(user=user("demo-department")).first()
     assert reminder is not None
     client.post(reverse("plans:reminder_read", kwargs={"reminder_id": reminder.pk}))
@@ -190,3 +191,72 @@ def test_leading_group_page_records_history(client_as: ClientAs) -> None:
     assert [m.person_name for m in response.context["past"]] == ["王市长"]
     client_as("demo-province").post(url, {"role": "deputy", "person_name": "x", "valid_from": "2018-03-01"})
     assert len(client.get(url).context["current"]) == 1
+
+
+def test_dependencies_page_refuses_a_cycle_and_deletes_a_milestone(client_as: ClientAs) -> None:
+    _plan, _version, _tasks, ms = factories.make_plan(milestones=3)
+    client = client_as("demo-pilot")
+    page = client.get(reverse("plans:milestone", kwargs={"milestone_id": ms[0].pk}))
+    assert 'data-testid="dependencies-form"' in page.content.decode()
+    response = client.post(
+        reverse("plans:milestone_dependencies", kwargs={"milestone_id": ms[0].pk}),
+        {"depends_on": [ms[2].pk]},
+        follow=True,
+    )
+    assert "循环" in response.content.decode()
+    assert not Milestone.objects.get(pk=ms[0].pk).depends_on.exists()
+    client.post(reverse("plans:milestone_delete", kwargs={"milestone_id": ms[2].pk}))
+    assert not Milestone.objects.filter(pk=ms[2].pk).exists()
+    # The department may not restructure the plan.
+    client_as("demo-department").post(reverse("plans:milestone_delete", kwargs={"milestone_id": ms[1].pk}))
+    assert Milestone.objects.filter(pk=ms[1].pk).exists()
+
+
+def test_task_form_takes_a_responsible_user_of_the_pilot(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    _plan, version, tasks, _ms = factories.make_plan()
+    client = client_as("demo-pilot")
+    data = {
+        "title": "用户负责的任务",
+        "focus_area": factories.focus("multi_plan").pk,
+        "lead_department": tasks[0].lead_department_id,
+        "deadline": "2019-06-30",
+        "weight": 2,
+    }
+    url = reverse("plans:add_task", kwargs={"plan_version_id": version.pk})
+    response = client.post(url, data, follow=True)
+    assert "请指定责任人" in response.content.decode()
+    client.post(url, {**data, "responsible_user": user("demo-department").pk})
+    task = version.tasks.get(title="用户负责的任务")
+    assert task.responsible_user == user("demo-department")
+    # A user of another pilot is not offered (the form refuses it).
+    outsider = factories.officer_for(factories.pilot("北京市", "顺义区"))
+    client.post(url, {**data, "title": "外人负责", "responsible_user": outsider.pk})
+    assert not version.tasks.filter(title="外人负责").exists()
+
+
+def test_national_page_query_count_is_constant(client_as: ClientAs, django_assert_num_queries: Any) -> None:
+    client = client_as("demo-national")
+    url = reverse("plans:national")
+    factories.make_plan(tasks=1, milestones=1)
+    small = _count_queries(client, url, django_assert_num_queries)
+    for name in ("北流市", "来宾市"):
+        factories.make_plan(factories.pilot("广西壮族自治区", name), tasks=2, milestones=3)
+    factories.make_plan(factories.pilot("北京市", "顺义区"), tasks=2, milestones=2)
+    assert _count_queries(client, url, django_assert_num_queries) == small
+
+
+def test_my_tasks_lists_tasks_the_department_supports(client_as: ClientAs) -> None:
+    _plan, version, tasks, _ms = factories.make_plan()
+    other = factories.department(factories.pilot(), "柳州市财政局（测试）")
+    services.add_task(
+        version=version,
+        title="财政牵头的任务",
+        focus_area=factories.focus("financing"),
+        lead_department=other,
+        supporting_departments=[tasks[0].lead_department],
+        deadline=dt.date(2019, 12, 31),
+        responsible_name="钱六",
+        by=factories.officer_for(factories.pilot()),
+    )
+    html = client_as("demo-department").get(reverse("plans:my_tasks")).content.decode()
+    assert 'data-testid="supported-tasks"' in html and "财政牵头的任务" in html
