@@ -531,6 +531,35 @@ def leading_group_members(*, user: Any, pilot: PilotArea) -> list[LeadingGroupMe
     )
 
 
+@dataclass(frozen=True)
+class ReviewStep:
+    at: dt.datetime
+    who: str
+    organisation: str
+    status: str
+    comment: str
+
+
+def review_history(*, version: PlanVersion) -> list[ReviewStep]:
+    """Each submission, return and approval of a version, with its comment (from the audit trail)."""
+    from shidian.core.models import AuditEvent
+
+    moves = {f"plans.version.{s}": s for s in PlanStatus.values}
+    events = AuditEvent.objects.filter(
+        object_type="plans.PlanVersion", object_id=str(version.pk), action__in=list(moves)
+    ).order_by("occurred_at", "id")
+    return [
+        ReviewStep(
+            at=e.occurred_at,
+            who=e.actor_username,
+            organisation=e.organisation_name,
+            status=str(PlanStatus(moves[e.action]).label),
+            comment=str((e.detail or {}).get("comment", "")),
+        )
+        for e in events
+    ]
+
+
 # ---- version differences -------------------------------------------------------------------------
 
 

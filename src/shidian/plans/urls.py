@@ -28,6 +28,7 @@ urlpatterns = [
     path("task/<int:task_id>/delete/", views.delete_task, name="delete_task"),
     path("milestone/<int:milestone_id>/", views.milestone, name="milestone"),
     path("milestone/<int:milestone_id>/evidence/", views.evidence, name="evidence"),
+    path("milestone/<int:milestone_id>/evidence/<int:evidence_id>/", views.evidence_file, name="evidence_file"),
     path("milestone/<int:milestone_id>/dependencies/", views.milestone_dependencies, name="milestone_dependencies"),
     path("milestone/<int:milestone_id>/delete/", views.milestone_delete, name="milestone_delete"),
     path("member/<int:member_id>/end/", views.end_member, name="end_member"),

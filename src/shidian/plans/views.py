@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,6 +88,7 @@ def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
         "can_review": bool(version and permissions.can_review_plan(request.user, pilot)),
         "today": timezone.localdate(),
         "latest": page.versions[0] if page.versions else None,
+        "history": selectors.review_history(version=version) if version else [],
     }
     if editable and version is not None:
         departments = pilot.organisations.filter(kind="pilot_department").order_by("name")
@@ -300,6 +301,16 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
             else None,
         },
     )
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, milestone_id: int, evidence_id: int) -> FileResponse:
+    item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
+    document = item.evidence.filter(pk=evidence_id).first()
+    if document is None:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
 
 
 @login_required

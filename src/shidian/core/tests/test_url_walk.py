@@ -66,6 +66,12 @@ def plan_objects(beijing: PilotArea) -> dict[str, Any]:
         pilot=beijing, role="leader", person_name="x", valid_from=dt.date(2017, 1, 1), by=officer
     )
     department = tasks[0].lead_department
+    evidence = plan_services.attach_evidence(
+        milestone=milestones[0],
+        file_name="x.pdf",
+        content=b"%PDF-1.4\n%%EOF\n",
+        by=plan_factories.department_user_for(department),
+    )
     reminder = Reminder.objects.create(
         user=plan_factories.department_user_for(department),
         milestone=milestones[0],
@@ -79,6 +85,7 @@ def plan_objects(beijing: PilotArea) -> dict[str, Any]:
         "member_id": member.pk,
         "department_id": department.pk,
         "reminder_id": reminder.pk,
+        "evidence_id": evidence.pk,
         "year": 2018,
     }
 
@@ -134,7 +141,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update(dict.fromkeys(["round_id", "report_id", "attachment_id", "version_id"], 1))
     objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
     objects.update(dict.fromkeys(["plan_version_id", "task_id", "milestone_id", "member_id", "department_id"], 1))
-    objects.update({"reminder_id": 1, "year": 2018})
+    objects.update({"reminder_id": 1, "evidence_id": 1, "year": 2018})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

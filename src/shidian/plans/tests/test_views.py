@@ -128,6 +128,15 @@ def test_review_through_the_pages(client_as: ClientAs) -> None:
     assert PlanVersion.objects.get(pk=version.pk).status == PlanStatus.RETURNED
     page = pilot_client.get(reverse("plans:plan", kwargs={"pilot_id": version.plan.pilot_id})).content.decode()
     assert "补充节点" in page
+    pilot_client.post(reverse("plans:submit", kwargs={"plan_version_id": version.pk}))
+    province_client.post(reverse("plans:review", kwargs={"plan_version_id": version.pk}), {"decision": "approve"})
+    response = pilot_client.get(reverse("plans:plan", kwargs={"pilot_id": version.plan.pilot_id}))
+    assert [(h.status, h.comment) for h in response.context["history"]] == [
+        ("已报送", ""),
+        ("已退回", "补充节点"),
+        ("已报送", ""),
+        ("已批准", ""),
+    ]
 
 
 def test_department_updates_progress_and_sees_my_tasks(client_as: ClientAs, user: Callable[[str], User]) -> None:
@@ -260,3 +269,16 @@ def test_my_tasks_lists_tasks_the_department_supports(client_as: ClientAs) -> No
     )
     html = client_as("demo-department").get(reverse("plans:my_tasks")).content.decode()
     assert 'data-testid="supported-tasks"' in html and "财政牵头的任务" in html
+
+
+def test_evidence_is_downloaded_within_scope_only(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    _plan, _version, _tasks, ms = factories.make_plan()
+    content = b"%PDF-1.4\n% evidence\n%%EOF\n"
+    evidence = services.attach_evidence(
+        milestone=ms[0], file_name="验收.pdf", content=content, by=user("demo-department")
+    )
+    url = reverse("plans:evidence_file", kwargs={"milestone_id": ms[0].pk, "evidence_id": evidence.pk})
+    response = client_as("demo-province").get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == content  # type: ignore[attr-defined]
+    wrong = reverse("plans:evidence_file", kwargs={"milestone_id": ms[1].pk, "evidence_id": evidence.pk})
+    assert client_as("demo-province").get(wrong).status_code == 404
