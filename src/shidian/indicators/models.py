@@ -281,13 +281,19 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("指标数值")
         ordering = ["pilot", "indicator", "period", "version"]
         constraints = [
+            # ``year`` follows from ``period``; it is in every unique key because PostgreSQL partitions the
+            # table by year and a partitioned table's unique keys must contain the partition key.
             models.UniqueConstraint(
-                fields=["pilot", "indicator", "period"],
+                fields=["pilot", "indicator", "period", "year"],
                 condition=models.Q(is_current=True),
                 name="indicators_indicatorvalue_one_current",
             ),
             models.UniqueConstraint(
-                fields=["pilot", "indicator", "period", "version"], name="indicators_indicatorvalue_unique_version"
+                fields=["pilot", "indicator", "period", "version", "year"],
+                name="indicators_indicatorvalue_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100), name="indicators_indicatorvalue_year_plausible"
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ValueStatus.values), name="indicators_indicatorvalue_status_valid"
