@@ -25,6 +25,7 @@ urlpatterns = [
     path("version/<int:plan_version_id>/review/", views.review, name="review"),
     path("version/<int:plan_version_id>/diff/", views.diff, name="diff"),
     path("task/<int:task_id>/milestones/", views.add_milestone, name="add_milestone"),
+    path("task/<int:task_id>/edit/", views.edit_task, name="edit_task"),
     path("task/<int:task_id>/delete/", views.delete_task, name="delete_task"),
     path("milestone/<int:milestone_id>/", views.milestone, name="milestone"),
     path("milestone/<int:milestone_id>/evidence/", views.evidence, name="evidence"),

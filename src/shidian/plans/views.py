@@ -171,6 +171,31 @@ def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = selectors.get_task_for(user=request.user, task_id=task_id)
+    pilot = task.version.plan.pilot
+    if not permissions.can_edit_plan(request.user, pilot):
+        raise Http404
+    departments = Organisation.objects.filter(kind="pilot_department", pilot_id=pilot.pk).order_by("name")
+    initial = {name: getattr(task, name) for name in services.TASK_FIELDS}
+    initial["supporting_departments"] = list(task.supporting_departments.all())
+    form = forms.TaskForm(request.POST or None, departments=departments, users=_pilot_users(pilot.pk), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        supporting = list(data.pop("supporting_departments"))
+        if _attempt(
+            request,
+            lambda: services.update_task(task=task, supporting_departments=supporting, by=request.user, **data),  # type: ignore[arg-type]
+            _("任务已更新，节点已重新倒排。"),
+        ):
+            return _to_plan(pilot.pk, task.version_id)
+    elif request.method == "POST":
+        _form_errors(request, form)
+    return render(request, "plans/task_edit.html", {"task": task, "form": form, "pilot": pilot})
+
+
+@login_required
 @require_POST
 def delete_task(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)

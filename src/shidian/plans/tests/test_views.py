@@ -282,3 +282,26 @@ def test_evidence_is_downloaded_within_scope_only(client_as: ClientAs, user: Cal
     assert response.status_code == 200 and b"".join(response.streaming_content) == content  # type: ignore[attr-defined]
     wrong = reverse("plans:evidence_file", kwargs={"milestone_id": ms[1].pk, "evidence_id": evidence.pk})
     assert client_as("demo-province").get(wrong).status_code == 404
+
+
+def test_editing_a_task_reschedules_and_a_deadline_too_early_is_refused(client_as: ClientAs) -> None:
+    _plan, _version, tasks, ms = factories.make_plan(milestones=2, deadline=dt.date(2018, 12, 31))
+    task = tasks[0]
+    client = client_as("demo-pilot")
+    url = reverse("plans:edit_task", kwargs={"task_id": task.pk})
+    assert client.get(url).status_code == 200
+    data = {
+        "title": "改名的任务",
+        "focus_area": task.focus_area_id,
+        "lead_department": task.lead_department_id,
+        "responsible_name": "张三",
+        "deadline": "2019-06-30",
+        "weight": 1,
+    }
+    assert client.post(url, data).status_code == 302
+    assert Milestone.objects.get(pk=ms[-1].pk).planned_finish == dt.date(2019, 6, 30)
+    response = client.post(url, {**data, "title": "太急", "deadline": "2016-01-20"}, follow=True)
+    assert "无法" in response.content.decode()
+    task.refresh_from_db()
+    assert task.title == "改名的任务" and task.deadline == dt.date(2019, 6, 30)
+    assert client_as("demo-province").get(url).status_code == 404
