@@ -92,3 +92,21 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     assert "广西壮族自治区2017年度报告" in texts
     assert "（一）柳州市" in texts
     assert ProvinceReport.objects.get(round=reporting_round).versions.count() == 1
+
+
+def test_two_editors_get_a_conflict_message(site: str, login: Any, new_context: Any) -> None:
+    reporting_round = services.open_round(year=2018, kind=RoundKind.MID_YEAR)
+    first, second = new_context().new_page(), new_context().new_page()
+    login(first, "demo-pilot")
+    first.goto(f"{site}/reporting/")
+    with first.expect_navigation():
+        first.get_by_test_id("start-2018H1").click()
+    login(second, "demo-pilot")
+    second.goto(first.url)  # both editors have loaded revision 0
+
+    first.fill("textarea[name=progress]", "第一位编辑写的进展。")
+    expect(first.get_by_test_id("saved")).to_be_visible(timeout=15_000)
+    second.fill("textarea[name=progress]", "第二位编辑写的进展。")
+    expect(second.get_by_test_id("conflict")).to_contain_text("没有保存", timeout=15_000)
+    report = PilotReport.objects.get(round=reporting_round, pilot__name="柳州市")
+    assert report.progress == "第一位编辑写的进展。" and report.revision == 1

@@ -193,11 +193,8 @@ def report_autosave(request: HttpRequest, report_id: int) -> HttpResponse:
             status["saved_at"] = timezone.localtime(report.updated_at)
     status["report"] = report
     if htmx:
-        response = render(request, "reporting/_autosave_status.html", status)
-        if "conflict" in status or "error" in status:
-            response.status_code = 409 if "conflict" in status else 400
-            response["HX-Reswap"] = "innerHTML"
-        return response
+        # 200 even for a conflict: htmx swaps only successful responses, and the message must show.
+        return render(request, "reporting/_autosave_status.html", status)
     if "conflict" in status:
         messages.error(request, status["conflict"])
         return render(request, "reporting/report.html", _report_context(request, report, form), status=409)

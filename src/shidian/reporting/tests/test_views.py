@@ -63,7 +63,8 @@ def test_pilot_opens_writes_and_submits_through_the_pages(client_as: ClientGette
         {"revision": 0, "progress": "另一人的内容"},
         HTTP_HX_REQUEST="true",
     )
-    assert conflict.status_code == 409 and "修订号" in conflict.content.decode()
+    assert conflict.status_code == 200 and 'data-testid="conflict"' in conflict.content.decode()
+    assert "修订号" in conflict.content.decode() and 'name="revision"' not in conflict.content.decode()
     report.refresh_from_db()
     assert report.progress == TEXT["progress"]
     # Submitting with an empty section is refused with a clear message.
@@ -77,6 +78,20 @@ def test_pilot_opens_writes_and_submits_through_the_pages(client_as: ClientGette
     assert "报告已报送" in done.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_stale_save_without_htmx_keeps_the_editors_text_on_the_page(
+    client_as: ClientGetter, user: UserGetter
+) -> None:
+    report = filled_report(user("demo-pilot"), year_end(2017))
+    client = client_as("demo-pilot")
+    response = client.post(
+        reverse("reporting:report_autosave", args=[report.pk]), {"revision": 0, **TEXT, "progress": "我的新内容"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 409 and "我的新内容" in body and "没有保存" in body
+    report.refresh_from_db()
+    assert report.progress == TEXT["progress"]
 
 
 def test_wrong_attachment_is_refused_on_the_page(client_as: ClientGetter, user: UserGetter) -> None:
@@ -186,15 +201,49 @@ def _add_reports(count: int, start: int) -> None:
         submitted_report(writer, year_end(2017), pilot=pilot)
 
 
+def _add_province_reports(count: int, start: int) -> None:
+    """Submitted province reports (copied to every ministry) of provinces other than 广西."""
+    from shidian.accounts import services as account_services
+    from shidian.accounts.models import Organisation, OrganisationKind
+    from shidian.regions.models import Province
+
+    provinces = list(
+        Province.objects.exclude(name="广西壮族自治区").filter(pilots__isnull=False).distinct().order_by("code")
+    )
+    for province in provinces[start : start + count]:
+        reviewer = account_services.create_user(
+            username=f"page-province-{province.code}",
+            password="Shidian#Page2026x",
+            role="provincial_officer",
+            organisation=Organisation.objects.get(kind=OrganisationKind.PROVINCIAL_COMMISSION, province=province),
+            full_name="x",
+            by=None,
+            password_is_temporary=False,
+        )
+        draft = services.open_province_report(province=province, reporting_round=year_end(2017), by=reviewer)
+        draft = services.save_province_draft(
+            report=draft, revision=draft.revision, fields={"overview": "总体"}, pilot_texts={}, by=reviewer
+        )
+        services.submit_province_report(report=draft, by=reviewer)
+
+
 @pytest.mark.parametrize(
     ("username", "url"),
-    [("demo-province", "reporting:home"), ("demo-national", "reporting:matrix"), ("demo-province", "reporting:matrix")],
+    [
+        ("demo-province", "reporting:home"),
+        ("demo-national", "reporting:home"),
+        ("demo-pilot", "reporting:home"),
+        ("demo-ministry", "reporting:home"),
+        ("demo-national", "reporting:matrix"),
+        ("demo-province", "reporting:matrix"),
+    ],
 )
 def test_list_pages_have_constant_query_counts(client_as: ClientGetter, username: str, url: str) -> None:
     client = client_as(username)
     counts = []
     for step in range(2):
         _add_reports(2 + 5 * step, 10 * step)
+        _add_province_reports(1 + 3 * step, 4 * step)
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse(url)).status_code == 200
         counts.append(len(ctx.captured_queries))
