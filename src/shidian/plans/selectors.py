@@ -18,6 +18,7 @@ from shidian.core.roles import Capability, Role
 from shidian.pilots.models import BATCH_NAMES, PilotArea
 from shidian.plans import permissions
 from shidian.plans.models import (
+    AnnualGoal,
     AnnualPlan,
     FocusArea,
     LeadingGroupMember,
@@ -99,6 +100,17 @@ def get_department_for(*, user: Any, department_id: int) -> Organisation:
         province_field="province",
         pilot_field="pilot",
         pk=department_id,
+    )
+
+
+def get_annual_goal_for(*, user: Any, goal_id: int) -> AnnualGoal:
+    _require_plans(user)
+    return scoping.get_for(
+        AnnualGoal.objects.select_related("annual_plan__department"),
+        user,
+        province_field="annual_plan__pilot__province",
+        pilot_field="annual_plan__pilot",
+        pk=goal_id,
     )
 
 

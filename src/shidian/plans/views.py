@@ -552,6 +552,15 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
     )
 
 
+@login_required
+@require_POST
+def delete_annual_goal(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.get_annual_goal_for(user=request.user, goal_id=goal_id)
+    annual = goal.annual_plan
+    _attempt(request, lambda: services.delete_annual_goal(goal=goal, by=request.user), _("已删除目标。"))  # type: ignore[arg-type]
+    return redirect("plans:annual_plan", department_id=annual.department_id, year=annual.year)
+
+
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = (

@@ -72,6 +72,8 @@ def plan_objects(beijing: PilotArea) -> dict[str, Any]:
         content=b"%PDF-1.4\n%%EOF\n",
         by=plan_factories.department_user_for(department),
     )
+    annual = plan_services.generate_annual_plan(department=department, year=2018, version=version, by=officer)
+    annual_goal = plan_services.add_annual_goal(annual_plan=annual, text="x", by=officer)
     reminder = Reminder.objects.create(
         user=plan_factories.department_user_for(department),
         milestone=milestones[0],
@@ -86,6 +88,7 @@ def plan_objects(beijing: PilotArea) -> dict[str, Any]:
         "department_id": department.pk,
         "reminder_id": reminder.pk,
         "evidence_id": evidence.pk,
+        "goal_id": annual_goal.pk,
         "year": 2018,
     }
 
@@ -141,7 +144,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update(dict.fromkeys(["round_id", "report_id", "attachment_id", "version_id"], 1))
     objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
     objects.update(dict.fromkeys(["plan_version_id", "task_id", "milestone_id", "member_id", "department_id"], 1))
-    objects.update({"reminder_id": 1, "evidence_id": 1, "year": 2018})
+    objects.update({"reminder_id": 1, "evidence_id": 1, "goal_id": 1, "year": 2018})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

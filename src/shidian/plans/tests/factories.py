@@ -38,6 +38,7 @@ def officer_for(p: PilotArea) -> User:
         role=Role.PILOT_OFFICER,
         organisation=office,
         by=None,
+        password_is_temporary=False,
     )
 
 
@@ -51,6 +52,7 @@ def department_user_for(org: Organisation) -> User:
         role=Role.DEPARTMENT_USER,
         organisation=org,
         by=None,
+        password_is_temporary=False,
     )
 
 

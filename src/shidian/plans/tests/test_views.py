@@ -305,3 +305,23 @@ def test_editing_a_task_reschedules_and_a_deadline_too_early_is_refused(client_a
     task.refresh_from_db()
     assert task.title == "改名的任务" and task.deadline == dt.date(2019, 6, 30)
     assert client_as("demo-province").get(url).status_code == 404
+
+
+def test_annual_plan_page_generates_adds_and_deletes_goals(client_as: ClientAs) -> None:
+    _plan, _version, tasks, _ms = factories.make_plan(milestones=3, deadline=dt.date(2018, 12, 31))
+    department = tasks[0].lead_department
+    client = client_as("demo-department")
+    url = reverse("plans:annual_plan", kwargs={"department_id": department.pk, "year": 2018})
+    client.post(url, {"action": "generate"})
+    annual = department.annual_plans.get(year=2018)
+    generated = annual.goals.count()
+    assert generated >= 1
+    client.post(url, {"text": "完成棚户区改造 3000 户", "due_on": "2018-11-30"})
+    goal = annual.goals.get(milestone__isnull=True)
+    client.post(reverse("plans:delete_annual_goal", kwargs={"goal_id": goal.pk}))
+    assert annual.goals.count() == generated
+    other = factories.department_user_for(factories.department(factories.pilot(), "柳州市财政局（测试）"))
+    client_b = Client()
+    client_b.force_login(other)
+    refused = client_b.post(url, {"action": "generate"}, follow=True)
+    assert "只有本试点的工作人员或该部门可以编制年度计划" in refused.content.decode()
