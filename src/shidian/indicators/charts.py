@@ -23,6 +23,19 @@ def _axis(points: list[Period], years: list[int], half_year: bool) -> list[str]:
     return [str(year) for year in years]
 
 
+def _extent(values: list[float]) -> dict[str, Any]:
+    """Axis bounds that include the target lines (ECharts leaves mark lines out of the axis extent)."""
+    if not values:
+        return {"scale": True}
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
+    return {
+        "min": round(low - pad, 2),
+        "max": round(high + pad, 2),
+        "axisLabel": {"showMinLabel": False, "showMaxLabel": False},
+    }
+
+
 def series_chart(series: Series, *, years: list[int]) -> dict[str, Any]:
     """A pilot's values over time with its own targets and the national 2020 target as lines."""
     indicator = series.indicator
@@ -50,7 +63,10 @@ def series_chart(series: Series, *, years: list[int]) -> dict[str, Any]:
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 56, "right": 24, "top": 40, "bottom": 28},
         "xAxis": {"type": "category", "data": axis},
-        "yAxis": {"type": "value", "scale": True},
+        "yAxis": {
+            "type": "value",
+            **_extent([*(v for v in by_code.values() if v is not None), *(line["yAxis"] for line in lines)]),
+        },
         "series": [
             {
                 "type": "line",
@@ -90,6 +106,8 @@ def province_tile_map(indicator: Indicator, provinces: list[Province], rollups: 
     """The province tile grid (as pilots.charts.province_tile_grid) coloured by an indicator's roll-up."""
     values = [float(r.value) for r in rollups.values() if r.value is not None]
     low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high <= low:  # one province (a provincial officer's view): colour it mid-scale
+        low, high = low - 1, high + 1
     good, bad = "#1e8449", "#c0392b"
     colours = ["#fdecea", bad] if indicator.direction == Direction.NEGATIVE else ["#eaf5ee", good]
     data = []
@@ -111,7 +129,7 @@ def province_tile_map(indicator: Indicator, provinces: list[Province], rollups: 
         "yAxis": {"type": "value", "min": -0.5, "max": 7.5, "inverse": True, "show": False},
         "visualMap": {
             "min": low,
-            "max": high if high > low else low + 1,
+            "max": high,
             "dimension": 2,
             "orient": "horizontal",
             "left": "center",

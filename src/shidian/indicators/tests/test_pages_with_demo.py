@@ -1,0 +1,46 @@
+"""Every indicator page renders over the full demo history, for the nation, a province and a pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shidian.indicators import demo
+from shidian.pilots.models import PilotArea
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("username", ["demo-national", "demo-province", "demo-pilot", "demo-ministry"])
+def test_pages_render_over_the_demo(client_as: Callable[[str], Client], username: str) -> None:
+    demo.load_demo_indicators()
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    client = client_as(username)
+    urls = [
+        reverse("indicators:monitoring"),
+        reverse("indicators:monitoring") + "?indicator=urban_land_per_capita&period=2019",
+        reverse("indicators:monitoring") + "?indicator=new_urban_jobs&period=2019H2",
+        reverse("indicators:pilot", kwargs={"pilot_id": liuzhou.pk}),
+        reverse("indicators:history", kwargs={"pilot_id": liuzhou.pk}),
+        reverse("indicators:off_track"),
+        reverse("indicators:off_track") + "?indicator=urban_rate_resident",
+        reverse("indicators:compare") + f"?indicator=gdp_per_capita&pilots={liuzhou.pk}",
+        reverse("indicators:quality"),
+        reverse("indicators:quality") + "?status=open&period=2019",
+        reverse("indicators:catalogue"),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(reverse("indicators:pilot", kwargs={"pilot_id": liuzhou.pk})).content.decode()
+    assert "series-urban_rate_resident" in page and "60左右" in page and "markLine" in page
+    off = client.get(reverse("indicators:off_track")).content.decode()
+    if username != "demo-pilot":
+        assert "明显滞后" in off or "倒退" in off
+    if username == "demo-pilot":
+        for period in ["2020", "2020H1"]:
+            url = reverse("indicators:entry", kwargs={"pilot_id": liuzhou.pk, "period": period})
+            assert client.get(url).status_code == 200
