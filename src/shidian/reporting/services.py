@@ -75,10 +75,22 @@ def round_opens_on(year: int, kind: str) -> dt.date:
     return pilot_due - dt.timedelta(days=OPEN_DAYS_BEFORE_DUE)
 
 
+def programme_last_year() -> int | None:
+    """The last year pilots report in: the latest roll-out deadline of the batches (2020), if set."""
+    from django.db.models import Max
+
+    from shidian.pilots.models import Batch
+
+    last: dt.date | None = Batch.objects.aggregate(last=Max("rollout_by"))["last"]
+    return last.year if last else None
+
+
 def rounds_due_to_open(today: dt.date) -> list[tuple[int, str]]:
-    """Every (year, kind) from the programme's first round whose opening day has come."""
+    """Every (year, kind) from the programme's first round to its end whose opening day has come."""
     result = []
-    for year in range(FIRST_ROUND[0], today.year + 1):
+    last_year = programme_last_year()
+    final = today.year if last_year is None else min(today.year, last_year)
+    for year in range(FIRST_ROUND[0], final + 1):
         for kind in (RoundKind.MID_YEAR, RoundKind.YEAR_END):
             if year == FIRST_ROUND[0] and kind == RoundKind.MID_YEAR:
                 continue

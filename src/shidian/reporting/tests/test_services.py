@@ -48,6 +48,20 @@ def test_scheduled_opening_opens_from_2016_year_end_up_to_today() -> None:
     assert [r.pk for r in again] == [r.pk for r in opened]
 
 
+def test_no_rounds_open_after_the_programme_ends() -> None:
+    opened = services.open_due_rounds(today=dt.date(2023, 8, 1))
+    assert (opened[-1].year, opened[-1].kind) == (2020, "year_end")
+    assert len(opened) == 9  # 2016 year-end, then two a year 2017-2020
+
+
+def test_the_management_command_enqueues_the_task(capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import call_command
+
+    call_command("open_reporting_rounds", "--enqueue")  # the immediate backend runs it at once in tests
+    assert "任务队列" in capsys.readouterr().out
+    assert ReportingRound.objects.filter(year=2020, kind=RoundKind.YEAR_END).exists()
+
+
 def test_the_management_command_runs_the_task(capsys: pytest.CaptureFixture[str]) -> None:
     from django.core.management import call_command
 
