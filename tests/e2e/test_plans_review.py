@@ -56,7 +56,7 @@ def test_pilot_submits_province_returns_pilot_resubmits_province_approves(
     # The pilot reads the comment, adds a milestone through the form and resubmits.
     pilot_page.goto(plan_url)
     assert "请补充存量建设用地盘活的时间节点。" in pilot_page.locator("[data-testid=review-comment]").inner_text()
-    pilot_page.click("details summary")
+    pilot_page.click("[data-testid=add-milestone] summary")
     form = pilot_page.locator("[data-testid=milestone-form]").first
     form.locator("input[name=name]").fill("盘活存量用地")
     form.locator("input[name=duration_days]").fill("20")
@@ -76,6 +76,14 @@ def test_pilot_submits_province_returns_pilot_resubmits_province_approves(
     assert pilot_page.locator("[data-testid=plan-status]").inner_text() == "已批准"
     assert pilot_page.locator("[data-testid=milestone-form]").count() == 0
     assert pilot_page.locator("[data-testid=new-version]").count() == 1
+    pilot_page.click("[data-testid=review-history] summary")
+    history = pilot_page.locator("[data-testid=review-history] li").all_inner_texts()
+    assert [h.split(" · ")[-1] for h in history] == [
+        "已报送",
+        "已退回：请补充存量建设用地盘活的时间节点。",
+        "已报送",
+        "已批准",
+    ]
 
     stored = PlanVersion.objects.get(pk=version.pk)
     assert stored.status == PlanStatus.APPROVED

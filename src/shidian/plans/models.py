@@ -26,7 +26,7 @@ class FocusArea(models.Model):
     class Meta:
         verbose_name = _("重点领域")
         verbose_name_plural = _("重点领域")
-        ordering = ["group", "position", "code"]
+        ordering = ["position", "code"]
 
     def __str__(self) -> str:
         return self.name
