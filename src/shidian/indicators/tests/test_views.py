@@ -156,3 +156,76 @@ def test_pages_render(client_as: Callable[[str], Client]) -> None:
         reverse("indicators:compare") + f"?pilots={liuzhou.pk}",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_reviews_query_count_does_not_grow_with_pilots(
+    client_as: Callable[[str], Client], user: Callable[[str], Any]
+) -> None:
+    national = user("demo-national")
+    pilots = list(PilotArea.objects.order_by("pk"))
+    rows = []
+    indicator = Indicator.objects.get(code="resident_population")
+    for n, pilot in enumerate(pilots):
+        rows.append(
+            IndicatorValue(pilot=pilot, indicator=indicator, period="2019", year=2019, value=Decimal(100 + n),
+                           status=ValueStatus.SUBMITTED)
+        )  # fmt: skip
+    IndicatorValue.objects.bulk_create(rows[:5])
+    client = client_as(national.username)
+    few = count_queries(client, reverse("indicators:reviews"))
+    IndicatorValue.objects.bulk_create(rows[5:40])
+    assert count_queries(client, reverse("indicators:reviews")) == few
+
+
+def test_province_returns_values_with_a_reason(client_as: Callable[[str], Client], user: Callable[[str], Any]) -> None:
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    services.save_values(pilot=liuzhou, period=Period(2018), values={"resident_population": "400"}, submit=True,
+                         by=user("demo-pilot"))  # fmt: skip
+    url = reverse("indicators:review", kwargs={"pilot_id": liuzhou.pk, "period": "2018"})
+    province = client_as("demo-province")
+    assert province.post(url, {"action": "return", "reason": ""}).status_code == 200  # a reason is required
+    assert IndicatorValue.objects.get(pilot=liuzhou).status == ValueStatus.SUBMITTED
+    assert province.post(url, {"action": "return", "reason": "人口数与统计公报不一致"}).status_code == 302
+    assert IndicatorValue.objects.get(pilot=liuzhou).status == ValueStatus.DRAFT
+
+
+def test_quality_checks_and_follow_up_through_the_pages(
+    client_as: Callable[[str], Client], user: Callable[[str], Any]
+) -> None:
+    from shidian.indicators.models import DataQualityIssue
+
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    values = {"hukou_population": "100", "hukou_urban_population": "80", "urban_rate_resident": "60"}
+    services.save_values(pilot=liuzhou, period=Period(2018), values=values, submit=True, by=user("demo-pilot"))
+    assert client_as("demo-pilot").post(reverse("indicators:quality"), {"period": "2018"}).status_code == 404
+    province = client_as("demo-province")
+    assert province.post(reverse("indicators:quality"), {"period": "2018"}).status_code == 302
+    issue = DataQualityIssue.objects.get(pilot=liuzhou)
+    assert "户籍人口城镇化率" in province.get(reverse("indicators:quality")).content.decode()
+    url = reverse("indicators:follow_up", kwargs={"issue_id": issue.pk})
+    assert province.post(url, {"status": "following", "note": "已通知柳州市核实"}).status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == "following" and "已通知柳州市核实" in issue.follow_up
+
+
+def test_import_pages(client_as: Callable[[str], Client]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as("demo-pilot")
+    bad = SimpleUploadedFile("v.csv", "省级单位,试点地区,指标代码,期间,数值\n广西壮族自治区,柳州市,x,2018,1\n".encode())
+    response = client.post(reverse("indicators:import"), {"file": bad, "mode": "all"})
+    assert response.status_code == 302
+    job_page = client.get(response["Location"]).content.decode()
+    assert "未知的指标代码" in job_page and "未写入任何数据" in job_page
+    png = SimpleUploadedFile("v.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00")
+    response = client.post(reverse("indicators:import"), {"file": png, "mode": "all"})
+    assert response.status_code == 400 and "不是 CSV 或 XLSX" in response.content.decode()
+    from shidian.indicators.models import ImportJob
+
+    job = ImportJob.objects.get()
+    fragment = client.get(reverse("indicators:import_progress", kwargs={"job_id": job.pk})).content.decode()
+    assert 'data-state="rejected"' in fragment and "hx-get" not in fragment  # finished jobs stop polling
+    # The uploader's province sees the job too (the URL walk proves other provinces get 404).
+    assert (
+        client_as("demo-province").get(reverse("indicators:import_job", kwargs={"job_id": job.pk})).status_code == 200
+    )
