@@ -55,7 +55,6 @@ def province_facts(*, province: Any, round: Any) -> dict[str, Any]:
 
 
 PLAN_LABELS = {
-    "plan_status": _("工作方案状态"),
     "tasks": _("任务数"),
     "milestones": _("时间节点数"),
     "milestones_due": _("到期节点"),

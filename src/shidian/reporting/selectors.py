@@ -191,7 +191,7 @@ def ministry_inbox(*, user: Any) -> QuerySet[ReportCopy]:
         ReportCopy.objects.filter(ministry_id=user.organisation_id)
         .select_related("version", "version__report", "version__report__province", "version__report__round")
         .annotate(is_read=Exists(ReadReceipt.objects.filter(copy=OuterRef("pk"))))
-        .order_by("-created_at", "-id")
+        .order_by("-version__submitted_at", "-id")
     )
 
 
@@ -460,7 +460,7 @@ def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
         pilot_rows=pilot_rows,
         province_rows=province_rows,
         by_province=list(by_province.values()),
-        by_batch=sorted(by_batch.values(), key=lambda r: r.label),
+        by_batch=[by_batch[label] for label in (str(name) for name in BATCH_NAMES.values()) if label in by_batch],
         by_region=list(by_region.values()),
         province_total=province_total,
         total=total,
