@@ -581,7 +581,7 @@ def template_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     if not permissions.can_edit_plan(request.user, pilot):
         raise Http404
-    return _download(workbook.template_xlsx(pilot=pilot), XLSX, f"{pilot.name}工作方案模板.xlsx")
+    return _download(workbook.template_xlsx(pilot=pilot), XLSX, _("%(pilot)s工作方案模板.xlsx") % {"pilot": pilot.name})
 
 
 def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
@@ -602,7 +602,7 @@ def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
 @require_GET
 def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
-    name = f"{version.plan.pilot.name}工作方案第{version.number}版.xlsx"
+    name = _("%(pilot)s工作方案第%(number)d版.xlsx") % {"pilot": version.plan.pilot.name, "number": version.number}
     return _download(workbook.export_xlsx(version=version), XLSX, name)
 
 
@@ -610,7 +610,7 @@ def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
 @require_GET
 def export_docx(request: HttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
-    name = f"{version.plan.pilot.name}工作方案第{version.number}版.docx"
+    name = _("%(pilot)s工作方案第%(number)d版.docx") % {"pilot": version.plan.pilot.name, "number": version.number}
     return _download(workbook.export_docx(version=version), DOCX, name)
 
 
