@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from shidian.core import scoping
@@ -42,8 +42,6 @@ TARGET_YEAR = 2020
 
 def catalogue() -> list[IndicatorCategory]:
     """Categories with their active indicators and national targets (two queries)."""
-    from django.db.models import Prefetch
-
     indicators = Indicator.objects.active().select_related("national_target", "weight_indicator")
     return list(IndicatorCategory.objects.prefetch_related(Prefetch("indicators", queryset=indicators)))
 

@@ -518,12 +518,8 @@ def recompute(*, pilot: PilotArea, period: Period, by: User | None) -> list[Indi
         existing = IndicatorValue.objects.filter(
             pilot=pilot, indicator=indicator, period=period.code, is_current=True
         ).first()
-        if existing is not None and existing.value == value and existing.status == status:
-            continue
         if existing is not None and existing.value == value:
-            existing.status = status
-            existing.save(update_fields=["status"])
-            continue
+            continue  # unchanged; its status moves with the inputs through the submit and accept services
         row = _write_value(
             pilot=pilot,
             indicator=indicator,

@@ -163,3 +163,20 @@ def test_save_indicator_refuses_cycles(user: object) -> None:
         services.save_indicator(indicator=new, by=by)
     new.formula = "resident_population * 2"
     assert services.save_indicator(indicator=new, by=by).pk
+
+
+def test_an_accepted_computed_value_is_never_changed_in_place(
+    liuzhou: PilotArea, period: Period, pilot_user: User, province_user: User
+) -> None:
+    save(liuzhou, period, pilot_user, submit=True, hukou_population="400", hukou_urban_population="180")
+    services.accept_values(pilot=liuzhou, period=period, by=province_user)
+    accepted = current(liuzhou, "urban_rate_hukou", period)
+    assert accepted.status == ValueStatus.ACCEPTED
+    # Both inputs corrected in proportion: the computed value is the same and stays accepted, untouched.
+    save(liuzhou, period, pilot_user, hukou_population="500", hukou_urban_population="225")
+    assert current(liuzhou, "urban_rate_hukou", period) == accepted
+    assert current(liuzhou, "urban_rate_hukou", period).status == ValueStatus.ACCEPTED
+    # A correction that changes it adds a version.
+    save(liuzhou, period, pilot_user, hukou_urban_population="250")
+    latest = current(liuzhou, "urban_rate_hukou", period)
+    assert (latest.version, latest.value, latest.status) == (2, Decimal("50.00"), ValueStatus.DRAFT)
