@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -300,10 +302,9 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_overdue(self, today: object) -> bool:
-        return (
-            self.status != MilestoneStatus.DONE and self.planned_finish is not None and self.planned_finish < today  # type: ignore[operator]
-        )
+    def is_overdue(self, today: dt.date) -> bool:
+        """Past its planned finish and not done."""
+        return self.status != MilestoneStatus.DONE and self.planned_finish is not None and self.planned_finish < today
 
 
 def evidence_path(instance: MilestoneEvidence, filename: str) -> str:
