@@ -448,7 +448,8 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
                 )
         all_rows += rows
         views.append(TaskView(task, task_progress(rows), bars, sum(1 for r in rows if r.overdue(today))))
-    today_left = pos(today) if start and end and start <= today <= end else None
+    # Today is drawn where it falls; after the end of the timeline it is pinned to the right edge.
+    today_left = (100.0 if today > end else pos(today) if start <= today else None) if start and end else None
     years = [(y, pos(dt.date(y, 1, 1))) for y in range(start.year + 1, end.year + 1)] if start and end else []
     return PlanPage(
         pilot,

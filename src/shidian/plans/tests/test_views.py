@@ -38,6 +38,7 @@ def test_overdue_milestones_are_marked(client_as: ClientAs) -> None:
     )
     assert html.count('data-testid="overdue"') == 3
     assert 'class="gantt-bar overdue"' in html
+    assert 'class="gantt-today beyond"' in html  # today is after the timeline: pinned at the right edge
 
 
 def test_another_provinces_plan_is_not_found(client_as: ClientAs) -> None:
