@@ -27,10 +27,18 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
         pilot.get_by_test_id("start-2017").click()
     expect(pilot.get_by_test_id("report-title")).to_contain_text("柳州市")
     for name, label, _guide in SECTIONS:
-        pilot.fill(f"textarea[name={name}]", f"{label}：柳州市2017年推进试点工作的情况。")
+        pilot.fill(f"[data-rich-for={name}]", f"{label}：柳州市2017年推进试点工作的情况。")
     expect(pilot.get_by_test_id("saved")).to_be_visible(timeout=15_000)
     report = PilotReport.objects.get(round=reporting_round, pilot__name="柳州市")
-    assert report.progress.startswith("工作进展情况")
+    assert report.progress.startswith("<p>工作进展情况") or report.progress.startswith("工作进展情况")
+    # Rich text: bold through the toolbar reaches the stored draft as <strong>.
+    pilot.locator("[data-rich-for=results]").click()
+    pilot.keyboard.press("End")
+    pilot.locator('.rich-editor[data-for="id_results"] [data-command=bold]').click()
+    pilot.keyboard.type("重点成果")
+    expect(pilot.get_by_test_id("saved")).to_contain_text("修订号 2", timeout=15_000)
+    report.refresh_from_db()
+    assert "<strong>重点成果</strong>" in report.results
     with pilot.expect_navigation():
         pilot.get_by_test_id("submit").click()
     expect(pilot.get_by_test_id("report-status")).to_have_text("已报送")
@@ -48,7 +56,7 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     # The pilot sees the comment, revises and resubmits (a second version).
     pilot.reload()
     expect(pilot.get_by_test_id("review-comment")).to_contain_text("常住人口城镇化率")
-    pilot.fill("textarea[name=progress]", "工作进展情况：常住人口城镇化率达到 60%，已补充。")
+    pilot.fill("[data-rich-for=progress]", "工作进展情况：常住人口城镇化率达到 60%，已补充。")
     with pilot.expect_navigation():
         pilot.get_by_test_id("submit").click()
     expect(pilot.get_by_test_id("report-status")).to_have_text("已报送")
@@ -104,9 +112,9 @@ def test_two_editors_get_a_conflict_message(site: str, login: Any, new_context: 
     login(second, "demo-pilot")
     second.goto(first.url)  # both editors have loaded revision 0
 
-    first.fill("textarea[name=progress]", "第一位编辑写的进展。")
+    first.fill("[data-rich-for=progress]", "第一位编辑写的进展。")
     expect(first.get_by_test_id("saved")).to_be_visible(timeout=15_000)
-    second.fill("textarea[name=progress]", "第二位编辑写的进展。")
+    second.fill("[data-rich-for=progress]", "第二位编辑写的进展。")
     expect(second.get_by_test_id("conflict")).to_contain_text("没有保存", timeout=15_000)
     report = PilotReport.objects.get(round=reporting_round, pilot__name="柳州市")
-    assert report.progress == "第一位编辑写的进展。" and report.revision == 1
+    assert "第一位编辑写的进展。" in report.progress and report.revision == 1

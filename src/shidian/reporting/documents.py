@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shidian.reporting import richtext
 from shidian.reporting.facts import fact_lines
 
 # Page geometry in millimetres.
@@ -99,7 +100,7 @@ def pilot_report_document(version: Any) -> OfficialDocument:
     )
     for index, (_name, heading, text) in enumerate(version.sections()):
         document.blocks.append(Block("h1", f"{_numeral(index)}、{heading}"))
-        document.blocks.extend(Block("p", paragraph) for paragraph in _paragraphs(text))
+        document.blocks.extend(Block("p", paragraph) for paragraph in _paragraphs(richtext.to_text(text)))
     lines = fact_lines(version.facts or {})
     if lines:
         document.blocks.append(Block("h1", f"{_numeral(5)}、{_('自动附带数据')}"))

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shidian.reporting.models import SECTIONS, TagKind
+from shidian.reporting.models import SECTION_MAX, SECTIONS, TagKind
 
 
 class PilotDraftForm(forms.Form):
@@ -17,7 +17,7 @@ class PilotDraftForm(forms.Form):
             self.fields[name] = forms.CharField(
                 label=label,
                 required=False,
-                max_length=20000,
+                max_length=2 * SECTION_MAX,
                 strip=False,
                 widget=forms.Textarea(attrs={"rows": 8, "data-guide": guide}),
                 help_text=_("建议 %(guide)d 字以内") % {"guide": guide},

@@ -102,6 +102,7 @@ REPORT_MOVES: dict[str, frozenset[str]] = {
 
 
 class SectionsMixin(models.Model):
+    # The safe HTML subset of richtext.py. max_length is not a database limit for text; services check length.
     progress = models.TextField(_("工作进展情况"), blank=True, max_length=SECTION_MAX)
     practices = models.TextField(_("主要做法"), blank=True, max_length=SECTION_MAX)
     results = models.TextField(_("成果经验"), blank=True, max_length=SECTION_MAX)

@@ -19,7 +19,7 @@ from shidian.core import audit, scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.reporting import facts as report_facts
-from shidian.reporting import permissions, uploads
+from shidian.reporting import permissions, richtext, uploads
 from shidian.reporting.models import (
     PROVINCE_MOVES,
     REPORT_MOVES,
@@ -200,10 +200,10 @@ def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[st
     before = audit.snapshot(locked, SECTION_FIELDS)
     for name in SECTION_FIELDS:
         if name in sections:
-            text = sections[name].replace("\r\n", "\n")
-            if len(text) > SECTION_MAX:
+            html = richtext.clean(sections[name])
+            if len(richtext.to_text(html)) > SECTION_MAX or len(html) > 2 * SECTION_MAX:
                 raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
-            setattr(locked, name, text)
+            setattr(locked, name, html)
     changes = audit.diff(before, audit.snapshot(locked, SECTION_FIELDS))
     if not changes:
         return locked
@@ -313,7 +313,7 @@ def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None
         raise Http404
     if ReportStatus.SUBMITTED not in REPORT_MOVES[locked.status]:
         raise _refuse_move(locked.status, ReportStatus.SUBMITTED, ReportStatus)
-    empty = [str(label) for name, label, _guide in SECTIONS if not getattr(locked, name).strip()]
+    empty = [str(label) for name, label, _guide in SECTIONS if not richtext.to_text(getattr(locked, name)).strip()]
     if empty:
         raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": "、".join(empty)})
     moment = now or timezone.now()
@@ -419,7 +419,9 @@ def assemble_province_content(*, province: Any, reporting_round: ReportingRound)
     plan_totals: dict[str, float] = {}
     for version in latest.values():
         pilot = version.report.pilot
-        summary = "\n".join(part for part in (version.progress.strip()[:600], version.results.strip()[:400]) if part)
+        summary = "\n".join(
+            part for part in (richtext.to_text(version.progress)[:600], richtext.to_text(version.results)[:400]) if part
+        )
         pilot_sections.append(
             {
                 "pilot_id": pilot.pk,

@@ -18,7 +18,7 @@ from shidian.accounts.models import Organisation, OrganisationKind
 from shidian.core import scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
-from shidian.reporting import documents, permissions, selectors, services
+from shidian.reporting import documents, permissions, richtext, selectors, services
 from shidian.reporting.facts import fact_lines
 from shidian.reporting.forms import (
     AttachmentForm,
@@ -335,8 +335,8 @@ def report_compare(request: HttpRequest, report_id: int) -> HttpResponse:
         raise Http404
     sections = []
     for name, label, _guide in SECTIONS:
-        before = getattr(versions[old], name).splitlines()
-        after = getattr(versions[new], name).splitlines()
+        before = richtext.to_text(getattr(versions[old], name)).splitlines()
+        after = richtext.to_text(getattr(versions[new], name)).splitlines()
         table = difflib.HtmlDiff(wrapcolumn=40).make_table(
             before, after, fromdesc=_("第 %(n)d 版") % {"n": old}, todesc=_("第 %(n)d 版") % {"n": new}
         )

@@ -12,6 +12,7 @@ from shidian.reporting import services
 from shidian.reporting.models import SECTION_FIELDS, PilotReport, ReportingRound, RoundKind
 
 TEXT = {name: f"{name} 的内容：推进农业转移人口市民化，完善体制机制。" for name in SECTION_FIELDS}
+HTML = {name: f"<p>{text}</p>" for name, text in TEXT.items()}  # as stored (richtext.clean)
 
 
 def year_end(year: int = 2017) -> ReportingRound:

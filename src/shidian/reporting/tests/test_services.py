@@ -26,7 +26,7 @@ from shidian.reporting.models import (
     ReviewComment,
     RoundKind,
 )
-from shidian.reporting.tests.factories import TEXT, filled_report, on, submitted_report, year_end
+from shidian.reporting.tests.factories import HTML, filled_report, on, submitted_report, year_end
 
 pytestmark = pytest.mark.django_db
 UserGetter = Callable[[str], User]
@@ -111,7 +111,7 @@ def test_the_whole_move_map(user: UserGetter) -> None:
     assert report.status == ReportStatus.ACCEPTED
     versions = list(report.versions.order_by("number"))
     assert [(v.number, v.is_late) for v in versions] == [(1, False), (2, True)]
-    assert versions[0].progress == TEXT["progress"] and versions[1].progress == "修改后的进展"
+    assert versions[0].progress == HTML["progress"] and versions[1].progress == "<p>修改后的进展</p>"
     assert ReviewComment.objects.filter(pilot_report_version=versions[0], kind="return").get().body == "请补充数据"
     actions = list(
         AuditEvent.objects.filter(object_type="reporting.PilotReport", object_id=str(report.pk)).values_list(
@@ -219,7 +219,7 @@ def test_two_editors_get_a_conflict_not_a_silent_overwrite(user: UserGetter) -> 
     with pytest.raises(services.EditConflict, match="修订号"):
         services.save_pilot_draft(report=report, revision=loaded, sections={"progress": "第二位的修改"}, by=pilot)
     report.refresh_from_db()
-    assert report.progress == "第一位的修改" and report.revision == loaded + 1
+    assert report.progress == "<p>第一位的修改</p>" and report.revision == loaded + 1
 
 
 def test_versions_are_immutable_in_python(user: UserGetter) -> None:
@@ -234,7 +234,7 @@ def test_versions_are_immutable_in_python(user: UserGetter) -> None:
         PilotReportVersion.objects.filter(pk=version.pk).update(progress="篡改")
     with pytest.raises(ImmutableVersionError):
         PilotReportVersion.objects.filter(pk=version.pk).delete()
-    assert PilotReportVersion.objects.get(pk=version.pk).progress == TEXT["progress"]
+    assert PilotReportVersion.objects.get(pk=version.pk).progress == HTML["progress"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
@@ -247,7 +247,7 @@ def test_versions_are_immutable_in_the_database(user: UserGetter) -> None:
     ):
         with pytest.raises(DatabaseError, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [version.pk])
-    assert PilotReportVersion.objects.get(pk=version.pk).progress == TEXT["progress"]
+    assert PilotReportVersion.objects.get(pk=version.pk).progress == HTML["progress"]
 
 
 def test_a_submitted_version_keeps_its_facts_when_data_changes_later(user: UserGetter, monkeypatch: Any) -> None:
@@ -296,3 +296,21 @@ def test_reports_are_unique_per_pilot_and_round(user: UserGetter) -> None:
     again = services.open_pilot_report(pilot=first.pilot, reporting_round=reporting_round, by=pilot)
     assert again.pk == first.pk
     assert PilotReport.objects.filter(pilot=first.pilot, round=reporting_round).count() == 1
+
+
+def test_sections_keep_only_the_safe_rich_text_subset(user: UserGetter) -> None:
+    pilot = user("demo-pilot")
+    report = filled_report(pilot, year_end())
+    dirty = '<div onclick="x()">推进<b>改革</b><script>alert(1)</script></div><ul><li>一</li></ul><img src=x onerror=y>'
+    report = services.save_pilot_draft(report=report, revision=report.revision, sections={"progress": dirty}, by=pilot)
+    assert report.progress == "<p>推进<strong>改革</strong></p><ul><li>一</li></ul>"
+
+
+def test_a_section_of_empty_markup_counts_as_empty(user: UserGetter) -> None:
+    pilot = user("demo-pilot")
+    report = filled_report(pilot, year_end())
+    report = services.save_pilot_draft(
+        report=report, revision=report.revision, sections={"suggestions": "<p><br></p><div> </div>"}, by=pilot
+    )
+    with pytest.raises(DomainError, match="下一步工作建议"):
+        services.submit_pilot_report(report=report, by=pilot)

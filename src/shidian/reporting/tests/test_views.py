@@ -66,7 +66,7 @@ def test_pilot_opens_writes_and_submits_through_the_pages(client_as: ClientGette
     assert conflict.status_code == 200 and 'data-testid="conflict"' in conflict.content.decode()
     assert "修订号" in conflict.content.decode() and 'name="revision"' not in conflict.content.decode()
     report.refresh_from_db()
-    assert report.progress == TEXT["progress"]
+    assert report.progress == f"<p>{TEXT['progress']}</p>"
     # Submitting with an empty section is refused with a clear message.
     refused = client.post(
         reverse("reporting:report_submit", args=[report.pk]), {"revision": 1, **TEXT, "results": ""}, follow=True
@@ -91,7 +91,7 @@ def test_a_stale_save_without_htmx_keeps_the_editors_text_on_the_page(
     body = response.content.decode()
     assert response.status_code == 409 and "我的新内容" in body and "没有保存" in body
     report.refresh_from_db()
-    assert report.progress == TEXT["progress"]
+    assert report.progress == f"<p>{TEXT['progress']}</p>"
 
 
 def test_wrong_attachment_is_refused_on_the_page(client_as: ClientGetter, user: UserGetter) -> None:
