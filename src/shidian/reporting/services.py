@@ -156,12 +156,12 @@ def change_round_dues(
 @transaction.atomic
 def open_pilot_report(*, pilot: Any, reporting_round: ReportingRound, by: Any) -> PilotReport:
     """The pilot's report for the round, created as an empty draft the first time."""
-    report = PilotReport.objects.filter(pilot=pilot, round=reporting_round).select_related("pilot").first()
-    if report is not None:
-        return report
     draft = PilotReport(pilot=pilot, round=reporting_round, updated_by=by)
     if not permissions.can_write_pilot_report(by, draft):
         raise Http404
+    report = PilotReport.objects.filter(pilot=pilot, round=reporting_round).select_related("pilot").first()
+    if report is not None:
+        return report
     draft.save()
     audit.record(action="reporting.report.created", actor=by, obj=draft)
     return draft

@@ -289,6 +289,14 @@ def test_tags_are_snapshotted_with_their_ministries(user: UserGetter) -> None:
     assert DifficultyTag.objects.filter(report=report).count() == 1
 
 
+def test_only_the_pilot_opens_its_report(user: UserGetter) -> None:
+    reporting_round = year_end()
+    existing = filled_report(user("demo-pilot"), reporting_round)
+    for username in ("demo-province", "demo-national", "demo-ministry", "demo-department"):
+        with pytest.raises(Http404):
+            services.open_pilot_report(pilot=existing.pilot, reporting_round=reporting_round, by=user(username))
+
+
 def test_reports_are_unique_per_pilot_and_round(user: UserGetter) -> None:
     pilot = user("demo-pilot")
     reporting_round = year_end()
