@@ -326,3 +326,26 @@ def test_annual_plan_page_generates_adds_and_deletes_goals(client_as: ClientAs) 
     client_b.force_login(other)
     refused = client_b.post(url, {"action": "generate"}, follow=True)
     assert "只有本试点的工作人员或该部门可以编制年度计划" in refused.content.decode()
+
+
+def test_my_tasks_query_count_is_constant(client_as: ClientAs, django_assert_num_queries: Any) -> None:
+    _plan, version, tasks, _ms = factories.make_plan(tasks=1, milestones=1)
+    client = client_as("demo-department")
+    url = reverse("plans:my_tasks")
+    services.create_reminders(today=dt.date(2030, 1, 1), days=[7])
+    small = _count_queries(client, url, django_assert_num_queries)
+    officer = factories.officer_for(factories.pilot())
+    for i in range(3):
+        task = services.add_task(
+            version=version,
+            title=f"我的任务{i}",
+            focus_area=factories.focus("stock_land"),
+            lead_department=tasks[0].lead_department,
+            deadline=dt.date(2019, 12, 31),
+            responsible_name="孙七",
+            by=officer,
+        )
+        for j in range(2):
+            services.add_milestone(task=task, name=f"我的节点{i}-{j}", duration_days=10, by=officer)
+    services.create_reminders(today=dt.date(2030, 1, 1), days=[7])
+    assert _count_queries(client, url, django_assert_num_queries) == small
