@@ -565,9 +565,10 @@ def run_quality_checks(*, period: Period, pilots: Iterable[int] | None = None, b
     Findings become DataQualityIssue rows (existing ones keep their follow-up status). Returns how many
     new issues were opened.
     """
+    scope = None if pilots is None else set(pilots)
     base = IndicatorValue.objects.filter(period=period.code, is_current=True)
-    if pilots is not None:
-        base = base.filter(pilot_id__in=list(pilots))
+    if scope is not None:
+        base = base.filter(pilot_id__in=scope)
     found: dict[tuple[int, int, str, str, int | None], tuple[str, Decimal | None]] = {}
     for rule in ValidationRule.objects.filter(is_active=True).select_related("indicator", "other_indicator"):
         if rule.kind == RuleKind.COMPARE and rule.other_indicator is not None:
@@ -628,7 +629,7 @@ def run_quality_checks(*, period: Period, pilots: Iterable[int] | None = None, b
     existing = {
         (i.pilot_id, i.indicator_id, i.period, i.kind, i.rule_id): i
         for i in DataQualityIssue.objects.filter(period=period.code)
-        if pilots is None or i.pilot_id in set(pilots or [])
+        if scope is None or i.pilot_id in scope
     }
     new = [
         DataQualityIssue(

@@ -246,8 +246,13 @@ def quality(request: HttpRequest) -> HttpResponse:
         if not may_follow:
             raise Http404
         the_period = _period(request.POST.get("period", ""))
-        visible = pilot_selectors.visible_pilots(user=request.user).values_list("pk", flat=True)
-        found = services.run_quality_checks(period=the_period, pilots=list(visible), by=request.user)  # type: ignore[arg-type]
+        scope = scoping.scope_for(request.user)
+        visible = (
+            None
+            if scope.is_national
+            else pilot_selectors.visible_pilots(user=request.user).values_list("pk", flat=True)
+        )
+        found = services.run_quality_checks(period=the_period, pilots=visible, by=request.user)  # type: ignore[arg-type]
         messages.success(request, _("检查完成，新发现 %(n)d 个问题。") % {"n": found})
         return redirect(f"{request.path}?period={the_period.code}")
     filters = QualityFilterForm(request.GET or None)
