@@ -154,9 +154,15 @@ class MilestoneRow:
     progress: int
     status: str
     planned_finish: dt.date | None
+    finished_on: dt.date | None = None
+
+    def done_by(self, day: dt.date) -> bool:
+        """Done, and (where the completion date is known) done on or before ``day``."""
+        return self.status == MilestoneStatus.DONE and (self.finished_on is None or self.finished_on <= day)
 
     def overdue(self, today: dt.date) -> bool:
-        return self.status != MilestoneStatus.DONE and self.planned_finish is not None and self.planned_finish < today
+        """Past its planned finish on ``today`` and not done by then."""
+        return self.planned_finish is not None and self.planned_finish < today and not self.done_by(today)
 
 
 def weighted_progress(pairs: Iterable[tuple[float, float]]) -> float | None:
@@ -194,9 +200,10 @@ def _rows(version_ids: Iterable[int]) -> dict[int, list[MilestoneRow]]:
         "progress_percent",
         "status",
         "planned_finish",
+        "finished_on",
     )
-    for version_id, task_id, weight, focus, duration, progress, status, finish in values:
-        result[version_id].append(MilestoneRow(task_id, weight, focus, duration, progress, status, finish))
+    for version_id, task_id, weight, focus, duration, progress, status, finish, finished in values:
+        result[version_id].append(MilestoneRow(task_id, weight, focus, duration, progress, status, finish, finished))
     return result
 
 
@@ -236,7 +243,7 @@ def pilot_progress_facts(*, pilot: PilotArea, period_end: dt.date) -> dict[str, 
         "tasks": sum(len(v) for v in by_focus.values()),
         "milestones": len(rows),
         "milestones_due": len(due),
-        "milestones_done": sum(1 for r in due if r.status == MilestoneStatus.DONE),
+        "milestones_done": sum(1 for r in due if r.done_by(period_end)),
         "overdue": sum(1 for r in rows if r.overdue(period_end)),
         "progress_percent": rollup(rows),
         "tasks_by_focus_area": [
@@ -435,6 +442,7 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
                     m.progress_percent,
                     m.status,
                     m.planned_finish,
+                    m.finished_on,
                 )
             )
             if m.planned_start and m.planned_finish:

@@ -341,3 +341,20 @@ def test_leading_group_keeps_history(user: UserGetter) -> None:
         services.appoint_member(
             pilot=pilot, role="deputy", person_name="x", valid_from=dt.date(2017, 1, 1), by=user("demo-province")
         )
+
+
+def test_facts_count_completion_as_of_the_period_end(user: UserGetter) -> None:
+    _plan, _version, _tasks, ms = factories.make_plan(milestones=2, deadline=dt.date(2017, 12, 31))
+    dept = user("demo-department")
+    first_finish = Milestone.objects.get(pk=ms[0].pk).planned_finish
+    assert first_finish is not None
+    late = first_finish + dt.timedelta(days=40)
+    services.update_milestone_progress(
+        milestone=ms[0], progress_percent=100, status=MilestoneStatus.DONE, finished_on=late, by=dept
+    )
+    pilot = factories.pilot()
+    before = selectors.pilot_progress_facts(pilot=pilot, period_end=first_finish + dt.timedelta(days=10))
+    assert before["milestones_due"] == 1 and before["milestones_done"] == 0 and before["overdue"] == 1
+    after = selectors.pilot_progress_facts(pilot=pilot, period_end=late)
+    # Both milestones are due by then; the first is done (late), the second is overdue.
+    assert after["milestones_due"] == 2 and after["milestones_done"] == 1 and after["overdue"] == 1
