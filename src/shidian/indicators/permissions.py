@@ -31,6 +31,16 @@ def can_accept(user: Any, pilot: PilotArea) -> bool:
     return scoping.can(user, Capability.ACCEPT_INDICATORS) and sees_pilot(user, pilot)
 
 
+def can_set_targets(user: Any, pilot: PilotArea) -> bool:
+    """The pilot's office records its work-plan targets; its province may correct them."""
+    return can_enter(user, pilot) or can_accept(user, pilot)
+
+
+def require_set_targets(user: Any, pilot: PilotArea) -> None:
+    if not can_set_targets(user, pilot):
+        raise Http404
+
+
 def can_import_for(user: Any, pilot: PilotArea) -> bool:
     return scoping.can(user, Capability.IMPORT_INDICATORS) and sees_pilot(user, pilot)
 

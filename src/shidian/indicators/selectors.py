@@ -102,6 +102,23 @@ def entry_groups(*, pilot: PilotArea, period: Period) -> list[EntryGroup]:
     return list(groups.values())
 
 
+@dataclass
+class TargetRow:
+    indicator: Indicator
+    targets: dict[int, Decimal]
+
+
+def target_rows(*, pilot: PilotArea) -> list[TargetRow]:
+    """Every active indicator with the pilot's targets by year and the national target (two queries)."""
+    own: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, year, value in PilotTarget.objects.filter(pilot=pilot).values_list(
+        "indicator_id", "target_year", "target_value"
+    ):
+        own[indicator_id][year] = value
+    indicators = Indicator.objects.active().with_category().select_related("national_target")
+    return [TargetRow(i, own.get(i.pk, {})) for i in indicators]
+
+
 def value_history(*, user: Any, pilot: PilotArea) -> list[IndicatorValue]:
     """Every version of every value of a pilot, newest first within each indicator and period."""
     return list(

@@ -233,9 +233,9 @@ def set_pilot_target(
     source: str = "",
     by: User | None,
 ) -> PilotTarget:
-    """Record a pilot's work-plan target for an indicator and year."""
+    """Record a pilot's work-plan target for an indicator and year (its office or its province)."""
     if by is not None:
-        permissions.require_accept(by, pilot)
+        permissions.require_set_targets(by, pilot)
     target, created = PilotTarget.objects.update_or_create(
         pilot=pilot,
         indicator=indicator,
@@ -249,6 +249,62 @@ def set_pilot_target(
         detail={"value": value, "year": target_year, "created": created},
     )
     return target
+
+
+@transaction.atomic
+def set_pilot_targets(
+    *, pilot: PilotArea, targets: Mapping[tuple[str, int], str], source: str, by: User
+) -> list[PilotTarget]:
+    """Set several targets of a pilot from its work plan; if any is invalid nothing is saved.
+
+    ``targets`` maps (indicator code, target year) to the value as typed; the year is the stage year of
+    the pilot's batch or 2020. A blank value removes the target.
+    """
+    permissions.require_set_targets(by, pilot)
+    indicators = {i.code: i for i in Indicator.objects.active()}
+    years = {stage_year(pilot), 2020}
+    errors: dict[str, str] = {}
+    clean: dict[tuple[str, int], Decimal | None] = {}
+    for (code, year), raw in targets.items():
+        indicator = indicators.get(code)
+        if indicator is None or year not in years:
+            errors[f"{code}_{year}"] = _("指标或目标年份不正确。")
+            continue
+        if not raw.strip():
+            clean[(code, year)] = None
+            continue
+        try:
+            clean[(code, year)] = validate_value(indicator, raw)
+        except DomainError as exc:
+            errors[f"{code}_{year}"] = exc.message
+    if errors:
+        raise ValuesRejected(errors)
+    saved = []
+    for (code, year), value in clean.items():
+        indicator = indicators[code]
+        if value is None:
+            deleted, _n = PilotTarget.objects.filter(pilot=pilot, indicator=indicator, target_year=year).delete()
+            if deleted:
+                audit.record(
+                    action="indicators.target.removed", actor=by, obj=pilot, detail={"code": code, "year": year}
+                )
+            continue
+        existing = PilotTarget.objects.filter(pilot=pilot, indicator=indicator, target_year=year).first()
+        if existing is not None and existing.target_value == value:
+            continue
+        comparator = Comparator.AT_MOST if indicator.direction == "negative" else Comparator.AT_LEAST
+        saved.append(
+            set_pilot_target(
+                pilot=pilot,
+                indicator=indicator,
+                target_year=year,
+                value=value,
+                comparator=comparator,
+                source=source,
+                by=by,
+            )
+        )
+    return saved
 
 
 def stage_year(pilot: PilotArea) -> int:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pilots/<int:pilot_id>/", views.pilot, name="pilot"),
     path("pilots/<int:pilot_id>/entry/<str:period>/", views.entry, name="entry"),
     path("pilots/<int:pilot_id>/history/", views.history, name="history"),
+    path("pilots/<int:pilot_id>/targets/", views.targets, name="targets"),
     path("pilots/<int:pilot_id>/review/<str:period>/", views.review, name="review"),
     path("review/", views.reviews, name="reviews"),
     path("compare/", views.compare, name="compare"),

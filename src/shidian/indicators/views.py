@@ -149,6 +149,63 @@ def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    """The pilot's work-plan targets (stage year and 2020) beside the national targets."""
+    _business(request)
+    area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
+    editable = permissions.can_set_targets(request.user, area)
+    stage = services.stage_year(area)
+    rows = selectors.target_rows(pilot=area)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        permissions.require_set_targets(request.user, area)
+        wanted = {
+            (row.indicator.code, year): request.POST.get(f"{row.indicator.code}_{year}", "")
+            for row in rows
+            for year in (stage, 2020)
+            if f"{row.indicator.code}_{year}" in request.POST
+        }
+        try:
+            services.set_pilot_targets(
+                pilot=area,
+                targets=wanted,
+                source=request.POST.get("source", "")[:200],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.ValuesRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("目标已保存。"))
+            return redirect("indicators:targets", pilot_id=area.pk)
+    names = {row.indicator.code: row.indicator.name for row in rows}
+
+    def cell(row: selectors.TargetRow, year: int) -> dict[str, str]:
+        name = f"{row.indicator.code}_{year}"
+        stored = row.targets.get(year)
+        value = request.POST.get(name, "") if request.method == "POST" else ""
+        if request.method != "POST" and stored is not None:
+            value = f"{stored.normalize():f}"
+        return {"name": name, "value": value, "error": errors.get(name, "")}
+
+    return render(
+        request,
+        "indicators/targets.html",
+        {
+            "pilot": area,
+            "rows": [(row, cell(row, stage), cell(row, 2020)) for row in rows],
+            "stage": stage,
+            "editable": editable,
+            "errors": [
+                _("%(field)s：%(message)s") % {"field": names.get(key.rsplit("_", 1)[0], key), "message": message}
+                for key, message in errors.items()
+            ],
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
 def history(request: HttpRequest, pilot_id: int) -> HttpResponse:
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)

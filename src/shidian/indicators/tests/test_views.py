@@ -229,3 +229,29 @@ def test_import_pages(client_as: Callable[[str], Client]) -> None:
     assert (
         client_as("demo-province").get(reverse("indicators:import_job", kwargs={"job_id": job.pk})).status_code == 200
     )
+
+
+def test_targets_page(client_as: Callable[[str], Client]) -> None:
+    liuzhou = PilotArea.objects.select_related("batch").get(name="柳州市")
+    stage = services.stage_year(liuzhou)
+    url = reverse("indicators:targets", kwargs={"pilot_id": liuzhou.pk})
+    pilot = client_as("demo-pilot")
+    assert pilot.get(url).status_code == 200
+    response = pilot.post(url, {f"urban_rate_resident_{stage}": "58", "urban_rate_resident_2020": "130"})
+    assert response.status_code == 400
+    assert "常住人口城镇化率：130 超出有效范围" in response.content.decode()
+    assert not PilotTarget.objects.filter(pilot=liuzhou).exists()
+    response = pilot.post(
+        url, {f"urban_rate_resident_{stage}": "58", "urban_rate_resident_2020": "62", "source": "方案"}
+    )
+    assert response.status_code == 302
+    assert dict(PilotTarget.objects.filter(pilot=liuzhou).values_list("target_year", "target_value")) == {
+        stage: Decimal(58),
+        2020: Decimal(62),
+    }
+    assert 'value="62"' in pilot.get(url).content.decode()
+    # A blank removes a target; the ministry reads but cannot change.
+    assert pilot.post(url, {"urban_rate_resident_2020": ""}).status_code == 302
+    assert list(PilotTarget.objects.filter(pilot=liuzhou).values_list("target_year", flat=True)) == [stage]
+    assert client_as("demo-ministry").post(url, {"urban_rate_resident_2020": "70"}).status_code == 404
+    assert '<input name="urban_rate_resident_2020"' not in client_as("demo-ministry").get(url).content.decode()
