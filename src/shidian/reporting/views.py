@@ -87,7 +87,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if context["can_review_province"]:
         context["inbox"] = list(selectors.national_inbox(user=user)[:200])
     if is_ministry:
-        context["copies"] = list(selectors.ministry_inbox(user=user)[:200])
+        context["copies"] = [
+            (copy, len(selectors.tags_for_ministry(copy.version, copy.ministry_id)))
+            for copy in selectors.ministry_inbox(user=user)[:200]
+        ]
     return render(request, "reporting/home.html", context)
 
 

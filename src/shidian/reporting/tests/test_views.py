@@ -264,3 +264,16 @@ def test_national_admin_changes_due_dates_on_the_page(client_as: ClientGetter) -
     client_as("demo-national").post(url, data)
     reporting_round.refresh_from_db()
     assert reporting_round.pilot_due == dt.date(2017, 12, 28)
+
+
+def test_ministry_inbox_counts_the_difficulties_tagged_with_it(client_as: ClientGetter, user: UserGetter) -> None:
+    from shidian.reporting.tests.test_province import accepted_liuzhou
+
+    province = user("demo-province")
+    draft = accepted_liuzhou(user)
+    draft = services.save_province_draft(
+        report=draft, revision=draft.revision, fields={"overview": "总体"}, pilot_texts={}, by=province
+    )
+    services.submit_province_report(report=draft, by=province)
+    body = client_as("demo-ministry").get(reverse("reporting:home")).content.decode()
+    assert "1 项" in body and "未读" in body
