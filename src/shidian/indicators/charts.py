@@ -148,3 +148,23 @@ def province_tile_map(indicator: Indicator, provinces: list[Province], rollups: 
             }
         ],
     }
+
+
+def province_boundary_map(
+    indicator: Indicator, provinces: list[Province], rollups: dict[int, Rollup]
+) -> dict[str, Any]:
+    """The same colouring over the uploaded, approved boundary file (registered as 'shidian-provinces')."""
+    tiles = province_tile_map(indicator, provinces, rollups)
+    visual = {k: v for k, v in tiles["visualMap"].items() if k != "dimension"} | {"left": "left", "orient": "vertical"}
+    return {
+        "tooltip": {"trigger": "item", "formatter": "{b}：{c}"},
+        "visualMap": visual,
+        "series": [
+            {
+                "type": "map",
+                "map": "shidian-provinces",
+                "roam": False,
+                "data": [{"name": p.name, "value": _number(rollups[p.pk].value)} for p in provinces if p.pk in rollups],
+            }
+        ],
+    }

@@ -53,6 +53,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     rollups = selectors.province_rollups(user=request.user, indicator=indicator, period=period)
     provinces = region_selectors.provinces()
     rows = [(p, rollups[p.pk]) for p in provinces if p.pk in rollups]
+    boundary = region_selectors.active_map_boundary()
     return render(
         request,
         "indicators/monitoring.html",
@@ -64,7 +65,10 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "national": selectors.national_rollup(user=request.user, indicator=indicator, period=period),
             "rows": rows,
             "ranking": selectors.ranking(user=request.user, indicator=indicator, period=period),
-            "map": charts.province_tile_map(indicator, list(provinces), rollups),
+            "map": (charts.province_boundary_map if boundary else charts.province_tile_map)(
+                indicator, list(provinces), rollups
+            ),
+            "boundary": boundary,
             "scope": scoping.scope_for(request.user),
         },
     )

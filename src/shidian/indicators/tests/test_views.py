@@ -255,3 +255,34 @@ def test_targets_page(client_as: Callable[[str], Client]) -> None:
     assert list(PilotTarget.objects.filter(pilot=liuzhou).values_list("target_year", flat=True)) == [stage]
     assert client_as("demo-ministry").post(url, {"urban_rate_resident_2020": "70"}).status_code == 404
     assert '<input name="urban_rate_resident_2020"' not in client_as("demo-ministry").get(url).content.decode()
+
+
+def test_monitoring_map_uses_the_approved_boundary_when_uploaded(
+    client_as: Callable[[str], Client], user: Callable[[str], Any]
+) -> None:
+    import json
+
+    from django.core.files.base import ContentFile
+
+    from shidian.regions.models import MapBoundary
+
+    seed([PilotArea.objects.get(name="柳州市")])
+    url = reverse("indicators:monitoring") + "?indicator=urban_rate_resident&period=2019"
+    client = client_as("demo-national")
+
+    def option(page: str) -> dict[str, Any]:
+        start = page.index('<script id="indicator-map" type="application/json">') + len(
+            '<script id="indicator-map" type="application/json">'
+        )
+        return dict(json.loads(page[start : page.index("</script>", start)]))
+
+    tiles = option(client.get(url).content.decode())
+    assert tiles["series"][0]["type"] == "scatter"
+    MapBoundary.objects.create(
+        review_number="GS(2099)0001号", geojson=ContentFile(b"{}", name="p.geojson"), uploaded_by=user("demo-sysadmin")
+    )
+    page = client.get(url).content.decode()
+    boundary = option(page)
+    assert boundary["series"][0]["type"] == "map"
+    assert boundary["series"][0]["data"] == [{"name": "广西壮族自治区", "value": 54.5}]  # 50 + 3 years x 1.5
+    assert "GS(2099)0001号" in page
