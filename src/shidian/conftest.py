@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from shidian.accounts.models import User
+from shidian.bootstrap import data
 from shidian.pilots import demo
 
 DEMO_PASSWORD = demo.DEMO_PASSWORD
@@ -18,7 +19,7 @@ DEMO_PASSWORD = demo.DEMO_PASSWORD
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """Load provinces, divisions, batches, units, the registry and the demo accounts once."""
     with django_db_blocker.unblock():
-        demo.load_reference()
+        data.load_reference()
         demo.load_demo_accounts()
     yield
 

@@ -161,9 +161,10 @@ def page(context: Any) -> Any:
 @pytest.fixture
 def site(live_server: Any, _async_unsafe_ok: None) -> str:
     """The live server's URL, with the reference data and demo accounts loaded into the (flushed) database."""
+    from shidian.bootstrap import data
     from shidian.pilots import demo
 
-    demo.load_reference()
+    data.load_reference()
     demo.load_demo_accounts()
     return str(live_server.url)
 

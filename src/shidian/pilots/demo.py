@@ -40,9 +40,6 @@ def load_reference() -> dict[str, int]:
     services.load_batches()
     content = region_services.reference_path("pilots.csv").read_bytes()
     plan = services.apply_registry_import(content=content, file_name="pilots.csv", by=None)
-    from shidian.indicators.services import load_catalogue  # the indicator catalogue is reference data too
-
-    load_catalogue()
     return {"provinces": provinces, "divisions": divisions, **plan.summary}
 
 

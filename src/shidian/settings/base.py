@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "shidian.plans",
     "shidian.indicators",
     "shidian.reporting",
+    "shidian.bootstrap",
 ]
 
 MIDDLEWARE = [

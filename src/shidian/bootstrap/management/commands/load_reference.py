@@ -6,14 +6,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shidian.pilots import demo
+from shidian.bootstrap import data
 
 
 class Command(BaseCommand):
     help = "载入参考数据：省级单位、行政区划、批次、单位和试点名录（data/reference）。可重复执行。"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = demo.load_reference()
+        summary = data.load_reference()
         self.stdout.write(
             self.style.SUCCESS(
                 f"参考数据已载入：省级单位 {summary['provinces']}，行政区划 {summary['divisions']}，"

@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shidian.pilots import demo
+from shidian.bootstrap import data
+from shidian.pilots.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -16,15 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
             raise CommandError("演示数据只能在 SHIDIAN_DEMO=1 的环境中载入（演示账号的密码是公开的）。")
-        demo.load_reference()
-        users = demo.load_demo_accounts()
-        from shidian.plans.demo import load_demo_plans
-
-        load_demo_plans()
-        from shidian.indicators.demo import load_demo_indicators
-
-        load_demo_indicators()
-        from shidian.reporting.demo import load_demo_reports
-
-        load_demo_reports()
-        self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(users)} 个演示账号，密码 {demo.DEMO_PASSWORD}"))
+        data.load_reference()
+        users = data.load_demo()
+        self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(users)} 个演示账号，密码 {DEMO_PASSWORD}"))
