@@ -59,7 +59,7 @@ class ReportingRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}{RoundKind(self.kind).label}"
+        return str(_("%(year)d%(kind)s") % {"year": self.year, "kind": RoundKind(self.kind).label})
 
     @property
     def period(self) -> Period:
