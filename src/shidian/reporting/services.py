@@ -305,6 +305,15 @@ def _tag_snapshot(report: PilotReport) -> list[dict[str, Any]]:
     ]
 
 
+def _move[R: (PilotReport, ProvinceReport)](locked: R, to: str, *, by: Any, action: str, detail: dict[str, Any]) -> R:
+    """Take a move the map allowed: save only the status, and record it with its before and after."""
+    previous = locked.status
+    locked.status = to
+    locked.save(update_fields=["status", "updated_at"])
+    audit.record(action=action, actor=by, obj=locked, changes={"status": [previous, to]}, detail=detail)
+    return locked
+
+
 @transaction.atomic
 def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None = None) -> PilotReport:
     """Submit (or resubmit after a return) the draft as a new immutable, dated version."""
@@ -330,16 +339,10 @@ def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None
         **{name: getattr(locked, name) for name in SECTION_FIELDS},
     )
     version.attachments.set(locked.attachments.filter(is_current=True))
-    locked.status = ReportStatus.SUBMITTED
-    locked.save(update_fields=["status", "updated_at"])
-    audit.record(
-        action="reporting.report.resubmitted" if previous == ReportStatus.RETURNED else "reporting.report.submitted",
-        actor=by,
-        obj=locked,
-        changes={"status": [previous, locked.status]},
-        detail={"version": number, "is_late": version.is_late},
+    action = "reporting.report.resubmitted" if previous == ReportStatus.RETURNED else "reporting.report.submitted"
+    return _move(
+        locked, ReportStatus.SUBMITTED, by=by, action=action, detail={"version": number, "is_late": version.is_late}
     )
-    return locked
 
 
 def _review(report: PilotReport, to: str, by: Any) -> tuple[PilotReport, PilotReportVersion]:
@@ -360,39 +363,27 @@ def return_pilot_report(*, report: PilotReport, comment: str, by: Any) -> PilotR
     if not comment.strip():
         raise DomainError(_("退回时请填写意见。"))
     locked, version = _review(report, ReportStatus.RETURNED, by)
-    previous = locked.status
-    locked.status = ReportStatus.RETURNED
-    locked.save(update_fields=["status", "updated_at"])
     ReviewComment.objects.create(pilot_report_version=version, kind=CommentKind.RETURN, body=comment.strip(), author=by)
-    audit.record(
+    return _move(
+        locked,
+        ReportStatus.RETURNED,
+        by=by,
         action="reporting.report.returned",
-        actor=by,
-        obj=locked,
-        changes={"status": [previous, locked.status]},
         detail={"version": version.number, "comment": comment.strip()},
     )
-    return locked
 
 
 @transaction.atomic
 def accept_pilot_report(*, report: PilotReport, by: Any, comment: str = "") -> PilotReport:
     """The province accepts a submitted report; it can no longer change."""
     locked, version = _review(report, ReportStatus.ACCEPTED, by)
-    previous = locked.status
-    locked.status = ReportStatus.ACCEPTED
-    locked.save(update_fields=["status", "updated_at"])
     if comment.strip():
         ReviewComment.objects.create(
             pilot_report_version=version, kind=CommentKind.ACCEPT, body=comment.strip(), author=by
         )
-    audit.record(
-        action="reporting.report.accepted",
-        actor=by,
-        obj=locked,
-        changes={"status": [previous, locked.status]},
-        detail={"version": version.number},
+    return _move(
+        locked, ReportStatus.ACCEPTED, by=by, action="reporting.report.accepted", detail={"version": version.number}
     )
-    return locked
 
 
 # -- province reports --------------------------------------------------------------------------------
@@ -571,7 +562,6 @@ def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime 
     if not locked.overview.strip():
         raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": _("总体情况")})
     moment = now or timezone.now()
-    previous = locked.status
     number = locked.versions.count() + 1
     version = ProvinceReportVersion.objects.create(
         report=locked,
@@ -589,16 +579,8 @@ def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime 
     )
     ministries = Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("pk")
     ReportCopy.objects.bulk_create([ReportCopy(version=version, ministry=m) for m in ministries])
-    locked.status = ProvinceStatus.SUBMITTED
-    locked.save(update_fields=["status", "updated_at"])
-    audit.record(
-        action="reporting.province_report.submitted",
-        actor=by,
-        obj=locked,
-        changes={"status": [previous, locked.status]},
-        detail={"version": number, "is_late": version.is_late, "copies": ministries.count()},
-    )
-    return locked
+    detail = {"version": number, "is_late": version.is_late, "copies": ministries.count()}
+    return _move(locked, ProvinceStatus.SUBMITTED, by=by, action="reporting.province_report.submitted", detail=detail)
 
 
 def _national_review(report: ProvinceReport, to: str, by: Any) -> tuple[ProvinceReport, ProvinceReportVersion]:
@@ -617,21 +599,17 @@ def _national_review(report: ProvinceReport, to: str, by: Any) -> tuple[Province
 def acknowledge_province_report(*, report: ProvinceReport, by: Any, comment: str = "") -> ProvinceReport:
     """The national commission acknowledges a submitted province report."""
     locked, version = _national_review(report, ProvinceStatus.ACKNOWLEDGED, by)
-    previous = locked.status
-    locked.status = ProvinceStatus.ACKNOWLEDGED
-    locked.save(update_fields=["status", "updated_at"])
     if comment.strip():
         ReviewComment.objects.create(
             province_report_version=version, kind=CommentKind.ACKNOWLEDGE, body=comment.strip(), author=by
         )
-    audit.record(
+    return _move(
+        locked,
+        ProvinceStatus.ACKNOWLEDGED,
+        by=by,
         action="reporting.province_report.acknowledged",
-        actor=by,
-        obj=locked,
-        changes={"status": [previous, locked.status]},
         detail={"version": version.number},
     )
-    return locked
 
 
 @transaction.atomic
@@ -640,20 +618,16 @@ def return_province_report(*, report: ProvinceReport, comment: str, by: Any) -> 
     if not comment.strip():
         raise DomainError(_("退回时请填写意见。"))
     locked, version = _national_review(report, ProvinceStatus.RETURNED, by)
-    previous = locked.status
-    locked.status = ProvinceStatus.RETURNED
-    locked.save(update_fields=["status", "updated_at"])
     ReviewComment.objects.create(
         province_report_version=version, kind=CommentKind.RETURN, body=comment.strip(), author=by
     )
-    audit.record(
+    return _move(
+        locked,
+        ProvinceStatus.RETURNED,
+        by=by,
         action="reporting.province_report.returned",
-        actor=by,
-        obj=locked,
-        changes={"status": [previous, locked.status]},
         detail={"version": version.number, "comment": comment.strip()},
     )
-    return locked
 
 
 # -- copies ------------------------------------------------------------------------------------------
