@@ -6,6 +6,7 @@ fail at start-up (see ``_require``).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -68,6 +69,8 @@ def database_from_url(url: str) -> dict[str, object]:
 
 DEBUG = _flag("DEBUG")
 DEMO = _flag("DEMO")
+# The business date of a demo deployment (core.clock): inside the programme, so rounds are open and work is due.
+BUSINESS_TODAY: dt.date | None = dt.date.fromisoformat(_env("DEMO_TODAY", "2019-07-08")) if DEMO else None
 SECRET_KEY = _env("SECRET_KEY") or ("insecure-development-key" if DEBUG or DEMO else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SHIDIAN_SECRET_KEY is required when SHIDIAN_DEBUG and SHIDIAN_DEMO are off")

@@ -1,0 +1,84 @@
+"""Numbers, periods and dates as officials write them: one module for pages, documents and exports.
+
+Pages use the template filters in ``core/templatetags/shidian_format.py``; documents and spreadsheets call
+these functions directly. Documents are always Chinese, so every function here writes Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from shidian.core.periods import Period
+
+YES = "是"
+NO = "否"
+
+
+def number(value: Decimal | float | int | str | None, decimals: int = 2, *, grouping: bool = False) -> str:
+    """Return the value rounded half-up to ``decimals`` places ("19412", "68.74"); "" for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        quantum = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
+        rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0.00"
+    return f"{rounded:,.{decimals}f}" if grouping else f"{rounded:.{decimals}f}"
+
+
+def yes_no(value: Decimal | float | int | bool | None) -> str:
+    """Return 是/否 for a yes/no indicator value (1/0); "" for None."""
+    if value is None or value == "":
+        return ""
+    return YES if Decimal(str(int(value) if isinstance(value, bool) else value)) != 0 else NO
+
+
+def indicator_value(
+    value: Decimal | float | int | None,
+    *,
+    value_type: str,
+    decimals: int,
+    unit: str = "",
+    with_unit: bool = True,
+) -> str:
+    """Return an indicator value with its decimals and unit ("19412人", "68.74%", "是"); "" for None."""
+    if value is None:
+        return ""
+    if value_type == "yes_no":
+        return yes_no(value)
+    text = number(value, decimals)
+    return f"{text}{unit}" if with_unit and unit else text
+
+
+def period(code: str | Period | None) -> str:
+    """Return a period as officials write it: 2019年上半年, 2019年下半年, 2019年度."""
+    if code is None or code == "":
+        return ""
+    p = code if isinstance(code, Period) else Period.parse(str(code))
+    if p.half is None:
+        return f"{p.year}年度"
+    return f"{p.year}年{'上' if p.half == 1 else '下'}半年"
+
+
+def date(day: dt.date | dt.datetime | None) -> str:
+    """Return a date as in official documents: 2019年7月10日 (no leading zeros)."""
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def percent(value: Decimal | float | int | None, decimals: int = 1) -> str:
+    """Return a share in per cent, "87.5%"; "" for None."""
+    if value is None:
+        return ""
+    return f"{number(value, decimals)}%"
+
+
+def days(count: int) -> str:
+    """Return a day count: "3天"."""
+    return f"{count}天"

@@ -1,0 +1,49 @@
+"""Template filters over core.formatting: ``{% load shidian_format %}``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from shidian.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    """2019年7月10日."""
+    return formatting.date(value)
+
+
+@register.filter
+def cn_period(value: Any) -> str:
+    """2019年上半年 / 2019年度."""
+    return formatting.period(value)
+
+
+@register.filter
+def cn_number(value: Decimal | float | int | None, decimals: int = 2) -> str:
+    """A number with the given decimals."""
+    return formatting.number(value, decimals)
+
+
+@register.filter
+def indicator_value(value: Decimal | float | int | None, indicator: Any) -> str:
+    """A value with its indicator's decimals and unit, or 是/否."""
+    if indicator is None:
+        return formatting.number(value)
+    return formatting.indicator_value(
+        value, value_type=indicator.value_type, decimals=indicator.decimals, unit=indicator.unit
+    )
+
+
+@register.filter
+def iso_date(value: dt.date | dt.datetime | None) -> str:
+    """ISO date for <input type="date"> values, whatever the interface language."""
+    if value is None:
+        return ""
+    return (value.date() if isinstance(value, dt.datetime) else value).isoformat()

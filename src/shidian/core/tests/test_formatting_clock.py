@@ -1,0 +1,39 @@
+"""The formatting module writes as officials write; the business clock travels in tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.test import override_settings
+
+from shidian.core import clock, formatting
+
+
+def test_numbers_keep_the_indicators_decimals_and_unit() -> None:
+    assert formatting.indicator_value(Decimal("19412.000000"), value_type="number", decimals=0, unit="人") == "19412人"
+    assert formatting.indicator_value(Decimal("68.740000"), value_type="percent", decimals=2, unit="%") == "68.74%"
+    assert formatting.indicator_value(Decimal("1"), value_type="yes_no", decimals=0, unit="") == "是"
+    assert formatting.indicator_value(Decimal("0"), value_type="yes_no", decimals=0, unit="") == "否"
+    assert formatting.number(Decimal("2.345"), 2) == "2.35"  # half-up, not banker's rounding
+    assert formatting.number(Decimal("-0.001"), 2) == "0.00"
+
+
+def test_periods_and_dates_read_as_in_documents() -> None:
+    assert formatting.period("2019H1") == "2019年上半年"
+    assert formatting.period("2019H2") == "2019年下半年"
+    assert formatting.period("2019") == "2019年度"
+    assert formatting.date(dt.date(2019, 7, 10)) == "2019年7月10日"
+
+
+def test_the_clock_travels_and_comes_back() -> None:
+    real = clock.today()
+    with clock.travel_to(dt.date(2019, 7, 8)):
+        assert clock.today() == dt.date(2019, 7, 8)
+    assert clock.today() == real
+
+
+@override_settings(BUSINESS_TODAY=dt.date(2019, 7, 8))
+def test_a_demo_runs_at_its_business_date() -> None:
+    assert clock.today() == dt.date(2019, 7, 8)
+    assert clock.is_pinned()
