@@ -6,6 +6,7 @@ Lower apps never import higher ones; this module sits above them all, like the U
 from __future__ import annotations
 
 from shidian.accounts.models import User
+from shidian.core import db
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
@@ -17,6 +18,7 @@ def load_reference() -> dict[str, int]:
     """Provinces, divisions, batches, units, the registry, and the indicator catalogue. Idempotent."""
     summary = registry_demo.load_reference()
     load_catalogue()
+    db.analyze()
     return summary
 
 
@@ -26,4 +28,5 @@ def load_demo() -> list[User]:
     load_demo_plans()
     load_demo_indicators()
     load_demo_reports()
+    db.analyze()
     return users

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from shidian.core import audit
+from shidian.core import audit, db
 from shidian.core.periods import Period
 from shidian.indicators import formulas, services
 from shidian.indicators.models import (
@@ -214,6 +214,7 @@ def load_demo_indicators() -> int:
                 )
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     PilotTarget.objects.bulk_create(targets, batch_size=2000)
+    db.analyze("indicators")  # the quality checks below query what was just written
     for year in YEARS:
         services.run_quality_checks(period=Period(year))
     audit.record(action="indicators.demo.loaded", detail={"values": len(values), "targets": len(targets)})

@@ -304,26 +304,34 @@ def _series_points(rows: list[tuple[str, Decimal]], indicator: Indicator) -> lis
 
 def pilot_series(*, pilot: PilotArea, reported_only: bool = True) -> list[Series]:
     """Every active indicator's time series for a pilot with its targets and progress (four queries)."""
+    return _series_by_pilot([pilot.pk], reported_only=reported_only)[pilot.pk]
+
+
+def _series_by_pilot(pilot_ids: list[int], *, reported_only: bool = True) -> dict[int, list[Series]]:
+    """``pilot_series`` for many pilots at once, in the same four queries whatever their number."""
     indicators = list(Indicator.objects.active().with_category())
-    values = IndicatorValue.objects.filter(pilot=pilot, is_current=True)
+    values = IndicatorValue.objects.filter(pilot_id__in=pilot_ids, is_current=True)
     if reported_only:
         values = values.filter(status__in=[ValueStatus.SUBMITTED, ValueStatus.ACCEPTED])
-    by_indicator: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    for indicator_id, code, value in values.values_list("indicator_id", "period", "value"):
-        by_indicator[indicator_id].append((code, value))
-    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for indicator_id, year, value in PilotTarget.objects.filter(pilot=pilot).values_list(
-        "indicator_id", "target_year", "target_value"
+    rows: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
+    for pilot_id, indicator_id, code, value in values.values_list("pilot_id", "indicator_id", "period", "value"):
+        rows[(pilot_id, indicator_id)].append((code, value))
+    targets: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    for pilot_id, indicator_id, year, value in PilotTarget.objects.filter(pilot_id__in=pilot_ids).values_list(
+        "pilot_id", "indicator_id", "target_year", "target_value"
     ):
-        targets[indicator_id][year] = value
+        targets[(pilot_id, indicator_id)][year] = value
     national = {t.indicator_id: t for t in NationalTarget.objects.all()}
-    result = []
-    for indicator in indicators:
-        points = _series_points(by_indicator.get(indicator.pk, []), indicator)
-        own = targets.get(indicator.pk, {})
-        nat = national.get(indicator.pk)
-        target = own.get(TARGET_YEAR, nat.target_value if nat else None)
-        result.append(Series(indicator, points, own, nat, _assess(indicator, points, target)))
+    result: dict[int, list[Series]] = {}
+    for pilot_id in pilot_ids:
+        series = []
+        for indicator in indicators:
+            points = _series_points(rows.get((pilot_id, indicator.pk), []), indicator)
+            own = targets.get((pilot_id, indicator.pk), {})
+            nat = national.get(indicator.pk)
+            target = own.get(TARGET_YEAR, nat.target_value if nat else None)
+            series.append(Series(indicator, points, own, nat, _assess(indicator, points, target)))
+        result[pilot_id] = series
     return result
 
 
@@ -396,8 +404,12 @@ def pilot_indicator_facts(*, pilot: PilotArea, period: Period) -> list[dict[str,
 
     The caller has already checked that its user may see ``pilot``.
     """
+    return _facts(pilot_series(pilot=pilot), period)
+
+
+def _facts(all_series: list[Series], period: Period) -> list[dict[str, Any]]:
     facts = []
-    for series in pilot_series(pilot=pilot):
+    for series in all_series:
         points = [
             (p, v)
             for p, v in series.points
@@ -422,16 +434,25 @@ def pilot_indicator_facts(*, pilot: PilotArea, period: Period) -> list[dict[str,
 def province_indicator_summary(*, province: Province, period: Period) -> dict[str, Any]:
     """A province's roll-up of every indicator for ``period``, progress counts and open quality issues.
 
-    The caller has already checked that its user may see ``province``.
+    Set-based: a fixed number of queries whatever the number of pilots and indicators. The caller has
+    already checked that its user may see ``province``.
     """
+    pilot_ids = list(PilotArea.objects.filter(province=province).order_by("pk").values_list("pk", flat=True))
+    by_pilot = _series_by_pilot(pilot_ids)
     indicators = list(Indicator.objects.active().with_category())
-    base = IndicatorValue.objects.filter(pilot__province=province)
-    period_for = {PeriodType.YEAR: period if period.is_year else Period(period.year)}
+    reported: dict[tuple[int, str], dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, code, pilot_id, value in _reported(
+        IndicatorValue.objects.filter(pilot__province=province)
+    ).values_list("indicator_id", "period", "pilot_id", "value"):
+        reported[(indicator_id, code)][pilot_id] = value
     rows = []
     for indicator in indicators:
-        indicator_period = period_for.get(PeriodType(indicator.period_type), Period(period.year, 2))
-        qs = _rollup_queryset(indicator, indicator_period, base)
-        rollup = _finish(indicator, qs.aggregate(**_aggregates(indicator)))
+        # Annual indicators count the year; half-year ones the half reported on (H2 for a year-end report).
+        if indicator.period_type == PeriodType.YEAR:
+            indicator_period = Period(period.year)
+        else:
+            indicator_period = period if not period.is_year else Period(period.year, 2)
+        rollup = _rollup_in_memory(indicator, reported, indicator_period)
         rows.append(
             {
                 "code": indicator.code,
@@ -442,22 +463,39 @@ def province_indicator_summary(*, province: Province, period: Period) -> dict[st
                 "reporting_pilots": rollup.areas,
             }
         )
-    pilots = PilotArea.objects.filter(province=province).count()
     issues = DataQualityIssue.objects.filter(
         pilot__province=province, status__in=[IssueStatus.OPEN, IssueStatus.FOLLOWING]
     ).count()
     behind: dict[str, int] = defaultdict(int)
-    for pilot in PilotArea.objects.filter(province=province).select_related("batch"):
-        for fact in pilot_indicator_facts(pilot=pilot, period=period):
+    for pilot_id in pilot_ids:
+        for fact in _facts(by_pilot[pilot_id], period):
             behind[fact["status"]] += 1
     return {
         "province": province.name,
         "period": period.code,
-        "pilots": pilots,
+        "pilots": len(pilot_ids),
         "indicators": rows,
         "open_quality_issues": issues,
         "progress": {ProgressStatus(k).label: v for k, v in behind.items()},
     }
+
+
+def _rollup_in_memory(
+    indicator: Indicator, reported: dict[tuple[int, str], dict[int, Decimal]], period: Period
+) -> Rollup:
+    """The same aggregate as ``_rollup_queryset`` + ``_aggregates``, over values already fetched."""
+    values = reported.get((indicator.pk, period.code), {})
+    if indicator.aggregation == Aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
+        weights = reported.get((indicator.weight_indicator_id, period.code), {})
+        pairs = [(v, weights[p]) for p, v in values.items() if weights.get(p) is not None and weights[p] > 0]
+        den = sum((w for _, w in pairs), Decimal(0))
+        row: dict[str, Any] = {"num": sum((v * w for v, w in pairs), Decimal(0)) if pairs else None, "den": den}
+        row["areas"] = len(pairs)
+    elif indicator.aggregation == Aggregation.SUM:
+        row = {"total": sum(values.values(), Decimal(0)) if values else None, "areas": len(values)}
+    else:
+        row = {"total": sum(values.values(), Decimal(0)) / len(values) if values else None, "areas": len(values)}
+    return _finish(indicator, row)
 
 
 def target_comparator_label(comparator: str) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from shidian.accounts import services as account_services
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core import audit
+from shidian.core import audit, db
 from shidian.pilots.demo import DEMO_DEPARTMENT, DEMO_PILOT
 from shidian.pilots.models import PilotArea
 from shidian.plans import scheduling, services
@@ -399,4 +399,5 @@ def load_demo_plans() -> dict[str, int]:
         created += 1
     if created:
         audit.record(action="plans.demo.loaded", detail={"plans": created})
+        db.analyze("plans")
     return {"plans": created}

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core import audit
+from shidian.core import audit, db
 from shidian.pilots.models import PilotArea
 from shidian.regions.models import Province
 from shidian.reporting import facts as report_facts
@@ -257,4 +257,5 @@ def load_demo_reports() -> dict[str, int]:
         **_province_reports(rounds, reviewers, national),
     }
     audit.record(action="reporting.demo.loaded", username="load_demo", detail=counts)
+    db.analyze("reporting")
     return counts
