@@ -134,14 +134,18 @@ env DJANGO_SETTINGS_MODULE=shidian.settings.base SHIDIAN_DEBUG=0 SHIDIAN_DEMO=0 
   $(PY) manage.py check --deploy --fail-level WARNING
 endef
 
+# pytest-xdist: one worker per core (PYTEST_WORKERS=0 runs in one process, e.g. to debug).
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadfile
+
 define TEST_SQLITE_STEPS
-env -u SHIDIAN_DATABASE_URL DJANGO_SETTINGS_MODULE=shidian.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+env -u SHIDIAN_DATABASE_URL DJANGO_SETTINGS_MODULE=shidian.settings.test $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 endef
 
 # Every test, the browser tests included, runs on both databases (DESIGN.md).
 define TEST_POSTGRES_STEPS
 bash scripts/with_postgres.sh env DJANGO_SETTINGS_MODULE=shidian.settings.test \
-  $(PY) -m pytest $(PYTEST_ARGS)
+  $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 endef
 
 test: setup

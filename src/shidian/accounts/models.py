@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core.roles import Role
@@ -92,6 +95,15 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def name_on(self, day: dt.date | dt.datetime | None) -> str:
+        """The name in force on ``day``: a former name before its rename, else today's name (``name``)."""
+        if day is None:
+            return self.name
+        if isinstance(day, dt.datetime):
+            day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
+        earlier = [n for n in self.former_names.all() if n.valid_until >= day]
+        return min(earlier, key=lambda n: n.valid_until).name if earlier else self.name
+
 
 class User(AbstractUser):
     """A person with one role in one organisation. Nobody is a superuser (separation of duties)."""
@@ -127,3 +139,34 @@ class User(AbstractUser):
     @property
     def display_role(self) -> str:
         return str(Role(self.role).label) if self.role in Role.values else self.role
+
+
+class OrganisationName(models.Model):
+    """A former name of an organisation, in force until ``valid_until`` (the 2018 State Council reorganisation).
+
+    The organisation keeps its identity (users, copies and routing stay with it); ``Organisation.name`` is
+    today's name, and a record dated before a rename shows the name then in force.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField(_("曾用名"), max_length=200)
+    valid_from = models.DateField(_("启用日期"), null=True, blank=True)
+    valid_until = models.DateField(_("停用日期"))
+    change_note = models.CharField(_("变更说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("单位曾用名")
+        verbose_name_plural = _("单位曾用名")
+        ordering = ["organisation", "valid_until"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="accounts_organisationname_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="accounts_organisationname_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（至 {self.valid_until.isoformat()}）"

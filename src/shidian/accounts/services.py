@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shidian.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, OrganisationKind, User
+from shidian.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, OrganisationKind, OrganisationName, User
 from shidian.core import audit, scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import ADMIN_DUTIES, Capability, Role
@@ -19,7 +23,8 @@ NATIONAL_COMMISSION = "国家发展改革委"
 PLANNING_DIVISION = "国家发展改革委发展规划司"
 OPERATIONS_UNIT = "试点平台运维单位"
 EXPERT_PANEL = "国家新型城镇化综合试点评估专家组"
-# The 11 departments of the joint review (batch-3 notice); the commission itself is the first.
+# The 11 departments of the joint review (batch-3 notice), named as the notice names them; the commission
+# itself is the first. Those renamed since are created under today's name (organisation_names.csv).
 JOINT_REVIEW_MINISTRIES = [
     "中央编办",
     "公安部",
@@ -53,8 +58,11 @@ def ensure_base_organisations() -> None:
     Organisation.objects.get_or_create(
         kind=OrganisationKind.NATIONAL_DIVISION, name=PLANNING_DIVISION, defaults={"parent": commission}
     )
+    load_organisation_names()  # rename units created under a former name before looking them up
+    successors = {(row["kind"], row["former_name"]): row["name"] for row in _organisation_name_rows()}
     for name in JOINT_REVIEW_MINISTRIES:
-        Organisation.objects.get_or_create(kind=OrganisationKind.MINISTRY, name=name)
+        current = successors.get((OrganisationKind.MINISTRY, name), name)
+        Organisation.objects.get_or_create(kind=OrganisationKind.MINISTRY, name=current)
     for province in Province.objects.all():
         Organisation.objects.get_or_create(
             kind=OrganisationKind.PROVINCIAL_COMMISSION,
@@ -63,6 +71,58 @@ def ensure_base_organisations() -> None:
         )
     Organisation.objects.get_or_create(kind=OrganisationKind.OPERATIONS, name=OPERATIONS_UNIT)
     Organisation.objects.get_or_create(kind=OrganisationKind.EXPERT_PANEL, name=EXPERT_PANEL)
+    load_organisation_names()
+
+
+def _organisation_name_rows() -> list[dict[str, str]]:
+    path = Path(settings.REFERENCE_DATA_DIR) / "organisation_names.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def load_organisation_names() -> int:
+    """Give renamed organisations today's name and keep their former names with dates; idempotent."""
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for row in _organisation_name_rows():
+        groups.setdefault((row["kind"], row["name"]), []).append(row)
+    recorded = 0
+    for (kind, current), rows in groups.items():
+        names = [current, *(row["former_name"] for row in rows)]
+        candidates = {o.name: o for o in Organisation.objects.filter(kind=kind, name__in=names)}
+        organisation = candidates.get(current) or next((candidates[n] for n in names if n in candidates), None)
+        if organisation is None:
+            continue
+        if organisation.name != current:
+            before = organisation.name
+            organisation.name = current
+            organisation.save(update_fields=["name"])
+            audit.record(
+                action="accounts.organisation.renamed",
+                obj=organisation,
+                username="load_reference",
+                changes={"name": [before, current]},
+            )
+        for row in rows:
+            _name, created = OrganisationName.objects.update_or_create(
+                organisation=organisation,
+                name=row["former_name"],
+                defaults={
+                    "valid_from": dt.date.fromisoformat(row["valid_from"]) if row["valid_from"] else None,
+                    "valid_until": dt.date.fromisoformat(row["valid_until"]),
+                    "change_note": row["source_note"][:300],
+                },
+            )
+            recorded += int(created)
+    return recorded
+
+
+def resolve_organisation(*, kind: str, name: str) -> Organisation | None:
+    """The organisation known by ``name`` today or formerly: work addressed to a renamed unit reaches its successor."""
+    current = Organisation.objects.filter(kind=kind, name=name).first()
+    if current is not None:
+        return current
+    return Organisation.objects.filter(kind=kind, former_names__name=name).order_by("pk").first()
 
 
 def pilot_government_name(*, province_name: str, pilot_name: str) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.core import audit
+from shidian.core import audit, clock
 from shidian.core.errors import DomainError
 from shidian.core.periods import Period
 from shidian.indicators import formulas, permissions
@@ -377,7 +377,7 @@ def _write_value(
         .filter(pilot=pilot, indicator=indicator, period=period.code, is_current=True)
         .first()
     )
-    now = timezone.now()
+    now = clock.now()
     submitted_at = now if status == ValueStatus.SUBMITTED else None
     if current is not None and current.status == ValueStatus.DRAFT:
         if current.value == value and status == ValueStatus.DRAFT:
@@ -484,10 +484,10 @@ def _transition(value: IndicatorValue, to: str, *, by: User, reason: str = "") -
     locked.status = to
     fields = ["status"]
     if to == ValueStatus.SUBMITTED:
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = clock.now()
         fields.append("submitted_at")
     if to == ValueStatus.ACCEPTED:
-        locked.accepted_by, locked.accepted_at = by, timezone.now()
+        locked.accepted_by, locked.accepted_at = by, clock.now()
         fields += ["accepted_by", "accepted_at"]
     locked.save(update_fields=fields)
     audit.record(

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts import services as account_services
-from shidian.core import audit, scoping
+from shidian.core import audit, clock, scoping
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.core.roles import Capability
 from shidian.core.tables import read_table
@@ -362,7 +362,7 @@ def change_pilot_status(
     last = locked.status_changes.order_by("-effective_on", "-id").first()
     if last is not None and effective_on < last.effective_on:
         raise DomainError(_("生效日期不能早于上一次状态变更（%(date)s）。") % {"date": last.effective_on.isoformat()})
-    if effective_on > timezone.localdate():
+    if effective_on > clock.today():
         raise DomainError(_("生效日期不能晚于今天：状态变更在决定生效后登记。"))
     previous = locked.status
     locked.status = to

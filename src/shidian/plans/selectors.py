@@ -10,11 +10,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import scoping
+from shidian.core import clock, scoping
 from shidian.core.roles import Capability, Role
 from shidian.pilots.models import BATCH_NAMES, PilotArea
 from shidian.plans import permissions
@@ -292,7 +291,7 @@ def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotPro
 def province_progress(*, user: Any, province: Any, today: dt.date | None = None) -> list[PilotProgress]:
     """Each pilot of ``province`` (within the user's reach): plan status, progress, overdue milestones."""
     pilots = list(visible_pilots(user=user).filter(province=province))
-    return _progress_rows(pilots, today or timezone.localdate())
+    return _progress_rows(pilots, today or clock.today())
 
 
 @dataclass
@@ -319,7 +318,7 @@ class NationalView:
 
 def national_progress(*, user: Any, today: dt.date | None = None) -> NationalView:
     """Progress of every visible pilot, grouped by batch, region and focus area."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     pilots = list(visible_pilots(user=user))
     rows = _progress_rows(pilots, today)
     by_batch: dict[str, Breakdown] = {}
@@ -399,7 +398,7 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
     """The plan of ``pilot`` as a timeline: the chosen version (default: the one in force)."""
     if not permissions.sees_pilot(user, pilot):
         raise Http404
-    today = today or timezone.localdate()
+    today = today or clock.today()
     plan = WorkPlan.objects.filter(pilot=pilot).first()
     versions = versions_of(pilot=pilot)
     if version_id is None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core import audit
+from shidian.core import audit, clock
 from shidian.core.errors import DomainError
 from shidian.pilots.models import PilotArea
 from shidian.plans import permissions, scheduling
@@ -74,7 +74,7 @@ def ensure_work_plan(
     plan = WorkPlan.objects.filter(pilot=pilot).first()
     if plan is not None:
         return plan
-    start = start_date or pilot.batch.notice_date or timezone.localdate()
+    start = start_date or pilot.batch.notice_date or clock.today()
     plan = WorkPlan.objects.create(pilot=pilot, start_date=start, is_demo=is_demo)
     version = PlanVersion.objects.create(plan=plan, number=1, created_by=by)
     audit.record(action="plans.plan.created", actor=by, obj=plan, detail={"start_date": start})
@@ -130,7 +130,7 @@ def _transition(
     before = locked.status
     locked.status = to
     fields = ["status"]
-    now = timezone.now()
+    now = clock.now()
     if to == PlanStatus.SUBMITTED:
         locked.submitted_at = now
         fields.append("submitted_at")
@@ -540,7 +540,7 @@ def update_milestone_progress(
         raise DomainError(_("未知状态：%(status)s") % {"status": status})
     if status == MilestoneStatus.DONE:
         progress_percent = 100
-        finished_on = finished_on or timezone.localdate()
+        finished_on = finished_on or clock.today()
     elif progress_percent == 100:
         raise DomainError(_("进度为 100% 时请把状态设为“已完成”。"))
     else:
@@ -550,7 +550,7 @@ def update_milestone_progress(
     locked.status = status
     locked.note = note.strip()
     locked.finished_on = finished_on
-    locked.progress_updated_at = timezone.now()
+    locked.progress_updated_at = clock.now()
     locked.save(update_fields=[*PROGRESS_FIELDS, "progress_updated_at"])
     audit.record(
         action="plans.milestone.progress",

@@ -12,12 +12,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import scoping
+from shidian.core import clock, scoping
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.roles import Capability, Reach
 from shidian.plans import forms, permissions, selectors, services, workbook
@@ -86,7 +85,7 @@ def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "editable": editable,
         "can_review": bool(version and permissions.can_review_plan(request.user, pilot)),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "latest": page.versions[0] if page.versions else None,
         "history": selectors.review_history(version=version) if version else [],
     }
@@ -318,7 +317,7 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
             "form": form if can_update else None,
             "evidence_form": forms.EvidenceForm() if can_update else None,
             "evidence": item.evidence.select_related("uploaded_by"),
-            "overdue": item.is_overdue(timezone.localdate()),
+            "overdue": item.is_overdue(clock.today()),
             "dependencies_form": forms.DependenciesForm(
                 milestone=item, initial={"depends_on": list(item.depends_on.all())}
             )
@@ -400,7 +399,7 @@ def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     items = selectors.my_milestones(user=request.user)
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "plans/my_tasks.html",

@@ -9,10 +9,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shidian.core import scoping
+from shidian.core import clock, scoping
 from shidian.core.roles import Capability
 from shidian.pilots.models import BATCH_NAMES, PilotArea, PilotStatus, PilotStatusChange
 from shidian.regions.models import RegionClass
@@ -175,7 +174,7 @@ def copies_sent(report: ProvinceReport) -> list[ReportCopy]:
     return list(
         ReportCopy.objects.filter(version__report=report)
         .select_related("ministry", "version")
-        .prefetch_related("receipts__reader")
+        .prefetch_related("receipts__reader", "ministry__former_names")
         .order_by("-version__number", "ministry__name")
     )
 
@@ -189,7 +188,8 @@ def ministry_inbox(*, user: Any) -> QuerySet[ReportCopy]:
         return ReportCopy.objects.none()
     return (
         ReportCopy.objects.filter(ministry_id=user.organisation_id)
-        .select_related("version", "version__report", "version__report__province", "version__report__round")
+        .select_related("ministry", "version", "version__report", "version__report__province", "version__report__round")
+        .prefetch_related("ministry__former_names")
         .annotate(is_read=Exists(ReadReceipt.objects.filter(copy=OuterRef("pk"))))
         .order_by("-version__submitted_at", "-id")
     )
@@ -366,7 +366,7 @@ def _report_facts(model: Any, version_model: Any, owner: str, reports: QuerySet[
 def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
     """Pilots by rounds and provinces by rounds with rates by province, batch and region (set-based)."""
     _require_reports(user)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     all_rounds = [r for r in rounds()]
     pilots = scoping.restrict(
         PilotArea.objects.select_related("province", "batch").order_by("province__code", "batch__number", "name"),
@@ -471,7 +471,7 @@ def province_timeliness(
     *, province: Any, reporting_round: ReportingRound, today: dt.date | None = None
 ) -> dict[str, Any]:
     """Province-wide reporting statistics for one round (for the assembled province report)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     pilots = PilotArea.objects.filter(province=province)
     history = _status_history(pilots)
     reports = _report_facts(

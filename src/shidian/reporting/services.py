@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind
-from shidian.core import audit, scoping
+from shidian.core import audit, clock, scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.reporting import facts as report_facts
@@ -299,9 +299,9 @@ def _tag_snapshot(report: PilotReport) -> list[dict[str, Any]]:
         {
             "kind": tag.kind,
             "text": tag.text,
-            "ministries": [{"id": m.pk, "name": m.name} for m in tag.ministries.all()],
+            "ministries": [{"id": m.pk, "name": m.name_on(clock.today())} for m in tag.ministries.all()],
         }
-        for tag in report.tags.prefetch_related("ministries")
+        for tag in report.tags.prefetch_related("ministries__former_names")
     ]
 
 
@@ -325,7 +325,7 @@ def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None
     empty = [str(label) for name, label, _guide in SECTIONS if not richtext.to_text(getattr(locked, name)).strip()]
     if empty:
         raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": "、".join(empty)})
-    moment = now or timezone.now()
+    moment = now or clock.now()
     previous = locked.status
     number = locked.versions.count() + 1
     version = PilotReportVersion.objects.create(
@@ -561,7 +561,7 @@ def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime 
         raise _refuse_move(locked.status, ProvinceStatus.SUBMITTED, ProvinceStatus)
     if not locked.overview.strip():
         raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": _("总体情况")})
-    moment = now or timezone.now()
+    moment = now or clock.now()
     number = locked.versions.count() + 1
     version = ProvinceReportVersion.objects.create(
         report=locked,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, OrganisationKind
-from shidian.core import scoping
+from shidian.core import clock, scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.reporting import documents, permissions, richtext, selectors, services
@@ -501,6 +501,6 @@ def copy_detail(request: HttpRequest, copy_id: int) -> HttpResponse:
 def matrix(request: HttpRequest) -> HttpResponse:
     data = selectors.completeness_matrix(user=request.user)
     if request.GET.get("format") == "xlsx":
-        stamp = timezone.localdate().isoformat()
+        stamp = clock.today().isoformat()
         return _download(documents.matrix_xlsx(data), _("报告报送情况-%(date)s.xlsx") % {"date": stamp}, XLSX_TYPE)
     return render(request, "reporting/matrix.html", {"matrix": data, "states": selectors.CELL_LABELS})

@@ -149,7 +149,7 @@ class TestGoodInput:
         content = Path("data/reference/pilots.csv").read_bytes()
         plan = services.apply_registry_import(content=content, file_name="pilots.csv", by=None)
         assert plan.summary["create"] == 0 and plan.summary["update"] == 0
-        assert plan.summary["unchanged"] == PilotArea.objects.count() == 113
+        assert plan.summary["unchanged"] == PilotArea.objects.count() == 114
 
     def test_update_changes_fields_and_audits_before_after(self) -> None:
         row = "1,广西壮族自治区,来宾市,地级市,official,官方附件\n"

@@ -114,12 +114,13 @@ class TestWhatUsersSee:
         rows = client_as("demo-national").get("/registry/completeness/").context["rows"]
         batch3 = next(r for r in rows if r.batch.number == 3)
         assert batch3.batch.declared_areas == 111
-        assert batch3.loaded == PilotArea.objects.filter(batch__number=3).count() == 36
+        assert batch3.loaded == PilotArea.objects.filter(batch__number=3).count() == 37
         assert (
             batch3.verified
             == PilotArea.objects.filter(batch__number=3, verification__in=["official", "sourced"]).count()
         )
-        assert batch3.missing == 111 - 36
+        assert batch3.missing == 111 - 37
+        assert sum(r.loaded for r in rows) == 114  # 2 provinces + 46 + 29 + 37, with 独山县 from the shared data
 
 
 @pytest.mark.django_db

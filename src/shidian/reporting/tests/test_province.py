@@ -202,3 +202,24 @@ def test_statistics_add_up_plan_facts_of_accepted_reports(user: UserGetter, monk
     assert stats["indicator_progress"] == {"正常": 3}
     assert stats["indicator_lines"] == ["常住人口城镇化率：55.2%"]
     assert "任务数：5" in draft.pilot_sections[0]["facts"]
+
+
+def test_a_copy_sent_before_the_2018_reorganisation_names_the_ministry_as_it_was(
+    user: UserGetter, client_as: Callable[[str], Any]
+) -> None:
+    province = user("demo-province")
+    draft = accepted_liuzhou(user)
+    draft = services.save_province_draft(
+        report=draft,
+        revision=draft.revision,
+        fields={"overview": "全省试点总体进展顺利。", "difficulties": "用地", "suggestions": "加强指导"},
+        pilot_texts={},
+        by=province,
+    )
+    report = services.submit_province_report(report=draft, by=province, now=on(dt.date(2018, 1, 12)))
+    land = Organisation.objects.get(kind=OrganisationKind.MINISTRY, name="自然资源部")
+    assert ReportCopy.objects.filter(version__report=report, ministry=land).exists()  # routed to the successor
+    body = client_as("demo-province").get(f"/reporting/province-reports/{report.pk}/").content.decode()
+    copies = body[body.index('data-testid="copies"') :]
+    assert "国土资源部" in copies and "自然资源部" not in copies
+    assert "中国银监会" in copies and "农业部" in copies
