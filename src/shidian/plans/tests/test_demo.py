@@ -51,7 +51,7 @@ def test_every_pilot_gets_a_plausible_plan() -> None:
     assert approved.filter(planned_finish__lt=BUSINESS_DAY).exists()
     assert approved.filter(planned_finish__range=(BUSINESS_DAY, BUSINESS_DAY + dt.timedelta(days=30))).exists()
     waiting = PlanVersion.objects.filter(plan__pilot__province__name="广西壮族自治区", status="submitted")
-    assert waiting.count() == 1  # demo-province's review queue
+    assert waiting.filter(plan__pilot__name="来宾市").exists()  # demo-province's review queue is never empty
     six_towns = PilotArea.objects.get(name="六景镇")
     assert Task.objects.filter(version__plan__pilot=six_towns, focus_area__code="industry_city").exists()  # its note
     assert LeadingGroupMember.objects.filter(group__pilot=six_towns, role="leader").count() == 2  # history kept
