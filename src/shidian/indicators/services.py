@@ -258,11 +258,11 @@ def set_pilot_targets(
     """Set several targets of a pilot from its work plan; if any is invalid nothing is saved.
 
     ``targets`` maps (indicator code, target year) to the value as typed; the year is the stage year of
-    the pilot's batch or 2020. A blank value removes the target.
+    the pilot's batch or the programme's last year (both from the registry). A blank value removes the target.
     """
     permissions.require_set_targets(by, pilot)
     indicators = {i.code: i for i in Indicator.objects.active()}
-    years = {stage_year(pilot), 2020}
+    years = {stage_year(pilot), pilot.batch.programme_end_year}
     errors: dict[str, str] = {}
     clean: dict[tuple[str, int], Decimal | None] = {}
     for (code, year), raw in targets.items():
@@ -308,8 +308,8 @@ def set_pilot_targets(
 
 
 def stage_year(pilot: PilotArea) -> int:
-    """Stage-results year of the notice: batches 1-2 by 2017, batch 3 by 2018."""
-    return 2017 if pilot.batch.number <= 2 else 2018
+    """Stage-results year of the pilot's batch, from the registry (batches 1-2 by 2017, batch 3 by 2018)."""
+    return pilot.batch.stage_year
 
 
 # -- values ----------------------------------------------------------------------------------------

@@ -155,11 +155,11 @@ def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
-    """The pilot's work-plan targets (stage year and 2020) beside the national targets."""
+    """The pilot's work-plan targets (stage year and the programme's last year) beside the national targets."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     editable = permissions.can_set_targets(request.user, area)
-    stage = services.stage_year(area)
+    stage, last = services.stage_year(area), area.batch.programme_end_year
     rows = selectors.target_rows(pilot=area)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -167,7 +167,7 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
         wanted = {
             (row.indicator.code, year): request.POST.get(f"{row.indicator.code}_{year}", "")
             for row in rows
-            for year in (stage, 2020)
+            for year in (stage, last)
             if f"{row.indicator.code}_{year}" in request.POST
         }
         try:
@@ -197,8 +197,9 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
         "indicators/targets.html",
         {
             "pilot": area,
-            "rows": [(row, cell(row, stage), cell(row, 2020)) for row in rows],
+            "rows": [(row, cell(row, stage), cell(row, last)) for row in rows],
             "stage": stage,
+            "last_year": last,
             "editable": editable,
             "errors": [
                 _("%(field)s：%(message)s") % {"field": names.get(key.rsplit("_", 1)[0], key), "message": message}

@@ -162,17 +162,23 @@ def test_progress_reported_meanwhile_carries_over_to_the_new_approved_version(us
     assert Milestone.objects.get(task__version=new, name=ms[0].name).status == MilestoneStatus.DONE
 
 
-def test_goal_years_follow_the_batch(user: UserGetter) -> None:
-    _plan, version, _t, _m = factories.make_plan()  # 柳州市 is a batch-1 pilot? the stage year decides
+def test_goal_years_follow_the_batch_in_the_registry(user: UserGetter) -> None:
+    _plan, version, _t, _m = factories.make_plan()
     pilot = version.plan.pilot
-    stage = services.stage_year(pilot)
-    assert stage == (2018 if pilot.batch.number == 3 else 2017)
+    batch = pilot.batch
+    assert batch.stage_results_by is not None and batch.rollout_by is not None
+    stage, last = batch.stage_results_by.year, batch.rollout_by.year
+    assert services.allowed_goal_years(pilot) == (stage, last)
     services.add_goal(version=version, text="阶段目标", target_year=stage, by=user("demo-pilot"))
-    services.add_goal(version=version, text="2020 目标", target_year=2020, by=user("demo-pilot"))
+    services.add_goal(version=version, text="期末目标", target_year=last, by=user("demo-pilot"))
     wrong = 2018 if stage == 2017 else 2017
     with pytest.raises(DomainError, match="目标年份"):
         services.add_goal(version=version, text="错误", target_year=wrong, by=user("demo-pilot"))
     assert version.goals.count() == 2
+    # The registry decides, not a literal: move the batch's dates and the allowed years follow.
+    batch.stage_results_by, batch.rollout_by = dt.date(2019, 12, 31), dt.date(2021, 12, 31)
+    batch.save(update_fields=["stage_results_by", "rollout_by"])
+    assert services.allowed_goal_years(pilot) == (2019, 2021)
 
 
 def test_a_department_of_another_pilot_cannot_lead_or_support(user: UserGetter) -> None:

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_command_enqueues_the_task_which_creates_reminders_once(settings: pytest.FixtureRequest) -> None:
     today = timezone.localdate()
+    factories.extend_programme(today + dt.timedelta(days=30))
     _plan, _version, _tasks, ms = factories.make_plan(
         milestones=1, deadline=today + dt.timedelta(days=7), start=today - dt.timedelta(days=60)
     )
