@@ -333,6 +333,10 @@ def validate_value(indicator: Indicator, raw: str | Decimal | int | float | None
         value = Decimal(str(raw))
     if not value.is_finite():
         raise DomainError(_("“%(value)s”不是数字。") % {"value": raw})
+    stored = IndicatorValue._meta.get_field("value")
+    digits = int(stored.max_digits or 20) - int(stored.decimal_places or 0)
+    if abs(value) >= Decimal(10) ** digits:
+        raise DomainError(_("数值过大：整数部分最多 %(digits)d 位。") % {"digits": digits})
     if indicator.value_type == ValueType.YES_NO and value not in (0, 1):
         raise DomainError(_("只能填“是”或“否”（1 或 0）。"))
     if indicator.min_value is not None and value < indicator.min_value:
