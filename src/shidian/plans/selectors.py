@@ -450,7 +450,8 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
                     GanttBar(
                         m,
                         pos(m.planned_start),
-                        max(pos(m.planned_finish + dt.timedelta(days=1)) - pos(m.planned_start), 0.3),
+                        # width by day count: planned_finish + 1 day would overflow on 9999-12-31
+                        max(round(100.0 * ((m.planned_finish - m.planned_start).days + 1) / span, 3), 0.3),
                         m.is_overdue(today),
                     )
                 )

@@ -165,3 +165,13 @@ def test_the_plan_import_refuses_huge_numbers_and_cleans_control_characters(user
     assert {"工期（天）", "权重"} <= columns
     preview = workbook.preview_import(version=version, content=_plan_workbook("任\u200b务"))
     assert preview.tasks[0].title == "任务" and preview.tasks[0].milestones[0].name == "调研"
+
+
+def test_the_plan_page_survives_a_milestone_stored_as_ending_9999_12_31(client_as: ClientAs) -> None:
+    """Data written before the bounds existed must not take the plan page down for everyone."""
+    _plan, _version, _tasks, ms = factories.make_plan()
+    Milestone.objects.filter(pk=ms[-1].pk).update(
+        planned_start=dt.date(9999, 12, 1), planned_finish=dt.date(9999, 12, 31)
+    )
+    response = client_as("demo-province").get(reverse("plans:plan", kwargs={"pilot_id": factories.pilot().pk}))
+    assert response.status_code == 200
