@@ -437,7 +437,7 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
                 MilestoneRow(
                     task.pk,
                     task.weight,
-                    task.focus_area.name,
+                    task.focus_area_label,
                     m.duration_days,
                     m.progress_percent,
                     m.status,
@@ -597,9 +597,9 @@ class Difference:
 
 def _task_facts(task: Task) -> dict[str, str]:
     return {
-        _("重点领域"): task.focus_area.name,
-        _("牵头单位"): task.lead_department.name,
-        _("配合单位"): "、".join(sorted(o.name for o in task.supporting_departments.all())),
+        _("重点领域"): task.focus_area_label,
+        _("牵头单位"): task.lead_department_label,
+        _("配合单位"): "、".join(sorted(task.supporting_labels)),
         _("责任人"): task.responsible,
         _("完成期限"): task.deadline.isoformat(),
         _("权重"): str(task.weight),

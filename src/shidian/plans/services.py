@@ -225,6 +225,16 @@ def approve_plan(*, version: PlanVersion, by: User, comment: str = "") -> PlanVe
         refusal=_("只有试点所在省的发展改革部门可以审核工作方案。"),
         comment=comment.strip(),
     )
+    # The approved version keeps the reference names it was approved with (a later rename changes nothing).
+    tasks = list(
+        Task.objects.filter(version=approved)
+        .select_related("focus_area", "lead_department")
+        .prefetch_related("supporting_departments")
+    )
+    for task in tasks:
+        task.approved_names = task.names_in_force()
+    frozen: list[str] = ["approved_names"]
+    Task.objects.bulk_update(tasks, frozen)
     # Progress reported on the version in force meanwhile carries over to the newly approved one.
     for milestone in Milestone.objects.filter(task__version=approved, copied_from__isnull=False).select_related(
         "copied_from"
@@ -284,6 +294,7 @@ def _copy_content(source: PlanVersion, target: PlanVersion) -> None:
         task.id = None
         task.version = target
         task.copied_from_id = old_task_pk
+        task.approved_names = {}  # a new draft shows the names in force now
         task.save()
         task.supporting_departments.set(supporting)
         mapping: dict[int, Milestone] = {}

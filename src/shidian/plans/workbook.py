@@ -232,8 +232,8 @@ def export_docx(*, version: PlanVersion) -> bytes:
         rows = [
             [
                 task.title,
-                task.focus_area.name,
-                task.lead_department.name,
+                task.focus_area_label,
+                task.lead_department_label,
                 task.responsible,
                 task.deadline.isoformat(),
                 "",
