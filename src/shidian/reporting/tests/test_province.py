@@ -16,6 +16,7 @@ from shidian.regions.models import Province
 from shidian.reporting import selectors, services
 from shidian.reporting.models import (
     PROVINCE_MOVES,
+    SECTION_FIELDS,
     ProvinceReport,
     ProvinceStatus,
     ReadReceipt,
@@ -194,7 +195,7 @@ def test_province_draft_text_is_cleaned_and_held_to_the_section_limit(user: User
 def test_pilot_draft_text_is_cleaned_of_control_characters(user: UserGetter) -> None:
     pilot = user("demo-pilot")
     report = filled_report(pilot, year_end())
-    name = next(iter(services.SECTION_FIELDS))
+    name = next(iter(SECTION_FIELDS))
     report = services.save_pilot_draft(
         report=report, revision=report.revision, sections={name: "推进\x00市民化\u202e"}, by=pilot
     )
