@@ -55,7 +55,7 @@ def _split(value: str) -> list[str]:
 # ---- template and export ---------------------------------------------------------------------------
 
 
-def _workbook_with_choices(version: PlanVersion | None, departments: list[Organisation]) -> Any:
+def _workbook_with_choices(pilot: Any, departments: list[Organisation]) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -108,7 +108,9 @@ def _workbook_with_choices(version: PlanVersion | None, departments: list[Organi
         validation.errorTitle = _("输入有误")
         validation.add(f"{column}2:{column}{MAX_ROWS + 1}")
         tasks.add_data_validation(validation)
-    year_check = DataValidation(type="list", formula1='"2017,2018,2020"', allow_blank=True)
+    # The goal years this pilot may use, from the registry (stage-result year and programme end).
+    years = ",".join(str(y) for y in services.allowed_goal_years(pilot))
+    year_check = DataValidation(type="list", formula1=f'"{years}"', allow_blank=True)
     year_check.add(f"B2:B{MAX_ROWS + 1}")
     sheets[GOAL_SHEET].add_data_validation(year_check)
     return wb, sheets
@@ -122,7 +124,7 @@ def _save(wb: Any) -> bytes:
 
 def template_xlsx(*, pilot: Any) -> bytes:
     """An empty work-plan template with drop-down lists of focus areas and the pilot's departments."""
-    wb, _sheets = _workbook_with_choices(None, services.pilot_departments(pilot))
+    wb, _sheets = _workbook_with_choices(pilot, services.pilot_departments(pilot))
     return _save(wb)
 
 
@@ -136,7 +138,7 @@ def _tasks_of(version: PlanVersion) -> list[Task]:
 
 def export_xlsx(*, version: PlanVersion) -> bytes:
     """The plan in the template's layout (re-importable), with planned dates and progress added."""
-    wb, sheets = _workbook_with_choices(version, services.pilot_departments(version.plan.pilot))
+    wb, sheets = _workbook_with_choices(version.plan.pilot, services.pilot_departments(version.plan.pilot))
     milestone_sheet = sheets[MILESTONE_SHEET]
     for i, name in enumerate(PROGRESS_COLUMNS, start=len(MILESTONE_COLUMNS) + 1):
         milestone_sheet.cell(row=1, column=i, value=name)
@@ -551,10 +553,18 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
     return ImportPreview(tasks=[t for t in tasks.values() if t is not None], goals=goals)
 
 
-@transaction.atomic
 def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPreview:
-    """Check the file again, then replace the draft's goals and tasks with it (all or nothing)."""
+    """Check the file again, then replace the draft's goals and tasks with it (all or nothing).
+
+    Reading and checking the file happens before the transaction, so no write lock is held meanwhile.
+    """
     preview = preview_import(version=version, content=content)
+    with transaction.atomic():
+        _replace_content(version=version, preview=preview, by=by)
+    return preview
+
+
+def _replace_content(*, version: PlanVersion, preview: ImportPreview, by: User) -> None:
     for goal in list(version.goals.all()):
         services.delete_goal(goal=goal, by=by)
     for task in list(version.tasks.all()):
@@ -592,4 +602,3 @@ def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPre
         obj=version,
         detail={"tasks": len(preview.tasks), "milestones": preview.milestone_count, "goals": len(preview.goals)},
     )
-    return preview
