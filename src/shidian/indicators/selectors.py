@@ -37,8 +37,6 @@ from shidian.indicators.progress import Assessment, ProgressStatus, assess, peri
 from shidian.pilots.models import PilotArea
 from shidian.regions.models import Province
 
-TARGET_YEAR = 2020
-
 
 def catalogue() -> list[IndicatorCategory]:
     """Categories with their active indicators and national targets (two queries)."""
@@ -273,6 +271,7 @@ class Series:
     targets: dict[int, Decimal]
     national: NationalTarget | None
     assessment: Assessment
+    target_year: int  # the programme's last year for the pilot's batch (registry)
 
     @property
     def latest(self) -> Decimal | None:
@@ -280,18 +279,20 @@ class Series:
 
     @property
     def target(self) -> Decimal | None:
-        if TARGET_YEAR in self.targets:
-            return self.targets[TARGET_YEAR]
+        if self.target_year in self.targets:
+            return self.targets[self.target_year]
         return self.national.target_value if self.national else None
 
 
-def _assess(indicator: Indicator, points: list[tuple[Period, Decimal]], target: Decimal | None) -> Assessment:
+def _assess(
+    indicator: Indicator, points: list[tuple[Period, Decimal]], target: Decimal | None, *, target_year: int
+) -> Assessment:
     if target is None:
         return Assessment(ProgressStatus.INSUFFICIENT)
     return assess(
         [(period_time(p), v) for p, v in points],
         target=target,
-        target_time=float(TARGET_YEAR + 1),
+        target_time=float(target_year + 1),
         lower_is_better=indicator.direction == Direction.NEGATIVE,
     )
 
@@ -317,13 +318,14 @@ def pilot_series(*, pilot: PilotArea, reported_only: bool = True) -> list[Series
     ):
         targets[indicator_id][year] = value
     national = {t.indicator_id: t for t in NationalTarget.objects.all()}
+    end = pilot.batch.programme_end_year
     result = []
     for indicator in indicators:
         points = _series_points(by_indicator.get(indicator.pk, []), indicator)
         own = targets.get(indicator.pk, {})
         nat = national.get(indicator.pk)
-        target = own.get(TARGET_YEAR, nat.target_value if nat else None)
-        result.append(Series(indicator, points, own, nat, _assess(indicator, points, target)))
+        target = own.get(end, nat.target_value if nat else None)
+        result.append(Series(indicator, points, own, nat, _assess(indicator, points, target, target_year=end), end))
     return result
 
 
@@ -337,13 +339,18 @@ class OffTrack:
 
 
 def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack]:
-    """Pilots off track or deteriorating against their own 2020 targets (a fixed number of queries)."""
+    """Pilots off track or deteriorating against their own targets for the programme's end (fixed queries)."""
     targets_qs = scoping.restrict(
-        PilotTarget.objects.filter(target_year=TARGET_YEAR), user, province_field="pilot__province"
+        # the target for the last year of the pilot's batch (registry), not a literal year
+        PilotTarget.objects.filter(target_year=F("pilot__batch__rollout_by__year")),
+        user,
+        province_field="pilot__province",
     )
     if indicator is not None:
         targets_qs = targets_qs.filter(indicator=indicator)
-    targets = {(t.pilot_id, t.indicator_id): t.target_value for t in targets_qs}
+    rows = list(targets_qs.values_list("pilot_id", "indicator_id", "target_value", "target_year"))
+    targets = {(pilot_id, indicator_id): value for pilot_id, indicator_id, value, _year in rows}
+    years = {(pilot_id, indicator_id): year for pilot_id, indicator_id, _value, year in rows}
     if not targets:
         return []
     values = (
@@ -360,7 +367,7 @@ def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack
     for key, target in targets.items():
         ind = indicators[key[1]]
         points = _series_points(series.get(key, []), ind)
-        result = _assess(ind, points, target)
+        result = _assess(ind, points, target, target_year=years[key])
         if result.status in (ProgressStatus.OFF_TRACK, ProgressStatus.DETERIORATING):
             found.append(OffTrack(pilots[key[0]], ind, points[-1][1], target, result))
     found.sort(key=lambda o: (o.pilot.province.code, o.pilot.name, o.indicator.order))
@@ -404,7 +411,7 @@ def pilot_indicator_facts(*, pilot: PilotArea, period: Period) -> list[dict[str,
             if p.year < period.year or (p.year == period.year and (period.is_year or p <= period))
         ]
         value = next((v for p, v in reversed(points) if p.year == period.year), None)
-        assessment = _assess(series.indicator, points, series.target)
+        assessment = _assess(series.indicator, points, series.target, target_year=series.target_year)
         facts.append(
             {
                 "code": series.indicator.code,

@@ -39,7 +39,7 @@ def _period(code: str) -> Period:
 def _selected(request: HttpRequest) -> tuple[Indicator, Period]:
     indicator = selectors.get_indicator(request.GET.get("indicator") or DEFAULT_INDICATOR)
     years = selectors.years()
-    default = str(years[-1]) if years else "2020"
+    default = str(years[-1]) if years else str(pilot_selectors.programme_end_year())
     if indicator.period_type == PeriodType.HALF_YEAR:
         default = f"{default}H2"
     return indicator, _period(request.GET.get("period") or default)
@@ -402,7 +402,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     _business(request)
     if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
         raise Http404
-    the_period = _period(request.GET.get("period") or "2020")
+    the_period = _period(request.GET.get("period") or str(pilot_selectors.programme_end_year()))
     content = imports.template_xlsx(user=request.user, period=the_period)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="indicators-{the_period.code}.xlsx"'
