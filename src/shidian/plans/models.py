@@ -174,7 +174,7 @@ class PlanVersion(models.Model):
 
 
 class Goal(models.Model):
-    """A goal of the plan with its target year (阶段目标 2017/2018, 2020)."""
+    """A goal of the plan with its target year: the batch's stage-result year or the programme's end."""
 
     version = models.ForeignKey(PlanVersion, verbose_name=_("方案版本"), on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
@@ -186,8 +186,10 @@ class Goal(models.Model):
         verbose_name_plural = _("目标")
         ordering = ["version", "target_year", "position", "id"]
         constraints = [
+            # Which years a pilot may use comes from the registry (services.allowed_goal_years); the
+            # database only keeps out years no plan could mean.
             models.CheckConstraint(
-                condition=models.Q(target_year__in=[2017, 2018, 2020]), name="plans_goal_target_year_known"
+                condition=models.Q(target_year__gte=2000, target_year__lte=2100), name="plans_goal_target_year_sane"
             ),
         ]
 

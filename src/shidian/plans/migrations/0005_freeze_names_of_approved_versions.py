@@ -28,6 +28,6 @@ def thaw(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0004_keep_approved_reference_names")]
+    dependencies = [("plans", "0004_approved_names_and_goal_years_from_registry")]
 
     operations = [migrations.RunPython(freeze, thaw)]

@@ -182,6 +182,9 @@ def test_goal_years_follow_the_batch_in_the_registry(user: UserGetter) -> None:
     batch.stage_results_by, batch.rollout_by = dt.date(2019, 12, 31), dt.date(2021, 12, 31)
     batch.save(update_fields=["stage_results_by", "rollout_by"])
     assert services.allowed_goal_years(pilot) == (2019, 2021)
+    services.add_goal(version=version, text="新期末目标", target_year=2021, by=user("demo-pilot"))
+    with pytest.raises(DomainError, match="目标年份"):
+        services.add_goal(version=version, text="旧期末目标", target_year=2020, by=user("demo-pilot"))
 
 
 def test_a_department_of_another_pilot_cannot_lead_or_support(user: UserGetter) -> None:
