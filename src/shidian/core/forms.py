@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from shidian.core import text
@@ -83,3 +84,11 @@ class ModelForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         prepare_fields(self.fields)
+
+
+def max_length_of(model: type[Model], name: str) -> int:
+    """The model field's length, so a form refuses in Chinese what the database would refuse with a 500."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if limit is None:
+        raise ValueError(f"{model._meta.label}.{name} has no max_length")
+    return int(limit)

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shidian.core.forms import Form, IsoDateInput
-from shidian.pilots.models import AreaKind, Batch, PilotStatus, Verification
+from shidian.core.forms import Form, IsoDateInput, max_length_of
+from shidian.pilots.models import AreaKind, Batch, PilotStatus, PilotStatusChange, Verification
 from shidian.pilots.selectors import PilotFilters
 from shidian.regions.models import Province, RegionClass
 
@@ -53,5 +53,7 @@ class RegistryUploadForm(Form):
 class StatusChangeForm(Form):
     to = forms.ChoiceField(label=_("新状态"), choices=PilotStatus.choices)
     effective_on = forms.DateField(label=_("生效日期"), widget=IsoDateInput)
-    document_number = forms.CharField(label=_("依据文号"), required=False, max_length=60)
+    document_number = forms.CharField(
+        label=_("依据文号"), required=False, max_length=max_length_of(PilotStatusChange, "document_number")
+    )
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))

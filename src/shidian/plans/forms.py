@@ -10,9 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 from shidian.accounts.models import Organisation, User
 from shidian.core.errors import DomainError
-from shidian.core.forms import Form, IsoDateInput
+from shidian.core.forms import Form, IsoDateInput, max_length_of
 from shidian.plans import services
-from shidian.plans.models import FocusArea, MemberRole, Milestone, MilestoneStatus, Task, WorkPlan
+from shidian.plans.models import (
+    AnnualGoal,
+    FocusArea,
+    Goal,
+    LeadingGroupMember,
+    MemberRole,
+    Milestone,
+    MilestoneStatus,
+    Task,
+    WorkPlan,
+)
 from shidian.plans.services import MAX_WEIGHT
 
 # A ceiling the form states before the programme window is known (services check the window itself).
@@ -33,7 +43,7 @@ class TextsForm(Form):
 
 
 class GoalForm(Form):
-    text = forms.CharField(label=_("目标"), max_length=300)
+    text = forms.CharField(label=_("目标"), max_length=max_length_of(Goal, "text"))
     target_year = forms.TypedChoiceField(label=_("目标年份"), coerce=int, choices=[])
 
     def __init__(self, *args: Any, years: tuple[int, int], **kwargs: Any) -> None:
@@ -42,7 +52,7 @@ class GoalForm(Form):
 
 
 class TaskForm(Form):
-    title = forms.CharField(label=_("任务"), max_length=200)
+    title = forms.CharField(label=_("任务"), max_length=max_length_of(Task, "title"))
     focus_area = forms.ModelChoiceField(label=_("重点领域"), queryset=FocusArea.objects.filter(is_active=True))
     lead_department = forms.ModelChoiceField(label=_("牵头单位"), queryset=Organisation.objects.none())
     supporting_departments = forms.ModelMultipleChoiceField(
@@ -51,8 +61,12 @@ class TaskForm(Form):
     responsible_user = forms.ModelChoiceField(
         label=_("责任人（本试点用户）"), queryset=User.objects.none(), required=False
     )
-    responsible_name = forms.CharField(label=_("责任人（姓名）"), max_length=60, required=False)
-    responsible_contact = forms.CharField(label=_("联系方式"), max_length=60, required=False)
+    responsible_name = forms.CharField(
+        label=_("责任人（姓名）"), max_length=max_length_of(Task, "responsible_name"), required=False
+    )
+    responsible_contact = forms.CharField(
+        label=_("联系方式"), max_length=max_length_of(Task, "responsible_contact"), required=False
+    )
     deadline = forms.DateField(label=_("完成期限"), widget=IsoDateInput)
     weight = forms.IntegerField(label=_("权重"), min_value=1, max_value=MAX_WEIGHT, initial=1)
     use_working_days = forms.BooleanField(label=_("按工作日排期"), required=False)
@@ -81,9 +95,11 @@ class TaskForm(Form):
 
 
 class MilestoneForm(Form):
-    name = forms.CharField(label=_("节点"), max_length=200)
+    name = forms.CharField(label=_("节点"), max_length=max_length_of(Milestone, "name"))
     duration_days = forms.IntegerField(label=_("工期（天）"), min_value=1, max_value=MAX_DURATION_DAYS)
-    deliverable = forms.CharField(label=_("成果形式"), max_length=200, required=False)
+    deliverable = forms.CharField(
+        label=_("成果形式"), max_length=max_length_of(Milestone, "deliverable"), required=False
+    )
     due_by = forms.DateField(label=_("要求完成时间"), widget=IsoDateInput, required=False)
     depends_on = forms.ModelMultipleChoiceField(label=_("前置节点"), queryset=Milestone.objects.none(), required=False)
 
@@ -132,8 +148,10 @@ class EvidenceForm(Form):
 
 class MemberForm(Form):
     role = forms.ChoiceField(label=_("职务"), choices=MemberRole.choices)
-    person_name = forms.CharField(label=_("姓名"), max_length=60, required=False)
-    title = forms.CharField(label=_("职务说明"), max_length=120, required=False)
+    person_name = forms.CharField(
+        label=_("姓名"), max_length=max_length_of(LeadingGroupMember, "person_name"), required=False
+    )
+    title = forms.CharField(label=_("职务说明"), max_length=max_length_of(LeadingGroupMember, "title"), required=False)
     organisation = forms.ModelChoiceField(label=_("成员单位"), queryset=Organisation.objects.none(), required=False)
     valid_from = forms.DateField(label=_("起始日期"), widget=IsoDateInput)
 
@@ -147,7 +165,7 @@ class EndMemberForm(Form):
 
 
 class AnnualGoalForm(Form):
-    text = forms.CharField(label=_("目标"), max_length=300)
+    text = forms.CharField(label=_("目标"), max_length=max_length_of(AnnualGoal, "text"))
     due_on = forms.DateField(label=_("完成时间"), widget=IsoDateInput, required=False)
 
 
