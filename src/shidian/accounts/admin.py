@@ -19,6 +19,7 @@ from shidian.accounts.models import Organisation, User
 from shidian.core import audit
 from shidian.core.admin import CapabilityAdmin, admin_site
 from shidian.core.errors import DomainError
+from shidian.core.forms import ModelForm as CleanModelForm
 from shidian.core.roles import Capability
 
 
@@ -32,7 +33,7 @@ class OrganisationAdmin(CapabilityAdmin):
     list_select_related = ["province", "parent"]
 
 
-class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserAdminForm(CleanModelForm):
     initial_password = forms.CharField(
         label=_("初始密码"),
         required=False,

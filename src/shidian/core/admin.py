@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core import audit, scoping
+from shidian.core.forms import ModelForm as CleanModelForm
 from shidian.core.roles import Capability
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])
@@ -64,6 +65,7 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A model admin open only to holders of ``capability``; every save and delete is audited."""
 
     capability: str = Capability.MANAGE_REFERENCE
+    form = CleanModelForm
 
     def _allowed(self, request: HttpRequest) -> bool:
         return scoping.can(request.user, self.capability)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from shidian.core import text
 from shidian.core.errors import DomainError
 
 XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -77,7 +78,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return text.clean(str(value)).strip()
 
 
 def _read_csv(text: str) -> Table:
@@ -107,13 +108,13 @@ def _read_xlsx(content: bytes) -> Table:
 def _table(sheet: str | None, raw_rows: list[list[str]]) -> Table:
     if not raw_rows:
         raise DomainError(_("文件没有表头。"))
-    header = [h.strip().lstrip("\ufeff") for h in raw_rows[0]]
+    header = [text.clean(h).strip() for h in raw_rows[0]]  # the cleaner also drops a byte-order mark
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
         raise DomainError(_("表头中的列重复：%(columns)s。") % {"columns": "、".join(repeated)})
     rows: list[tuple[int, dict[str, str]]] = []
     for number, raw in enumerate(raw_rows[1:], start=2):
-        cells = [c.strip() for c in raw]
+        cells = [text.clean(c).strip() for c in raw]  # control characters never reach a service
         if not any(cells):
             continue
         rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))

@@ -37,7 +37,7 @@ def _extent(values: list[float]) -> dict[str, Any]:
 
 
 def series_chart(series: Series, *, years: list[int]) -> dict[str, Any]:
-    """A pilot's values over time with its own targets and the national 2020 target as lines."""
+    """A pilot's values over time with its own targets and the national plan's target as lines."""
     indicator = series.indicator
     half = indicator.period_type == "half_year"
     axis = _axis([p for p, _v in series.points], years, half)
@@ -50,7 +50,7 @@ def series_chart(series: Series, *, years: list[int]) -> dict[str, Any]:
         lines.append(
             {
                 "yAxis": float(series.national.target_value),
-                "name": _("国家 2020 年目标"),
+                "name": _("国家 %(year)d 年目标") % {"year": series.national.target_year},
                 "lineStyle": {"color": "#c0392b", "type": "dashed"},
             }
         )

@@ -35,6 +35,7 @@ from shidian.indicators.models import (
     ImportState,
     Indicator,
     IndicatorPeriod,
+    IndicatorValue,
     PeriodType,
     ValueSource,
     ValueStatus,
@@ -219,6 +220,14 @@ def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> t
                 value = services.validate_value(indicator, raw)
             except DomainError as exc:
                 error(number, COL_VALUE, exc.message)
+        note = cells.get(COL_NOTE, "")
+        note_limit = IndicatorValue._meta.get_field("note").max_length or 200
+        if len(note) > note_limit:
+            error(
+                number,
+                COL_NOTE,
+                _("最多 %(limit)d 个字符，现有 %(length)d 个。") % {"limit": note_limit, "length": len(note)},
+            )
         if len(errors) > before or pilot is None or indicator is None or period is None or value is None:
             continue
         key = (pilot.pk, indicator.pk, period.code)
@@ -226,7 +235,7 @@ def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> t
             error(number, COL_CODE, _("与第 %(row)d 行重复（同一地区、指标和期间）。") % {"row": seen[key]})
             continue
         seen[key] = number
-        valid.append(ValidRow(number, pilot, indicator, period, value, cells.get(COL_NOTE, "")[:200]))
+        valid.append(ValidRow(number, pilot, indicator, period, value, note))
     return valid, errors
 
 

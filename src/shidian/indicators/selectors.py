@@ -37,8 +37,6 @@ from shidian.indicators.progress import Assessment, ProgressStatus, assess, peri
 from shidian.pilots.models import PilotArea
 from shidian.regions.models import Province
 
-TARGET_YEAR = 2020
-
 
 def catalogue() -> list[IndicatorCategory]:
     """Categories with their active indicators and national targets (two queries)."""
@@ -273,6 +271,7 @@ class Series:
     targets: dict[int, Decimal]
     national: NationalTarget | None
     assessment: Assessment
+    target_year: int  # the programme's last year for the pilot's batch (registry)
 
     @property
     def latest(self) -> Decimal | None:
@@ -280,18 +279,20 @@ class Series:
 
     @property
     def target(self) -> Decimal | None:
-        if TARGET_YEAR in self.targets:
-            return self.targets[TARGET_YEAR]
+        if self.target_year in self.targets:
+            return self.targets[self.target_year]
         return self.national.target_value if self.national else None
 
 
-def _assess(indicator: Indicator, points: list[tuple[Period, Decimal]], target: Decimal | None) -> Assessment:
+def _assess(
+    indicator: Indicator, points: list[tuple[Period, Decimal]], target: Decimal | None, *, target_year: int
+) -> Assessment:
     if target is None:
         return Assessment(ProgressStatus.INSUFFICIENT)
     return assess(
         [(period_time(p), v) for p, v in points],
         target=target,
-        target_time=float(TARGET_YEAR + 1),
+        target_time=float(target_year + 1),
         lower_is_better=indicator.direction == Direction.NEGATIVE,
     )
 
@@ -304,11 +305,12 @@ def _series_points(rows: list[tuple[str, Decimal]], indicator: Indicator) -> lis
 
 def pilot_series(*, pilot: PilotArea, reported_only: bool = True) -> list[Series]:
     """Every active indicator's time series for a pilot with its targets and progress (four queries)."""
-    return _series_by_pilot([pilot.pk], reported_only=reported_only)[pilot.pk]
+    return _series_by_pilot({pilot.pk: pilot.batch.programme_end_year}, reported_only=reported_only)[pilot.pk]
 
 
-def _series_by_pilot(pilot_ids: list[int], *, reported_only: bool = True) -> dict[int, list[Series]]:
-    """``pilot_series`` for many pilots at once, in the same four queries whatever their number."""
+def _series_by_pilot(end_years: dict[int, int], *, reported_only: bool = True) -> dict[int, list[Series]]:
+    """``pilot_series`` for many pilots at once (pilot id → its programme's last year), in four queries."""
+    pilot_ids = list(end_years)
     indicators = list(Indicator.objects.active().with_category())
     values = IndicatorValue.objects.filter(pilot_id__in=pilot_ids, is_current=True)
     if reported_only:
@@ -323,14 +325,15 @@ def _series_by_pilot(pilot_ids: list[int], *, reported_only: bool = True) -> dic
         targets[(pilot_id, indicator_id)][year] = value
     national = {t.indicator_id: t for t in NationalTarget.objects.all()}
     result: dict[int, list[Series]] = {}
-    for pilot_id in pilot_ids:
+    for pilot_id, end in end_years.items():
         series = []
         for indicator in indicators:
             points = _series_points(rows.get((pilot_id, indicator.pk), []), indicator)
             own = targets.get((pilot_id, indicator.pk), {})
             nat = national.get(indicator.pk)
-            target = own.get(TARGET_YEAR, nat.target_value if nat else None)
-            series.append(Series(indicator, points, own, nat, _assess(indicator, points, target)))
+            target = own.get(end, nat.target_value if nat else None)
+            assessment = _assess(indicator, points, target, target_year=end)
+            series.append(Series(indicator, points, own, nat, assessment, end))
         result[pilot_id] = series
     return result
 
@@ -345,13 +348,18 @@ class OffTrack:
 
 
 def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack]:
-    """Pilots off track or deteriorating against their own 2020 targets (a fixed number of queries)."""
+    """Pilots off track or deteriorating against their own targets for the programme's end (fixed queries)."""
     targets_qs = scoping.restrict(
-        PilotTarget.objects.filter(target_year=TARGET_YEAR), user, province_field="pilot__province"
+        # the target for the last year of the pilot's batch (registry), not a literal year
+        PilotTarget.objects.filter(target_year=F("pilot__batch__rollout_by__year")),
+        user,
+        province_field="pilot__province",
     )
     if indicator is not None:
         targets_qs = targets_qs.filter(indicator=indicator)
-    targets = {(t.pilot_id, t.indicator_id): t.target_value for t in targets_qs}
+    rows = list(targets_qs.values_list("pilot_id", "indicator_id", "target_value", "target_year"))
+    targets = {(pilot_id, indicator_id): value for pilot_id, indicator_id, value, _year in rows}
+    years = {(pilot_id, indicator_id): year for pilot_id, indicator_id, _value, year in rows}
     if not targets:
         return []
     values = (
@@ -368,7 +376,7 @@ def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack
     for key, target in targets.items():
         ind = indicators[key[1]]
         points = _series_points(series.get(key, []), ind)
-        result = _assess(ind, points, target)
+        result = _assess(ind, points, target, target_year=years[key])
         if result.status in (ProgressStatus.OFF_TRACK, ProgressStatus.DETERIORATING):
             found.append(OffTrack(pilots[key[0]], ind, points[-1][1], target, result))
     found.sort(key=lambda o: (o.pilot.province.code, o.pilot.name, o.indicator.order))
@@ -416,7 +424,7 @@ def _facts(all_series: list[Series], period: Period) -> list[dict[str, Any]]:
             if p.year < period.year or (p.year == period.year and (period.is_year or p <= period))
         ]
         value = next((v for p, v in reversed(points) if p.year == period.year), None)
-        assessment = _assess(series.indicator, points, series.target)
+        assessment = _assess(series.indicator, points, series.target, target_year=series.target_year)
         facts.append(
             {
                 "code": series.indicator.code,
@@ -437,8 +445,9 @@ def province_indicator_summary(*, province: Province, period: Period) -> dict[st
     Set-based: a fixed number of queries whatever the number of pilots and indicators. The caller has
     already checked that its user may see ``province``.
     """
-    pilot_ids = list(PilotArea.objects.filter(province=province).order_by("pk").values_list("pk", flat=True))
-    by_pilot = _series_by_pilot(pilot_ids)
+    pilots = list(PilotArea.objects.filter(province=province).select_related("batch").order_by("pk"))
+    pilot_ids = [p.pk for p in pilots]
+    by_pilot = _series_by_pilot({p.pk: p.batch.programme_end_year for p in pilots})
     indicators = list(Indicator.objects.active().with_category())
     reported: dict[tuple[int, str], dict[int, Decimal]] = defaultdict(dict)
     for indicator_id, code, pilot_id, value in _reported(

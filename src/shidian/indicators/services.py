@@ -258,11 +258,11 @@ def set_pilot_targets(
     """Set several targets of a pilot from its work plan; if any is invalid nothing is saved.
 
     ``targets`` maps (indicator code, target year) to the value as typed; the year is the stage year of
-    the pilot's batch or 2020. A blank value removes the target.
+    the pilot's batch or the programme's last year (both from the registry). A blank value removes the target.
     """
     permissions.require_set_targets(by, pilot)
     indicators = {i.code: i for i in Indicator.objects.active()}
-    years = {stage_year(pilot), 2020}
+    years = {stage_year(pilot), pilot.batch.programme_end_year}
     errors: dict[str, str] = {}
     clean: dict[tuple[str, int], Decimal | None] = {}
     for (code, year), raw in targets.items():
@@ -308,8 +308,8 @@ def set_pilot_targets(
 
 
 def stage_year(pilot: PilotArea) -> int:
-    """Stage-results year of the notice: batches 1-2 by 2017, batch 3 by 2018."""
-    return 2017 if pilot.batch.number <= 2 else 2018
+    """Stage-results year of the pilot's batch, from the registry (batches 1-2 by 2017, batch 3 by 2018)."""
+    return pilot.batch.stage_year
 
 
 # -- values ----------------------------------------------------------------------------------------
@@ -333,6 +333,10 @@ def validate_value(indicator: Indicator, raw: str | Decimal | int | float | None
         value = Decimal(str(raw))
     if not value.is_finite():
         raise DomainError(_("“%(value)s”不是数字。") % {"value": raw})
+    stored = IndicatorValue._meta.get_field("value")
+    digits = int(stored.max_digits or 20) - int(stored.decimal_places or 0)
+    if abs(value) >= Decimal(10) ** digits:
+        raise DomainError(_("数值过大：整数部分最多 %(digits)d 位。") % {"digits": digits})
     if indicator.value_type == ValueType.YES_NO and value not in (0, 1):
         raise DomainError(_("只能填“是”或“否”（1 或 0）。"))
     if indicator.min_value is not None and value < indicator.min_value:

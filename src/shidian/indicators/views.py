@@ -39,7 +39,7 @@ def _period(code: str) -> Period:
 def _selected(request: HttpRequest) -> tuple[Indicator, Period]:
     indicator = selectors.get_indicator(request.GET.get("indicator") or DEFAULT_INDICATOR)
     years = selectors.years()
-    default = str(years[-1]) if years else "2020"
+    default = str(years[-1]) if years else str(pilot_selectors.programme_end_year())
     if indicator.period_type == PeriodType.HALF_YEAR:
         default = f"{default}H2"
     return indicator, _period(request.GET.get("period") or default)
@@ -155,11 +155,11 @@ def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
-    """The pilot's work-plan targets (stage year and 2020) beside the national targets."""
+    """The pilot's work-plan targets (stage year and the programme's last year) beside the national targets."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     editable = permissions.can_set_targets(request.user, area)
-    stage = services.stage_year(area)
+    stage, last = services.stage_year(area), area.batch.programme_end_year
     rows = selectors.target_rows(pilot=area)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -167,7 +167,7 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
         wanted = {
             (row.indicator.code, year): request.POST.get(f"{row.indicator.code}_{year}", "")
             for row in rows
-            for year in (stage, 2020)
+            for year in (stage, last)
             if f"{row.indicator.code}_{year}" in request.POST
         }
         try:
@@ -197,8 +197,9 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
         "indicators/targets.html",
         {
             "pilot": area,
-            "rows": [(row, cell(row, stage), cell(row, 2020)) for row in rows],
+            "rows": [(row, cell(row, stage), cell(row, last)) for row in rows],
             "stage": stage,
+            "last_year": last,
             "editable": editable,
             "errors": [
                 _("%(field)s：%(message)s") % {"field": names.get(key.rsplit("_", 1)[0], key), "message": message}
@@ -401,7 +402,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     _business(request)
     if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
         raise Http404
-    the_period = _period(request.GET.get("period") or "2020")
+    the_period = _period(request.GET.get("period") or str(pilot_selectors.programme_end_year()))
     content = imports.template_xlsx(user=request.user, period=the_period)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="indicators-{the_period.code}.xlsx"'

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shidian.core.errors import DomainError
 
 
 class Programme(models.Model):
@@ -52,6 +56,25 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return str(BATCH_NAMES.get(self.number, self.number))
+
+    @property
+    def stage_year(self) -> int:
+        """The year stage results are due (阶段性成果): from the batch's notice, not a literal."""
+        return (self.stage_results_by or self.programme_end).year
+
+    @property
+    def programme_end(self) -> dt.date:
+        """The last day of the programme for this batch: its roll-out deadline (全面推广), else the latest one."""
+        if self.rollout_by is not None:
+            return self.rollout_by
+        last: dt.date | None = self.programme.batches.aggregate(last=models.Max("rollout_by"))["last"]
+        if last is None:
+            raise DomainError(str(_("名录中没有登记试点工作的全面推广期限，请系统管理员补充批次信息。")))
+        return last
+
+    @property
+    def programme_end_year(self) -> int:
+        return self.programme_end.year
 
 
 class AreaKind(models.TextChoices):

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from shidian.core import scoping
+from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.pilots.models import VERIFIED_LEVELS, AreaKind, Batch, PilotArea, PilotStatus, RegistryImport, Verification
 from shidian.regions.models import Province, RegionClass
@@ -130,6 +132,14 @@ def get_pending_import_for(*, user: Any, import_id: int) -> RegistryImport:
     if upload is None:
         raise Http404
     return upload
+
+
+def programme_end_year() -> int:
+    """The programme's last year: the latest roll-out deadline (全面推广) of the batches in the registry."""
+    last = Batch.objects.aggregate(last=Max("rollout_by"))["last"]
+    if last is None:
+        raise DomainError(_("名录中没有登记试点工作的全面推广期限，请系统管理员补充批次信息。"))
+    return int(last.year)
 
 
 def batches() -> list[Batch]:

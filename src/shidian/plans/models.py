@@ -174,7 +174,7 @@ class PlanVersion(models.Model):
 
 
 class Goal(models.Model):
-    """A goal of the plan with its target year (阶段目标 2017/2018, 2020)."""
+    """A goal of the plan with its target year: the batch's stage-result year or the programme's end."""
 
     version = models.ForeignKey(PlanVersion, verbose_name=_("方案版本"), on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
@@ -186,8 +186,10 @@ class Goal(models.Model):
         verbose_name_plural = _("目标")
         ordering = ["version", "target_year", "position", "id"]
         constraints = [
+            # Which years a pilot may use comes from the registry (services.allowed_goal_years); the
+            # database only keeps out years no plan could mean.
             models.CheckConstraint(
-                condition=models.Q(target_year__in=[2017, 2018, 2020]), name="plans_goal_target_year_known"
+                condition=models.Q(target_year__gte=2000, target_year__lte=2100), name="plans_goal_target_year_sane"
             ),
         ]
 
@@ -225,6 +227,8 @@ class Task(models.Model):
     copied_from = models.ForeignKey(
         "self", verbose_name=_("来源"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The reference names as approved (focus area, departments): a later rename must not rewrite an approved plan.
+    approved_names = models.JSONField(_("批准时的名称"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("任务")
@@ -244,6 +248,30 @@ class Task(models.Model):
     @property
     def responsible(self) -> str:
         return self.responsible_name or str(self.responsible_user or "")
+
+    @property
+    def focus_area_label(self) -> str:
+        """The focus area's name as approved, else as it is now."""
+        return str(self.approved_names.get("focus_area") or self.focus_area.name)
+
+    @property
+    def lead_department_label(self) -> str:
+        return str(self.approved_names.get("lead_department") or self.lead_department.name)
+
+    @property
+    def supporting_labels(self) -> list[str]:
+        frozen = self.approved_names.get("supporting_departments")
+        if frozen is not None:
+            return [str(name) for name in frozen]
+        return [o.name for o in self.supporting_departments.all()]
+
+    def names_in_force(self) -> dict[str, object]:
+        """The reference names this task shows now, to be frozen when its version is approved."""
+        return {
+            "focus_area": self.focus_area.name,
+            "lead_department": self.lead_department.name,
+            "supporting_departments": [o.name for o in self.supporting_departments.all()],
+        }
 
 
 class MilestoneStatus(models.TextChoices):

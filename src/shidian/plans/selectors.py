@@ -436,7 +436,7 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
                 MilestoneRow(
                     task.pk,
                     task.weight,
-                    task.focus_area.name,
+                    task.focus_area_label,
                     m.duration_days,
                     m.progress_percent,
                     m.status,
@@ -449,7 +449,8 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
                     GanttBar(
                         m,
                         pos(m.planned_start),
-                        max(pos(m.planned_finish + dt.timedelta(days=1)) - pos(m.planned_start), 0.3),
+                        # width by day count: planned_finish + 1 day would overflow on 9999-12-31
+                        max(round(100.0 * ((m.planned_finish - m.planned_start).days + 1) / span, 3), 0.3),
                         m.is_overdue(today),
                     )
                 )
@@ -595,9 +596,9 @@ class Difference:
 
 def _task_facts(task: Task) -> dict[str, str]:
     return {
-        _("重点领域"): task.focus_area.name,
-        _("牵头单位"): task.lead_department.name,
-        _("配合单位"): "、".join(sorted(o.name for o in task.supporting_departments.all())),
+        _("重点领域"): task.focus_area_label,
+        _("牵头单位"): task.lead_department_label,
+        _("配合单位"): "、".join(sorted(task.supporting_labels)),
         _("责任人"): task.responsible,
         _("完成期限"): task.deadline.isoformat(),
         _("权重"): str(task.weight),

@@ -155,7 +155,9 @@ def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     departments = Organisation.objects.filter(kind="pilot_department", pilot_id=version.plan.pilot_id)
-    form = forms.TaskForm(request.POST, departments=departments, users=_pilot_users(version.plan.pilot_id))
+    form = forms.TaskForm(
+        request.POST, departments=departments, users=_pilot_users(version.plan.pilot_id), plan=version.plan
+    )
     if form.is_valid():
         data = dict(form.cleaned_data)
         data["supporting_departments"] = list(data["supporting_departments"])
@@ -179,7 +181,13 @@ def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
     departments = Organisation.objects.filter(kind="pilot_department", pilot_id=pilot.pk).order_by("name")
     initial = {name: getattr(task, name) for name in services.TASK_FIELDS}
     initial["supporting_departments"] = list(task.supporting_departments.all())
-    form = forms.TaskForm(request.POST or None, departments=departments, users=_pilot_users(pilot.pk), initial=initial)
+    form = forms.TaskForm(
+        request.POST or None,
+        departments=departments,
+        users=_pilot_users(pilot.pk),
+        initial=initial,
+        plan=task.version.plan,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         supporting = list(data.pop("supporting_departments"))

@@ -10,14 +10,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
 from shidian.core import audit
+from shidian.core import text as core_text
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.core.tables import sniff_kind
 from shidian.plans import scheduling, services
-from shidian.plans.models import FocusArea, PlanVersion, Task
+from shidian.plans.models import FocusArea, Goal, Milestone, PlanVersion, Task
 
 TASK_SHEET = "任务"
 MILESTONE_SHEET = "节点"
@@ -53,7 +55,7 @@ def _split(value: str) -> list[str]:
 # ---- template and export ---------------------------------------------------------------------------
 
 
-def _workbook_with_choices(version: PlanVersion | None, departments: list[Organisation]) -> Any:
+def _workbook_with_choices(pilot: Any, departments: list[Organisation]) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -106,7 +108,9 @@ def _workbook_with_choices(version: PlanVersion | None, departments: list[Organi
         validation.errorTitle = _("输入有误")
         validation.add(f"{column}2:{column}{MAX_ROWS + 1}")
         tasks.add_data_validation(validation)
-    year_check = DataValidation(type="list", formula1='"2017,2018,2020"', allow_blank=True)
+    # The goal years this pilot may use, from the registry (stage-result year and programme end).
+    years = ",".join(str(y) for y in services.allowed_goal_years(pilot))
+    year_check = DataValidation(type="list", formula1=f'"{years}"', allow_blank=True)
     year_check.add(f"B2:B{MAX_ROWS + 1}")
     sheets[GOAL_SHEET].add_data_validation(year_check)
     return wb, sheets
@@ -120,7 +124,7 @@ def _save(wb: Any) -> bytes:
 
 def template_xlsx(*, pilot: Any) -> bytes:
     """An empty work-plan template with drop-down lists of focus areas and the pilot's departments."""
-    wb, _sheets = _workbook_with_choices(None, services.pilot_departments(pilot))
+    wb, _sheets = _workbook_with_choices(pilot, services.pilot_departments(pilot))
     return _save(wb)
 
 
@@ -134,7 +138,7 @@ def _tasks_of(version: PlanVersion) -> list[Task]:
 
 def export_xlsx(*, version: PlanVersion) -> bytes:
     """The plan in the template's layout (re-importable), with planned dates and progress added."""
-    wb, sheets = _workbook_with_choices(version, services.pilot_departments(version.plan.pilot))
+    wb, sheets = _workbook_with_choices(version.plan.pilot, services.pilot_departments(version.plan.pilot))
     milestone_sheet = sheets[MILESTONE_SHEET]
     for i, name in enumerate(PROGRESS_COLUMNS, start=len(MILESTONE_COLUMNS) + 1):
         milestone_sheet.cell(row=1, column=i, value=name)
@@ -230,8 +234,8 @@ def export_docx(*, version: PlanVersion) -> bytes:
         rows = [
             [
                 task.title,
-                task.focus_area.name,
-                task.lead_department.name,
+                task.focus_area_label,
+                task.lead_department_label,
                 task.responsible,
                 task.deadline.isoformat(),
                 "",
@@ -349,14 +353,39 @@ class _Checker:
     def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.errors.append(RowError(sheet=sheet, row=row, column=column, message=message))
 
-    def text(self, sheet: str, row: int, data: dict[str, object], column: str, *, required: bool = True) -> str:
+    def text(
+        self,
+        sheet: str,
+        row: int,
+        data: dict[str, object],
+        column: str,
+        *,
+        required: bool = True,
+        model_field: tuple[type[Model], str] | None = None,
+    ) -> str:
+        """The cell as clean text; longer than ``model_field`` allows is an error (nothing is cut)."""
         value = data.get(column)
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else core_text.clean(str(value)).strip()
         if required and not text:
             self.error(sheet, row, column, _("必填。"))
+        if model_field is not None:
+            limit = getattr(model_field[0]._meta.get_field(model_field[1]), "max_length", None)
+            if limit is not None and len(text) > limit:
+                message = _("最多 %(limit)d 个字符，现有 %(length)d 个。") % {"limit": limit, "length": len(text)}
+                self.error(sheet, row, column, message)
+                return ""
         return text
 
-    def integer(self, sheet: str, row: int, data: dict[str, object], column: str, *, minimum: int = 1) -> int | None:
+    def integer(
+        self,
+        sheet: str,
+        row: int,
+        data: dict[str, object],
+        column: str,
+        *,
+        minimum: int = 1,
+        maximum: int | None = None,
+    ) -> int | None:
         text = self.text(sheet, row, data, column)
         if not text:
             return None
@@ -367,6 +396,9 @@ class _Checker:
             return None
         if number < minimum:
             self.error(sheet, row, column, _("不能小于 %(min)d。") % {"min": minimum})
+            return None
+        if maximum is not None and number > maximum:
+            self.error(sheet, row, column, _("不能大于 %(max)d。") % {"max": maximum})
             return None
         return number
 
@@ -411,7 +443,7 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
     for row, data in sheets[TASK_SHEET]:
         s = TASK_SHEET
         number = check.text(s, row, data, "任务编号")
-        title = check.text(s, row, data, "任务")
+        title = check.text(s, row, data, "任务", model_field=(Task, "title"))
         focus_name = check.text(s, row, data, "重点领域")
         focus = focus_areas.get(focus_name)
         if focus_name and focus is None:
@@ -426,19 +458,17 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
                 supporting.append(departments[name])
             else:
                 check.error(s, row, "配合单位", _("“%(value)s”不是本试点的政府部门。") % {"value": name})
-        person = check.text(s, row, data, "责任人")
-        contact = check.text(s, row, data, "联系方式", required=False)
+        person = check.text(s, row, data, "责任人", model_field=(Task, "responsible_name"))
+        contact = check.text(s, row, data, "联系方式", required=False, model_field=(Task, "responsible_contact"))
         deadline = check.date(s, row, data, "完成期限")
-        if deadline is not None and deadline < version.plan.start_date:
-            check.error(
-                s,
-                row,
-                "完成期限",
-                _("不能早于方案起始日期 %(start)s。") % {"start": version.plan.start_date.isoformat()},
-            )
-            deadline = None
+        if deadline is not None:
+            try:
+                services.check_in_window(version.plan, deadline, label=str(_("任务期限")))
+            except DomainError as exc:
+                check.error(s, row, "完成期限", exc.message)
+                deadline = None
         weight_text = check.text(s, row, data, "权重", required=False)
-        weight = check.integer(s, row, data, "权重") if weight_text else 1
+        weight = check.integer(s, row, data, "权重", maximum=services.MAX_WEIGHT) if weight_text else 1
         working = check.text(s, row, data, "按工作日排期", required=False) in ("是", "Y", "y", "1")
         if number and number in tasks:
             check.error(s, row, "任务编号", _("任务编号“%(value)s”重复。") % {"value": number})
@@ -453,10 +483,16 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
         s = MILESTONE_SHEET
         task_number = check.text(s, row, data, "任务编号")
         number = check.text(s, row, data, "节点编号")
-        name = check.text(s, row, data, "节点")
+        name = check.text(s, row, data, "节点", model_field=(Milestone, "name"))
         duration = check.integer(s, row, data, "工期（天）")
+        if duration is not None:
+            try:
+                services.check_duration(version.plan, duration, name=name)
+            except DomainError as exc:
+                check.error(s, row, "工期（天）", exc.message)
+                duration = None
         deps = _split(check.text(s, row, data, "前置节点编号", required=False))
-        deliverable = check.text(s, row, data, "成果形式", required=False)
+        deliverable = check.text(s, row, data, "成果形式", required=False, model_field=(Milestone, "deliverable"))
         due_by = check.date(s, row, data, "要求完成时间", required=False)
         if task_number and task_number not in tasks:
             check.error(s, row, "任务编号", _("“任务”表中没有编号为“%(value)s”的任务。") % {"value": task_number})
@@ -502,7 +538,7 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
             check.error(TASK_SHEET, task.row, "完成期限", exc.message)
     goals: list[tuple[str, int]] = []
     for row, data in sheets.get(GOAL_SHEET, []):
-        text = check.text(GOAL_SHEET, row, data, "目标")
+        text = check.text(GOAL_SHEET, row, data, "目标", model_field=(Goal, "text"))
         year = check.integer(GOAL_SHEET, row, data, "目标年份", minimum=2000)
         if year is not None:
             try:
@@ -517,10 +553,18 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
     return ImportPreview(tasks=[t for t in tasks.values() if t is not None], goals=goals)
 
 
-@transaction.atomic
 def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPreview:
-    """Check the file again, then replace the draft's goals and tasks with it (all or nothing)."""
+    """Check the file again, then replace the draft's goals and tasks with it (all or nothing).
+
+    Reading and checking the file happens before the transaction, so no write lock is held meanwhile.
+    """
     preview = preview_import(version=version, content=content)
+    with transaction.atomic():
+        _replace_content(version=version, preview=preview, by=by)
+    return preview
+
+
+def _replace_content(*, version: PlanVersion, preview: ImportPreview, by: User) -> None:
     for goal in list(version.goals.all()):
         services.delete_goal(goal=goal, by=by)
     for task in list(version.tasks.all()):
@@ -558,4 +602,3 @@ def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPre
         obj=version,
         detail={"tasks": len(preview.tasks), "milestones": preview.milestone_count, "goals": len(preview.goals)},
     )
-    return preview

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind
 from shidian.core import audit, clock, scoping
+from shidian.core import text as core_text
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.reporting import facts as report_facts
@@ -200,7 +201,7 @@ def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[st
     before = audit.snapshot(locked, SECTION_FIELDS)
     for name in SECTION_FIELDS:
         if name in sections:
-            html = richtext.clean(sections[name])
+            html = richtext.clean(core_text.clean(sections[name], multiline=True))
             if len(richtext.to_text(html)) > SECTION_MAX or len(html) > 2 * SECTION_MAX:
                 raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
             setattr(locked, name, html)
@@ -509,14 +510,17 @@ def save_province_draft(
     before = audit.snapshot(locked, [*PROVINCE_FIELDS, "pilot_sections"])
     for name in PROVINCE_FIELDS:
         if name in fields:
-            text = fields[name].replace("\r\n", "\n")
+            text = core_text.clean(fields[name], multiline=True)
             if len(text) > SECTION_MAX:
                 raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
             setattr(locked, name, text)
     sections = [dict(section) for section in locked.pilot_sections]
     for section in sections:
         if section.get("pilot_id") in pilot_texts:
-            section["text"] = pilot_texts[section["pilot_id"]].replace("\r\n", "\n")[:SECTION_MAX]
+            pilot_text = core_text.clean(pilot_texts[section["pilot_id"]], multiline=True)
+            if len(pilot_text) > SECTION_MAX:
+                raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
+            section["text"] = pilot_text
     locked.pilot_sections = sections
     changes = audit.diff(before, audit.snapshot(locked, [*PROVINCE_FIELDS, "pilot_sections"]))
     if not changes:

@@ -22,6 +22,7 @@ def test_series_chart_has_values_pilot_targets_and_the_national_target() -> None
         targets={2018: Decimal("55"), 2020: Decimal("70")},
         national=NationalTarget.objects.get(indicator=indicator),
         assessment=Assessment(ProgressStatus.ON_TRACK),
+        target_year=2020,
     )
     option = charts.series_chart(series, years=[2016, 2017, 2018, 2019, 2020])
     assert option["xAxis"]["data"] == ["2016", "2017", "2018", "2019", "2020"]

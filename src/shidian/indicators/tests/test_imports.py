@@ -45,6 +45,8 @@ def test_a_valid_file_is_written_as_drafts_for_the_pilot(pilot_user: User, liuzh
         ("广西壮族自治区,柳州市,resident_population,2030,1\n", "期间", "未开放"),
         ("广西壮族自治区,柳州市,resident_population,2018H1,1\n", "期间", "按年度填报"),
         (GOOD, "指标代码", "与第 2 行重复"),
+        ("广西壮族自治区,柳州市,resident_population,2018,1" + "0" * 20 + "\n", "数值", "数值过大"),
+        ("广西壮族自治区,柳州市,resident_population,2018,1e400\n", "数值", "数值过大"),
     ],
 )
 def test_every_error_is_located_and_nothing_is_written(pilot_user: User, row: str, column: str, message: str) -> None:
@@ -52,6 +54,28 @@ def test_every_error_is_located_and_nothing_is_written(pilot_user: User, row: st
     assert job.state == ImportState.REJECTED
     assert len(job.errors) == 1, job.errors
     assert "第 3 行" in job.errors[0] and f"“{column}”列" in job.errors[0] and message in job.errors[0]
+    assert not IndicatorValue.objects.exists()
+
+
+def test_a_note_longer_than_the_field_is_refused_not_cut(pilot_user: User) -> None:
+    job = upload("省级单位,试点地区,指标代码,期间,数值,说明\n" + GOOD.strip() + "," + "注" * 201 + "\n", pilot_user)
+    assert job.state == ImportState.REJECTED
+    assert "“说明”列" in job.errors[0] and "最多 200 个字符" in job.errors[0]
+    assert not IndicatorValue.objects.exists()
+
+
+def test_control_characters_are_stripped_from_every_cell(pilot_user: User, liuzhou: PilotArea) -> None:
+    job = upload(
+        "省级单位,试点地区,指标代码,期间,数值,说明\n广西壮族\x08自治区,柳州\u202e市,resident_population\x07,2018,400,说\x1b明\n",
+        pilot_user,
+    )
+    assert (job.state, job.errors) == (ImportState.DONE, [])
+    assert IndicatorValue.objects.get(pilot=liuzhou, indicator__code="resident_population").note == "说明"
+
+
+def test_a_file_with_nul_bytes_is_refused_as_not_a_table(pilot_user: User) -> None:
+    with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+        upload(HEADER + "广西壮族自治区,柳州\x00市,resident_population,2018,400\n", pilot_user)
     assert not IndicatorValue.objects.exists()
 
 

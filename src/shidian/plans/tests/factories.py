@@ -96,3 +96,10 @@ def make_plan(
             all_ms.append(m)
         all_tasks.append(task)
     return plan, version, all_tasks, all_ms
+
+
+def extend_programme(until: dt.date) -> None:
+    """Let the registry's programme run to ``until`` (tasks and milestones must fit in its window)."""
+    from shidian.pilots.models import Batch
+
+    Batch.objects.update(rollout_by=until)

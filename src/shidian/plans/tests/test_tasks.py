@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 @clock.travel_to(dt.date(2019, 7, 8))
 def test_command_enqueues_the_task_which_creates_reminders_once(settings: pytest.FixtureRequest) -> None:
     today = clock.today()  # the command reminds by the business date, here far from the real one
+    factories.extend_programme(today + dt.timedelta(days=30))
     _plan, _version, _tasks, ms = factories.make_plan(
         milestones=1, deadline=today + dt.timedelta(days=7), start=today - dt.timedelta(days=60)
     )

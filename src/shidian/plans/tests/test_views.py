@@ -20,6 +20,7 @@ ClientAs = Callable[[str], Client]
 
 
 def test_plan_page_shows_the_timeline_with_today_line_and_overdue(client_as: ClientAs) -> None:
+    factories.extend_programme(dt.date(2030, 12, 31))
     _plan, _version, _tasks, ms = factories.make_plan(deadline=dt.date(2030, 12, 31), start=dt.date(2016, 1, 1))
     services.set_dependencies(milestone=ms[1], depends_on=[], by=factories.officer_for(factories.pilot()))
     pilot = factories.pilot()

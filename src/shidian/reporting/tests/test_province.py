@@ -16,6 +16,7 @@ from shidian.regions.models import Province
 from shidian.reporting import selectors, services
 from shidian.reporting.models import (
     PROVINCE_MOVES,
+    SECTION_FIELDS,
     ProvinceReport,
     ProvinceStatus,
     ReadReceipt,
@@ -167,6 +168,38 @@ def test_province_draft_conflict(user: UserGetter) -> None:
         )
     draft.refresh_from_db()
     assert draft.overview == "甲"
+
+
+def test_province_draft_text_is_cleaned_and_held_to_the_section_limit(user: UserGetter) -> None:
+    province = user("demo-province")
+    draft = accepted_liuzhou(user)
+    pilot_id = draft.pilot_sections[0]["pilot_id"]
+    draft = services.save_province_draft(
+        report=draft,
+        revision=draft.revision,
+        fields={"overview": "概\x00况\x1b\r\n第二行"},
+        pilot_texts={pilot_id: "试\x07点"},
+        by=province,
+    )
+    draft.refresh_from_db()
+    assert draft.overview == "概况\n第二行"
+    assert draft.pilot_sections[0]["text"] == "试点"
+    with pytest.raises(DomainError, match="不能超过"):
+        services.save_province_draft(
+            report=draft, revision=draft.revision, fields={}, pilot_texts={pilot_id: "长" * 100_000}, by=province
+        )
+    draft.refresh_from_db()
+    assert draft.pilot_sections[0]["text"] == "试点"
+
+
+def test_pilot_draft_text_is_cleaned_of_control_characters(user: UserGetter) -> None:
+    pilot = user("demo-pilot")
+    report = filled_report(pilot, year_end())
+    name = next(iter(SECTION_FIELDS))
+    report = services.save_pilot_draft(
+        report=report, revision=report.revision, sections={name: "推进\x00市民化\u202e"}, by=pilot
+    )
+    assert getattr(report, name) == "<p>推进市民化</p>"
 
 
 def test_reassembly_picks_up_later_acceptances(user: UserGetter) -> None:
