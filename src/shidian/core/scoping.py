@@ -2,7 +2,7 @@
 
 Every selector and view narrows its querysets through ``restrict`` or fetches
 single objects through ``get_for``; a hidden object and a missing one raise the
-same ``Http404``.
+same ``NotFound`` (shown as 404).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.http import Http404
 
+from shidian.core.errors import NotFound
 from shidian.core.roles import ROLE_CAPABILITIES, ROLE_REACH, Reach
 
 
@@ -112,14 +112,14 @@ def get_for[M: models.Model](
     pilot_field: str | None = "pilot",
     **lookup: Any,
 ) -> M:
-    """Fetch one object through ``restrict``; missing and hidden both raise Http404."""
+    """Fetch one object through ``restrict``; missing and hidden both raise NotFound."""
     try:
         return restrict(queryset, user, province_field=province_field, pilot_field=pilot_field).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 def require(user: Any, capability: str) -> None:
-    """Raise Http404 unless ``user`` has ``capability`` (not allowed looks like not found)."""
+    """Raise NotFound unless ``user`` has ``capability`` (not allowed looks like not found)."""
     if not can(user, capability):
-        raise Http404
+        raise NotFound

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.transitions import Flow
+
 
 class IndicatorCategory(models.Model):
     """A group of indicators (城镇化水平, 基本公共服务, 土地利用 ...), usually one focus area of the programme."""
@@ -315,6 +317,15 @@ class IndicatorValue(models.Model):
         return f"{self.pilot} {self.indicator} {self.period} v{self.version}"
 
 
+VALUE_FLOW = Flow(
+    model=IndicatorValue,
+    statuses=ValueStatus,
+    moves=VALUE_MOVES,
+    action_prefix="indicators.value",
+    refusal=_("数值当前为“%(from)s”，不能改为“%(to)s”。"),
+)
+
+
 class RuleKind(models.TextChoices):
     COMPARE = "compare", _("指标间比较")
     YEAR_ON_YEAR = "yoy", _("同比变动幅度")
@@ -431,6 +442,16 @@ class DataQualityIssue(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+ISSUE_FLOW = Flow(
+    model=DataQualityIssue,
+    statuses=IssueStatus,
+    moves=ISSUE_MOVES,
+    action_prefix="indicators.quality",
+    refusal=_("问题当前为“%(from)s”，不能改为“%(to)s”。"),
+    touch=("updated_by", "updated_at"),
+)
 
 
 class ImportMode(models.TextChoices):

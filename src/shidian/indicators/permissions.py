@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
-
 from shidian.core import scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
 from shidian.indicators.models import DataQualityIssue
 from shidian.pilots.models import PilotArea
@@ -38,7 +37,7 @@ def can_set_targets(user: Any, pilot: PilotArea) -> bool:
 
 def require_set_targets(user: Any, pilot: PilotArea) -> None:
     if not can_set_targets(user, pilot):
-        raise Http404
+        raise NotFound
 
 
 def can_import_for(user: Any, pilot: PilotArea) -> bool:
@@ -51,14 +50,14 @@ def can_follow_up(user: Any, issue: DataQualityIssue) -> bool:
 
 def require_enter(user: Any, pilot: PilotArea) -> None:
     if not can_enter(user, pilot):
-        raise Http404
+        raise NotFound
 
 
 def require_accept(user: Any, pilot: PilotArea) -> None:
     if not can_accept(user, pilot):
-        raise Http404
+        raise NotFound
 
 
 def require_follow_up(user: Any, issue: DataQualityIssue) -> None:
     if not can_follow_up(user, issue):
-        raise Http404
+        raise NotFound

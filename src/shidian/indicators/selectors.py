@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.shortcuts import get_object_or_404
 
 from shidian.core import scoping
+from shidian.core.errors import NotFound
 from shidian.core.periods import Period
 from shidian.indicators.models import (
     REPORTED,
@@ -58,7 +58,10 @@ def years() -> list[int]:
 
 
 def get_indicator(code: str) -> Indicator:
-    return get_object_or_404(Indicator.objects.with_category(), code=code, is_active=True)
+    try:
+        return Indicator.objects.with_category().get(code=code, is_active=True)
+    except Indicator.DoesNotExist as exc:
+        raise NotFound from exc
 
 
 def visible_values(*, user: Any) -> QuerySet[IndicatorValue]:

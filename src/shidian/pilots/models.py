@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.transitions import Flow
+
 
 class Programme(models.Model):
     """国家新型城镇化综合试点: one programme, grounded in the national plan and the 2014 implementation plan."""
@@ -174,6 +176,16 @@ class PilotArea(models.Model):
             and self.division_id is not None
             and self.listed_division_id != self.division_id
         )
+
+
+PILOT_FLOW = Flow(
+    model=PilotArea,
+    statuses=PilotStatus,
+    moves=STATUS_MOVES,
+    action_prefix="pilots.pilot",
+    refusal=_("试点状态不能从“%(from)s”变为“%(to)s”。"),
+    touch=("updated_at",),
+)
 
 
 class PilotStatusChange(models.Model):

@@ -16,12 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts import services as account_services
-from shidian.core import audit, scoping
+from shidian.core import audit, scoping, transitions
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.core.roles import Capability
 from shidian.core.tables import read_table
 from shidian.pilots.models import (
-    STATUS_MOVES,
+    PILOT_FLOW,
     AreaKind,
     Batch,
     DivisionMatch,
@@ -348,39 +348,28 @@ def change_pilot_status(
 ) -> PilotArea:
     """Move a pilot in its lifecycle (warn, lift, eliminate, complete) as the status map allows."""
     scoping.require(by, Capability.CHANGE_PILOT_STATUS)
-    locked = PilotArea.objects.select_for_update().get(pk=pilot.pk)
-    if to not in STATUS_MOVES.get(locked.status, frozenset()):
-        raise DomainError(
-            _("试点状态不能从“%(from)s”变为“%(to)s”。")
-            % {
-                "from": PilotStatus(locked.status).label,
-                "to": PilotStatus(to).label if to in PilotStatus.values else to,
-            }
+
+    def apply(locked: PilotArea) -> transitions.Effects:
+        if not reason.strip():
+            raise DomainError(_("请填写状态变更理由。"))
+        last = locked.status_changes.order_by("-effective_on", "-id").first()
+        if last is not None and effective_on < last.effective_on:
+            raise DomainError(
+                _("生效日期不能早于上一次状态变更（%(date)s）。") % {"date": last.effective_on.isoformat()}
+            )
+        if effective_on > timezone.localdate():
+            raise DomainError(_("生效日期不能晚于今天：状态变更在决定生效后登记。"))
+        PilotStatusChange.objects.create(
+            pilot=locked,
+            from_status=locked.status,
+            to_status=to,
+            effective_on=effective_on,
+            reason=reason,
+            document_number=document_number,
+            decided_by=by,
         )
-    if not reason.strip():
-        raise DomainError(_("请填写状态变更理由。"))
-    last = locked.status_changes.order_by("-effective_on", "-id").first()
-    if last is not None and effective_on < last.effective_on:
-        raise DomainError(_("生效日期不能早于上一次状态变更（%(date)s）。") % {"date": last.effective_on.isoformat()})
-    if effective_on > timezone.localdate():
-        raise DomainError(_("生效日期不能晚于今天：状态变更在决定生效后登记。"))
-    previous = locked.status
-    locked.status = to
-    locked.save(update_fields=["status", "updated_at"])
-    PilotStatusChange.objects.create(
-        pilot=locked,
-        from_status=previous,
-        to_status=to,
-        effective_on=effective_on,
-        reason=reason,
-        document_number=document_number,
-        decided_by=by,
-    )
-    audit.record(
-        action=f"pilots.pilot.{to}",
-        actor=by,
-        obj=locked,
-        changes={"status": [previous, to]},
-        detail={"effective_on": effective_on, "reason": reason, "document_number": document_number},
-    )
-    return locked
+        return transitions.Effects(
+            detail={"effective_on": effective_on, "reason": reason, "document_number": document_number}
+        )
+
+    return transitions.move(pilot, to, flow=PILOT_FLOW, by=by, apply=apply)

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.transitions import Flow
+
 
 class FocusAreaGroup(models.TextChoices):
     NOTICE_2016 = "notice_2016", _("第三批通知重点")
@@ -173,6 +175,15 @@ class PlanVersion(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
+PLAN_FLOW = Flow(
+    model=PlanVersion,
+    statuses=PlanStatus,
+    moves=PLAN_MOVES,
+    action_prefix="plans.version",
+    refusal=_("方案版本不能从“%(from)s”变为“%(to)s”。"),
+)
+
+
 class Goal(models.Model):
     """A goal of the plan with its target year (阶段目标 2017/2018, 2020)."""
 
@@ -253,6 +264,16 @@ class MilestoneStatus(models.TextChoices):
     BLOCKED = "blocked", _("受阻")
 
 
+# A department reports progress in any open state (staying in it included); a finished milestone
+# is only reopened as running, never reset to not started or blocked.
+MILESTONE_MOVES: dict[str, frozenset[str]] = {
+    MilestoneStatus.NOT_STARTED: frozenset(MilestoneStatus.values),
+    MilestoneStatus.IN_PROGRESS: frozenset(MilestoneStatus.values),
+    MilestoneStatus.BLOCKED: frozenset(MilestoneStatus.values),
+    MilestoneStatus.DONE: frozenset({MilestoneStatus.DONE, MilestoneStatus.IN_PROGRESS}),
+}
+
+
 class Milestone(models.Model):
     """节点: ordered, with a duration and dependencies; planned dates come from backward scheduling."""
 
@@ -309,6 +330,15 @@ class Milestone(models.Model):
 
 def evidence_path(instance: MilestoneEvidence, filename: str) -> str:
     return f"plans/evidence/{instance.milestone_id}/{filename}"
+
+
+MILESTONE_FLOW = Flow(
+    model=Milestone,
+    statuses=MilestoneStatus,
+    moves=MILESTONE_MOVES,
+    action_prefix="plans.milestone",
+    refusal=_("节点状态不能从“%(from)s”变为“%(to)s”。"),
+)
 
 
 class MilestoneEvidence(models.Model):

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
 from shidian.core import scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability, Role
 from shidian.pilots.models import BATCH_NAMES, PilotArea
 from shidian.plans import permissions
@@ -118,7 +118,7 @@ def get_annual_goal_for(*, user: Any, goal_id: int) -> AnnualGoal:
 def get_reminder_for(*, user: Any, reminder_id: int) -> Reminder:
     reminder = Reminder.objects.filter(pk=reminder_id, user_id=getattr(user, "pk", 0) or 0).first()
     if reminder is None:
-        raise Http404
+        raise NotFound
     return reminder
 
 
@@ -398,7 +398,7 @@ class PlanPage:
 def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
     """The plan of ``pilot`` as a timeline: the chosen version (default: the one in force)."""
     if not permissions.sees_pilot(user, pilot):
-        raise Http404
+        raise NotFound
     today = today or timezone.localdate()
     plan = WorkPlan.objects.filter(pilot=pilot).first()
     versions = versions_of(pilot=pilot)
@@ -406,7 +406,7 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
         version_id = current_version_ids([pilot.pk]).get(pilot.pk)
     version = next((v for v in versions if v.pk == version_id), None)
     if version_id is not None and version is None:
-        raise Http404
+        raise NotFound
     if version is None:
         return PlanPage(pilot, plan, None, versions, [], None, 0, None, None, None, [])
     tasks = list(
@@ -545,7 +545,7 @@ def annual_plans_of(*, user: Any, department: Organisation) -> list[AnnualPlan]:
 
 def leading_group_members(*, user: Any, pilot: PilotArea) -> list[LeadingGroupMember]:
     if not permissions.sees_pilot(user, pilot):
-        raise Http404
+        raise NotFound
     return list(
         LeadingGroupMember.objects.filter(group__pilot=pilot)
         .select_related("organisation")

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core.periods import Period
+from shidian.core.transitions import Flow
 
 
 class ImmutableVersionError(Exception):
@@ -156,6 +157,16 @@ class PilotReport(SectionsMixin):
     @property
     def is_editable(self) -> bool:
         return self.status in {ReportStatus.DRAFT, ReportStatus.RETURNED}
+
+
+PILOT_REPORT_FLOW = Flow(
+    model=PilotReport,
+    statuses=ReportStatus,
+    moves=REPORT_MOVES,
+    action_prefix="reporting.report",
+    refusal=_("报告状态不能从“%(from)s”变为“%(to)s”。"),
+    touch=("updated_at",),
+)
 
 
 class TagKind(models.TextChoices):
@@ -392,6 +403,16 @@ class ProvinceReport(ProvinceContentMixin):
     @property
     def is_editable(self) -> bool:
         return self.status in {ProvinceStatus.DRAFT, ProvinceStatus.RETURNED}
+
+
+PROVINCE_REPORT_FLOW = Flow(
+    model=ProvinceReport,
+    statuses=ProvinceStatus,
+    moves=PROVINCE_MOVES,
+    action_prefix="reporting.province_report",
+    refusal=_("报告状态不能从“%(from)s”变为“%(to)s”。"),
+    touch=("updated_at",),
+)
 
 
 class ProvinceReportVersion(ProvinceContentMixin, ImmutableModel):

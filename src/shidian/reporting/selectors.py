@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core import scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
 from shidian.pilots.models import BATCH_NAMES, PilotArea, PilotStatus, PilotStatusChange
 from shidian.regions.models import RegionClass
@@ -48,7 +48,7 @@ def get_round(*, round_id: int) -> ReportingRound:
     try:
         return ReportingRound.objects.get(pk=round_id)
     except (ReportingRound.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 # -- pilot reports -----------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def get_copy_for(*, user: Any, copy_id: int) -> ReportCopy:
     try:
         return ministry_inbox(user=user).get(pk=copy_id)
     except (ReportCopy.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 def tags_for_ministry(version: ProvinceReportVersion, ministry_id: int) -> list[dict[str, Any]]:

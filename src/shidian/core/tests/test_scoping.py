@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.http import Http404
 
 from shidian.accounts.models import User
 from shidian.core import scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability, Reach
 from shidian.pilots.models import PilotArea
 
@@ -76,7 +76,7 @@ class TestGetFor:
         other = PilotArea.objects.get(name="顺义区")
         missing_id = PilotArea.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
         for pk in [other.pk, missing_id]:
-            with pytest.raises(Http404):
+            with pytest.raises(NotFound):
                 scoping.get_for(PilotArea.objects.all(), user("demo-province"), pk=pk, pilot_field="pk")
 
     def test_visible_object_is_returned(self, user: Callable[[str], User]) -> None:
@@ -85,6 +85,6 @@ class TestGetFor:
         assert got == own
 
     def test_require_raises_404_not_403(self, user: Callable[[str], User]) -> None:
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             scoping.require(user("demo-province"), Capability.IMPORT_REGISTRY)
         scoping.require(user("demo-national"), Capability.IMPORT_REGISTRY)

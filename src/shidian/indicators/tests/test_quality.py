@@ -3,10 +3,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.http import Http404
 
 from shidian.accounts.models import User
-from shidian.core.errors import DomainError
+from shidian.core.errors import DomainError, NotFound
 from shidian.core.periods import Period
 from shidian.indicators import selectors, services
 from shidian.indicators.models import (
@@ -86,9 +85,9 @@ def test_follow_up_moves_and_scope(
     assert [i.pilot for i in selectors.quality_issues(user=province_user)] == [liuzhou]
     ours = DataQualityIssue.objects.get(pilot=liuzhou)
     theirs = DataQualityIssue.objects.get(pilot=shunyi)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.follow_up_issue(issue=theirs, to=IssueStatus.FOLLOWING, note="", by=province_user)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.follow_up_issue(issue=ours, to=IssueStatus.FOLLOWING, note="", by=pilot_user)
     issue = services.follow_up_issue(issue=ours, to=IssueStatus.FOLLOWING, note="已电话核实", by=province_user)
     assert issue.status == IssueStatus.FOLLOWING and "已电话核实" in issue.follow_up
