@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from shidian.core import audit
+from shidian.core.actors import system
 from shidian.core.periods import Period
 from shidian.indicators import formulas, services
 from shidian.indicators.models import (
@@ -215,6 +216,6 @@ def load_demo_indicators() -> int:
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     PilotTarget.objects.bulk_create(targets, batch_size=2000)
     for year in YEARS:
-        services.run_quality_checks(period=Period(year))
+        services.run_quality_checks(period=Period(year), by=system("load_demo"))
     audit.record(action="indicators.demo.loaded", detail={"values": len(values), "targets": len(targets)})
     return len(values)

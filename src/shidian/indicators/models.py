@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
 
 
@@ -163,6 +166,8 @@ class NationalTarget(models.Model):
 class PilotTarget(models.Model):
     """A pilot's target for an indicator from its work plan: the stage year (2017/2018) and 2020."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.CASCADE, related_name="indicator_targets"
     )
@@ -240,6 +245,8 @@ class IndicatorValue(models.Model):
     Exactly one version per (pilot, indicator, period) is current. ``year`` repeats the period's year: it is
     the partition key of the table on PostgreSQL (docs/indicators.md).
     """
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
 
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="indicator_values"
@@ -399,6 +406,8 @@ ISSUE_MOVES: dict[str, frozenset[str]] = {
 class DataQualityIssue(models.Model):
     """A value flagged by a rule or as an outlier, followed up by the province or the nation."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.CASCADE, related_name="quality_issues"
     )
@@ -469,6 +478,8 @@ class ImportState(models.TextChoices):
 
 class ImportJob(models.Model):
     """An uploaded indicator-value file; large ones are processed in the background with progress."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot="pilot")
 
     file_name = models.CharField(_("文件名"), max_length=200)
     content = models.BinaryField(_("文件内容"))

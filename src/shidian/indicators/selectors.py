@@ -65,7 +65,7 @@ def get_indicator(code: str) -> Indicator:
 
 
 def visible_values(*, user: Any) -> QuerySet[IndicatorValue]:
-    return scoping.restrict(IndicatorValue.objects.all(), user, province_field="pilot__province", pilot_field="pilot")
+    return scoping.restrict(IndicatorValue.objects.all(), user)
 
 
 def _reported(qs: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
@@ -162,7 +162,7 @@ def period_values(*, pilot: PilotArea, period: Period) -> list[IndicatorValue]:
 
 def get_import_job_for(*, user: Any, job_id: int) -> ImportJob:
     """An import job the user may see: the uploader's pilot or province (national jobs: the nation)."""
-    return scoping.get_for(ImportJob.objects.all(), user, province_field="province", pilot_field="pilot", pk=job_id)
+    return scoping.get_for(ImportJob.objects.all(), user, pk=job_id)
 
 
 # -- data quality ----------------------------------------------------------------------------------
@@ -172,8 +172,6 @@ def quality_issues(*, user: Any, status: str = "", period: str = "") -> QuerySet
     qs = scoping.restrict(
         DataQualityIssue.objects.select_related("pilot", "pilot__province", "indicator", "rule", "updated_by"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
     )
     if status:
         qs = qs.filter(status=status)
@@ -186,8 +184,6 @@ def get_issue_for(*, user: Any, issue_id: int) -> DataQualityIssue:
     return scoping.get_for(
         DataQualityIssue.objects.select_related("pilot", "indicator"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
         pk=issue_id,
     )
 
@@ -341,9 +337,7 @@ class OffTrack:
 
 def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack]:
     """Pilots off track or deteriorating against their own 2020 targets (a fixed number of queries)."""
-    targets_qs = scoping.restrict(
-        PilotTarget.objects.filter(target_year=TARGET_YEAR), user, province_field="pilot__province"
-    )
+    targets_qs = scoping.restrict(PilotTarget.objects.filter(target_year=TARGET_YEAR), user)
     if indicator is not None:
         targets_qs = targets_qs.filter(indicator=indicator)
     targets = {(t.pilot_id, t.indicator_id): t.target_value for t in targets_qs}
@@ -375,9 +369,7 @@ def comparison(
 ) -> tuple[list[PilotArea], dict[int, dict[str, Decimal]]]:
     """Selected pilots' series of one indicator, for a side-by-side chart (two queries)."""
     pilots = list(
-        scoping.restrict(
-            PilotArea.objects.select_related("province"), user, province_field="province", pilot_field="pk"
-        )
+        scoping.restrict(PilotArea.objects.select_related("province"), user)
         .filter(pk__in=pilot_ids[:10])
         .order_by("province__code", "name")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.db import models, transaction
@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.core import audit, transitions
+from shidian.core import audit, scoping, transitions
+from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError
 from shidian.core.periods import Period
+from shidian.core.roles import Capability
 from shidian.indicators import formulas, permissions
 from shidian.indicators.models import (
     ISSUE_FLOW,
@@ -230,11 +232,10 @@ def set_pilot_target(
     value: Decimal,
     comparator: str = Comparator.EXACT,
     source: str = "",
-    by: User | None,
+    by: User | SystemActor,
 ) -> PilotTarget:
     """Record a pilot's work-plan target for an indicator and year (its office or its province)."""
-    if by is not None:
-        permissions.require_set_targets(by, pilot)
+    permissions.require_set_targets(by, pilot)
     target, created = PilotTarget.objects.update_or_create(
         pilot=pilot,
         indicator=indicator,
@@ -607,13 +608,17 @@ def _flag(
 
 
 @transaction.atomic
-def run_quality_checks(*, period: Period, pilots: Iterable[int] | None = None, by: User | None = None) -> int:
-    """Apply the active rules and the z-score outlier test to the reported values of ``period``.
+def run_quality_checks(*, period: Period, by: User | SystemActor) -> int:
+    """Apply the active rules and the z-score outlier test to the reported values of ``period`` in ``by``'s reach.
 
     Findings become DataQualityIssue rows (existing ones keep their follow-up status). Returns how many
-    new issues were opened.
+    new issues were opened. A province checks its own pilots; only a national reach checks them all.
     """
-    scope = None if pilots is None else set(pilots)
+    scoping.require(by, Capability.FOLLOW_UP_QUALITY)
+    reach = scoping.scope_for(by)
+    scope = (
+        None if reach.is_national else set(scoping.restrict(PilotArea.objects.all(), by).values_list("pk", flat=True))
+    )
     base = IndicatorValue.objects.filter(period=period.code, is_current=True)
     if scope is not None:
         base = base.filter(pilot_id__in=scope)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
 
 
@@ -110,6 +113,8 @@ class PilotAreaQuerySet(models.QuerySet["PilotArea"]):
 
 class PilotArea(models.Model):
     """A pilot city, county, district, town or province, under the name it was listed with."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot="pk")
 
     batch = models.ForeignKey(Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="pilots")
     province = models.ForeignKey(

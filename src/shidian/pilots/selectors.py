@@ -16,12 +16,12 @@ from shidian.regions.models import Province, RegionClass
 
 def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
     """The pilots ``user`` may see."""
-    return scoping.restrict(PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk")
+    return scoping.restrict(PilotArea.objects.with_facts(), user)
 
 
 def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
     """One pilot, or NotFound when it does not exist or is outside the user's scope."""
-    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id, pilot_field="pk")
+    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
 
 
 @dataclass(frozen=True)

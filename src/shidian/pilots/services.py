@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts import services as account_services
+from shidian.accounts.models import User
 from shidian.core import audit, scoping, transitions
+from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.core.roles import Capability
 from shidian.core.tables import read_table
@@ -265,10 +267,9 @@ def admission_reason(batch: Batch) -> str:
 
 
 @transaction.atomic
-def apply_registry_import(*, content: bytes, file_name: str, by: Any) -> ImportPlan:
+def apply_registry_import(*, content: bytes, file_name: str, by: User | SystemActor) -> ImportPlan:
     """Import a registry file: every row valid, or nothing written. Idempotent by (batch, province, name)."""
-    if by is not None:
-        scoping.require(by, Capability.IMPORT_REGISTRY)
+    scoping.require(by, Capability.IMPORT_REGISTRY)
     plan = plan_registry_import(content)
     batches = {b.number: b for b in Batch.objects.all()}
     provinces = {p.name: p for p in Province.objects.all()}

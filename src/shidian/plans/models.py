@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
 
 
@@ -39,6 +41,8 @@ class FocusArea(models.Model):
 class LeadingGroup(models.Model):
     """领导小组 of one pilot; its members are kept with their dates (history, not overwritten)."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.OneToOneField(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="leading_group"
     )
@@ -64,6 +68,8 @@ class MemberRole(models.TextChoices):
 
 class LeadingGroupMember(models.Model):
     """One seat in a leading group for a period (valid_until empty = current)."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="group__pilot__province", pilot="group__pilot")
 
     group = models.ForeignKey(
         LeadingGroup, verbose_name=_("领导小组"), on_delete=models.PROTECT, related_name="members"
@@ -99,6 +105,8 @@ class LeadingGroupMember(models.Model):
 class WorkPlan(models.Model):
     """The work plan (工作方案要点、实施方案、行动计划) of one pilot; its content lives in versions."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.OneToOneField(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="work_plan"
     )
@@ -133,6 +141,8 @@ EDITABLE_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
 
 class PlanVersion(models.Model):
     """One version of a pilot's plan. Editable only as a draft or when returned; approved is immutable."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="plan__pilot__province", pilot="plan__pilot")
 
     plan = models.ForeignKey(WorkPlan, verbose_name=_("工作方案"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
@@ -209,6 +219,8 @@ class Goal(models.Model):
 class Task(models.Model):
     """A task of the plan: one focus area, a lead department of the pilot, a person, a deadline."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="version__plan__pilot__province", pilot="version__plan__pilot")
+
     version = models.ForeignKey(PlanVersion, verbose_name=_("方案版本"), on_delete=models.CASCADE, related_name="tasks")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
     title = models.CharField(_("任务"), max_length=200)
@@ -277,6 +289,10 @@ MILESTONE_MOVES: dict[str, frozenset[str]] = {
 class Milestone(models.Model):
     """节点: ordered, with a duration and dependencies; planned dates come from backward scheduling."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(
+        province="task__version__plan__pilot__province", pilot="task__version__plan__pilot"
+    )
+
     task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
     name = models.CharField(_("节点"), max_length=200)
@@ -344,6 +360,10 @@ MILESTONE_FLOW = Flow(
 class MilestoneEvidence(models.Model):
     """A file proving a milestone's progress (type checked by content, size limited)."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(
+        province="milestone__task__version__plan__pilot__province", pilot="milestone__task__version__plan__pilot"
+    )
+
     milestone = models.ForeignKey(Milestone, verbose_name=_("节点"), on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("文件"), upload_to=evidence_path)
     original_name = models.CharField(_("原文件名"), max_length=200)
@@ -365,6 +385,8 @@ class MilestoneEvidence(models.Model):
 
 class AnnualPlan(models.Model):
     """A responsible department's plan for one year (部门年度计划), generated from the plan then edited."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
 
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="annual_plans"
@@ -392,6 +414,8 @@ class AnnualPlan(models.Model):
 
 class AnnualGoal(models.Model):
     """One goal of an annual plan: a milestone due that year, or free text."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="annual_plan__pilot__province", pilot="annual_plan__pilot")
 
     annual_plan = models.ForeignKey(
         AnnualPlan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="goals"

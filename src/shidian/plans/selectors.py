@@ -39,14 +39,12 @@ def _require_plans(user: Any) -> None:
 
 def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
     _require_plans(user)
-    return scoping.restrict(PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk")
+    return scoping.restrict(PilotArea.objects.with_facts(), user)
 
 
 def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
     _require_plans(user)
-    return scoping.get_for(
-        PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk", pk=pilot_id
-    )
+    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
 
 
 def get_version_for(*, user: Any, version_id: int) -> PlanVersion:
@@ -54,8 +52,6 @@ def get_version_for(*, user: Any, version_id: int) -> PlanVersion:
     return scoping.get_for(
         PlanVersion.objects.select_related("plan__pilot__batch", "plan__pilot__province", "decided_by"),
         user,
-        province_field="plan__pilot__province",
-        pilot_field="plan__pilot",
         pk=version_id,
     )
 
@@ -65,8 +61,6 @@ def get_task_for(*, user: Any, task_id: int) -> Task:
     return scoping.get_for(
         Task.objects.select_related("version__plan__pilot", "lead_department"),
         user,
-        province_field="version__plan__pilot__province",
-        pilot_field="version__plan__pilot",
         pk=task_id,
     )
 
@@ -76,8 +70,6 @@ def get_milestone_for(*, user: Any, milestone_id: int) -> Milestone:
     return scoping.get_for(
         Milestone.objects.select_related("task__version__plan__pilot", "task__lead_department"),
         user,
-        province_field="task__version__plan__pilot__province",
-        pilot_field="task__version__plan__pilot",
         pk=milestone_id,
     )
 
@@ -87,8 +79,6 @@ def get_member_for(*, user: Any, member_id: int) -> LeadingGroupMember:
     return scoping.get_for(
         LeadingGroupMember.objects.select_related("group__pilot"),
         user,
-        province_field="group__pilot__province",
-        pilot_field="group__pilot",
         pk=member_id,
     )
 
@@ -98,8 +88,6 @@ def get_department_for(*, user: Any, department_id: int) -> Organisation:
     return scoping.get_for(
         Organisation.objects.filter(kind="pilot_department").select_related("pilot"),
         user,
-        province_field="province",
-        pilot_field="pilot",
         pk=department_id,
     )
 
@@ -109,8 +97,6 @@ def get_annual_goal_for(*, user: Any, goal_id: int) -> AnnualGoal:
     return scoping.get_for(
         AnnualGoal.objects.select_related("annual_plan__department"),
         user,
-        province_field="annual_plan__pilot__province",
-        pilot_field="annual_plan__pilot",
         pk=goal_id,
     )
 

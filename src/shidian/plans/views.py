@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shidian.accounts.models import Organisation, User
 from shidian.core import scoping
 from shidian.core.errors import DomainError, ImportRejected
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach
 from shidian.plans import forms, permissions, selectors, services, workbook
 from shidian.plans.models import PlanStatus
@@ -56,7 +57,7 @@ def _pilot_users(pilot_id: int) -> Any:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """Send each role to its plan page."""
     scoping.require(request.user, Capability.VIEW_PLANS)
     scope = scoping.scope_for(request.user)
@@ -71,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     version_param = request.GET.get("version")
     version_id = int(version_param) if version_param and version_param.isdigit() else None
@@ -104,32 +105,32 @@ def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def start_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def start_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
-    _attempt(request, lambda: services.ensure_work_plan(pilot=pilot, by=request.user), _("已创建工作方案草稿。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.ensure_work_plan(pilot=pilot, by=request.user), _("已创建工作方案草稿。"))
     return _to_plan(pilot.pk)
 
 
 @login_required
 @require_POST
-def new_version(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def new_version(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     work_plan = getattr(pilot, "work_plan", None)
     if work_plan is None:
         raise Http404
-    _attempt(request, lambda: services.start_new_version(plan=work_plan, by=request.user), _("已新建方案版本。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.start_new_version(plan=work_plan, by=request.user), _("已新建方案版本。"))
     return _to_plan(pilot.pk)
 
 
 @login_required
 @require_POST
-def version_texts(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def version_texts(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.TextsForm(request.POST)
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.update_plan_texts(version=version, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.update_plan_texts(version=version, by=request.user, **form.cleaned_data),
             _("已保存。"),
         )
     return _to_plan(version.plan.pilot_id, version.pk)
@@ -137,13 +138,13 @@ def version_texts(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def add_goal(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.GoalForm(request.POST, years=services.allowed_goal_years(version.plan.pilot))
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.add_goal(version=version, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.add_goal(version=version, by=request.user, **form.cleaned_data),
             _("已添加目标。"),
         )
     else:
@@ -153,7 +154,7 @@ def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def add_task(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     departments = Organisation.objects.filter(kind="pilot_department", pilot_id=version.plan.pilot_id)
     form = forms.TaskForm(request.POST, departments=departments, users=_pilot_users(version.plan.pilot_id))
@@ -162,7 +163,7 @@ def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
         data["supporting_departments"] = list(data["supporting_departments"])
         _attempt(
             request,
-            lambda: services.add_task(version=version, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.add_task(version=version, by=request.user, **data),
             _("已添加任务。"),
         )
     else:
@@ -172,7 +173,7 @@ def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
+def edit_task(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
     pilot = task.version.plan.pilot
     if not permissions.can_edit_plan(request.user, pilot):
@@ -186,7 +187,7 @@ def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
         supporting = list(data.pop("supporting_departments"))
         if _attempt(
             request,
-            lambda: services.update_task(task=task, supporting_departments=supporting, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.update_task(task=task, supporting_departments=supporting, by=request.user, **data),
             _("任务已更新，节点已重新倒排。"),
         ):
             return _to_plan(pilot.pk, task.version_id)
@@ -197,15 +198,15 @@ def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_task(request: HttpRequest, task_id: int) -> HttpResponse:
+def delete_task(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
-    _attempt(request, lambda: services.delete_task(task=task, by=request.user), _("已删除任务。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.delete_task(task=task, by=request.user), _("已删除任务。"))
     return _to_plan(task.version.plan.pilot_id, task.version_id)
 
 
 @login_required
 @require_POST
-def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
+def add_milestone(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
     form = forms.MilestoneForm(request.POST, task=task)
     if form.is_valid():
@@ -213,7 +214,7 @@ def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
         data["depends_on"] = list(data["depends_on"])
         _attempt(
             request,
-            lambda: services.add_milestone(task=task, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.add_milestone(task=task, by=request.user, **data),
             _("已添加节点，并按期限倒排了时间。"),
         )
     else:
@@ -223,11 +224,11 @@ def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def submit(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     _attempt(
         request,
-        lambda: services.submit_plan(version=version, by=request.user),  # type: ignore[arg-type]
+        lambda: services.submit_plan(version=version, by=request.user),
         _("已报送省级发展改革部门。"),
     )
     return _to_plan(version.plan.pilot_id, version.pk)
@@ -235,15 +236,15 @@ def submit(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def reopen(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
-    _attempt(request, lambda: services.reopen_plan(version=version, by=request.user), _("已转为草稿。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.reopen_plan(version=version, by=request.user), _("已转为草稿。"))
     return _to_plan(version.plan.pilot_id, version.pk)
 
 
 @login_required
 @require_POST
-def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def review(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
@@ -251,13 +252,13 @@ def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
     elif form.cleaned_data["decision"] == "approve":
         _attempt(
             request,
-            lambda: services.approve_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),  # type: ignore[arg-type]
+            lambda: services.approve_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),
             _("已批准。"),
         )
     else:
         _attempt(
             request,
-            lambda: services.return_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),  # type: ignore[arg-type]
+            lambda: services.return_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),
             _("已退回修改。"),
         )
     return _to_plan(version.plan.pilot_id, version.pk)
@@ -265,7 +266,7 @@ def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def diff(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def diff(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     against_param = request.GET.get("against", "")
     if against_param.isdigit():
@@ -286,7 +287,7 @@ def diff(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     can_update = permissions.can_update_milestone(request.user, item)
     editable = item.task.version.is_editable and permissions.can_edit_plan(request.user, item.task.version.plan.pilot)
@@ -303,7 +304,7 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
         if form.is_valid():
             if _attempt(
                 request,
-                lambda: services.update_milestone_progress(milestone=item, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                lambda: services.update_milestone_progress(milestone=item, by=request.user, **form.cleaned_data),
                 _("进度已更新。"),
             ):
                 return redirect("plans:milestone", milestone_id=item.pk)
@@ -330,7 +331,7 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, milestone_id: int, evidence_id: int) -> FileResponse:
+def evidence_file(request: AuthedHttpRequest, milestone_id: int, evidence_id: int) -> FileResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     document = item.evidence.filter(pk=evidence_id).first()
     if document is None:
@@ -340,7 +341,7 @@ def evidence_file(request: HttpRequest, milestone_id: int, evidence_id: int) -> 
 
 @login_required
 @require_POST
-def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_dependencies(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     form = forms.DependenciesForm(request.POST, milestone=item)
     if form.is_valid():
@@ -349,7 +350,7 @@ def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpRespo
             lambda: services.set_dependencies(
                 milestone=item,
                 depends_on=list(form.cleaned_data["depends_on"]),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             ),
             _("前置节点已更新，并重新倒排了时间。"),
         )
@@ -360,16 +361,16 @@ def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def milestone_delete(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_delete(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
-    if _attempt(request, lambda: services.delete_milestone(milestone=item, by=request.user), _("已删除节点。")):  # type: ignore[arg-type]
+    if _attempt(request, lambda: services.delete_milestone(milestone=item, by=request.user), _("已删除节点。")):
         return _to_plan(item.task.version.plan.pilot_id, item.task.version_id)
     return redirect("plans:milestone", milestone_id=item.pk)
 
 
 @login_required
 @require_POST
-def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def evidence(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -387,7 +388,7 @@ def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
                     milestone=item,
                     file_name=upload.name,
                     content=upload.read(),
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 ),
                 _("佐证材料已上传。"),
             )
@@ -398,7 +399,7 @@ def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
     items = selectors.my_milestones(user=request.user)
     today = timezone.localdate()
     return render(
@@ -416,15 +417,15 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
+def reminder_read(request: AuthedHttpRequest, reminder_id: int) -> HttpResponse:
     reminder = selectors.get_reminder_for(user=request.user, reminder_id=reminder_id)
-    services.mark_reminder_read(reminder=reminder, by=request.user)  # type: ignore[arg-type]
+    services.mark_reminder_read(reminder=reminder, by=request.user)
     return redirect("plans:my_tasks")
 
 
 @login_required
 @require_GET
-def province(request: HttpRequest) -> HttpResponse:
+def province(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PLANS)
     organisation = getattr(request.user, "organisation", None)
     province_obj = getattr(organisation, "province", None)
@@ -437,7 +438,7 @@ def province(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: AuthedHttpRequest) -> HttpResponse:
     view = selectors.national_progress(user=request.user)
     chart = {
         "tooltip": {},
@@ -451,7 +452,7 @@ def national(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def leading_group(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     members = selectors.leading_group_members(user=request.user, pilot=pilot)
     can_edit = permissions.can_edit_plan(request.user, pilot)
@@ -463,7 +464,7 @@ def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
         if form.is_valid():
             if _attempt(
                 request,
-                lambda: services.appoint_member(pilot=pilot, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                lambda: services.appoint_member(pilot=pilot, by=request.user, **form.cleaned_data),
                 _("已更新领导小组。"),
             ):
                 return redirect("plans:leading_group", pilot_id=pilot.pk)
@@ -484,13 +485,13 @@ def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def end_member(request: HttpRequest, member_id: int) -> HttpResponse:
+def end_member(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
     member = selectors.get_member_for(user=request.user, member_id=member_id)
     form = forms.EndMemberForm(request.POST)
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.end_membership(member=member, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.end_membership(member=member, by=request.user, **form.cleaned_data),
             _("任期已结束。"),
         )
     else:
@@ -500,7 +501,7 @@ def end_member(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResponse:
+def annual_plan(request: AuthedHttpRequest, department_id: int, year: int) -> HttpResponse:
     department = selectors.get_department_for(user=request.user, department_id=department_id)
     pilot = department.pilot
     if pilot is None:
@@ -519,7 +520,7 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
                         department=department,
                         year=year,
                         version=version,
-                        by=request.user,  # type: ignore[arg-type]
+                        by=request.user,
                     ),
                     _("已按工作方案生成年度计划。"),
                 )
@@ -532,7 +533,7 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
             else:
                 _attempt(
                     request,
-                    lambda: services.add_annual_goal(annual_plan=annual, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                    lambda: services.add_annual_goal(annual_plan=annual, by=request.user, **form.cleaned_data),
                     _("已添加目标。"),
                 )
         return redirect("plans:annual_plan", department_id=department.pk, year=year)
@@ -554,10 +555,10 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
 
 @login_required
 @require_POST
-def delete_annual_goal(request: HttpRequest, goal_id: int) -> HttpResponse:
+def delete_annual_goal(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
     goal = selectors.get_annual_goal_for(user=request.user, goal_id=goal_id)
     annual = goal.annual_plan
-    _attempt(request, lambda: services.delete_annual_goal(goal=goal, by=request.user), _("已删除目标。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.delete_annual_goal(goal=goal, by=request.user), _("已删除目标。"))
     return redirect("plans:annual_plan", department_id=annual.department_id, year=annual.year)
 
 
@@ -577,7 +578,7 @@ def _quote(name: str) -> str:
 
 @login_required
 @require_GET
-def template_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def template_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     if not permissions.can_edit_plan(request.user, pilot):
         raise Http404
@@ -600,7 +601,7 @@ def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
 
 @login_required
 @require_GET
-def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def export_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.xlsx") % {"pilot": version.plan.pilot.name, "number": version.number}
     return _download(workbook.export_xlsx(version=version), XLSX, name)
@@ -608,7 +609,7 @@ def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_docx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def export_docx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.docx") % {"pilot": version.plan.pilot.name, "number": version.number}
     return _download(workbook.export_docx(version=version), DOCX, name)
@@ -616,7 +617,7 @@ def export_docx(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def import_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     """Upload → preview (every error by sheet, row, column) → confirm; nothing is written before confirming."""
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     if not permissions.can_edit_plan(request.user, pilot):
@@ -635,7 +636,7 @@ def import_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
             return redirect("plans:import", pilot_id=pilot.pk)
         content = base64.b64decode(stored["content"])
         try:
-            preview = workbook.apply_import(version=latest, content=content, by=request.user)  # type: ignore[arg-type]
+            preview = workbook.apply_import(version=latest, content=content, by=request.user)
         except ImportRejected as exc:
             context["errors"] = exc.errors
         except DomainError as exc:

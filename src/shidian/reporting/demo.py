@@ -75,10 +75,10 @@ def _writer(username: str, organisation: Organisation, role: str, full_name: str
 
 
 def _rounds() -> list[ReportingRound]:
-    rounds = [services.open_round(year=FIRST_YEAR, kind=RoundKind.YEAR_END)]
+    rounds = [services.open_round(year=FIRST_YEAR, kind=RoundKind.YEAR_END, by=services.OPENER)]
     for year in range(FIRST_YEAR + 1, LAST_YEAR + 1):
-        rounds.append(services.open_round(year=year, kind=RoundKind.MID_YEAR))
-        rounds.append(services.open_round(year=year, kind=RoundKind.YEAR_END))
+        rounds.append(services.open_round(year=year, kind=RoundKind.MID_YEAR, by=services.OPENER))
+        rounds.append(services.open_round(year=year, kind=RoundKind.YEAR_END, by=services.OPENER))
     return rounds
 
 

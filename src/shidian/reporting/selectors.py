@@ -60,8 +60,6 @@ def visible_pilot_reports(*, user: Any) -> QuerySet[PilotReport]:
     return scoping.restrict(
         PilotReport.objects.select_related("pilot", "pilot__province", "round"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
     )
 
 
@@ -71,8 +69,6 @@ def get_pilot_report_for(*, user: Any, report_id: int) -> PilotReport:
     return scoping.get_for(
         PilotReport.objects.select_related("pilot", "pilot__province", "round", "updated_by"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
         pk=report_id,
     )
 
@@ -97,8 +93,6 @@ def get_version_for(*, user: Any, version_id: int) -> PilotReportVersion:
     return scoping.get_for(
         PilotReportVersion.objects.select_related("report", "report__pilot", "report__round", "submitted_by"),
         user,
-        province_field="report__pilot__province",
-        pilot_field="report__pilot",
         pk=version_id,
     )
 
@@ -110,8 +104,6 @@ def get_attachment_for(*, user: Any, attachment_id: int) -> Any:
     return scoping.get_for(
         Attachment.objects.select_related("report", "report__pilot"),
         user,
-        province_field="report__pilot__province",
-        pilot_field="report__pilot",
         pk=attachment_id,
     )
 
@@ -139,9 +131,7 @@ def user_pilot(user: Any) -> PilotArea | None:
 def visible_province_reports(*, user: Any) -> QuerySet[ProvinceReport]:
     if not scoping.can(user, Capability.VIEW_REPORTS):
         return ProvinceReport.objects.none()
-    return scoping.restrict(
-        ProvinceReport.objects.select_related("province", "round"), user, province_field="province", pilot_field=None
-    )
+    return scoping.restrict(ProvinceReport.objects.select_related("province", "round"), user)
 
 
 def get_province_report_for(*, user: Any, report_id: int) -> ProvinceReport:
@@ -149,8 +139,6 @@ def get_province_report_for(*, user: Any, report_id: int) -> ProvinceReport:
     return scoping.get_for(
         ProvinceReport.objects.select_related("province", "round", "updated_by"),
         user,
-        province_field="province",
-        pilot_field=None,
         pk=report_id,
     )
 
@@ -371,8 +359,6 @@ def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
     pilots = scoping.restrict(
         PilotArea.objects.select_related("province", "batch").order_by("province__code", "batch__number", "name"),
         user,
-        province_field="province",
-        pilot_field="pk",
     )
     pilot_list = list(pilots)
     history = _status_history(pilots)
@@ -386,7 +372,7 @@ def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
             ProvinceReport,
             ProvinceReportVersion,
             "province_id",
-            scoping.restrict(ProvinceReport.objects.all(), user, province_field="province", pilot_field=None),
+            scoping.restrict(ProvinceReport.objects.all(), user),
         )
 
     by_province: dict[str, Rate] = {}

@@ -15,8 +15,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit, scoping, transitions
+from shidian.core.actors import SystemActor, system
 from shidian.core.errors import Conflict, DomainError, NotFound
 from shidian.core.roles import Capability
 from shidian.core.transitions import Flow
@@ -50,6 +51,8 @@ from shidian.reporting.models import (
 
 # The first round of the programme: pilots started by the end of 2016 (batch-3 notice).
 FIRST_ROUND = (2016, RoundKind.YEAR_END)
+# Rounds open by themselves on schedule (and when the demo or a test needs one).
+OPENER = system("open_reporting_rounds")
 # A round opens this many days before its pilots' due date.
 OPEN_DAYS_BEFORE_DUE = 30
 PROVINCE_FIELDS = ["overview", "difficulties", "suggestions"]
@@ -96,8 +99,9 @@ def rounds_due_to_open(today: dt.date) -> list[tuple[int, str]]:
 
 
 @transaction.atomic
-def open_round(*, year: int, kind: str, by: Any = None) -> ReportingRound:
+def open_round(*, year: int, kind: str, by: User | SystemActor) -> ReportingRound:
     """Open the round of ``year``/``kind`` with the default due dates (nothing changes if it is open)."""
+    scoping.require(by, Capability.MANAGE_ROUNDS)
     if kind not in RoundKind.values:
         raise DomainError(_("未知的报告类型。"))
     existing = ReportingRound.objects.filter(year=year, kind=kind).first()
@@ -111,7 +115,6 @@ def open_round(*, year: int, kind: str, by: Any = None) -> ReportingRound:
         action="reporting.round.opened",
         actor=by,
         obj=reporting_round,
-        username="" if by else "open_reporting_rounds",
         detail={"pilot_due": pilot_due, "province_due": province_due},
     )
     return reporting_round
@@ -119,7 +122,7 @@ def open_round(*, year: int, kind: str, by: Any = None) -> ReportingRound:
 
 def open_due_rounds(*, today: dt.date) -> list[ReportingRound]:
     """Open every round whose opening day has come (idempotent; run daily)."""
-    return [open_round(year=year, kind=kind) for year, kind in rounds_due_to_open(today)]
+    return [open_round(year=year, kind=kind, by=OPENER) for year, kind in rounds_due_to_open(today)]
 
 
 @transaction.atomic
@@ -483,7 +486,7 @@ def assemble_province_content(*, province: Any, reporting_round: ReportingRound)
 @transaction.atomic
 def open_province_report(*, province: Any, reporting_round: ReportingRound, by: Any) -> ProvinceReport:
     """The province's report for the round; the first time, a draft assembled from accepted pilot reports."""
-    if not permissions.can_write_province_report(by, province.pk):
+    if not permissions.can_write_province_report(by, province):
         raise NotFound
     report = ProvinceReport.objects.filter(province=province, round=reporting_round).first()
     if report is not None:
@@ -505,7 +508,7 @@ def _lock_province_report(report: ProvinceReport) -> ProvinceReport:
 
 def _province_editable_for(report: ProvinceReport, by: Any) -> ProvinceReport:
     locked = _lock_province_report(report)
-    if not permissions.can_write_province_report(by, locked.province_id):
+    if not permissions.can_write_province_report(by, locked):
         raise NotFound
     if not locked.is_editable:
         raise DomainError(_("报告状态为“%(status)s”，不能再修改。") % {"status": ProvinceStatus(locked.status).label})
@@ -607,7 +610,7 @@ def _freeze_province_report(locked: ProvinceReport, by: Any, moment: dt.datetime
 PROVINCE_REPORTS = ReportWorkflow[ProvinceReport](
     flow=PROVINCE_REPORT_FLOW,
     rows=lambda: ProvinceReport.objects.select_related("province", "round"),
-    may_submit=lambda by, report: permissions.can_write_province_report(by, report.province_id),
+    may_submit=permissions.can_write_province_report,
     may_review=lambda by, _report: permissions.can_review_province_report(by),
     freeze=_freeze_province_report,
     empty_sections=lambda report: [] if report.overview.strip() else [str(_("总体情况"))],

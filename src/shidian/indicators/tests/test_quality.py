@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from shidian.accounts.models import User
+from shidian.core.actors import system
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.periods import Period
 from shidian.indicators import selectors, services
@@ -35,18 +36,18 @@ def put(pilot: PilotArea, code: str, period: str, value: str) -> None:
 def test_cross_indicator_rule_flags_hukou_above_resident(liuzhou: PilotArea) -> None:
     put(liuzhou, "urban_rate_hukou", "2018", "70")
     put(liuzhou, "urban_rate_resident", "2018", "60")
-    assert services.run_quality_checks(period=Period(2018)) == 1
+    assert services.run_quality_checks(period=Period(2018), by=system("tests")) == 1
     issue = DataQualityIssue.objects.get()
     assert (issue.pilot, issue.indicator.code, issue.kind) == (liuzhou, "urban_rate_hukou", IssueKind.RULE)
     assert "户籍人口城镇化率不应高于常住人口城镇化率" in issue.message
     # Running again finds the same issue and opens no new one.
-    assert services.run_quality_checks(period=Period(2018)) == 0
+    assert services.run_quality_checks(period=Period(2018), by=system("tests")) == 0
 
 
 def test_rule_passes_when_consistent(liuzhou: PilotArea) -> None:
     put(liuzhou, "urban_rate_hukou", "2018", "45")
     put(liuzhou, "urban_rate_resident", "2018", "60")
-    assert services.run_quality_checks(period=Period(2018)) == 0
+    assert services.run_quality_checks(period=Period(2018), by=system("tests")) == 0
 
 
 def test_year_on_year_jump_is_flagged(liuzhou: PilotArea, shunyi: PilotArea) -> None:
@@ -54,7 +55,7 @@ def test_year_on_year_jump_is_flagged(liuzhou: PilotArea, shunyi: PilotArea) -> 
     put(liuzhou, "gdp_per_capita", "2018", "80000")  # +60 % > 30 %
     put(shunyi, "gdp_per_capita", "2017", "50000")
     put(shunyi, "gdp_per_capita", "2018", "56000")  # +12 %
-    assert services.run_quality_checks(period=Period(2018)) == 1
+    assert services.run_quality_checks(period=Period(2018), by=system("tests")) == 1
     issue = DataQualityIssue.objects.get()
     assert issue.pilot == liuzhou and "60.0%" in issue.message
 
@@ -68,7 +69,7 @@ def test_z_score_outlier_within_the_same_kind_of_area() -> None:
     counties = list(PilotArea.objects.filter(kind="县").order_by("pk")[:3])
     for pilot in counties:
         put(pilot, "green_space_rate", "2018", "90")
-    services.run_quality_checks(period=Period(2018))
+    services.run_quality_checks(period=Period(2018), by=system("tests"))
     outliers = list(DataQualityIssue.objects.filter(kind=IssueKind.OUTLIER))
     assert [o.pilot for o in outliers] == [cities[-1]]
     assert "地级市" in outliers[0].message
@@ -81,7 +82,7 @@ def test_follow_up_moves_and_scope(
     put(liuzhou, "urban_rate_resident", "2018", "60")
     put(shunyi, "urban_rate_hukou", "2018", "70")
     put(shunyi, "urban_rate_resident", "2018", "60")
-    services.run_quality_checks(period=Period(2018))
+    services.run_quality_checks(period=Period(2018), by=system("tests"))
     assert [i.pilot for i in selectors.quality_issues(user=province_user)] == [liuzhou]
     ours = DataQualityIssue.objects.get(pilot=liuzhou)
     theirs = DataQualityIssue.objects.get(pilot=shunyi)

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from shidian.accounts.models import Organisation, User
+from shidian.core.actors import system
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.models import AuditEvent
 from shidian.reporting import services
@@ -32,12 +33,12 @@ UserGetter = Callable[[str], User]
 
 
 def test_rounds_open_with_the_default_due_dates() -> None:
-    mid = services.open_round(year=2017, kind=RoundKind.MID_YEAR)
-    end = services.open_round(year=2017, kind=RoundKind.YEAR_END)
+    mid = services.open_round(year=2017, kind=RoundKind.MID_YEAR, by=services.OPENER)
+    end = services.open_round(year=2017, kind=RoundKind.YEAR_END, by=services.OPENER)
     assert (mid.pilot_due, mid.province_due) == (dt.date(2017, 7, 10), dt.date(2017, 7, 20))
     assert (end.pilot_due, end.province_due) == (dt.date(2017, 12, 20), dt.date(2018, 1, 10))
     assert mid.period_code == "2017H1" and end.period_code == "2017"
-    assert services.open_round(year=2017, kind=RoundKind.MID_YEAR).pk == mid.pk
+    assert services.open_round(year=2017, kind=RoundKind.MID_YEAR, by=services.OPENER).pk == mid.pk
 
 
 def test_scheduled_opening_opens_from_2016_year_end_up_to_today() -> None:
@@ -187,7 +188,7 @@ def test_another_province_cannot_review(user: UserGetter) -> None:
         role=Role.PROVINCIAL_OFFICER,
         organisation=beijing,
         full_name="北京",
-        by=None,
+        by=system("tests"),
         password_is_temporary=False,
     )
     report = submitted_report(user("demo-pilot"), year_end())
