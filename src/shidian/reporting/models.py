@@ -269,7 +269,7 @@ class PilotReportVersion(SectionsMixin, ImmutableModel):
     facts = models.JSONField(_("自动附带数据"), default=dict, blank=True)
     attachments = models.ManyToManyField(Attachment, verbose_name=_("附件"), related_name="versions", blank=True)
 
-    class Meta:
+    class Meta(ImmutableModel.Meta):
         verbose_name = _("试点报告版本")
         verbose_name_plural = _("试点报告版本")
         ordering = ["report", "number"]
@@ -424,7 +424,7 @@ class ProvinceReportVersion(ProvinceContentMixin, ImmutableModel):
     tags = models.JSONField(_("困难与建议标注"), default=list, blank=True)
     facts = models.JSONField(_("全省指标情况"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ImmutableModel.Meta):
         verbose_name = _("省级报告版本")
         verbose_name_plural = _("省级报告版本")
         ordering = ["report", "number"]

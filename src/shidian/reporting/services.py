@@ -741,7 +741,7 @@ def send_reminders(*, today: dt.date, days_before: int | None = None) -> list[Re
     if created:
         audit.record(
             action="reporting.reminders.sent",
-            username="send_report_reminders",
+            actor=system("send_report_reminders"),
             detail={"count": len(created), "today": today},
         )
         transaction.on_commit(lambda: _notify_by_email(created))

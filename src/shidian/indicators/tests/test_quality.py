@@ -7,6 +7,7 @@ import pytest
 from shidian.accounts.models import User
 from shidian.core.actors import system
 from shidian.core.errors import DomainError, NotFound
+from shidian.core.models import AuditEvent
 from shidian.core.periods import Period
 from shidian.indicators import selectors, services
 from shidian.indicators.models import (
@@ -96,3 +97,20 @@ def test_follow_up_moves_and_scope(
         services.follow_up_issue(issue=issue, to=IssueStatus.OPEN, note="", by=province_user)
     issue = services.follow_up_issue(issue=issue, to=IssueStatus.RESOLVED, note="已更正", by=province_user)
     services.follow_up_issue(issue=issue, to=IssueStatus.OPEN, note="再次出现", by=province_user)
+
+
+def test_a_province_checks_only_its_own_pilots_and_a_pilot_none(
+    liuzhou: PilotArea, shunyi: PilotArea, province_user: User, pilot_user: User
+) -> None:
+    for pilot in (liuzhou, shunyi):
+        put(pilot, "urban_rate_hukou", "2018", "70")
+        put(pilot, "urban_rate_resident", "2018", "60")
+    with pytest.raises(NotFound):
+        services.run_quality_checks(period=Period(2018), by=pilot_user)
+    with pytest.raises(NotFound):
+        services.run_quality_checks(period=Period(2018), by=None)  # type: ignore[arg-type]
+    assert not DataQualityIssue.objects.exists()
+    assert services.run_quality_checks(period=Period(2018), by=province_user) == 1
+    assert [i.pilot for i in DataQualityIssue.objects.all()] == [liuzhou]
+    [event] = AuditEvent.objects.filter(action="indicators.quality.checked")
+    assert event.actor == province_user
