@@ -345,7 +345,7 @@ def confirm_registry_upload(*, upload: RegistryImport, by: Any) -> ImportPlan:
 
 @transaction.atomic
 def change_pilot_status(
-    *, pilot: PilotArea, to: str, effective_on: dt.date, reason: str, by: Any, document_number: str = ""
+    *, pilot: PilotArea, to: str, effective_on: dt.date, reason: str, by: User, document_number: str = ""
 ) -> PilotArea:
     """Move a pilot in its lifecycle (warn, lift, eliminate, complete) as the status map allows."""
     scoping.require(by, Capability.CHANGE_PILOT_STATUS)

@@ -358,3 +358,17 @@ def test_facts_count_completion_as_of_the_period_end(user: UserGetter) -> None:
     after = selectors.pilot_progress_facts(pilot=pilot, period_end=late)
     # Both milestones are due by then; the first is done (late), the second is overdue.
     assert after["milestones_due"] == 2 and after["milestones_done"] == 1 and after["overdue"] == 1
+
+
+def test_plan_texts_are_saved_for_the_own_pilot_only_and_audited_with_their_change(user: UserGetter) -> None:
+    _plan, version, _tasks, _ms = factories.make_plan()
+    officer = user("demo-pilot")
+    saved = services.update_plan_texts(
+        version=version, implementation_plan=" 实施方案 ", action_plan="行动计划", by=officer
+    )
+    assert (saved.implementation_plan, saved.action_plan) == ("实施方案", "行动计划")
+    event = AuditEvent.objects.filter(action="plans.version.updated", object_id=str(version.pk)).get()
+    assert event.actor == officer
+    assert event.changes == {"implementation_plan": ["", "实施方案"], "action_plan": ["", "行动计划"]}
+    with pytest.raises(DomainError):
+        services.update_plan_texts(version=version, implementation_plan="x", action_plan="y", by=user("demo-province"))
