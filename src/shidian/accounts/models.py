@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core.roles import Role
+from shidian.core.scoping import ScopePath
 
 
 class OrganisationKind(models.TextChoices):
@@ -45,6 +47,8 @@ PILOT_KINDS = frozenset(
 
 class Organisation(models.Model):
     """A unit of the hierarchy: nation ⊃ province ⊃ pilot ⊃ department; plus ministries, panels, operations."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot="pilot")
 
     kind = models.CharField(_("类型"), max_length=30, choices=OrganisationKind.choices)
     name = models.CharField(_("名称"), max_length=200)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, OrganisationKind, OrganisationName, User
 from shidian.core import audit, scoping
+from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError
 from shidian.core.roles import ADMIN_DUTIES, Capability, Role
 from shidian.regions.models import Province
@@ -170,9 +171,9 @@ def check_role_fits(*, role: str, organisation: Organisation) -> None:
         )
 
 
-def _require_account_manager(by: User | None) -> None:
-    """Accounts are the security admin's work; ``by=None`` is the platform itself (set-up, demo)."""
-    if by is not None and not scoping.can(by, Capability.MANAGE_ACCOUNTS):
+def _require_account_manager(by: User | SystemActor) -> None:
+    """Accounts are the security admin's work (or the platform's own, as a system actor: set-up, demo)."""
+    if not scoping.can(by, Capability.MANAGE_ACCOUNTS):
         raise DomainError(_("只有安全管理员可以管理账号。"))
 
 
@@ -187,7 +188,7 @@ def create_user(
     phone: str = "",
     email: str = "",
     is_active: bool = True,
-    by: User | None,
+    by: User | SystemActor,
     password_is_temporary: bool = True,
     is_demo: bool = False,
 ) -> User:
@@ -219,7 +220,7 @@ def create_user(
 
 
 @transaction.atomic
-def update_user(*, user: User, by: User | None, **values: Any) -> User:
+def update_user(*, user: User, by: User | SystemActor, **values: Any) -> User:
     """Change an account's fields; a change of role or organisation is audited as a permission change."""
     _require_account_manager(by)
     locked = User.objects.select_for_update().get(pk=user.pk)
@@ -240,7 +241,7 @@ def update_user(*, user: User, by: User | None, **values: Any) -> User:
     if not changes:
         return locked
     permission_change = PERMISSION_FIELDS & changes.keys()
-    if permission_change and by is not None and by.pk == locked.pk:
+    if permission_change and by.pk == locked.pk:
         # Separation of duties: nobody widens, moves or re-enables their own account.
         raise DomainError(_("不能修改自己账号的角色、单位或启用状态。"))
     locked.save()

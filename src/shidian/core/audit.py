@@ -15,6 +15,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
+from shidian.core.actors import SystemActor
 from shidian.core.models import AuditEvent
 
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_ip", default=None)
@@ -85,7 +86,9 @@ def record(
     detail: Mapping[str, Any] | None = None,
     username: str = "",
 ) -> AuditEvent:
-    """Append one audit event; the IP comes from the current request, if any."""
+    """Append one audit event; the IP comes from the current request, if any. A system actor is named."""
+    if isinstance(actor, SystemActor):
+        actor, username = None, username or actor.name
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     organisation = getattr(actor, "organisation", None) if authenticated else None
     return AuditEvent.objects.create(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from shidian.core.audit import client_ip, request_context
+from shidian.core.errors import Conflict, DomainError, NotFound
 
 
 class RequestContextMiddleware:
@@ -38,3 +40,26 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DomainErrorMiddleware:
+    """The one place that turns domain errors into HTTP: not found → 404, a refusal → 409 with its message.
+
+    Views that show a refusal as a form error catch DomainError themselves; what reaches here was not
+    caught, so the user sees the refusal on a page of its own instead of a server error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404 from exception
+        if isinstance(exception, DomainError):
+            status = 409 if isinstance(exception, Conflict) else 400
+            body = render_to_string("core/refused.html", {"message": exception.message}, request=request)
+            return HttpResponse(body, status=status)
+        return None

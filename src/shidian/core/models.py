@@ -1,4 +1,4 @@
-"""Platform-wide models: the append-only audit trail."""
+"""Platform-wide models: the one write-once guard and the append-only audit trail."""
 
 from __future__ import annotations
 
@@ -10,20 +10,30 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AppendOnlyError(Exception):
+class WriteOnceError(Exception):
+    """Raised when code tries to change or remove a row that is written once."""
+
+
+class AppendOnlyError(WriteOnceError):
     """Raised when code tries to change or remove an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class WriteOnceQuerySet[M: models.Model](models.QuerySet[M]):
+    """Rows are inserted, never updated or deleted in bulk (nor upserted)."""
+
+    def _refuse(self) -> NoReturn:
+        model: Any = self.model
+        raise model.write_once_error(model.write_once_message)
+
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
+        self._refuse()
 
     def delete(self) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
+        self._refuse()
 
-    def bulk_update(self, objs: Iterable[AuditEvent], fields: Iterable[str], batch_size: int | None = None) -> NoReturn:
+    def bulk_update(self, objs: Iterable[M], fields: Iterable[str], batch_size: int | None = None) -> NoReturn:
         # Refused before Django opens its transaction, so the caller's transaction stays usable.
-        raise AppendOnlyError("audit events are append-only")
+        self._refuse()
 
     update.alters_data = True  # type: ignore[attr-defined]
     delete.alters_data = True  # type: ignore[attr-defined]
@@ -31,18 +41,45 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def bulk_create(
         self,
-        objs: Iterable[AuditEvent],
+        objs: Iterable[M],
         batch_size: int | None = None,
         ignore_conflicts: bool = False,
         update_conflicts: bool = False,
         update_fields: Collection[str] | None = None,
         unique_fields: Collection[str] | None = None,
-    ) -> list[AuditEvent]:
-        """Insert only: an upsert (``update_conflicts``) would overwrite existing events."""
+    ) -> list[M]:
+        """Insert only: an upsert (``update_conflicts``) would overwrite existing rows."""
         if update_conflicts:
-            raise AppendOnlyError("audit events are append-only")
+            self._refuse()
         return super().bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
 
+
+class WriteOnceModel(models.Model):
+    """A row written once: saving a loaded row (or a new one given an existing id) or deleting one is refused.
+
+    The one write-once guard: the audit trail and submitted report versions use it (PostgreSQL adds triggers).
+    Each concrete model sets ``objects = WriteOnceQuerySet.as_manager()`` (or a subclass's manager); a test
+    checks that every one does.
+    """
+
+    write_once_error: ClassVar[type[WriteOnceError]] = WriteOnceError
+    write_once_message: ClassVar[str] = "this row is written once"
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"  # related lookups must not bypass the write-once queryset
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        pk: Any = self.pk
+        if pk is not None or not self._state.adding:
+            raise self.write_once_error(self.write_once_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self.write_once_error(self.write_once_message)
+
+
+class AuditEventQuerySet(WriteOnceQuerySet["AuditEvent"]):
     def search(self, *, text: str = "", action: str = "", username: str = "") -> AuditEventQuerySet:
         """Filter by free text over action, object and user, and by exact action prefix or user."""
         qs = self
@@ -61,8 +98,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         return qs
 
 
-class AuditEvent(models.Model):
+class AuditEvent(WriteOnceModel):
     """One thing that happened: who, when, from where, what, to which object, and what changed."""
+
+    write_once_error = AppendOnlyError
+    write_once_message = "audit events are append-only"
 
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -86,22 +126,11 @@ class AuditEvent(models.Model):
 
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 
-    class Meta:
+    class Meta(WriteOnceModel.Meta):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-occurred_at", "-id"]
-        base_manager_name = "objects"  # related lookups must not bypass the append-only queryset
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Refuse a loaded event and also a new instance given an existing id (save() would UPDATE that row).
-        pk: Any = self.pk
-        if pk is not None or not self._state.adding:
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")

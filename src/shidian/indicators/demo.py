@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from shidian.core import audit, clock, db
+from shidian.core.actors import system
 from shidian.core.periods import Period
 from shidian.indicators import formulas, services
 from shidian.indicators.models import (
@@ -232,6 +233,6 @@ def load_demo_indicators(*, today: dt.date | None = None) -> int:
     PilotTarget.objects.bulk_create(targets, batch_size=2000)
     db.analyze("indicators")  # the quality checks below query what was just written
     for year in years:
-        services.run_quality_checks(period=Period(year))
+        services.run_quality_checks(period=Period(year), by=system("load_demo"))
     audit.record(action="indicators.demo.loaded", detail={"values": len(values), "targets": len(targets)})
     return len(values)

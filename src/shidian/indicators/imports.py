@@ -79,9 +79,7 @@ def template_xlsx(*, user: Any, period: Period) -> bytes:
     from openpyxl import Workbook
 
     _require_import(user)
-    pilots = scoping.restrict(
-        PilotArea.objects.select_related("province"), user, province_field="province", pilot_field="pk"
-    ).order_by("province__code", "name")
+    pilots = scoping.restrict(PilotArea.objects.select_related("province"), user).order_by("province__code", "name")
     indicators = [i for i in services.indicators_for_period(period) if not i.is_computed]
     workbook = Workbook()
     sheet = workbook.worksheets[0]
@@ -162,11 +160,7 @@ def _progress(job: ImportJob, processed: int) -> None:
 def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> tuple[list[ValidRow], list[RowError]]:
     """Check every row; return the valid ones and every error located by sheet, row and column."""
     all_pilots = {(p.province.name, p.name): p for p in PilotArea.objects.select_related("province", "batch")}
-    visible = set(
-        scoping.restrict(PilotArea.objects.all(), user, province_field="province", pilot_field="pk").values_list(
-            "pk", flat=True
-        )
-    )
+    visible = set(scoping.restrict(PilotArea.objects.all(), user).values_list("pk", flat=True))
     indicators = {i.code: i for i in Indicator.objects.active()}
     open_periods = set(IndicatorPeriod.objects.filter(is_open=True).values_list("code", flat=True))
     valid: list[ValidRow] = []

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shidian.core.scoping import ScopePath
+from shidian.core.transitions import Flow
 
 
 class IndicatorCategory(models.Model):
@@ -161,6 +166,8 @@ class NationalTarget(models.Model):
 class PilotTarget(models.Model):
     """A pilot's target for an indicator from its work plan: the stage year (2017/2018) and 2020."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.CASCADE, related_name="indicator_targets"
     )
@@ -239,6 +246,8 @@ class IndicatorValue(models.Model):
     the partition key of the table on PostgreSQL (docs/indicators.md).
     """
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="indicator_values"
     )
@@ -315,6 +324,15 @@ class IndicatorValue(models.Model):
         return f"{self.pilot} {self.indicator} {self.period} v{self.version}"
 
 
+VALUE_FLOW = Flow(
+    model=IndicatorValue,
+    statuses=ValueStatus,
+    moves=VALUE_MOVES,
+    action_prefix="indicators.value",
+    refusal=_("数值当前为“%(from)s”，不能改为“%(to)s”。"),
+)
+
+
 class RuleKind(models.TextChoices):
     COMPARE = "compare", _("指标间比较")
     YEAR_ON_YEAR = "yoy", _("同比变动幅度")
@@ -388,6 +406,8 @@ ISSUE_MOVES: dict[str, frozenset[str]] = {
 class DataQualityIssue(models.Model):
     """A value flagged by a rule or as an outlier, followed up by the province or the nation."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.CASCADE, related_name="quality_issues"
     )
@@ -433,6 +453,16 @@ class DataQualityIssue(models.Model):
         return self.message
 
 
+ISSUE_FLOW = Flow(
+    model=DataQualityIssue,
+    statuses=IssueStatus,
+    moves=ISSUE_MOVES,
+    action_prefix="indicators.quality",
+    refusal=_("问题当前为“%(from)s”，不能改为“%(to)s”。"),
+    touch=("updated_by", "updated_at"),
+)
+
+
 class ImportMode(models.TextChoices):
     ALL_OR_NOTHING = "all", _("全部正确才导入")
     VALID_ONLY = "valid", _("仅导入正确的行")
@@ -448,6 +478,8 @@ class ImportState(models.TextChoices):
 
 class ImportJob(models.Model):
     """An uploaded indicator-value file; large ones are processed in the background with progress."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot="pilot")
 
     file_name = models.CharField(_("文件名"), max_length=200)
     content = models.BinaryField(_("文件内容"))

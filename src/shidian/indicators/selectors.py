@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.shortcuts import get_object_or_404
 
 from shidian.core import scoping
+from shidian.core.errors import NotFound
 from shidian.core.periods import Period
 from shidian.indicators.models import (
     REPORTED,
@@ -56,11 +56,14 @@ def years() -> list[int]:
 
 
 def get_indicator(code: str) -> Indicator:
-    return get_object_or_404(Indicator.objects.with_category(), code=code, is_active=True)
+    try:
+        return Indicator.objects.with_category().get(code=code, is_active=True)
+    except Indicator.DoesNotExist as exc:
+        raise NotFound from exc
 
 
 def visible_values(*, user: Any) -> QuerySet[IndicatorValue]:
-    return scoping.restrict(IndicatorValue.objects.all(), user, province_field="pilot__province", pilot_field="pilot")
+    return scoping.restrict(IndicatorValue.objects.all(), user)
 
 
 def _reported(qs: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
@@ -157,7 +160,7 @@ def period_values(*, pilot: PilotArea, period: Period) -> list[IndicatorValue]:
 
 def get_import_job_for(*, user: Any, job_id: int) -> ImportJob:
     """An import job the user may see: the uploader's pilot or province (national jobs: the nation)."""
-    return scoping.get_for(ImportJob.objects.all(), user, province_field="province", pilot_field="pilot", pk=job_id)
+    return scoping.get_for(ImportJob.objects.all(), user, pk=job_id)
 
 
 # -- data quality ----------------------------------------------------------------------------------
@@ -167,8 +170,6 @@ def quality_issues(*, user: Any, status: str = "", period: str = "") -> QuerySet
     qs = scoping.restrict(
         DataQualityIssue.objects.select_related("pilot", "pilot__province", "indicator", "rule", "updated_by"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
     )
     if status:
         qs = qs.filter(status=status)
@@ -181,8 +182,6 @@ def get_issue_for(*, user: Any, issue_id: int) -> DataQualityIssue:
     return scoping.get_for(
         DataQualityIssue.objects.select_related("pilot", "indicator"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
         pk=issue_id,
     )
 
@@ -353,7 +352,6 @@ def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack
         # the target for the last year of the pilot's batch (registry), not a literal year
         PilotTarget.objects.filter(target_year=F("pilot__batch__rollout_by__year")),
         user,
-        province_field="pilot__province",
     )
     if indicator is not None:
         targets_qs = targets_qs.filter(indicator=indicator)
@@ -388,9 +386,7 @@ def comparison(
 ) -> tuple[list[PilotArea], dict[int, dict[str, Decimal]]]:
     """Selected pilots' series of one indicator, for a side-by-side chart (two queries)."""
     pilots = list(
-        scoping.restrict(
-            PilotArea.objects.select_related("province"), user, province_field="province", pilot_field="pk"
-        )
+        scoping.restrict(PilotArea.objects.select_related("province"), user)
         .filter(pk__in=pilot_ids[:10])
         .order_by("province__code", "name")
     )

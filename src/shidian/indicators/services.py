@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.db import models, transaction
@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.core import audit, clock
+from shidian.core import audit, clock, scoping, transitions
+from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError
 from shidian.core.periods import Period
+from shidian.core.roles import Capability
 from shidian.indicators import formulas, permissions
 from shidian.indicators.models import (
-    ISSUE_MOVES,
-    VALUE_MOVES,
+    ISSUE_FLOW,
+    VALUE_FLOW,
     Aggregation,
     Comparator,
     DataQualityIssue,
@@ -30,7 +32,6 @@ from shidian.indicators.models import (
     IndicatorPeriod,
     IndicatorValue,
     IssueKind,
-    IssueStatus,
     NationalTarget,
     Operator,
     PeriodType,
@@ -231,11 +232,10 @@ def set_pilot_target(
     value: Decimal,
     comparator: str = Comparator.EXACT,
     source: str = "",
-    by: User | None,
+    by: User | SystemActor,
 ) -> PilotTarget:
     """Record a pilot's work-plan target for an indicator and year (its office or its province)."""
-    if by is not None:
-        permissions.require_set_targets(by, pilot)
+    permissions.require_set_targets(by, pilot)
     target, created = PilotTarget.objects.update_or_create(
         pilot=pilot,
         indicator=indicator,
@@ -478,30 +478,23 @@ def save_values(
 
 
 def _transition(value: IndicatorValue, to: str, *, by: User, reason: str = "") -> IndicatorValue:
-    locked = IndicatorValue.objects.select_for_update().get(pk=value.pk)
-    if not locked.is_current or to not in VALUE_MOVES[locked.status]:
-        raise DomainError(
-            _("数值当前为“%(status)s”，不能改为“%(to)s”。")
-            % {"status": locked.get_status_display(), "to": ValueStatus(to).label}
-        )
-    before = locked.status
-    locked.status = to
-    fields = ["status"]
-    if to == ValueStatus.SUBMITTED:
-        locked.submitted_at = clock.now()
-        fields.append("submitted_at")
-    if to == ValueStatus.ACCEPTED:
-        locked.accepted_by, locked.accepted_at = by, clock.now()
-        fields += ["accepted_by", "accepted_at"]
-    locked.save(update_fields=fields)
-    audit.record(
-        action=f"indicators.value.{to}",
-        actor=by,
-        obj=locked,
-        changes={"status": [before, to]},
-        detail={"reason": reason} if reason else None,
-    )
-    return locked
+    """Move one value version; only the current version moves, and acceptance records who accepted."""
+
+    def guard(locked: IndicatorValue) -> None:
+        if not locked.is_current:
+            raise VALUE_FLOW.refuse(locked.status, to)
+
+    def apply(locked: IndicatorValue) -> transitions.Effects:
+        fields: list[str] = []
+        if to == ValueStatus.SUBMITTED:
+            locked.submitted_at = clock.now()
+            fields.append("submitted_at")
+        if to == ValueStatus.ACCEPTED:
+            locked.accepted_by, locked.accepted_at = by, clock.now()
+            fields += ["accepted_by", "accepted_at"]
+        return transitions.Effects(fields=fields, detail={"reason": reason} if reason else None)
+
+    return transitions.move(value, to, flow=VALUE_FLOW, by=by, guard=guard, apply=apply)
 
 
 def _current(pilot: PilotArea, period: Period, status: str) -> list[IndicatorValue]:
@@ -619,13 +612,17 @@ def _flag(
 
 
 @transaction.atomic
-def run_quality_checks(*, period: Period, pilots: Iterable[int] | None = None, by: User | None = None) -> int:
-    """Apply the active rules and the z-score outlier test to the reported values of ``period``.
+def run_quality_checks(*, period: Period, by: User | SystemActor) -> int:
+    """Apply the active rules and the z-score outlier test to the reported values of ``period`` in ``by``'s reach.
 
     Findings become DataQualityIssue rows (existing ones keep their follow-up status). Returns how many
-    new issues were opened.
+    new issues were opened. A province checks its own pilots; only a national reach checks them all.
     """
-    scope = None if pilots is None else set(pilots)
+    scoping.require(by, Capability.FOLLOW_UP_QUALITY)
+    reach = scoping.scope_for(by)
+    scope = (
+        None if reach.is_national else set(scoping.restrict(PilotArea.objects.all(), by).values_list("pk", flat=True))
+    )
     base = IndicatorValue.objects.filter(period=period.code, is_current=True)
     if scope is not None:
         base = base.filter(pilot_id__in=scope)
@@ -765,23 +762,17 @@ def _outliers(
 def follow_up_issue(*, issue: DataQualityIssue, to: str, note: str, by: User) -> DataQualityIssue:
     """Move a data-quality issue along its follow-up states (province or nation)."""
     permissions.require_follow_up(by, issue)
-    locked = DataQualityIssue.objects.select_for_update().get(pk=issue.pk)
-    if to not in ISSUE_MOVES[locked.status]:
-        raise DomainError(
-            _("问题当前为“%(status)s”，不能改为“%(to)s”。")
-            % {"status": locked.get_status_display(), "to": IssueStatus(to).label}
+
+    def apply(locked: DataQualityIssue) -> transitions.Effects:
+        before = audit.snapshot(locked, ["follow_up"])
+        if note.strip():
+            stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+            locked.follow_up = f"{locked.follow_up}\n[{stamp} {by.get_username()}] {note.strip()}".strip()
+        locked.updated_by = by
+        return transitions.Effects(
+            fields=["follow_up"],
+            action="indicators.quality.followed_up",
+            changes=audit.diff(before, audit.snapshot(locked, ["follow_up"])),
         )
-    before = audit.snapshot(locked, ["status", "follow_up"])
-    locked.status = to
-    if note.strip():
-        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-        locked.follow_up = f"{locked.follow_up}\n[{stamp} {by.get_username()}] {note.strip()}".strip()
-    locked.updated_by = by
-    locked.save(update_fields=["status", "follow_up", "updated_by", "updated_at"])
-    audit.record(
-        action="indicators.quality.followed_up",
-        actor=by,
-        obj=locked,
-        changes=audit.diff(before, audit.snapshot(locked, ["status", "follow_up"])),
-    )
-    return locked
+
+    return transitions.move(issue, to, flow=ISSUE_FLOW, by=by, apply=apply)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shidian.core import scoping
 from shidian.core.errors import DomainError
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
 from shidian.indicators import charts, imports, permissions, selectors, services
@@ -46,7 +47,7 @@ def _selected(request: HttpRequest) -> tuple[Indicator, Period]:
 
 
 @login_required
-def monitoring(request: HttpRequest) -> HttpResponse:
+def monitoring(request: AuthedHttpRequest) -> HttpResponse:
     """Roll-ups by province and for the nation, the province map, the ranking."""
     _business(request)
     indicator, period = _selected(request)
@@ -75,13 +76,13 @@ def monitoring(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     return render(request, "indicators/catalogue.html", {"categories": selectors.catalogue()})
 
 
 @login_required
-def pilot(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def pilot(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     """A pilot's time series with target lines and its progress status per indicator."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
@@ -102,7 +103,7 @@ def pilot(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
+def entry(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpResponse:
     """The entry form of one pilot and period, grouped by category, previous period beside each field."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
@@ -118,7 +119,7 @@ def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
                 period=the_period,
                 values=form.values(),
                 submit=request.POST.get("action") == "submit",
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.ValuesRejected as exc:
             for code, message in exc.errors.items():
@@ -154,7 +155,7 @@ def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def targets(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     """The pilot's work-plan targets (stage year and the programme's last year) beside the national targets."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
@@ -175,7 +176,7 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
                 pilot=area,
                 targets=wanted,
                 source=request.POST.get("source", "")[:200],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.ValuesRejected as exc:
             errors = exc.errors
@@ -211,7 +212,7 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def history(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     page = Paginator(selectors.value_history(user=request.user, pilot=area), PAGE_SIZE).get_page(
@@ -221,7 +222,7 @@ def history(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 
 @login_required
-def reviews(request: HttpRequest) -> HttpResponse:
+def reviews(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     if not scoping.can(request.user, Capability.ACCEPT_INDICATORS):
         raise Http404
@@ -230,7 +231,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
+def review(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpResponse:
     """Province officers see one pilot's values of a period and accept or return them."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
@@ -245,12 +246,12 @@ def review(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
                         pilot=area,
                         period=the_period,
                         reason=return_form.cleaned_data["reason"],
-                        by=request.user,  # type: ignore[arg-type]
+                        by=request.user,
                     )
                     messages.success(request, _("已退回试点地区修改。"))
                     return redirect("indicators:reviews")
             else:
-                services.accept_values(pilot=area, period=the_period, by=request.user)  # type: ignore[arg-type]
+                services.accept_values(pilot=area, period=the_period, by=request.user)
                 messages.success(request, _("已确认。"))
                 return redirect("indicators:reviews")
         except DomainError as exc:
@@ -264,7 +265,7 @@ def review(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
 
 
 @login_required
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AuthedHttpRequest) -> HttpResponse:
     """Selected pilots side by side on one indicator."""
     _business(request)
     indicator, _period_unused = _selected(request)
@@ -286,7 +287,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def off_track(request: HttpRequest) -> HttpResponse:
+def off_track(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     code = request.GET.get("indicator")
     indicator = selectors.get_indicator(code) if code else None
@@ -300,7 +301,7 @@ def off_track(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quality(request: HttpRequest) -> HttpResponse:
+def quality(request: AuthedHttpRequest) -> HttpResponse:
     """The data-quality list of a province or the nation; POST runs the checks for a period."""
     _business(request)
     may_follow = scoping.can(request.user, Capability.FOLLOW_UP_QUALITY)
@@ -308,13 +309,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         if not may_follow:
             raise Http404
         the_period = _period(request.POST.get("period", ""))
-        scope = scoping.scope_for(request.user)
-        visible = (
-            None
-            if scope.is_national
-            else pilot_selectors.visible_pilots(user=request.user).values_list("pk", flat=True)
-        )
-        found = services.run_quality_checks(period=the_period, pilots=visible, by=request.user)  # type: ignore[arg-type]
+        found = services.run_quality_checks(period=the_period, by=request.user)
         messages.success(request, _("检查完成，新发现 %(n)d 个问题。") % {"n": found})
         return redirect(f"{request.path}?period={the_period.code}")
     filters = QualityFilterForm(request.GET or None)
@@ -338,7 +333,7 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up(request: HttpRequest, issue_id: int) -> HttpResponse:
+def follow_up(request: AuthedHttpRequest, issue_id: int) -> HttpResponse:
     _business(request)
     issue = selectors.get_issue_for(user=request.user, issue_id=issue_id)
     form = FollowUpForm(request.POST)
@@ -348,7 +343,7 @@ def follow_up(request: HttpRequest, issue_id: int) -> HttpResponse:
                 issue=issue,
                 to=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
             messages.success(request, _("已更新处理状态。"))
         except DomainError as exc:
@@ -358,7 +353,7 @@ def follow_up(request: HttpRequest, issue_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
         raise Http404
@@ -377,7 +372,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     content=upload.read(),
                     file_name=upload.name,
                     mode=form.cleaned_data["mode"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 )
             except DomainError as exc:
                 error = exc.message
@@ -398,7 +393,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
         raise Http404
@@ -410,14 +405,14 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_job(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     _business(request)
     job = selectors.get_import_job_for(user=request.user, job_id=job_id)
     return render(request, "indicators/import_job.html", {"job": job})
 
 
 @login_required
-def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_progress(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     """The progress fragment htmx polls while a background import runs."""
     _business(request)
     job = selectors.get_import_job_for(user=request.user, job_id=job_id)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core.errors import DomainError
+from shidian.core.scoping import ScopePath
+from shidian.core.transitions import Flow
 
 
 class Programme(models.Model):
@@ -132,6 +135,8 @@ class PilotAreaQuerySet(models.QuerySet["PilotArea"]):
 class PilotArea(models.Model):
     """A pilot city, county, district, town or province, under the name it was listed with."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot="pk")
+
     batch = models.ForeignKey(Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="pilots")
     province = models.ForeignKey(
         "regions.Province", verbose_name=_("省级单位"), on_delete=models.PROTECT, related_name="pilots"
@@ -197,6 +202,16 @@ class PilotArea(models.Model):
             and self.division_id is not None
             and self.listed_division_id != self.division_id
         )
+
+
+PILOT_FLOW = Flow(
+    model=PilotArea,
+    statuses=PilotStatus,
+    moves=STATUS_MOVES,
+    action_prefix="pilots.pilot",
+    refusal=_("试点状态不能从“%(from)s”变为“%(to)s”。"),
+    touch=("updated_at",),
+)
 
 
 class PilotStatusChange(models.Model):

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from shidian.core import scoping
-from shidian.core.errors import DomainError
+from shidian.core.errors import DomainError, NotFound
 from shidian.core.roles import Capability
 from shidian.pilots.models import VERIFIED_LEVELS, AreaKind, Batch, PilotArea, PilotStatus, RegistryImport, Verification
 from shidian.regions.models import Province, RegionClass
@@ -18,12 +17,12 @@ from shidian.regions.models import Province, RegionClass
 
 def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
     """The pilots ``user`` may see."""
-    return scoping.restrict(PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk")
+    return scoping.restrict(PilotArea.objects.with_facts(), user)
 
 
 def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
-    """One pilot, or Http404 when it does not exist or is outside the user's scope."""
-    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id, pilot_field="pk")
+    """One pilot, or NotFound when it does not exist or is outside the user's scope."""
+    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
 
 
 @dataclass(frozen=True)
@@ -126,11 +125,11 @@ def registry_completeness(*, user: Any) -> list[BatchCompleteness]:
 
 
 def get_pending_import_for(*, user: Any, import_id: int) -> RegistryImport:
-    """A registry upload awaiting confirmation by the user who uploaded it; Http404 otherwise."""
+    """A registry upload awaiting confirmation by the user who uploaded it; NotFound otherwise."""
     scoping.require(user, Capability.IMPORT_REGISTRY)
     upload = RegistryImport.objects.filter(pk=import_id, uploaded_by_id=user.pk).first()
     if upload is None:
-        raise Http404
+        raise NotFound
     return upload
 
 

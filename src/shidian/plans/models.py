@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shidian.core.scoping import ScopePath
+from shidian.core.transitions import Flow
 
 
 class FocusAreaGroup(models.TextChoices):
@@ -37,6 +41,8 @@ class FocusArea(models.Model):
 class LeadingGroup(models.Model):
     """领导小组 of one pilot; its members are kept with their dates (history, not overwritten)."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.OneToOneField(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="leading_group"
     )
@@ -62,6 +68,8 @@ class MemberRole(models.TextChoices):
 
 class LeadingGroupMember(models.Model):
     """One seat in a leading group for a period (valid_until empty = current)."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="group__pilot__province", pilot="group__pilot")
 
     group = models.ForeignKey(
         LeadingGroup, verbose_name=_("领导小组"), on_delete=models.PROTECT, related_name="members"
@@ -97,6 +105,8 @@ class LeadingGroupMember(models.Model):
 class WorkPlan(models.Model):
     """The work plan (工作方案要点、实施方案、行动计划) of one pilot; its content lives in versions."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.OneToOneField(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="work_plan"
     )
@@ -131,6 +141,8 @@ EDITABLE_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
 
 class PlanVersion(models.Model):
     """One version of a pilot's plan. Editable only as a draft or when returned; approved is immutable."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="plan__pilot__province", pilot="plan__pilot")
 
     plan = models.ForeignKey(WorkPlan, verbose_name=_("工作方案"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
@@ -173,6 +185,15 @@ class PlanVersion(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
+PLAN_FLOW = Flow(
+    model=PlanVersion,
+    statuses=PlanStatus,
+    moves=PLAN_MOVES,
+    action_prefix="plans.version",
+    refusal=_("方案版本不能从“%(from)s”变为“%(to)s”。"),
+)
+
+
 class Goal(models.Model):
     """A goal of the plan with its target year: the batch's stage-result year or the programme's end."""
 
@@ -199,6 +220,8 @@ class Goal(models.Model):
 
 class Task(models.Model):
     """A task of the plan: one focus area, a lead department of the pilot, a person, a deadline."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="version__plan__pilot__province", pilot="version__plan__pilot")
 
     version = models.ForeignKey(PlanVersion, verbose_name=_("方案版本"), on_delete=models.CASCADE, related_name="tasks")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
@@ -281,8 +304,22 @@ class MilestoneStatus(models.TextChoices):
     BLOCKED = "blocked", _("受阻")
 
 
+# A department reports progress in any open state (staying in it included); a finished milestone
+# is only reopened as running, never reset to not started or blocked.
+MILESTONE_MOVES: dict[str, frozenset[str]] = {
+    MilestoneStatus.NOT_STARTED: frozenset(MilestoneStatus.values),
+    MilestoneStatus.IN_PROGRESS: frozenset(MilestoneStatus.values),
+    MilestoneStatus.BLOCKED: frozenset(MilestoneStatus.values),
+    MilestoneStatus.DONE: frozenset({MilestoneStatus.DONE, MilestoneStatus.IN_PROGRESS}),
+}
+
+
 class Milestone(models.Model):
     """节点: ordered, with a duration and dependencies; planned dates come from backward scheduling."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(
+        province="task__version__plan__pilot__province", pilot="task__version__plan__pilot"
+    )
 
     task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
@@ -339,8 +376,21 @@ def evidence_path(instance: MilestoneEvidence, filename: str) -> str:
     return f"plans/evidence/{instance.milestone_id}/{filename}"
 
 
+MILESTONE_FLOW = Flow(
+    model=Milestone,
+    statuses=MilestoneStatus,
+    moves=MILESTONE_MOVES,
+    action_prefix="plans.milestone",
+    refusal=_("节点状态不能从“%(from)s”变为“%(to)s”。"),
+)
+
+
 class MilestoneEvidence(models.Model):
     """A file proving a milestone's progress (type checked by content, size limited)."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(
+        province="milestone__task__version__plan__pilot__province", pilot="milestone__task__version__plan__pilot"
+    )
 
     milestone = models.ForeignKey(Milestone, verbose_name=_("节点"), on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("文件"), upload_to=evidence_path)
@@ -363,6 +413,8 @@ class MilestoneEvidence(models.Model):
 
 class AnnualPlan(models.Model):
     """A responsible department's plan for one year (部门年度计划), generated from the plan then edited."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
 
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="annual_plans"
@@ -390,6 +442,8 @@ class AnnualPlan(models.Model):
 
 class AnnualGoal(models.Model):
     """One goal of an annual plan: a milestone due that year, or free text."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="annual_plan__pilot__province", pilot="annual_plan__pilot")
 
     annual_plan = models.ForeignKey(
         AnnualPlan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="goals"

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
 from shidian.core import clock, scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability, Role
 from shidian.pilots.models import BATCH_NAMES, PilotArea
 from shidian.plans import permissions
@@ -38,14 +38,12 @@ def _require_plans(user: Any) -> None:
 
 def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
     _require_plans(user)
-    return scoping.restrict(PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk")
+    return scoping.restrict(PilotArea.objects.with_facts(), user)
 
 
 def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
     _require_plans(user)
-    return scoping.get_for(
-        PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk", pk=pilot_id
-    )
+    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
 
 
 def get_version_for(*, user: Any, version_id: int) -> PlanVersion:
@@ -53,8 +51,6 @@ def get_version_for(*, user: Any, version_id: int) -> PlanVersion:
     return scoping.get_for(
         PlanVersion.objects.select_related("plan__pilot__batch", "plan__pilot__province", "decided_by"),
         user,
-        province_field="plan__pilot__province",
-        pilot_field="plan__pilot",
         pk=version_id,
     )
 
@@ -64,8 +60,6 @@ def get_task_for(*, user: Any, task_id: int) -> Task:
     return scoping.get_for(
         Task.objects.select_related("version__plan__pilot", "lead_department"),
         user,
-        province_field="version__plan__pilot__province",
-        pilot_field="version__plan__pilot",
         pk=task_id,
     )
 
@@ -75,8 +69,6 @@ def get_milestone_for(*, user: Any, milestone_id: int) -> Milestone:
     return scoping.get_for(
         Milestone.objects.select_related("task__version__plan__pilot", "task__lead_department"),
         user,
-        province_field="task__version__plan__pilot__province",
-        pilot_field="task__version__plan__pilot",
         pk=milestone_id,
     )
 
@@ -86,8 +78,6 @@ def get_member_for(*, user: Any, member_id: int) -> LeadingGroupMember:
     return scoping.get_for(
         LeadingGroupMember.objects.select_related("group__pilot"),
         user,
-        province_field="group__pilot__province",
-        pilot_field="group__pilot",
         pk=member_id,
     )
 
@@ -97,8 +87,6 @@ def get_department_for(*, user: Any, department_id: int) -> Organisation:
     return scoping.get_for(
         Organisation.objects.filter(kind="pilot_department").select_related("pilot"),
         user,
-        province_field="province",
-        pilot_field="pilot",
         pk=department_id,
     )
 
@@ -108,8 +96,6 @@ def get_annual_goal_for(*, user: Any, goal_id: int) -> AnnualGoal:
     return scoping.get_for(
         AnnualGoal.objects.select_related("annual_plan__department"),
         user,
-        province_field="annual_plan__pilot__province",
-        pilot_field="annual_plan__pilot",
         pk=goal_id,
     )
 
@@ -117,7 +103,7 @@ def get_annual_goal_for(*, user: Any, goal_id: int) -> AnnualGoal:
 def get_reminder_for(*, user: Any, reminder_id: int) -> Reminder:
     reminder = Reminder.objects.filter(pk=reminder_id, user_id=getattr(user, "pk", 0) or 0).first()
     if reminder is None:
-        raise Http404
+        raise NotFound
     return reminder
 
 
@@ -397,7 +383,7 @@ class PlanPage:
 def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
     """The plan of ``pilot`` as a timeline: the chosen version (default: the one in force)."""
     if not permissions.sees_pilot(user, pilot):
-        raise Http404
+        raise NotFound
     today = today or clock.today()
     plan = WorkPlan.objects.filter(pilot=pilot).first()
     versions = versions_of(pilot=pilot)
@@ -405,7 +391,7 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
         version_id = current_version_ids([pilot.pk]).get(pilot.pk)
     version = next((v for v in versions if v.pk == version_id), None)
     if version_id is not None and version is None:
-        raise Http404
+        raise NotFound
     if version is None:
         return PlanPage(pilot, plan, None, versions, [], None, 0, None, None, None, [])
     tasks = list(
@@ -545,7 +531,7 @@ def annual_plans_of(*, user: Any, department: Organisation) -> list[AnnualPlan]:
 
 def leading_group_members(*, user: Any, pilot: PilotArea) -> list[LeadingGroupMember]:
     if not permissions.sees_pilot(user, pilot):
-        raise Http404
+        raise NotFound
     return list(
         LeadingGroupMember.objects.filter(group__pilot=pilot)
         .select_related("organisation")

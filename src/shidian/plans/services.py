@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core import audit, clock
+from shidian.core import audit, clock, transitions
 from shidian.core import text as core_text
 from shidian.core.errors import DomainError
 from shidian.pilots.models import PilotArea
 from shidian.plans import permissions, scheduling
 from shidian.plans.models import (
-    PLAN_MOVES,
+    MILESTONE_FLOW,
+    PLAN_FLOW,
     AnnualGoal,
     AnnualPlan,
     FocusArea,
@@ -152,36 +153,33 @@ def update_plan_texts(*, version: PlanVersion, implementation_plan: str, action_
 def _transition(
     version: PlanVersion, *, to: str, by: User, allowed: bool, refusal: str, comment: str = ""
 ) -> PlanVersion:
-    """Lock, check the move against PLAN_MOVES, save, audit."""
-    locked = PlanVersion.objects.select_for_update().select_related("plan__pilot").get(pk=version.pk)
-    if not allowed:
-        raise DomainError(refusal)
-    if to not in PLAN_MOVES[locked.status]:
-        raise DomainError(
-            _("方案版本不能从“%(from)s”变为“%(to)s”。")
-            % {"from": locked.get_status_display(), "to": PlanStatus(to).label}
-        )
-    before = locked.status
-    locked.status = to
-    fields = ["status"]
-    now = clock.now()
-    if to == PlanStatus.SUBMITTED:
-        locked.submitted_at = now
-        fields.append("submitted_at")
-    if to in (PlanStatus.RETURNED, PlanStatus.APPROVED):
-        locked.decided_at = now
-        locked.decided_by = by
-        locked.review_comment = comment
-        fields += ["decided_at", "decided_by", "review_comment"]
-    locked.save(update_fields=fields)
-    audit.record(
-        action=f"plans.version.{to}",
-        actor=by,
-        obj=locked,
-        changes={"status": [before, to]},
-        detail={"comment": comment} if comment else None,
+    """Move the version through the one transition helper; a decision keeps who decided, when and why."""
+
+    def guard(_locked: PlanVersion) -> None:
+        if not allowed:
+            raise DomainError(refusal)
+
+    def apply(locked: PlanVersion) -> transitions.Effects:
+        now = clock.now()
+        if to == PlanStatus.SUBMITTED:
+            locked.submitted_at = now
+            return transitions.Effects(fields=["submitted_at"])
+        if to in (PlanStatus.RETURNED, PlanStatus.APPROVED):
+            locked.decided_at, locked.decided_by, locked.review_comment = now, by, comment
+            return transitions.Effects(
+                fields=["decided_at", "decided_by", "review_comment"], detail={"comment": comment} if comment else None
+            )
+        return transitions.Effects()
+
+    return transitions.move(
+        version,
+        to,
+        flow=PLAN_FLOW,
+        by=by,
+        guard=guard,
+        apply=apply,
+        queryset=PlanVersion.objects.select_related("plan__pilot"),
     )
-    return locked
 
 
 @transaction.atomic
@@ -592,41 +590,49 @@ def update_milestone_progress(
     finished_on: dt.date | None = None,
 ) -> Milestone:
     """A lead department reports a milestone's progress (percent, status, note)."""
-    locked = Milestone.objects.select_for_update().select_related("task__version").get(pk=milestone.pk)
-    if not permissions.can_update_milestone(by, locked):
-        raise DomainError(_("只有牵头单位可以更新该节点的进度。"))
-    if locked.task.version.status == PlanStatus.SUBMITTED:
-        raise DomainError(_("方案正在审核中，暂不能更新进度。"))
     if not 0 <= progress_percent <= 100:
         raise DomainError(_("完成进度必须在 0 到 100 之间。"))
     if status not in MilestoneStatus.values:
         raise DomainError(_("未知状态：%(status)s") % {"status": status})
-    if status == MilestoneStatus.DONE:
-        progress_percent = 100
-        # Keep the stored finish date when none is given: re-saving to change the note must not move it.
-        finished_on = finished_on or locked.finished_on or clock.today()
-    elif progress_percent == 100:
-        raise DomainError(_("进度为 100% 时请把状态设为“已完成”。"))
-    else:
-        finished_on = None
-    before = audit.snapshot(locked, PROGRESS_FIELDS)
-    note = core_text.clean(note, multiline=True).strip()
-    wanted = {"progress_percent": progress_percent, "status": status, "note": note, "finished_on": finished_on}
-    if all(getattr(locked, n) == v for n, v in wanted.items()):
-        return locked  # saved unchanged: nothing to write or record
-    locked.progress_percent = progress_percent
-    locked.status = status
-    locked.note = note
-    locked.finished_on = finished_on
-    locked.progress_updated_at = clock.now()
-    locked.save(update_fields=[*PROGRESS_FIELDS, "progress_updated_at"])
-    audit.record(
-        action="plans.milestone.progress",
-        actor=by,
-        obj=locked,
-        changes=audit.diff(before, audit.snapshot(locked, PROGRESS_FIELDS)),
+
+    def guard(locked: Milestone) -> None:
+        if not permissions.can_update_milestone(by, locked):
+            raise DomainError(_("只有牵头单位可以更新该节点的进度。"))
+        if locked.task.version.status == PlanStatus.SUBMITTED:
+            raise DomainError(_("方案正在审核中，暂不能更新进度。"))
+
+    def apply(locked: Milestone) -> transitions.Effects:
+        percent, finished = progress_percent, finished_on
+        if status == MilestoneStatus.DONE:
+            # Keep the stored finish date when none is given: re-saving to change the note must not move it.
+            percent, finished = 100, finished or locked.finished_on or clock.today()
+        elif percent == 100:
+            raise DomainError(_("进度为 100% 时请把状态设为“已完成”。"))
+        else:
+            finished = None
+        progress = ["progress_percent", "note", "finished_on"]
+        cleaned = core_text.clean(note, multiline=True).strip()
+        wanted = {"progress_percent": percent, "note": cleaned, "finished_on": finished}
+        if locked.status == status and all(getattr(locked, n) == v for n, v in wanted.items()):
+            return transitions.Effects(unchanged=True)  # saved unchanged: nothing to write or record
+        before = audit.snapshot(locked, progress)
+        locked.progress_percent, locked.note, locked.finished_on = percent, cleaned, finished
+        locked.progress_updated_at = clock.now()
+        return transitions.Effects(
+            fields=[*progress, "progress_updated_at"],
+            action="plans.milestone.progress",
+            changes=audit.diff(before, audit.snapshot(locked, progress)),
+        )
+
+    return transitions.move(
+        milestone,
+        status,
+        flow=MILESTONE_FLOW,
+        by=by,
+        guard=guard,
+        apply=apply,
+        queryset=Milestone.objects.select_related("task__version"),
     )
-    return locked
 
 
 EVIDENCE_SIGNATURES: list[tuple[str, bytes]] = [

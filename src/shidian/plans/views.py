@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shidian.accounts.models import Organisation, User
 from shidian.core import clock, scoping
 from shidian.core.errors import DomainError, ImportRejected
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach
 from shidian.plans import forms, permissions, selectors, services, workbook
 from shidian.plans.models import PlanStatus
@@ -55,7 +56,7 @@ def _pilot_users(pilot_id: int) -> Any:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """Send each role to its plan page."""
     scoping.require(request.user, Capability.VIEW_PLANS)
     scope = scoping.scope_for(request.user)
@@ -70,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     version_param = request.GET.get("version")
     version_id = int(version_param) if version_param and version_param.isdigit() else None
@@ -103,32 +104,32 @@ def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def start_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def start_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
-    _attempt(request, lambda: services.ensure_work_plan(pilot=pilot, by=request.user), _("已创建工作方案草稿。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.ensure_work_plan(pilot=pilot, by=request.user), _("已创建工作方案草稿。"))
     return _to_plan(pilot.pk)
 
 
 @login_required
 @require_POST
-def new_version(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def new_version(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     work_plan = getattr(pilot, "work_plan", None)
     if work_plan is None:
         raise Http404
-    _attempt(request, lambda: services.start_new_version(plan=work_plan, by=request.user), _("已新建方案版本。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.start_new_version(plan=work_plan, by=request.user), _("已新建方案版本。"))
     return _to_plan(pilot.pk)
 
 
 @login_required
 @require_POST
-def version_texts(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def version_texts(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.TextsForm(request.POST)
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.update_plan_texts(version=version, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.update_plan_texts(version=version, by=request.user, **form.cleaned_data),
             _("已保存。"),
         )
     return _to_plan(version.plan.pilot_id, version.pk)
@@ -136,13 +137,13 @@ def version_texts(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def add_goal(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.GoalForm(request.POST, years=services.allowed_goal_years(version.plan.pilot))
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.add_goal(version=version, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.add_goal(version=version, by=request.user, **form.cleaned_data),
             _("已添加目标。"),
         )
     else:
@@ -152,7 +153,7 @@ def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def add_task(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     departments = Organisation.objects.filter(kind="pilot_department", pilot_id=version.plan.pilot_id)
     form = forms.TaskForm(
@@ -163,7 +164,7 @@ def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
         data["supporting_departments"] = list(data["supporting_departments"])
         _attempt(
             request,
-            lambda: services.add_task(version=version, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.add_task(version=version, by=request.user, **data),
             _("已添加任务。"),
         )
     else:
@@ -173,7 +174,7 @@ def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
+def edit_task(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
     pilot = task.version.plan.pilot
     if not permissions.can_edit_plan(request.user, pilot):
@@ -193,7 +194,7 @@ def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
         supporting = list(data.pop("supporting_departments"))
         if _attempt(
             request,
-            lambda: services.update_task(task=task, supporting_departments=supporting, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.update_task(task=task, supporting_departments=supporting, by=request.user, **data),
             _("任务已更新，节点已重新倒排。"),
         ):
             return _to_plan(pilot.pk, task.version_id)
@@ -204,15 +205,15 @@ def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_task(request: HttpRequest, task_id: int) -> HttpResponse:
+def delete_task(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
-    _attempt(request, lambda: services.delete_task(task=task, by=request.user), _("已删除任务。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.delete_task(task=task, by=request.user), _("已删除任务。"))
     return _to_plan(task.version.plan.pilot_id, task.version_id)
 
 
 @login_required
 @require_POST
-def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
+def add_milestone(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
     form = forms.MilestoneForm(request.POST, task=task)
     if form.is_valid():
@@ -220,7 +221,7 @@ def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
         data["depends_on"] = list(data["depends_on"])
         _attempt(
             request,
-            lambda: services.add_milestone(task=task, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.add_milestone(task=task, by=request.user, **data),
             _("已添加节点，并按期限倒排了时间。"),
         )
     else:
@@ -230,11 +231,11 @@ def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def submit(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     _attempt(
         request,
-        lambda: services.submit_plan(version=version, by=request.user),  # type: ignore[arg-type]
+        lambda: services.submit_plan(version=version, by=request.user),
         _("已报送省级发展改革部门。"),
     )
     return _to_plan(version.plan.pilot_id, version.pk)
@@ -242,15 +243,15 @@ def submit(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def reopen(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
-    _attempt(request, lambda: services.reopen_plan(version=version, by=request.user), _("已转为草稿。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.reopen_plan(version=version, by=request.user), _("已转为草稿。"))
     return _to_plan(version.plan.pilot_id, version.pk)
 
 
 @login_required
 @require_POST
-def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def review(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
@@ -258,13 +259,13 @@ def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
     elif form.cleaned_data["decision"] == "approve":
         _attempt(
             request,
-            lambda: services.approve_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),  # type: ignore[arg-type]
+            lambda: services.approve_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),
             _("已批准。"),
         )
     else:
         _attempt(
             request,
-            lambda: services.return_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),  # type: ignore[arg-type]
+            lambda: services.return_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),
             _("已退回修改。"),
         )
     return _to_plan(version.plan.pilot_id, version.pk)
@@ -272,7 +273,7 @@ def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def diff(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def diff(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     against_param = request.GET.get("against", "")
     if against_param.isdigit():
@@ -293,7 +294,7 @@ def diff(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     can_update = permissions.can_update_milestone(request.user, item)
     editable = item.task.version.is_editable and permissions.can_edit_plan(request.user, item.task.version.plan.pilot)
@@ -310,7 +311,7 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
         if form.is_valid():
             if _attempt(
                 request,
-                lambda: services.update_milestone_progress(milestone=item, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                lambda: services.update_milestone_progress(milestone=item, by=request.user, **form.cleaned_data),
                 _("进度已更新。"),
             ):
                 return redirect("plans:milestone", milestone_id=item.pk)
@@ -337,7 +338,7 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, milestone_id: int, evidence_id: int) -> FileResponse:
+def evidence_file(request: AuthedHttpRequest, milestone_id: int, evidence_id: int) -> FileResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     document = item.evidence.filter(pk=evidence_id).first()
     if document is None:
@@ -347,7 +348,7 @@ def evidence_file(request: HttpRequest, milestone_id: int, evidence_id: int) -> 
 
 @login_required
 @require_POST
-def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_dependencies(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     form = forms.DependenciesForm(request.POST, milestone=item)
     if form.is_valid():
@@ -356,7 +357,7 @@ def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpRespo
             lambda: services.set_dependencies(
                 milestone=item,
                 depends_on=list(form.cleaned_data["depends_on"]),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             ),
             _("前置节点已更新，并重新倒排了时间。"),
         )
@@ -367,16 +368,16 @@ def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def milestone_delete(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_delete(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
-    if _attempt(request, lambda: services.delete_milestone(milestone=item, by=request.user), _("已删除节点。")):  # type: ignore[arg-type]
+    if _attempt(request, lambda: services.delete_milestone(milestone=item, by=request.user), _("已删除节点。")):
         return _to_plan(item.task.version.plan.pilot_id, item.task.version_id)
     return redirect("plans:milestone", milestone_id=item.pk)
 
 
 @login_required
 @require_POST
-def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def evidence(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -394,7 +395,7 @@ def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
                     milestone=item,
                     file_name=upload.name,
                     content=upload.read(),
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 ),
                 _("佐证材料已上传。"),
             )
@@ -405,7 +406,7 @@ def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
     items = selectors.my_milestones(user=request.user)
     today = clock.today()
     return render(
@@ -423,15 +424,15 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
+def reminder_read(request: AuthedHttpRequest, reminder_id: int) -> HttpResponse:
     reminder = selectors.get_reminder_for(user=request.user, reminder_id=reminder_id)
-    services.mark_reminder_read(reminder=reminder, by=request.user)  # type: ignore[arg-type]
+    services.mark_reminder_read(reminder=reminder, by=request.user)
     return redirect("plans:my_tasks")
 
 
 @login_required
 @require_GET
-def province(request: HttpRequest) -> HttpResponse:
+def province(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PLANS)
     organisation = getattr(request.user, "organisation", None)
     province_obj = getattr(organisation, "province", None)
@@ -444,7 +445,7 @@ def province(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: AuthedHttpRequest) -> HttpResponse:
     view = selectors.national_progress(user=request.user)
     chart = {
         "tooltip": {},
@@ -458,7 +459,7 @@ def national(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def leading_group(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     members = selectors.leading_group_members(user=request.user, pilot=pilot)
     can_edit = permissions.can_edit_plan(request.user, pilot)
@@ -470,7 +471,7 @@ def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
         if form.is_valid():
             if _attempt(
                 request,
-                lambda: services.appoint_member(pilot=pilot, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                lambda: services.appoint_member(pilot=pilot, by=request.user, **form.cleaned_data),
                 _("已更新领导小组。"),
             ):
                 return redirect("plans:leading_group", pilot_id=pilot.pk)
@@ -491,13 +492,13 @@ def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def end_member(request: HttpRequest, member_id: int) -> HttpResponse:
+def end_member(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
     member = selectors.get_member_for(user=request.user, member_id=member_id)
     form = forms.EndMemberForm(request.POST)
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.end_membership(member=member, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.end_membership(member=member, by=request.user, **form.cleaned_data),
             _("任期已结束。"),
         )
     else:
@@ -507,7 +508,7 @@ def end_member(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResponse:
+def annual_plan(request: AuthedHttpRequest, department_id: int, year: int) -> HttpResponse:
     department = selectors.get_department_for(user=request.user, department_id=department_id)
     pilot = department.pilot
     if pilot is None:
@@ -526,7 +527,7 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
                         department=department,
                         year=year,
                         version=version,
-                        by=request.user,  # type: ignore[arg-type]
+                        by=request.user,
                     ),
                     _("已按工作方案生成年度计划。"),
                 )
@@ -539,7 +540,7 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
             else:
                 _attempt(
                     request,
-                    lambda: services.add_annual_goal(annual_plan=annual, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                    lambda: services.add_annual_goal(annual_plan=annual, by=request.user, **form.cleaned_data),
                     _("已添加目标。"),
                 )
         return redirect("plans:annual_plan", department_id=department.pk, year=year)
@@ -561,10 +562,10 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
 
 @login_required
 @require_POST
-def delete_annual_goal(request: HttpRequest, goal_id: int) -> HttpResponse:
+def delete_annual_goal(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
     goal = selectors.get_annual_goal_for(user=request.user, goal_id=goal_id)
     annual = goal.annual_plan
-    _attempt(request, lambda: services.delete_annual_goal(goal=goal, by=request.user), _("已删除目标。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.delete_annual_goal(goal=goal, by=request.user), _("已删除目标。"))
     return redirect("plans:annual_plan", department_id=annual.department_id, year=annual.year)
 
 
@@ -584,7 +585,7 @@ def _quote(name: str) -> str:
 
 @login_required
 @require_GET
-def template_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def template_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     if not permissions.can_edit_plan(request.user, pilot):
         raise Http404
@@ -607,7 +608,7 @@ def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
 
 @login_required
 @require_GET
-def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def export_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.xlsx") % {"pilot": version.plan.pilot.name, "number": version.number}
     return _download(workbook.export_xlsx(version=version), XLSX, name)
@@ -615,7 +616,7 @@ def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_docx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def export_docx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.docx") % {"pilot": version.plan.pilot.name, "number": version.number}
     return _download(workbook.export_docx(version=version), DOCX, name)
@@ -623,7 +624,7 @@ def export_docx(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def import_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     """Upload → preview (every error by sheet, row, column) → confirm; nothing is written before confirming."""
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     if not permissions.can_edit_plan(request.user, pilot):
@@ -642,7 +643,7 @@ def import_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
             return redirect("plans:import", pilot_id=pilot.pk)
         content = base64.b64decode(stored["content"])
         try:
-            preview = workbook.apply_import(version=latest, content=content, by=request.user)  # type: ignore[arg-type]
+            preview = workbook.apply_import(version=latest, content=content, by=request.user)
         except ImportRejected as exc:
             context["errors"] = exc.errors
         except DomainError as exc:

@@ -1,44 +1,31 @@
-"""Facts attached to reports from the plans and indicators apps, when those apps are installed.
+"""Facts attached to reports from the plans and indicators apps.
 
-A report must work for a pilot without a plan or indicator values, and the reporting app must not
-depend on apps built beside it: each source is looked up at call time and skipped when absent.
+Reporting reads plans and indicators through their selectors (data flows registry → plans → data and
+reports), imported directly so that renaming a selector breaks the build instead of emptying every report.
+A pilot without a plan or values still gets facts: the selectors answer "no plan" and "no values".
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.core import audit
-
-
-def _selector(app: str, name: str) -> Callable[..., Any] | None:
-    """The selector function ``name`` of ``app`` if the app is installed and provides it."""
-    if not apps.is_installed(app):
-        return None
-    try:
-        module = importlib.import_module(f"{app}.selectors")
-    except ImportError:
-        return None
-    function = getattr(module, name, None)
-    return function if callable(function) else None
+from shidian.indicators.selectors import pilot_indicator_facts, province_indicator_summary
+from shidian.plans.selectors import pilot_progress_facts
 
 
 def pilot_facts(*, pilot: Any, round: Any) -> dict[str, Any]:
     """A JSON snapshot of the plan progress and indicator facts of ``pilot`` for the round's period."""
     period = round.period
-    facts: dict[str, Any] = {"period": period.code, "collected_at": timezone.now(), "plan": None, "indicators": None}
-    progress = _selector("shidian.plans", "pilot_progress_facts")
-    if progress is not None:
-        facts["plan"] = progress(pilot=pilot, period_end=period.end)
-    indicators = _selector("shidian.indicators", "pilot_indicator_facts")
-    if indicators is not None:
-        facts["indicators"] = indicators(pilot=pilot, period=period)
+    facts: dict[str, Any] = {
+        "period": period.code,
+        "collected_at": timezone.now(),
+        "plan": pilot_progress_facts(pilot=pilot, period_end=period.end),
+        "indicators": pilot_indicator_facts(pilot=pilot, period=period),
+    }
     plain: dict[str, Any] = audit.plain(facts)
     return plain
 
@@ -46,10 +33,11 @@ def pilot_facts(*, pilot: Any, round: Any) -> dict[str, Any]:
 def province_facts(*, province: Any, round: Any) -> dict[str, Any]:
     """A JSON snapshot of the province-wide indicator summary for the round's period."""
     period = round.period
-    facts: dict[str, Any] = {"period": period.code, "collected_at": timezone.now(), "indicators": None}
-    summary = _selector("shidian.indicators", "province_indicator_summary")
-    if summary is not None:
-        facts["indicators"] = summary(province=province, period=period)
+    facts: dict[str, Any] = {
+        "period": period.code,
+        "collected_at": timezone.now(),
+        "indicators": province_indicator_summary(province=province, period=period),
+    }
     plain: dict[str, Any] = audit.plain(facts)
     return plain
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core import clock, scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
 from shidian.pilots.models import BATCH_NAMES, PilotArea, PilotStatus, PilotStatusChange
 from shidian.regions.models import RegionClass
@@ -47,7 +47,7 @@ def get_round(*, round_id: int) -> ReportingRound:
     try:
         return ReportingRound.objects.get(pk=round_id)
     except (ReportingRound.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 # -- pilot reports -----------------------------------------------------------------------------------
@@ -59,8 +59,6 @@ def visible_pilot_reports(*, user: Any) -> QuerySet[PilotReport]:
     return scoping.restrict(
         PilotReport.objects.select_related("pilot", "pilot__province", "round"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
     )
 
 
@@ -70,8 +68,6 @@ def get_pilot_report_for(*, user: Any, report_id: int) -> PilotReport:
     return scoping.get_for(
         PilotReport.objects.select_related("pilot", "pilot__province", "round", "updated_by"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
         pk=report_id,
     )
 
@@ -96,8 +92,6 @@ def get_version_for(*, user: Any, version_id: int) -> PilotReportVersion:
     return scoping.get_for(
         PilotReportVersion.objects.select_related("report", "report__pilot", "report__round", "submitted_by"),
         user,
-        province_field="report__pilot__province",
-        pilot_field="report__pilot",
         pk=version_id,
     )
 
@@ -109,8 +103,6 @@ def get_attachment_for(*, user: Any, attachment_id: int) -> Any:
     return scoping.get_for(
         Attachment.objects.select_related("report", "report__pilot"),
         user,
-        province_field="report__pilot__province",
-        pilot_field="report__pilot",
         pk=attachment_id,
     )
 
@@ -138,9 +130,7 @@ def user_pilot(user: Any) -> PilotArea | None:
 def visible_province_reports(*, user: Any) -> QuerySet[ProvinceReport]:
     if not scoping.can(user, Capability.VIEW_REPORTS):
         return ProvinceReport.objects.none()
-    return scoping.restrict(
-        ProvinceReport.objects.select_related("province", "round"), user, province_field="province", pilot_field=None
-    )
+    return scoping.restrict(ProvinceReport.objects.select_related("province", "round"), user)
 
 
 def get_province_report_for(*, user: Any, report_id: int) -> ProvinceReport:
@@ -148,8 +138,6 @@ def get_province_report_for(*, user: Any, report_id: int) -> ProvinceReport:
     return scoping.get_for(
         ProvinceReport.objects.select_related("province", "round", "updated_by"),
         user,
-        province_field="province",
-        pilot_field=None,
         pk=report_id,
     )
 
@@ -199,7 +187,7 @@ def get_copy_for(*, user: Any, copy_id: int) -> ReportCopy:
     try:
         return ministry_inbox(user=user).get(pk=copy_id)
     except (ReportCopy.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 def tags_for_ministry(version: ProvinceReportVersion, ministry_id: int) -> list[dict[str, Any]]:
@@ -371,8 +359,6 @@ def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
     pilots = scoping.restrict(
         PilotArea.objects.select_related("province", "batch").order_by("province__code", "batch__number", "name"),
         user,
-        province_field="province",
-        pilot_field="pk",
     )
     pilot_list = list(pilots)
     history = _status_history(pilots)
@@ -386,7 +372,7 @@ def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
             ProvinceReport,
             ProvinceReportVersion,
             "province_id",
-            scoping.restrict(ProvinceReport.objects.all(), user, province_field="province", pilot_field=None),
+            scoping.restrict(ProvinceReport.objects.all(), user),
         )
 
     by_province: dict[str, Rate] = {}

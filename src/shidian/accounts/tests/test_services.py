@@ -13,6 +13,7 @@ from django.db.models import Max
 from shidian.accounts import services
 from shidian.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, OrganisationKind, User
 from shidian.conftest import DEMO_PASSWORD
+from shidian.core.actors import system
 from shidian.core.errors import DomainError
 from shidian.core.models import AuditEvent, AuditEventQuerySet
 from shidian.core.roles import ADMIN_DUTIES, ROLE_CAPABILITIES, ROLE_REACH, Capability, Reach, Role
@@ -120,7 +121,7 @@ class TestOneRolePerAccount:
 
 @pytest.mark.django_db
 class TestCreateUser:
-    def create(self, by: User | None, **overrides: Any) -> User:
+    def create(self, by: Any, **overrides: Any) -> User:  # None too: the service must refuse it
         values: dict[str, Any] = {
             "username": "nn-officer",
             "password": GOOD_PASSWORD,
@@ -205,10 +206,15 @@ class TestCreateUser:
             self.create(user(username))
         assert not User.objects.filter(username="nn-officer").exists()
 
-    def test_the_platform_itself_may_create_accounts(self) -> None:
-        created = self.create(None)
+    def test_the_platform_itself_may_create_accounts_as_a_named_system_actor(self) -> None:
+        created = self.create(system("load_demo"))
         [event] = events("accounts.user.created")
-        assert (event.actor, event.actor_username, event.object_id) == (None, "", str(created.pk))
+        assert (event.actor, event.actor_username, event.object_id) == (None, "load_demo", str(created.pk))
+
+    def test_nobody_may_not_create_accounts(self) -> None:
+        with pytest.raises(DomainError, match="安全管理员"):
+            self.create(None)
+        assert not User.objects.filter(username="nn-officer").exists()
 
 
 # ---------------------------------------------------------------- update_user

@@ -351,3 +351,19 @@ def test_admin_saves_record_before_and_after(
     [event] = trail(action="regions.province.changed")
     assert event.changes == {"short_name": [province.short_name, "桂（改）"]}
     assert (event.actor_username, event.object_id) == ("demo-sysadmin", str(province.pk))
+
+
+def test_every_write_once_model_guards_its_querysets_with_the_one_guard() -> None:
+    from django.apps import apps
+
+    from shidian.core.models import WriteOnceModel, WriteOnceQuerySet
+
+    guarded = [m for m in apps.get_models() if issubclass(m, WriteOnceModel)]
+    assert {m._meta.label for m in guarded} >= {
+        "core.AuditEvent",
+        "reporting.PilotReportVersion",
+        "reporting.ProvinceReportVersion",
+    }
+    for model in guarded:
+        assert isinstance(model._default_manager.all(), WriteOnceQuerySet), model._meta.label
+        assert isinstance(model._base_manager.all(), WriteOnceQuerySet), model._meta.label

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shidian.core.actors import system
 from shidian.pilots.models import Batch, PilotArea, PilotStatus, RegistryImport
 from shidian.regions.models import Province
 
@@ -228,7 +229,7 @@ class TestReviewFindings:
             password="Second#Pass2026",
             role="national_admin",
             organisation=national.organisation,
-            by=None,
+            by=system("tests"),
             password_is_temporary=False,
         )
         record = self.preview()
@@ -241,7 +242,7 @@ class TestReviewFindings:
 
         record = self.preview()
         other = "batch,province,name,level,verification,source_note\n1,广西壮族自治区,柳州市,地级市,sourced,更正\n"
-        services.apply_registry_import(content=other.encode(), file_name="b.csv", by=None)
+        services.apply_registry_import(content=other.encode(), file_name="b.csv", by=system("tests"))
         response = client_as("demo-national").post(
             reverse("pilots:import_confirm", kwargs={"import_id": record.pk}), follow=True
         )

@@ -399,3 +399,17 @@ def test_an_approved_version_keeps_the_names_it_was_approved_with(user: UserGett
     draft = services.start_new_version(plan=plan, by=officer)
     copied = draft.tasks.get()
     assert (copied.focus_area_label, copied.lead_department_label) == ("改名后的重点领域", "改名后的牵头单位")
+
+
+def test_plan_texts_are_saved_for_the_own_pilot_only_and_audited_with_their_change(user: UserGetter) -> None:
+    _plan, version, _tasks, _ms = factories.make_plan()
+    officer = user("demo-pilot")
+    saved = services.update_plan_texts(
+        version=version, implementation_plan=" 实施方案 ", action_plan="行动计划", by=officer
+    )
+    assert (saved.implementation_plan, saved.action_plan) == ("实施方案", "行动计划")
+    event = AuditEvent.objects.filter(action="plans.version.updated", object_id=str(version.pk)).get()
+    assert event.actor == officer
+    assert event.changes == {"implementation_plan": ["", "实施方案"], "action_plan": ["", "行动计划"]}
+    with pytest.raises(DomainError):
+        services.update_plan_texts(version=version, implementation_plan="x", action_plan="y", by=user("demo-province"))

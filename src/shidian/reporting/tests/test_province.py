@@ -7,10 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.http import Http404
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core.errors import DomainError
+from shidian.core.errors import DomainError, NotFound
 from shidian.pilots.models import PilotArea
 from shidian.regions.models import Province
 from shidian.reporting import selectors, services
@@ -106,9 +105,9 @@ def test_province_workflow_and_copies(user: UserGetter) -> None:
     # Another ministry's copy is not this ministry's to read.
     foreign = ReportCopy.objects.exclude(ministry_id=ministry.organisation_id).first()
     assert foreign is not None
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.read_copy(copy=foreign, by=ministry)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.get_copy_for(user=ministry, copy_id=foreign.pk)
 
     # The commission returns, the province resubmits, the commission acknowledges.
@@ -138,9 +137,9 @@ def test_only_the_commission_reviews_province_reports(user: UserGetter) -> None:
     )
     report = services.submit_province_report(report=draft, by=province)
     for username in ("demo-province", "demo-ministry", "demo-pilot"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.acknowledge_province_report(report=report, by=user(username))
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.return_province_report(report=report, comment="x", by=user(username))
     report.refresh_from_db()
     assert report.status == ProvinceStatus.SUBMITTED
@@ -149,9 +148,9 @@ def test_only_the_commission_reviews_province_reports(user: UserGetter) -> None:
 def test_another_province_cannot_open_or_edit(user: UserGetter) -> None:
     draft = accepted_liuzhou(user)
     beijing = Province.objects.get(name="北京市")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.open_province_report(province=beijing, reporting_round=draft.round, by=user("demo-province"))
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.save_province_draft(
             report=draft, revision=draft.revision, fields={"overview": "x"}, pilot_texts={}, by=user("demo-pilot")
         )
@@ -219,15 +218,9 @@ def test_statistics_add_up_plan_facts_of_accepted_reports(user: UserGetter, monk
 
     plan = {"has_plan": True, "tasks": 5, "milestones": 8, "milestones_due": 4, "milestones_done": 3, "overdue": 1}
     summary = {"indicators": [{"name": "常住人口城镇化率", "unit": "%", "value": 55.2}], "progress": {"正常": 3}}
-    monkeypatch.setattr(
-        facts,
-        "_selector",
-        lambda app, name: {
-            "pilot_progress_facts": lambda **kw: plan,
-            "pilot_indicator_facts": lambda **kw: [],
-            "province_indicator_summary": lambda **kw: summary,
-        }.get(name),
-    )
+    monkeypatch.setattr(facts, "pilot_progress_facts", lambda **kw: plan)
+    monkeypatch.setattr(facts, "pilot_indicator_facts", lambda **kw: [])
+    monkeypatch.setattr(facts, "province_indicator_summary", lambda **kw: summary)
     draft = accepted_liuzhou(user)
     stats = draft.statistics
     assert stats["plan_totals"] == {"pilots_with_plan": 1, **{k: v for k, v in plan.items() if k != "has_plan"}}

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shidian.accounts import services
 from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.core.actors import system
 from shidian.core.errors import DomainError
 from shidian.core.roles import ADMIN_DUTIES
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
                 role=options["role"],
                 organisation=organisation,
                 full_name=options["full_name"],
-                by=None,
+                by=system("create_admin"),
             )
         except ValidationError as exc:
             raise CommandError("密码不符合要求：" + "；".join(exc.messages)) from exc
