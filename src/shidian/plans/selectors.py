@@ -138,6 +138,32 @@ def current_version_ids(pilot_ids: Iterable[int] | None = None) -> dict[int, int
     return {pilot_id: key[2] for pilot_id, key in chosen.items()}
 
 
+def attention_version_ids(pilot_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """{pilot id: id of its latest version} where that version still needs work or review (not approved)."""
+    versions = PlanVersion.objects.all()
+    if pilot_ids is not None:
+        versions = versions.filter(plan__pilot_id__in=list(pilot_ids))
+    latest: dict[int, tuple[int, int, str]] = {}
+    for pilot_id, version_id, number, status in versions.values_list("plan__pilot_id", "id", "number", "status"):
+        if pilot_id not in latest or number > latest[pilot_id][0]:
+            latest[pilot_id] = (number, version_id, status)
+    return {pilot_id: vid for pilot_id, (_n, vid, status) in latest.items() if status != PlanStatus.APPROVED}
+
+
+def plans_awaiting_review(*, user: Any) -> list[PlanVersion]:
+    """Submitted plan versions the user's provincial commission must approve or return, oldest first."""
+    if not scoping.can(user, Capability.REVIEW_PLANS):
+        return []
+    return list(
+        scoping.restrict(
+            PlanVersion.objects.filter(status=PlanStatus.SUBMITTED).select_related("plan__pilot__province"),
+            user,
+            province_field="plan__pilot__province",
+            pilot_field="plan__pilot",
+        ).order_by("submitted_at", "id")
+    )
+
+
 def versions_of(*, pilot: PilotArea) -> list[PlanVersion]:
     return list(PlanVersion.objects.filter(plan__pilot=pilot).select_related("decided_by").order_by("-number"))
 
@@ -259,6 +285,7 @@ def pilot_progress_facts(*, pilot: PilotArea, period_end: dt.date) -> dict[str, 
 class PilotProgress:
     pilot: PilotArea
     version: PlanVersion | None
+    pending: PlanVersion | None = None  # a newer draft, submitted or returned version than the one in force
     tasks: int = 0
     milestones: int = 0
     done: int = 0
@@ -268,7 +295,8 @@ class PilotProgress:
 
 def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotProgress]:
     current = current_version_ids([p.pk for p in pilots])
-    versions = PlanVersion.objects.in_bulk(list(current.values()))
+    attention = attention_version_ids([p.pk for p in pilots])
+    versions = PlanVersion.objects.in_bulk([*current.values(), *attention.values()])
     rows = _rows(current.values())
     tasks = _task_counts(current.values())
     result = []
@@ -279,6 +307,9 @@ def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotPro
             PilotProgress(
                 pilot=pilot,
                 version=versions.get(version_id) if version_id else None,
+                pending=versions.get(attention[pilot.pk])
+                if attention.get(pilot.pk, version_id) != version_id
+                else None,
                 tasks=tasks.get(version_id, 0) if version_id else 0,
                 milestones=len(ms),
                 done=sum(1 for m in ms if m.status == MilestoneStatus.DONE),
@@ -396,12 +427,18 @@ class PlanPage:
 
 
 def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
-    """The plan of ``pilot`` as a timeline: the chosen version (default: the one in force)."""
+    """The plan of ``pilot`` as a timeline: the chosen version.
+
+    By default the pilot's office and its reviewing province see the version that needs attention (a draft,
+    submitted or returned version newer than the approved one); everyone else sees the one in force.
+    """
     if not permissions.sees_pilot(user, pilot):
         raise Http404
     today = today or timezone.localdate()
     plan = WorkPlan.objects.filter(pilot=pilot).first()
     versions = versions_of(pilot=pilot)
+    if version_id is None and (permissions.can_edit_plan(user, pilot) or permissions.can_review_plan(user, pilot)):
+        version_id = attention_version_ids([pilot.pk]).get(pilot.pk)
     if version_id is None:
         version_id = current_version_ids([pilot.pk]).get(pilot.pk)
     version = next((v for v in versions if v.pk == version_id), None)

@@ -88,6 +88,7 @@ def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
         "can_review": bool(version and permissions.can_review_plan(request.user, pilot)),
         "today": timezone.localdate(),
         "latest": page.versions[0] if page.versions else None,
+        "approved": next((v for v in page.versions if v.status == PlanStatus.APPROVED), None),
         "history": selectors.review_history(version=version) if version else [],
     }
     if editable and version is not None:
