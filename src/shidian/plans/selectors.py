@@ -712,3 +712,49 @@ def diff_versions(*, old: PlanVersion, new: PlanVersion) -> list[Difference]:
         out += [Difference("removed", _milestone_subject(task.title, m.name)) for m in old_ms if m.pk not in seen]
     out += [Difference("removed", _task_subject(t.title)) for t in old_tasks if t.pk not in matched]
     return out
+
+
+# ---- the workbench --------------------------------------------------------------------------------
+
+
+def milestones_due(*, user: Any, today: dt.date, within_days: int = 30) -> list[Milestone]:
+    """Open milestones of the versions in force due within ``within_days`` days or overdue, earliest first.
+
+    A department sees the milestones of the tasks it leads; a pilot office those of its whole plan.
+    """
+    if not scoping.can(user, Capability.VIEW_PLANS):
+        return []
+    scope = scoping.scope_for(user)
+    if not scope.pilots:
+        return []
+    current = current_version_ids(scope.pilots)
+    milestones = Milestone.objects.filter(task__version_id__in=list(current.values()))
+    if scoping.can(user, Capability.UPDATE_PROGRESS):
+        milestones = milestones.filter(task__lead_department_id=getattr(user, "organisation_id", None))
+    return list(
+        milestones.exclude(status=MilestoneStatus.DONE)
+        .filter(planned_finish__lte=today + dt.timedelta(days=within_days))
+        .select_related("task", "task__lead_department")
+        .order_by("planned_finish", "task__position", "position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """A pilot's plan as its office must know it: the version in force and the one that needs attention."""
+
+    pilot: PilotArea
+    in_force: PlanVersion | None
+    pending: PlanVersion | None
+
+
+def plan_state(*, user: Any, pilot: PilotArea) -> PlanState:
+    if not permissions.sees_pilot(user, pilot):
+        raise Http404
+    current = current_version_ids([pilot.pk]).get(pilot.pk)
+    attention = attention_version_ids([pilot.pk]).get(pilot.pk)
+    versions = PlanVersion.objects.in_bulk([v for v in (current, attention) if v is not None])
+    in_force = versions.get(current) if current is not None else None
+    if in_force is not None and in_force.status != PlanStatus.APPROVED:
+        in_force = None
+    return PlanState(pilot, in_force, versions.get(attention) if attention is not None else None)
