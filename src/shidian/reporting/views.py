@@ -226,6 +226,108 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect("reporting:report", report_id=report.pk)
 
 
+def _province_commission(province_id: int) -> str:
+    office = Organisation.objects.filter(kind=OrganisationKind.PROVINCIAL_COMMISSION, province_id=province_id).first()
+    return office.name if office else _("省级发展改革部门")
+
+
+def _due_line(report: PilotReport) -> str:
+    from shidian.core import clock, formatting
+
+    today = clock.today()
+    due = report.round.pilot_due
+    if today > due:
+        return _("报送期限是 %(due)s，今天报送将记为逾期报送（逾期 %(days)d 天）。") % {
+            "due": formatting.date(due),
+            "days": (today - due).days,
+        }
+    return _("报送期限是 %(due)s，今天报送记为按时报送。") % {"due": formatting.date(due)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_submit_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Say what submitting does and to whom before it happens (the draft is saved first)."""
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    if not permissions.can_write_pilot_report(request.user, report) or not report.is_editable:
+        raise Http404
+    if request.method == "POST":
+        form = PilotDraftForm(request.POST)
+        try:
+            if form.is_valid() and form.sections():
+                report = services.save_pilot_draft(
+                    report=report, revision=form.cleaned_data["revision"], sections=form.sections(), by=request.user
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("reporting:report", report_id=report.pk)
+    number = report.versions.count() + 1
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(pilot)s %(round)s") % {"pilot": report.pilot.name, "round": report.round},
+            "recipient": _province_commission(report.pilot.province_id),
+            "consequences": [
+                _("草稿将固定为第 %(n)d 版，报送给省级发展改革部门审核。") % {"n": number},
+                _("报送后不能再修改，除非省级退回。"),
+                _("工作方案和监测数据的当前情况随报告一起固定下来。"),
+                _due_line(report),
+            ],
+            "action": reverse("reporting:report_submit", kwargs={"report_id": report.pk}),
+            "hidden": [],
+            "button": _("确认报送"),
+            "cancel": reverse("reporting:report", kwargs={"report_id": report.pk}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_review_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Say what accepting or returning does and to whom before it happens."""
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    if not permissions.can_review_pilot_report(request.user, report):
+        raise Http404
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    decision = request.POST.get("decision")
+    target = {"pilot": report.pilot.name, "round": report.round}
+    if decision == "return":
+        if not comment.strip():
+            messages.error(request, _("退回时请填写意见。"))
+            return redirect("reporting:report", report_id=report.pk)
+        heading = _("确认退回：%(pilot)s %(round)s") % target
+        consequences = [
+            _("报告退回给试点修改，试点会在工作台最上方看到您的意见。"),
+            _("试点修改后重新报送，形成新的版本。"),
+        ]
+        action, button = reverse("reporting:report_return", kwargs={"report_id": report.pk}), _("确认退回")
+    elif decision == "accept":
+        heading = _("确认接收：%(pilot)s %(round)s") % target
+        consequences = [
+            _("报告被接收，之后不能再退回或修改。"),
+            _("接收的报告汇入本省报告。"),
+        ]
+        action, button = reverse("reporting:report_accept", kwargs={"report_id": report.pk}), _("确认接收")
+    else:
+        raise Http404
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": report.pilot.name,
+            "consequences": consequences,
+            "comment": comment,
+            "action": action,
+            "hidden": [("comment", comment)],
+            "button": button,
+            "cancel": reverse("reporting:report", kwargs={"report_id": report.pk}),
+        },
+    )
+
+
 @login_required
 @require_POST
 def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
