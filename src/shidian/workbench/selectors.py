@@ -169,7 +169,9 @@ def _pilot_bench(user: Any, today: dt.date) -> list[Section]:
         )
     sections.append(values)
 
-    plan = Section("plan", _("工作方案"), link=reverse("plans:plan", kwargs={"pilot_id": pilot.pk}))
+    plan = Section(
+        "plan", _("工作方案"), link=reverse("plans:plan", kwargs={"pilot_id": pilot.pk}), link_label=_("工作方案")
+    )
     plan_url = reverse("plans:plan", kwargs={"pilot_id": pilot.pk})
     if state.pending is None and state.in_force is None:
         plan.items.append(Item(_("尚未编制工作方案，请编制并报送省级审核"), plan_url, tone=SOON, testid="plan-state"))
@@ -296,7 +298,7 @@ def _province_bench(user: Any, today: dt.date) -> list[Section]:
     if current is not None:
         chase = Section(
             "round_chase",
-            _("本轮未按时报送的试点：%(round)s") % {"round": current},
+            _("本轮尚未报送或逾期报送的试点：%(round)s") % {"round": current},
             link=reverse("reporting:matrix"),
             link_label=_("报送情况"),
             empty=_("本轮各试点均已按时报送。"),
