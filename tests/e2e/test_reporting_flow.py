@@ -82,6 +82,9 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     province.fill("textarea[name=overview]", "2017年，广西督促指导各试点地区落实试点任务。")
     with province.expect_navigation():
         province.get_by_test_id("submit-province").click()
+    expect(province.get_by_test_id("confirm-recipient")).to_contain_text("国家发展改革委")
+    with province.expect_navigation():
+        province.get_by_test_id("confirm").click()
     expect(province.get_by_test_id("province-report-status")).to_have_text("已报送")
 
     # The ministry finds the copy in its inbox and reads it; the province sees the read receipt.

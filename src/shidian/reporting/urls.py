@@ -25,6 +25,11 @@ urlpatterns = [
     path("province-reports/<int:province_report_id>/", views.province_report_detail, name="province_report"),
     path("province-reports/<int:province_report_id>/save/", views.province_report_save, name="province_report_save"),
     path(
+        "province-reports/<int:province_report_id>/submit/",
+        views.province_report_submit,
+        name="province_report_submit",
+    ),
+    path(
         "province-reports/<int:province_report_id>/review/", views.province_report_review, name="province_report_review"
     ),
     path(

@@ -534,12 +534,55 @@ def province_report_save(request: HttpRequest, province_report_id: int) -> HttpR
                 report=report, revision=revision, fields=fields, pilot_texts=pilot_texts, by=request.user
             )
             if action == "submit":
-                report = services.submit_province_report(report=report, by=request.user)
-                messages.success(request, _("省级报告已报送国家发展改革委，并抄送各部门。"))
-            else:
-                messages.success(request, _("草稿已保存。"))
+                return _province_submit_confirm(request, report)
+            messages.success(request, _("草稿已保存。"))
     except DomainError as exc:
         messages.error(request, exc.message)
+    return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+def _province_submit_confirm(request: HttpRequest, report: ProvinceReport) -> HttpResponse:
+    from shidian.core import clock, formatting
+
+    today = clock.today()
+    due = report.round.province_due
+    timing = (
+        _("报送期限是 %(due)s，今天报送将记为逾期报送（逾期 %(days)d 天）。")
+        % {"due": formatting.date(due), "days": (today - due).days}
+        if today > due
+        else _("报送期限是 %(due)s，今天报送记为按时报送。") % {"due": formatting.date(due)}
+    )
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(province)s %(round)s")
+            % {"province": report.province.name, "round": report.round},
+            "recipient": _("国家发展改革委（发展规划司），抄送各有关部门"),
+            "consequences": [
+                _("草稿将固定为第 %(n)d 版，报送国家发展改革委。") % {"n": report.versions.count() + 1},
+                _("同时抄送各有关部门，各部门可以阅读并留下阅读回执。"),
+                _("报送后不能再修改，除非国家发展改革委退回。"),
+                timing,
+            ],
+            "action": reverse("reporting:province_report_submit", kwargs={"province_report_id": report.pk}),
+            "hidden": [],
+            "button": _("确认报送"),
+            "cancel": reverse("reporting:province_report", kwargs={"province_report_id": report.pk}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def province_report_submit(request: HttpRequest, province_report_id: int) -> HttpResponse:
+    report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
+    try:
+        report = services.submit_province_report(report=report, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("省级报告已报送国家发展改革委，并抄送各部门。"))
     return redirect("reporting:province_report", province_report_id=report.pk)
 
 
@@ -549,6 +592,8 @@ def province_report_review(request: HttpRequest, province_report_id: int) -> Htt
     report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not request.POST.get("confirmed"):
+        return _province_review_confirm(request, report, comment)
     try:
         if request.POST.get("action") == "return":
             services.return_province_report(report=report, comment=comment, by=request.user)
@@ -559,6 +604,40 @@ def province_report_review(request: HttpRequest, province_report_id: int) -> Htt
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+def _province_review_confirm(request: HttpRequest, report: ProvinceReport, comment: str) -> HttpResponse:
+    """Say what acknowledging or returning a province report does and to whom before it happens."""
+    if not permissions.can_review_province_report(request.user):
+        raise Http404
+    action = request.POST.get("action")
+    target = {"province": report.province.name, "round": report.round}
+    if action == "return":
+        if not comment.strip():
+            messages.error(request, _("退回时请填写意见。"))
+            return redirect("reporting:province_report", province_report_id=report.pk)
+        heading = _("确认退回：%(province)s %(round)s") % target
+        consequences = [_("省级报告退回修改，省级发展改革部门会在工作台看到您的意见，修改后重新报送。")]
+        button = _("确认退回")
+    else:
+        action = "acknowledge"
+        heading = _("确认收悉：%(province)s %(round)s") % target
+        consequences = [_("省级报告确认收悉，之后不能再退回或修改。")]
+        button = _("确认收悉")
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": _province_commission(report.province_id),
+            "consequences": consequences,
+            "comment": comment,
+            "action": reverse("reporting:province_report_review", kwargs={"province_report_id": report.pk}),
+            "hidden": [("action", action), ("comment", comment), ("confirmed", "1")],
+            "button": button,
+            "cancel": reverse("reporting:province_report", kwargs={"province_report_id": report.pk}),
+        },
+    )
 
 
 @login_required

@@ -60,3 +60,32 @@ def test_the_pilot_cannot_open_the_review_confirm_step(client_as: ClientAs) -> N
     url = reverse("reporting:report_review_confirm", kwargs={"report_id": report.pk})
     assert client_as("demo-pilot").post(url, {"decision": "accept"}).status_code == 404
     services.accept_pilot_report(report=report, by=User.objects.get(username="demo-province"))
+
+
+def test_the_province_report_submission_asks_first(client_as: ClientAs) -> None:
+    from shidian.regions.models import Province
+
+    reviewer = User.objects.get(username="demo-province")
+    report = services.open_province_report(
+        province=Province.objects.get(name="广西壮族自治区"), reporting_round=year_end(2017), by=reviewer
+    )
+    client = client_as("demo-province")
+    html = client.post(
+        reverse("reporting:province_report_save", kwargs={"province_report_id": report.pk}),
+        {"action": "submit", "revision": report.revision, "overview": "广西总体情况"},
+    ).content.decode()
+    assert 'data-testid="confirm-step"' in html and "抄送" in html
+    report.refresh_from_db()
+    assert report.status == "draft" and report.overview == "广西总体情况"  # saved, not submitted
+    client.post(reverse("reporting:province_report_submit", kwargs={"province_report_id": report.pk}))
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    national = client_as("demo-national")
+    url = reverse("reporting:province_report_review", kwargs={"province_report_id": report.pk})
+    html = national.post(url, {"action": "acknowledge"}).content.decode()
+    assert 'data-testid="confirm-step"' in html and "广西壮族自治区发展改革委" in html
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    national.post(url, {"action": "acknowledge", "confirmed": "1"})
+    report.refresh_from_db()
+    assert report.status == "acknowledged"
