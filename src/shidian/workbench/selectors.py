@@ -28,6 +28,7 @@ DONE = "done"
 INFO = "info"
 
 DUE_SOON_DAYS = 30
+SHOWN = 15  # items shown per section; the count and the linked list always hold them all
 
 
 @dataclass
@@ -52,6 +53,14 @@ class Section:
     @property
     def count(self) -> int:
         return len(self.items)
+
+    @property
+    def shown(self) -> list[Item]:
+        return self.items[:SHOWN]
+
+    @property
+    def hidden(self) -> int:
+        return max(self.count - SHOWN, 0)
 
 
 @dataclass
@@ -82,7 +91,9 @@ def due_note(due: dt.date, today: dt.date) -> tuple[str, str]:
 def waiting_note(since: dt.date | None, today: dt.date) -> str:
     if since is None:
         return ""
-    days = max((today - since).days, 0)
+    if since > today:  # recorded in real time after the business date (a demo or a test travelling back)
+        return _("%(date)s 报送") % {"date": formatting.date(since)}
+    days = (today - since).days
     return _("%(date)s 报送 · 已等待 %(days)d 天") % {"date": formatting.date(since), "days": days}
 
 
@@ -98,16 +109,18 @@ def _pilot_bench(user: Any, today: dt.date) -> list[Section]:
     returned = Section(
         "returned",
         _("退回待修改"),
+        link=reverse("reporting:home"),
+        link_label=_("报告"),
         empty=_("没有被退回的报告或工作方案。省级退回后，这里会显示退回意见。"),
     )
     for report, comment in report_selectors.returned_pilot_reports(user=user):
-        note, _tone = due_note(report.round.pilot_due, today)
+        note, tone = due_note(report.round.pilot_due, today)
         returned.items.append(
             Item(
                 _("%(round)s已退回，请修改后重新报送") % {"round": report.round},
                 reverse("reporting:report", kwargs={"report_id": report.pk}),
                 note=note,
-                tone=LATE,
+                tone=LATE if tone == LATE else SOON,
                 comment=comment.body if comment else "",
                 testid=f"returned-report-{report.pk}",
             )
@@ -142,7 +155,13 @@ def _pilot_bench(user: Any, today: dt.date) -> list[Section]:
         elif status == "returned":
             url = reverse("reporting:report", kwargs={"report_id": round_report.pk})  # type: ignore[union-attr]
             round_section.items.append(
-                Item(_("已退回，请修改后重新报送"), url, note=note, tone=LATE, testid="round-report")
+                Item(
+                    _("已退回，请修改后重新报送"),
+                    url,
+                    note=note,
+                    tone=LATE if tone == LATE else SOON,
+                    testid="round-report",
+                )
             )
         round_section.empty = _("本轮报告已报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收。")
         sections.append(round_section)

@@ -306,3 +306,14 @@ def test_query_count_does_not_grow_with_the_data(
     assert after == before, (username, before, after)
     with django_assert_max_num_queries(before), clock.travel_to(TODAY):
         selectors.workbench_for(user=_user(username))
+
+
+def test_a_long_section_shows_the_first_items_and_links_to_the_rest(client_as: ClientAs) -> None:
+    section = selectors.Section("x", "x", link="/reporting/")
+    section.items = [selectors.Item(str(i), "/") for i in range(selectors.SHOWN + 4)]
+    assert section.count == selectors.SHOWN + 4 and len(section.shown) == selectors.SHOWN and section.hidden == 4
+    with clock.travel_to(TODAY):
+        _pilot_values = selectors.workbench_for(user=_user("demo-pilot"))
+    values = _section(_pilot_values, "values")
+    html = _page(client_as, "demo-pilot")
+    assert _count_on_page(html, "values") == values.count  # the count is the whole list, not what is shown
