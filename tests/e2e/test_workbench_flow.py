@@ -47,7 +47,7 @@ def test_returned_report_from_workbench_to_acceptance(
     expect(first.get_by_test_id("bench-comment")).to_contain_text(COMMENT)
     expect(pilot.get_by_test_id("count-returned")).to_have_text("1")
     with pilot.expect_navigation():
-        first.get_by_role("link").first.click()
+        first.locator("li.bench-item a").first.click()
     expect(pilot.get_by_test_id("review-comment")).to_contain_text(COMMENT)
     pilot.fill("[data-rich-for=progress]", "工作进展情况：常住人口城镇化率达到 60%，已补充。")
     with pilot.expect_navigation():
