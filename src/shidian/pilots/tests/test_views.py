@@ -28,7 +28,9 @@ def add_pilots(n: int, province_name: str = "广西壮族自治区") -> None:
 
 @pytest.mark.django_db
 class TestQueryCounts:
-    @pytest.mark.parametrize("url", ["/", "/pilots/", "/pilots/?region=west&q=市", "/registry/completeness/"])
+    @pytest.mark.parametrize(
+        "url", ["/", "/registry/", "/pilots/", "/pilots/?region=west&q=市", "/registry/completeness/"]
+    )
     def test_constant_in_number_of_pilots(self, client_as: Callable[[str], Client], url: str) -> None:
         client = client_as("demo-national")
         client.get(url)  # warm the session
