@@ -41,6 +41,8 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     assert "<strong>重点成果</strong>" in report.results
     with pilot.expect_navigation():
         pilot.get_by_test_id("submit").click()
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("confirm").click()
     expect(pilot.get_by_test_id("report-status")).to_have_text("已报送")
 
     # The province returns it with a comment.
@@ -51,6 +53,8 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     province.fill("textarea[name=comment]", "请补充常住人口城镇化率的完成情况。")
     with province.expect_navigation():
         province.get_by_test_id("return").click()
+    with province.expect_navigation():
+        province.get_by_test_id("confirm").click()
     expect(province.get_by_test_id("report-status")).to_have_text("已退回")
 
     # The pilot sees the comment, revises and resubmits (a second version).
@@ -59,6 +63,8 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     pilot.fill("[data-rich-for=progress]", "工作进展情况：常住人口城镇化率达到 60%，已补充。")
     with pilot.expect_navigation():
         pilot.get_by_test_id("submit").click()
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("confirm").click()
     expect(pilot.get_by_test_id("report-status")).to_have_text("已报送")
     expect(pilot.get_by_test_id("versions").locator("tbody tr")).to_have_count(3)  # two versions, one comment row
 
@@ -66,6 +72,8 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     province.reload()
     with province.expect_navigation():
         province.get_by_test_id("accept").click()
+    with province.expect_navigation():
+        province.get_by_test_id("confirm").click()
     expect(province.get_by_test_id("report-status")).to_have_text("已接收")
     province.goto(f"{site}/reporting/")
     with province.expect_navigation():
@@ -74,6 +82,9 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     province.fill("textarea[name=overview]", "2017年，广西督促指导各试点地区落实试点任务。")
     with province.expect_navigation():
         province.get_by_test_id("submit-province").click()
+    expect(province.get_by_test_id("confirm-recipient")).to_contain_text("国家发展改革委")
+    with province.expect_navigation():
+        province.get_by_test_id("confirm").click()
     expect(province.get_by_test_id("province-report-status")).to_have_text("已报送")
 
     # The ministry finds the copy in its inbox and reads it; the province sees the read receipt.

@@ -66,5 +66,5 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             request.session.pop(CHANGE_FAILURES_SESSION_KEY, None)
             messages.success(request, _("密码已修改。"))
-            return redirect("pilots:dashboard")
+            return redirect("workbench:home")
     return render(request, "accounts/password_change.html", {"form": form, "must_change": password_must_change(user)})

@@ -6,12 +6,14 @@ database; no per-row Python on the aggregation path (docs/indicators.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from shidian.core import scoping
 from shidian.core.errors import NotFound
@@ -135,6 +137,7 @@ class PendingReview:
     pilot: PilotArea
     period: str
     count: int
+    since: dt.date | None = None  # the first submission still waiting
 
 
 def pending_reviews(*, user: Any) -> list[PendingReview]:
@@ -143,11 +146,46 @@ def pending_reviews(*, user: Any) -> list[PendingReview]:
         visible_values(user=user)
         .filter(is_current=True, status=ValueStatus.SUBMITTED)
         .values("pilot_id", "period")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), since=Min("submitted_at"))
         .order_by("pilot_id", "period")
     )
     pilots = PilotArea.objects.select_related("province").in_bulk({r["pilot_id"] for r in rows})
-    return [PendingReview(pilots[r["pilot_id"]], r["period"], r["n"]) for r in rows]
+    return [
+        PendingReview(
+            pilots[r["pilot_id"]], r["period"], r["n"], timezone.localdate(r["since"]) if r["since"] else None
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class MissingValues:
+    period: Period
+    missing: int
+    expected: int
+
+
+def missing_values(*, user: Any, pilot: PilotArea, today: dt.date) -> list[MissingValues]:
+    """Open periods that have ended by ``today`` in which the pilot has not yet reported every indicator."""
+    if not scoping.restrict(PilotArea.objects.filter(pk=pilot.pk), user, pilot_field="pk").exists():
+        return []
+    ended = [Period.parse(code) for code in periods(open_only=True)]
+    ended = [p for p in ended if p.end <= today]
+    if not ended:
+        return []
+    entered = list(Indicator.objects.active().filter(formula="").values_list("pk", "period_type"))
+    reported: dict[str, set[int]] = defaultdict(set)
+    for period_code, indicator_id in _reported(
+        IndicatorValue.objects.filter(pilot=pilot, period__in=[p.code for p in ended])
+    ).values_list("period", "indicator_id"):
+        reported[period_code].add(indicator_id)
+    result = []
+    for period in ended:
+        wanted = {pk for pk, kind in entered if kind == (PeriodType.YEAR if period.is_year else PeriodType.HALF_YEAR)}
+        missing = len(wanted - reported[period.code])
+        if missing:
+            result.append(MissingValues(period, missing, len(wanted)))
+    return result
 
 
 def period_values(*, pilot: PilotArea, period: Period) -> list[IndicatorValue]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -109,16 +112,24 @@ def entry(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpRespons
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     permissions.require_enter(request.user, area)
     the_period = _period(period)
+    if request.method == "POST" and request.POST.get("action") == "submit_drafts":
+        try:
+            services.submit_values(pilot=area, period=the_period, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存并报送，等待省级发展改革部门确认。"))
+        return redirect("indicators:entry", pilot_id=area.pk, period=the_period.code)
     groups = selectors.entry_groups(pilot=area, period=the_period)
     form = EntryForm(request.POST or None, groups=groups)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
+            # Submitting asks first: the values are saved as drafts, then a confirm page submits them.
             services.save_values(
                 pilot=area,
                 period=the_period,
                 values=form.values(),
-                submit=request.POST.get("action") == "submit",
                 by=request.user,
             )
         except services.ValuesRejected as exc:
@@ -132,9 +143,8 @@ def entry(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpRespons
             errors.append(exc.message)
         else:
             if request.POST.get("action") == "submit":
-                messages.success(request, _("已保存并报送，等待省级发展改革部门确认。"))
-            else:
-                messages.success(request, _("已保存草稿。"))
+                return _submit_values_confirm(request, area, the_period)
+            messages.success(request, _("已保存草稿。"))
             return redirect("indicators:entry", pilot_id=area.pk, period=the_period.code)
     fields = {code: form[code] for code in form.fields}
     return render(
@@ -150,6 +160,69 @@ def entry(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpRespons
             "periods": selectors.periods(open_only=True),
         },
         status=400 if errors else 200,
+    )
+
+
+def _province_commission(area: Any) -> str:
+    from shidian.accounts.models import Organisation, OrganisationKind
+
+    office = Organisation.objects.filter(
+        kind=OrganisationKind.PROVINCIAL_COMMISSION, province_id=area.province_id
+    ).first()
+    return office.name if office else _("省级发展改革部门")
+
+
+def _submit_values_confirm(request: HttpRequest, area: Any, the_period: Period) -> HttpResponse:
+    """Say what submitting the period's values does and to whom before it happens (drafts are saved)."""
+    drafts = [v for v in selectors.period_values(pilot=area, period=the_period) if v.status == "draft"]
+    if not drafts:
+        messages.info(request, _("已保存草稿。本期没有待报送的草稿数据。"))
+        return redirect("indicators:entry", pilot_id=area.pk, period=the_period.code)
+    entry_url = reverse("indicators:entry", kwargs={"pilot_id": area.pk, "period": the_period.code})
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(pilot)s %(period)s指标数据") % {"pilot": area.name, "period": the_period.label},
+            "recipient": _province_commission(area),
+            "consequences": [
+                _("已保存为草稿的 %(n)d 项数值报送省级发展改革部门确认。") % {"n": len(drafts)},
+                _("报送的数值计入监测和汇总；确认后如需更正，将形成新版本。"),
+            ],
+            "action": entry_url,
+            "hidden": [("action", "submit_drafts")],
+            "button": _("确认报送"),
+            "cancel": entry_url,
+        },
+    )
+
+
+def _review_values_confirm(request: HttpRequest, area: Any, the_period: Period, reason: str) -> HttpResponse:
+    action = "return" if request.POST.get("action") == "return" else "accept"
+    target = {"pilot": area.name, "period": the_period.label}
+    submitted = [v for v in selectors.period_values(pilot=area, period=the_period) if v.status == "submitted"]
+    if action == "return":
+        heading = _("确认退回：%(pilot)s %(period)s指标数据") % target
+        consequences = [_("%(n)d 项已报送的数值退回试点修改，试点会看到退回原因。") % {"n": len(submitted)}]
+        button = _("确认退回")
+    else:
+        heading = _("确认：%(pilot)s %(period)s指标数据") % target
+        consequences = [_("%(n)d 项已报送的数值被确认，之后只能以新版本更正。") % {"n": len(submitted)}]
+        button = _("确认")
+    review_url = reverse("indicators:review", kwargs={"pilot_id": area.pk, "period": the_period.code})
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": area.name,
+            "consequences": consequences,
+            "comment": reason,
+            "action": review_url,
+            "hidden": [("action", action), ("reason", reason), ("confirmed", "1")],
+            "button": button,
+            "cancel": review_url,
+        },
     )
 
 
@@ -238,7 +311,11 @@ def review(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpRespon
     permissions.require_accept(request.user, area)
     the_period = _period(period)
     return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
-    if request.method == "POST":
+    if request.method == "POST" and not request.POST.get("confirmed"):
+        if request.POST.get("action") != "return" or return_form.is_valid():
+            reason = return_form.cleaned_data["reason"] if return_form.is_bound else ""
+            return _review_values_confirm(request, area, the_period, reason)
+    elif request.method == "POST":
         try:
             if request.POST.get("action") == "return":
                 if return_form.is_valid():

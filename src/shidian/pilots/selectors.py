@@ -144,3 +144,10 @@ def programme_end_year() -> int:
 def batches() -> list[Batch]:
     """The programme's batches (public facts)."""
     return list(Batch.objects.order_by("number"))
+
+
+def warned_pilots(*, user: Any) -> QuerySet[PilotArea]:
+    """The pilots under warning in the user's reach (the pilot list filtered by 警告)."""
+    return filter_pilots(visible_pilots(user=user), PilotFilters(status=PilotStatus.WARNED)).order_by(
+        "province__code", "name"
+    )

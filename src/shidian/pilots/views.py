@@ -1,4 +1,4 @@
-"""Registry pages: dashboard, pilot list and page, completeness, import. Thin: parse, call, render."""
+"""Registry pages: overview charts, pilot list and page, completeness, import. Thin: parse, call, render."""
 
 from __future__ import annotations
 
@@ -29,9 +29,8 @@ def _business(request: HttpRequest) -> None:
 
 @login_required
 def dashboard(request: AuthedHttpRequest) -> HttpResponse:
+    _business(request)
     scope = scoping.scope_for(request.user)
-    if not scope.sees_business_data:
-        return render(request, "pilots/admin_home.html", {"scope": scope})
     data = selectors.dashboard_for(user=request.user)
     boundary = region_selectors.active_map_boundary()
     map_option = charts.province_map(data.by_province) if boundary else charts.province_tile_grid(data.by_province)

@@ -123,6 +123,32 @@ def current_version_ids(pilot_ids: Iterable[int] | None = None) -> dict[int, int
     return {pilot_id: key[2] for pilot_id, key in chosen.items()}
 
 
+def attention_version_ids(pilot_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """{pilot id: id of its latest version} where that version still needs work or review (not approved)."""
+    versions = PlanVersion.objects.all()
+    if pilot_ids is not None:
+        versions = versions.filter(plan__pilot_id__in=list(pilot_ids))
+    latest: dict[int, tuple[int, int, str]] = {}
+    for pilot_id, version_id, number, status in versions.values_list("plan__pilot_id", "id", "number", "status"):
+        if pilot_id not in latest or number > latest[pilot_id][0]:
+            latest[pilot_id] = (number, version_id, status)
+    return {pilot_id: vid for pilot_id, (_n, vid, status) in latest.items() if status != PlanStatus.APPROVED}
+
+
+def plans_awaiting_review(*, user: Any) -> list[PlanVersion]:
+    """Submitted plan versions the user's provincial commission must approve or return, oldest first."""
+    if not scoping.can(user, Capability.REVIEW_PLANS):
+        return []
+    return list(
+        scoping.restrict(
+            PlanVersion.objects.filter(status=PlanStatus.SUBMITTED).select_related("plan__pilot__province"),
+            user,
+            province_field="plan__pilot__province",
+            pilot_field="plan__pilot",
+        ).order_by("submitted_at", "id")
+    )
+
+
 def versions_of(*, pilot: PilotArea) -> list[PlanVersion]:
     return list(PlanVersion.objects.filter(plan__pilot=pilot).select_related("decided_by").order_by("-number"))
 
@@ -244,6 +270,7 @@ def pilot_progress_facts(*, pilot: PilotArea, period_end: dt.date) -> dict[str, 
 class PilotProgress:
     pilot: PilotArea
     version: PlanVersion | None
+    pending: PlanVersion | None = None  # a newer draft, submitted or returned version than the one in force
     tasks: int = 0
     milestones: int = 0
     done: int = 0
@@ -253,7 +280,8 @@ class PilotProgress:
 
 def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotProgress]:
     current = current_version_ids([p.pk for p in pilots])
-    versions = PlanVersion.objects.in_bulk(list(current.values()))
+    attention = attention_version_ids([p.pk for p in pilots])
+    versions = PlanVersion.objects.in_bulk([*current.values(), *attention.values()])
     rows = _rows(current.values())
     tasks = _task_counts(current.values())
     result = []
@@ -264,6 +292,9 @@ def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotPro
             PilotProgress(
                 pilot=pilot,
                 version=versions.get(version_id) if version_id else None,
+                pending=versions.get(attention[pilot.pk])
+                if attention.get(pilot.pk, version_id) != version_id
+                else None,
                 tasks=tasks.get(version_id, 0) if version_id else 0,
                 milestones=len(ms),
                 done=sum(1 for m in ms if m.status == MilestoneStatus.DONE),
@@ -381,12 +412,18 @@ class PlanPage:
 
 
 def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
-    """The plan of ``pilot`` as a timeline: the chosen version (default: the one in force)."""
+    """The plan of ``pilot`` as a timeline: the chosen version.
+
+    By default the pilot's office and its reviewing province see the version that needs attention (a draft,
+    submitted or returned version newer than the approved one); everyone else sees the one in force.
+    """
     if not permissions.sees_pilot(user, pilot):
         raise NotFound
     today = today or clock.today()
     plan = WorkPlan.objects.filter(pilot=pilot).first()
     versions = versions_of(pilot=pilot)
+    if version_id is None and (permissions.can_edit_plan(user, pilot) or permissions.can_review_plan(user, pilot)):
+        version_id = attention_version_ids([pilot.pk]).get(pilot.pk)
     if version_id is None:
         version_id = current_version_ids([pilot.pk]).get(pilot.pk)
     version = next((v for v in versions if v.pk == version_id), None)
@@ -661,3 +698,49 @@ def diff_versions(*, old: PlanVersion, new: PlanVersion) -> list[Difference]:
         out += [Difference("removed", _milestone_subject(task.title, m.name)) for m in old_ms if m.pk not in seen]
     out += [Difference("removed", _task_subject(t.title)) for t in old_tasks if t.pk not in matched]
     return out
+
+
+# ---- the workbench --------------------------------------------------------------------------------
+
+
+def milestones_due(*, user: Any, today: dt.date, within_days: int = 30) -> list[Milestone]:
+    """Open milestones of the versions in force due within ``within_days`` days or overdue, earliest first.
+
+    A department sees the milestones of the tasks it leads; a pilot office those of its whole plan.
+    """
+    if not scoping.can(user, Capability.VIEW_PLANS):
+        return []
+    scope = scoping.scope_for(user)
+    if not scope.pilots:
+        return []
+    current = current_version_ids(scope.pilots)
+    milestones = Milestone.objects.filter(task__version_id__in=list(current.values()))
+    if scoping.can(user, Capability.UPDATE_PROGRESS):
+        milestones = milestones.filter(task__lead_department_id=getattr(user, "organisation_id", None))
+    return list(
+        milestones.exclude(status=MilestoneStatus.DONE)
+        .filter(planned_finish__lte=today + dt.timedelta(days=within_days))
+        .select_related("task", "task__lead_department")
+        .order_by("planned_finish", "task__position", "position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """A pilot's plan as its office must know it: the version in force and the one that needs attention."""
+
+    pilot: PilotArea
+    in_force: PlanVersion | None
+    pending: PlanVersion | None
+
+
+def plan_state(*, user: Any, pilot: PilotArea) -> PlanState:
+    if not permissions.sees_pilot(user, pilot):
+        raise NotFound
+    current = current_version_ids([pilot.pk]).get(pilot.pk)
+    attention = attention_version_ids([pilot.pk]).get(pilot.pk)
+    versions = PlanVersion.objects.in_bulk([v for v in (current, attention) if v is not None])
+    in_force = versions.get(current) if current is not None else None
+    if in_force is not None and in_force.status != PlanStatus.APPROVED:
+        in_force = None
+    return PlanState(pilot, in_force, versions.get(attention) if attention is not None else None)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -88,6 +89,7 @@ def plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
         "can_review": bool(version and permissions.can_review_plan(request.user, pilot)),
         "today": clock.today(),
         "latest": page.versions[0] if page.versions else None,
+        "approved": next((v for v in page.versions if v.status == PlanStatus.APPROVED), None),
         "history": selectors.review_history(version=version) if version else [],
     }
     if editable and version is not None:
@@ -239,6 +241,81 @@ def submit(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
         _("已报送省级发展改革部门。"),
     )
     return _to_plan(version.plan.pilot_id, version.pk)
+
+
+def _province_commission(pilot: Any) -> str:
+    office = Organisation.objects.filter(kind="provincial_commission", province_id=pilot.province_id).first()
+    return office.name if office else _("省级发展改革部门")
+
+
+@login_required
+@require_GET
+def submit_confirm(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    """Say what submitting the plan does and to whom before it happens."""
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    pilot = version.plan.pilot
+    if not permissions.can_edit_plan(request.user, pilot) or not version.is_editable:
+        raise Http404
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(pilot)s 工作方案第 %(n)d 版") % {"pilot": pilot.name, "n": version.number},
+            "recipient": _province_commission(pilot),
+            "consequences": [
+                _("方案报送省级发展改革部门审核，审核期间不能修改。"),
+                _("省级批准后成为现行方案，并永久固定；退回后可修改再报送。"),
+            ],
+            "action": reverse("plans:submit", kwargs={"plan_version_id": version.pk}),
+            "hidden": [],
+            "button": _("确认报送"),
+            "cancel": reverse("plans:plan", kwargs={"pilot_id": pilot.pk}) + f"?version={version.pk}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_confirm(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    """Say what approving or returning the plan does and to whom before it happens."""
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    pilot = version.plan.pilot
+    if not permissions.can_review_plan(request.user, pilot):
+        raise Http404
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_plan(pilot.pk, version.pk)
+    decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+    target = {"pilot": pilot.name, "n": version.number}
+    if decision == "approve":
+        heading = _("确认批准：%(pilot)s 工作方案第 %(n)d 版") % target
+        consequences = [
+            _("该版本成为现行方案并永久固定，之后的调整须新建版本再报审。"),
+            _("各责任部门按该版本的节点报送进度。"),
+        ]
+        button = _("确认批准")
+    else:
+        if not comment.strip():
+            messages.error(request, _("退回时必须填写审核意见。"))
+            return _to_plan(pilot.pk, version.pk)
+        heading = _("确认退回：%(pilot)s 工作方案第 %(n)d 版") % target
+        consequences = [_("方案退回试点修改，试点会在工作台最上方看到您的审核意见。")]
+        button = _("确认退回")
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": pilot.name,
+            "consequences": consequences,
+            "comment": comment,
+            "action": reverse("plans:review", kwargs={"plan_version_id": version.pk}),
+            "hidden": [("decision", decision), ("comment", comment)],
+            "button": button,
+            "cancel": reverse("plans:plan", kwargs={"pilot_id": pilot.pk}) + f"?version={version.pk}",
+        },
+    )
 
 
 @login_required

@@ -226,6 +226,108 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect("reporting:report", report_id=report.pk)
 
 
+def _province_commission(province_id: int) -> str:
+    office = Organisation.objects.filter(kind=OrganisationKind.PROVINCIAL_COMMISSION, province_id=province_id).first()
+    return office.name if office else _("省级发展改革部门")
+
+
+def _due_line(report: PilotReport) -> str:
+    from shidian.core import clock, formatting
+
+    today = clock.today()
+    due = report.round.pilot_due
+    if today > due:
+        return _("报送期限是 %(due)s，今天报送将记为逾期报送（逾期 %(days)d 天）。") % {
+            "due": formatting.date(due),
+            "days": (today - due).days,
+        }
+    return _("报送期限是 %(due)s，今天报送记为按时报送。") % {"due": formatting.date(due)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_submit_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Say what submitting does and to whom before it happens (the draft is saved first)."""
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    if not permissions.can_write_pilot_report(request.user, report) or not report.is_editable:
+        raise Http404
+    if request.method == "POST":
+        form = PilotDraftForm(request.POST)
+        try:
+            if form.is_valid() and form.sections():
+                report = services.save_pilot_draft(
+                    report=report, revision=form.cleaned_data["revision"], sections=form.sections(), by=request.user
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("reporting:report", report_id=report.pk)
+    number = report.versions.count() + 1
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(pilot)s %(round)s") % {"pilot": report.pilot.name, "round": report.round},
+            "recipient": _province_commission(report.pilot.province_id),
+            "consequences": [
+                _("草稿将固定为第 %(n)d 版，报送给省级发展改革部门审核。") % {"n": number},
+                _("报送后不能再修改，除非省级退回。"),
+                _("工作方案和监测数据的当前情况随报告一起固定下来。"),
+                _due_line(report),
+            ],
+            "action": reverse("reporting:report_submit", kwargs={"report_id": report.pk}),
+            "hidden": [],
+            "button": _("确认报送"),
+            "cancel": reverse("reporting:report", kwargs={"report_id": report.pk}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_review_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Say what accepting or returning does and to whom before it happens."""
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    if not permissions.can_review_pilot_report(request.user, report):
+        raise Http404
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    decision = request.POST.get("decision")
+    target = {"pilot": report.pilot.name, "round": report.round}
+    if decision == "return":
+        if not comment.strip():
+            messages.error(request, _("退回时请填写意见。"))
+            return redirect("reporting:report", report_id=report.pk)
+        heading = _("确认退回：%(pilot)s %(round)s") % target
+        consequences = [
+            _("报告退回给试点修改，试点会在工作台最上方看到您的意见。"),
+            _("试点修改后重新报送，形成新的版本。"),
+        ]
+        action, button = reverse("reporting:report_return", kwargs={"report_id": report.pk}), _("确认退回")
+    elif decision == "accept":
+        heading = _("确认接收：%(pilot)s %(round)s") % target
+        consequences = [
+            _("报告被接收，之后不能再退回或修改。"),
+            _("接收的报告汇入本省报告。"),
+        ]
+        action, button = reverse("reporting:report_accept", kwargs={"report_id": report.pk}), _("确认接收")
+    else:
+        raise Http404
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": report.pilot.name,
+            "consequences": consequences,
+            "comment": comment,
+            "action": action,
+            "hidden": [("comment", comment)],
+            "button": button,
+            "cancel": reverse("reporting:report", kwargs={"report_id": report.pk}),
+        },
+    )
+
+
 @login_required
 @require_POST
 def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
@@ -432,12 +534,55 @@ def province_report_save(request: HttpRequest, province_report_id: int) -> HttpR
                 report=report, revision=revision, fields=fields, pilot_texts=pilot_texts, by=request.user
             )
             if action == "submit":
-                report = services.submit_province_report(report=report, by=request.user)
-                messages.success(request, _("省级报告已报送国家发展改革委，并抄送各部门。"))
-            else:
-                messages.success(request, _("草稿已保存。"))
+                return _province_submit_confirm(request, report)
+            messages.success(request, _("草稿已保存。"))
     except DomainError as exc:
         messages.error(request, exc.message)
+    return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+def _province_submit_confirm(request: HttpRequest, report: ProvinceReport) -> HttpResponse:
+    from shidian.core import clock, formatting
+
+    today = clock.today()
+    due = report.round.province_due
+    timing = (
+        _("报送期限是 %(due)s，今天报送将记为逾期报送（逾期 %(days)d 天）。")
+        % {"due": formatting.date(due), "days": (today - due).days}
+        if today > due
+        else _("报送期限是 %(due)s，今天报送记为按时报送。") % {"due": formatting.date(due)}
+    )
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(province)s %(round)s")
+            % {"province": report.province.name, "round": report.round},
+            "recipient": _("国家发展改革委（发展规划司），抄送各有关部门"),
+            "consequences": [
+                _("草稿将固定为第 %(n)d 版，报送国家发展改革委。") % {"n": report.versions.count() + 1},
+                _("同时抄送各有关部门，各部门可以阅读并留下阅读回执。"),
+                _("报送后不能再修改，除非国家发展改革委退回。"),
+                timing,
+            ],
+            "action": reverse("reporting:province_report_submit", kwargs={"province_report_id": report.pk}),
+            "hidden": [],
+            "button": _("确认报送"),
+            "cancel": reverse("reporting:province_report", kwargs={"province_report_id": report.pk}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def province_report_submit(request: HttpRequest, province_report_id: int) -> HttpResponse:
+    report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
+    try:
+        report = services.submit_province_report(report=report, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("省级报告已报送国家发展改革委，并抄送各部门。"))
     return redirect("reporting:province_report", province_report_id=report.pk)
 
 
@@ -447,6 +592,8 @@ def province_report_review(request: HttpRequest, province_report_id: int) -> Htt
     report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not request.POST.get("confirmed"):
+        return _province_review_confirm(request, report, comment)
     try:
         if request.POST.get("action") == "return":
             services.return_province_report(report=report, comment=comment, by=request.user)
@@ -457,6 +604,40 @@ def province_report_review(request: HttpRequest, province_report_id: int) -> Htt
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+def _province_review_confirm(request: HttpRequest, report: ProvinceReport, comment: str) -> HttpResponse:
+    """Say what acknowledging or returning a province report does and to whom before it happens."""
+    if not permissions.can_review_province_report(request.user):
+        raise Http404
+    action = request.POST.get("action")
+    target = {"province": report.province.name, "round": report.round}
+    if action == "return":
+        if not comment.strip():
+            messages.error(request, _("退回时请填写意见。"))
+            return redirect("reporting:province_report", province_report_id=report.pk)
+        heading = _("确认退回：%(province)s %(round)s") % target
+        consequences = [_("省级报告退回修改，省级发展改革部门会在工作台看到您的意见，修改后重新报送。")]
+        button = _("确认退回")
+    else:
+        action = "acknowledge"
+        heading = _("确认收悉：%(province)s %(round)s") % target
+        consequences = [_("省级报告确认收悉，之后不能再退回或修改。")]
+        button = _("确认收悉")
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": _province_commission(report.province_id),
+            "consequences": consequences,
+            "comment": comment,
+            "action": reverse("reporting:province_report_review", kwargs={"province_report_id": report.pk}),
+            "hidden": [("action", action), ("comment", comment), ("confirmed", "1")],
+            "button": button,
+            "cancel": reverse("reporting:province_report", kwargs={"province_report_id": report.pk}),
+        },
+    )
 
 
 @login_required

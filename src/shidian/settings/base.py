@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "shidian.plans",
     "shidian.indicators",
     "shidian.reporting",
+    "shidian.workbench",
     "shidian.bootstrap",
 ]
 
@@ -143,7 +144,7 @@ AUTHENTICATION_BACKENDS = [
     "shidian.accounts.backends.ShidianBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "pilots:dashboard"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Password policy (等保 2.0 level 3 practice); every number is configurable.

@@ -29,7 +29,9 @@ def add_pilots(n: int, province_name: str = "广西壮族自治区") -> None:
 
 @pytest.mark.django_db
 class TestQueryCounts:
-    @pytest.mark.parametrize("url", ["/", "/pilots/", "/pilots/?region=west&q=市", "/registry/completeness/"])
+    @pytest.mark.parametrize(
+        "url", ["/", "/registry/", "/pilots/", "/pilots/?region=west&q=市", "/registry/completeness/"]
+    )
     def test_constant_in_number_of_pilots(self, client_as: Callable[[str], Client], url: str) -> None:
         client = client_as("demo-national")
         client.get(url)  # warm the session
@@ -95,7 +97,7 @@ class TestWhatUsersSee:
         assert "榆林市神木县" in body and "神木市（610881" in body and "列入时为 神木县（610821）" in body
 
     def test_dashboard_counts_are_the_users_scope(self, client_as: Callable[[str], Client]) -> None:
-        data = client_as("demo-province").get("/").context["data"]
+        data = client_as("demo-province").get(reverse("pilots:dashboard")).context["data"]
         guangxi = PilotArea.objects.filter(province__name="广西壮族自治区").count()
         assert data.total == guangxi
         assert sum(n for _p, n in data.by_province) == guangxi
@@ -103,7 +105,7 @@ class TestWhatUsersSee:
         assert sum(n for _label, n in data.by_region) == guangxi
 
     def test_dashboard_tile_grid_without_boundary(self, client_as: Callable[[str], Client]) -> None:
-        response = client_as("demo-national").get("/")
+        response = client_as("demo-national").get(reverse("pilots:dashboard"))
         option = response.context["charts"]["map"]
         cells = {(d["value"][0], d["value"][1]) for d in option["series"][0]["data"]}
         assert len(cells) == Province.objects.count() == 32  # one square per unit, none overlapping
