@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> None:
-    reporting_round = services.open_round(year=2017, kind=RoundKind.YEAR_END)
+    reporting_round = services.open_round(year=2017, kind=RoundKind.YEAR_END, by=services.OPENER)
     pilot, province, ministry, national = (new_context().new_page() for _ in range(4))
 
     # The pilot writes its year-end report; autosave keeps the draft; then it submits.
@@ -114,7 +114,7 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
 
 
 def test_two_editors_get_a_conflict_message(site: str, login: Any, new_context: Any) -> None:
-    reporting_round = services.open_round(year=2018, kind=RoundKind.MID_YEAR)
+    reporting_round = services.open_round(year=2018, kind=RoundKind.MID_YEAR, by=services.OPENER)
     first, second = new_context().new_page(), new_context().new_page()
     login(first, "demo-pilot")
     first.goto(f"{site}/reporting/")

@@ -33,7 +33,7 @@ def business_day() -> Iterator[None]:
 def test_returned_report_from_workbench_to_acceptance(
     site: str, login: Any, new_context: Any, business_day: None
 ) -> None:
-    reporting_round = services.open_round(year=2019, kind=RoundKind.MID_YEAR)
+    reporting_round = services.open_round(year=2019, kind=RoundKind.MID_YEAR, by=services.OPENER)
     report = factories.submitted_report(
         User.objects.get(username="demo-pilot"), reporting_round, when=dt.date(2019, 7, 5)
     )
@@ -89,7 +89,7 @@ def test_returned_report_from_workbench_to_acceptance(
     ],
 )
 def test_screenshot_each_workbench(site: str, login: Any, new_context: Any, business_day: None, username: str) -> None:
-    reporting_round = services.open_round(year=2019, kind=RoundKind.MID_YEAR)
+    reporting_round = services.open_round(year=2019, kind=RoundKind.MID_YEAR, by=services.OPENER)
     report = factories.submitted_report(
         User.objects.get(username="demo-pilot"), reporting_round, when=dt.date(2019, 7, 5)
     )
