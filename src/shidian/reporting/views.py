@@ -85,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["awaiting_filter"] = awaiting_filter
         context["awaiting"], context["awaiting_query"] = listing.page_of(
             request,
-            awaiting_filter.apply(selectors.reports_awaiting_review(user=user)).select_related("pilot", "round"),
+            awaiting_filter.apply(selectors.reports_awaiting_review(user=user)).select_related("pilot__batch", "round"),
             param="awaiting_page",
         )
         reports = {r.round_id: r for r in selectors.visible_province_reports(user=user)}
