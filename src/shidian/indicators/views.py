@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shidian.core import scoping
+from shidian.core import listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
 from shidian.indicators import charts, imports, permissions, selectors, services
+from shidian.indicators.filters import OffTrackFilter
 from shidian.indicators.forms import EntryForm, FollowUpForm, ImportForm, QualityFilterForm, ReturnForm
 from shidian.indicators.models import Indicator, PeriodType
 from shidian.indicators.progress import ProgressStatus
@@ -369,10 +370,19 @@ def off_track(request: AuthedHttpRequest) -> HttpResponse:
     code = request.GET.get("indicator")
     indicator = selectors.get_indicator(code) if code else None
     rows = selectors.off_track(user=request.user, indicator=indicator)
+    list_filter = OffTrackFilter(request.GET, national=scoping.scope_for(request.user).is_national)
+    page, query = listing.page_of(request, list_filter.apply(rows))
     return render(
         request,
         "indicators/off_track.html",
-        {"rows": rows, "indicator": indicator, "catalogue": selectors.catalogue(), "statuses": ProgressStatus},
+        {
+            "rows": page,
+            "query": query,
+            "filters": list_filter,
+            "indicator": indicator,
+            "catalogue": selectors.catalogue(),
+            "statuses": ProgressStatus,
+        },
     )
 
 

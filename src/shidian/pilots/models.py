@@ -192,6 +192,13 @@ class PilotArea(models.Model):
         return self.province.get_region_display()
 
     @property
+    def source_note_chinese(self) -> str:
+        """The research note as pages show it (the stored note stays as imported)."""
+        from shidian.pilots.source_notes import in_chinese
+
+        return in_chinese(self.source_note)
+
+    @property
     def is_verified(self) -> bool:
         return self.verification in VERIFIED_LEVELS
 

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import clock, scoping
+from shidian.core import clock, listing, scoping
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach
-from shidian.plans import forms, permissions, selectors, services, workbook
+from shidian.plans import filters, forms, permissions, selectors, services, workbook
 from shidian.plans.models import PlanStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -517,7 +517,13 @@ def province(request: AuthedHttpRequest) -> HttpResponse:
     if province_obj is None or scope.reach is not Reach.PROVINCE:
         return redirect("plans:national")
     rows = selectors.province_progress(user=request.user, province=province_obj)
-    return render(request, "plans/province.html", {"rows": rows, "province": province_obj})
+    list_filter = filters.PlanListFilter(request.GET, national=False)
+    page, query = listing.page_of(request, list_filter.apply(rows))
+    return render(
+        request,
+        "plans/province.html",
+        {"rows": page, "query": query, "filters": list_filter, "province": province_obj},
+    )
 
 
 @login_required
@@ -531,7 +537,13 @@ def national(request: AuthedHttpRequest) -> HttpResponse:
         "series": [{"type": "bar", "data": [b.progress or 0 for b in view.by_focus_area]}],
         "grid": {"bottom": 120},
     }
-    return render(request, "plans/national.html", {"view": view, "chart": chart})
+    list_filter = filters.PlanListFilter(request.GET, national=True)
+    page, query = listing.page_of(request, list_filter.apply(view.rows))
+    return render(
+        request,
+        "plans/national.html",
+        {"view": view, "chart": chart, "rows": page, "query": query, "filters": list_filter},
+    )
 
 
 @login_required

@@ -7,12 +7,13 @@ A pilot without a plan or values still gets facts: the selectors answer "no plan
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shidian.core import audit
+from shidian.core import audit, formatting
 from shidian.indicators.selectors import pilot_indicator_facts, province_indicator_summary
 from shidian.plans.selectors import pilot_progress_facts
 
@@ -58,15 +59,30 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
+def _shown(row: dict[str, Any], value: Any) -> str:
+    """A snapshot value with its indicator's decimals and unit (older snapshots: the digits they hold)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    decimals = row.get("decimals")
+    if not isinstance(decimals, int):
+        exponent = number.normalize().as_tuple().exponent
+        decimals = min(-exponent, 6) if isinstance(exponent, int) and exponent < 0 else 0
+    return formatting.indicator_value(
+        number, value_type=str(row.get("value_type") or "number"), decimals=decimals, unit=str(row.get("unit") or "")
+    )
+
+
 def _indicator_line(row: dict[str, Any]) -> str:
     name = row.get("name") or row.get("code") or ""
     value = row.get("value")
-    shown = "—" if value is None else f"{value}{row.get('unit') or ''}"
+    shown = "—" if value is None else _shown(row, value)
     status = row.get("status_label") or ""
     target = row.get("target")
     parts = [f"{name}：{shown}"]
     if target not in (None, ""):
-        parts.append(str(_("目标 %(target)s") % {"target": target}))
+        parts.append(str(_("目标 %(target)s") % {"target": _shown(row, target)}))
     if status:
         parts.append(str(status))
     return "，".join(parts)

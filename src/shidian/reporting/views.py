@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, OrganisationKind
-from shidian.core import clock, scoping
+from shidian.core import clock, listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
-from shidian.reporting import documents, permissions, richtext, selectors, services
+from shidian.reporting import documents, filters, permissions, richtext, selectors, services
 from shidian.reporting.facts import fact_lines
 from shidian.reporting.forms import (
     AttachmentForm,
@@ -81,15 +81,30 @@ def home(request: HttpRequest) -> HttpResponse:
         context["pilot"] = selectors.user_pilot(user)
         context["pilot_rounds"] = selectors.pilot_rounds(user=user)
     if context["can_review"]:
-        context["awaiting"] = list(selectors.reports_awaiting_review(user=user)[:200])
+        awaiting_filter = filters.AwaitingFilter(request.GET)
+        context["awaiting_filter"] = awaiting_filter
+        context["awaiting"], context["awaiting_query"] = listing.page_of(
+            request,
+            awaiting_filter.apply(selectors.reports_awaiting_review(user=user)).select_related("pilot__batch", "round"),
+            param="awaiting_page",
+        )
         reports = {r.round_id: r for r in selectors.visible_province_reports(user=user)}
         context["province_rounds"] = [(r, reports.get(r.pk)) for r in context["rounds"]]
     if context["can_review_province"]:
-        context["inbox"] = list(selectors.national_inbox(user=user)[:200])
+        inbox_filter = filters.NationalInboxFilter(request.GET)
+        context["inbox_filter"] = inbox_filter
+        context["inbox"], context["inbox_query"] = listing.page_of(
+            request,
+            inbox_filter.apply(selectors.national_inbox(user=user)).select_related("province", "round"),
+            param="inbox_page",
+        )
     if is_ministry:
+        copies, context["copies_query"] = listing.page_of(
+            request, selectors.ministry_inbox(user=user), param="copies_page"
+        )
+        context["copies_page"] = copies
         context["copies"] = [
-            (copy, len(selectors.tags_for_ministry(copy.version, copy.ministry_id)))
-            for copy in selectors.ministry_inbox(user=user)[:200]
+            (copy, len(selectors.tags_for_ministry(copy.version, copy.ministry_id))) for copy in copies
         ]
     return render(request, "reporting/home.html", context)
 

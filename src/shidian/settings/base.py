@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
+    "shidian.core.axes_app.AxesConfig",
     "django_tasks_db",
     "shidian.core",
     "shidian.regions",

@@ -27,6 +27,19 @@ def test_periods_and_dates_read_as_in_documents() -> None:
     assert formatting.date(dt.date(2019, 7, 10)) == "2019年7月10日"
 
 
+def test_moments_are_local_and_written_in_chinese() -> None:
+    from django.template import Context, Template
+
+    moment = dt.datetime(2019, 7, 10, 1, 5, 9, tzinfo=dt.UTC)  # 09:05 in Beijing
+    assert formatting.datetime(moment) == "2019年7月10日 09:05"
+    assert formatting.datetime(moment, seconds=True) == "2019年7月10日 09:05:09"
+    assert formatting.date(dt.datetime(2019, 7, 9, 20, 0, tzinfo=dt.UTC)) == "2019年7月10日"
+    page = Template("{% load shidian_format %}{{ m|cn_datetime }}|{{ d|cn_date }}|{{ p|cn_period }}").render(
+        Context({"m": moment, "d": dt.date(2019, 7, 10), "p": "2016H1"})
+    )
+    assert page == "2019年7月10日 09:05|2019年7月10日|2016年上半年"
+
+
 def test_the_clock_travels_and_comes_back() -> None:
     real = clock.today()
     with clock.travel_to(dt.date(2019, 7, 8)):

@@ -47,3 +47,29 @@ def test_pages_render_over_the_demo(client_as: Callable[[str], Client], username
         for period in ["2019H1", "2018"]:  # the open half-year, and last year
             url = reverse("indicators:entry", kwargs={"pilot_id": liuzhou.pk, "period": period})
             assert client.get(url).status_code == 200
+
+
+def test_values_periods_and_dates_read_as_officials_write_them(client_as: Callable[[str], Client]) -> None:
+    """No stored precision (19412.000000人), no period codes (2016H1), no ISO dates on the pages."""
+    import re
+
+    from shidian.core import formatting
+    from shidian.indicators.models import IndicatorValue
+
+    demo.load_demo_indicators()
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    client = client_as("demo-province")
+    history = client.get(reverse("indicators:history", kwargs={"pilot_id": liuzhou.pk})).content.decode()
+    text = re.sub(r"<[^>]+>", " ", history)
+    shown = {
+        formatting.indicator_value(v.value, value_type=i.value_type, decimals=i.decimals, unit=i.unit)
+        for v in IndicatorValue.objects.filter(pilot=liuzhou).select_related("indicator")
+        for i in [v.indicator]
+        if i.unit and i.value_type != "yes_no"
+    }
+    assert sum(1 for s in shown if s in text) >= 5, "values with their decimals and units"
+    assert not re.search(r"\d+\.\d{4,}", text), "stored precision shown"
+    assert not re.search(r"\b20\d\dH[12]\b", text), "period codes shown"
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), "ISO dates shown"
+    assert "年上半年" in text or "年度" in text
+    assert re.search(r"20\d\d年\d{1,2}月\d{1,2}日", text)
