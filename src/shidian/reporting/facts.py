@@ -14,7 +14,7 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shidian.core import audit
+from shidian.core import audit, formatting
 
 
 def _selector(app: str, name: str) -> Callable[..., Any] | None:
@@ -70,15 +70,24 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
+def _number(value: Any) -> str:
+    """A value as officials write it: 19412, 68.74 (never 68.740000)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return formatting.number(value, 0 if number.is_integer() else 2)
+
+
 def _indicator_line(row: dict[str, Any]) -> str:
     name = row.get("name") or row.get("code") or ""
     value = row.get("value")
-    shown = "—" if value is None else f"{value}{row.get('unit') or ''}"
+    shown = "—" if value is None else f"{_number(value)}{row.get('unit') or ''}"
     status = row.get("status_label") or ""
     target = row.get("target")
     parts = [f"{name}：{shown}"]
     if target not in (None, ""):
-        parts.append(str(_("目标 %(target)s") % {"target": target}))
+        parts.append(str(_("目标 %(target)s") % {"target": _number(target)}))
     if status:
         parts.append(str(status))
     return "，".join(parts)
