@@ -138,3 +138,18 @@ def test_matrix_xlsx(user: UserGetter) -> None:
     rates = list(workbook["报送率"].iter_rows(min_row=2, values_only=True))
     total = next(r for r in rates if r[0] == "全国试点")
     assert total[2] == matrix.total.expected and total[3] == 1
+
+
+def test_documents_are_chinese_under_the_english_interface_and_survive_control_characters(
+    user: UserGetter,
+) -> None:
+    from django.utils import translation
+
+    version = pilot_version(user)
+    version.progress = "第一行\v第二行\x01"  # as pasted from Word (not saved: versions are immutable)
+    with translation.override("en"):
+        document = documents.pilot_report_document(version)
+        content = documents.render_docx(document)
+    texts = [p.text for p in Document(io.BytesIO(content)).paragraphs]
+    assert "柳州市2017年度报告" in texts and "一、工作进展情况" in texts
+    assert "第一行" in texts and "第二行" in texts
