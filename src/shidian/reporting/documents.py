@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from shidian.core import formatting
 from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
+from shidian.core.documents import numbers as document_numbers
 from shidian.core.documents import xlsx as sheets
 from shidian.reporting import richtext
 from shidian.reporting.facts import fact_lines
@@ -36,21 +37,32 @@ def _day(moment: Any) -> Any:
 
 
 def facts_table(lines: list[str]) -> Table | None:
-    """The automatically attached facts as one compact two-column table ("项目", "情况")."""
-    rows = []
+    """The automatically attached facts as one compact table: two 项目/情况 pairs a row."""
+    pairs = []
     for line in lines:
         label, _sep, value = line.partition("：")
-        rows.append([label, value] if value else ["", label])
-    if not rows:
+        pairs.append((label, value) if value else ("", label))
+    if not pairs:
         return None
-    return Table(header=[_("项目"), _("情况")], rows=rows, widths=[2, 3])
+    rows = []
+    for start in range(0, len(pairs), 2):
+        left, right = pairs[start], pairs[start + 1] if start + 1 < len(pairs) else ("", "")
+        rows.append([left[0], left[1], right[0], right[1]])
+    return Table(header=[_("项目"), _("情况"), _("项目"), _("情况")], rows=rows, widths=[4, 2.5, 4, 2.5])
 
 
-def _ministries() -> list[str]:
-    from shidian.accounts.models import Organisation, OrganisationKind
+def _copied_to(version: Any) -> list[str]:
+    """抄送: the ministries the version was copied to when it was submitted (the commission is 主送)."""
+    from shidian.reporting.models import ReportCopy
 
-    names = Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("pk").values_list("name", flat=True)
+    names = ReportCopy.objects.filter(version=version).order_by("ministry_id").values_list("ministry__name", flat=True)
     return [n for n in names if n != NATIONAL_COMMISSION]
+
+
+def _signer(version: Any) -> str:
+    """签发人 of a 上行文: the officer who submitted the version."""
+    user = getattr(version, "submitted_by", None)
+    return str(getattr(user, "full_name", "") or "") if user is not None else ""
 
 
 def pilot_report_document(version: Any) -> OfficialDocument:
@@ -101,13 +113,13 @@ def _province_report_document(version: Any) -> OfficialDocument:
         title=_("%(province)s%(round)s") % {"province": report.province.name, "round": report.round},
         kind=Kind.UPWARD,
         issuer_mark=commission,
-        number=getattr(version, "document_number", "") or "",
-        signer=getattr(version, "signer", "") or "",
+        number=document_numbers.number_of(document_numbers.subject_of(version)),
+        signer=_signer(version),
         subtitle=_("（第%(n)d版）") % {"n": version.number},
         recipients=[NATIONAL_COMMISSION],
         signature=commission,
         date=day,
-        copies_to=_ministries(),
+        copies_to=_copied_to(version),
         printed_by=_("%(commission)s办公室") % {"commission": commission},
         printed_on=day,
         is_demo=report.is_demo,

@@ -71,12 +71,11 @@ def _scalar(value: Any) -> bool:
 
 
 def _number(value: Any) -> str:
-    """A value as officials write it: 19412, 68.74 (never 68.740000)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
+    """A value as officials write it: 19412, 68.74, 55.2 (never 68.740000)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return str(value)
-    return formatting.number(value, 0 if number.is_integer() else 2)
+    text = formatting.number(value, 2)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _indicator_line(row: dict[str, Any]) -> str:

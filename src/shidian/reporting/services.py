@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind
 from shidian.core import audit, scoping
+from shidian.core.documents import numbers as document_numbers
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.reporting import facts as report_facts
@@ -579,7 +580,12 @@ def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime 
     )
     ministries = Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("pk")
     ReportCopy.objects.bulk_create([ReportCopy(version=version, ministry=m) for m in ministries])
-    detail = {"version": number, "is_late": version.is_late, "copies": ministries.count()}
+    detail: dict[str, Any] = {"version": number, "is_late": version.is_late, "copies": ministries.count()}
+    if by.organisation is not None:  # 发文字号, issued once to this version (GB/T 9704 7.2.4)
+        issued = document_numbers.issue_document_number(
+            organisation=by.organisation, year=_local_date(moment).year, subject=document_numbers.subject_of(version)
+        )
+        detail["document_number"] = issued.text
     return _move(locked, ProvinceStatus.SUBMITTED, by=by, action="reporting.province_report.submitted", detail=detail)
 
 

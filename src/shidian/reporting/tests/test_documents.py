@@ -120,6 +120,13 @@ def test_province_report_documents(user: UserGetter) -> None:
     texts = [p.text for p in docx.paragraphs]
     assert "广西壮族自治区2017年度报告" in texts
     assert "二、各试点进展情况" in texts and "（一）柳州市" in texts
+    # A 上行文 to the commission: red header, 发文字号 issued at submission, 主送, 抄送 the ministries.
+    assert "广西壮族自治区发展和改革委员会" in texts[:3]
+    assert any(t.startswith("桂发改规划〔2018〕") for t in texts)
+    assert "国家发展改革委：" in texts
+    copies = next(t for t in texts if t.startswith("抄送："))
+    assert "公安部" in copies and "国家发展改革委" not in copies
+    assert any(t.endswith("2018年1月5日印发") for t in texts)
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(documents.render_pdf(document))).pages)
     assert "全省总体进展顺利" in pdf_text.replace("\n", "")
 
