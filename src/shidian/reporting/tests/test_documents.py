@@ -160,3 +160,15 @@ def test_documents_are_chinese_under_the_english_interface_and_survive_control_c
     texts = [p.text for p in Document(io.BytesIO(content)).paragraphs]
     assert "柳州市2017年度报告" in texts and "一、工作进展情况" in texts
     assert "第一行" in texts and "第二行" in texts
+
+
+def test_matrix_xlsx_writes_a_formula_looking_pilot_name_as_text(user: UserGetter) -> None:
+    from shidian.pilots.models import PilotArea
+
+    national = user("demo-national")
+    PilotArea.objects.filter(name="柳州市").update(name="=cmd|' /C calc'!A0")
+    matrix = selectors.completeness_matrix(user=national, today=dt.date(2018, 3, 1))
+    sheet = load_workbook(io.BytesIO(documents.matrix_xlsx(matrix)))["试点报送情况"]
+    cells = [row[3] for row in sheet.iter_rows(min_row=2) if str(row[3].value).startswith("=")]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+    assert sheet.freeze_panes == "A2"
