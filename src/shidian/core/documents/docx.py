@@ -193,24 +193,31 @@ class _Writer:
 
     def table(self, table: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
         from docx.shared import Pt
 
         grid = self.docx.add_table(rows=1, cols=len(table.header))
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        grid.autofit = False
         widths = table.widths or [1.0] * len(table.header)
         total = sum(widths)
+        for column, width in zip(grid.columns, widths, strict=False):
+            column.width = Pt(L.TEXT_WIDTH_PT * width / total)  # w:gridCol, which LibreOffice reads
         for row_index, values in enumerate([table.header, *table.rows]):
             cells = grid.rows[0].cells if row_index == 0 else grid.add_row().cells
             for index, (cell, value) in enumerate(zip(cells, values, strict=False)):
                 cell.width = Pt(L.TEXT_WIDTH_PT * widths[index] / total)
                 paragraph = cell.paragraphs[0]
                 _spacing(paragraph, exact=False)
+                paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+                paragraph.paragraph_format.line_spacing = Pt(L.TABLE_LINE_PT)
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
                 _run(
                     paragraph,
                     str(value),
                     L.FONT_HEADING_1 if row_index == 0 else L.FONT_BODY,
-                    L.SMALL_PT,
+                    L.TABLE_PT,
                 )
 
     def save(self) -> bytes:

@@ -32,7 +32,7 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Table:
-    """A compact table (4号仿宋 cells, bold header row); widths are relative."""
+    """A compact table (小四 仿宋 cells, 黑体 header row); widths are relative."""
 
     header: list[str]
     rows: list[list[str]]
