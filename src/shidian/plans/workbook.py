@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
 from shidian.core import audit, formatting
-from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx
+from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
 from shidian.core.documents import xlsx as sheets_xlsx
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.core.tables import sniff_kind
@@ -200,6 +200,12 @@ def export_docx(*, version: PlanVersion) -> bytes:
     """The plan as an attachment-style document (A4, page numbers): texts, goals and a table of tasks."""
     with translation.override("zh-hans"):
         return render_docx(_plan_document(version))
+
+
+def export_pdf(*, version: PlanVersion) -> bytes:
+    """The same document as PDF (laid out from the DOCX by LibreOffice)."""
+    with translation.override("zh-hans"):
+        return render_pdf(_plan_document(version))
 
 
 def _plan_document(version: PlanVersion) -> OfficialDocument:

@@ -179,3 +179,16 @@ def test_formula_looking_and_control_characters_stay_text_in_plan_exports(client
     assert docx.status_code == 200
     cells = [c.text for row in Document(io.BytesIO(docx.content)).tables[0].rows for c in row.cells]
     assert any(text.startswith("=HYPERLINK") for text in cells)
+
+
+def test_pdf_export_is_the_plan_laid_out_on_a4(client_as: Callable[[str], Client]) -> None:
+    from pypdf import PdfReader
+
+    plan, _version, _tasks, _ms = factories.make_plan(tasks=1, milestones=1)
+    response = client_as("demo-province").get(reverse("plans:export_pdf", kwargs={"pilot_id": plan.pilot_id}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    page = reader.pages[0]
+    assert abs(float(page.mediabox.width) - 595.3) < 1 and abs(float(page.mediabox.height) - 841.9) < 1
+    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
+    assert "柳州市国家新型城镇化综合试点工作方案" in text and "测试任务1" in text and "— 1 —" in text
