@@ -343,13 +343,9 @@ def _record(w: _Writer, document: OfficialDocument) -> None:
     w.paragraph()
     lines = []
     if document.copies_to:
-        copies = w.paragraph(align="left", left_chars=1, right_chars=1)
-        _run(copies, "抄送：" + "，".join(document.copies_to) + "。", L.FONT_BODY, L.SMALL_PT)
-        copies.paragraph_format.left_indent = Pt(L.SMALL_PT)
-        lines.append(copies)
-    printed = w.paragraph(align="left")
-    printed.paragraph_format.left_indent = Pt(L.SMALL_PT)
-    printed.paragraph_format.right_indent = Pt(L.SMALL_PT)
+        copies = "抄送：" + "，".join(document.copies_to) + "。"
+        lines.append(w.paragraph(copies, L.FONT_BODY, L.SMALL_PT, align="left", left_chars=1, right_chars=1))
+    printed = w.paragraph(size=L.SMALL_PT, align="left", left_chars=1, right_chars=1)
     printed.paragraph_format.tab_stops.add_tab_stop(Pt(L.TEXT_WIDTH_PT - 2 * L.SMALL_PT), WD_TAB_ALIGNMENT.RIGHT)
     when = formatting.date(document.printed_on)
     _run(printed, document.printed_by + "\t" + (f"{when}印发" if when else ""), L.FONT_BODY, L.SMALL_PT)

@@ -92,8 +92,8 @@ def append_rows(sheet: Any, columns: Sequence[Column | str], rows: Iterable[Sequ
     """Append rows below what the sheet holds, each cell through :func:`write_cell`."""
     specs = [c if isinstance(c, Column) else Column(c) for c in columns]
     row_number = sheet.max_row
-    if row_number == 1 and sheet.cell(row=1, column=1).value is None and not specs:
-        row_number = 0
+    if row_number == 1 and all(cell.value is None for cell in sheet[1]):
+        row_number = 0  # a new sheet: start at row 1
     for values in rows:
         row_number += 1
         for index, value in enumerate(values, start=1):
