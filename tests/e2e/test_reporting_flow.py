@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from docx import Document
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from shidian.reporting import services
 from shidian.reporting.models import SECTIONS, PilotReport, ProvinceReport, ReadReceipt, RoundKind
 
 pytestmark = pytest.mark.e2e
+PDF_TIMEOUT_MS = 60_000
 
 
 def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> None:
@@ -110,7 +112,24 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     texts = [p.text for p in Document(io.BytesIO(content)).paragraphs]
     assert "广西壮族自治区2017年度报告" in texts
     assert "（一）柳州市" in texts
+    assert "国家发展改革委：" in texts and any(t.startswith("抄送：") for t in texts)
+    with national.expect_download(timeout=PDF_TIMEOUT_MS) as download_info:  # LibreOffice lays the PDF out
+        national.locator('a[href*="format=pdf"]').first.click(timeout=PDF_TIMEOUT_MS)
+    pdf = PdfReader(download_info.value.path())
+    pdf_text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "").replace(" ", "")
+    assert "广西壮族自治区2017年度报告" in pdf_text and "—1—" in pdf_text
     assert ProvinceReport.objects.get(round=reporting_round).versions.count() == 1
+
+    # The pilot opens its own report's documents: the DOCX and the PDF of its second version.
+    pilot.reload()  # still on its report's page
+    with pilot.expect_download() as download_info:
+        pilot.get_by_test_id("docx-2").click()
+    texts = [p.text for p in Document(download_info.value.path()).paragraphs]
+    assert "柳州市2017年度报告" in texts and "广西壮族自治区发展和改革委员会：" in texts
+    with pilot.expect_download(timeout=PDF_TIMEOUT_MS) as download_info:
+        pilot.locator('a[href*="format=pdf"]').first.click(timeout=PDF_TIMEOUT_MS)
+    pdf_text = "".join(page.extract_text() for page in PdfReader(download_info.value.path()).pages)
+    assert "工作进展情况" in pdf_text
 
 
 def test_two_editors_get_a_conflict_message(site: str, login: Any, new_context: Any) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shidian.core import audit, scoping
 from shidian.core.forms import ModelForm as CleanModelForm
+from shidian.core.models import DocumentNumber, DocumentNumberPrefix
 from shidian.core.roles import Capability
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])
@@ -119,3 +120,20 @@ class ReadOnlyAdmin(CapabilityAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(DocumentNumberPrefix, site=admin_site)
+class DocumentNumberPrefixAdmin(CapabilityAdmin):
+    """发文机关代字 per organisation (桂发改规划): the system admin keeps them with the reference data."""
+
+    list_display = ["organisation", "prefix"]
+    search_fields = ["organisation__name", "prefix"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(DocumentNumber, site=admin_site)
+class DocumentNumberAdmin(ReadOnlyAdmin):
+    """Issued 发文字号, for reference: they are assigned at issue and never changed or reused."""
+
+    list_display = ["text", "subject", "issued_at"]
+    search_fields = ["text", "subject"]

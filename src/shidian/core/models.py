@@ -134,3 +134,61 @@ class AuditEvent(WriteOnceModel):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+
+class DocumentNumberPrefix(models.Model):
+    """The 发文字号 prefix an organisation uses, e.g. 桂发改规划 (桂发改规划〔2019〕15号)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", verbose_name=_("发文机关"), on_delete=models.CASCADE, related_name="+"
+    )
+    prefix = models.CharField(_("发文机关代字"), max_length=40)
+
+    class Meta:
+        verbose_name = _("发文字号代字")
+        verbose_name_plural = _("发文字号代字")
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
+class DocumentNumberSequence(models.Model):
+    """One organisation's document numbers of one year: the last serial issued (never reused)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last_serial = models.PositiveIntegerField(_("已用到的序号"), default=0)
+
+    class Meta:
+        verbose_name = _("发文字号序列")
+        verbose_name_plural = _("发文字号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="core_documentnumbersequence_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_serial}"
+
+
+class DocumentNumber(models.Model):
+    """A 发文字号 issued to one document (``subject``, e.g. reporting.provincereportversion:12), for good."""
+
+    sequence = models.ForeignKey(
+        DocumentNumberSequence, verbose_name=_("序列"), on_delete=models.PROTECT, related_name="numbers"
+    )
+    serial = models.PositiveIntegerField(_("序号"))
+    text = models.CharField(_("发文字号"), max_length=80)
+    subject = models.CharField(_("公文"), max_length=120, unique=True)
+    issued_at = models.DateTimeField(_("编号时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发文字号")
+        verbose_name_plural = _("发文字号")
+        constraints = [
+            models.UniqueConstraint(fields=["sequence", "serial"], name="core_documentnumber_serial_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -13,7 +13,6 @@ unless every row is valid, or the uploader chose to import only the valid rows. 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
 from shidian.core import audit, scoping
+from shidian.core.documents import xlsx as sheets
 from shidian.core.errors import DomainError, RowError
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
@@ -76,29 +76,32 @@ def _require_import(user: Any) -> None:
 
 def template_xlsx(*, user: Any, period: Period) -> bytes:
     """A template with one row per visible pilot and entered indicator of ``period``, values empty."""
-    from openpyxl import Workbook
-
     _require_import(user)
     pilots = scoping.restrict(PilotArea.objects.select_related("province"), user).order_by("province__code", "name")
     indicators = [i for i in services.indicators_for_period(period) if not i.is_computed]
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]
-    sheet.title = _("指标数据")
-    sheet.append(TEMPLATE_COLUMNS)
-    for pilot in pilots:
-        for indicator in indicators:
-            sheet.append([pilot.province.name, pilot.name, indicator.code, indicator.name, indicator.unit, period.code])
-    notes = workbook.create_sheet(_("填写说明"))
-    for line in [
-        _("每行一个地区、一个指标、一个期间的数值；必填列：省级单位、试点地区、指标代码、期间、数值。"),
-        _("期间写作 2018（年度指标）或 2018H1、2018H2（半年指标）。"),
-        _("“是/否”指标填 是 或 否（或 1、0）；百分比指标填数字，例如 45.3。"),
-        _("只读取第一个工作表；指标名称、单位、说明列仅供参考。"),
-    ]:
-        notes.append([line])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    book = sheets.workbook()
+    widths = {"省级单位": 18, "试点地区": 20, "指标代码": 12, "指标名称": 30, "单位": 8, "期间": 10, "数值": 12}
+    sheets.add_sheet(
+        book,
+        _("指标数据"),
+        [sheets.Column(c, widths.get(c, 16)) for c in TEMPLATE_COLUMNS],
+        (
+            [pilot.province.name, pilot.name, indicator.code, indicator.name, indicator.unit, period.code]
+            for pilot in pilots
+            for indicator in indicators
+        ),
+    )
+    sheets.add_notes(
+        book,
+        _("填写说明"),
+        [
+            _("每行一个地区、一个指标、一个期间的数值；必填列：省级单位、试点地区、指标代码、期间、数值。"),
+            _("期间写作 2018（年度指标）或 2018H1、2018H2（半年指标）。"),
+            _("“是/否”指标填 是 或 否（或 1、0）；百分比指标填数字，例如 45.3。"),
+            _("只读取第一个工作表；指标名称、单位、说明列仅供参考。"),
+        ],
+    )
+    return sheets.to_bytes(book)
 
 
 @transaction.atomic

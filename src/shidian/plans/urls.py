@@ -16,6 +16,7 @@ urlpatterns = [
     path("pilot/<int:pilot_id>/template.xlsx", views.template_xlsx, name="template"),
     path("pilot/<int:pilot_id>/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("pilot/<int:pilot_id>/export.docx", views.export_docx, name="export_docx"),
+    path("pilot/<int:pilot_id>/export.pdf", views.export_pdf, name="export_pdf"),
     path("pilot/<int:pilot_id>/import/", views.import_plan, name="import"),
     path("version/<int:plan_version_id>/texts/", views.version_texts, name="texts"),
     path("version/<int:plan_version_id>/goals/", views.add_goal, name="add_goal"),

@@ -712,6 +712,14 @@ def export_docx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def export_pdf(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    version = _version_for_export(request, pilot_id)
+    name = _("%(pilot)s工作方案第%(number)d版.pdf") % {"pilot": version.plan.pilot.name, "number": version.number}
+    return _download(workbook.export_pdf(version=version), "application/pdf", name)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def import_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     """Upload → preview (every error by sheet, row, column) → confirm; nothing is written before confirming."""

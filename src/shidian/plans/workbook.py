@@ -11,11 +11,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import audit
+from shidian.core import audit, formatting
 from shidian.core import text as core_text
+from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
+from shidian.core.documents import xlsx as sheets_xlsx
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.core.tables import sniff_kind
 from shidian.plans import scheduling, services
@@ -55,6 +58,11 @@ def _split(value: str) -> list[str]:
 # ---- template and export ---------------------------------------------------------------------------
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    """Append a row; text that looks like a formula stays text (see core.documents.xlsx)."""
+    sheets_xlsx.append_rows(sheet, (), [values])
+
+
 def _workbook_with_choices(pilot: Any, departments: list[Organisation]) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -69,17 +77,18 @@ def _workbook_with_choices(pilot: Any, departments: list[Organisation]) -> Any:
         _("节点的计划开始和完成时间由系统从任务期限倒排计算，不必填写；“要求完成时间”可选，不得晚于任务期限。"),
         _("日期格式：YYYY-MM-DD。导入前会逐行检查，全部无误才会写入，并替换当前草稿中的目标和任务。"),
     ]:
-        notes.append([line])
+        _append(notes, [line])
     choices = wb.create_sheet(CHOICES_SHEET)
     focus_areas = list(FocusArea.objects.filter(is_active=True).values_list("name", flat=True))
-    choices.append([_("重点领域"), _("部门"), _("是否")])
+    _append(choices, [_("重点领域"), _("部门"), _("是否")])
     for i in range(max(len(focus_areas), len(departments), 2)):
-        choices.append(
+        _append(
+            choices,
             [
                 focus_areas[i] if i < len(focus_areas) else None,
                 departments[i].name if i < len(departments) else None,
                 ["是", "否"][i] if i < 2 else None,
-            ]
+            ],
         )
     choices.sheet_state = "hidden"
     bold = Font(bold=True)
@@ -90,11 +99,12 @@ def _workbook_with_choices(pilot: Any, departments: list[Organisation]) -> Any:
         (GOAL_SHEET, GOAL_COLUMNS),
     ):
         sheet = wb.create_sheet(title)
-        sheet.append(columns)
+        _append(sheet, columns)
         for cell in sheet[1]:
             cell.font = bold
         for i, _name in enumerate(columns):
             sheet.column_dimensions[chr(ord("A") + i)].width = 18
+        sheet.freeze_panes = "A2"
         sheets[title] = sheet
     tasks = sheets[TASK_SHEET]
     lists = [
@@ -138,12 +148,15 @@ def _tasks_of(version: PlanVersion) -> list[Task]:
 
 def export_xlsx(*, version: PlanVersion) -> bytes:
     """The plan in the template's layout (re-importable), with planned dates and progress added."""
+    from openpyxl.styles import Font
+
     wb, sheets = _workbook_with_choices(version.plan.pilot, services.pilot_departments(version.plan.pilot))
     milestone_sheet = sheets[MILESTONE_SHEET]
     for i, name in enumerate(PROGRESS_COLUMNS, start=len(MILESTONE_COLUMNS) + 1):
-        milestone_sheet.cell(row=1, column=i, value=name)
+        sheets_xlsx.write_cell(milestone_sheet, 1, i, name).font = Font(bold=True)
     for t_index, task in enumerate(_tasks_of(version), start=1):
-        sheets[TASK_SHEET].append(
+        _append(
+            sheets[TASK_SHEET],
             [
                 t_index,
                 task.title,
@@ -155,12 +168,13 @@ def export_xlsx(*, version: PlanVersion) -> bytes:
                 task.deadline,
                 task.weight,
                 "是" if task.use_working_days else "否",
-            ]
+            ],
         )
         milestones = list(task.milestones.all())
         number = {m.pk: i for i, m in enumerate(milestones, start=1)}
         for m in milestones:
-            milestone_sheet.append(
+            _append(
+                milestone_sheet,
                 [
                     t_index,
                     number[m.pk],
@@ -174,10 +188,10 @@ def export_xlsx(*, version: PlanVersion) -> bytes:
                     m.slack_days,
                     m.progress_percent,
                     m.get_status_display(),
-                ]
+                ],
             )
     for goal in version.goals.all():
-        sheets[GOAL_SHEET].append([goal.text, goal.target_year])
+        _append(sheets[GOAL_SHEET], [goal.text, goal.target_year])
     for sheet in sheets.values():
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
@@ -186,79 +200,54 @@ def export_xlsx(*, version: PlanVersion) -> bytes:
     return _save(wb)
 
 
-def _east_asian(run: Any, font: str = "仿宋", size: float | None = None) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = font
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    if size:
-        run.font.size = Pt(size)
-
-
 def export_docx(*, version: PlanVersion) -> bytes:
-    """The plan as a Word document (title, texts, goals, one table of tasks and milestones)."""
-    from docx import Document
-    from docx.oxml.ns import qn
+    """The plan as an attachment-style document (A4, page numbers): texts, goals and a table of tasks."""
+    with translation.override("zh-hans"):
+        return render_docx(_plan_document(version))
 
+
+def export_pdf(*, version: PlanVersion) -> bytes:
+    """The same document as PDF (laid out from the DOCX by LibreOffice)."""
+    with translation.override("zh-hans"):
+        return render_pdf(_plan_document(version))
+
+
+def _plan_document(version: PlanVersion) -> OfficialDocument:
     pilot = version.plan.pilot
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "仿宋"
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
-
-    def paragraph(text: str, *, font: str = "仿宋", size: float = 14, bold: bool = False) -> None:
-        run = document.add_paragraph().add_run(text)
-        run.bold = bold
-        _east_asian(run, font, size)
-
-    paragraph(
-        _("%(pilot)s国家新型城镇化综合试点工作方案") % {"pilot": pilot.name}, font="方正小标宋简体", size=22, bold=True
+    document = OfficialDocument(
+        title=_("%(pilot)s国家新型城镇化综合试点工作方案") % {"pilot": pilot.name},
+        kind=Kind.ATTACHMENT,
+        subtitle=_("（第%(number)d版 · %(status)s）")
+        % {"number": version.number, "status": version.get_status_display()},
+        is_demo=getattr(pilot, "is_demo", False),
     )
-    paragraph(
-        _("第 %(number)d 版 · %(status)s") % {"number": version.number, "status": version.get_status_display()}, size=12
-    )
-    for title, text in ((_("一、实施方案"), version.implementation_plan), (_("二、行动计划"), version.action_plan)):
-        paragraph(title, font="黑体", size=16)
-        paragraph(text or _("（未填写）"))
-    paragraph(_("三、目标"), font="黑体", size=16)
+    blocks = document.blocks
+    for title, text in ((_("实施方案"), version.implementation_plan), (_("行动计划"), version.action_plan)):
+        blocks.append(Heading(1, title))
+        blocks.append(Paragraph(text or _("（未填写）")))
+    blocks.append(Heading(1, _("目标")))
     for goal in version.goals.all():
-        paragraph(_("%(year)d 年：%(text)s") % {"year": goal.target_year, "text": goal.text})
-    paragraph(_("四、任务分解与时间节点"), font="黑体", size=16)
-    headers = [_("任务/节点"), _("重点领域"), _("牵头单位"), _("责任人"), _("期限/计划完成"), _("进度")]
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _east_asian(cell.paragraphs[0].add_run(text), "黑体", 10.5)
+        blocks.append(Paragraph(_("%(year)d年：%(text)s") % {"year": goal.target_year, "text": goal.text}))
+    blocks.append(Heading(1, _("任务分解与时间节点")))
+    rows: list[list[str]] = []
     for task in _tasks_of(version):
-        rows = [
+        rows.append(
             [
                 task.title,
                 task.focus_area_label,
                 task.lead_department_label,
                 task.responsible,
-                task.deadline.isoformat(),
+                formatting.date(task.deadline),
                 "",
             ]
-        ]
+        )
         rows += [
-            [
-                "　" + m.name,
-                "",
-                "",
-                "",
-                m.planned_finish.isoformat() if m.planned_finish else "",
-                f"{m.progress_percent}%",
-            ]
+            ["　" + m.name, "", "", "", formatting.date(m.planned_finish), formatting.percent(m.progress_percent, 0)]
             for m in task.milestones.all()
         ]
-        for values in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, values, strict=True):
-                _east_asian(cell.paragraphs[0].add_run(text), "仿宋", 10.5)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    headers = [_("任务/节点"), _("重点领域"), _("牵头单位"), _("责任人"), _("期限/计划完成"), _("进度")]
+    blocks.append(Table(header=[str(h) for h in headers], rows=rows, widths=[4, 2, 2, 1.5, 2.5, 1.2]))
+    return document
 
 
 # ---- import ------------------------------------------------------------------------------------------

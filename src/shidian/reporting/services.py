@@ -19,6 +19,7 @@ from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit, clock, scoping, transitions
 from shidian.core import text as core_text
 from shidian.core.actors import SystemActor, system
+from shidian.core.documents import numbers as document_numbers
 from shidian.core.errors import Conflict, DomainError, NotFound
 from shidian.core.roles import Capability
 from shidian.core.transitions import Flow
@@ -608,7 +609,13 @@ def _freeze_province_report(locked: ProvinceReport, by: Any, moment: dt.datetime
     )
     ministries = Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("pk")
     ReportCopy.objects.bulk_create([ReportCopy(version=version, ministry=m) for m in ministries])
-    return {"version": number, "is_late": version.is_late, "copies": ministries.count()}
+    detail: dict[str, Any] = {"version": number, "is_late": version.is_late, "copies": ministries.count()}
+    if getattr(by, "organisation", None) is not None:  # 发文字号, issued once to this version (GB/T 9704 7.2.4)
+        issued = document_numbers.issue_document_number(
+            organisation=by.organisation, year=_local_date(moment).year, subject=document_numbers.subject_of(version)
+        )
+        detail["document_number"] = issued.text
+    return detail
 
 
 PROVINCE_REPORTS = ReportWorkflow[ProvinceReport](

@@ -177,3 +177,14 @@ def test_large_file_runs_in_the_background_with_progress(
     assert job.processed_rows == job.total_rows and job.percent == 100
     assert "重复" in job.errors[0]
     assert IndicatorValue.objects.filter(import_job=job).count() == job.written_rows > 100
+
+
+def test_a_formula_looking_pilot_name_stays_text_in_the_template(province_user: User, liuzhou: PilotArea) -> None:
+    from openpyxl import load_workbook
+
+    PilotArea.objects.filter(pk=liuzhou.pk).update(name="=cmd|' /C calc'!A0")
+    content = imports.template_xlsx(user=province_user, period=Period(2018))
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if str(row[1].value).startswith("=")]
+    assert cells and all(cell.data_type == "s" for cell in cells)  # strings, never formulas
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
