@@ -10,16 +10,18 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from shidian.accounts import services
+from shidian.accounts import permissions, selectors, services
 from shidian.accounts.forms import PasswordChangeForm
 from shidian.accounts.middleware import password_must_change
-from shidian.accounts.models import User
+from shidian.accounts.models import AccountChangeStatus, User
 from shidian.core import audit
 from shidian.core.errors import DomainError
+from shidian.core.roles import Role
 
 
 class LoginView(auth_views.LoginView):
@@ -68,3 +70,46 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("密码已修改。"))
             return redirect("pilots:dashboard")
     return render(request, "accounts/password_change.html", {"form": form, "must_change": password_must_change(user)})
+
+
+@login_required
+def account_changes(request: HttpRequest) -> HttpResponse:
+    """The approvers' queue and history; the auditor reads every change."""
+    user = cast(User, request.user)
+    if not permissions.can_read_account_changes(user):
+        raise Http404
+    changes = selectors.account_changes_for(user)
+    context = {
+        "pending": list(changes.filter(status=AccountChangeStatus.PENDING)),
+        "decided": list(changes.exclude(status=AccountChangeStatus.PENDING)[:200]),
+        "can_decide": user.role != Role.AUDITOR,
+    }
+    return render(request, "accounts/changes.html", context)
+
+
+@require_POST
+@login_required
+def approve_change(request: HttpRequest, change_id: int) -> HttpResponse:
+    user = cast(User, request.user)
+    change = selectors.get_account_change_for(user, change_id)
+    try:
+        services.approve_account_change(change=change, by=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已批准账号 %(username)s 的变更。") % {"username": change.user.username})
+    return redirect("accounts:changes")
+
+
+@require_POST
+@login_required
+def reject_change(request: HttpRequest, change_id: int) -> HttpResponse:
+    user = cast(User, request.user)
+    change = selectors.get_account_change_for(user, change_id)
+    try:
+        services.reject_account_change(change=change, by=user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已驳回账号 %(username)s 的变更。") % {"username": change.user.username})
+    return redirect("accounts:changes")

@@ -149,6 +149,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 8)
 PASSWORD_MIN_CLASSES = _int("PASSWORD_MIN_CLASSES", 3)
 PASSWORD_MAX_AGE_DAYS = _int("PASSWORD_MAX_AGE_DAYS", 90)
+# A first password (or a reset) is a one-time code, valid this long and replaced at first login.
+ONE_TIME_CODE_HOURS = _int("ONE_TIME_CODE_HOURS", 72)
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -159,6 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "shidian.accounts.validators.DocumentedPasswordValidator"},
     {
         "NAME": "shidian.accounts.validators.CharacterClassValidator",
         "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
