@@ -206,3 +206,18 @@ class AccountChange(models.Model):
     @property
     def from_role_label(self) -> str:
         return str(Role(self.from_role).label) if self.from_role in Role.values else self.from_role
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in from one address, whatever the account: the counter against password spraying."""
+
+    ip = models.GenericIPAddressField(_("网络地址"))
+    failed_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        indexes = [models.Index(fields=["ip", "failed_at"], name="accounts_loginfailure_ip_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ip} {self.failed_at:%Y-%m-%d %H:%M:%S}"

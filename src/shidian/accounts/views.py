@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shidian.accounts import permissions, selectors, services
+from shidian.accounts import permissions, selectors, services, throttle
 from shidian.accounts.forms import PasswordChangeForm
 from shidian.accounts.middleware import password_must_change
 from shidian.accounts.models import AccountChangeStatus, User
@@ -27,6 +27,27 @@ from shidian.core.roles import Role
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Past the per-address limit, answer "wait" without checking the password (docs/security.md)."""
+        wait = throttle.wait_seconds(audit.client_ip(request))
+        if wait:
+            audit.record(
+                action="accounts.login_throttled",
+                success=False,
+                username=str(request.POST.get("username", "")),
+                detail={"wait_seconds": wait},
+            )
+            # An unbound form: the password is not even checked, so the wait gives a guesser no answer.
+            context = self.get_context_data(form=self.get_form_class()(request))
+            context["throttle_message"] = _("此网络地址登录失败次数过多，请 %(seconds)d 秒后再试。账号未被锁定。") % {
+                "seconds": wait
+            }
+            context["throttled_username"] = str(request.POST.get("username", ""))
+            response = render(request, self.template_name, context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
