@@ -241,11 +241,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Uploads: files over this size are refused before they are parsed.
+# Uploads (core/uploads.py checks every one): files over these sizes are refused before they are parsed;
+# an office file (a ZIP container) that unpacks past these limits is refused as a zip bomb.
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = _int("UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+UPLOAD_ZIP_MAX_RATIO = _int("UPLOAD_ZIP_MAX_RATIO", 100)
+UPLOAD_ZIP_MAX_MEMBERS = _int("UPLOAD_ZIP_MAX_MEMBERS", 2000)
 REGISTRY_IMPORT_MAX_BYTES = _int("REGISTRY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 MAP_UPLOAD_MAX_BYTES = _int("MAP_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 PLAN_EVIDENCE_MAX_BYTES = _int("PLAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 PLAN_IMPORT_MAX_BYTES = _int("PLAN_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+PLAN_IMPORT_PREVIEW_MINUTES = _int("PLAN_IMPORT_PREVIEW_MINUTES", 60)
 PLAN_REMINDER_DAYS = [int(d) for d in _env("PLAN_REMINDER_DAYS", "7,1").split(",") if d.strip()]
 REPORT_ATTACHMENT_MAX_BYTES = _int("REPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REPORT_REMINDER_DAYS = _int("REPORT_REMINDER_DAYS", 5)
