@@ -418,6 +418,18 @@ def issue_one_time_code(*, user: User, by: User) -> str:
 
 
 @transaction.atomic
+def reset_admin_duty_code(*, user: User) -> str:
+    """On the server (``create_admin --reset``): a new one-time code for an admin-duty account."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.role not in ADMIN_DUTIES:
+        raise DomainError(_("业务账号的密码由安全管理员在网页上重置。"))
+    code = _issue_code(locked)
+    locked.save(update_fields=["password", "password_changed_at", "one_time_code_expires_at"])
+    audit.record(action="accounts.password.reset", obj=locked, username="create_admin", detail={"server": True})
+    return code
+
+
+@transaction.atomic
 def change_password(*, user: User, new_password: str, by: User) -> User:
     """Set the user's own new password (permanent; it replaces any one-time code)."""
     if by.pk != user.pk:
