@@ -8,14 +8,14 @@ from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shidian.accounts import services
-from shidian.accounts.models import Organisation, User
+from shidian.accounts.models import AccountChange, AccountChangeStatus, Organisation, User
 from shidian.core import audit
 from shidian.core.admin import CapabilityAdmin, admin_site
 from shidian.core.errors import DomainError
@@ -66,11 +66,28 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 class UserAdmin(CapabilityAdmin):
     capability = Capability.MANAGE_ACCOUNTS
     form = UserAdminForm
-    list_display = ["username", "full_name", "role", "organisation", "is_active", "last_login", "is_demo"]
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "organisation",
+        "is_active",
+        "awaiting_approval",
+        "last_login",
+        "is_demo",
+    ]
     list_filter = ["role", "is_active", "is_demo"]
     search_fields = ["username", "full_name"]
     raw_id_fields = ["organisation"]
     list_select_related = ["organisation"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        pending = AccountChange.objects.filter(user=OuterRef("pk"), status=AccountChangeStatus.PENDING)
+        return super().get_queryset(request).annotate(has_pending_change=Exists(pending))
+
+    @admin.display(description=_("待审批变更"), boolean=True)
+    def awaiting_approval(self, obj: Any) -> bool:
+        return bool(getattr(obj, "has_pending_change", False))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accounts with history are deactivated, never deleted

@@ -196,6 +196,8 @@ class TestAccountsInTheAdmin:
         assert event.changes["phone"] == [None, "0771-1234567"]
         assert trail(action="accounts.change.requested").count() == 1
         assert code not in str(list(trail().values("changes", "detail")))
+        listing = client_as("demo-secadmin").get("/admin/accounts/user/?q=nn-officer")
+        assert listing.context["cl"].result_list[0].has_pending_change is True
         # Shown once: the account's page does not show it again.
         again = client_as("demo-secadmin").get(f"/admin/accounts/user/{created.pk}/change/")
         assert code not in again.content.decode()
