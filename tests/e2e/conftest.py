@@ -134,12 +134,12 @@ def _refuse_socket(ws: Any, offline: OfflineGuard) -> None:
 
 
 @pytest.fixture
-def new_context(browser: Any, offline: OfflineGuard) -> Iterator[Callable[[], Any]]:
+def new_context(browser: Any, offline: OfflineGuard) -> Iterator[Callable[..., Any]]:
     """Make fresh, guarded browser contexts (a test that needs two users at once asks twice)."""
     contexts: list[Any] = []
 
-    def make() -> Any:
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", service_workers="block")
+    def make(**options: Any) -> Any:
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", service_workers="block", **options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.on("request", lambda request: offline.record(request.url))
         context.on("response", lambda response: offline.record_response(response.url, response.status))
