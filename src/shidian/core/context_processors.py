@@ -4,7 +4,10 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from shidian.core import clock, formatting, scoping
-from shidian.core.roles import Capability
+from shidian.core.roles import Capability, Role
+
+# Who reads the account-change queue (accounts.permissions decides what each may see and approve).
+ACCOUNT_CHANGE_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCIAL_OFFICER, Role.AUDITOR})
 
 
 def platform(request: HttpRequest) -> dict[str, object]:
@@ -25,5 +28,7 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "indicators": scoping.can(user, Capability.VIEW_PILOTS),
             "indicators_review": scoping.can(user, Capability.ACCEPT_INDICATORS),
             "indicators_import": scoping.can(user, Capability.IMPORT_INDICATORS),
+            "account_changes": bool(getattr(user, "is_authenticated", False))
+            and getattr(user, "role", "") in ACCOUNT_CHANGE_READERS,
         },
     }

@@ -180,15 +180,15 @@ def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> t
             continue  # a blank value is "not reported" (the template leaves every value blank)
         before = len(errors)
         pilot = all_pilots.get((cells.get(COL_PROVINCE, ""), cells.get(COL_PILOT, "")))
-        if pilot is None:
+        if pilot is None or pilot.pk not in visible:
+            # One message for a missing and a hidden pilot, echoing only what the user typed: the import
+            # must not tell whether another province's pilot exists (scope does not leak through messages).
             error(
                 number,
                 COL_PILOT,
                 _("找不到地区“%(province)s %(pilot)s”。")
                 % {"province": cells.get(COL_PROVINCE, ""), "pilot": cells.get(COL_PILOT, "")},
             )
-        elif pilot.pk not in visible:
-            error(number, COL_PILOT, _("地区“%(pilot)s”不在您的权限范围内。") % {"pilot": pilot.name})
         code = cells.get(COL_CODE, "")
         indicator = indicators.get(code)
         if indicator is None:

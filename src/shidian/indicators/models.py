@@ -171,7 +171,7 @@ class PilotTarget(models.Model):
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.CASCADE, related_name="indicator_targets"
     )
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     target_year = models.PositiveSmallIntegerField(_("目标年份"))
     target_value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=6)
     comparator = models.CharField(_("目标要求"), max_length=5, choices=Comparator.choices, default=Comparator.EXACT)
@@ -350,14 +350,14 @@ class ValidationRule(models.Model):
 
     name = models.CharField(_("规则名称"), max_length=120)
     kind = models.CharField(_("类型"), max_length=10, choices=RuleKind.choices)
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     operator = models.CharField(_("比较"), max_length=2, choices=Operator.choices, blank=True)
     other_indicator = models.ForeignKey(
         Indicator,
         verbose_name=_("比较指标"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     max_change_percent = models.DecimalField(
@@ -411,11 +411,11 @@ class DataQualityIssue(models.Model):
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.CASCADE, related_name="quality_issues"
     )
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("期间"), max_length=7)
     kind = models.CharField(_("类型"), max_length=10, choices=IssueKind.choices)
     rule = models.ForeignKey(
-        ValidationRule, verbose_name=_("规则"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ValidationRule, verbose_name=_("规则"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     message = models.CharField(_("问题"), max_length=300)
     value = models.DecimalField(_("数值"), max_digits=20, decimal_places=6, null=True, blank=True)

@@ -494,3 +494,27 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} {self.kind}"
+
+
+class PendingPlanImport(models.Model):
+    """An uploaded plan workbook between its preview and its confirmation; it expires (like a registry import)."""
+
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("方案版本"), on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    content = models.BinaryField(_("文件内容"))
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待确认的方案导入")
+        verbose_name_plural = _("待确认的方案导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.file_name}"

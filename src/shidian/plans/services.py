@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core import audit, clock, transitions
+from shidian.core import audit, clock, transitions, uploads
 from shidian.core import text as core_text
 from shidian.core.errors import DomainError
 from shidian.pilots.models import PilotArea
@@ -635,32 +635,12 @@ def update_milestone_progress(
     )
 
 
-EVIDENCE_SIGNATURES: list[tuple[str, bytes]] = [
-    ("pdf", b"%PDF-"),
-    ("png", b"\x89PNG\r\n\x1a\n"),
-    ("jpg", b"\xff\xd8\xff"),
-]
-
-
 def sniff_evidence(content: bytes) -> str:
-    """The evidence type by content (PDF, PNG, JPEG, DOCX, XLSX); anything else is refused."""
-    for kind, signature in EVIDENCE_SIGNATURES:
-        if content.startswith(signature):
-            return kind
-    if content.startswith(b"PK\x03\x04"):
-        import io
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
-            return "docx"
-        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-            return "xlsx"
-    raise DomainError(_("佐证材料只能是 PDF、PNG、JPEG、DOCX 或 XLSX 文件（按文件内容判断）。"))
+    """The evidence type by content (PDF, PNG, JPEG, GIF, DOCX, XLSX); anything else is refused."""
+    kind = uploads.sniff(content)
+    if kind not in uploads.DOCUMENTS:
+        raise uploads.type_refused(uploads.DOCUMENTS)
+    return kind.name
 
 
 @transaction.atomic
@@ -668,12 +648,9 @@ def attach_evidence(*, milestone: Milestone, file_name: str, content: bytes, by:
     """Attach a file to a milestone after checking its type by content and its size."""
     if not permissions.can_update_milestone(by, milestone):
         raise DomainError(_("只有牵头单位可以上传该节点的佐证材料。"))
-    limit = settings.PLAN_EVIDENCE_MAX_BYTES
-    if not content:
-        raise DomainError(_("文件为空。"))
-    if len(content) > limit:
-        raise DomainError(_("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {"size": len(content), "limit": limit})
-    kind = sniff_evidence(content)
+    kind = uploads.check(
+        content, allowed=uploads.DOCUMENTS, max_bytes=settings.PLAN_EVIDENCE_MAX_BYTES, name=file_name
+    ).name
     digest = hashlib.sha256(content).hexdigest()[:16]
     evidence = MilestoneEvidence(
         milestone=milestone,

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import clock, listing, scoping
+from shidian.core import clock, listing, scoping, uploads
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach
@@ -26,7 +24,6 @@ from shidian.plans.models import PlanStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-IMPORT_SESSION_KEY = "plans_import"
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -415,12 +412,15 @@ def milestone(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: AuthedHttpRequest, milestone_id: int, evidence_id: int) -> FileResponse:
+def evidence_file(request: AuthedHttpRequest, milestone_id: int, evidence_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     document = item.evidence.filter(pk=evidence_id).first()
     if document is None:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    with document.file.open("rb") as stored:
+        content = stored.read()
+    # Typed by the content, never by the name the uploader chose (x.html is no page).
+    return uploads.attachment_response(content, file_name=document.original_name)
 
 
 @login_required
@@ -733,20 +733,19 @@ def import_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     if latest is None or not latest.is_editable:
         context["blocked"] = True
         return render(request, "plans/import.html", context)
+    user = request.user
     if request.method == "POST" and request.POST.get("confirm"):
-        stored = request.session.get(IMPORT_SESSION_KEY, {})
-        if stored.get("version") != latest.pk:
+        pending = workbook.pending_import_for(version=latest, import_id=request.POST.get("import_id", ""), by=user)
+        if pending is None:
             messages.error(request, _("预览已失效，请重新上传。"))
             return redirect("plans:import", pilot_id=pilot.pk)
-        content = base64.b64decode(stored["content"])
         try:
-            preview = workbook.apply_import(version=latest, content=content, by=request.user)
+            preview = workbook.confirm_pending_import(pending=pending, by=user)
         except ImportRejected as exc:
             context["errors"] = exc.errors
         except DomainError as exc:
             context["errors"] = [exc.message]
         else:
-            request.session.pop(IMPORT_SESSION_KEY, None)
             messages.success(
                 request,
                 _("已导入 %(tasks)d 项任务、%(milestones)d 个节点。")
@@ -763,9 +762,8 @@ def import_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
         except DomainError as exc:
             context["errors"] = [exc.message]
         else:
-            request.session[IMPORT_SESSION_KEY] = {
-                "version": latest.pk,
-                "content": base64.b64encode(content).decode(),
-                "at": dt.datetime.now(tz=dt.UTC).isoformat(),
-            }
+            # The file waits in the database (with an expiry), not in the session.
+            context["pending"] = workbook.keep_pending_import(
+                version=latest, content=content, file_name=upload.name or "", by=user
+            )
     return render(request, "plans/import.html", context)

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import audit, formatting
+from shidian.core import audit, formatting, uploads
 from shidian.core import text as core_text
 from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
 from shidian.core.documents import xlsx as sheets_xlsx
 from shidian.core.errors import DomainError, ImportRejected, RowError
-from shidian.core.tables import sniff_kind
 from shidian.plans import scheduling, services
-from shidian.plans.models import FocusArea, Goal, Milestone, PlanVersion, Task
+from shidian.plans.models import FocusArea, Goal, Milestone, PendingPlanImport, PlanVersion, Task
 
 TASK_SHEET = "任务"
 MILESTONE_SHEET = "节点"
@@ -45,8 +43,6 @@ GOAL_COLUMNS = ["目标", "目标年份"]
 PROGRESS_COLUMNS = ["计划开始", "计划完成", "机动时间（天）", "完成进度（%）", "状态"]
 MAX_ROWS = 500
 SEPARATORS = ("、", ",", "，", ";", "；")
-XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
-XLSX_MAX_RATIO = 100
 
 
 def _split(value: str) -> list[str]:
@@ -301,18 +297,7 @@ def _cell(value: object) -> object:
 def _read_sheets(content: bytes) -> dict[str, list[tuple[int, dict[str, object]]]]:
     from openpyxl import load_workbook
 
-    limit = settings.PLAN_IMPORT_MAX_BYTES
-    if not content:
-        raise DomainError(_("文件为空。"))
-    if len(content) > limit:
-        raise DomainError(_("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {"size": len(content), "limit": limit})
-    if sniff_kind(content) != "xlsx":
-        raise DomainError(_("请上传由模板填写的 XLSX 文件。"))
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        total = sum(i.file_size for i in archive.infolist())
-        packed = sum(i.compress_size for i in archive.infolist()) or 1
-    if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
-        raise DomainError(_("XLSX 文件解压后过大，已拒绝（疑似压缩炸弹）。"))
+    uploads.check(content, allowed=uploads.WORKBOOKS, max_bytes=settings.PLAN_IMPORT_MAX_BYTES)
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -591,3 +576,42 @@ def _replace_content(*, version: PlanVersion, preview: ImportPreview, by: User) 
         obj=version,
         detail={"tasks": len(preview.tasks), "milestones": preview.milestone_count, "goals": len(preview.goals)},
     )
+
+
+@transaction.atomic
+def keep_pending_import(*, version: PlanVersion, content: bytes, file_name: str, by: User) -> PendingPlanImport:
+    """Keep a previewed file until it is confirmed or expires; earlier pending files of this user and draft go."""
+    now = timezone.now()
+    PendingPlanImport.objects.filter(version=version, uploaded_by=by, applied_at__isnull=True).delete()
+    PendingPlanImport.objects.filter(expires_at__lt=now, applied_at__isnull=True).delete()
+    return PendingPlanImport.objects.create(
+        version=version,
+        content=content,
+        file_name=file_name[:200],
+        uploaded_by=by,
+        expires_at=now + dt.timedelta(minutes=settings.PLAN_IMPORT_PREVIEW_MINUTES),
+    )
+
+
+def pending_import_for(*, version: PlanVersion, import_id: object, by: User) -> PendingPlanImport | None:
+    """The user's own unexpired, unapplied file for this draft; None when the preview is gone."""
+    try:
+        pk = int(str(import_id))
+    except ValueError:
+        return None
+    return PendingPlanImport.objects.filter(
+        pk=pk, version=version, uploaded_by=by, applied_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+
+
+@transaction.atomic
+def confirm_pending_import(*, pending: PendingPlanImport, by: User) -> ImportPreview:
+    """Apply a kept file (checked again) and drop its bytes."""
+    locked = PendingPlanImport.objects.select_for_update().get(pk=pending.pk)
+    if locked.applied_at is not None or locked.uploaded_by_id != by.pk:
+        raise DomainError(_("预览已失效，请重新上传。"))
+    preview = apply_import(version=locked.version, content=bytes(locked.content), by=by)
+    locked.applied_at = timezone.now()
+    locked.content = b""
+    locked.save(update_fields=["applied_at", "content"])
+    return preview

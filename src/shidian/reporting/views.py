@@ -18,6 +18,7 @@ from shidian.accounts.models import Organisation, OrganisationKind
 from shidian.core import clock, listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
+from shidian.core.uploads import attachment_response
 from shidian.reporting import documents, filters, permissions, richtext, selectors, services
 from shidian.reporting.facts import fact_lines
 from shidian.reporting.forms import (
@@ -434,7 +435,8 @@ def report_attachments(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
     attachment = selectors.get_attachment_for(user=request.user, attachment_id=attachment_id)
-    return _download(bytes(attachment.content), attachment.file_name, attachment.content_type)
+    # Typed by the content, never by the stored name or type.
+    return attachment_response(bytes(attachment.content), file_name=attachment.file_name)
 
 
 @login_required

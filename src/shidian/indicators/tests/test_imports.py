@@ -36,7 +36,7 @@ def test_a_valid_file_is_written_as_drafts_for_the_pilot(pilot_user: User, liuzh
     ("row", "column", "message"),
     [
         ("广西壮族自治区,不存在市,resident_population,2018,1\n", "试点地区", "找不到地区"),
-        ("北京市,顺义区,resident_population,2018,1\n", "试点地区", "不在您的权限范围内"),
+        ("北京市,顺义区,resident_population,2018,1\n", "试点地区", "找不到地区"),
         ("广西壮族自治区,柳州市,no_such_code,2018,1\n", "指标代码", "未知的指标代码"),
         ("广西壮族自治区,柳州市,urban_rate_hukou,2018,40\n", "指标代码", "由公式计算"),
         ("广西壮族自治区,柳州市,resident_population,2018,abc\n", "数值", "不是数字"),
@@ -77,6 +77,13 @@ def test_a_file_with_nul_bytes_is_refused_as_not_a_table(pilot_user: User) -> No
     with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
         upload(HEADER + "广西壮族自治区,柳州\x00市,resident_population,2018,400\n", pilot_user)
     assert not IndicatorValue.objects.exists()
+
+
+def test_another_provinces_pilot_and_an_unknown_one_get_the_same_message(pilot_user: User) -> None:
+    """Scope does not leak: the import must not tell whether 北京市顺义区 exists."""
+    hidden = upload(HEADER + "北京市,顺义区,resident_population,2018,1\n", pilot_user).errors
+    unknown = upload(HEADER + "北京市,不存在区,resident_population,2018,1\n", pilot_user).errors
+    assert [e.replace("顺义区", "X") for e in hidden] == [e.replace("不存在区", "X") for e in unknown]
 
 
 def test_closed_period_is_not_open(pilot_user: User) -> None:
@@ -121,12 +128,12 @@ def test_zip_bomb_refused_before_parsing(pilot_user: User) -> None:
 
 def test_a_file_that_is_not_a_table_is_refused(pilot_user: User) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-    with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+    with pytest.raises(DomainError, match="类型不允许"):
         imports.start_import(content=png, file_name="values.xlsx", mode="all", by=pilot_user)
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.writestr("word/document.xml", "<x/>")
-    with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+    with pytest.raises(DomainError, match="类型不允许"):
         imports.start_import(content=zipped.getvalue(), file_name="values.xlsx", mode="all", by=pilot_user)
 
 

@@ -231,7 +231,7 @@ def test_import_pages(client_as: Callable[[str], Client]) -> None:
     assert "未知的指标代码" in job_page and "未写入任何数据" in job_page
     png = SimpleUploadedFile("v.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00")
     response = client.post(reverse("indicators:import"), {"file": png, "mode": "all"})
-    assert response.status_code == 400 and "不是 CSV 或 XLSX" in response.content.decode()
+    assert response.status_code == 400 and "类型不允许" in response.content.decode()
     from shidian.indicators.models import ImportJob
 
     job = ImportJob.objects.get()

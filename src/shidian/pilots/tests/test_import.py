@@ -94,14 +94,14 @@ class TestBadInput:
 
     def test_not_a_table(self) -> None:
         png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-        with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+        with pytest.raises(DomainError, match="类型不允许"):
             services.apply_registry_import(content=png, file_name="pilots.csv", by=system("tests"))
 
     def test_zip_that_is_not_a_workbook(self) -> None:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("hello.txt", "hi")
-        with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+        with pytest.raises(DomainError, match="类型不允许"):
             services.apply_registry_import(content=buffer.getvalue(), file_name="pilots.xlsx", by=system("tests"))
 
     def test_zip_bomb_is_refused_before_parsing(self) -> None:
