@@ -49,7 +49,7 @@ def test_pilot_enters_province_accepts(new_context: Callable[[], Any], site: str
     with pilot_page.expect_navigation():
         pilot_page.get_by_test_id("confirm").click()
     expect(pilot_page.locator("article.message")).to_contain_text("已保存并报送")
-    expect(pilot_page.get_by_test_id("computed-urban_rate_hukou")).to_have_text("45")
+    expect(pilot_page.get_by_test_id("computed-urban_rate_hukou")).to_have_text("45.00%")
     assert IndicatorValue.objects.filter(pilot=liuzhou, status=ValueStatus.SUBMITTED).count() == 5
 
     province_page = new_context().new_page()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shidian.core.roles import Role
 from shidian.core.scoping import ScopePath
+from shidian.core.transitions import Flow
 
 
 class OrganisationKind(models.TextChoices):
@@ -268,3 +269,16 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ip} {self.failed_at:%Y-%m-%d %H:%M:%S}"
+
+
+ACCOUNT_CHANGE_FLOW = Flow(
+    model=AccountChange,
+    statuses=AccountChangeStatus,
+    moves={
+        AccountChangeStatus.PENDING: frozenset({AccountChangeStatus.APPROVED, AccountChangeStatus.REJECTED}),
+        AccountChangeStatus.APPROVED: frozenset(),
+        AccountChangeStatus.REJECTED: frozenset(),
+    },
+    action_prefix="accounts.change",
+    refusal=_("该变更已审批，不能再次处理。"),
+)

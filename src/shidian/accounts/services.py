@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts import permissions
 from shidian.accounts.models import (
+    ACCOUNT_CHANGE_FLOW,
     ROLE_ORGANISATION_KINDS,
     AccountChange,
     AccountChangeKind,
@@ -26,7 +28,8 @@ from shidian.accounts.models import (
     OrganisationName,
     User,
 )
-from shidian.core import audit, scoping
+from shidian.core import audit, scoping, transitions
+from shidian.core import text as core_text
 from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError
 from shidian.core.roles import ADMIN_DUTIES, Capability, Role
@@ -271,7 +274,7 @@ def create_user(
         user.one_time_code_expires_at = timezone.now() + one_time_code_lifetime()
     user.save()
     audit.record(
-        action="accounts.user.created", actor=None, obj=user, changes=audit.diff({}, audit.snapshot(user, USER_FIELDS))
+        action="accounts.user.created", actor=by, obj=user, changes=audit.diff({}, audit.snapshot(user, USER_FIELDS))
     )
     return user
 
@@ -405,62 +408,70 @@ def update_user(*, user: User, by: User | SystemActor, **values: Any) -> User:
     return locked
 
 
-def _decide(*, change: AccountChange, by: User) -> AccountChange:
-    locked = AccountChange.objects.select_for_update().select_related("organisation").get(pk=change.pk)
-    if locked.status != AccountChangeStatus.PENDING:
-        raise DomainError(_("该变更已审批，不能再次处理。"))
-    if locked.user_id == by.pk:
-        raise DomainError(_("不能审批自己账号的变更。"))
-    if not permissions.can_approve_account_change(by, locked):
-        raise DomainError(_("只有该账号所属层级的业务管理员可以审批。"))
-    return locked
+def _guard_decision(by: User) -> Callable[[AccountChange], None]:
+    def guard(locked: AccountChange) -> None:
+        if locked.status == AccountChangeStatus.PENDING:
+            if locked.user_id == by.pk:
+                raise DomainError(_("不能审批自己账号的变更。"))
+            if not permissions.can_approve_account_change(by, locked):
+                raise DomainError(_("只有该账号所属层级的业务管理员可以审批。"))
+
+    return guard
 
 
-@transaction.atomic
 def approve_account_change(*, change: AccountChange, by: User) -> AccountChange:
     """Apply a pending change: the account gets its role, unit and activation; both names are audited."""
-    locked = _decide(change=change, by=by)
-    account = User.objects.select_for_update().get(pk=locked.user_id)
-    before = audit.snapshot(account, USER_FIELDS)
-    check_role_fits(role=locked.role, organisation=locked.organisation)
-    account.role = locked.role
-    account.organisation = locked.organisation
-    account.is_active = locked.activate
-    account.is_staff = False
-    if locked.kind == AccountChangeKind.NEW_ACCOUNT and account.password_changed_at is None:
-        # The code's 72 hours start when the account becomes usable.
-        account.one_time_code_expires_at = timezone.now() + one_time_code_lifetime()
-    account.save()
-    locked.status = AccountChangeStatus.APPROVED
-    locked.decided_by = by
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    audit.record(
-        action="accounts.change.approved",
-        actor=by,
-        obj=locked,
-        changes=audit.diff(before, audit.snapshot(account, USER_FIELDS)),
-        detail={"user": account.username, "requested_by": locked.requested_by},
+
+    def apply(locked: AccountChange) -> transitions.Effects:
+        account = User.objects.select_for_update().get(pk=locked.user_id)
+        before = audit.snapshot(account, USER_FIELDS)
+        check_role_fits(role=locked.role, organisation=locked.organisation)
+        account.role = locked.role
+        account.organisation = locked.organisation
+        account.is_active = locked.activate
+        account.is_staff = False
+        if locked.kind == AccountChangeKind.NEW_ACCOUNT and account.password_changed_at is None:
+            # The code's 72 hours start when the account becomes usable.
+            account.one_time_code_expires_at = timezone.now() + one_time_code_lifetime()
+        account.save()
+        locked.decided_by, locked.decided_at = by, timezone.now()
+        return transitions.Effects(
+            fields=["decided_by", "decided_at"],
+            changes=audit.diff(before, audit.snapshot(account, USER_FIELDS)),
+            detail={"user": account.username, "requested_by": locked.requested_by},
+        )
+
+    return transitions.move(
+        change,
+        AccountChangeStatus.APPROVED,
+        flow=ACCOUNT_CHANGE_FLOW,
+        by=by,
+        guard=_guard_decision(by),
+        apply=apply,
+        queryset=AccountChange.objects.select_related("organisation", "user"),
     )
-    return locked
 
 
-@transaction.atomic
 def reject_account_change(*, change: AccountChange, by: User, reason: str = "") -> AccountChange:
     """Refuse a pending change; the account stays as it was (a refused new account stays disabled)."""
-    locked = _decide(change=change, by=by)
-    locked.status = AccountChangeStatus.REJECTED
-    locked.decided_by = by
-    locked.decided_at = timezone.now()
-    locked.reason = reason[:300]
-    locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit.record(
-        action="accounts.change.rejected",
-        actor=by,
-        obj=locked,
-        detail={"user": locked.user.username, "reason": locked.reason, "requested_by": locked.requested_by},
+
+    def apply(locked: AccountChange) -> transitions.Effects:
+        locked.decided_by, locked.decided_at = by, timezone.now()
+        locked.reason = core_text.clean(reason)[:300]
+        return transitions.Effects(
+            fields=["decided_by", "decided_at", "reason"],
+            detail={"user": locked.user.username, "reason": locked.reason, "requested_by": locked.requested_by},
+        )
+
+    return transitions.move(
+        change,
+        AccountChangeStatus.REJECTED,
+        flow=ACCOUNT_CHANGE_FLOW,
+        by=by,
+        guard=_guard_decision(by),
+        apply=apply,
+        queryset=AccountChange.objects.select_related("organisation", "user"),
     )
-    return locked
 
 
 @transaction.atomic

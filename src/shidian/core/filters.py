@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.forms import Form
 
-class ListFilter(forms.Form):
+
+class ListFilter(Form):
     """A GET filter form: every field optional, "全部" as the empty choice, values read with ``value()``."""
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:

@@ -324,7 +324,10 @@ class TestApproval:
         assert stored.one_time_code_expires_at is not None
         assert not selectors.pending_account_changes_for(province).exists()
         [event] = events("accounts.change.approved")
-        assert (event.actor, event.changes) == (province, {"is_active": [False, True]})
+        assert (event.actor, event.changes) == (
+            province,
+            {"status": ["pending", "approved"], "is_active": [False, True]},
+        )
 
     @pytest.mark.parametrize(
         "username", ["demo-national", "demo-secadmin", "demo-auditor", "demo-pilot", "demo-sysadmin"]
@@ -451,7 +454,10 @@ class TestUpdateUser:
         services.approve_account_change(change=change, by=second)
         assert user("demo-national").role == Role.NATIONAL_OFFICER
         [event] = events("accounts.change.approved")
-        assert event.changes == {"role": [Role.NATIONAL_ADMIN, Role.NATIONAL_OFFICER]}
+        assert event.changes == {
+            "status": ["pending", "approved"],
+            "role": [Role.NATIONAL_ADMIN, Role.NATIONAL_OFFICER],
+        }
 
     def test_a_move_to_another_organisation_is_pending(self, user: Callable[[str], User]) -> None:
         ministry = organisation(OrganisationKind.MINISTRY, name="公安部")

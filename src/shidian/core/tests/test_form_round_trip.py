@@ -355,6 +355,11 @@ NOT_EDIT_FORMS = {
     "shidian.pilots.forms.StatusChangeForm": "moves a pilot to a chosen status",
     "shidian.accounts.forms.PasswordChangeForm": "sets a new password",
     "shidian.regions.forms.MapUploadForm": "uploads a map",
+    "shidian.core.filters.ListFilter": "filters a list (base)",
+    "shidian.reporting.filters.NationalInboxFilter": "filters a list",
+    "shidian.reporting.filters.AwaitingFilter": "filters a list",
+    "shidian.indicators.filters.OffTrackFilter": "filters a list",
+    "shidian.plans.filters.PlanListFilter": "filters a list",
     # The admin's change forms are covered by test_admin_change_forms_round_trip below.
     "shidian.indicators.admin.IndicatorForm": "admin",
     "shidian.accounts.admin.UserAdminForm": "admin",

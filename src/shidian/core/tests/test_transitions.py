@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from shidian.accounts.models import User
+from shidian.accounts.models import ACCOUNT_CHANGE_FLOW, User
 from shidian.core import transitions
 from shidian.core.models import AuditEvent
 from shidian.core.transitions import FLOWS, Flow, MoveRefused
@@ -55,6 +55,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "returned": {"submitted"},
         "accepted": set(),
     },
+    "accounts.change": {"pending": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "reporting.province_report": {
         "draft": {"submitted"},
         "submitted": {"returned", "acknowledged"},
@@ -109,7 +110,21 @@ def _province_report() -> models.Model:
     )
 
 
+def _account_change() -> models.Model:
+    from shidian.accounts import services as account_services
+    from shidian.accounts.models import Organisation, OrganisationKind
+    from shidian.core.roles import Role
+
+    return account_services.request_account(
+        username="walk-newcomer",
+        role=Role.PILOT_OFFICER,
+        organisation=Organisation.objects.get(kind=OrganisationKind.PILOT_OFFICE, pilot__name="柳州市"),
+        by=User.objects.get(username="demo-secadmin"),
+    ).change
+
+
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
+    "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),
     "indicators.value": (VALUE_FLOW, _value),

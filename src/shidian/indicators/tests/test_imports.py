@@ -74,7 +74,7 @@ def test_control_characters_are_stripped_from_every_cell(pilot_user: User, liuzh
 
 
 def test_a_file_with_nul_bytes_is_refused_as_not_a_table(pilot_user: User) -> None:
-    with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+    with pytest.raises(DomainError, match="类型不允许"):
         upload(HEADER + "广西壮族自治区,柳州\x00市,resident_population,2018,400\n", pilot_user)
     assert not IndicatorValue.objects.exists()
 
