@@ -55,7 +55,10 @@ RULES: list[Rule] = [
     _r(r"src ((?:\S+ ?)+?)(?: \((.+)\))?", _sources),
     _r(r"province-level pilot", "省级试点"),
     _r(r"Baike-derived county intro \((\S+) mirror\): (.+)", r"百科类县情简介（\1 镜像）：\2"),
-    _r(r"(\S+) report also names (\S+) among its national pilots \(no batch: (\S+)\)", r"\1的报告也把\2列为国家试点（未写批次：\3）"),
+    _r(
+        r"(\S+) report also names (\S+) among its national pilots \(no batch: (\S+)\)",
+        r"\1的报告也把\2列为国家试点（未写批次：\3）",
+    ),
     _r(r"TOC item (\d+)", r"目录第 \1 项"),
     _r(r"TOC item (\d+) listed as (\S+) in group (.+)", r"目录第 \1 项，列为\2（\3组）"),
     _r(r"TOC item (\d+) listed as (\S+) \(TOC excerpt ends here\)", r"目录第 \1 项，列为\2（目录摘录至此）"),
