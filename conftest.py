@@ -29,7 +29,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     own order, so a flushing test can come before tests that expect the session's reference data.
     """
     result = yield
-    if _flushes(item) and not _flushes(nextitem):  # pytest-xdist may not know the next test yet (None)
+    if _flushes(item) and nextitem is not None and not _flushes(nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             from shidian.bootstrap import data
             from shidian.core import db
