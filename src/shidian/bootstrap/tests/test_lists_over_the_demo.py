@@ -10,11 +10,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from shidian.bootstrap import data
 from shidian.regions.models import Province
 from shidian.reporting.models import ProvinceReport, ProvinceStatus
 
-pytestmark = pytest.mark.django_db
+# The whole demo, loaded once for this module (src/shidian/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_world")]
 
 
 def rows(html: str, testid: str) -> int:
@@ -25,7 +25,6 @@ def rows(html: str, testid: str) -> int:
 def test_national_inbox_filters_and_pages(
     client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
 ) -> None:
-    data.load_demo()
     client = client_as("demo-national")
     sent = ProvinceReport.objects.exclude(status=ProvinceStatus.DRAFT)
     assert sent.count() > 50  # the inbox needs pages
@@ -47,7 +46,6 @@ def test_national_inbox_filters_and_pages(
 
 
 def test_province_review_queue_filters_by_batch(client_as: Callable[[str], Client]) -> None:
-    data.load_demo()
     client = client_as("demo-province")
     page = client.get(reverse("reporting:home")).content.decode()
     assert 'data-testid="awaiting-filters"' in page
@@ -61,7 +59,6 @@ def test_plan_lists_filter_by_province_batch_and_status(
 ) -> None:
     from shidian.pilots.models import PilotArea
 
-    data.load_demo()
     client = client_as("demo-national")
     with django_assert_max_num_queries(18):
         first = client.get(reverse("plans:national")).content.decode()
@@ -83,7 +80,6 @@ def test_plan_lists_filter_by_province_batch_and_status(
 def test_off_track_list_carries_units_and_filters(
     client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
 ) -> None:
-    data.load_demo()
     client = client_as("demo-national")
     with django_assert_max_num_queries(16):
         first = client.get(reverse("indicators:off_track")).content.decode()

@@ -19,7 +19,6 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from shidian.accounts.models import User
-from shidian.bootstrap import data
 from shidian.core.tests.test_url_walk import all_patterns
 
 # Names Chinese officials write in Latin letters: file formats, units and abbreviations used as such in Chinese text.
@@ -136,8 +135,8 @@ def walk(client: Client, starts: list[str], names: set[str]) -> tuple[dict[str, 
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("demo_world")
 def test_every_page_of_every_demo_account_is_chinese(client_as: Callable[[str], Client]) -> None:
-    data.load_demo()
     names = set(User.objects.values_list("username", flat=True))
     starts = ["/", "/admin/"] + [reverse(name) for name, kwargs in all_patterns() if not kwargs]
     starts = [u for u in starts if u not in {reverse("accounts:logout"), reverse("set_language")}]
