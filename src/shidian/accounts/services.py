@@ -153,7 +153,10 @@ def create_user(
     user.password_changed_at = None if password_is_temporary else timezone.now()
     user.save()
     audit.record(
-        action="accounts.user.created", actor=by, obj=user, changes=audit.diff({}, audit.snapshot(user, USER_FIELDS))
+        action=audit.AuditAction.USER_CREATED,
+        actor=by,
+        obj=user,
+        changes=audit.diff({}, audit.snapshot(user, USER_FIELDS)),
     )
     return user
 
@@ -185,7 +188,7 @@ def update_user(*, user: User, by: User | None, **values: Any) -> User:
         raise DomainError(_("不能修改自己账号的角色、单位或启用状态。"))
     locked.save()
     audit.record(
-        action="accounts.user.permissions_changed" if permission_change else "accounts.user.updated",
+        action=audit.AuditAction.USER_PERMISSIONS_CHANGED if permission_change else audit.AuditAction.USER_UPDATED,
         actor=by,
         obj=locked,
         changes=changes,
@@ -205,6 +208,8 @@ def change_password(*, user: User, new_password: str, by: User) -> User:
     user.password_changed_at = timezone.now() if by.pk == user.pk else None
     user.save(update_fields=["password", "password_changed_at"])
     audit.record(
-        action="accounts.password.changed" if by.pk == user.pk else "accounts.password.reset", actor=by, obj=user
+        action=audit.AuditAction.PASSWORD_CHANGED if by.pk == user.pk else audit.AuditAction.PASSWORD_RESET,
+        actor=by,
+        obj=user,
     )
     return user

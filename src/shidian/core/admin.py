@@ -89,16 +89,15 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             old = type(obj)._default_manager.get(pk=obj.pk)
             before = audit.snapshot(old, form.changed_data)
         super().save_model(request, obj, form, change)
-        verb = "changed" if change else "created"
         audit.record(
-            action=f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}",
+            action=audit.AuditAction.ADMIN_CHANGED if change else audit.AuditAction.ADMIN_CREATED,
             actor=request.user,
             obj=obj,
             changes=audit.diff(before, audit.snapshot(obj, form.changed_data)),
         )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        audit.record(action=f"{obj._meta.app_label}.{obj._meta.model_name}.deleted", actor=request.user, obj=obj)
+        audit.record(action=audit.AuditAction.ADMIN_DELETED, actor=request.user, obj=obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import datetime as dt
 import decimal
 import ipaddress
@@ -11,10 +12,13 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import Promise
 
+from shidian.core.audit_actions import AuditAction as AuditAction
+from shidian.core.audit_hash import GENESIS, HASHED_FIELDS, event_hash
 from shidian.core.models import AuditEvent
 
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_ip", default=None)
@@ -75,9 +79,19 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+# Serialises appends so each event links to the one before (PostgreSQL; SQLite takes its write lock at BEGIN).
+_CHAIN_LOCK = 0x5348_4944_4155_4449  # "SHIDAUDI"
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+
+
 def record(
     *,
-    action: str,
+    action: AuditAction,
     actor: Any = None,
     obj: models.Model | None = None,
     changes: Mapping[str, Any] | None = None,
@@ -85,19 +99,71 @@ def record(
     detail: Mapping[str, Any] | None = None,
     username: str = "",
 ) -> AuditEvent:
-    """Append one audit event; the IP comes from the current request, if any."""
+    """Append one audit event, linked to the previous one; the IP comes from the current request, if any."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unregistered audit action {action!r}: add it to core/audit_actions.py")
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     organisation = getattr(actor, "organisation", None) if authenticated else None
-    return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_username=(actor.get_username() if authenticated else username)[:150],
-        organisation_name=str(organisation)[:200] if organisation else "",
-        ip=_ip.get(),
-        action=action,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
-        success=success,
-        changes={k: plain(v) for k, v in (changes or {}).items()},
-        detail={k: plain(v) for k, v in (detail or {}).items()},
-    )
+    fields: dict[str, Any] = {
+        "actor_id": actor.pk if authenticated else None,
+        "actor_username": (actor.get_username() if authenticated else username)[:150],
+        "organisation_name": str(organisation)[:200] if organisation else "",
+        "ip": _ip.get(),
+        "action": str(action),
+        "object_type": obj._meta.label if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
+        "object_repr": str(obj)[:300] if obj is not None else "",
+        "success": success,
+        "changes": {k: plain(v) for k, v in (changes or {}).items()},
+        "detail": {k: plain(v) for k, v in (detail or {}).items()},
+    }
+    with transaction.atomic():
+        _lock_chain()
+        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        fields["occurred_at"] = timezone.now()
+        prev_hash = previous or GENESIS
+        event = AuditEvent(**fields, prev_hash=prev_hash, hash=event_hash(prev_hash=prev_hash, fields=fields))
+        event.save(force_insert=True)
+    return event
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainReport:
+    """What ``verify_chain`` found: how many events it checked and the first problem, if any."""
+
+    checked: int
+    last_hash: str
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(*, using: str = "default") -> ChainReport:
+    """Walk the trail in order and report the first event whose link or content does not match."""
+    expected = GENESIS
+    checked = 0
+    previous_id: int | None = None
+    columns = ("id", "prev_hash", "hash", *HASHED_FIELDS)
+    for row in AuditEvent.objects.using(using).order_by("id").values(*columns).iterator(chunk_size=2000):
+        if row["prev_hash"] != expected:
+            where = f"#{previous_id}" if previous_id is not None else "the start of the trail"
+            return ChainReport(
+                checked=checked,
+                last_hash=expected,
+                broken_at=row["id"],
+                problem=f"link broken: event #{row['id']} does not follow {where} (an event is missing or changed)",
+            )
+        if event_hash(prev_hash=row["prev_hash"], fields=row) != row["hash"]:
+            return ChainReport(
+                checked=checked,
+                last_hash=expected,
+                broken_at=row["id"],
+                problem=f"content changed: event #{row['id']} no longer matches its hash",
+            )
+        expected = row["hash"]
+        previous_id = row["id"]
+        checked += 1
+    return ChainReport(checked=checked, last_hash=expected)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,19 +30,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     delete.alters_data = True  # type: ignore[attr-defined]
     bulk_update.alters_data = True  # type: ignore[attr-defined]
 
-    def bulk_create(
-        self,
-        objs: Iterable[AuditEvent],
-        batch_size: int | None = None,
-        ignore_conflicts: bool = False,
-        update_conflicts: bool = False,
-        update_fields: Collection[str] | None = None,
-        unique_fields: Collection[str] | None = None,
-    ) -> list[AuditEvent]:
-        """Insert only: an upsert (``update_conflicts``) would overwrite existing events."""
-        if update_conflicts:
-            raise AppendOnlyError("audit events are append-only")
-        return super().bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
+    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> NoReturn:
+        # Events are chained one by one in audit.record; a bulk insert would leave them out of the chain.
+        raise AppendOnlyError("audit events are written through shidian.core.audit.record")
+
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
     def search(self, *, text: str = "", action: str = "", username: str = "") -> AuditEventQuerySet:
         """Filter by free text over action, object and user, and by exact action prefix or user."""
@@ -64,7 +57,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """One thing that happened: who, when, from where, what, to which object, and what changed."""
 
-    occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Set by audit.record before hashing (not auto_now_add, which would overwrite the hashed value).
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("用户"),
@@ -83,6 +77,9 @@ class AuditEvent(models.Model):
     success = models.BooleanField(_("成功"), default=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (core/audit_hash.py): the previous event's hash and this event's own.
+    prev_hash = models.CharField(_("前一事件哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("事件哈希"), max_length=64, blank=True)
 
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -101,7 +98,16 @@ class AuditEvent(models.Model):
         pk: Any = self.pk
         if pk is not None or not self._state.adding:
             raise AppendOnlyError("audit events are append-only")
+        if not self.hash:
+            raise AppendOnlyError("audit events are written through shidian.core.audit.record")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
+
+    @property
+    def action_label(self) -> str:
+        """The Chinese name of the action (the registry's label)."""
+        from shidian.core.audit_actions import label
+
+        return label(self.action)

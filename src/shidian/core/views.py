@@ -24,7 +24,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     username = request.GET.get("user", "").strip()[:150]
     # Record the search first, so the page lists it and its count and rows come from one state of the trail.
     audit.record(
-        action="core.audit.searched",
+        action=audit.AuditAction.AUDIT_SEARCHED,
         actor=request.user,
         detail={"q": text, "action": action, "user": username, "page": request.GET.get("page", "1")[:10]},
     )

@@ -216,5 +216,7 @@ def load_demo_indicators() -> int:
     PilotTarget.objects.bulk_create(targets, batch_size=2000)
     for year in YEARS:
         services.run_quality_checks(period=Period(year))
-    audit.record(action="indicators.demo.loaded", detail={"values": len(values), "targets": len(targets)})
+    audit.record(
+        action=audit.AuditAction.INDICATORS_DEMO_LOADED, detail={"values": len(values), "targets": len(targets)}
+    )
     return len(values)

@@ -289,7 +289,7 @@ def apply_registry_import(*, content: bytes, file_name: str, by: Any) -> ImportP
             )
             account_services.ensure_pilot_organisations(pilot=pilot)
             audit.record(
-                action="pilots.pilot.created",
+                action=audit.AuditAction.PILOT_CREATED,
                 actor=by,
                 obj=pilot,
                 changes=audit.diff({}, audit.snapshot(pilot, ["batch", "province", "name", *PILOT_FIELDS])),
@@ -301,13 +301,13 @@ def apply_registry_import(*, content: bytes, file_name: str, by: Any) -> ImportP
                 setattr(pilot, key, value)
             pilot.save(update_fields=[*row.values.keys(), "updated_at"])
             audit.record(
-                action="pilots.pilot.updated",
+                action=audit.AuditAction.PILOT_UPDATED,
                 actor=by,
                 obj=pilot,
                 changes=row.changes,
                 detail={"file": file_name, "row": row.row},
             )
-    audit.record(action="pilots.registry.imported", actor=by, detail={"file": file_name, **plan.summary})
+    audit.record(action=audit.AuditAction.REGISTRY_IMPORTED, actor=by, detail={"file": file_name, **plan.summary})
     return plan
 
 
@@ -340,6 +340,14 @@ def confirm_registry_upload(*, upload: RegistryImport, by: Any) -> ImportPlan:
     locked.summary = plan.summary
     locked.save(update_fields=["state", "summary"])
     return plan
+
+
+_STATUS_ACTIONS: dict[str, audit.AuditAction] = {
+    PilotStatus.ACTIVE: audit.AuditAction.PILOT_ACTIVE,
+    PilotStatus.WARNED: audit.AuditAction.PILOT_WARNED,
+    PilotStatus.ELIMINATED: audit.AuditAction.PILOT_ELIMINATED,
+    PilotStatus.COMPLETED: audit.AuditAction.PILOT_COMPLETED,
+}
 
 
 @transaction.atomic
@@ -377,7 +385,7 @@ def change_pilot_status(
         decided_by=by,
     )
     audit.record(
-        action=f"pilots.pilot.{to}",
+        action=_STATUS_ACTIONS[to],
         actor=by,
         obj=locked,
         changes={"status": [previous, to]},

@@ -256,5 +256,5 @@ def load_demo_reports() -> dict[str, int]:
         **_pilot_reports(rounds, reviewers),
         **_province_reports(rounds, reviewers, national),
     }
-    audit.record(action="reporting.demo.loaded", username="load_demo", detail=counts)
+    audit.record(action=audit.AuditAction.REPORTING_DEMO_LOADED, username="load_demo", detail=counts)
     return counts

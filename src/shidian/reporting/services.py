@@ -112,7 +112,7 @@ def open_round(*, year: int, kind: str, by: Any = None) -> ReportingRound:
         year=year, kind=kind, pilot_due=pilot_due, province_due=province_due
     )
     audit.record(
-        action="reporting.round.opened",
+        action=audit.AuditAction.ROUND_OPENED,
         actor=by,
         obj=reporting_round,
         username="" if by else "open_reporting_rounds",
@@ -142,7 +142,7 @@ def change_round_dues(
     locked.province_due = province_due
     locked.save(update_fields=["pilot_due", "province_due"])
     audit.record(
-        action="reporting.round.changed",
+        action=audit.AuditAction.ROUND_CHANGED,
         actor=by,
         obj=locked,
         changes=audit.diff(before, audit.snapshot(locked, ["pilot_due", "province_due"])),
@@ -163,7 +163,7 @@ def open_pilot_report(*, pilot: Any, reporting_round: ReportingRound, by: Any) -
     if report is not None:
         return report
     draft.save()
-    audit.record(action="reporting.report.created", actor=by, obj=draft)
+    audit.record(action=audit.AuditAction.REPORT_CREATED, actor=by, obj=draft)
     return draft
 
 
@@ -211,7 +211,7 @@ def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[st
     locked.updated_by = by
     locked.save(update_fields=[*SECTION_FIELDS, "revision", "updated_by", "updated_at"])
     audit.record(
-        action="reporting.report.draft_saved",
+        action=audit.AuditAction.REPORT_DRAFT_SAVED,
         actor=by,
         obj=locked,
         changes={k: [len(str(v[0] or "")), len(str(v[1] or ""))] for k, v in changes.items()},
@@ -243,7 +243,7 @@ def add_tag(*, report: PilotReport, kind: str, text: str, ministry_ids: list[int
     tag = DifficultyTag.objects.create(report=locked, kind=kind, text=text.strip())
     tag.ministries.set(ministries)
     audit.record(
-        action="reporting.tag.created",
+        action=audit.AuditAction.TAG_CREATED,
         actor=by,
         obj=tag,
         detail={"report": locked.pk, "kind": kind, "ministries": [m.name for m in ministries]},
@@ -254,7 +254,7 @@ def add_tag(*, report: PilotReport, kind: str, text: str, ministry_ids: list[int
 @transaction.atomic
 def remove_tag(*, tag: DifficultyTag, by: Any) -> None:
     _editable_for(tag.report, by)
-    audit.record(action="reporting.tag.deleted", actor=by, obj=tag, detail={"report": tag.report_id})
+    audit.record(action=audit.AuditAction.TAG_DELETED, actor=by, obj=tag, detail={"report": tag.report_id})
     tag.delete()
 
 
@@ -273,7 +273,7 @@ def add_attachment(*, report: PilotReport, file_name: str, content: bytes, by: A
         uploaded_by=by,
     )
     audit.record(
-        action="reporting.attachment.added",
+        action=audit.AuditAction.ATTACHMENT_ADDED,
         actor=by,
         obj=attachment,
         detail={"report": locked.pk, "size": len(content), "content_type": content_type},
@@ -287,7 +287,7 @@ def remove_attachment(*, attachment: Attachment, by: Any) -> Attachment:
     _editable_for(attachment.report, by)
     attachment.is_current = False
     attachment.save(update_fields=["is_current"])
-    audit.record(action="reporting.attachment.removed", actor=by, obj=attachment)
+    audit.record(action=audit.AuditAction.ATTACHMENT_REMOVED, actor=by, obj=attachment)
     return attachment
 
 
@@ -305,7 +305,9 @@ def _tag_snapshot(report: PilotReport) -> list[dict[str, Any]]:
     ]
 
 
-def _move[R: (PilotReport, ProvinceReport)](locked: R, to: str, *, by: Any, action: str, detail: dict[str, Any]) -> R:
+def _move[R: (PilotReport, ProvinceReport)](
+    locked: R, to: str, *, by: Any, action: audit.AuditAction, detail: dict[str, Any]
+) -> R:
     """Take a move the map allowed: save only the status, and record it with its before and after."""
     previous = locked.status
     locked.status = to
@@ -339,7 +341,11 @@ def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None
         **{name: getattr(locked, name) for name in SECTION_FIELDS},
     )
     version.attachments.set(locked.attachments.filter(is_current=True))
-    action = "reporting.report.resubmitted" if previous == ReportStatus.RETURNED else "reporting.report.submitted"
+    action = (
+        audit.AuditAction.REPORT_RESUBMITTED
+        if previous == ReportStatus.RETURNED
+        else audit.AuditAction.REPORT_SUBMITTED
+    )
     return _move(
         locked, ReportStatus.SUBMITTED, by=by, action=action, detail={"version": number, "is_late": version.is_late}
     )
@@ -368,7 +374,7 @@ def return_pilot_report(*, report: PilotReport, comment: str, by: Any) -> PilotR
         locked,
         ReportStatus.RETURNED,
         by=by,
-        action="reporting.report.returned",
+        action=audit.AuditAction.REPORT_RETURNED,
         detail={"version": version.number, "comment": comment.strip()},
     )
 
@@ -382,7 +388,11 @@ def accept_pilot_report(*, report: PilotReport, by: Any, comment: str = "") -> P
             pilot_report_version=version, kind=CommentKind.ACCEPT, body=comment.strip(), author=by
         )
     return _move(
-        locked, ReportStatus.ACCEPTED, by=by, action="reporting.report.accepted", detail={"version": version.number}
+        locked,
+        ReportStatus.ACCEPTED,
+        by=by,
+        action=audit.AuditAction.REPORT_ACCEPTED,
+        detail={"version": version.number},
     )
 
 
@@ -458,7 +468,7 @@ def open_province_report(*, province: Any, reporting_round: ReportingRound, by: 
     content = assemble_province_content(province=province, reporting_round=reporting_round)
     report = ProvinceReport.objects.create(province=province, round=reporting_round, updated_by=by, **content)
     audit.record(
-        action="reporting.province_report.created",
+        action=audit.AuditAction.PROVINCE_REPORT_CREATED,
         actor=by,
         obj=report,
         detail={"pilot_sections": len(content["pilot_sections"])},
@@ -491,7 +501,7 @@ def reassemble_province_report(*, report: ProvinceReport, revision: int, by: Any
     locked.updated_by = by
     locked.save(update_fields=["pilot_sections", "statistics", "revision", "updated_by", "updated_at"])
     audit.record(
-        action="reporting.province_report.reassembled",
+        action=audit.AuditAction.PROVINCE_REPORT_REASSEMBLED,
         actor=by,
         obj=locked,
         detail={"pilot_sections": len(locked.pilot_sections)},
@@ -525,7 +535,7 @@ def save_province_draft(
     locked.updated_by = by
     locked.save(update_fields=[*PROVINCE_FIELDS, "pilot_sections", "revision", "updated_by", "updated_at"])
     audit.record(
-        action="reporting.province_report.draft_saved",
+        action=audit.AuditAction.PROVINCE_REPORT_DRAFT_SAVED,
         actor=by,
         obj=locked,
         changes={k: [len(str(v[0] or "")), len(str(v[1] or ""))] for k, v in changes.items()},
@@ -580,7 +590,9 @@ def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime 
     ministries = Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("pk")
     ReportCopy.objects.bulk_create([ReportCopy(version=version, ministry=m) for m in ministries])
     detail = {"version": number, "is_late": version.is_late, "copies": ministries.count()}
-    return _move(locked, ProvinceStatus.SUBMITTED, by=by, action="reporting.province_report.submitted", detail=detail)
+    return _move(
+        locked, ProvinceStatus.SUBMITTED, by=by, action=audit.AuditAction.PROVINCE_REPORT_SUBMITTED, detail=detail
+    )
 
 
 def _national_review(report: ProvinceReport, to: str, by: Any) -> tuple[ProvinceReport, ProvinceReportVersion]:
@@ -607,7 +619,7 @@ def acknowledge_province_report(*, report: ProvinceReport, by: Any, comment: str
         locked,
         ProvinceStatus.ACKNOWLEDGED,
         by=by,
-        action="reporting.province_report.acknowledged",
+        action=audit.AuditAction.PROVINCE_REPORT_ACKNOWLEDGED,
         detail={"version": version.number},
     )
 
@@ -625,7 +637,7 @@ def return_province_report(*, report: ProvinceReport, comment: str, by: Any) -> 
         locked,
         ProvinceStatus.RETURNED,
         by=by,
-        action="reporting.province_report.returned",
+        action=audit.AuditAction.PROVINCE_REPORT_RETURNED,
         detail={"version": version.number, "comment": comment.strip()},
     )
 
@@ -640,7 +652,7 @@ def read_copy(*, copy: ReportCopy, by: Any) -> ReadReceipt:
         raise Http404
     receipt, created = ReadReceipt.objects.get_or_create(copy=copy, reader=by)
     if created:
-        audit.record(action="reporting.copy.read", actor=by, obj=copy, detail={"version": copy.version_id})
+        audit.record(action=audit.AuditAction.COPY_READ, actor=by, obj=copy, detail={"version": copy.version_id})
     return receipt
 
 
@@ -734,7 +746,7 @@ def send_reminders(*, today: dt.date, days_before: int | None = None) -> list[Re
             created.extend(fresh)
     if created:
         audit.record(
-            action="reporting.reminders.sent",
+            action=audit.AuditAction.REMINDERS_SENT,
             username="send_report_reminders",
             detail={"count": len(created), "today": today},
         )
