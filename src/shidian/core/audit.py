@@ -8,10 +8,13 @@ import dataclasses
 import datetime as dt
 import decimal
 import ipaddress
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -167,3 +170,27 @@ def verify_chain(*, using: str = "default") -> ChainReport:
         previous_id = row["id"]
         checked += 1
     return ChainReport(checked=checked, last_hash=expected)
+
+
+def record_denied(*, actor: Any, obj: models.Model, detail: Mapping[str, Any] | None = None) -> AuditEvent | None:
+    """Record a refused attempt on an object that exists, at most ``AUDIT_DENIED_LIMIT`` per user per window.
+
+    A crawler walking ids would otherwise flood the trail; the event that reaches the limit says so,
+    and the rest of the window is counted but not recorded.
+    """
+    limit: int = getattr(settings, "AUDIT_DENIED_LIMIT", 30)
+    window: int = getattr(settings, "AUDIT_DENIED_WINDOW_SECONDS", 600)
+    who = getattr(actor, "pk", None) or _ip.get() or "anonymous"
+    key = f"shidian:audit-denied:{who}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count > limit:
+        return None
+    extra = {"rate_limit_reached": True, "window_seconds": window} if count == limit else {}
+    return record(
+        action=AuditAction.ACCESS_DENIED, actor=actor, obj=obj, success=False, detail={**(detail or {}), **extra}
+    )

@@ -115,8 +115,22 @@ def get_for[M: models.Model](
     """Fetch one object through ``restrict``; missing and hidden both raise Http404."""
     try:
         return restrict(queryset, user, province_field=province_field, pilot_field=pilot_field).get(**lookup)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+    except ObjectDoesNotExist as exc:
+        _audit_denied(queryset, user, lookup)
         raise Http404 from exc
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _audit_denied(queryset: models.QuerySet[Any], user: Any, lookup: dict[str, Any]) -> None:
+    """An object that exists but is out of scope: the user sees 404, the trail sees the attempt."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    hidden = queryset.filter(**lookup).first()
+    if hidden is not None:
+        from shidian.core import audit
+
+        audit.record_denied(actor=user, obj=hidden, detail={"reason": "out_of_scope"})
 
 
 def require(user: Any, capability: str) -> None:

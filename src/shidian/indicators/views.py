@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shidian.core import scoping
+from shidian.core import audit, scoping
 from shidian.core.errors import DomainError
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
@@ -403,6 +403,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
         raise Http404
     the_period = _period(request.GET.get("period") or "2020")
     content = imports.template_xlsx(user=request.user, period=the_period)
+    audit.record(
+        action=audit.AuditAction.INDICATOR_TEMPLATE_DOWNLOADED, actor=request.user, detail={"period": the_period.code}
+    )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="indicators-{the_period.code}.xlsx"'
     return response
