@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any, ClassVar, NoReturn
 
@@ -36,13 +37,38 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     bulk_create.alters_data = True  # type: ignore[attr-defined]
 
-    def search(self, *, text: str = "", action: str = "", username: str = "") -> AuditEventQuerySet:
-        """Filter by free text over action, object and user, and by exact action prefix or user."""
+    def search(
+        self,
+        *,
+        text: str = "",
+        action: str = "",
+        username: str = "",
+        organisation: str = "",
+        obj: str = "",
+        success: bool | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> AuditEventQuerySet:
+        """Filter by free text, action prefix, user, organisation, object, outcome and dates (both inclusive)."""
         qs = self
         if action:
             qs = qs.filter(action__startswith=action)
         if username:
             qs = qs.filter(actor_username=username)
+        if organisation:
+            qs = qs.filter(organisation_name__icontains=organisation)
+        if obj:
+            object_filter = models.Q(object_repr__icontains=obj) | models.Q(object_type__iexact=obj)
+            if ":" in obj:  # "plans.PlanVersion:12" names one object
+                kind, _sep, pk = obj.partition(":")
+                object_filter |= models.Q(object_type__iexact=kind.strip(), object_id=pk.strip())
+            qs = qs.filter(object_filter)
+        if success is not None:
+            qs = qs.filter(success=success)
+        if since is not None:
+            qs = qs.filter(occurred_at__date__gte=since)
+        if until is not None:
+            qs = qs.filter(occurred_at__date__lte=until)
         if text:
             qs = qs.filter(
                 models.Q(action__icontains=text)
