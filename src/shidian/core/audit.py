@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -144,13 +145,25 @@ class ChainReport:
         return self.broken_at is None
 
 
-def verify_chain(*, using: str = "default") -> ChainReport:
+def _chain_rows(using: str, connection: BaseDatabaseWrapper | None) -> Iterator[dict[str, Any]]:
+    columns = ("id", "prev_hash", "hash", *HASHED_FIELDS)
+    rows = AuditEvent.objects.using(using).order_by("id").values_list(*columns)
+    if connection is None:
+        for values in rows.iterator(chunk_size=2000):
+            yield dict(zip(columns, values, strict=True))
+        return
+    # A database outside the configured aliases (a restore target): the compiler still converts the values.
+    compiler = rows.query.get_compiler(connection=connection)
+    for values in compiler.results_iter(chunked_fetch=False):
+        yield dict(zip(columns, values, strict=True))
+
+
+def verify_chain(*, using: str = "default", connection: BaseDatabaseWrapper | None = None) -> ChainReport:
     """Walk the trail in order and report the first event whose link or content does not match."""
     expected = GENESIS
     checked = 0
     previous_id: int | None = None
-    columns = ("id", "prev_hash", "hash", *HASHED_FIELDS)
-    for row in AuditEvent.objects.using(using).order_by("id").values(*columns).iterator(chunk_size=2000):
+    for row in _chain_rows(using, connection):
         if row["prev_hash"] != expected:
             where = f"#{previous_id}" if previous_id is not None else "the start of the trail"
             return ChainReport(
