@@ -17,7 +17,11 @@ PY := $(VENV)/bin/python
 RUFF := $(VENV)/bin/ruff
 MYPY := $(VENV)/bin/mypy
 PG_BIN := /usr/lib/postgresql/15/bin
-APT_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei gettext
+# LibreOffice (headless Writer) converts the official documents to PDF and checks them in the tests; the CJK
+# families are the free stand-ins for 仿宋/小标宋 (serif), 楷体 (Kai) and 黑体 (Hei) that fontconfig maps below.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai \
+	fonts-wqy-zenhei gettext libreoffice-writer-nogui poppler-utils
+FONTCONFIG_CONF := scripts/fontconfig/64-shidian-official-fonts.conf
 NPM_STAMP := node_modules/.shidian-npm-ci
 
 # Development-only key for `make run`; production sets its own SHIDIAN_SECRET_KEY.
@@ -51,6 +55,14 @@ setup-os:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends "$${missing[@]}"
 	else
 	  echo "setup-os: OS packages present"
+	fi
+	# The official font names (仿宋_GB2312, 楷体_GB2312, 黑体, 方正小标宋简体) mapped to the free families.
+	target=/etc/fonts/conf.d/$$(basename $(FONTCONFIG_CONF))
+	if ! cmp -s $(FONTCONFIG_CONF) "$$target"; then
+	  sudo=; [[ $$(id -u) -eq 0 ]] || sudo=sudo
+	  echo "setup-os: installing $$target"
+	  $$sudo install -m 644 $(FONTCONFIG_CONF) "$$target"
+	  fc-cache -f >/dev/null
 	fi
 
 # .venv from uv.lock with Python 3.12; uv never downloads an interpreter.
@@ -134,14 +146,18 @@ env DJANGO_SETTINGS_MODULE=shidian.settings.base SHIDIAN_DEBUG=0 SHIDIAN_DEMO=0 
   $(PY) manage.py check --deploy --fail-level WARNING
 endef
 
+# pytest-xdist: one worker per core (PYTEST_WORKERS=0 runs in one process, e.g. to debug).
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadfile
+
 define TEST_SQLITE_STEPS
-env -u SHIDIAN_DATABASE_URL DJANGO_SETTINGS_MODULE=shidian.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+env -u SHIDIAN_DATABASE_URL DJANGO_SETTINGS_MODULE=shidian.settings.test $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 endef
 
 # Every test, the browser tests included, runs on both databases (DESIGN.md).
 define TEST_POSTGRES_STEPS
 bash scripts/with_postgres.sh env DJANGO_SETTINGS_MODULE=shidian.settings.test \
-  $(PY) -m pytest $(PYTEST_ARGS)
+  $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 endef
 
 test: setup

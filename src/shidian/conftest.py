@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from shidian.accounts.models import User
 from shidian.bootstrap import data
+from shidian.core import db
 from shidian.pilots import demo
 
 DEMO_PASSWORD = demo.DEMO_PASSWORD
@@ -21,7 +23,26 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     with django_db_blocker.unblock():
         data.load_reference()
         demo.load_demo_accounts()
+        db.analyze()
     yield
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The whole demo (plans, indicator values, reports), loaded once for a module's tests, rolled back after.
+
+    Each test still runs in its own savepoint inside this module-wide transaction, so what one test writes is
+    gone before the next. Loading the demo costs tens of seconds; per test it would dominate the suite.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            data.load_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("indicators/", include("shidian.indicators.urls")),
     path("reporting/", include("shidian.reporting.urls")),
     path("plans/", include("shidian.plans.urls")),
+    path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

@@ -4,6 +4,7 @@
 * ``offline`` guard: every request a page makes is recorded; any request to a host other
   than 127.0.0.1/localhost is aborted before it leaves the browser, and the test fails at
   teardown if one was attempted (data: and blob: URLs are fine).
+* CSP guard: a Content-Security-Policy refusal reported on the console fails the test at teardown.
 * ``site``: the live server's base URL after the reference data and the demo accounts are
   re-loaded (live_server implies a transactional database, flushed after every test).
 
@@ -61,6 +62,15 @@ class OfflineGuard:
 
     requests: list[str] = field(default_factory=list)
     responses: list[tuple[str, int]] = field(default_factory=list)
+    # Chromium reports every Content-Security-Policy refusal on the console; a page must cause none.
+    csp_violations: list[str] = field(default_factory=list)
+
+    def record_console(self, text: str) -> None:
+        if "Content Security Policy" in text:
+            self.csp_violations.append(text)
+
+    def assert_no_csp_violations(self) -> None:
+        assert not self.csp_violations, f"Content-Security-Policy violations: {self.csp_violations}"
 
     def record(self, url: str) -> None:
         self.requests.append(url)
@@ -124,15 +134,16 @@ def _refuse_socket(ws: Any, offline: OfflineGuard) -> None:
 
 
 @pytest.fixture
-def new_context(browser: Any, offline: OfflineGuard) -> Iterator[Callable[[], Any]]:
+def new_context(browser: Any, offline: OfflineGuard) -> Iterator[Callable[..., Any]]:
     """Make fresh, guarded browser contexts (a test that needs two users at once asks twice)."""
     contexts: list[Any] = []
 
-    def make() -> Any:
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", service_workers="block")
+    def make(**options: Any) -> Any:
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", service_workers="block", **options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.on("request", lambda request: offline.record(request.url))
         context.on("response", lambda response: offline.record_response(response.url, response.status))
+        context.on("console", lambda message: offline.record_console(message.text))
         # Anything not bound for this machine is aborted before the browser opens a connection.
         context.route(lambda url: not is_local(url), lambda route: route.abort("blockedbyclient"))
         context.route_web_socket(lambda url: not is_local(url), lambda ws: _refuse_socket(ws, offline))
@@ -143,6 +154,7 @@ def new_context(browser: Any, offline: OfflineGuard) -> Iterator[Callable[[], An
     for context in contexts:
         context.close()
     offline.assert_offline()
+    offline.assert_no_csp_violations()
 
 
 @pytest.fixture

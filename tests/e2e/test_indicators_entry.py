@@ -45,6 +45,9 @@ def test_pilot_enters_province_accepts(new_context: Callable[[], Any], site: str
     pilot_page.fill("#id_urban_rate_resident", "63.5")
     with pilot_page.expect_navigation():
         pilot_page.get_by_role("button", name="保存并报送").click()
+    expect(pilot_page.get_by_test_id("confirm-recipient")).to_contain_text("广西壮族自治区发展改革委")
+    with pilot_page.expect_navigation():
+        pilot_page.get_by_test_id("confirm").click()
     expect(pilot_page.locator("article.message")).to_contain_text("已保存并报送")
     expect(pilot_page.get_by_test_id("computed-urban_rate_hukou")).to_have_text("45")
     assert IndicatorValue.objects.filter(pilot=liuzhou, status=ValueStatus.SUBMITTED).count() == 5
@@ -59,6 +62,8 @@ def test_pilot_enters_province_accepts(new_context: Callable[[], Any], site: str
     expect(province_page.get_by_test_id("status-urban_rate_resident")).to_have_text("已报送")
     with province_page.expect_navigation():
         province_page.get_by_test_id("accept").click()
+    with province_page.expect_navigation():
+        province_page.get_by_test_id("confirm").click()
     expect(province_page.locator("article.message")).to_contain_text("已确认")
     assert set(IndicatorValue.objects.filter(pilot=liuzhou).values_list("status", flat=True)) == {ValueStatus.ACCEPTED}
 

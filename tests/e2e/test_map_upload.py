@@ -35,7 +35,7 @@ def test_uploaded_boundary_and_review_number_appear_on_dashboard(
 ) -> None:
     national = new_context().new_page()
     login(national, "demo-national")
-    national.goto(f"{site}/#map")
+    national.goto(f"{site}/registry/#map")
     chart = national.get_by_test_id("province-map")
     expect(chart).to_have_attribute("data-rendered", "true")
     # Before any upload: the tile grid and no review number.

@@ -12,7 +12,19 @@ OUTSIDE = "http://example.com/tracker.js"
 OUTSIDE_WS = "ws://example.com/socket"
 
 
-def test_guard_blocks_and_reports_outside_requests(page: Any, live_server: Any, offline: Any) -> None:
+def test_the_csp_refuses_outside_requests_first(page: Any, live_server: Any, offline: Any) -> None:
+    """The Content-Security-Policy (connect-src 'self') stops the request before the guard sees it."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    outcome = page.evaluate("url => fetch(url, {mode: 'no-cors'}).then(() => 'loaded', () => 'blocked')", OUTSIDE)
+    assert outcome == "blocked"
+    assert offline.outside == []
+    assert offline.csp_violations
+    offline.csp_violations.clear()  # deliberate here
+
+
+def test_guard_blocks_and_reports_outside_requests(new_context: Any, live_server: Any, offline: Any) -> None:
+    # Without the page's CSP (bypassed here), the guard is the last line: it must still catch the request.
+    page = new_context(bypass_csp=True).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     offline.assert_offline()  # the platform's own page stays on this machine
 

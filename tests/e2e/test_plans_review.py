@@ -41,6 +41,8 @@ def test_pilot_submits_province_returns_pilot_resubmits_province_approves(
     assert pilot_page.locator("[data-testid=review-form]").count() == 0
     with pilot_page.expect_navigation():
         pilot_page.click("[data-testid=submit-plan]")
+    with pilot_page.expect_navigation():
+        pilot_page.get_by_test_id("confirm").click()
     assert pilot_page.locator("[data-testid=plan-status]").inner_text() == "已报送"
     assert pilot_page.locator("[data-testid=submit-plan]").count() == 0
 
@@ -50,6 +52,8 @@ def test_pilot_submits_province_returns_pilot_resubmits_province_approves(
     province_page.fill("[data-testid=review-form] textarea[name=comment]", "请补充存量建设用地盘活的时间节点。")
     with province_page.expect_navigation():
         province_page.click("[data-testid=return-plan]")
+    with province_page.expect_navigation():
+        province_page.get_by_test_id("confirm").click()
     assert province_page.locator("[data-testid=plan-status]").inner_text() == "已退回"
     assert province_page.locator("[data-testid=review-form]").count() == 0
 
@@ -65,12 +69,16 @@ def test_pilot_submits_province_returns_pilot_resubmits_province_approves(
     assert pilot_page.locator("[data-testid=milestone-row]").count() == 3
     with pilot_page.expect_navigation():
         pilot_page.click("[data-testid=submit-plan]")
+    with pilot_page.expect_navigation():
+        pilot_page.get_by_test_id("confirm").click()
     assert pilot_page.locator("[data-testid=plan-status]").inner_text() == "已报送"
 
     # The province approves; the approved version is frozen (no editing forms, no submit button).
     province_page.goto(plan_url)
     with province_page.expect_navigation():
         province_page.click("[data-testid=approve-plan]")
+    with province_page.expect_navigation():
+        province_page.get_by_test_id("confirm").click()
     assert province_page.locator("[data-testid=plan-status]").inner_text() == "已批准"
     pilot_page.goto(plan_url)
     assert pilot_page.locator("[data-testid=plan-status]").inner_text() == "已批准"

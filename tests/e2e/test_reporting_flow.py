@@ -9,15 +9,17 @@ from typing import Any
 import pytest
 from docx import Document
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from shidian.reporting import services
 from shidian.reporting.models import SECTIONS, PilotReport, ProvinceReport, ReadReceipt, RoundKind
 
 pytestmark = pytest.mark.e2e
+PDF_TIMEOUT_MS = 60_000
 
 
 def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> None:
-    reporting_round = services.open_round(year=2017, kind=RoundKind.YEAR_END)
+    reporting_round = services.open_round(year=2017, kind=RoundKind.YEAR_END, by=services.OPENER)
     pilot, province, ministry, national = (new_context().new_page() for _ in range(4))
 
     # The pilot writes its year-end report; autosave keeps the draft; then it submits.
@@ -41,6 +43,8 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     assert "<strong>重点成果</strong>" in report.results
     with pilot.expect_navigation():
         pilot.get_by_test_id("submit").click()
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("confirm").click()
     expect(pilot.get_by_test_id("report-status")).to_have_text("已报送")
 
     # The province returns it with a comment.
@@ -51,6 +55,8 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     province.fill("textarea[name=comment]", "请补充常住人口城镇化率的完成情况。")
     with province.expect_navigation():
         province.get_by_test_id("return").click()
+    with province.expect_navigation():
+        province.get_by_test_id("confirm").click()
     expect(province.get_by_test_id("report-status")).to_have_text("已退回")
 
     # The pilot sees the comment, revises and resubmits (a second version).
@@ -59,6 +65,8 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     pilot.fill("[data-rich-for=progress]", "工作进展情况：常住人口城镇化率达到 60%，已补充。")
     with pilot.expect_navigation():
         pilot.get_by_test_id("submit").click()
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("confirm").click()
     expect(pilot.get_by_test_id("report-status")).to_have_text("已报送")
     expect(pilot.get_by_test_id("versions").locator("tbody tr")).to_have_count(3)  # two versions, one comment row
 
@@ -66,6 +74,8 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     province.reload()
     with province.expect_navigation():
         province.get_by_test_id("accept").click()
+    with province.expect_navigation():
+        province.get_by_test_id("confirm").click()
     expect(province.get_by_test_id("report-status")).to_have_text("已接收")
     province.goto(f"{site}/reporting/")
     with province.expect_navigation():
@@ -74,6 +84,9 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     province.fill("textarea[name=overview]", "2017年，广西督促指导各试点地区落实试点任务。")
     with province.expect_navigation():
         province.get_by_test_id("submit-province").click()
+    expect(province.get_by_test_id("confirm-recipient")).to_contain_text("国家发展改革委")
+    with province.expect_navigation():
+        province.get_by_test_id("confirm").click()
     expect(province.get_by_test_id("province-report-status")).to_have_text("已报送")
 
     # The ministry finds the copy in its inbox and reads it; the province sees the read receipt.
@@ -99,11 +112,28 @@ def test_year_end_report_round_trip(site: str, login: Any, new_context: Any) -> 
     texts = [p.text for p in Document(io.BytesIO(content)).paragraphs]
     assert "广西壮族自治区2017年度报告" in texts
     assert "（一）柳州市" in texts
+    assert "国家发展改革委：" in texts and any(t.startswith("抄送：") for t in texts)
+    with national.expect_download(timeout=PDF_TIMEOUT_MS) as download_info:  # LibreOffice lays the PDF out
+        national.locator('a[href*="format=pdf"]').first.click(timeout=PDF_TIMEOUT_MS)
+    pdf = PdfReader(download_info.value.path())
+    pdf_text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "").replace(" ", "")
+    assert "广西壮族自治区2017年度报告" in pdf_text and "—1—" in pdf_text
     assert ProvinceReport.objects.get(round=reporting_round).versions.count() == 1
+
+    # The pilot opens its own report's documents: the DOCX and the PDF of its second version.
+    pilot.reload()  # still on its report's page
+    with pilot.expect_download() as download_info:
+        pilot.get_by_test_id("docx-2").click()
+    texts = [p.text for p in Document(download_info.value.path()).paragraphs]
+    assert "柳州市2017年度报告" in texts and "广西壮族自治区发展和改革委员会：" in texts
+    with pilot.expect_download(timeout=PDF_TIMEOUT_MS) as download_info:
+        pilot.locator('a[href*="format=pdf"]').first.click(timeout=PDF_TIMEOUT_MS)
+    pdf_text = "".join(page.extract_text() for page in PdfReader(download_info.value.path()).pages)
+    assert "工作进展情况" in pdf_text
 
 
 def test_two_editors_get_a_conflict_message(site: str, login: Any, new_context: Any) -> None:
-    reporting_round = services.open_round(year=2018, kind=RoundKind.MID_YEAR)
+    reporting_round = services.open_round(year=2018, kind=RoundKind.MID_YEAR, by=services.OPENER)
     first, second = new_context().new_page(), new_context().new_page()
     login(first, "demo-pilot")
     first.goto(f"{site}/reporting/")

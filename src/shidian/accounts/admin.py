@@ -6,20 +6,21 @@ from typing import Any, cast
 
 from axes.models import AccessAttempt
 from django import forms
-from django.contrib import admin
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db.models import Model
-from django.http import HttpRequest
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Exists, Model, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shidian.accounts import services
-from shidian.accounts.models import Organisation, User
+from shidian.accounts.models import AccountChange, AccountChangeStatus, Organisation, User
 from shidian.core import audit
 from shidian.core.admin import CapabilityAdmin, admin_site
 from shidian.core.errors import DomainError
-from shidian.core.roles import Capability
+from shidian.core.forms import ModelForm as CleanModelForm
+from shidian.core.roles import ADMIN_DUTIES, Capability, Role
 
 
 @admin.register(Organisation, site=admin_site)
@@ -32,18 +33,23 @@ class OrganisationAdmin(CapabilityAdmin):
     list_select_related = ["province", "parent"]
 
 
-class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    initial_password = forms.CharField(
-        label=_("初始密码"),
+class UserAdminForm(CleanModelForm):
+    issue_code = forms.BooleanField(
+        label=_("重新生成一次性密码"),
         required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("新建账号必填；用户首次登录须修改。修改已有账号时填写即为重置密码。"),
+        help_text=_("勾选后保存，页面将显示一次新的一次性密码（72 小时内有效，首次登录须修改）。"),
     )
 
     class Meta:
         model = User
         fields = services.USER_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = self.fields.get("role")
+        if role is not None and not (self.instance.pk and self.instance.role in ADMIN_DUTIES):
+            # The three admin duties are granted on the server only (manage.py create_admin).
+            role.choices = [c for c in Role.choices if c[0] not in ADMIN_DUTIES]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         """Check what the services would refuse, so the admin shows a form error instead of failing."""
@@ -54,22 +60,6 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
                 services.check_role_fits(role=role, organisation=organisation)
             except DomainError as exc:
                 self.add_error("role", exc.message)
-        password = data.get("initial_password", "")
-        adding = self.instance.pk is None
-        if adding and not password:
-            self.add_error("initial_password", gettext("新建账号须设置初始密码。"))
-        elif password:
-            # The similarity check compares with the account as it will be, not as it was.
-            candidate = User(
-                username=data.get("username", ""), full_name=data.get("full_name", ""), email=data.get("email", "")
-            )
-            try:
-                validate_password(password, candidate)
-            except ValidationError as exc:
-                self.add_error("initial_password", exc)
-            else:
-                if not adding and self.instance.check_password(password):
-                    self.add_error("initial_password", gettext("新密码不能与当前密码相同。"))
         return data
 
 
@@ -77,42 +67,97 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 class UserAdmin(CapabilityAdmin):
     capability = Capability.MANAGE_ACCOUNTS
     form = UserAdminForm
-    list_display = ["username", "full_name", "role", "organisation", "is_active", "last_login", "is_demo"]
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "organisation",
+        "is_active",
+        "awaiting_approval",
+        "last_login",
+        "is_demo",
+    ]
     list_filter = ["role", "is_active", "is_demo"]
     search_fields = ["username", "full_name"]
     raw_id_fields = ["organisation"]
     list_select_related = ["organisation"]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        pending = AccountChange.objects.filter(user=OuterRef("pk"), status=AccountChangeStatus.PENDING)
+        return super().get_queryset(request).annotate(has_pending_change=Exists(pending))
+
+    @admin.display(description=_("待审批变更"), boolean=True)
+    def awaiting_approval(self, obj: Any) -> bool:
+        return bool(getattr(obj, "has_pending_change", False))
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accounts with history are deactivated, never deleted
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A new account always gets a one-time code; an existing one on request."""
+        fields = [*services.USER_FIELDS]
+        return fields if obj is None else [*fields, "issue_code"]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        """A security admin's own role, organisation and status are another security admin's to change."""
-        if obj is not None and obj.pk == request.user.pk:
-            return sorted(services.PERMISSION_FIELDS)
+        """Own permissions are another's to change; an admin duty's are the server's (create_admin)."""
+        if obj is not None and (obj.pk == request.user.pk or obj.role in ADMIN_DUTIES):
+            return ["username", *sorted(services.PERMISSION_FIELDS)]
         return super().get_readonly_fields(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         data = form.cleaned_data
         by = cast(User, request.user)
-        if change:
-            values = {k: data[k] for k in services.USER_FIELDS if k in data}
-            updated = services.update_user(user=cast(User, obj), by=by, **values)
-            if data.get("initial_password"):
-                services.change_password(user=updated, new_password=data["initial_password"], by=by)
-        else:
-            created = services.create_user(
-                username=data["username"],
-                password=data["initial_password"],
-                role=data["role"],
-                organisation=data["organisation"],
-                full_name=data.get("full_name", ""),
-                phone=data.get("phone", ""),
-                email=data.get("email", ""),
-                is_active=data.get("is_active", True),
-                by=by,
-            )
-            obj.pk = created.pk
+        try:
+            if change:
+                values = {k: data[k] for k in services.USER_FIELDS if k in data}
+                updated = services.update_user(user=cast(User, obj), by=by, **values)
+                if data.get("issue_code"):
+                    request._shidian_one_time_code = services.issue_one_time_code(user=updated, by=by)  # type: ignore[attr-defined]
+                if updated.account_changes.filter(status="pending").exists():
+                    messages.warning(request, gettext("角色、单位或启用的变更已提交，须经业务管理员审批后生效。"))
+            else:
+                proposed = services.request_account(
+                    username=data["username"],
+                    role=data["role"],
+                    organisation=data["organisation"],
+                    full_name=data.get("full_name", ""),
+                    phone=data.get("phone", ""),
+                    email=data.get("email", ""),
+                    by=by,
+                )
+                obj.pk = proposed.user.pk
+                request._shidian_one_time_code = proposed.one_time_code  # type: ignore[attr-defined]
+        except DomainError as exc:
+            # Refusals the form could not foresee (a pending change already waits, say).
+            messages.error(request, exc.message)
+            request._shidian_refused = True  # type: ignore[attr-defined]
+
+    def _code_page(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
+        code = getattr(request, "_shidian_one_time_code", None)
+        if code is None:
+            return None
+        response = render(
+            request,
+            "accounts/one_time_code.html",
+            {
+                "account": obj,
+                "code": code,
+                "hours": settings.ONE_TIME_CODE_HOURS,
+                **self.admin_site.each_context(request),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: str | None = None) -> HttpResponse:
+        if getattr(request, "_shidian_refused", False):
+            return redirect("admin:accounts_user_changelist")
+        return self._code_page(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        if getattr(request, "_shidian_refused", False):
+            return redirect("admin:accounts_user_change", obj.pk)
+        return self._code_page(request, obj) or super().response_change(request, obj)
 
 
 @admin.register(AccessAttempt, site=admin_site)

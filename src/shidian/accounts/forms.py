@@ -6,8 +6,10 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.forms import Form
 
-class PasswordChangeForm(forms.Form):
+
+class PasswordChangeForm(Form):
     # strip=False: a password is taken as typed (the login form does not strip it either).
     old_password = forms.CharField(
         label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})

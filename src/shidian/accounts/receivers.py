@@ -8,6 +8,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from shidian.accounts import throttle
 from shidian.core import audit
 
 
@@ -25,6 +26,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     audit.record(action=audit.AuditAction.LOGIN_FAILED, success=False, username=str(credentials.get("username", "")))
+    if request is not None:
+        throttle.record_failure(audit.client_ip(request))
 
 
 @receiver(user_locked_out)

@@ -33,3 +33,20 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("密码须包含大写字母、小写字母、数字、特殊字符中的至少 %(n)d 类。") % {"n": self.min_classes}
+
+
+# Passwords printed in the documentation (README, docs/): anybody who has read them knows them.
+DOCUMENTED_PASSWORDS = frozenset({"shidian#demo2026"})
+
+
+class DocumentedPasswordValidator:
+    """Refuse the published demo password (and its case variants) for every account that is not a demo account."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if getattr(user, "is_demo", False):
+            return
+        if password.casefold() in DOCUMENTED_PASSWORDS:
+            raise ValidationError(_("该密码已在文档中公开，不能使用。"), code="password_documented")
+
+    def get_help_text(self) -> str:
+        return _("不能使用文档中公开的演示密码。")

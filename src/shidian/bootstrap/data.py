@@ -5,7 +5,12 @@ Lower apps never import higher ones; this module sits above them all, like the U
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+
 from shidian.accounts.models import User
+from shidian.core import clock, db
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
@@ -17,13 +22,26 @@ def load_reference() -> dict[str, int]:
     """Provinces, divisions, batches, units, the registry, and the indicator catalogue. Idempotent."""
     summary = registry_demo.load_reference()
     load_catalogue()
+    db.analyze()
     return summary
 
 
+# The demo's business date when settings do not pin one (SHIDIAN_DEMO_TODAY's default).
+DEFAULT_DEMO_TODAY = dt.date(2019, 7, 8)
+
+
+def demo_today() -> dt.date:
+    """The business date the demo runs at and its history is generated up to."""
+    configured: dt.date | None = getattr(settings, "BUSINESS_TODAY", None)
+    return configured or DEFAULT_DEMO_TODAY
+
+
 def load_demo() -> list[User]:
-    """The demo accounts, then plans, indicator values and reports, deterministic."""
+    """The demo accounts, then plans, indicator values and reports up to the business date, deterministic."""
     users = registry_demo.load_demo_accounts()
-    load_demo_plans()
-    load_demo_indicators()
-    load_demo_reports()
+    with clock.travel_to(demo_today()):  # services see the demo's "today" while the history is written
+        load_demo_plans()
+        load_demo_indicators()
+        load_demo_reports()
+    db.analyze()
     return users

@@ -7,16 +7,21 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import router
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core import audit, scoping
+from shidian.core.forms import ModelForm as CleanModelForm
+from shidian.core.models import DocumentNumber, DocumentNumberPrefix
 from shidian.core.roles import Capability
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])
@@ -64,6 +69,7 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A model admin open only to holders of ``capability``; every save and delete is audited."""
 
     capability: str = Capability.MANAGE_REFERENCE
+    form = CleanModelForm
 
     def _allowed(self, request: HttpRequest) -> bool:
         return scoping.can(request.user, self.capability)
@@ -96,8 +102,57 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             changes=audit.diff(before, audit.snapshot(obj, form.changed_data)),
         )
 
+    def dependants(self, objs: Any) -> list[str]:
+        """What deleting ``objs`` would take with it or is blocked by: every row outside ``objs`` themselves."""
+        objs = list(objs)
+        if not objs:
+            return []
+        collector = NestedObjects(using=router.db_for_write(type(objs[0])))
+        collector.collect(objs)
+        own = {(type(o), o.pk) for o in objs}
+        found: list[str] = []
+        for model, instances in collector.data.items():
+            for instance in instances:
+                if (model, instance.pk) not in own and not model._meta.auto_created:
+                    found.append(f"{capfirst(str(model._meta.verbose_name))}: {instance}")
+        for queryset in collector.fast_deletes:
+            if queryset.model._meta.auto_created:
+                continue  # many-to-many link rows go with the object itself
+            found.extend(f"{capfirst(str(queryset.model._meta.verbose_name))}: {o}" for o in queryset[:50])
+        found.extend(f"{capfirst(str(o._meta.verbose_name))}: {o}" for o in collector.protected)
+        return found
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """Reference data that business data hangs on is deactivated, never deleted.
+
+        Whatever a deletion would cascade into counts as protected, so the admin refuses it and lists it;
+        a refused attempt is audited with that list.
+        """
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        dependants = self.dependants(objs)
+        if dependants:
+            protected = sorted({*map(str, protected), *dependants})
+            if request.method == "POST":
+                for obj in objs:
+                    audit.record(
+                        action=audit.AuditAction.ADMIN_DELETE_REFUSED,
+                        actor=request.user,
+                        obj=obj,
+                        success=False,
+                        detail={"would_touch": dependants[:200], "count": len(dependants)},
+                    )
+        return deleted, model_count, perms_needed, protected
+
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        audit.record(action=audit.AuditAction.ADMIN_DELETED, actor=request.user, obj=obj)
+        dependants = self.dependants([obj])
+        if dependants:
+            raise PermissionDenied  # the delete page already refuses; this guards any other caller
+        audit.record(
+            action=audit.AuditAction.ADMIN_DELETED,
+            actor=request.user,
+            obj=obj,
+            changes=audit.diff(audit.snapshot(obj, [f.name for f in obj._meta.concrete_fields]), {}),
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
@@ -116,3 +171,20 @@ class ReadOnlyAdmin(CapabilityAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(DocumentNumberPrefix, site=admin_site)
+class DocumentNumberPrefixAdmin(CapabilityAdmin):
+    """发文机关代字 per organisation (桂发改规划): the system admin keeps them with the reference data."""
+
+    list_display = ["organisation", "prefix"]
+    search_fields = ["organisation__name", "prefix"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(DocumentNumber, site=admin_site)
+class DocumentNumberAdmin(ReadOnlyAdmin):
+    """Issued 发文字号, for reference: they are assigned at issue and never changed or reused."""
+
+    list_display = ["text", "subject", "issued_at"]
+    search_fields = ["text", "subject"]

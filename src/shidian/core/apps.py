@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self) -> None:
+        from django.db.models import fields
+
         from shidian.core import (
             checks,  # noqa: F401  (registers system checks)
             database,
@@ -20,3 +22,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(database.after_migrate, sender=self, dispatch_uid="shidian_grant_app_role")
         if getattr(settings, "AUDIT_ALLOW_TEST_FLUSH", False):
             database.allow_test_flush()
+
+        # Django 6.1's blank choice of every drop-down ("- Select an option -") has no Chinese in its catalogue;
+        # Django reads this constant at form-build time and documents overriding it in ready().
+        fields.BLANK_CHOICE_LABEL = _("请选择")

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction as AuditAction
 from shidian.core.audit_hash import GENESIS, HASHED_FIELDS, event_hash
 from shidian.core.models import AuditEvent
@@ -106,6 +107,8 @@ def record(
     """Append one audit event, linked to the previous one; the IP comes from the current request, if any."""
     if action not in AuditAction.values:
         raise ValueError(f"unregistered audit action {action!r}: add it to core/audit_actions.py")
+    if isinstance(actor, SystemActor):
+        actor, username = None, username or actor.name
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     organisation = getattr(actor, "organisation", None) if authenticated else None
     fields: dict[str, Any] = {

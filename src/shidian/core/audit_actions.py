@@ -24,6 +24,11 @@ class AuditAction(models.TextChoices):
     USER_UPDATED = "accounts.user.updated", _("修改账户")
     USER_PERMISSIONS_CHANGED = "accounts.user.permissions_changed", _("变更账户角色或单位")
     USER_UNLOCKED = "accounts.user.unlocked", _("解锁账户")
+    ORGANISATION_RENAMED = "accounts.organisation.renamed", _("修改单位名称")
+    LOGIN_THROTTLED = "accounts.login_throttled", _("登录过于频繁被限制")
+    ACCOUNT_CHANGE_REQUESTED = "accounts.change.requested", _("申请账户变更")
+    ACCOUNT_CHANGE_APPROVED = "accounts.change.approved", _("批准账户变更")
+    ACCOUNT_CHANGE_REJECTED = "accounts.change.rejected", _("驳回账户变更")
 
     # core: the trail itself, the admin site, refused access, backups
     AUDIT_SEARCHED = "core.audit.searched", _("查询审计日志")
@@ -33,6 +38,7 @@ class AuditAction(models.TextChoices):
     ADMIN_CREATED = "core.admin.created", _("管理后台新增记录")
     ADMIN_CHANGED = "core.admin.changed", _("管理后台修改记录")
     ADMIN_DELETED = "core.admin.deleted", _("管理后台删除记录")
+    ADMIN_DELETE_REFUSED = "admin.delete_refused", _("管理后台拒绝删除（有关联数据）")
     ACCESS_DENIED = "core.access.denied", _("越权访问被拒绝")
     BACKUP_CREATED = "core.backup.created", _("创建备份")
     BACKUP_RESTORED = "core.backup.restored", _("恢复备份")

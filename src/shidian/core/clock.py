@@ -27,6 +27,18 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def now() -> dt.datetime:
+    """Return the business moment: the real time of day on the business date (real time when not pinned).
+
+    For business timestamps that lateness and waiting times are measured from (submitted, decided,
+    accepted); audit timestamps and security timers keep ``timezone.now()``.
+    """
+    real = timezone.now()
+    if not is_pinned():
+        return real
+    return dt.datetime.combine(today(), timezone.localtime(real).timetz())
+
+
 def is_pinned() -> bool:
     """Whether "today" is a fixed business date (demo or time travel) rather than the real date."""
     return _override is not None or getattr(settings, "BUSINESS_TODAY", None) is not None

@@ -3,15 +3,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from shidian.core import scoping
-from shidian.core.roles import Capability
+from shidian.core import clock, formatting, scoping
+from shidian.core.roles import Capability, Role
+
+# Who reads the account-change queue (accounts.permissions decides what each may see and approve).
+ACCOUNT_CHANGE_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCIAL_OFFICER, Role.AUDITOR})
 
 
 def platform(request: HttpRequest) -> dict[str, object]:
-    """The demo flag (every page marks demo content) and which navigation entries the user may follow."""
+    """The demo flag and business date (every demo page shows both) and the navigation the user may follow."""
     user = getattr(request, "user", None)
     return {
         "SHIDIAN_DEMO": settings.DEMO,
+        "BUSINESS_DATE": formatting.date(clock.today()) if settings.DEMO else "",
         "LOCKOUT": {"failures": settings.AXES_FAILURE_LIMIT, "minutes": settings.LOCKOUT_MINUTES},
         "perms_nav": {
             "pilots": scoping.can(user, Capability.VIEW_PILOTS),
@@ -24,5 +28,7 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "indicators": scoping.can(user, Capability.VIEW_PILOTS),
             "indicators_review": scoping.can(user, Capability.ACCEPT_INDICATORS),
             "indicators_import": scoping.can(user, Capability.IMPORT_INDICATORS),
+            "account_changes": bool(getattr(user, "is_authenticated", False))
+            and getattr(user, "role", "") in ACCOUNT_CHANGE_READERS,
         },
     }

@@ -15,6 +15,17 @@ class DomainError(Exception):
         self.message = message
 
 
+class Conflict(DomainError):
+    """The action clashes with the object's current state (a refused move, a newer save by someone else)."""
+
+
+class NotFound(Exception):
+    """The object is missing or outside the user's reach; both get the same answer (shown as 404).
+
+    Deliberately not a DomainError: views that show refusals as form errors must not show this one.
+    """
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in an uploaded file, located by sheet, row and column."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from shidian.core.periods import Period
 
 YES = "是"
@@ -68,8 +70,18 @@ def date(day: dt.date | dt.datetime | None) -> str:
     if day is None:
         return ""
     if isinstance(day, dt.datetime):
-        day = day.date()
+        day = (timezone.localtime(day) if timezone.is_aware(day) else day).date()
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def datetime(moment: dt.datetime | None, *, seconds: bool = False) -> str:
+    """Return a moment in the local time zone as 2019年7月10日 14:05 (with seconds for the audit trail)."""
+    if moment is None:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    clock = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+    return f"{date(moment)} {clock}"
 
 
 def percent(value: Decimal | float | int | None, decimals: int = 1) -> str:

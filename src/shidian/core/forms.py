@@ -1,4 +1,8 @@
-"""The auditor's filter over the audit trail."""
+"""The base of every form: text cleaned of control characters, dates as ISO values, every date bounded.
+
+Every form of the platform derives from ``Form`` (a test enforces it), so a new field gets the same
+treatment without anyone remembering to ask for it.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,115 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-OUTCOMES = [("", _("全部")), ("success", _("成功")), ("failure", _("失败"))]
+from shidian.core import text
+
+ISO_DATE = "%Y-%m-%d"
+# A technical limit for any date typed into a form (not a programme date: those come from the registry).
+# It keeps 9999-12-31 and year 1 out, which date arithmetic anywhere downstream would overflow on.
+DATE_BOUNDS = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
 
 
-class AuditFilterForm(forms.Form):
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
-    action = forms.CharField(label=_("操作（前缀）"), required=False, max_length=100)
-    user = forms.CharField(label=_("用户名"), required=False, max_length=150)
-    organisation = forms.CharField(label=_("单位"), required=False, max_length=200)
-    object = forms.CharField(label=_("对象"), required=False, max_length=300)
-    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=OUTCOMES)
-    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class IsoDateInput(forms.DateInput):
+    """A browser date box: its value is always ISO (the browser refuses ``2020/06/30``), in any language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+def validate_date_bounds(value: dt.date, bounds: tuple[dt.date, dt.date] = DATE_BOUNDS) -> None:
+    first, last = bounds
+    if not first <= value <= last:
+        raise ValidationError(
+            _("日期须在 %(first)s 至 %(last)s 之间。") % {"first": first.isoformat(), "last": last.isoformat()},
+            code="date_bounds",
+        )
+
+
+def _cleaning(field: forms.CharField) -> None:
+    """Make ``field`` drop control characters before its length and other validators run."""
+    multiline = isinstance(field.widget, forms.Textarea)
+    original = field.to_python
+
+    def to_python(value: Any) -> Any:
+        result = original(value)
+        if isinstance(result, str):
+            result = text.clean(result, multiline=multiline)
+            if field.strip:
+                result = result.strip()
+        return result
+
+    field.to_python = to_python  # type: ignore[method-assign]
+
+
+def prepare_fields(fields: dict[str, forms.Field]) -> None:
+    """Clean text fields, give plain date boxes ISO values and bound every date (admin widgets kept)."""
+    for field in fields.values():
+        if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+            _cleaning(field)
+        elif isinstance(field, forms.DateField):
+            widget = field.widget
+            plain = type(widget) is forms.DateInput or getattr(widget, "input_type", "") == "date"
+            if plain and not isinstance(widget, IsoDateInput):
+                field.widget = IsoDateInput(attrs={k: v for k, v in widget.attrs.items() if k != "type"})
+                field.widget.is_required = field.required
+            field.validators.append(validate_date_bounds)
+
+
+class Form(forms.Form):
+    """A form whose text fields are cleaned, whose date boxes carry ISO values and whose dates are bounded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        prepare_fields(self.fields)
+
+
+class ModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The same for model forms (the admin's change forms)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        prepare_fields(self.fields)
+
+
+def max_length_of(model: type[Model], name: str) -> int:
+    """The model field's length, so a form refuses in Chinese what the database would refuse with a 500."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if limit is None:
+        raise ValueError(f"{model._meta.label}.{name} has no max_length")
+    return int(limit)
+
+
+OUTCOMES = [("", gettext_lazy("全部")), ("success", gettext_lazy("成功")), ("failure", gettext_lazy("失败"))]
+
+
+class AuditFilterForm(Form):
+    """The auditor's filter over the audit trail."""
+
+    q = forms.CharField(label=gettext_lazy("关键词"), required=False, max_length=100)
+    action = forms.CharField(label=gettext_lazy("操作（前缀）"), required=False, max_length=100)
+    user = forms.CharField(label=gettext_lazy("用户名"), required=False, max_length=150)
+    organisation = forms.CharField(label=gettext_lazy("单位"), required=False, max_length=200)
+    object = forms.CharField(label=gettext_lazy("对象"), required=False, max_length=300)
+    outcome = forms.ChoiceField(label=gettext_lazy("结果"), required=False, choices=OUTCOMES)
+    since = forms.DateField(
+        label=gettext_lazy("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
-            self.add_error("until", _("截止日期不能早于起始日期。"))
+            self.add_error("until", gettext_lazy("截止日期不能早于起始日期。"))
         return data
 
     def search_arguments(self) -> dict[str, Any]:

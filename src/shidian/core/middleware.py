@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from shidian.core.audit import client_ip, request_context
+from shidian.core.errors import Conflict, DomainError, NotFound
 
 
 class RequestContextMiddleware:
@@ -18,6 +21,20 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with request_context(ip=client_ip(request)):
             return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for a signed-in user are never kept by the browser or a proxy (shared office machines)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class ChineseFirstLocaleMiddleware:
@@ -38,3 +55,26 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DomainErrorMiddleware:
+    """The one place that turns domain errors into HTTP: not found → 404, a refusal → 409 with its message.
+
+    Views that show a refusal as a form error catch DomainError themselves; what reaches here was not
+    caught, so the user sees the refusal on a page of its own instead of a server error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404 from exception
+        if isinstance(exception, DomainError):
+            status = 409 if isinstance(exception, Conflict) else 400
+            body = render_to_string("core/refused.html", {"message": exception.message}, request=request)
+            return HttpResponse(body, status=status)
+        return None

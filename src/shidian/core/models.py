@@ -1,9 +1,9 @@
-"""Platform-wide models: the append-only audit trail."""
+"""Platform-wide models: the one write-once guard and the append-only audit trail."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
@@ -12,25 +12,76 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class AppendOnlyError(Exception):
+class WriteOnceError(Exception):
+    """Raised when code tries to change or remove a row that is written once."""
+
+
+class AppendOnlyError(WriteOnceError):
     """Raised when code tries to change or remove an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class WriteOnceQuerySet[M: models.Model](models.QuerySet[M]):
+    """Rows are inserted, never updated or deleted in bulk (nor upserted)."""
+
+    def _refuse(self) -> NoReturn:
+        model: Any = self.model
+        raise model.write_once_error(model.write_once_message)
+
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
+        self._refuse()
 
     def delete(self) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
+        self._refuse()
 
-    def bulk_update(self, objs: Iterable[AuditEvent], fields: Iterable[str], batch_size: int | None = None) -> NoReturn:
+    def bulk_update(self, objs: Iterable[M], fields: Iterable[str], batch_size: int | None = None) -> NoReturn:
         # Refused before Django opens its transaction, so the caller's transaction stays usable.
-        raise AppendOnlyError("audit events are append-only")
+        self._refuse()
 
     update.alters_data = True  # type: ignore[attr-defined]
     delete.alters_data = True  # type: ignore[attr-defined]
     bulk_update.alters_data = True  # type: ignore[attr-defined]
 
+    def bulk_create(
+        self,
+        objs: Iterable[M],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> list[M]:
+        """Insert only: an upsert (``update_conflicts``) would overwrite existing rows."""
+        if update_conflicts:
+            self._refuse()
+        return super().bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
+
+
+class WriteOnceModel(models.Model):
+    """A row written once: saving a loaded row (or a new one given an existing id) or deleting one is refused.
+
+    The one write-once guard: the audit trail and submitted report versions use it (PostgreSQL adds triggers).
+    Each concrete model sets ``objects = WriteOnceQuerySet.as_manager()`` (or a subclass's manager); a test
+    checks that every one does.
+    """
+
+    write_once_error: ClassVar[type[WriteOnceError]] = WriteOnceError
+    write_once_message: ClassVar[str] = "this row is written once"
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"  # related lookups must not bypass the write-once queryset
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        pk: Any = self.pk
+        if pk is not None or not self._state.adding:
+            raise self.write_once_error(self.write_once_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self.write_once_error(self.write_once_message)
+
+
+class AuditEventQuerySet(WriteOnceQuerySet["AuditEvent"]):
     def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> NoReturn:
         # Events are chained one by one in audit.record; a bulk insert would leave them out of the chain.
         raise AppendOnlyError("audit events are written through shidian.core.audit.record")
@@ -80,8 +131,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         return qs
 
 
-class AuditEvent(models.Model):
+class AuditEvent(WriteOnceModel):
     """One thing that happened: who, when, from where, what, to which object, and what changed."""
+
+    write_once_error = AppendOnlyError
+    write_once_message = "audit events are append-only"
 
     # Set by audit.record before hashing (not auto_now_add, which would overwrite the hashed value).
     occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -109,27 +163,20 @@ class AuditEvent(models.Model):
 
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 
-    class Meta:
+    class Meta(WriteOnceModel.Meta):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-occurred_at", "-id"]
-        base_manager_name = "objects"  # related lookups must not bypass the append-only queryset
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Refuse a loaded event and also a new instance given an existing id (save() would UPDATE that row).
-        pk: Any = self.pk
-        if pk is not None or not self._state.adding:
-            raise AppendOnlyError("audit events are append-only")
-        if not self.hash:
+        # WriteOnceModel refuses a loaded event; an event must also come through audit.record (the chain).
+        if not self.hash and self._state.adding and self.pk is None:
             raise AppendOnlyError("audit events are written through shidian.core.audit.record")
         super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
 
     @property
     def action_label(self) -> str:
@@ -137,3 +184,61 @@ class AuditEvent(models.Model):
         from shidian.core.audit_actions import label
 
         return label(self.action)
+
+
+class DocumentNumberPrefix(models.Model):
+    """The 发文字号 prefix an organisation uses, e.g. 桂发改规划 (桂发改规划〔2019〕15号)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", verbose_name=_("发文机关"), on_delete=models.CASCADE, related_name="+"
+    )
+    prefix = models.CharField(_("发文机关代字"), max_length=40)
+
+    class Meta:
+        verbose_name = _("发文字号代字")
+        verbose_name_plural = _("发文字号代字")
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
+class DocumentNumberSequence(models.Model):
+    """One organisation's document numbers of one year: the last serial issued (never reused)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last_serial = models.PositiveIntegerField(_("已用到的序号"), default=0)
+
+    class Meta:
+        verbose_name = _("发文字号序列")
+        verbose_name_plural = _("发文字号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="core_documentnumbersequence_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_serial}"
+
+
+class DocumentNumber(models.Model):
+    """A 发文字号 issued to one document (``subject``, e.g. reporting.provincereportversion:12), for good."""
+
+    sequence = models.ForeignKey(
+        DocumentNumberSequence, verbose_name=_("序列"), on_delete=models.PROTECT, related_name="numbers"
+    )
+    serial = models.PositiveIntegerField(_("序号"))
+    text = models.CharField(_("发文字号"), max_length=80)
+    subject = models.CharField(_("公文"), max_length=120, unique=True)
+    issued_at = models.DateTimeField(_("编号时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发文字号")
+        verbose_name_plural = _("发文字号")
+        constraints = [
+            models.UniqueConstraint(fields=["sequence", "serial"], name="core_documentnumber_serial_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

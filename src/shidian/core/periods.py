@@ -49,7 +49,7 @@ class Period:
     @property
     def label(self) -> str:
         if self.half is None:
-            return _("%(year)d年") % {"year": self.year}
+            return _("%(year)d年度") % {"year": self.year}
         if self.half == 1:
             return _("%(year)d年上半年") % {"year": self.year}
         return _("%(year)d年下半年") % {"year": self.year}

@@ -1,25 +1,48 @@
 """The one place that answers: which provinces and pilots may this user see, and what may it do.
 
-Every selector and view narrows its querysets through ``restrict`` or fetches
-single objects through ``get_for``; a hidden object and a missing one raise the
-same ``Http404``.
+Every selector and view narrows its querysets through ``restrict``, fetches
+single objects through ``get_for`` and asks about one object with ``sees``; a
+hidden object and a missing one raise the same ``NotFound`` (shown as 404).
+Each scoped model declares its path to the province and the pilot once, as
+``scope_path = ScopePath(...)``; all three read it from there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.http import Http404
 
-from shidian.core.roles import ROLE_CAPABILITIES, ROLE_REACH, Reach
+from shidian.core.actors import SystemActor
+from shidian.core.errors import NotFound
+from shidian.core.roles import ROLE_CAPABILITIES, ROLE_REACH, Capability, Reach
 
 
 class _Organisation(Protocol):
     province_id: int | None
     pilot_id: int | None
+
+
+@dataclass(frozen=True)
+class ScopePath:
+    """Lookups from a model to its province and its pilot (``"pk"`` for the model itself, None for no link)."""
+
+    province: str | None
+    pilot: str | None
+
+
+class Scoped(Protocol):
+    scope_path: ClassVar[ScopePath]
+
+
+def path_of(model: type[models.Model]) -> ScopePath:
+    """The declared scope path of ``model``; a model without one cannot be scoped by accident."""
+    path = getattr(model, "scope_path", None)
+    if not isinstance(path, ScopePath):
+        raise TypeError(f"{model._meta.label} declares no scope_path")
+    return path
 
 
 @dataclass(frozen=True)
@@ -41,10 +64,14 @@ class Scope:
 
 
 NOTHING = Scope(reach=Reach.NONE, provinces=frozenset(), pilots=frozenset(), capabilities=frozenset())
+# The platform's own jobs reach everything and may do everything (SystemActor is never built from a request).
+SYSTEM = Scope(reach=Reach.NATION, provinces=None, pilots=None, capabilities=frozenset(Capability.values))
 
 
 def scope_for(user: Any) -> Scope:
-    """Compute (and cache on the user object) the scope of ``user``."""
+    """Compute (and cache on the user object) the scope of ``user``; nobody (None) reaches nothing."""
+    if isinstance(user, SystemActor):
+        return SYSTEM
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     cached = getattr(user, "_shidian_scope", None)
@@ -75,20 +102,26 @@ def can(user: Any, capability: str) -> bool:
     return capability in scope_for(user).capabilities
 
 
+_DECLARED: Any = object()
+
+
 def restrict[M: models.Model](
     queryset: models.QuerySet[M],
     user: Any,
     *,
-    province_field: str | None = "province",
-    pilot_field: str | None = "pilot",
+    province_field: str | None = _DECLARED,
+    pilot_field: str | None = _DECLARED,
 ) -> models.QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may see.
 
-    ``province_field`` and ``pilot_field`` name the lookups from the model to
-    the province and to the pilot (``"pk"`` for the pilot model itself). A
-    model without a pilot link (``pilot_field=None``) is hidden from pilot-level
-    users unless it is reachable by province and the reach allows it.
+    The lookups to the province and the pilot are the model's ``scope_path`` unless given (a query
+    over a related model). A model without a pilot link is hidden from pilot-level users, one
+    without a province link from everybody below the nation.
     """
+    if province_field is _DECLARED or pilot_field is _DECLARED:
+        declared = path_of(queryset.model)
+        province_field = declared.province if province_field is _DECLARED else province_field
+        pilot_field = declared.pilot if pilot_field is _DECLARED else pilot_field
     scope = scope_for(user)
     if not scope.sees_business_data:
         return queryset.none()
@@ -103,23 +136,46 @@ def restrict[M: models.Model](
     return queryset
 
 
-def get_for[M: models.Model](
-    queryset: models.QuerySet[M],
-    user: Any,
-    /,
-    *,
-    province_field: str | None = "province",
-    pilot_field: str | None = "pilot",
-    **lookup: Any,
-) -> M:
-    """Fetch one object through ``restrict``; missing and hidden both raise Http404."""
+def get_for[M: models.Model](queryset: models.QuerySet[M], user: Any, /, **lookup: Any) -> M:
+    """Fetch one object through ``restrict``; missing and hidden both raise NotFound."""
     try:
-        return restrict(queryset, user, province_field=province_field, pilot_field=pilot_field).get(**lookup)
+        return restrict(queryset, user).get(**lookup)
     except ObjectDoesNotExist as exc:
         _audit_denied(queryset, user, lookup)
-        raise Http404 from exc
+        raise NotFound from exc
     except (ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
+
+
+def _follow(obj: Any, lookup: str) -> int | None:
+    """The id at the end of ``lookup`` ("task__version__plan__pilot") starting from ``obj``."""
+    *hops, last = lookup.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop)
+        if obj is None:
+            return None
+    if last == "pk":
+        return int(obj.pk) if obj.pk is not None else None
+    value = getattr(obj, f"{last}_id", _DECLARED)
+    if value is _DECLARED:
+        value = getattr(obj, last)
+        value = value.pk if isinstance(value, models.Model) else value
+    return int(value) if value is not None else None
+
+
+def sees(user: Any, obj: models.Model, *, level: Reach | None = None) -> bool:
+    """Whether ``obj`` lies within ``user``'s reach (the object form of ``restrict``).
+
+    With ``level``, only a user of exactly that reach counts: the province's own officers review
+    its pilots (``Reach.PROVINCE``); only the pilot's own office keeps its plan (``Reach.PILOT``).
+    """
+    scope = scope_for(user)
+    if not scope.sees_business_data or (level is not None and scope.reach is not level):
+        return False
+    path = path_of(type(obj))
+    if scope.provinces is not None and (path.province is None or _follow(obj, path.province) not in scope.provinces):
+        return False
+    return scope.pilots is None or (path.pilot is not None and _follow(obj, path.pilot) in scope.pilots)
 
 
 def _audit_denied(queryset: models.QuerySet[Any], user: Any, lookup: dict[str, Any]) -> None:
@@ -134,6 +190,6 @@ def _audit_denied(queryset: models.QuerySet[Any], user: Any, lookup: dict[str, A
 
 
 def require(user: Any, capability: str) -> None:
-    """Raise Http404 unless ``user`` has ``capability`` (not allowed looks like not found)."""
+    """Raise NotFound unless ``user`` has ``capability`` (not allowed looks like not found)."""
     if not can(user, capability):
-        raise Http404
+        raise NotFound

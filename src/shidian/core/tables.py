@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from shidian.core import text, uploads
 from shidian.core.errors import DomainError
-
-XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
-XLSX_MAX_RATIO = 100
 
 
 @dataclass(frozen=True)
@@ -25,19 +22,11 @@ class Table:
 
 
 def sniff_kind(content: bytes) -> str:
-    """'xlsx' or 'csv' by content, never by file name; anything else is refused."""
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile as exc:
-            raise DomainError(_("文件损坏，无法作为 XLSX 读取。")) from exc
-        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        raise DomainError(_("文件不是 CSV 或 XLSX 表格。"))
-    if b"\x00" in content[:8192]:
-        raise DomainError(_("文件不是 CSV 或 XLSX 表格。"))
-    return "csv"
+    """'xlsx' or 'csv' by content, never by file name; anything else (or a zip bomb) is refused."""
+    kind = uploads.sniff(content)
+    if kind not in uploads.TABLES:
+        raise uploads.type_refused(uploads.TABLES)
+    return kind.name
 
 
 def _decode(content: bytes) -> str:
@@ -49,25 +38,10 @@ def _decode(content: bytes) -> str:
     raise DomainError(_("CSV 文件编码无法识别，请使用 UTF-8 或 GB18030。"))
 
 
-def _check_zip(content: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        total = sum(info.file_size for info in archive.infolist())
-        compressed = sum(info.compress_size for info in archive.infolist()) or 1
-    if total > XLSX_MAX_UNCOMPRESSED or total / compressed > XLSX_MAX_RATIO:
-        raise DomainError(_("XLSX 文件解压后过大，已拒绝（疑似压缩炸弹）。"))
-
-
 def read_table(content: bytes, *, max_bytes: int) -> Table:
     """Parse the first sheet of an XLSX or a CSV into a header and numbered rows of strings."""
-    if not content:
-        raise DomainError(_("文件为空。"))
-    if len(content) > max_bytes:
-        raise DomainError(
-            _("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {"size": len(content), "limit": max_bytes}
-        )
-    kind = sniff_kind(content)
-    if kind == "xlsx":
-        _check_zip(content)
+    kind = uploads.check(content, allowed=uploads.TABLES, max_bytes=max_bytes)
+    if kind is uploads.XLSX:
         return _read_xlsx(content)
     return _read_csv(_decode(content))
 
@@ -77,7 +51,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return text.clean(str(value)).strip()
 
 
 def _read_csv(text: str) -> Table:
@@ -107,13 +81,13 @@ def _read_xlsx(content: bytes) -> Table:
 def _table(sheet: str | None, raw_rows: list[list[str]]) -> Table:
     if not raw_rows:
         raise DomainError(_("文件没有表头。"))
-    header = [h.strip().lstrip("\ufeff") for h in raw_rows[0]]
+    header = [text.clean(h).strip() for h in raw_rows[0]]  # the cleaner also drops a byte-order mark
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
         raise DomainError(_("表头中的列重复：%(columns)s。") % {"columns": "、".join(repeated)})
     rows: list[tuple[int, dict[str, str]]] = []
     for number, raw in enumerate(raw_rows[1:], start=2):
-        cells = [c.strip() for c in raw]
+        cells = [text.clean(c).strip() for c in raw]  # control characters never reach a service
         if not any(cells):
             continue
         rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from shidian.core.admin import CapabilityAdmin, admin_site
 from shidian.core.errors import DomainError
+from shidian.core.forms import ModelForm as CleanModelForm
 from shidian.indicators import services
 from shidian.indicators.models import Indicator, IndicatorCategory, IndicatorPeriod, NationalTarget, ValidationRule
 
 
-class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
+class IndicatorForm(CleanModelForm):
     class Meta:
         model = Indicator
         fields = [

@@ -7,14 +7,22 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shidian.core import formatting
 from shidian.core.periods import Period
 from shidian.indicators.models import Direction, Indicator
 from shidian.indicators.selectors import Rollup, Series
 from shidian.regions.models import Province
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _number(value: Decimal | None, decimals: int | None = None) -> float | None:
+    if value is None:
+        return None
+    return float(value) if decimals is None else round(float(value), decimals)
+
+
+def _labels(axis: list[str]) -> list[str]:
+    """Axis labels as officials write periods (2019年上半年, 2019年度); the codes stay the data keys."""
+    return [formatting.period(code) for code in axis]
 
 
 def _axis(points: list[Period], years: list[int], half_year: bool) -> list[str]:
@@ -37,11 +45,11 @@ def _extent(values: list[float]) -> dict[str, Any]:
 
 
 def series_chart(series: Series, *, years: list[int]) -> dict[str, Any]:
-    """A pilot's values over time with its own targets and the national 2020 target as lines."""
+    """A pilot's values over time with its own targets and the national plan's target as lines."""
     indicator = series.indicator
     half = indicator.period_type == "half_year"
     axis = _axis([p for p, _v in series.points], years, half)
-    by_code = {p.code: _number(v) for p, v in series.points}
+    by_code = {p.code: _number(v, indicator.decimals) for p, v in series.points}
     lines: list[dict[str, Any]] = [
         {"yAxis": float(value), "name": _("%(year)d年目标") % {"year": year}, "lineStyle": {"color": "#2e7d32"}}
         for year, value in sorted(series.targets.items())
@@ -50,7 +58,7 @@ def series_chart(series: Series, *, years: list[int]) -> dict[str, Any]:
         lines.append(
             {
                 "yAxis": float(series.national.target_value),
-                "name": _("国家 2020 年目标"),
+                "name": _("国家 %(year)d 年目标") % {"year": series.national.target_year},
                 "lineStyle": {"color": "#c0392b", "type": "dashed"},
             }
         )
@@ -62,7 +70,7 @@ def series_chart(series: Series, *, years: list[int]) -> dict[str, Any]:
         },
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 56, "right": 24, "top": 40, "bottom": 28},
-        "xAxis": {"type": "category", "data": axis},
+        "xAxis": {"type": "category", "data": _labels(axis)},
         "yAxis": {
             "type": "value",
             **_extent([*(v for v in by_code.values() if v is not None), *(line["yAxis"] for line in lines)]),
@@ -93,10 +101,10 @@ def comparison_chart(
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
         "grid": {"left": 56, "right": 24, "top": 40, "bottom": 48},
-        "xAxis": {"type": "category", "data": axis},
+        "xAxis": {"type": "category", "data": _labels(axis)},
         "yAxis": {"type": "value", "scale": True},
         "series": [
-            {"type": "line", "name": name, "data": [_number(values.get(code)) for code in axis]}
+            {"type": "line", "name": name, "data": [_number(values.get(code), indicator.decimals) for code in axis]}
             for name, values in named
         ],
     }
@@ -113,7 +121,7 @@ def province_tile_map(indicator: Indicator, provinces: list[Province], rollups: 
     data = []
     for province in provinces:
         rollup = rollups.get(province.pk)
-        value = _number(rollup.value) if rollup else None
+        value = _number(rollup.value, indicator.decimals) if rollup else None
         data.append(
             {
                 "name": province.short_name,

@@ -1,4 +1,8 @@
-"""Deterministic demo indicator history 2016-2020 for every pilot (DESIGN.md, "Demo").
+"""Deterministic demo indicator history from 2016 up to the business date for every pilot (DESIGN.md, "Demo").
+
+Years that have ended by the business date carry annual values (the last one partly still awaiting the
+province); a half-year that has ended in the current year carries its flows, submitted, in draft or still
+missing.
 
 Values trend towards each pilot's 2020 targets at different paces (some on track, some behind, a few
 going backwards), some are missing, a few break the validation rules, and one is an outlier. Written in
@@ -7,12 +11,14 @@ bulk (demo data, not user input); computed indicators come from the same formula
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
 
 from django.db import transaction
 
-from shidian.core import audit
+from shidian.core import audit, clock, db
+from shidian.core.actors import system
 from shidian.core.periods import Period
 from shidian.indicators import formulas, services
 from shidian.indicators.models import (
@@ -26,7 +32,7 @@ from shidian.indicators.models import (
 from shidian.pilots.models import AreaKind, PilotArea
 
 SEED = 20161209
-YEARS = range(2016, 2021)
+FIRST_YEAR, LAST_YEAR = 2016, 2020
 MISSING_RATE = 0.04
 
 # code → (start low, start high, change by 2020: absolute, or a factor when "x", None for no target)
@@ -99,10 +105,13 @@ def _goal(start: float, change: float | str) -> float:
 
 
 @transaction.atomic
-def load_demo_indicators() -> int:
-    """Create the demo values, targets and the resulting quality issues; a second call changes nothing."""
+def load_demo_indicators(*, today: dt.date | None = None) -> int:
+    """Create the demo values up to the business date, targets and quality issues; a second call changes nothing."""
     if IndicatorValue.objects.exists():
         return 0
+    today = today or clock.today()
+    years = range(FIRST_YEAR, min(today.year, LAST_YEAR + 1))  # the years that have ended
+    open_half = Period(today.year, 1) if today.year <= LAST_YEAR and today >= dt.date(today.year, 7, 1) else None
     rng = random.Random(SEED)  # noqa: S311  (deterministic demo data, not security)
     indicators = {i.code: i for i in Indicator.objects.all()}
     pilots = list(PilotArea.objects.select_related("batch").order_by("batch__number", "province__code", "name"))
@@ -131,7 +140,7 @@ def load_demo_indicators() -> int:
         # Pace towards the targets: most on track, some behind, a few going backwards.
         pace = rng.choices([1.05, 0.7, 0.3, -0.3], weights=[55, 25, 15, 5])[0]
         stage = services.stage_year(pilot)
-        last_year = 2020 if rng.random() > 0.08 else 2019  # a few have not reported 2020 yet
+        last_year = years[-1] if rng.random() > 0.08 else years[-1] - 1  # a few have not reported the last year
         starts: dict[str, float] = {}
         goals: dict[str, float] = {}
         for code, (low, high, change) in LEVELS.items():
@@ -143,10 +152,14 @@ def load_demo_indicators() -> int:
         basic_share = rng.uniform(0.78, 0.9)
         growth_starts = {code: rng.uniform(low, high) for code, (low, high, _g) in GROWTH.items()}
         flag_years = {code: rng.choice([2016, 2017, 2018, 2019, 2021]) for code in FLAGS}
-        for year in YEARS:
+        for year in years:
             if year > last_year:
                 break
-            status = ValueStatus.ACCEPTED if year < 2020 else rng.choice([ValueStatus.SUBMITTED, ValueStatus.DRAFT])
+            status = (
+                ValueStatus.ACCEPTED
+                if year < years[-1]
+                else rng.choice([ValueStatus.ACCEPTED, ValueStatus.ACCEPTED, ValueStatus.SUBMITTED])
+            )
             period = Period(year)
             step = (year - 2016) / 4
             pop = population * (1.01 ** (year - 2016))
@@ -164,7 +177,7 @@ def load_demo_indicators() -> int:
                 + (goals["urban_rate_resident"] - starts["urban_rate_resident"]) * step * pace
             )
             hukou_rate = starts["urban_rate_hukou"] + 8 * step * pace
-            if index % 37 == 5 and year == 2019:
+            if index % 37 == 5 and year == 2018:
                 hukou_rate = resident_rate + 4  # breaks 户籍 ≤ 常住 (a rule finding)
             hukou_urban = hukou_pop * hukou_rate / 100
             add(pilot, "hukou_population", period, hukou_pop, status)
@@ -212,10 +225,15 @@ def load_demo_indicators() -> int:
                         source="演示：试点工作方案目标",
                     )
                 )
+        if open_half is not None and index % 3 != 2:  # the rest have not entered the half-year yet
+            half_status = ValueStatus.SUBMITTED if index % 3 == 0 else ValueStatus.DRAFT
+            for code, (low, high) in FLOWS.items():
+                add(pilot, code, open_half, population * 1.03 * rng.uniform(low, high), half_status)
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     PilotTarget.objects.bulk_create(targets, batch_size=2000)
-    for year in YEARS:
-        services.run_quality_checks(period=Period(year))
+    db.analyze("indicators")  # the quality checks below query what was just written
+    for year in years:
+        services.run_quality_checks(period=Period(year), by=system("load_demo"))
     audit.record(
         action=audit.AuditAction.INDICATORS_DEMO_LOADED, detail={"values": len(values), "targets": len(targets)}
     )

@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.forms import Form
 from shidian.indicators.models import ImportMode, IssueStatus, ValueType
 from shidian.indicators.selectors import EntryGroup
 
 
-class EntryForm(forms.Form):
+class EntryForm(Form):
     """One field per entered (not computed) indicator of the period, named by the indicator code."""
 
     def __init__(self, *args: Any, groups: list[EntryGroup], **kwargs: Any) -> None:
@@ -44,22 +45,22 @@ def _plain(value: Any, value_type: str) -> str:
     return f"{value.normalize():f}"
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label=_("文件（XLSX 或 CSV）"))
     mode = forms.ChoiceField(
         label=_("导入方式"), choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING, widget=forms.RadioSelect
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     status = forms.ChoiceField(label=_("处理状态"), choices=IssueStatus.choices)
     note = forms.CharField(label=_("跟进说明"), required=False, max_length=500)
 
 
-class QualityFilterForm(forms.Form):
+class QualityFilterForm(Form):
     status = forms.ChoiceField(label=_("处理状态"), choices=[("", _("全部")), *IssueStatus.choices], required=False)
     period = forms.CharField(label=_("期间"), required=False, max_length=7)

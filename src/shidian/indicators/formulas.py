@@ -7,6 +7,7 @@ attributes, subscripts, comparisons, powers, strings ...) is refused with a Doma
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -168,3 +169,19 @@ def evaluation_order(formulas: Mapping[str, str]) -> list[str]:
     for code in sorted(graph):
         visit(code, [])
     return order
+
+
+READABLE_OPERATORS = {"*": "\u00d7", "/": "\u00f7"}  # multiplication and division signs
+
+
+def readable(formula: str, names: Mapping[str, str]) -> str:
+    """A formula as officials read it: indicator names for codes, signs for * and /."""
+
+    def name(match: re.Match[str]) -> str:
+        code = match.group(0)
+        return f"【{names[code]}】" if code in names else code
+
+    text = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", name, formula)
+    for op, sign in READABLE_OPERATORS.items():
+        text = text.replace(op, sign)
+    return text

@@ -13,7 +13,6 @@ unless every row is valid, or the uploader chose to import only the valid rows. 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
 from shidian.core import audit, scoping
+from shidian.core.documents import xlsx as sheets
 from shidian.core.errors import DomainError, RowError
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
@@ -35,6 +35,7 @@ from shidian.indicators.models import (
     ImportState,
     Indicator,
     IndicatorPeriod,
+    IndicatorValue,
     PeriodType,
     ValueSource,
     ValueStatus,
@@ -75,31 +76,32 @@ def _require_import(user: Any) -> None:
 
 def template_xlsx(*, user: Any, period: Period) -> bytes:
     """A template with one row per visible pilot and entered indicator of ``period``, values empty."""
-    from openpyxl import Workbook
-
     _require_import(user)
-    pilots = scoping.restrict(
-        PilotArea.objects.select_related("province"), user, province_field="province", pilot_field="pk"
-    ).order_by("province__code", "name")
+    pilots = scoping.restrict(PilotArea.objects.select_related("province"), user).order_by("province__code", "name")
     indicators = [i for i in services.indicators_for_period(period) if not i.is_computed]
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]
-    sheet.title = _("指标数据")
-    sheet.append(TEMPLATE_COLUMNS)
-    for pilot in pilots:
-        for indicator in indicators:
-            sheet.append([pilot.province.name, pilot.name, indicator.code, indicator.name, indicator.unit, period.code])
-    notes = workbook.create_sheet(_("填写说明"))
-    for line in [
-        _("每行一个地区、一个指标、一个期间的数值；必填列：省级单位、试点地区、指标代码、期间、数值。"),
-        _("期间写作 2018（年度指标）或 2018H1、2018H2（半年指标）。"),
-        _("“是/否”指标填 是 或 否（或 1、0）；百分比指标填数字，例如 45.3。"),
-        _("只读取第一个工作表；指标名称、单位、说明列仅供参考。"),
-    ]:
-        notes.append([line])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    book = sheets.workbook()
+    widths = {"省级单位": 18, "试点地区": 20, "指标代码": 12, "指标名称": 30, "单位": 8, "期间": 10, "数值": 12}
+    sheets.add_sheet(
+        book,
+        _("指标数据"),
+        [sheets.Column(c, widths.get(c, 16)) for c in TEMPLATE_COLUMNS],
+        (
+            [pilot.province.name, pilot.name, indicator.code, indicator.name, indicator.unit, period.code]
+            for pilot in pilots
+            for indicator in indicators
+        ),
+    )
+    sheets.add_notes(
+        book,
+        _("填写说明"),
+        [
+            _("每行一个地区、一个指标、一个期间的数值；必填列：省级单位、试点地区、指标代码、期间、数值。"),
+            _("期间写作 2018（年度指标）或 2018H1、2018H2（半年指标）。"),
+            _("“是/否”指标填 是 或 否（或 1、0）；百分比指标填数字，例如 45.3。"),
+            _("只读取第一个工作表；指标名称、单位、说明列仅供参考。"),
+        ],
+    )
+    return sheets.to_bytes(book)
 
 
 @transaction.atomic
@@ -161,11 +163,7 @@ def _progress(job: ImportJob, processed: int) -> None:
 def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> tuple[list[ValidRow], list[RowError]]:
     """Check every row; return the valid ones and every error located by sheet, row and column."""
     all_pilots = {(p.province.name, p.name): p for p in PilotArea.objects.select_related("province", "batch")}
-    visible = set(
-        scoping.restrict(PilotArea.objects.all(), user, province_field="province", pilot_field="pk").values_list(
-            "pk", flat=True
-        )
-    )
+    visible = set(scoping.restrict(PilotArea.objects.all(), user).values_list("pk", flat=True))
     indicators = {i.code: i for i in Indicator.objects.active()}
     open_periods = set(IndicatorPeriod.objects.filter(is_open=True).values_list("code", flat=True))
     valid: list[ValidRow] = []
@@ -182,15 +180,15 @@ def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> t
             continue  # a blank value is "not reported" (the template leaves every value blank)
         before = len(errors)
         pilot = all_pilots.get((cells.get(COL_PROVINCE, ""), cells.get(COL_PILOT, "")))
-        if pilot is None:
+        if pilot is None or pilot.pk not in visible:
+            # One message for a missing and a hidden pilot, echoing only what the user typed: the import
+            # must not tell whether another province's pilot exists (scope does not leak through messages).
             error(
                 number,
                 COL_PILOT,
                 _("找不到地区“%(province)s %(pilot)s”。")
                 % {"province": cells.get(COL_PROVINCE, ""), "pilot": cells.get(COL_PILOT, "")},
             )
-        elif pilot.pk not in visible:
-            error(number, COL_PILOT, _("地区“%(pilot)s”不在您的权限范围内。") % {"pilot": pilot.name})
         code = cells.get(COL_CODE, "")
         indicator = indicators.get(code)
         if indicator is None:
@@ -219,6 +217,14 @@ def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> t
                 value = services.validate_value(indicator, raw)
             except DomainError as exc:
                 error(number, COL_VALUE, exc.message)
+        note = cells.get(COL_NOTE, "")
+        note_limit = IndicatorValue._meta.get_field("note").max_length or 200
+        if len(note) > note_limit:
+            error(
+                number,
+                COL_NOTE,
+                _("最多 %(limit)d 个字符，现有 %(length)d 个。") % {"limit": note_limit, "length": len(note)},
+            )
         if len(errors) > before or pilot is None or indicator is None or period is None or value is None:
             continue
         key = (pilot.pk, indicator.pk, period.code)
@@ -226,7 +232,7 @@ def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> t
             error(number, COL_CODE, _("与第 %(row)d 行重复（同一地区、指标和期间）。") % {"row": seen[key]})
             continue
         seen[key] = number
-        valid.append(ValidRow(number, pilot, indicator, period, value, cells.get(COL_NOTE, "")[:200]))
+        valid.append(ValidRow(number, pilot, indicator, period, value, note))
     return valid, errors
 
 

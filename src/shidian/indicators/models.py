@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shidian.core.audit_actions import AuditAction
+from shidian.core.scoping import ScopePath
+from shidian.core.transitions import Flow
 
 
 class IndicatorCategory(models.Model):
@@ -161,10 +167,12 @@ class NationalTarget(models.Model):
 class PilotTarget(models.Model):
     """A pilot's target for an indicator from its work plan: the stage year (2017/2018) and 2020."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.CASCADE, related_name="indicator_targets"
     )
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     target_year = models.PositiveSmallIntegerField(_("目标年份"))
     target_value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=6)
     comparator = models.CharField(_("目标要求"), max_length=5, choices=Comparator.choices, default=Comparator.EXACT)
@@ -238,6 +246,8 @@ class IndicatorValue(models.Model):
     Exactly one version per (pilot, indicator, period) is current. ``year`` repeats the period's year: it is
     the partition key of the table on PostgreSQL (docs/indicators.md).
     """
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
 
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="indicator_values"
@@ -315,6 +325,15 @@ class IndicatorValue(models.Model):
         return f"{self.pilot} {self.indicator} {self.period} v{self.version}"
 
 
+VALUE_FLOW = Flow(
+    model=IndicatorValue,
+    statuses=ValueStatus,
+    moves=VALUE_MOVES,
+    action_prefix="indicators.value",
+    refusal=_("数值当前为“%(from)s”，不能改为“%(to)s”。"),
+)
+
+
 class RuleKind(models.TextChoices):
     COMPARE = "compare", _("指标间比较")
     YEAR_ON_YEAR = "yoy", _("同比变动幅度")
@@ -332,14 +351,14 @@ class ValidationRule(models.Model):
 
     name = models.CharField(_("规则名称"), max_length=120)
     kind = models.CharField(_("类型"), max_length=10, choices=RuleKind.choices)
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     operator = models.CharField(_("比较"), max_length=2, choices=Operator.choices, blank=True)
     other_indicator = models.ForeignKey(
         Indicator,
         verbose_name=_("比较指标"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     max_change_percent = models.DecimalField(
@@ -388,14 +407,16 @@ ISSUE_MOVES: dict[str, frozenset[str]] = {
 class DataQualityIssue(models.Model):
     """A value flagged by a rule or as an outlier, followed up by the province or the nation."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.CASCADE, related_name="quality_issues"
     )
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("期间"), max_length=7)
     kind = models.CharField(_("类型"), max_length=10, choices=IssueKind.choices)
     rule = models.ForeignKey(
-        ValidationRule, verbose_name=_("规则"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ValidationRule, verbose_name=_("规则"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     message = models.CharField(_("问题"), max_length=300)
     value = models.DecimalField(_("数值"), max_digits=20, decimal_places=6, null=True, blank=True)
@@ -433,6 +454,17 @@ class DataQualityIssue(models.Model):
         return self.message
 
 
+ISSUE_FLOW = Flow(
+    model=DataQualityIssue,
+    statuses=IssueStatus,
+    moves=ISSUE_MOVES,
+    action_prefix="indicators.quality",
+    action=AuditAction.QUALITY_FOLLOWED_UP,
+    refusal=_("问题当前为“%(from)s”，不能改为“%(to)s”。"),
+    touch=("updated_by", "updated_at"),
+)
+
+
 class ImportMode(models.TextChoices):
     ALL_OR_NOTHING = "all", _("全部正确才导入")
     VALID_ONLY = "valid", _("仅导入正确的行")
@@ -448,6 +480,8 @@ class ImportState(models.TextChoices):
 
 class ImportJob(models.Model):
     """An uploaded indicator-value file; large ones are processed in the background with progress."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot="pilot")
 
     file_name = models.CharField(_("文件名"), max_length=200)
     content = models.BinaryField(_("文件内容"))

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
-
 from shidian.core import scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
 from shidian.indicators.models import DataQualityIssue
 from shidian.pilots.models import PilotArea
 
 
-def sees_pilot(user: Any, pilot: PilotArea) -> bool:
-    scope = scoping.scope_for(user)
-    if not scope.sees_business_data:
-        return False
-    if scope.provinces is not None and pilot.province_id not in scope.provinces:
-        return False
-    return scope.pilots is None or pilot.pk in scope.pilots
-
-
 def can_enter(user: Any, pilot: PilotArea) -> bool:
     """Pilot officers enter their own pilot's values."""
-    return scoping.can(user, Capability.ENTER_INDICATORS) and sees_pilot(user, pilot)
+    return scoping.can(user, Capability.ENTER_INDICATORS) and scoping.sees(user, pilot)
 
 
 def can_accept(user: Any, pilot: PilotArea) -> bool:
     """Provincial officers (and the commission) accept the values of pilots they oversee."""
-    return scoping.can(user, Capability.ACCEPT_INDICATORS) and sees_pilot(user, pilot)
+    return scoping.can(user, Capability.ACCEPT_INDICATORS) and scoping.sees(user, pilot)
 
 
 def can_set_targets(user: Any, pilot: PilotArea) -> bool:
@@ -38,27 +28,27 @@ def can_set_targets(user: Any, pilot: PilotArea) -> bool:
 
 def require_set_targets(user: Any, pilot: PilotArea) -> None:
     if not can_set_targets(user, pilot):
-        raise Http404
+        raise NotFound
 
 
 def can_import_for(user: Any, pilot: PilotArea) -> bool:
-    return scoping.can(user, Capability.IMPORT_INDICATORS) and sees_pilot(user, pilot)
+    return scoping.can(user, Capability.IMPORT_INDICATORS) and scoping.sees(user, pilot)
 
 
 def can_follow_up(user: Any, issue: DataQualityIssue) -> bool:
-    return scoping.can(user, Capability.FOLLOW_UP_QUALITY) and sees_pilot(user, issue.pilot)
+    return scoping.can(user, Capability.FOLLOW_UP_QUALITY) and scoping.sees(user, issue)
 
 
 def require_enter(user: Any, pilot: PilotArea) -> None:
     if not can_enter(user, pilot):
-        raise Http404
+        raise NotFound
 
 
 def require_accept(user: Any, pilot: PilotArea) -> None:
     if not can_accept(user, pilot):
-        raise Http404
+        raise NotFound
 
 
 def require_follow_up(user: Any, issue: DataQualityIssue) -> None:
     if not can_follow_up(user, issue):
-        raise Http404
+        raise NotFound

@@ -6,15 +6,17 @@ database; no per-row Python on the aggregation path (docs/indicators.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.shortcuts import get_object_or_404
+from django.db.models import Avg, Count, F, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from shidian.core import scoping
+from shidian.core.errors import NotFound
 from shidian.core.periods import Period
 from shidian.indicators.models import (
     REPORTED,
@@ -37,8 +39,6 @@ from shidian.indicators.progress import Assessment, ProgressStatus, assess, peri
 from shidian.pilots.models import PilotArea
 from shidian.regions.models import Province
 
-TARGET_YEAR = 2020
-
 
 def catalogue() -> list[IndicatorCategory]:
     """Categories with their active indicators and national targets (two queries)."""
@@ -58,11 +58,14 @@ def years() -> list[int]:
 
 
 def get_indicator(code: str) -> Indicator:
-    return get_object_or_404(Indicator.objects.with_category(), code=code, is_active=True)
+    try:
+        return Indicator.objects.with_category().get(code=code, is_active=True)
+    except Indicator.DoesNotExist as exc:
+        raise NotFound from exc
 
 
 def visible_values(*, user: Any) -> QuerySet[IndicatorValue]:
-    return scoping.restrict(IndicatorValue.objects.all(), user, province_field="pilot__province", pilot_field="pilot")
+    return scoping.restrict(IndicatorValue.objects.all(), user)
 
 
 def _reported(qs: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
@@ -134,6 +137,7 @@ class PendingReview:
     pilot: PilotArea
     period: str
     count: int
+    since: dt.date | None = None  # the first submission still waiting
 
 
 def pending_reviews(*, user: Any) -> list[PendingReview]:
@@ -142,11 +146,46 @@ def pending_reviews(*, user: Any) -> list[PendingReview]:
         visible_values(user=user)
         .filter(is_current=True, status=ValueStatus.SUBMITTED)
         .values("pilot_id", "period")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), since=Min("submitted_at"))
         .order_by("pilot_id", "period")
     )
     pilots = PilotArea.objects.select_related("province").in_bulk({r["pilot_id"] for r in rows})
-    return [PendingReview(pilots[r["pilot_id"]], r["period"], r["n"]) for r in rows]
+    return [
+        PendingReview(
+            pilots[r["pilot_id"]], r["period"], r["n"], timezone.localdate(r["since"]) if r["since"] else None
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class MissingValues:
+    period: Period
+    missing: int
+    expected: int
+
+
+def missing_values(*, user: Any, pilot: PilotArea, today: dt.date) -> list[MissingValues]:
+    """Open periods that have ended by ``today`` in which the pilot has not yet reported every indicator."""
+    if not scoping.restrict(PilotArea.objects.filter(pk=pilot.pk), user, pilot_field="pk").exists():
+        return []
+    ended = [Period.parse(code) for code in periods(open_only=True)]
+    ended = [p for p in ended if p.end <= today]
+    if not ended:
+        return []
+    entered = list(Indicator.objects.active().filter(formula="").values_list("pk", "period_type"))
+    reported: dict[str, set[int]] = defaultdict(set)
+    for period_code, indicator_id in _reported(
+        IndicatorValue.objects.filter(pilot=pilot, period__in=[p.code for p in ended])
+    ).values_list("period", "indicator_id"):
+        reported[period_code].add(indicator_id)
+    result = []
+    for period in ended:
+        wanted = {pk for pk, kind in entered if kind == (PeriodType.YEAR if period.is_year else PeriodType.HALF_YEAR)}
+        missing = len(wanted - reported[period.code])
+        if missing:
+            result.append(MissingValues(period, missing, len(wanted)))
+    return result
 
 
 def period_values(*, pilot: PilotArea, period: Period) -> list[IndicatorValue]:
@@ -159,7 +198,7 @@ def period_values(*, pilot: PilotArea, period: Period) -> list[IndicatorValue]:
 
 def get_import_job_for(*, user: Any, job_id: int) -> ImportJob:
     """An import job the user may see: the uploader's pilot or province (national jobs: the nation)."""
-    return scoping.get_for(ImportJob.objects.all(), user, province_field="province", pilot_field="pilot", pk=job_id)
+    return scoping.get_for(ImportJob.objects.all(), user, pk=job_id)
 
 
 # -- data quality ----------------------------------------------------------------------------------
@@ -169,8 +208,6 @@ def quality_issues(*, user: Any, status: str = "", period: str = "") -> QuerySet
     qs = scoping.restrict(
         DataQualityIssue.objects.select_related("pilot", "pilot__province", "indicator", "rule", "updated_by"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
     )
     if status:
         qs = qs.filter(status=status)
@@ -183,8 +220,6 @@ def get_issue_for(*, user: Any, issue_id: int) -> DataQualityIssue:
     return scoping.get_for(
         DataQualityIssue.objects.select_related("pilot", "indicator"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
         pk=issue_id,
     )
 
@@ -273,6 +308,7 @@ class Series:
     targets: dict[int, Decimal]
     national: NationalTarget | None
     assessment: Assessment
+    target_year: int  # the programme's last year for the pilot's batch (registry)
 
     @property
     def latest(self) -> Decimal | None:
@@ -280,18 +316,20 @@ class Series:
 
     @property
     def target(self) -> Decimal | None:
-        if TARGET_YEAR in self.targets:
-            return self.targets[TARGET_YEAR]
+        if self.target_year in self.targets:
+            return self.targets[self.target_year]
         return self.national.target_value if self.national else None
 
 
-def _assess(indicator: Indicator, points: list[tuple[Period, Decimal]], target: Decimal | None) -> Assessment:
+def _assess(
+    indicator: Indicator, points: list[tuple[Period, Decimal]], target: Decimal | None, *, target_year: int
+) -> Assessment:
     if target is None:
         return Assessment(ProgressStatus.INSUFFICIENT)
     return assess(
         [(period_time(p), v) for p, v in points],
         target=target,
-        target_time=float(TARGET_YEAR + 1),
+        target_time=float(target_year + 1),
         lower_is_better=indicator.direction == Direction.NEGATIVE,
     )
 
@@ -304,26 +342,36 @@ def _series_points(rows: list[tuple[str, Decimal]], indicator: Indicator) -> lis
 
 def pilot_series(*, pilot: PilotArea, reported_only: bool = True) -> list[Series]:
     """Every active indicator's time series for a pilot with its targets and progress (four queries)."""
+    return _series_by_pilot({pilot.pk: pilot.batch.programme_end_year}, reported_only=reported_only)[pilot.pk]
+
+
+def _series_by_pilot(end_years: dict[int, int], *, reported_only: bool = True) -> dict[int, list[Series]]:
+    """``pilot_series`` for many pilots at once (pilot id → its programme's last year), in four queries."""
+    pilot_ids = list(end_years)
     indicators = list(Indicator.objects.active().with_category())
-    values = IndicatorValue.objects.filter(pilot=pilot, is_current=True)
+    values = IndicatorValue.objects.filter(pilot_id__in=pilot_ids, is_current=True)
     if reported_only:
         values = values.filter(status__in=[ValueStatus.SUBMITTED, ValueStatus.ACCEPTED])
-    by_indicator: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    for indicator_id, code, value in values.values_list("indicator_id", "period", "value"):
-        by_indicator[indicator_id].append((code, value))
-    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for indicator_id, year, value in PilotTarget.objects.filter(pilot=pilot).values_list(
-        "indicator_id", "target_year", "target_value"
+    rows: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
+    for pilot_id, indicator_id, code, value in values.values_list("pilot_id", "indicator_id", "period", "value"):
+        rows[(pilot_id, indicator_id)].append((code, value))
+    targets: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    for pilot_id, indicator_id, year, value in PilotTarget.objects.filter(pilot_id__in=pilot_ids).values_list(
+        "pilot_id", "indicator_id", "target_year", "target_value"
     ):
-        targets[indicator_id][year] = value
+        targets[(pilot_id, indicator_id)][year] = value
     national = {t.indicator_id: t for t in NationalTarget.objects.all()}
-    result = []
-    for indicator in indicators:
-        points = _series_points(by_indicator.get(indicator.pk, []), indicator)
-        own = targets.get(indicator.pk, {})
-        nat = national.get(indicator.pk)
-        target = own.get(TARGET_YEAR, nat.target_value if nat else None)
-        result.append(Series(indicator, points, own, nat, _assess(indicator, points, target)))
+    result: dict[int, list[Series]] = {}
+    for pilot_id, end in end_years.items():
+        series = []
+        for indicator in indicators:
+            points = _series_points(rows.get((pilot_id, indicator.pk), []), indicator)
+            own = targets.get((pilot_id, indicator.pk), {})
+            nat = national.get(indicator.pk)
+            target = own.get(end, nat.target_value if nat else None)
+            assessment = _assess(indicator, points, target, target_year=end)
+            series.append(Series(indicator, points, own, nat, assessment, end))
+        result[pilot_id] = series
     return result
 
 
@@ -337,13 +385,17 @@ class OffTrack:
 
 
 def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack]:
-    """Pilots off track or deteriorating against their own 2020 targets (a fixed number of queries)."""
+    """Pilots off track or deteriorating against their own targets for the programme's end (fixed queries)."""
     targets_qs = scoping.restrict(
-        PilotTarget.objects.filter(target_year=TARGET_YEAR), user, province_field="pilot__province"
+        # the target for the last year of the pilot's batch (registry), not a literal year
+        PilotTarget.objects.filter(target_year=F("pilot__batch__rollout_by__year")),
+        user,
     )
     if indicator is not None:
         targets_qs = targets_qs.filter(indicator=indicator)
-    targets = {(t.pilot_id, t.indicator_id): t.target_value for t in targets_qs}
+    rows = list(targets_qs.values_list("pilot_id", "indicator_id", "target_value", "target_year"))
+    targets = {(pilot_id, indicator_id): value for pilot_id, indicator_id, value, _year in rows}
+    years = {(pilot_id, indicator_id): year for pilot_id, indicator_id, _value, year in rows}
     if not targets:
         return []
     values = (
@@ -360,7 +412,7 @@ def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack
     for key, target in targets.items():
         ind = indicators[key[1]]
         points = _series_points(series.get(key, []), ind)
-        result = _assess(ind, points, target)
+        result = _assess(ind, points, target, target_year=years[key])
         if result.status in (ProgressStatus.OFF_TRACK, ProgressStatus.DETERIORATING):
             found.append(OffTrack(pilots[key[0]], ind, points[-1][1], target, result))
     found.sort(key=lambda o: (o.pilot.province.code, o.pilot.name, o.indicator.order))
@@ -372,9 +424,7 @@ def comparison(
 ) -> tuple[list[PilotArea], dict[int, dict[str, Decimal]]]:
     """Selected pilots' series of one indicator, for a side-by-side chart (two queries)."""
     pilots = list(
-        scoping.restrict(
-            PilotArea.objects.select_related("province"), user, province_field="province", pilot_field="pk"
-        )
+        scoping.restrict(PilotArea.objects.select_related("province"), user)
         .filter(pk__in=pilot_ids[:10])
         .order_by("province__code", "name")
     )
@@ -396,20 +446,26 @@ def pilot_indicator_facts(*, pilot: PilotArea, period: Period) -> list[dict[str,
 
     The caller has already checked that its user may see ``pilot``.
     """
+    return _facts(pilot_series(pilot=pilot), period)
+
+
+def _facts(all_series: list[Series], period: Period) -> list[dict[str, Any]]:
     facts = []
-    for series in pilot_series(pilot=pilot):
+    for series in all_series:
         points = [
             (p, v)
             for p, v in series.points
             if p.year < period.year or (p.year == period.year and (period.is_year or p <= period))
         ]
         value = next((v for p, v in reversed(points) if p.year == period.year), None)
-        assessment = _assess(series.indicator, points, series.target)
+        assessment = _assess(series.indicator, points, series.target, target_year=series.target_year)
         facts.append(
             {
                 "code": series.indicator.code,
                 "name": series.indicator.name,
                 "unit": series.indicator.unit,
+                "value_type": series.indicator.value_type,
+                "decimals": series.indicator.decimals,
                 "value": value,
                 "target": series.target,
                 "status": assessment.status.value,
@@ -422,42 +478,71 @@ def pilot_indicator_facts(*, pilot: PilotArea, period: Period) -> list[dict[str,
 def province_indicator_summary(*, province: Province, period: Period) -> dict[str, Any]:
     """A province's roll-up of every indicator for ``period``, progress counts and open quality issues.
 
-    The caller has already checked that its user may see ``province``.
+    Set-based: a fixed number of queries whatever the number of pilots and indicators. The caller has
+    already checked that its user may see ``province``.
     """
+    pilots = list(PilotArea.objects.filter(province=province).select_related("batch").order_by("pk"))
+    pilot_ids = [p.pk for p in pilots]
+    by_pilot = _series_by_pilot({p.pk: p.batch.programme_end_year for p in pilots})
     indicators = list(Indicator.objects.active().with_category())
-    base = IndicatorValue.objects.filter(pilot__province=province)
-    period_for = {PeriodType.YEAR: period if period.is_year else Period(period.year)}
+    reported: dict[tuple[int, str], dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, code, pilot_id, value in _reported(
+        IndicatorValue.objects.filter(pilot__province=province)
+    ).values_list("indicator_id", "period", "pilot_id", "value"):
+        reported[(indicator_id, code)][pilot_id] = value
     rows = []
     for indicator in indicators:
-        indicator_period = period_for.get(PeriodType(indicator.period_type), Period(period.year, 2))
-        qs = _rollup_queryset(indicator, indicator_period, base)
-        rollup = _finish(indicator, qs.aggregate(**_aggregates(indicator)))
+        # Annual indicators count the year; half-year ones the half reported on (H2 for a year-end report).
+        if indicator.period_type == PeriodType.YEAR:
+            indicator_period = Period(period.year)
+        else:
+            indicator_period = period if not period.is_year else Period(period.year, 2)
+        rollup = _rollup_in_memory(indicator, reported, indicator_period)
         rows.append(
             {
                 "code": indicator.code,
                 "name": indicator.name,
                 "unit": indicator.unit,
+                "value_type": indicator.value_type,
+                "decimals": indicator.decimals,
                 "period": indicator_period.code,
                 "value": rollup.value,
                 "reporting_pilots": rollup.areas,
             }
         )
-    pilots = PilotArea.objects.filter(province=province).count()
     issues = DataQualityIssue.objects.filter(
         pilot__province=province, status__in=[IssueStatus.OPEN, IssueStatus.FOLLOWING]
     ).count()
     behind: dict[str, int] = defaultdict(int)
-    for pilot in PilotArea.objects.filter(province=province).select_related("batch"):
-        for fact in pilot_indicator_facts(pilot=pilot, period=period):
+    for pilot_id in pilot_ids:
+        for fact in _facts(by_pilot[pilot_id], period):
             behind[fact["status"]] += 1
     return {
         "province": province.name,
         "period": period.code,
-        "pilots": pilots,
+        "pilots": len(pilot_ids),
         "indicators": rows,
         "open_quality_issues": issues,
         "progress": {ProgressStatus(k).label: v for k, v in behind.items()},
     }
+
+
+def _rollup_in_memory(
+    indicator: Indicator, reported: dict[tuple[int, str], dict[int, Decimal]], period: Period
+) -> Rollup:
+    """The same aggregate as ``_rollup_queryset`` + ``_aggregates``, over values already fetched."""
+    values = reported.get((indicator.pk, period.code), {})
+    if indicator.aggregation == Aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
+        weights = reported.get((indicator.weight_indicator_id, period.code), {})
+        pairs = [(v, weights[p]) for p, v in values.items() if weights.get(p) is not None and weights[p] > 0]
+        den = sum((w for _, w in pairs), Decimal(0))
+        row: dict[str, Any] = {"num": sum((v * w for v, w in pairs), Decimal(0)) if pairs else None, "den": den}
+        row["areas"] = len(pairs)
+    elif indicator.aggregation == Aggregation.SUM:
+        row = {"total": sum(values.values(), Decimal(0)) if values else None, "areas": len(values)}
+    else:
+        row = {"total": sum(values.values(), Decimal(0)) / len(values) if values else None, "areas": len(values)}
+    return _finish(indicator, row)
 
 
 def target_comparator_label(comparator: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.db import models, transaction
@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.core import audit
+from shidian.core import audit, clock, scoping, transitions
+from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError
 from shidian.core.periods import Period
+from shidian.core.roles import Capability
 from shidian.indicators import formulas, permissions
 from shidian.indicators.models import (
-    ISSUE_MOVES,
-    VALUE_MOVES,
+    ISSUE_FLOW,
+    VALUE_FLOW,
     Aggregation,
     Comparator,
     DataQualityIssue,
@@ -30,7 +32,6 @@ from shidian.indicators.models import (
     IndicatorPeriod,
     IndicatorValue,
     IssueKind,
-    IssueStatus,
     NationalTarget,
     Operator,
     PeriodType,
@@ -231,11 +232,10 @@ def set_pilot_target(
     value: Decimal,
     comparator: str = Comparator.EXACT,
     source: str = "",
-    by: User | None,
+    by: User | SystemActor,
 ) -> PilotTarget:
     """Record a pilot's work-plan target for an indicator and year (its office or its province)."""
-    if by is not None:
-        permissions.require_set_targets(by, pilot)
+    permissions.require_set_targets(by, pilot)
     target, created = PilotTarget.objects.update_or_create(
         pilot=pilot,
         indicator=indicator,
@@ -258,11 +258,11 @@ def set_pilot_targets(
     """Set several targets of a pilot from its work plan; if any is invalid nothing is saved.
 
     ``targets`` maps (indicator code, target year) to the value as typed; the year is the stage year of
-    the pilot's batch or 2020. A blank value removes the target.
+    the pilot's batch or the programme's last year (both from the registry). A blank value removes the target.
     """
     permissions.require_set_targets(by, pilot)
     indicators = {i.code: i for i in Indicator.objects.active()}
-    years = {stage_year(pilot), 2020}
+    years = {stage_year(pilot), pilot.batch.programme_end_year}
     errors: dict[str, str] = {}
     clean: dict[tuple[str, int], Decimal | None] = {}
     for (code, year), raw in targets.items():
@@ -308,8 +308,8 @@ def set_pilot_targets(
 
 
 def stage_year(pilot: PilotArea) -> int:
-    """Stage-results year of the notice: batches 1-2 by 2017, batch 3 by 2018."""
-    return 2017 if pilot.batch.number <= 2 else 2018
+    """Stage-results year of the pilot's batch, from the registry (batches 1-2 by 2017, batch 3 by 2018)."""
+    return pilot.batch.stage_year
 
 
 # -- values ----------------------------------------------------------------------------------------
@@ -333,6 +333,10 @@ def validate_value(indicator: Indicator, raw: str | Decimal | int | float | None
         value = Decimal(str(raw))
     if not value.is_finite():
         raise DomainError(_("“%(value)s”不是数字。") % {"value": raw})
+    stored = IndicatorValue._meta.get_field("value")
+    digits = int(stored.max_digits or 20) - int(stored.decimal_places or 0)
+    if abs(value) >= Decimal(10) ** digits:
+        raise DomainError(_("数值过大：整数部分最多 %(digits)d 位。") % {"digits": digits})
     if indicator.value_type == ValueType.YES_NO and value not in (0, 1):
         raise DomainError(_("只能填“是”或“否”（1 或 0）。"))
     if indicator.min_value is not None and value < indicator.min_value:
@@ -377,7 +381,7 @@ def _write_value(
         .filter(pilot=pilot, indicator=indicator, period=period.code, is_current=True)
         .first()
     )
-    now = timezone.now()
+    now = clock.now()
     submitted_at = now if status == ValueStatus.SUBMITTED else None
     if current is not None and current.status == ValueStatus.DRAFT:
         if current.value == value and status == ValueStatus.DRAFT:
@@ -473,38 +477,24 @@ def save_values(
     return written
 
 
-_VALUE_MOVE_ACTIONS: dict[str, audit.AuditAction] = {
-    ValueStatus.DRAFT: audit.AuditAction.VALUE_DRAFT,
-    ValueStatus.SUBMITTED: audit.AuditAction.VALUE_SUBMITTED,
-    ValueStatus.ACCEPTED: audit.AuditAction.VALUE_ACCEPTED,
-}
-
-
 def _transition(value: IndicatorValue, to: str, *, by: User, reason: str = "") -> IndicatorValue:
-    locked = IndicatorValue.objects.select_for_update().get(pk=value.pk)
-    if not locked.is_current or to not in VALUE_MOVES[locked.status]:
-        raise DomainError(
-            _("数值当前为“%(status)s”，不能改为“%(to)s”。")
-            % {"status": locked.get_status_display(), "to": ValueStatus(to).label}
-        )
-    before = locked.status
-    locked.status = to
-    fields = ["status"]
-    if to == ValueStatus.SUBMITTED:
-        locked.submitted_at = timezone.now()
-        fields.append("submitted_at")
-    if to == ValueStatus.ACCEPTED:
-        locked.accepted_by, locked.accepted_at = by, timezone.now()
-        fields += ["accepted_by", "accepted_at"]
-    locked.save(update_fields=fields)
-    audit.record(
-        action=_VALUE_MOVE_ACTIONS[to],
-        actor=by,
-        obj=locked,
-        changes={"status": [before, to]},
-        detail={"reason": reason} if reason else None,
-    )
-    return locked
+    """Move one value version; only the current version moves, and acceptance records who accepted."""
+
+    def guard(locked: IndicatorValue) -> None:
+        if not locked.is_current:
+            raise VALUE_FLOW.refuse(locked.status, to)
+
+    def apply(locked: IndicatorValue) -> transitions.Effects:
+        fields: list[str] = []
+        if to == ValueStatus.SUBMITTED:
+            locked.submitted_at = clock.now()
+            fields.append("submitted_at")
+        if to == ValueStatus.ACCEPTED:
+            locked.accepted_by, locked.accepted_at = by, clock.now()
+            fields += ["accepted_by", "accepted_at"]
+        return transitions.Effects(fields=fields, detail={"reason": reason} if reason else None)
+
+    return transitions.move(value, to, flow=VALUE_FLOW, by=by, guard=guard, apply=apply)
 
 
 def _current(pilot: PilotArea, period: Period, status: str) -> list[IndicatorValue]:
@@ -622,13 +612,17 @@ def _flag(
 
 
 @transaction.atomic
-def run_quality_checks(*, period: Period, pilots: Iterable[int] | None = None, by: User | None = None) -> int:
-    """Apply the active rules and the z-score outlier test to the reported values of ``period``.
+def run_quality_checks(*, period: Period, by: User | SystemActor) -> int:
+    """Apply the active rules and the z-score outlier test to the reported values of ``period`` in ``by``'s reach.
 
     Findings become DataQualityIssue rows (existing ones keep their follow-up status). Returns how many
-    new issues were opened.
+    new issues were opened. A province checks its own pilots; only a national reach checks them all.
     """
-    scope = None if pilots is None else set(pilots)
+    scoping.require(by, Capability.FOLLOW_UP_QUALITY)
+    reach = scoping.scope_for(by)
+    scope = (
+        None if reach.is_national else set(scoping.restrict(PilotArea.objects.all(), by).values_list("pk", flat=True))
+    )
     base = IndicatorValue.objects.filter(period=period.code, is_current=True)
     if scope is not None:
         base = base.filter(pilot_id__in=scope)
@@ -768,23 +762,17 @@ def _outliers(
 def follow_up_issue(*, issue: DataQualityIssue, to: str, note: str, by: User) -> DataQualityIssue:
     """Move a data-quality issue along its follow-up states (province or nation)."""
     permissions.require_follow_up(by, issue)
-    locked = DataQualityIssue.objects.select_for_update().get(pk=issue.pk)
-    if to not in ISSUE_MOVES[locked.status]:
-        raise DomainError(
-            _("问题当前为“%(status)s”，不能改为“%(to)s”。")
-            % {"status": locked.get_status_display(), "to": IssueStatus(to).label}
+
+    def apply(locked: DataQualityIssue) -> transitions.Effects:
+        before = audit.snapshot(locked, ["follow_up"])
+        if note.strip():
+            stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+            locked.follow_up = f"{locked.follow_up}\n[{stamp} {by.get_username()}] {note.strip()}".strip()
+        locked.updated_by = by
+        return transitions.Effects(
+            fields=["follow_up"],
+            action=audit.AuditAction.QUALITY_FOLLOWED_UP,
+            changes=audit.diff(before, audit.snapshot(locked, ["follow_up"])),
         )
-    before = audit.snapshot(locked, ["status", "follow_up"])
-    locked.status = to
-    if note.strip():
-        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-        locked.follow_up = f"{locked.follow_up}\n[{stamp} {by.get_username()}] {note.strip()}".strip()
-    locked.updated_by = by
-    locked.save(update_fields=["status", "follow_up", "updated_by", "updated_at"])
-    audit.record(
-        action=audit.AuditAction.QUALITY_FOLLOWED_UP,
-        actor=by,
-        obj=locked,
-        changes=audit.diff(before, audit.snapshot(locked, ["status", "follow_up"])),
-    )
-    return locked
+
+    return transitions.move(issue, to, flow=ISSUE_FLOW, by=by, apply=apply)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shidian.core import audit, scoping
+from shidian.core import audit, listing, scoping
 from shidian.core.errors import DomainError
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
 from shidian.indicators import charts, imports, permissions, selectors, services
+from shidian.indicators.filters import OffTrackFilter
 from shidian.indicators.forms import EntryForm, FollowUpForm, ImportForm, QualityFilterForm, ReturnForm
 from shidian.indicators.models import Indicator, PeriodType
 from shidian.indicators.progress import ProgressStatus
@@ -39,14 +44,14 @@ def _period(code: str) -> Period:
 def _selected(request: HttpRequest) -> tuple[Indicator, Period]:
     indicator = selectors.get_indicator(request.GET.get("indicator") or DEFAULT_INDICATOR)
     years = selectors.years()
-    default = str(years[-1]) if years else "2020"
+    default = str(years[-1]) if years else str(pilot_selectors.programme_end_year())
     if indicator.period_type == PeriodType.HALF_YEAR:
         default = f"{default}H2"
     return indicator, _period(request.GET.get("period") or default)
 
 
 @login_required
-def monitoring(request: HttpRequest) -> HttpResponse:
+def monitoring(request: AuthedHttpRequest) -> HttpResponse:
     """Roll-ups by province and for the nation, the province map, the ranking."""
     _business(request)
     indicator, period = _selected(request)
@@ -75,13 +80,13 @@ def monitoring(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     return render(request, "indicators/catalogue.html", {"categories": selectors.catalogue()})
 
 
 @login_required
-def pilot(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def pilot(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     """A pilot's time series with target lines and its progress status per indicator."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
@@ -102,23 +107,31 @@ def pilot(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
+def entry(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpResponse:
     """The entry form of one pilot and period, grouped by category, previous period beside each field."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     permissions.require_enter(request.user, area)
     the_period = _period(period)
+    if request.method == "POST" and request.POST.get("action") == "submit_drafts":
+        try:
+            services.submit_values(pilot=area, period=the_period, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存并报送，等待省级发展改革部门确认。"))
+        return redirect("indicators:entry", pilot_id=area.pk, period=the_period.code)
     groups = selectors.entry_groups(pilot=area, period=the_period)
     form = EntryForm(request.POST or None, groups=groups)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
+            # Submitting asks first: the values are saved as drafts, then a confirm page submits them.
             services.save_values(
                 pilot=area,
                 period=the_period,
                 values=form.values(),
-                submit=request.POST.get("action") == "submit",
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.ValuesRejected as exc:
             for code, message in exc.errors.items():
@@ -131,9 +144,8 @@ def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
             errors.append(exc.message)
         else:
             if request.POST.get("action") == "submit":
-                messages.success(request, _("已保存并报送，等待省级发展改革部门确认。"))
-            else:
-                messages.success(request, _("已保存草稿。"))
+                return _submit_values_confirm(request, area, the_period)
+            messages.success(request, _("已保存草稿。"))
             return redirect("indicators:entry", pilot_id=area.pk, period=the_period.code)
     fields = {code: form[code] for code in form.fields}
     return render(
@@ -152,14 +164,77 @@ def entry(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
     )
 
 
+def _province_commission(area: Any) -> str:
+    from shidian.accounts.models import Organisation, OrganisationKind
+
+    office = Organisation.objects.filter(
+        kind=OrganisationKind.PROVINCIAL_COMMISSION, province_id=area.province_id
+    ).first()
+    return office.name if office else _("省级发展改革部门")
+
+
+def _submit_values_confirm(request: HttpRequest, area: Any, the_period: Period) -> HttpResponse:
+    """Say what submitting the period's values does and to whom before it happens (drafts are saved)."""
+    drafts = [v for v in selectors.period_values(pilot=area, period=the_period) if v.status == "draft"]
+    if not drafts:
+        messages.info(request, _("已保存草稿。本期没有待报送的草稿数据。"))
+        return redirect("indicators:entry", pilot_id=area.pk, period=the_period.code)
+    entry_url = reverse("indicators:entry", kwargs={"pilot_id": area.pk, "period": the_period.code})
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(pilot)s %(period)s指标数据") % {"pilot": area.name, "period": the_period.label},
+            "recipient": _province_commission(area),
+            "consequences": [
+                _("已保存为草稿的 %(n)d 项数值报送省级发展改革部门确认。") % {"n": len(drafts)},
+                _("报送的数值计入监测和汇总；确认后如需更正，将形成新版本。"),
+            ],
+            "action": entry_url,
+            "hidden": [("action", "submit_drafts")],
+            "button": _("确认报送"),
+            "cancel": entry_url,
+        },
+    )
+
+
+def _review_values_confirm(request: HttpRequest, area: Any, the_period: Period, reason: str) -> HttpResponse:
+    action = "return" if request.POST.get("action") == "return" else "accept"
+    target = {"pilot": area.name, "period": the_period.label}
+    submitted = [v for v in selectors.period_values(pilot=area, period=the_period) if v.status == "submitted"]
+    if action == "return":
+        heading = _("确认退回：%(pilot)s %(period)s指标数据") % target
+        consequences = [_("%(n)d 项已报送的数值退回试点修改，试点会看到退回原因。") % {"n": len(submitted)}]
+        button = _("确认退回")
+    else:
+        heading = _("确认：%(pilot)s %(period)s指标数据") % target
+        consequences = [_("%(n)d 项已报送的数值被确认，之后只能以新版本更正。") % {"n": len(submitted)}]
+        button = _("确认")
+    review_url = reverse("indicators:review", kwargs={"pilot_id": area.pk, "period": the_period.code})
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": area.name,
+            "consequences": consequences,
+            "comment": reason,
+            "action": review_url,
+            "hidden": [("action", action), ("reason", reason), ("confirmed", "1")],
+            "button": button,
+            "cancel": review_url,
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
-    """The pilot's work-plan targets (stage year and 2020) beside the national targets."""
+def targets(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
+    """The pilot's work-plan targets (stage year and the programme's last year) beside the national targets."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     editable = permissions.can_set_targets(request.user, area)
-    stage = services.stage_year(area)
+    stage, last = services.stage_year(area), area.batch.programme_end_year
     rows = selectors.target_rows(pilot=area)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -167,7 +242,7 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
         wanted = {
             (row.indicator.code, year): request.POST.get(f"{row.indicator.code}_{year}", "")
             for row in rows
-            for year in (stage, 2020)
+            for year in (stage, last)
             if f"{row.indicator.code}_{year}" in request.POST
         }
         try:
@@ -175,7 +250,7 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
                 pilot=area,
                 targets=wanted,
                 source=request.POST.get("source", "")[:200],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.ValuesRejected as exc:
             errors = exc.errors
@@ -197,8 +272,9 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
         "indicators/targets.html",
         {
             "pilot": area,
-            "rows": [(row, cell(row, stage), cell(row, 2020)) for row in rows],
+            "rows": [(row, cell(row, stage), cell(row, last)) for row in rows],
             "stage": stage,
+            "last_year": last,
             "editable": editable,
             "errors": [
                 _("%(field)s：%(message)s") % {"field": names.get(key.rsplit("_", 1)[0], key), "message": message}
@@ -210,7 +286,7 @@ def targets(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def history(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     page = Paginator(selectors.value_history(user=request.user, pilot=area), PAGE_SIZE).get_page(
@@ -220,7 +296,7 @@ def history(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 
 @login_required
-def reviews(request: HttpRequest) -> HttpResponse:
+def reviews(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     if not scoping.can(request.user, Capability.ACCEPT_INDICATORS):
         raise Http404
@@ -229,14 +305,18 @@ def reviews(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
+def review(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpResponse:
     """Province officers see one pilot's values of a period and accept or return them."""
     _business(request)
     area = pilot_selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     permissions.require_accept(request.user, area)
     the_period = _period(period)
     return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
-    if request.method == "POST":
+    if request.method == "POST" and not request.POST.get("confirmed"):
+        if request.POST.get("action") != "return" or return_form.is_valid():
+            reason = return_form.cleaned_data["reason"] if return_form.is_bound else ""
+            return _review_values_confirm(request, area, the_period, reason)
+    elif request.method == "POST":
         try:
             if request.POST.get("action") == "return":
                 if return_form.is_valid():
@@ -244,12 +324,12 @@ def review(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
                         pilot=area,
                         period=the_period,
                         reason=return_form.cleaned_data["reason"],
-                        by=request.user,  # type: ignore[arg-type]
+                        by=request.user,
                     )
                     messages.success(request, _("已退回试点地区修改。"))
                     return redirect("indicators:reviews")
             else:
-                services.accept_values(pilot=area, period=the_period, by=request.user)  # type: ignore[arg-type]
+                services.accept_values(pilot=area, period=the_period, by=request.user)
                 messages.success(request, _("已确认。"))
                 return redirect("indicators:reviews")
         except DomainError as exc:
@@ -263,7 +343,7 @@ def review(request: HttpRequest, pilot_id: int, period: str) -> HttpResponse:
 
 
 @login_required
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AuthedHttpRequest) -> HttpResponse:
     """Selected pilots side by side on one indicator."""
     _business(request)
     indicator, _period_unused = _selected(request)
@@ -285,21 +365,30 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def off_track(request: HttpRequest) -> HttpResponse:
+def off_track(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     code = request.GET.get("indicator")
     indicator = selectors.get_indicator(code) if code else None
     rows = selectors.off_track(user=request.user, indicator=indicator)
+    list_filter = OffTrackFilter(request.GET, national=scoping.scope_for(request.user).is_national)
+    page, query = listing.page_of(request, list_filter.apply(rows))
     return render(
         request,
         "indicators/off_track.html",
-        {"rows": rows, "indicator": indicator, "catalogue": selectors.catalogue(), "statuses": ProgressStatus},
+        {
+            "rows": page,
+            "query": query,
+            "filters": list_filter,
+            "indicator": indicator,
+            "catalogue": selectors.catalogue(),
+            "statuses": ProgressStatus,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quality(request: HttpRequest) -> HttpResponse:
+def quality(request: AuthedHttpRequest) -> HttpResponse:
     """The data-quality list of a province or the nation; POST runs the checks for a period."""
     _business(request)
     may_follow = scoping.can(request.user, Capability.FOLLOW_UP_QUALITY)
@@ -307,13 +396,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         if not may_follow:
             raise Http404
         the_period = _period(request.POST.get("period", ""))
-        scope = scoping.scope_for(request.user)
-        visible = (
-            None
-            if scope.is_national
-            else pilot_selectors.visible_pilots(user=request.user).values_list("pk", flat=True)
-        )
-        found = services.run_quality_checks(period=the_period, pilots=visible, by=request.user)  # type: ignore[arg-type]
+        found = services.run_quality_checks(period=the_period, by=request.user)
         messages.success(request, _("检查完成，新发现 %(n)d 个问题。") % {"n": found})
         return redirect(f"{request.path}?period={the_period.code}")
     filters = QualityFilterForm(request.GET or None)
@@ -337,7 +420,7 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up(request: HttpRequest, issue_id: int) -> HttpResponse:
+def follow_up(request: AuthedHttpRequest, issue_id: int) -> HttpResponse:
     _business(request)
     issue = selectors.get_issue_for(user=request.user, issue_id=issue_id)
     form = FollowUpForm(request.POST)
@@ -347,7 +430,7 @@ def follow_up(request: HttpRequest, issue_id: int) -> HttpResponse:
                 issue=issue,
                 to=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
             messages.success(request, _("已更新处理状态。"))
         except DomainError as exc:
@@ -357,7 +440,7 @@ def follow_up(request: HttpRequest, issue_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
         raise Http404
@@ -376,7 +459,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     content=upload.read(),
                     file_name=upload.name,
                     mode=form.cleaned_data["mode"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 )
             except DomainError as exc:
                 error = exc.message
@@ -397,11 +480,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
         raise Http404
-    the_period = _period(request.GET.get("period") or "2020")
+    the_period = _period(request.GET.get("period") or str(pilot_selectors.programme_end_year()))
     content = imports.template_xlsx(user=request.user, period=the_period)
     audit.record(
         action=audit.AuditAction.INDICATOR_TEMPLATE_DOWNLOADED, actor=request.user, detail={"period": the_period.code}
@@ -412,14 +495,14 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_job(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     _business(request)
     job = selectors.get_import_job_for(user=request.user, job_id=job_id)
     return render(request, "indicators/import_job.html", {"job": job})
 
 
 @login_required
-def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_progress(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     """The progress fragment htmx polls while a background import runs."""
     _business(request)
     job = selectors.get_import_job_for(user=request.user, job_id=job_id)

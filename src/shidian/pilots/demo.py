@@ -8,6 +8,7 @@ from django.utils import timezone
 from shidian.accounts import services as account_services
 from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit
+from shidian.core.actors import system
 from shidian.core.roles import Role
 from shidian.pilots import services
 from shidian.pilots.models import PilotArea
@@ -39,7 +40,7 @@ def load_reference() -> dict[str, int]:
     account_services.ensure_base_organisations()
     services.load_batches()
     content = region_services.reference_path("pilots.csv").read_bytes()
-    plan = services.apply_registry_import(content=content, file_name="pilots.csv", by=None)
+    plan = services.apply_registry_import(content=content, file_name="pilots.csv", by=system("load_demo"))
     return {"provinces": provinces, "divisions": divisions, **plan.summary}
 
 
@@ -79,7 +80,7 @@ def load_demo_accounts() -> list[User]:
                 role=role,
                 organisation=organisation,
                 full_name=full_name,
-                by=None,
+                by=system("load_demo"),
                 password_is_temporary=False,
                 is_demo=True,
             )

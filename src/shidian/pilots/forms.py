@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shidian.pilots.models import AreaKind, Batch, PilotStatus, Verification
+from shidian.core.forms import Form, IsoDateInput, max_length_of
+from shidian.pilots.models import AreaKind, Batch, PilotStatus, PilotStatusChange, Verification
 from shidian.pilots.selectors import PilotFilters
 from shidian.regions.models import Province, RegionClass
 
 
-class PilotFilterForm(forms.Form):
+class PilotFilterForm(Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
     batch = forms.TypedChoiceField(label=_("批次"), required=False, coerce=int, empty_value=None)
     province = forms.ChoiceField(label=_("省份"), required=False)
@@ -45,12 +46,14 @@ class PilotFilterForm(forms.Form):
         )
 
 
-class RegistryUploadForm(forms.Form):
+class RegistryUploadForm(Form):
     file = forms.FileField(label=_("名录文件（CSV 或 XLSX）"))
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(Form):
     to = forms.ChoiceField(label=_("新状态"), choices=PilotStatus.choices)
-    effective_on = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    document_number = forms.CharField(label=_("依据文号"), required=False, max_length=60)
+    effective_on = forms.DateField(label=_("生效日期"), widget=IsoDateInput)
+    document_number = forms.CharField(
+        label=_("依据文号"), required=False, max_length=max_length_of(PilotStatusChange, "document_number")
+    )
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))

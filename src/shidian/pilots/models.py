@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shidian.core.errors import DomainError
+from shidian.core.scoping import ScopePath
+from shidian.core.transitions import Flow
 
 
 class Programme(models.Model):
@@ -52,6 +59,25 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return str(BATCH_NAMES.get(self.number, self.number))
+
+    @property
+    def stage_year(self) -> int:
+        """The year stage results are due (阶段性成果): from the batch's notice, not a literal."""
+        return (self.stage_results_by or self.programme_end).year
+
+    @property
+    def programme_end(self) -> dt.date:
+        """The last day of the programme for this batch: its roll-out deadline (全面推广), else the latest one."""
+        if self.rollout_by is not None:
+            return self.rollout_by
+        last: dt.date | None = self.programme.batches.aggregate(last=models.Max("rollout_by"))["last"]
+        if last is None:
+            raise DomainError(str(_("名录中没有登记试点工作的全面推广期限，请系统管理员补充批次信息。")))
+        return last
+
+    @property
+    def programme_end_year(self) -> int:
+        return self.programme_end.year
 
 
 class AreaKind(models.TextChoices):
@@ -109,6 +135,8 @@ class PilotAreaQuerySet(models.QuerySet["PilotArea"]):
 class PilotArea(models.Model):
     """A pilot city, county, district, town or province, under the name it was listed with."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot="pk")
+
     batch = models.ForeignKey(Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="pilots")
     province = models.ForeignKey(
         "regions.Province", verbose_name=_("省级单位"), on_delete=models.PROTECT, related_name="pilots"
@@ -164,6 +192,13 @@ class PilotArea(models.Model):
         return self.province.get_region_display()
 
     @property
+    def source_note_chinese(self) -> str:
+        """The research note as pages show it (the stored note stays as imported)."""
+        from shidian.pilots.source_notes import in_chinese
+
+        return in_chinese(self.source_note)
+
+    @property
     def is_verified(self) -> bool:
         return self.verification in VERIFIED_LEVELS
 
@@ -174,6 +209,16 @@ class PilotArea(models.Model):
             and self.division_id is not None
             and self.listed_division_id != self.division_id
         )
+
+
+PILOT_FLOW = Flow(
+    model=PilotArea,
+    statuses=PilotStatus,
+    moves=STATUS_MOVES,
+    action_prefix="pilots.pilot",
+    refusal=_("试点状态不能从“%(from)s”变为“%(to)s”。"),
+    touch=("updated_at",),
+)
 
 
 class PilotStatusChange(models.Model):

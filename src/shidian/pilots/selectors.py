@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from shidian.core import scoping
+from shidian.core.errors import DomainError, NotFound
 from shidian.core.roles import Capability
 from shidian.pilots.models import VERIFIED_LEVELS, AreaKind, Batch, PilotArea, PilotStatus, RegistryImport, Verification
 from shidian.regions.models import Province, RegionClass
@@ -16,12 +17,12 @@ from shidian.regions.models import Province, RegionClass
 
 def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
     """The pilots ``user`` may see."""
-    return scoping.restrict(PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk")
+    return scoping.restrict(PilotArea.objects.with_facts(), user)
 
 
 def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
-    """One pilot, or Http404 when it does not exist or is outside the user's scope."""
-    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id, pilot_field="pk")
+    """One pilot, or NotFound when it does not exist or is outside the user's scope."""
+    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
 
 
 @dataclass(frozen=True)
@@ -124,14 +125,29 @@ def registry_completeness(*, user: Any) -> list[BatchCompleteness]:
 
 
 def get_pending_import_for(*, user: Any, import_id: int) -> RegistryImport:
-    """A registry upload awaiting confirmation by the user who uploaded it; Http404 otherwise."""
+    """A registry upload awaiting confirmation by the user who uploaded it; NotFound otherwise."""
     scoping.require(user, Capability.IMPORT_REGISTRY)
     upload = RegistryImport.objects.filter(pk=import_id, uploaded_by_id=user.pk).first()
     if upload is None:
-        raise Http404
+        raise NotFound
     return upload
+
+
+def programme_end_year() -> int:
+    """The programme's last year: the latest roll-out deadline (全面推广) of the batches in the registry."""
+    last = Batch.objects.aggregate(last=Max("rollout_by"))["last"]
+    if last is None:
+        raise DomainError(_("名录中没有登记试点工作的全面推广期限，请系统管理员补充批次信息。"))
+    return int(last.year)
 
 
 def batches() -> list[Batch]:
     """The programme's batches (public facts)."""
     return list(Batch.objects.order_by("number"))
+
+
+def warned_pilots(*, user: Any) -> QuerySet[PilotArea]:
+    """The pilots under warning in the user's reach (the pilot list filtered by 警告)."""
+    return filter_pilots(visible_pilots(user=user), PilotFilters(status=PilotStatus.WARNED)).order_by(
+        "province__code", "name"
+    )

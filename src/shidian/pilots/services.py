@@ -16,12 +16,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts import services as account_services
-from shidian.core import audit, scoping
+from shidian.accounts.models import User
+from shidian.core import audit, clock, scoping, transitions
+from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.core.roles import Capability
 from shidian.core.tables import read_table
 from shidian.pilots.models import (
-    STATUS_MOVES,
+    PILOT_FLOW,
     AreaKind,
     Batch,
     DivisionMatch,
@@ -265,10 +267,9 @@ def admission_reason(batch: Batch) -> str:
 
 
 @transaction.atomic
-def apply_registry_import(*, content: bytes, file_name: str, by: Any) -> ImportPlan:
+def apply_registry_import(*, content: bytes, file_name: str, by: User | SystemActor) -> ImportPlan:
     """Import a registry file: every row valid, or nothing written. Idempotent by (batch, province, name)."""
-    if by is not None:
-        scoping.require(by, Capability.IMPORT_REGISTRY)
+    scoping.require(by, Capability.IMPORT_REGISTRY)
     plan = plan_registry_import(content)
     batches = {b.number: b for b in Batch.objects.all()}
     provinces = {p.name: p for p in Province.objects.all()}
@@ -342,53 +343,34 @@ def confirm_registry_upload(*, upload: RegistryImport, by: Any) -> ImportPlan:
     return plan
 
 
-_STATUS_ACTIONS: dict[str, audit.AuditAction] = {
-    PilotStatus.ACTIVE: audit.AuditAction.PILOT_ACTIVE,
-    PilotStatus.WARNED: audit.AuditAction.PILOT_WARNED,
-    PilotStatus.ELIMINATED: audit.AuditAction.PILOT_ELIMINATED,
-    PilotStatus.COMPLETED: audit.AuditAction.PILOT_COMPLETED,
-}
-
-
 @transaction.atomic
 def change_pilot_status(
-    *, pilot: PilotArea, to: str, effective_on: dt.date, reason: str, by: Any, document_number: str = ""
+    *, pilot: PilotArea, to: str, effective_on: dt.date, reason: str, by: User, document_number: str = ""
 ) -> PilotArea:
     """Move a pilot in its lifecycle (warn, lift, eliminate, complete) as the status map allows."""
     scoping.require(by, Capability.CHANGE_PILOT_STATUS)
-    locked = PilotArea.objects.select_for_update().get(pk=pilot.pk)
-    if to not in STATUS_MOVES.get(locked.status, frozenset()):
-        raise DomainError(
-            _("试点状态不能从“%(from)s”变为“%(to)s”。")
-            % {
-                "from": PilotStatus(locked.status).label,
-                "to": PilotStatus(to).label if to in PilotStatus.values else to,
-            }
+
+    def apply(locked: PilotArea) -> transitions.Effects:
+        if not reason.strip():
+            raise DomainError(_("请填写状态变更理由。"))
+        last = locked.status_changes.order_by("-effective_on", "-id").first()
+        if last is not None and effective_on < last.effective_on:
+            raise DomainError(
+                _("生效日期不能早于上一次状态变更（%(date)s）。") % {"date": last.effective_on.isoformat()}
+            )
+        if effective_on > clock.today():
+            raise DomainError(_("生效日期不能晚于今天：状态变更在决定生效后登记。"))
+        PilotStatusChange.objects.create(
+            pilot=locked,
+            from_status=locked.status,
+            to_status=to,
+            effective_on=effective_on,
+            reason=reason,
+            document_number=document_number,
+            decided_by=by,
         )
-    if not reason.strip():
-        raise DomainError(_("请填写状态变更理由。"))
-    last = locked.status_changes.order_by("-effective_on", "-id").first()
-    if last is not None and effective_on < last.effective_on:
-        raise DomainError(_("生效日期不能早于上一次状态变更（%(date)s）。") % {"date": last.effective_on.isoformat()})
-    if effective_on > timezone.localdate():
-        raise DomainError(_("生效日期不能晚于今天：状态变更在决定生效后登记。"))
-    previous = locked.status
-    locked.status = to
-    locked.save(update_fields=["status", "updated_at"])
-    PilotStatusChange.objects.create(
-        pilot=locked,
-        from_status=previous,
-        to_status=to,
-        effective_on=effective_on,
-        reason=reason,
-        document_number=document_number,
-        decided_by=by,
-    )
-    audit.record(
-        action=_STATUS_ACTIONS[to],
-        actor=by,
-        obj=locked,
-        changes={"status": [previous, to]},
-        detail={"effective_on": effective_on, "reason": reason, "document_number": document_number},
-    )
-    return locked
+        return transitions.Effects(
+            detail={"effective_on": effective_on, "reason": reason, "document_number": document_number}
+        )
+
+    return transitions.move(pilot, to, flow=PILOT_FLOW, by=by, apply=apply)

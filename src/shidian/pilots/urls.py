@@ -5,7 +5,7 @@ from shidian.pilots import views
 app_name = "pilots"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("registry/", views.dashboard, name="dashboard"),
     path("pilots/", views.pilot_list, name="list"),
     path("pilots/<int:pilot_id>/", views.pilot_detail, name="detail"),
     path("pilots/<int:pilot_id>/status/", views.pilot_change_status, name="change_status"),

@@ -1,4 +1,4 @@
-"""Registry pages: dashboard, pilot list and page, completeness, import. Thin: parse, call, render."""
+"""Registry pages: overview charts, pilot list and page, completeness, import. Thin: parse, call, render."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shidian.core import scoping
 from shidian.core.errors import DomainError, ImportRejected
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
 from shidian.pilots import charts, selectors, services
 from shidian.pilots.forms import PilotFilterForm, RegistryUploadForm, StatusChangeForm
@@ -27,10 +28,9 @@ def _business(request: HttpRequest) -> None:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
+    _business(request)
     scope = scoping.scope_for(request.user)
-    if not scope.sees_business_data:
-        return render(request, "pilots/admin_home.html", {"scope": scope})
     data = selectors.dashboard_for(user=request.user)
     boundary = region_selectors.active_map_boundary()
     map_option = charts.province_map(data.by_province) if boundary else charts.province_tile_grid(data.by_province)
@@ -53,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pilot_list(request: HttpRequest) -> HttpResponse:
+def pilot_list(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     form = PilotFilterForm(request.GET or None, provinces=region_selectors.provinces(), batches=selectors.batches())
     pilots = selectors.filter_pilots(selectors.visible_pilots(user=request.user), form.filters())
@@ -65,7 +65,7 @@ def pilot_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def pilot_detail(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     _business(request)
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     history = pilot.status_changes.select_related("decided_by").order_by("effective_on", "id")
@@ -83,7 +83,7 @@ def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pilot_change_status(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def pilot_change_status(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     _business(request)
     scoping.require(request.user, Capability.CHANGE_PILOT_STATUS)
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
@@ -110,7 +110,7 @@ def pilot_change_status(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 
 @login_required
-def completeness(request: HttpRequest) -> HttpResponse:
+def completeness(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     rows = selectors.registry_completeness(user=request.user)
     return render(
@@ -128,7 +128,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def registry_import(request: HttpRequest) -> HttpResponse:
+def registry_import(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.IMPORT_REGISTRY)
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form, "max_bytes": settings.REGISTRY_IMPORT_MAX_BYTES}
@@ -155,7 +155,7 @@ def registry_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def registry_import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
+def registry_import_confirm(request: AuthedHttpRequest, import_id: int) -> HttpResponse:
     record = selectors.get_pending_import_for(user=request.user, import_id=import_id)
     try:
         plan = services.confirm_registry_upload(upload=record, by=request.user)

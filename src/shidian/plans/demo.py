@@ -1,7 +1,9 @@
 """Deterministic demo work plans for every pilot (marked 演示). Only for SHIDIAN_DEMO environments.
 
-柳州市 goes through the real services (drafted by demo-pilot, submitted, returned once, approved by
-demo-province); the other pilots are written in bulk with the same backward scheduling, for speed.
+柳州市 goes through the real services in early 2017 (drafted by demo-pilot, submitted, returned once,
+approved by demo-province); the other pilots are written in bulk with the same backward scheduling, for
+speed. Progress is as of the business date: past milestones mostly done, some overdue, later ones
+running or not started; one of 柳州市's tasks led by the demo department comes due within weeks.
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import random
 import re
 
 from django.db import transaction
-from django.utils import timezone
 
 from shidian.accounts import services as account_services
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core import audit
+from shidian.core import audit, clock, db
 from shidian.pilots.demo import DEMO_DEPARTMENT, DEMO_PILOT
 from shidian.pilots.models import PilotArea
 from shidian.plans import scheduling, services
@@ -165,6 +166,10 @@ def _focus_codes(pilot: PilotArea, rng: random.Random, areas: dict[str, FocusAre
     return [*dict.fromkeys(chosen), rng.choice(land)]
 
 
+def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+
+
 def _plan_start(pilot: PilotArea) -> dt.date:
     return pilot.batch.notice_date or dt.date(2016, 1, 1)
 
@@ -195,7 +200,7 @@ def _progress(m: Milestone, rng: random.Random, today: dt.date) -> None:
     if m.planned_finish is None:
         return
     roll = rng.random()
-    if (m.planned_finish < dt.date(2019, 6, 30) and roll < 0.8) or roll < 0.25:
+    if (m.planned_finish < today - dt.timedelta(days=10) and roll < 0.8) or (m.planned_finish < today and roll < 0.25):
         m.status, m.progress_percent = MilestoneStatus.DONE, 100
         m.finished_on = min(m.planned_finish + dt.timedelta(days=rng.randint(-20, 25)), today)
         m.note = "已按期完成（演示）"
@@ -204,25 +209,30 @@ def _progress(m: Milestone, rng: random.Random, today: dt.date) -> None:
         m.note = "正在推进（演示）"
     else:
         m.status, m.progress_percent = MilestoneStatus.NOT_STARTED, 0
-    m.progress_updated_at = timezone.now()
+    m.progress_updated_at = _moment(today)
 
 
-def _bulk_plan(pilot: PilotArea, rng: random.Random, areas: dict[str, FocusArea], today: dt.date) -> WorkPlan:
+def _bulk_plan(
+    pilot: PilotArea, rng: random.Random, areas: dict[str, FocusArea], today: dt.date, *, awaiting: bool = False
+) -> WorkPlan:
     departments = _departments(pilot)
     start = _plan_start(pilot)
     plan = WorkPlan.objects.create(pilot=pilot, start_date=start, is_demo=True)
     status = rng.choices(
         [PlanStatus.APPROVED, PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.DRAFT], weights=[70, 12, 10, 8]
     )[0]
-    now = timezone.now()
+    if awaiting:
+        status = PlanStatus.SUBMITTED
+    approved = _moment(start + dt.timedelta(days=75))
+    submitted = _moment(today - dt.timedelta(days=3 + pilot.pk % 20)) if status == PlanStatus.SUBMITTED else approved
     version = PlanVersion.objects.create(
         plan=plan,
         number=1,
         status=status,
         implementation_plan=f"{pilot.name}新型城镇化综合试点实施方案（演示）",
         action_plan=f"{pilot.name}试点三年行动计划（演示）",
-        submitted_at=now if status != PlanStatus.DRAFT else None,
-        decided_at=now if status in (PlanStatus.APPROVED, PlanStatus.RETURNED) else None,
+        submitted_at=submitted if status != PlanStatus.DRAFT else None,
+        decided_at=approved if status in (PlanStatus.APPROVED, PlanStatus.RETURNED) else None,
         review_comment="请细化时间节点（演示）" if status == PlanStatus.RETURNED else "",
     )
     stage = services.stage_year(pilot)
@@ -333,6 +343,9 @@ def _liuzhou(pilot: PilotArea, rng: random.Random, areas: dict[str, FocusArea], 
     for position, code in enumerate(_focus_codes(pilot, rng, areas), start=1):
         title, template = TEMPLATES[code]
         lead = demo_department if position % 2 == 1 else rng.choice(departments)
+        deadline = _deadlines(pilot, rng)
+        if position == 1:
+            deadline = today + dt.timedelta(days=21)  # the demo department's work coming due
         task = services.add_task(
             version=version,
             title=title,
@@ -341,7 +354,7 @@ def _liuzhou(pilot: PilotArea, rng: random.Random, areas: dict[str, FocusArea], 
             supporting_departments=rng.sample([d for d in departments if d != lead], k=2),
             responsible_user=department_user if lead == demo_department else None,
             responsible_name="" if lead == demo_department else f"{rng.choice(PERSONS)}某某（演示）",
-            deadline=_deadlines(pilot, rng),
+            deadline=deadline,
             weight=rng.randint(1, 3),
             by=officer,
         )
@@ -358,10 +371,15 @@ def _liuzhou(pilot: PilotArea, rng: random.Random, areas: dict[str, FocusArea], 
                     by=officer,
                 )
             ]
-    services.submit_plan(version=version, by=officer)
-    services.return_plan(version=version, comment="请补充存量建设用地盘活任务的时间节点（演示）。", by=province)
-    services.submit_plan(version=version, by=officer)
-    services.approve_plan(version=version, by=province)
+    start = plan.start_date
+    with clock.travel_to(start + dt.timedelta(days=45)):
+        services.submit_plan(version=version, by=officer)
+    with clock.travel_to(start + dt.timedelta(days=55)):
+        services.return_plan(version=version, comment="请补充存量建设用地盘活任务的时间节点（演示）。", by=province)
+    with clock.travel_to(start + dt.timedelta(days=65)):
+        services.submit_plan(version=version, by=officer)
+    with clock.travel_to(start + dt.timedelta(days=75)):
+        services.approve_plan(version=version, by=province)
     for milestone in (
         Milestone.objects.filter(task__version=version).select_related("task").order_by("task__position", "position")
     ):
@@ -385,18 +403,22 @@ def load_demo_plans() -> dict[str, int]:
     """Give every pilot without a plan a plausible demo plan; pilots that have one are left alone."""
     rng = random.Random(SEED)  # noqa: S311  (demo data, not security)
     ensure_focus_areas()
-    today = dt.date(2020, 12, 31)  # progress as of the end of the programme's period
+    today = clock.today()  # progress as of the business date (load_demo travels there)
     areas = {fa.code: fa for fa in FocusArea.objects.filter(is_active=True)}
     created = 0
+    waiting_in_demo_province = False  # demo-province finds one plan in its review queue
     for pilot in PilotArea.objects.with_facts().order_by("batch__number", "province__code", "name"):
         if WorkPlan.objects.filter(pilot=pilot).exists():
             continue
         if (pilot.province.name, pilot.name) == DEMO_PILOT:
             _liuzhou(pilot, rng, areas, today)
         else:
-            _bulk_plan(pilot, rng, areas, today)
+            awaiting = pilot.province.name == DEMO_PILOT[0] and not waiting_in_demo_province
+            waiting_in_demo_province = waiting_in_demo_province or awaiting
+            _bulk_plan(pilot, rng, areas, today, awaiting=awaiting)
             _leading_group(pilot, _departments(pilot), rng)
         created += 1
     if created:
         audit.record(action=audit.AuditAction.PLANS_DEMO_LOADED, detail={"plans": created})
+        db.analyze("plans")
     return {"plans": created}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shidian.core.audit_actions import AuditAction
+from shidian.core.scoping import ScopePath
+from shidian.core.transitions import Flow
 
 
 class FocusAreaGroup(models.TextChoices):
@@ -37,6 +42,8 @@ class FocusArea(models.Model):
 class LeadingGroup(models.Model):
     """领导小组 of one pilot; its members are kept with their dates (history, not overwritten)."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.OneToOneField(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="leading_group"
     )
@@ -62,6 +69,8 @@ class MemberRole(models.TextChoices):
 
 class LeadingGroupMember(models.Model):
     """One seat in a leading group for a period (valid_until empty = current)."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="group__pilot__province", pilot="group__pilot")
 
     group = models.ForeignKey(
         LeadingGroup, verbose_name=_("领导小组"), on_delete=models.PROTECT, related_name="members"
@@ -97,6 +106,8 @@ class LeadingGroupMember(models.Model):
 class WorkPlan(models.Model):
     """The work plan (工作方案要点、实施方案、行动计划) of one pilot; its content lives in versions."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.OneToOneField(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="work_plan"
     )
@@ -131,6 +142,8 @@ EDITABLE_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
 
 class PlanVersion(models.Model):
     """One version of a pilot's plan. Editable only as a draft or when returned; approved is immutable."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="plan__pilot__province", pilot="plan__pilot")
 
     plan = models.ForeignKey(WorkPlan, verbose_name=_("工作方案"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
@@ -173,8 +186,17 @@ class PlanVersion(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
+PLAN_FLOW = Flow(
+    model=PlanVersion,
+    statuses=PlanStatus,
+    moves=PLAN_MOVES,
+    action_prefix="plans.version",
+    refusal=_("方案版本不能从“%(from)s”变为“%(to)s”。"),
+)
+
+
 class Goal(models.Model):
-    """A goal of the plan with its target year (阶段目标 2017/2018, 2020)."""
+    """A goal of the plan with its target year: the batch's stage-result year or the programme's end."""
 
     version = models.ForeignKey(PlanVersion, verbose_name=_("方案版本"), on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
@@ -186,8 +208,10 @@ class Goal(models.Model):
         verbose_name_plural = _("目标")
         ordering = ["version", "target_year", "position", "id"]
         constraints = [
+            # Which years a pilot may use comes from the registry (services.allowed_goal_years); the
+            # database only keeps out years no plan could mean.
             models.CheckConstraint(
-                condition=models.Q(target_year__in=[2017, 2018, 2020]), name="plans_goal_target_year_known"
+                condition=models.Q(target_year__gte=2000, target_year__lte=2100), name="plans_goal_target_year_sane"
             ),
         ]
 
@@ -197,6 +221,8 @@ class Goal(models.Model):
 
 class Task(models.Model):
     """A task of the plan: one focus area, a lead department of the pilot, a person, a deadline."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="version__plan__pilot__province", pilot="version__plan__pilot")
 
     version = models.ForeignKey(PlanVersion, verbose_name=_("方案版本"), on_delete=models.CASCADE, related_name="tasks")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
@@ -225,6 +251,8 @@ class Task(models.Model):
     copied_from = models.ForeignKey(
         "self", verbose_name=_("来源"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The reference names as approved (focus area, departments): a later rename must not rewrite an approved plan.
+    approved_names = models.JSONField(_("批准时的名称"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("任务")
@@ -245,6 +273,30 @@ class Task(models.Model):
     def responsible(self) -> str:
         return self.responsible_name or str(self.responsible_user or "")
 
+    @property
+    def focus_area_label(self) -> str:
+        """The focus area's name as approved, else as it is now."""
+        return str(self.approved_names.get("focus_area") or self.focus_area.name)
+
+    @property
+    def lead_department_label(self) -> str:
+        return str(self.approved_names.get("lead_department") or self.lead_department.name)
+
+    @property
+    def supporting_labels(self) -> list[str]:
+        frozen = self.approved_names.get("supporting_departments")
+        if frozen is not None:
+            return [str(name) for name in frozen]
+        return [o.name for o in self.supporting_departments.all()]
+
+    def names_in_force(self) -> dict[str, object]:
+        """The reference names this task shows now, to be frozen when its version is approved."""
+        return {
+            "focus_area": self.focus_area.name,
+            "lead_department": self.lead_department.name,
+            "supporting_departments": [o.name for o in self.supporting_departments.all()],
+        }
+
 
 class MilestoneStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("未开始")
@@ -253,8 +305,22 @@ class MilestoneStatus(models.TextChoices):
     BLOCKED = "blocked", _("受阻")
 
 
+# A department reports progress in any open state (staying in it included); a finished milestone
+# is only reopened as running, never reset to not started or blocked.
+MILESTONE_MOVES: dict[str, frozenset[str]] = {
+    MilestoneStatus.NOT_STARTED: frozenset(MilestoneStatus.values),
+    MilestoneStatus.IN_PROGRESS: frozenset(MilestoneStatus.values),
+    MilestoneStatus.BLOCKED: frozenset(MilestoneStatus.values),
+    MilestoneStatus.DONE: frozenset({MilestoneStatus.DONE, MilestoneStatus.IN_PROGRESS}),
+}
+
+
 class Milestone(models.Model):
     """节点: ordered, with a duration and dependencies; planned dates come from backward scheduling."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(
+        province="task__version__plan__pilot__province", pilot="task__version__plan__pilot"
+    )
 
     task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
@@ -311,8 +377,22 @@ def evidence_path(instance: MilestoneEvidence, filename: str) -> str:
     return f"plans/evidence/{instance.milestone_id}/{filename}"
 
 
+MILESTONE_FLOW = Flow(
+    model=Milestone,
+    statuses=MilestoneStatus,
+    moves=MILESTONE_MOVES,
+    action_prefix="plans.milestone",
+    action=AuditAction.MILESTONE_PROGRESS,
+    refusal=_("节点状态不能从“%(from)s”变为“%(to)s”。"),
+)
+
+
 class MilestoneEvidence(models.Model):
     """A file proving a milestone's progress (type checked by content, size limited)."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(
+        province="milestone__task__version__plan__pilot__province", pilot="milestone__task__version__plan__pilot"
+    )
 
     milestone = models.ForeignKey(Milestone, verbose_name=_("节点"), on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("文件"), upload_to=evidence_path)
@@ -335,6 +415,8 @@ class MilestoneEvidence(models.Model):
 
 class AnnualPlan(models.Model):
     """A responsible department's plan for one year (部门年度计划), generated from the plan then edited."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
 
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="annual_plans"
@@ -362,6 +444,8 @@ class AnnualPlan(models.Model):
 
 class AnnualGoal(models.Model):
     """One goal of an annual plan: a milestone due that year, or free text."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="annual_plan__pilot__province", pilot="annual_plan__pilot")
 
     annual_plan = models.ForeignKey(
         AnnualPlan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="goals"
@@ -412,3 +496,27 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} {self.kind}"
+
+
+class PendingPlanImport(models.Model):
+    """An uploaded plan workbook between its preview and its confirmation; it expires (like a registry import)."""
+
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("方案版本"), on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    content = models.BinaryField(_("文件内容"))
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待确认的方案导入")
+        verbose_name_plural = _("待确认的方案导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.file_name}"

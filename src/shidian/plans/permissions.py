@@ -5,33 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from shidian.core import scoping
-from shidian.core.roles import Capability
+from shidian.core.roles import Capability, Reach
 
 
 def sees_pilot(user: Any, pilot: Any) -> bool:
-    """Whether ``pilot`` lies within ``user``'s reach."""
-    scope = scoping.scope_for(user)
-    if not scope.sees_business_data or not scoping.can(user, Capability.VIEW_PLANS):
-        return False
-    if scope.provinces is not None and pilot.province_id not in scope.provinces:
-        return False
-    return scope.pilots is None or pilot.pk in scope.pilots
+    """Whether ``user`` may read plans and ``pilot`` lies within its reach."""
+    return scoping.can(user, Capability.VIEW_PLANS) and scoping.sees(user, pilot)
 
 
 def can_edit_plan(user: Any, pilot: Any) -> bool:
     """The pilot's own leading-group office keeps its plan."""
-    scope = scoping.scope_for(user)
-    return scoping.can(user, Capability.EDIT_PLANS) and scope.pilots is not None and pilot.pk in scope.pilots
+    return scoping.can(user, Capability.EDIT_PLANS) and scoping.sees(user, pilot, level=Reach.PILOT)
 
 
 def can_review_plan(user: Any, pilot: Any) -> bool:
     """The provincial commission of the pilot's province guides and approves its plan."""
-    scope = scoping.scope_for(user)
-    return (
-        scoping.can(user, Capability.REVIEW_PLANS)
-        and scope.provinces is not None
-        and pilot.province_id in scope.provinces
-    )
+    return scoping.can(user, Capability.REVIEW_PLANS) and scoping.sees(user, pilot, level=Reach.PROVINCE)
 
 
 def can_update_milestone(user: Any, milestone: Any) -> bool:

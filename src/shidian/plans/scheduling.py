@@ -7,6 +7,7 @@ Monday to Friday outside them (the schedule says so in ``calendar_note``).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,8 +16,6 @@ import chinese_calendar  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 
 from shidian.core.errors import DomainError
-
-ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -48,54 +47,120 @@ class Schedule:
 
 
 class _Calendar:
-    """Which days count: every day, or working days (holiday calendar where known, else Mon-Fri)."""
+    """Which days count: every day, or working days (holiday calendar where known, else Mon-Fri).
+
+    Working days are counted by arithmetic, not by walking the calendar: Monday to Friday by whole weeks,
+    minus the holidays that fall on weekdays, plus the weekend days made working days (调休), both from
+    sorted lists. Any distance costs the same few steps.
+    """
 
     def __init__(self, working_days: bool) -> None:
         self.working_days = working_days
         self.fallback_years: set[int] = set()
+        self._touched: list[int] = []
+
+    def _touch(self, *days: dt.date) -> None:
+        if self.working_days:
+            self._touched.extend(d.toordinal() for d in days)
+
+    def finish(self) -> None:
+        """Name the years outside the holiday calendar that the schedule spans."""
+        if not self._touched:
+            return
+        first = dt.date.fromordinal(min(self._touched)).year
+        last = dt.date.fromordinal(max(self._touched)).year
+        self.fallback_years = {y for y in range(first, last + 1) if not _COVERED[0] <= y <= _COVERED[1]}
 
     def counts(self, day: dt.date) -> bool:
         if not self.working_days:
             return True
+        return _rank(day.toordinal()) > _rank(day.toordinal() - 1)
+
+    def _nth(self, rank: int) -> dt.date:
+        """The counted day whose rank (counted days since the epoch, inclusive) is ``rank``."""
+        if rank < 1 or rank > _MAX_RANK:
+            raise DomainError(_("排期超出了可计算的日期范围，请缩短工期或调整期限。"))
+        low, high = 1, _MAX_ORDINAL
+        while low < high:
+            middle = (low + high) // 2
+            if _rank(middle) >= rank:
+                high = middle
+            else:
+                low = middle + 1
+        return dt.date.fromordinal(low)
+
+    def _shift(self, day: dt.date, days: int) -> dt.date:
         try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            self.fallback_years.add(day.year)
-            return day.weekday() < 5
+            return day + dt.timedelta(days=days)
+        except OverflowError:
+            raise DomainError(_("排期超出了可计算的日期范围，请缩短工期或调整期限。")) from None
 
     def on_or_before(self, day: dt.date) -> dt.date:
-        while not self.counts(day):
-            day -= ONE_DAY
-        return day
+        if not self.working_days:
+            return day
+        result = self._nth(_rank(day.toordinal()))
+        self._touch(day, result)
+        return result
 
     def on_or_after(self, day: dt.date) -> dt.date:
-        while not self.counts(day):
-            day += ONE_DAY
-        return day
+        if not self.working_days:
+            return day
+        result = self._nth(_rank(day.toordinal() - 1) + 1)
+        self._touch(day, result)
+        return result
 
     def back(self, finish: dt.date, duration: int) -> dt.date:
         """The start of ``duration`` counted days ending on ``finish`` (a counted day)."""
-        day = finish
-        for _step in range(duration - 1):
-            day = self.on_or_before(day - ONE_DAY)
-        return day
+        if not self.working_days:
+            return self._shift(finish, -(duration - 1))
+        result = self._nth(_rank(finish.toordinal()) - (duration - 1))
+        self._touch(finish, result)
+        return result
 
     def forward(self, start: dt.date, duration: int) -> dt.date:
-        day = start
-        for _step in range(duration - 1):
-            day = self.on_or_after(day + ONE_DAY)
-        return day
+        if not self.working_days:
+            return self._shift(start, duration - 1)
+        result = self._nth(_rank(start.toordinal()) + (duration - 1))
+        self._touch(start, result)
+        return result
+
+    def after(self, day: dt.date) -> dt.date:
+        """The day after ``day`` (refused at the end of the calendar)."""
+        return self._shift(day, 1)
+
+    def before(self, day: dt.date) -> dt.date:
+        return self._shift(day, -1)
 
     def between(self, first: dt.date, last: dt.date) -> int:
         """Counted days after ``first`` up to ``last`` (the slack between two starts)."""
         if not self.working_days:
             return (last - first).days
-        count, day = 0, first
-        while day < last:
-            day += ONE_DAY
-            if self.counts(day):
-                count += 1
-        return count
+        self._touch(first, last)
+        return _rank(last.toordinal()) - _rank(first.toordinal())
+
+
+def _calendar_lists() -> tuple[tuple[int, int], list[int], list[int]]:
+    """The years the holiday calendar covers, its weekday holidays and its weekend working days (ordinals)."""
+    covered = (min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year)
+    off = sorted(d.toordinal() for d in chinese_calendar.holidays if d.weekday() < 5)
+    extra = sorted(d.toordinal() for d in chinese_calendar.workdays if d.weekday() >= 5)
+    return covered, off, extra
+
+
+_COVERED, _WEEKDAY_HOLIDAYS, _WEEKEND_WORKDAYS = _calendar_lists()
+_MAX_ORDINAL = dt.date.max.toordinal()
+
+
+def _rank(ordinal: int) -> int:
+    """Working days from 0001-01-01 (a Monday) up to and including the day ``ordinal``."""
+    if ordinal < 1:
+        return 0
+    weeks, rest = divmod(ordinal, 7)
+    weekdays = weeks * 5 + min(rest, 5)
+    return weekdays - bisect.bisect_right(_WEEKDAY_HOLIDAYS, ordinal) + bisect.bisect_right(_WEEKEND_WORKDAYS, ordinal)
+
+
+_MAX_RANK = _rank(_MAX_ORDINAL)
 
 
 def _order(steps: Sequence[Step]) -> list[Step]:
@@ -163,7 +228,7 @@ def schedule_backward(
     latest_start: dict[str, dt.date] = {}
     latest_finish: dict[str, dt.date] = {}
     for step in reversed(ordered):
-        caps = [end, *(calendar.on_or_before(latest_start[s] - ONE_DAY) for s in successors[step.key])]
+        caps = [end, *(calendar.on_or_before(calendar.before(latest_start[s])) for s in successors[step.key])]
         if step.finish_by is not None:
             caps.append(calendar.on_or_before(step.finish_by))
         finish = min(caps)
@@ -173,7 +238,7 @@ def schedule_backward(
     earliest_finish: dict[str, dt.date] = {}
     first = calendar.on_or_after(not_before)
     for step in ordered:
-        start = max([first, *(calendar.on_or_after(earliest_finish[d] + ONE_DAY) for d in step.depends_on)])
+        start = max([first, *(calendar.on_or_after(calendar.after(earliest_finish[d])) for d in step.depends_on)])
         earliest_start[step.key] = start
         earliest_finish[step.key] = calendar.forward(start, step.duration)
     late = [s for s in ordered if latest_start[s.key] < not_before]
@@ -203,6 +268,7 @@ def schedule_backward(
         )
         for s in steps
     }
+    calendar.finish()
     note = ""
     if calendar.fallback_years:
         years = "、".join(str(y) for y in sorted(calendar.fallback_years))

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import scoping
+from shidian.core import clock, scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability, Role
 from shidian.pilots.models import BATCH_NAMES, PilotArea
 from shidian.plans import permissions
@@ -39,14 +38,12 @@ def _require_plans(user: Any) -> None:
 
 def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
     _require_plans(user)
-    return scoping.restrict(PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk")
+    return scoping.restrict(PilotArea.objects.with_facts(), user)
 
 
 def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
     _require_plans(user)
-    return scoping.get_for(
-        PilotArea.objects.with_facts(), user, province_field="province", pilot_field="pk", pk=pilot_id
-    )
+    return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
 
 
 def get_version_for(*, user: Any, version_id: int) -> PlanVersion:
@@ -54,8 +51,6 @@ def get_version_for(*, user: Any, version_id: int) -> PlanVersion:
     return scoping.get_for(
         PlanVersion.objects.select_related("plan__pilot__batch", "plan__pilot__province", "decided_by"),
         user,
-        province_field="plan__pilot__province",
-        pilot_field="plan__pilot",
         pk=version_id,
     )
 
@@ -65,8 +60,6 @@ def get_task_for(*, user: Any, task_id: int) -> Task:
     return scoping.get_for(
         Task.objects.select_related("version__plan__pilot", "lead_department"),
         user,
-        province_field="version__plan__pilot__province",
-        pilot_field="version__plan__pilot",
         pk=task_id,
     )
 
@@ -76,8 +69,6 @@ def get_milestone_for(*, user: Any, milestone_id: int) -> Milestone:
     return scoping.get_for(
         Milestone.objects.select_related("task__version__plan__pilot", "task__lead_department"),
         user,
-        province_field="task__version__plan__pilot__province",
-        pilot_field="task__version__plan__pilot",
         pk=milestone_id,
     )
 
@@ -87,8 +78,6 @@ def get_member_for(*, user: Any, member_id: int) -> LeadingGroupMember:
     return scoping.get_for(
         LeadingGroupMember.objects.select_related("group__pilot"),
         user,
-        province_field="group__pilot__province",
-        pilot_field="group__pilot",
         pk=member_id,
     )
 
@@ -98,8 +87,6 @@ def get_department_for(*, user: Any, department_id: int) -> Organisation:
     return scoping.get_for(
         Organisation.objects.filter(kind="pilot_department").select_related("pilot"),
         user,
-        province_field="province",
-        pilot_field="pilot",
         pk=department_id,
     )
 
@@ -109,8 +96,6 @@ def get_annual_goal_for(*, user: Any, goal_id: int) -> AnnualGoal:
     return scoping.get_for(
         AnnualGoal.objects.select_related("annual_plan__department"),
         user,
-        province_field="annual_plan__pilot__province",
-        pilot_field="annual_plan__pilot",
         pk=goal_id,
     )
 
@@ -118,7 +103,7 @@ def get_annual_goal_for(*, user: Any, goal_id: int) -> AnnualGoal:
 def get_reminder_for(*, user: Any, reminder_id: int) -> Reminder:
     reminder = Reminder.objects.filter(pk=reminder_id, user_id=getattr(user, "pk", 0) or 0).first()
     if reminder is None:
-        raise Http404
+        raise NotFound
     return reminder
 
 
@@ -136,6 +121,32 @@ def current_version_ids(pilot_ids: Iterable[int] | None = None) -> dict[int, int
         if pilot_id not in chosen or key > chosen[pilot_id]:
             chosen[pilot_id] = key
     return {pilot_id: key[2] for pilot_id, key in chosen.items()}
+
+
+def attention_version_ids(pilot_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """{pilot id: id of its latest version} where that version still needs work or review (not approved)."""
+    versions = PlanVersion.objects.all()
+    if pilot_ids is not None:
+        versions = versions.filter(plan__pilot_id__in=list(pilot_ids))
+    latest: dict[int, tuple[int, int, str]] = {}
+    for pilot_id, version_id, number, status in versions.values_list("plan__pilot_id", "id", "number", "status"):
+        if pilot_id not in latest or number > latest[pilot_id][0]:
+            latest[pilot_id] = (number, version_id, status)
+    return {pilot_id: vid for pilot_id, (_n, vid, status) in latest.items() if status != PlanStatus.APPROVED}
+
+
+def plans_awaiting_review(*, user: Any) -> list[PlanVersion]:
+    """Submitted plan versions the user's provincial commission must approve or return, oldest first."""
+    if not scoping.can(user, Capability.REVIEW_PLANS):
+        return []
+    return list(
+        scoping.restrict(
+            PlanVersion.objects.filter(status=PlanStatus.SUBMITTED).select_related("plan__pilot__province"),
+            user,
+            province_field="plan__pilot__province",
+            pilot_field="plan__pilot",
+        ).order_by("submitted_at", "id")
+    )
 
 
 def versions_of(*, pilot: PilotArea) -> list[PlanVersion]:
@@ -259,6 +270,7 @@ def pilot_progress_facts(*, pilot: PilotArea, period_end: dt.date) -> dict[str, 
 class PilotProgress:
     pilot: PilotArea
     version: PlanVersion | None
+    pending: PlanVersion | None = None  # a newer draft, submitted or returned version than the one in force
     tasks: int = 0
     milestones: int = 0
     done: int = 0
@@ -268,7 +280,8 @@ class PilotProgress:
 
 def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotProgress]:
     current = current_version_ids([p.pk for p in pilots])
-    versions = PlanVersion.objects.in_bulk(list(current.values()))
+    attention = attention_version_ids([p.pk for p in pilots])
+    versions = PlanVersion.objects.in_bulk([*current.values(), *attention.values()])
     rows = _rows(current.values())
     tasks = _task_counts(current.values())
     result = []
@@ -279,6 +292,9 @@ def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotPro
             PilotProgress(
                 pilot=pilot,
                 version=versions.get(version_id) if version_id else None,
+                pending=versions.get(attention[pilot.pk])
+                if attention.get(pilot.pk, version_id) != version_id
+                else None,
                 tasks=tasks.get(version_id, 0) if version_id else 0,
                 milestones=len(ms),
                 done=sum(1 for m in ms if m.status == MilestoneStatus.DONE),
@@ -292,7 +308,7 @@ def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotPro
 def province_progress(*, user: Any, province: Any, today: dt.date | None = None) -> list[PilotProgress]:
     """Each pilot of ``province`` (within the user's reach): plan status, progress, overdue milestones."""
     pilots = list(visible_pilots(user=user).filter(province=province))
-    return _progress_rows(pilots, today or timezone.localdate())
+    return _progress_rows(pilots, today or clock.today())
 
 
 @dataclass
@@ -319,7 +335,7 @@ class NationalView:
 
 def national_progress(*, user: Any, today: dt.date | None = None) -> NationalView:
     """Progress of every visible pilot, grouped by batch, region and focus area."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     pilots = list(visible_pilots(user=user))
     rows = _progress_rows(pilots, today)
     by_batch: dict[str, Breakdown] = {}
@@ -396,17 +412,23 @@ class PlanPage:
 
 
 def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
-    """The plan of ``pilot`` as a timeline: the chosen version (default: the one in force)."""
+    """The plan of ``pilot`` as a timeline: the chosen version.
+
+    By default the pilot's office and its reviewing province see the version that needs attention (a draft,
+    submitted or returned version newer than the approved one); everyone else sees the one in force.
+    """
     if not permissions.sees_pilot(user, pilot):
-        raise Http404
-    today = today or timezone.localdate()
+        raise NotFound
+    today = today or clock.today()
     plan = WorkPlan.objects.filter(pilot=pilot).first()
     versions = versions_of(pilot=pilot)
+    if version_id is None and (permissions.can_edit_plan(user, pilot) or permissions.can_review_plan(user, pilot)):
+        version_id = attention_version_ids([pilot.pk]).get(pilot.pk)
     if version_id is None:
         version_id = current_version_ids([pilot.pk]).get(pilot.pk)
     version = next((v for v in versions if v.pk == version_id), None)
     if version_id is not None and version is None:
-        raise Http404
+        raise NotFound
     if version is None:
         return PlanPage(pilot, plan, None, versions, [], None, 0, None, None, None, [])
     tasks = list(
@@ -437,7 +459,7 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
                 MilestoneRow(
                     task.pk,
                     task.weight,
-                    task.focus_area.name,
+                    task.focus_area_label,
                     m.duration_days,
                     m.progress_percent,
                     m.status,
@@ -450,7 +472,8 @@ def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, tod
                     GanttBar(
                         m,
                         pos(m.planned_start),
-                        max(pos(m.planned_finish + dt.timedelta(days=1)) - pos(m.planned_start), 0.3),
+                        # width by day count: planned_finish + 1 day would overflow on 9999-12-31
+                        max(round(100.0 * ((m.planned_finish - m.planned_start).days + 1) / span, 3), 0.3),
                         m.is_overdue(today),
                     )
                 )
@@ -545,7 +568,7 @@ def annual_plans_of(*, user: Any, department: Organisation) -> list[AnnualPlan]:
 
 def leading_group_members(*, user: Any, pilot: PilotArea) -> list[LeadingGroupMember]:
     if not permissions.sees_pilot(user, pilot):
-        raise Http404
+        raise NotFound
     return list(
         LeadingGroupMember.objects.filter(group__pilot=pilot)
         .select_related("organisation")
@@ -596,9 +619,9 @@ class Difference:
 
 def _task_facts(task: Task) -> dict[str, str]:
     return {
-        _("重点领域"): task.focus_area.name,
-        _("牵头单位"): task.lead_department.name,
-        _("配合单位"): "、".join(sorted(o.name for o in task.supporting_departments.all())),
+        _("重点领域"): task.focus_area_label,
+        _("牵头单位"): task.lead_department_label,
+        _("配合单位"): "、".join(sorted(task.supporting_labels)),
         _("责任人"): task.responsible,
         _("完成期限"): task.deadline.isoformat(),
         _("权重"): str(task.weight),
@@ -675,3 +698,49 @@ def diff_versions(*, old: PlanVersion, new: PlanVersion) -> list[Difference]:
         out += [Difference("removed", _milestone_subject(task.title, m.name)) for m in old_ms if m.pk not in seen]
     out += [Difference("removed", _task_subject(t.title)) for t in old_tasks if t.pk not in matched]
     return out
+
+
+# ---- the workbench --------------------------------------------------------------------------------
+
+
+def milestones_due(*, user: Any, today: dt.date, within_days: int = 30) -> list[Milestone]:
+    """Open milestones of the versions in force due within ``within_days`` days or overdue, earliest first.
+
+    A department sees the milestones of the tasks it leads; a pilot office those of its whole plan.
+    """
+    if not scoping.can(user, Capability.VIEW_PLANS):
+        return []
+    scope = scoping.scope_for(user)
+    if not scope.pilots:
+        return []
+    current = current_version_ids(scope.pilots)
+    milestones = Milestone.objects.filter(task__version_id__in=list(current.values()))
+    if scoping.can(user, Capability.UPDATE_PROGRESS):
+        milestones = milestones.filter(task__lead_department_id=getattr(user, "organisation_id", None))
+    return list(
+        milestones.exclude(status=MilestoneStatus.DONE)
+        .filter(planned_finish__lte=today + dt.timedelta(days=within_days))
+        .select_related("task", "task__lead_department")
+        .order_by("planned_finish", "task__position", "position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """A pilot's plan as its office must know it: the version in force and the one that needs attention."""
+
+    pilot: PilotArea
+    in_force: PlanVersion | None
+    pending: PlanVersion | None
+
+
+def plan_state(*, user: Any, pilot: PilotArea) -> PlanState:
+    if not permissions.sees_pilot(user, pilot):
+        raise NotFound
+    current = current_version_ids([pilot.pk]).get(pilot.pk)
+    attention = attention_version_ids([pilot.pk]).get(pilot.pk)
+    versions = PlanVersion.objects.in_bulk([v for v in (current, attention) if v is not None])
+    in_force = versions.get(current) if current is not None else None
+    if in_force is not None and in_force.status != PlanStatus.APPROVED:
+        in_force = None
+    return PlanState(pilot, in_force, versions.get(attention) if attention is not None else None)

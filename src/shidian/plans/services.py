@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core import audit
+from shidian.core import audit, clock, transitions, uploads
+from shidian.core import text as core_text
 from shidian.core.errors import DomainError
 from shidian.pilots.models import PilotArea
 from shidian.plans import permissions, scheduling
 from shidian.plans.models import (
-    PLAN_MOVES,
+    MILESTONE_FLOW,
+    PLAN_FLOW,
     AnnualGoal,
     AnnualPlan,
     FocusArea,
@@ -53,12 +55,41 @@ PROGRESS_FIELDS = ["progress_percent", "status", "note", "finished_on"]
 
 
 def stage_year(pilot: PilotArea) -> int:
-    """The stage-result year: 2017 for batches 1-2, 2018 for batch 3 (the notices)."""
-    return 2018 if pilot.batch.number >= 3 else 2017
+    """The stage-result year of the pilot's batch, from the registry (2017 for batches 1-2, 2018 for batch 3)."""
+    return pilot.batch.stage_year
 
 
 def allowed_goal_years(pilot: PilotArea) -> tuple[int, int]:
-    return (stage_year(pilot), 2020)
+    """Goals are set for the stage-result year and the programme's last year (both from the registry)."""
+    return (stage_year(pilot), pilot.batch.programme_end_year)
+
+
+MAX_WEIGHT = 100  # a task's weight among the plan's tasks (the field itself would take 32,767)
+
+
+def plan_window(plan: WorkPlan) -> tuple[dt.date, dt.date]:
+    """The days a plan's tasks and milestones may use: from the plan's start to the programme's end (registry)."""
+    return plan.start_date, plan.pilot.batch.programme_end
+
+
+def check_in_window(plan: WorkPlan, day: dt.date, *, label: str) -> None:
+    first, last = plan_window(plan)
+    if not first <= day <= last:
+        raise DomainError(
+            _("%(label)s %(date)s 须在方案起始日期 %(first)s 与试点工作截止日期 %(last)s 之间。")
+            % {"label": label, "date": day.isoformat(), "first": first.isoformat(), "last": last.isoformat()}
+        )
+
+
+def check_duration(plan: WorkPlan, duration_days: int, *, name: str) -> None:
+    """A milestone's duration is at least one day and no longer than the programme window it must fit in."""
+    first, last = plan_window(plan)
+    longest = (last - first).days + 1
+    if not 1 <= duration_days <= longest:
+        raise DomainError(
+            _("节点“%(name)s”的工期须在 1 至 %(longest)d 天之间（方案起始日期至试点工作截止日期）。")
+            % {"name": name, "longest": longest}
+        )
 
 
 # ---- plans and versions -------------------------------------------------------------------------
@@ -74,7 +105,7 @@ def ensure_work_plan(
     plan = WorkPlan.objects.filter(pilot=pilot).first()
     if plan is not None:
         return plan
-    start = start_date or pilot.batch.notice_date or timezone.localdate()
+    start = start_date or pilot.batch.notice_date or clock.today()
     plan = WorkPlan.objects.create(pilot=pilot, start_date=start, is_demo=is_demo)
     version = PlanVersion.objects.create(plan=plan, number=1, created_by=by)
     audit.record(action=audit.AuditAction.PLAN_CREATED, actor=by, obj=plan, detail={"start_date": start})
@@ -103,8 +134,12 @@ def update_plan_texts(*, version: PlanVersion, implementation_plan: str, action_
     """Set the implementation plan (实施方案) and action plan (行动计划) texts of an editable version."""
     locked = _lock_editable(version, by)
     before = audit.snapshot(locked, ["implementation_plan", "action_plan"])
-    locked.implementation_plan = implementation_plan.strip()
-    locked.action_plan = action_plan.strip()
+    implementation_plan = core_text.clean(implementation_plan, multiline=True).strip()
+    action_plan = core_text.clean(action_plan, multiline=True).strip()
+    if (implementation_plan, action_plan) == (locked.implementation_plan, locked.action_plan):
+        return locked  # saved unchanged: nothing to write or record
+    locked.implementation_plan = implementation_plan
+    locked.action_plan = action_plan
     locked.save(update_fields=["implementation_plan", "action_plan"])
     audit.record(
         action=audit.AuditAction.PLAN_VERSION_UPDATED,
@@ -115,47 +150,36 @@ def update_plan_texts(*, version: PlanVersion, implementation_plan: str, action_
     return locked
 
 
-_VERSION_MOVE_ACTIONS: dict[str, audit.AuditAction] = {
-    PlanStatus.DRAFT: audit.AuditAction.PLAN_VERSION_DRAFT,
-    PlanStatus.SUBMITTED: audit.AuditAction.PLAN_VERSION_SUBMITTED,
-    PlanStatus.RETURNED: audit.AuditAction.PLAN_VERSION_RETURNED,
-    PlanStatus.APPROVED: audit.AuditAction.PLAN_VERSION_APPROVED,
-}
-
-
 def _transition(
     version: PlanVersion, *, to: str, by: User, allowed: bool, refusal: str, comment: str = ""
 ) -> PlanVersion:
-    """Lock, check the move against PLAN_MOVES, save, audit."""
-    locked = PlanVersion.objects.select_for_update().select_related("plan__pilot").get(pk=version.pk)
-    if not allowed:
-        raise DomainError(refusal)
-    if to not in PLAN_MOVES[locked.status]:
-        raise DomainError(
-            _("方案版本不能从“%(from)s”变为“%(to)s”。")
-            % {"from": locked.get_status_display(), "to": PlanStatus(to).label}
-        )
-    before = locked.status
-    locked.status = to
-    fields = ["status"]
-    now = timezone.now()
-    if to == PlanStatus.SUBMITTED:
-        locked.submitted_at = now
-        fields.append("submitted_at")
-    if to in (PlanStatus.RETURNED, PlanStatus.APPROVED):
-        locked.decided_at = now
-        locked.decided_by = by
-        locked.review_comment = comment
-        fields += ["decided_at", "decided_by", "review_comment"]
-    locked.save(update_fields=fields)
-    audit.record(
-        action=_VERSION_MOVE_ACTIONS[to],
-        actor=by,
-        obj=locked,
-        changes={"status": [before, to]},
-        detail={"comment": comment} if comment else None,
+    """Move the version through the one transition helper; a decision keeps who decided, when and why."""
+
+    def guard(_locked: PlanVersion) -> None:
+        if not allowed:
+            raise DomainError(refusal)
+
+    def apply(locked: PlanVersion) -> transitions.Effects:
+        now = clock.now()
+        if to == PlanStatus.SUBMITTED:
+            locked.submitted_at = now
+            return transitions.Effects(fields=["submitted_at"])
+        if to in (PlanStatus.RETURNED, PlanStatus.APPROVED):
+            locked.decided_at, locked.decided_by, locked.review_comment = now, by, comment
+            return transitions.Effects(
+                fields=["decided_at", "decided_by", "review_comment"], detail={"comment": comment} if comment else None
+            )
+        return transitions.Effects()
+
+    return transitions.move(
+        version,
+        to,
+        flow=PLAN_FLOW,
+        by=by,
+        guard=guard,
+        apply=apply,
+        queryset=PlanVersion.objects.select_related("plan__pilot"),
     )
-    return locked
 
 
 @transaction.atomic
@@ -199,6 +223,16 @@ def approve_plan(*, version: PlanVersion, by: User, comment: str = "") -> PlanVe
         refusal=_("只有试点所在省的发展改革部门可以审核工作方案。"),
         comment=comment.strip(),
     )
+    # The approved version keeps the reference names it was approved with (a later rename changes nothing).
+    tasks = list(
+        Task.objects.filter(version=approved)
+        .select_related("focus_area", "lead_department")
+        .prefetch_related("supporting_departments")
+    )
+    for task in tasks:
+        task.approved_names = task.names_in_force()
+    frozen: list[str] = ["approved_names"]
+    Task.objects.bulk_update(tasks, frozen)
     # Progress reported on the version in force meanwhile carries over to the newly approved one.
     for milestone in Milestone.objects.filter(task__version=approved, copied_from__isnull=False).select_related(
         "copied_from"
@@ -258,6 +292,7 @@ def _copy_content(source: PlanVersion, target: PlanVersion) -> None:
         task.id = None
         task.version = target
         task.copied_from_id = old_task_pk
+        task.approved_names = {}  # a new draft shows the names in force now
         task.save()
         task.supporting_departments.set(supporting)
         mapping: dict[int, Milestone] = {}
@@ -282,15 +317,17 @@ def check_goal_year(pilot: PilotArea, target_year: int) -> None:
     years = allowed_goal_years(pilot)
     if target_year not in years:
         raise DomainError(
-            _("“%(pilot)s”是%(batch)s试点，目标年份只能是 %(stage)d 年（阶段目标）或 2020 年。")
-            % {"pilot": pilot.name, "batch": pilot.batch, "stage": years[0]}
+            _("“%(pilot)s”是%(batch)s试点，目标年份只能是 %(stage)d 年（阶段目标）或 %(end)d 年。")
+            % {"pilot": pilot.name, "batch": pilot.batch, "stage": years[0], "end": years[1]}
         )
 
 
 @transaction.atomic
 def add_goal(*, version: PlanVersion, text: str, target_year: int, by: User) -> Goal:
     locked = _lock_editable(version, by)
-    if not text.strip():
+    text = core_text.clean(text).strip()
+    core_text.check_lengths(Goal, {"text": text})
+    if not text:
         raise DomainError(_("目标内容不能为空。"))
     check_goal_year(locked.plan.pilot, target_year)
     goal = Goal.objects.create(
@@ -323,7 +360,12 @@ def check_department(pilot: PilotArea, organisation: Organisation, *, label: str
         )
 
 
-def _check_task_values(pilot: PilotArea, values: dict[str, Any], supporting: Sequence[Organisation]) -> None:
+def _check_task_values(plan: WorkPlan, values: dict[str, Any], supporting: Sequence[Organisation]) -> None:
+    """Every rule a task's values must meet, shared by adding, editing and importing a task."""
+    pilot = plan.pilot
+    for name in ("title", "responsible_name", "responsible_contact"):
+        values[name] = core_text.clean(str(values.get(name) or "")).strip()
+    core_text.check_lengths(Task, {n: values[n] for n in ("title", "responsible_name", "responsible_contact")})
     if not str(values.get("title", "")).strip():
         raise DomainError(_("任务名称不能为空。"))
     check_department(pilot, values["lead_department"], label=_("牵头单位"))
@@ -337,8 +379,12 @@ def _check_task_values(pilot: PilotArea, values: dict[str, Any], supporting: Seq
         raise DomainError(_("请指定责任人（用户或姓名）。"))
     if user is not None and (user.organisation is None or user.organisation.pilot_id != pilot.pk):
         raise DomainError(_("责任人必须是本试点的用户。"))
-    if int(values.get("weight", 1)) < 1:
-        raise DomainError(_("权重必须是正整数。"))
+    if not 1 <= int(values.get("weight", 1)) <= MAX_WEIGHT:
+        raise DomainError(_("权重必须是 1 至 %(max)d 之间的整数。") % {"max": MAX_WEIGHT})
+    deadline: dt.date = values["deadline"]
+    if deadline < plan.start_date:
+        raise DomainError(_("任务期限不能早于方案起始日期 %(start)s。") % {"start": plan.start_date})
+    check_in_window(plan, deadline, label=_("任务期限"))
 
 
 @transaction.atomic
@@ -359,7 +405,6 @@ def add_task(
 ) -> Task:
     """Add a task to an editable version; departments must belong to the pilot."""
     locked = _lock_editable(version, by)
-    pilot = locked.plan.pilot
     values: dict[str, Any] = {
         "title": title.strip(),
         "focus_area": focus_area,
@@ -371,9 +416,7 @@ def add_task(
         "weight": weight,
         "use_working_days": use_working_days,
     }
-    _check_task_values(pilot, values, supporting_departments)
-    if deadline < locked.plan.start_date:
-        raise DomainError(_("任务期限不能早于方案起始日期 %(start)s。") % {"start": locked.plan.start_date})
+    _check_task_values(locked.plan, values, supporting_departments)
     task = Task.objects.create(version=locked, position=locked.tasks.count() + 1, **values)
     task.supporting_departments.set(supporting_departments)
     audit.record(
@@ -393,14 +436,20 @@ def update_task(
     locked_version = _lock_editable(task.version, by)
     locked = Task.objects.select_for_update().get(pk=task.pk)
     before = audit.snapshot(locked, TASK_FIELDS)
-    for name, value in values.items():
-        if name not in TASK_FIELDS:
-            raise DomainError(_("未知字段：%(field)s") % {"field": name})
+    unknown = set(values) - set(TASK_FIELDS)
+    if unknown:
+        raise DomainError(_("未知字段：%(field)s") % {"field": "、".join(sorted(unknown))})
+    merged = {n: values.get(n, getattr(locked, n)) for n in TASK_FIELDS}
+    current = list(locked.supporting_departments.all())
+    supporting = current if supporting_departments is None else list(supporting_departments)
+    _check_task_values(locked_version.plan, merged, supporting)
+    unchanged = all(merged[n] == getattr(locked, n) for n in TASK_FIELDS) and {o.pk for o in supporting} == {
+        o.pk for o in current
+    }
+    if unchanged:
+        return locked  # saved unchanged: nothing to write, reschedule or record
+    for name, value in merged.items():
         setattr(locked, name, value)
-    supporting = (
-        list(locked.supporting_departments.all()) if supporting_departments is None else list(supporting_departments)
-    )
-    _check_task_values(locked_version.plan.pilot, {n: getattr(locked, n) for n in TASK_FIELDS}, supporting)
     locked.save()
     locked.supporting_departments.set(supporting)
     reschedule_task(task=locked)
@@ -461,14 +510,18 @@ def add_milestone(
     due_by: dt.date | None = None,
 ) -> Milestone:
     """Add a milestone and reschedule the task backwards from its deadline (refused if it cannot fit)."""
-    _lock_editable(task.version, by)
+    locked = _lock_editable(task.version, by)
     deps = list(depends_on)
     if any(d.task_id != task.pk for d in deps):
         raise DomainError(_("前置节点必须属于同一任务。"))
-    if not name.strip():
+    name = core_text.clean(name).strip()
+    deliverable = core_text.clean(deliverable).strip()
+    core_text.check_lengths(Milestone, {"name": name, "deliverable": deliverable})
+    if not name:
         raise DomainError(_("节点名称不能为空。"))
-    if duration_days < 1:
-        raise DomainError(_("节点“%(name)s”的工期必须至少 1 天。") % {"name": name})
+    check_duration(locked.plan, duration_days, name=name)
+    if due_by is not None:
+        check_in_window(locked.plan, due_by, label=_("要求完成时间"))
     if due_by is not None and due_by > task.deadline:
         raise DomainError(
             _("节点“%(name)s”的要求完成时间 %(date)s 晚于任务期限 %(deadline)s。")
@@ -537,64 +590,57 @@ def update_milestone_progress(
     finished_on: dt.date | None = None,
 ) -> Milestone:
     """A lead department reports a milestone's progress (percent, status, note)."""
-    locked = Milestone.objects.select_for_update().select_related("task__version").get(pk=milestone.pk)
-    if not permissions.can_update_milestone(by, locked):
-        raise DomainError(_("只有牵头单位可以更新该节点的进度。"))
-    if locked.task.version.status == PlanStatus.SUBMITTED:
-        raise DomainError(_("方案正在审核中，暂不能更新进度。"))
     if not 0 <= progress_percent <= 100:
         raise DomainError(_("完成进度必须在 0 到 100 之间。"))
     if status not in MilestoneStatus.values:
         raise DomainError(_("未知状态：%(status)s") % {"status": status})
-    if status == MilestoneStatus.DONE:
-        progress_percent = 100
-        finished_on = finished_on or timezone.localdate()
-    elif progress_percent == 100:
-        raise DomainError(_("进度为 100% 时请把状态设为“已完成”。"))
-    else:
-        finished_on = None
-    before = audit.snapshot(locked, PROGRESS_FIELDS)
-    locked.progress_percent = progress_percent
-    locked.status = status
-    locked.note = note.strip()
-    locked.finished_on = finished_on
-    locked.progress_updated_at = timezone.now()
-    locked.save(update_fields=[*PROGRESS_FIELDS, "progress_updated_at"])
-    audit.record(
-        action=audit.AuditAction.MILESTONE_PROGRESS,
-        actor=by,
-        obj=locked,
-        changes=audit.diff(before, audit.snapshot(locked, PROGRESS_FIELDS)),
+
+    def guard(locked: Milestone) -> None:
+        if not permissions.can_update_milestone(by, locked):
+            raise DomainError(_("只有牵头单位可以更新该节点的进度。"))
+        if locked.task.version.status == PlanStatus.SUBMITTED:
+            raise DomainError(_("方案正在审核中，暂不能更新进度。"))
+
+    def apply(locked: Milestone) -> transitions.Effects:
+        percent, finished = progress_percent, finished_on
+        if status == MilestoneStatus.DONE:
+            # Keep the stored finish date when none is given: re-saving to change the note must not move it.
+            percent, finished = 100, finished or locked.finished_on or clock.today()
+        elif percent == 100:
+            raise DomainError(_("进度为 100% 时请把状态设为“已完成”。"))
+        else:
+            finished = None
+        progress = ["progress_percent", "note", "finished_on"]
+        cleaned = core_text.clean(note, multiline=True).strip()
+        wanted = {"progress_percent": percent, "note": cleaned, "finished_on": finished}
+        if locked.status == status and all(getattr(locked, n) == v for n, v in wanted.items()):
+            return transitions.Effects(unchanged=True)  # saved unchanged: nothing to write or record
+        before = audit.snapshot(locked, progress)
+        locked.progress_percent, locked.note, locked.finished_on = percent, cleaned, finished
+        locked.progress_updated_at = clock.now()
+        return transitions.Effects(
+            fields=[*progress, "progress_updated_at"],
+            action=audit.AuditAction.MILESTONE_PROGRESS,
+            changes=audit.diff(before, audit.snapshot(locked, progress)),
+        )
+
+    return transitions.move(
+        milestone,
+        status,
+        flow=MILESTONE_FLOW,
+        by=by,
+        guard=guard,
+        apply=apply,
+        queryset=Milestone.objects.select_related("task__version"),
     )
-    return locked
-
-
-EVIDENCE_SIGNATURES: list[tuple[str, bytes]] = [
-    ("pdf", b"%PDF-"),
-    ("png", b"\x89PNG\r\n\x1a\n"),
-    ("jpg", b"\xff\xd8\xff"),
-]
 
 
 def sniff_evidence(content: bytes) -> str:
-    """The evidence type by content (PDF, PNG, JPEG, DOCX, XLSX); anything else is refused."""
-    for kind, signature in EVIDENCE_SIGNATURES:
-        if content.startswith(signature):
-            return kind
-    if content.startswith(b"PK\x03\x04"):
-        import io
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
-            return "docx"
-        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-            return "xlsx"
-    raise DomainError(_("佐证材料只能是 PDF、PNG、JPEG、DOCX 或 XLSX 文件（按文件内容判断）。"))
+    """The evidence type by content (PDF, PNG, JPEG, GIF, DOCX, XLSX); anything else is refused."""
+    kind = uploads.sniff(content)
+    if kind not in uploads.DOCUMENTS:
+        raise uploads.type_refused(uploads.DOCUMENTS)
+    return kind.name
 
 
 @transaction.atomic
@@ -602,12 +648,9 @@ def attach_evidence(*, milestone: Milestone, file_name: str, content: bytes, by:
     """Attach a file to a milestone after checking its type by content and its size."""
     if not permissions.can_update_milestone(by, milestone):
         raise DomainError(_("只有牵头单位可以上传该节点的佐证材料。"))
-    limit = settings.PLAN_EVIDENCE_MAX_BYTES
-    if not content:
-        raise DomainError(_("文件为空。"))
-    if len(content) > limit:
-        raise DomainError(_("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {"size": len(content), "limit": limit})
-    kind = sniff_evidence(content)
+    kind = uploads.check(
+        content, allowed=uploads.DOCUMENTS, max_bytes=settings.PLAN_EVIDENCE_MAX_BYTES, name=file_name
+    ).name
     digest = hashlib.sha256(content).hexdigest()[:16]
     evidence = MilestoneEvidence(
         milestone=milestone,
@@ -685,6 +728,8 @@ def generate_annual_plan(*, department: Organisation, year: int, version: PlanVe
 def add_annual_goal(*, annual_plan: AnnualPlan, text: str, by: User, due_on: dt.date | None = None) -> AnnualGoal:
     if not _can_keep_annual_plan(by, annual_plan.department):
         raise DomainError(_("只有本试点的工作人员或该部门可以编制年度计划。"))
+    text = core_text.clean(text).strip()
+    core_text.check_lengths(AnnualGoal, {"text": text})
     if not text.strip():
         raise DomainError(_("目标内容不能为空。"))
     goal = AnnualGoal.objects.create(
@@ -720,6 +765,8 @@ def appoint_member(
     """Add a seat to the pilot's leading group; a new 组长 ends the current one's term (history kept)."""
     if not permissions.can_edit_plan(by, pilot):
         raise DomainError(_("只有本试点的工作人员可以维护领导小组。"))
+    person_name, title = core_text.clean(person_name).strip(), core_text.clean(title).strip()
+    core_text.check_lengths(LeadingGroupMember, {"person_name": person_name, "title": title})
     if not person_name.strip() and organisation is None:
         raise DomainError(_("请填写姓名或选择成员单位。"))
     if organisation is not None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.tasks import task
-from django.utils import timezone
 
+from shidian.core import clock
 from shidian.plans import services
 
 
 @task()
 def send_plan_reminders() -> dict[str, int]:
     """Create the in-app reminders due today (N days before a milestone is due, and when it is overdue)."""
-    return {"reminders": services.create_reminders(today=timezone.localdate())}
+    return {"reminders": services.create_reminders(today=clock.today())}

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import audit, scoping
+from shidian.core import audit, clock, listing, scoping, uploads
 from shidian.core.errors import DomainError, ImportRejected
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach
-from shidian.plans import forms, permissions, selectors, services, workbook
+from shidian.plans import filters, forms, permissions, selectors, services, workbook
 from shidian.plans.models import PlanStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-IMPORT_SESSION_KEY = "plans_import"
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -56,7 +54,7 @@ def _pilot_users(pilot_id: int) -> Any:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """Send each role to its plan page."""
     scoping.require(request.user, Capability.VIEW_PLANS)
     scope = scoping.scope_for(request.user)
@@ -71,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     version_param = request.GET.get("version")
     version_id = int(version_param) if version_param and version_param.isdigit() else None
@@ -86,8 +84,9 @@ def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "editable": editable,
         "can_review": bool(version and permissions.can_review_plan(request.user, pilot)),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "latest": page.versions[0] if page.versions else None,
+        "approved": next((v for v in page.versions if v.status == PlanStatus.APPROVED), None),
         "history": selectors.review_history(version=version) if version else [],
     }
     if editable and version is not None:
@@ -104,32 +103,32 @@ def plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def start_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def start_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
-    _attempt(request, lambda: services.ensure_work_plan(pilot=pilot, by=request.user), _("已创建工作方案草稿。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.ensure_work_plan(pilot=pilot, by=request.user), _("已创建工作方案草稿。"))
     return _to_plan(pilot.pk)
 
 
 @login_required
 @require_POST
-def new_version(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def new_version(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     work_plan = getattr(pilot, "work_plan", None)
     if work_plan is None:
         raise Http404
-    _attempt(request, lambda: services.start_new_version(plan=work_plan, by=request.user), _("已新建方案版本。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.start_new_version(plan=work_plan, by=request.user), _("已新建方案版本。"))
     return _to_plan(pilot.pk)
 
 
 @login_required
 @require_POST
-def version_texts(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def version_texts(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.TextsForm(request.POST)
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.update_plan_texts(version=version, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.update_plan_texts(version=version, by=request.user, **form.cleaned_data),
             _("已保存。"),
         )
     return _to_plan(version.plan.pilot_id, version.pk)
@@ -137,13 +136,13 @@ def version_texts(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def add_goal(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.GoalForm(request.POST, years=services.allowed_goal_years(version.plan.pilot))
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.add_goal(version=version, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.add_goal(version=version, by=request.user, **form.cleaned_data),
             _("已添加目标。"),
         )
     else:
@@ -153,16 +152,18 @@ def add_goal(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def add_task(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     departments = Organisation.objects.filter(kind="pilot_department", pilot_id=version.plan.pilot_id)
-    form = forms.TaskForm(request.POST, departments=departments, users=_pilot_users(version.plan.pilot_id))
+    form = forms.TaskForm(
+        request.POST, departments=departments, users=_pilot_users(version.plan.pilot_id), plan=version.plan
+    )
     if form.is_valid():
         data = dict(form.cleaned_data)
         data["supporting_departments"] = list(data["supporting_departments"])
         _attempt(
             request,
-            lambda: services.add_task(version=version, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.add_task(version=version, by=request.user, **data),
             _("已添加任务。"),
         )
     else:
@@ -172,7 +173,7 @@ def add_task(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
+def edit_task(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
     pilot = task.version.plan.pilot
     if not permissions.can_edit_plan(request.user, pilot):
@@ -180,13 +181,19 @@ def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
     departments = Organisation.objects.filter(kind="pilot_department", pilot_id=pilot.pk).order_by("name")
     initial = {name: getattr(task, name) for name in services.TASK_FIELDS}
     initial["supporting_departments"] = list(task.supporting_departments.all())
-    form = forms.TaskForm(request.POST or None, departments=departments, users=_pilot_users(pilot.pk), initial=initial)
+    form = forms.TaskForm(
+        request.POST or None,
+        departments=departments,
+        users=_pilot_users(pilot.pk),
+        initial=initial,
+        plan=task.version.plan,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         supporting = list(data.pop("supporting_departments"))
         if _attempt(
             request,
-            lambda: services.update_task(task=task, supporting_departments=supporting, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.update_task(task=task, supporting_departments=supporting, by=request.user, **data),
             _("任务已更新，节点已重新倒排。"),
         ):
             return _to_plan(pilot.pk, task.version_id)
@@ -197,15 +204,15 @@ def edit_task(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_task(request: HttpRequest, task_id: int) -> HttpResponse:
+def delete_task(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
-    _attempt(request, lambda: services.delete_task(task=task, by=request.user), _("已删除任务。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.delete_task(task=task, by=request.user), _("已删除任务。"))
     return _to_plan(task.version.plan.pilot_id, task.version_id)
 
 
 @login_required
 @require_POST
-def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
+def add_milestone(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = selectors.get_task_for(user=request.user, task_id=task_id)
     form = forms.MilestoneForm(request.POST, task=task)
     if form.is_valid():
@@ -213,7 +220,7 @@ def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
         data["depends_on"] = list(data["depends_on"])
         _attempt(
             request,
-            lambda: services.add_milestone(task=task, by=request.user, **data),  # type: ignore[arg-type]
+            lambda: services.add_milestone(task=task, by=request.user, **data),
             _("已添加节点，并按期限倒排了时间。"),
         )
     else:
@@ -223,27 +230,102 @@ def add_milestone(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def submit(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     _attempt(
         request,
-        lambda: services.submit_plan(version=version, by=request.user),  # type: ignore[arg-type]
+        lambda: services.submit_plan(version=version, by=request.user),
         _("已报送省级发展改革部门。"),
     )
     return _to_plan(version.plan.pilot_id, version.pk)
 
 
+def _province_commission(pilot: Any) -> str:
+    office = Organisation.objects.filter(kind="provincial_commission", province_id=pilot.province_id).first()
+    return office.name if office else _("省级发展改革部门")
+
+
+@login_required
+@require_GET
+def submit_confirm(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    """Say what submitting the plan does and to whom before it happens."""
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    pilot = version.plan.pilot
+    if not permissions.can_edit_plan(request.user, pilot) or not version.is_editable:
+        raise Http404
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(pilot)s 工作方案第 %(n)d 版") % {"pilot": pilot.name, "n": version.number},
+            "recipient": _province_commission(pilot),
+            "consequences": [
+                _("方案报送省级发展改革部门审核，审核期间不能修改。"),
+                _("省级批准后成为现行方案，并永久固定；退回后可修改再报送。"),
+            ],
+            "action": reverse("plans:submit", kwargs={"plan_version_id": version.pk}),
+            "hidden": [],
+            "button": _("确认报送"),
+            "cancel": reverse("plans:plan", kwargs={"pilot_id": pilot.pk}) + f"?version={version.pk}",
+        },
+    )
+
+
 @login_required
 @require_POST
-def reopen(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def review_confirm(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+    """Say what approving or returning the plan does and to whom before it happens."""
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
-    _attempt(request, lambda: services.reopen_plan(version=version, by=request.user), _("已转为草稿。"))  # type: ignore[arg-type]
+    pilot = version.plan.pilot
+    if not permissions.can_review_plan(request.user, pilot):
+        raise Http404
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_plan(pilot.pk, version.pk)
+    decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+    target = {"pilot": pilot.name, "n": version.number}
+    if decision == "approve":
+        heading = _("确认批准：%(pilot)s 工作方案第 %(n)d 版") % target
+        consequences = [
+            _("该版本成为现行方案并永久固定，之后的调整须新建版本再报审。"),
+            _("各责任部门按该版本的节点报送进度。"),
+        ]
+        button = _("确认批准")
+    else:
+        if not comment.strip():
+            messages.error(request, _("退回时必须填写审核意见。"))
+            return _to_plan(pilot.pk, version.pk)
+        heading = _("确认退回：%(pilot)s 工作方案第 %(n)d 版") % target
+        consequences = [_("方案退回试点修改，试点会在工作台最上方看到您的审核意见。")]
+        button = _("确认退回")
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": pilot.name,
+            "consequences": consequences,
+            "comment": comment,
+            "action": reverse("plans:review", kwargs={"plan_version_id": version.pk}),
+            "hidden": [("decision", decision), ("comment", comment)],
+            "button": button,
+            "cancel": reverse("plans:plan", kwargs={"pilot_id": pilot.pk}) + f"?version={version.pk}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def reopen(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
+    _attempt(request, lambda: services.reopen_plan(version=version, by=request.user), _("已转为草稿。"))
     return _to_plan(version.plan.pilot_id, version.pk)
 
 
 @login_required
 @require_POST
-def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def review(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
@@ -251,13 +333,13 @@ def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
     elif form.cleaned_data["decision"] == "approve":
         _attempt(
             request,
-            lambda: services.approve_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),  # type: ignore[arg-type]
+            lambda: services.approve_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),
             _("已批准。"),
         )
     else:
         _attempt(
             request,
-            lambda: services.return_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),  # type: ignore[arg-type]
+            lambda: services.return_plan(version=version, comment=form.cleaned_data["comment"], by=request.user),
             _("已退回修改。"),
         )
     return _to_plan(version.plan.pilot_id, version.pk)
@@ -265,7 +347,7 @@ def review(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def diff(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def diff(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     against_param = request.GET.get("against", "")
     if against_param.isdigit():
@@ -286,7 +368,7 @@ def diff(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     can_update = permissions.can_update_milestone(request.user, item)
     editable = item.task.version.is_editable and permissions.can_edit_plan(request.user, item.task.version.plan.pilot)
@@ -303,7 +385,7 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
         if form.is_valid():
             if _attempt(
                 request,
-                lambda: services.update_milestone_progress(milestone=item, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                lambda: services.update_milestone_progress(milestone=item, by=request.user, **form.cleaned_data),
                 _("进度已更新。"),
             ):
                 return redirect("plans:milestone", milestone_id=item.pk)
@@ -318,7 +400,7 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
             "form": form if can_update else None,
             "evidence_form": forms.EvidenceForm() if can_update else None,
             "evidence": item.evidence.select_related("uploaded_by"),
-            "overdue": item.is_overdue(timezone.localdate()),
+            "overdue": item.is_overdue(clock.today()),
             "dependencies_form": forms.DependenciesForm(
                 milestone=item, initial={"depends_on": list(item.depends_on.all())}
             )
@@ -330,7 +412,7 @@ def milestone(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, milestone_id: int, evidence_id: int) -> FileResponse:
+def evidence_file(request: AuthedHttpRequest, milestone_id: int, evidence_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     document = item.evidence.filter(pk=evidence_id).first()
     if document is None:
@@ -341,12 +423,15 @@ def evidence_file(request: HttpRequest, milestone_id: int, evidence_id: int) -> 
         obj=document,
         detail={"file": document.original_name, "milestone": item.pk},
     )
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    with document.file.open("rb") as stored:
+        content = stored.read()
+    # Typed by the content, never by the name the uploader chose (x.html is no page).
+    return uploads.attachment_response(content, file_name=document.original_name)
 
 
 @login_required
 @require_POST
-def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_dependencies(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     form = forms.DependenciesForm(request.POST, milestone=item)
     if form.is_valid():
@@ -355,7 +440,7 @@ def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpRespo
             lambda: services.set_dependencies(
                 milestone=item,
                 depends_on=list(form.cleaned_data["depends_on"]),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             ),
             _("前置节点已更新，并重新倒排了时间。"),
         )
@@ -366,16 +451,16 @@ def milestone_dependencies(request: HttpRequest, milestone_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def milestone_delete(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_delete(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
-    if _attempt(request, lambda: services.delete_milestone(milestone=item, by=request.user), _("已删除节点。")):  # type: ignore[arg-type]
+    if _attempt(request, lambda: services.delete_milestone(milestone=item, by=request.user), _("已删除节点。")):
         return _to_plan(item.task.version.plan.pilot_id, item.task.version_id)
     return redirect("plans:milestone", milestone_id=item.pk)
 
 
 @login_required
 @require_POST
-def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def evidence(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
     item = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -393,7 +478,7 @@ def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
                     milestone=item,
                     file_name=upload.name,
                     content=upload.read(),
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 ),
                 _("佐证材料已上传。"),
             )
@@ -404,9 +489,9 @@ def evidence(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
     items = selectors.my_milestones(user=request.user)
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "plans/my_tasks.html",
@@ -422,15 +507,15 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
+def reminder_read(request: AuthedHttpRequest, reminder_id: int) -> HttpResponse:
     reminder = selectors.get_reminder_for(user=request.user, reminder_id=reminder_id)
-    services.mark_reminder_read(reminder=reminder, by=request.user)  # type: ignore[arg-type]
+    services.mark_reminder_read(reminder=reminder, by=request.user)
     return redirect("plans:my_tasks")
 
 
 @login_required
 @require_GET
-def province(request: HttpRequest) -> HttpResponse:
+def province(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.VIEW_PLANS)
     organisation = getattr(request.user, "organisation", None)
     province_obj = getattr(organisation, "province", None)
@@ -438,12 +523,18 @@ def province(request: HttpRequest) -> HttpResponse:
     if province_obj is None or scope.reach is not Reach.PROVINCE:
         return redirect("plans:national")
     rows = selectors.province_progress(user=request.user, province=province_obj)
-    return render(request, "plans/province.html", {"rows": rows, "province": province_obj})
+    list_filter = filters.PlanListFilter(request.GET, national=False)
+    page, query = listing.page_of(request, list_filter.apply(rows))
+    return render(
+        request,
+        "plans/province.html",
+        {"rows": page, "query": query, "filters": list_filter, "province": province_obj},
+    )
 
 
 @login_required
 @require_GET
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: AuthedHttpRequest) -> HttpResponse:
     view = selectors.national_progress(user=request.user)
     chart = {
         "tooltip": {},
@@ -452,12 +543,18 @@ def national(request: HttpRequest) -> HttpResponse:
         "series": [{"type": "bar", "data": [b.progress or 0 for b in view.by_focus_area]}],
         "grid": {"bottom": 120},
     }
-    return render(request, "plans/national.html", {"view": view, "chart": chart})
+    list_filter = filters.PlanListFilter(request.GET, national=True)
+    page, query = listing.page_of(request, list_filter.apply(view.rows))
+    return render(
+        request,
+        "plans/national.html",
+        {"view": view, "chart": chart, "rows": page, "query": query, "filters": list_filter},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def leading_group(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     members = selectors.leading_group_members(user=request.user, pilot=pilot)
     can_edit = permissions.can_edit_plan(request.user, pilot)
@@ -469,7 +566,7 @@ def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
         if form.is_valid():
             if _attempt(
                 request,
-                lambda: services.appoint_member(pilot=pilot, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                lambda: services.appoint_member(pilot=pilot, by=request.user, **form.cleaned_data),
                 _("已更新领导小组。"),
             ):
                 return redirect("plans:leading_group", pilot_id=pilot.pk)
@@ -490,13 +587,13 @@ def leading_group(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def end_member(request: HttpRequest, member_id: int) -> HttpResponse:
+def end_member(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
     member = selectors.get_member_for(user=request.user, member_id=member_id)
     form = forms.EndMemberForm(request.POST)
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.end_membership(member=member, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: services.end_membership(member=member, by=request.user, **form.cleaned_data),
             _("任期已结束。"),
         )
     else:
@@ -506,7 +603,7 @@ def end_member(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResponse:
+def annual_plan(request: AuthedHttpRequest, department_id: int, year: int) -> HttpResponse:
     department = selectors.get_department_for(user=request.user, department_id=department_id)
     pilot = department.pilot
     if pilot is None:
@@ -525,7 +622,7 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
                         department=department,
                         year=year,
                         version=version,
-                        by=request.user,  # type: ignore[arg-type]
+                        by=request.user,
                     ),
                     _("已按工作方案生成年度计划。"),
                 )
@@ -538,7 +635,7 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
             else:
                 _attempt(
                     request,
-                    lambda: services.add_annual_goal(annual_plan=annual, by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+                    lambda: services.add_annual_goal(annual_plan=annual, by=request.user, **form.cleaned_data),
                     _("已添加目标。"),
                 )
         return redirect("plans:annual_plan", department_id=department.pk, year=year)
@@ -560,10 +657,10 @@ def annual_plan(request: HttpRequest, department_id: int, year: int) -> HttpResp
 
 @login_required
 @require_POST
-def delete_annual_goal(request: HttpRequest, goal_id: int) -> HttpResponse:
+def delete_annual_goal(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
     goal = selectors.get_annual_goal_for(user=request.user, goal_id=goal_id)
     annual = goal.annual_plan
-    _attempt(request, lambda: services.delete_annual_goal(goal=goal, by=request.user), _("已删除目标。"))  # type: ignore[arg-type]
+    _attempt(request, lambda: services.delete_annual_goal(goal=goal, by=request.user), _("已删除目标。"))
     return redirect("plans:annual_plan", department_id=annual.department_id, year=annual.year)
 
 
@@ -583,7 +680,7 @@ def _quote(name: str) -> str:
 
 @login_required
 @require_GET
-def template_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def template_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     if not permissions.can_edit_plan(request.user, pilot):
         raise Http404
@@ -608,7 +705,7 @@ def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
 
 @login_required
 @require_GET
-def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def export_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.xlsx") % {"pilot": version.plan.pilot.name, "number": version.number}
     content = workbook.export_xlsx(version=version)
@@ -618,7 +715,7 @@ def export_xlsx(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_docx(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def export_docx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.docx") % {"pilot": version.plan.pilot.name, "number": version.number}
     content = workbook.export_docx(version=version)
@@ -627,8 +724,16 @@ def export_docx(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def export_pdf(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    version = _version_for_export(request, pilot_id)
+    name = _("%(pilot)s工作方案第%(number)d版.pdf") % {"pilot": version.plan.pilot.name, "number": version.number}
+    return _download(workbook.export_pdf(version=version), "application/pdf", name)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
-def import_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def import_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     """Upload → preview (every error by sheet, row, column) → confirm; nothing is written before confirming."""
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     if not permissions.can_edit_plan(request.user, pilot):
@@ -640,20 +745,19 @@ def import_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
     if latest is None or not latest.is_editable:
         context["blocked"] = True
         return render(request, "plans/import.html", context)
+    user = request.user
     if request.method == "POST" and request.POST.get("confirm"):
-        stored = request.session.get(IMPORT_SESSION_KEY, {})
-        if stored.get("version") != latest.pk:
+        pending = workbook.pending_import_for(version=latest, import_id=request.POST.get("import_id", ""), by=user)
+        if pending is None:
             messages.error(request, _("预览已失效，请重新上传。"))
             return redirect("plans:import", pilot_id=pilot.pk)
-        content = base64.b64decode(stored["content"])
         try:
-            preview = workbook.apply_import(version=latest, content=content, by=request.user)  # type: ignore[arg-type]
+            preview = workbook.confirm_pending_import(pending=pending, by=user)
         except ImportRejected as exc:
             context["errors"] = exc.errors
         except DomainError as exc:
             context["errors"] = [exc.message]
         else:
-            request.session.pop(IMPORT_SESSION_KEY, None)
             messages.success(
                 request,
                 _("已导入 %(tasks)d 项任务、%(milestones)d 个节点。")
@@ -670,9 +774,8 @@ def import_plan(request: HttpRequest, pilot_id: int) -> HttpResponse:
         except DomainError as exc:
             context["errors"] = [exc.message]
         else:
-            request.session[IMPORT_SESSION_KEY] = {
-                "version": latest.pk,
-                "content": base64.b64encode(content).decode(),
-                "at": dt.datetime.now(tz=dt.UTC).isoformat(),
-            }
+            # The file waits in the database (with an expiry), not in the session.
+            context["pending"] = workbook.keep_pending_import(
+                version=latest, content=content, file_name=upload.name or "", by=user
+            )
     return render(request, "plans/import.html", context)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import audit
+from shidian.core import audit, formatting, uploads
+from shidian.core import text as core_text
+from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
+from shidian.core.documents import xlsx as sheets_xlsx
 from shidian.core.errors import DomainError, ImportRejected, RowError
-from shidian.core.tables import sniff_kind
 from shidian.plans import scheduling, services
-from shidian.plans.models import FocusArea, PlanVersion, Task
+from shidian.plans.models import FocusArea, Goal, Milestone, PendingPlanImport, PlanVersion, Task
 
 TASK_SHEET = "任务"
 MILESTONE_SHEET = "节点"
@@ -40,8 +43,6 @@ GOAL_COLUMNS = ["目标", "目标年份"]
 PROGRESS_COLUMNS = ["计划开始", "计划完成", "机动时间（天）", "完成进度（%）", "状态"]
 MAX_ROWS = 500
 SEPARATORS = ("、", ",", "，", ";", "；")
-XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
-XLSX_MAX_RATIO = 100
 
 
 def _split(value: str) -> list[str]:
@@ -53,7 +54,12 @@ def _split(value: str) -> list[str]:
 # ---- template and export ---------------------------------------------------------------------------
 
 
-def _workbook_with_choices(version: PlanVersion | None, departments: list[Organisation]) -> Any:
+def _append(sheet: Any, values: list[Any]) -> None:
+    """Append a row; text that looks like a formula stays text (see core.documents.xlsx)."""
+    sheets_xlsx.append_rows(sheet, (), [values])
+
+
+def _workbook_with_choices(pilot: Any, departments: list[Organisation]) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -67,17 +73,18 @@ def _workbook_with_choices(version: PlanVersion | None, departments: list[Organi
         _("节点的计划开始和完成时间由系统从任务期限倒排计算，不必填写；“要求完成时间”可选，不得晚于任务期限。"),
         _("日期格式：YYYY-MM-DD。导入前会逐行检查，全部无误才会写入，并替换当前草稿中的目标和任务。"),
     ]:
-        notes.append([line])
+        _append(notes, [line])
     choices = wb.create_sheet(CHOICES_SHEET)
     focus_areas = list(FocusArea.objects.filter(is_active=True).values_list("name", flat=True))
-    choices.append([_("重点领域"), _("部门"), _("是否")])
+    _append(choices, [_("重点领域"), _("部门"), _("是否")])
     for i in range(max(len(focus_areas), len(departments), 2)):
-        choices.append(
+        _append(
+            choices,
             [
                 focus_areas[i] if i < len(focus_areas) else None,
                 departments[i].name if i < len(departments) else None,
                 ["是", "否"][i] if i < 2 else None,
-            ]
+            ],
         )
     choices.sheet_state = "hidden"
     bold = Font(bold=True)
@@ -88,11 +95,12 @@ def _workbook_with_choices(version: PlanVersion | None, departments: list[Organi
         (GOAL_SHEET, GOAL_COLUMNS),
     ):
         sheet = wb.create_sheet(title)
-        sheet.append(columns)
+        _append(sheet, columns)
         for cell in sheet[1]:
             cell.font = bold
         for i, _name in enumerate(columns):
             sheet.column_dimensions[chr(ord("A") + i)].width = 18
+        sheet.freeze_panes = "A2"
         sheets[title] = sheet
     tasks = sheets[TASK_SHEET]
     lists = [
@@ -106,7 +114,9 @@ def _workbook_with_choices(version: PlanVersion | None, departments: list[Organi
         validation.errorTitle = _("输入有误")
         validation.add(f"{column}2:{column}{MAX_ROWS + 1}")
         tasks.add_data_validation(validation)
-    year_check = DataValidation(type="list", formula1='"2017,2018,2020"', allow_blank=True)
+    # The goal years this pilot may use, from the registry (stage-result year and programme end).
+    years = ",".join(str(y) for y in services.allowed_goal_years(pilot))
+    year_check = DataValidation(type="list", formula1=f'"{years}"', allow_blank=True)
     year_check.add(f"B2:B{MAX_ROWS + 1}")
     sheets[GOAL_SHEET].add_data_validation(year_check)
     return wb, sheets
@@ -120,7 +130,7 @@ def _save(wb: Any) -> bytes:
 
 def template_xlsx(*, pilot: Any) -> bytes:
     """An empty work-plan template with drop-down lists of focus areas and the pilot's departments."""
-    wb, _sheets = _workbook_with_choices(None, services.pilot_departments(pilot))
+    wb, _sheets = _workbook_with_choices(pilot, services.pilot_departments(pilot))
     return _save(wb)
 
 
@@ -134,12 +144,15 @@ def _tasks_of(version: PlanVersion) -> list[Task]:
 
 def export_xlsx(*, version: PlanVersion) -> bytes:
     """The plan in the template's layout (re-importable), with planned dates and progress added."""
-    wb, sheets = _workbook_with_choices(version, services.pilot_departments(version.plan.pilot))
+    from openpyxl.styles import Font
+
+    wb, sheets = _workbook_with_choices(version.plan.pilot, services.pilot_departments(version.plan.pilot))
     milestone_sheet = sheets[MILESTONE_SHEET]
     for i, name in enumerate(PROGRESS_COLUMNS, start=len(MILESTONE_COLUMNS) + 1):
-        milestone_sheet.cell(row=1, column=i, value=name)
+        sheets_xlsx.write_cell(milestone_sheet, 1, i, name).font = Font(bold=True)
     for t_index, task in enumerate(_tasks_of(version), start=1):
-        sheets[TASK_SHEET].append(
+        _append(
+            sheets[TASK_SHEET],
             [
                 t_index,
                 task.title,
@@ -151,12 +164,13 @@ def export_xlsx(*, version: PlanVersion) -> bytes:
                 task.deadline,
                 task.weight,
                 "是" if task.use_working_days else "否",
-            ]
+            ],
         )
         milestones = list(task.milestones.all())
         number = {m.pk: i for i, m in enumerate(milestones, start=1)}
         for m in milestones:
-            milestone_sheet.append(
+            _append(
+                milestone_sheet,
                 [
                     t_index,
                     number[m.pk],
@@ -170,10 +184,10 @@ def export_xlsx(*, version: PlanVersion) -> bytes:
                     m.slack_days,
                     m.progress_percent,
                     m.get_status_display(),
-                ]
+                ],
             )
     for goal in version.goals.all():
-        sheets[GOAL_SHEET].append([goal.text, goal.target_year])
+        _append(sheets[GOAL_SHEET], [goal.text, goal.target_year])
     for sheet in sheets.values():
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
@@ -182,79 +196,54 @@ def export_xlsx(*, version: PlanVersion) -> bytes:
     return _save(wb)
 
 
-def _east_asian(run: Any, font: str = "仿宋", size: float | None = None) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = font
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    if size:
-        run.font.size = Pt(size)
-
-
 def export_docx(*, version: PlanVersion) -> bytes:
-    """The plan as a Word document (title, texts, goals, one table of tasks and milestones)."""
-    from docx import Document
-    from docx.oxml.ns import qn
+    """The plan as an attachment-style document (A4, page numbers): texts, goals and a table of tasks."""
+    with translation.override("zh-hans"):
+        return render_docx(_plan_document(version))
 
+
+def export_pdf(*, version: PlanVersion) -> bytes:
+    """The same document as PDF (laid out from the DOCX by LibreOffice)."""
+    with translation.override("zh-hans"):
+        return render_pdf(_plan_document(version))
+
+
+def _plan_document(version: PlanVersion) -> OfficialDocument:
     pilot = version.plan.pilot
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "仿宋"
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
-
-    def paragraph(text: str, *, font: str = "仿宋", size: float = 14, bold: bool = False) -> None:
-        run = document.add_paragraph().add_run(text)
-        run.bold = bold
-        _east_asian(run, font, size)
-
-    paragraph(
-        _("%(pilot)s国家新型城镇化综合试点工作方案") % {"pilot": pilot.name}, font="方正小标宋简体", size=22, bold=True
+    document = OfficialDocument(
+        title=_("%(pilot)s国家新型城镇化综合试点工作方案") % {"pilot": pilot.name},
+        kind=Kind.ATTACHMENT,
+        subtitle=_("（第%(number)d版 · %(status)s）")
+        % {"number": version.number, "status": version.get_status_display()},
+        is_demo=getattr(pilot, "is_demo", False),
     )
-    paragraph(
-        _("第 %(number)d 版 · %(status)s") % {"number": version.number, "status": version.get_status_display()}, size=12
-    )
-    for title, text in ((_("一、实施方案"), version.implementation_plan), (_("二、行动计划"), version.action_plan)):
-        paragraph(title, font="黑体", size=16)
-        paragraph(text or _("（未填写）"))
-    paragraph(_("三、目标"), font="黑体", size=16)
+    blocks = document.blocks
+    for title, text in ((_("实施方案"), version.implementation_plan), (_("行动计划"), version.action_plan)):
+        blocks.append(Heading(1, title))
+        blocks.append(Paragraph(text or _("（未填写）")))
+    blocks.append(Heading(1, _("目标")))
     for goal in version.goals.all():
-        paragraph(_("%(year)d 年：%(text)s") % {"year": goal.target_year, "text": goal.text})
-    paragraph(_("四、任务分解与时间节点"), font="黑体", size=16)
-    headers = [_("任务/节点"), _("重点领域"), _("牵头单位"), _("责任人"), _("期限/计划完成"), _("进度")]
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _east_asian(cell.paragraphs[0].add_run(text), "黑体", 10.5)
+        blocks.append(Paragraph(_("%(year)d年：%(text)s") % {"year": goal.target_year, "text": goal.text}))
+    blocks.append(Heading(1, _("任务分解与时间节点")))
+    rows: list[list[str]] = []
     for task in _tasks_of(version):
-        rows = [
+        rows.append(
             [
                 task.title,
-                task.focus_area.name,
-                task.lead_department.name,
+                task.focus_area_label,
+                task.lead_department_label,
                 task.responsible,
-                task.deadline.isoformat(),
+                formatting.date(task.deadline),
                 "",
             ]
-        ]
+        )
         rows += [
-            [
-                "　" + m.name,
-                "",
-                "",
-                "",
-                m.planned_finish.isoformat() if m.planned_finish else "",
-                f"{m.progress_percent}%",
-            ]
+            ["　" + m.name, "", "", "", formatting.date(m.planned_finish), formatting.percent(m.progress_percent, 0)]
             for m in task.milestones.all()
         ]
-        for values in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, values, strict=True):
-                _east_asian(cell.paragraphs[0].add_run(text), "仿宋", 10.5)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    headers = [_("任务/节点"), _("重点领域"), _("牵头单位"), _("责任人"), _("期限/计划完成"), _("进度")]
+    blocks.append(Table(header=[str(h) for h in headers], rows=rows, widths=[4, 2, 2, 1.5, 2.5, 1.2]))
+    return document
 
 
 # ---- import ------------------------------------------------------------------------------------------
@@ -308,18 +297,7 @@ def _cell(value: object) -> object:
 def _read_sheets(content: bytes) -> dict[str, list[tuple[int, dict[str, object]]]]:
     from openpyxl import load_workbook
 
-    limit = settings.PLAN_IMPORT_MAX_BYTES
-    if not content:
-        raise DomainError(_("文件为空。"))
-    if len(content) > limit:
-        raise DomainError(_("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {"size": len(content), "limit": limit})
-    if sniff_kind(content) != "xlsx":
-        raise DomainError(_("请上传由模板填写的 XLSX 文件。"))
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        total = sum(i.file_size for i in archive.infolist())
-        packed = sum(i.compress_size for i in archive.infolist()) or 1
-    if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
-        raise DomainError(_("XLSX 文件解压后过大，已拒绝（疑似压缩炸弹）。"))
+    uploads.check(content, allowed=uploads.WORKBOOKS, max_bytes=settings.PLAN_IMPORT_MAX_BYTES)
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -349,14 +327,39 @@ class _Checker:
     def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.errors.append(RowError(sheet=sheet, row=row, column=column, message=message))
 
-    def text(self, sheet: str, row: int, data: dict[str, object], column: str, *, required: bool = True) -> str:
+    def text(
+        self,
+        sheet: str,
+        row: int,
+        data: dict[str, object],
+        column: str,
+        *,
+        required: bool = True,
+        model_field: tuple[type[Model], str] | None = None,
+    ) -> str:
+        """The cell as clean text; longer than ``model_field`` allows is an error (nothing is cut)."""
         value = data.get(column)
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else core_text.clean(str(value)).strip()
         if required and not text:
             self.error(sheet, row, column, _("必填。"))
+        if model_field is not None:
+            limit = getattr(model_field[0]._meta.get_field(model_field[1]), "max_length", None)
+            if limit is not None and len(text) > limit:
+                message = _("最多 %(limit)d 个字符，现有 %(length)d 个。") % {"limit": limit, "length": len(text)}
+                self.error(sheet, row, column, message)
+                return ""
         return text
 
-    def integer(self, sheet: str, row: int, data: dict[str, object], column: str, *, minimum: int = 1) -> int | None:
+    def integer(
+        self,
+        sheet: str,
+        row: int,
+        data: dict[str, object],
+        column: str,
+        *,
+        minimum: int = 1,
+        maximum: int | None = None,
+    ) -> int | None:
         text = self.text(sheet, row, data, column)
         if not text:
             return None
@@ -367,6 +370,9 @@ class _Checker:
             return None
         if number < minimum:
             self.error(sheet, row, column, _("不能小于 %(min)d。") % {"min": minimum})
+            return None
+        if maximum is not None and number > maximum:
+            self.error(sheet, row, column, _("不能大于 %(max)d。") % {"max": maximum})
             return None
         return number
 
@@ -411,7 +417,7 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
     for row, data in sheets[TASK_SHEET]:
         s = TASK_SHEET
         number = check.text(s, row, data, "任务编号")
-        title = check.text(s, row, data, "任务")
+        title = check.text(s, row, data, "任务", model_field=(Task, "title"))
         focus_name = check.text(s, row, data, "重点领域")
         focus = focus_areas.get(focus_name)
         if focus_name and focus is None:
@@ -426,19 +432,17 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
                 supporting.append(departments[name])
             else:
                 check.error(s, row, "配合单位", _("“%(value)s”不是本试点的政府部门。") % {"value": name})
-        person = check.text(s, row, data, "责任人")
-        contact = check.text(s, row, data, "联系方式", required=False)
+        person = check.text(s, row, data, "责任人", model_field=(Task, "responsible_name"))
+        contact = check.text(s, row, data, "联系方式", required=False, model_field=(Task, "responsible_contact"))
         deadline = check.date(s, row, data, "完成期限")
-        if deadline is not None and deadline < version.plan.start_date:
-            check.error(
-                s,
-                row,
-                "完成期限",
-                _("不能早于方案起始日期 %(start)s。") % {"start": version.plan.start_date.isoformat()},
-            )
-            deadline = None
+        if deadline is not None:
+            try:
+                services.check_in_window(version.plan, deadline, label=str(_("任务期限")))
+            except DomainError as exc:
+                check.error(s, row, "完成期限", exc.message)
+                deadline = None
         weight_text = check.text(s, row, data, "权重", required=False)
-        weight = check.integer(s, row, data, "权重") if weight_text else 1
+        weight = check.integer(s, row, data, "权重", maximum=services.MAX_WEIGHT) if weight_text else 1
         working = check.text(s, row, data, "按工作日排期", required=False) in ("是", "Y", "y", "1")
         if number and number in tasks:
             check.error(s, row, "任务编号", _("任务编号“%(value)s”重复。") % {"value": number})
@@ -453,10 +457,16 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
         s = MILESTONE_SHEET
         task_number = check.text(s, row, data, "任务编号")
         number = check.text(s, row, data, "节点编号")
-        name = check.text(s, row, data, "节点")
+        name = check.text(s, row, data, "节点", model_field=(Milestone, "name"))
         duration = check.integer(s, row, data, "工期（天）")
+        if duration is not None:
+            try:
+                services.check_duration(version.plan, duration, name=name)
+            except DomainError as exc:
+                check.error(s, row, "工期（天）", exc.message)
+                duration = None
         deps = _split(check.text(s, row, data, "前置节点编号", required=False))
-        deliverable = check.text(s, row, data, "成果形式", required=False)
+        deliverable = check.text(s, row, data, "成果形式", required=False, model_field=(Milestone, "deliverable"))
         due_by = check.date(s, row, data, "要求完成时间", required=False)
         if task_number and task_number not in tasks:
             check.error(s, row, "任务编号", _("“任务”表中没有编号为“%(value)s”的任务。") % {"value": task_number})
@@ -502,7 +512,7 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
             check.error(TASK_SHEET, task.row, "完成期限", exc.message)
     goals: list[tuple[str, int]] = []
     for row, data in sheets.get(GOAL_SHEET, []):
-        text = check.text(GOAL_SHEET, row, data, "目标")
+        text = check.text(GOAL_SHEET, row, data, "目标", model_field=(Goal, "text"))
         year = check.integer(GOAL_SHEET, row, data, "目标年份", minimum=2000)
         if year is not None:
             try:
@@ -517,10 +527,18 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
     return ImportPreview(tasks=[t for t in tasks.values() if t is not None], goals=goals)
 
 
-@transaction.atomic
 def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPreview:
-    """Check the file again, then replace the draft's goals and tasks with it (all or nothing)."""
+    """Check the file again, then replace the draft's goals and tasks with it (all or nothing).
+
+    Reading and checking the file happens before the transaction, so no write lock is held meanwhile.
+    """
     preview = preview_import(version=version, content=content)
+    with transaction.atomic():
+        _replace_content(version=version, preview=preview, by=by)
+    return preview
+
+
+def _replace_content(*, version: PlanVersion, preview: ImportPreview, by: User) -> None:
     for goal in list(version.goals.all()):
         services.delete_goal(goal=goal, by=by)
     for task in list(version.tasks.all()):
@@ -558,4 +576,42 @@ def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPre
         obj=version,
         detail={"tasks": len(preview.tasks), "milestones": preview.milestone_count, "goals": len(preview.goals)},
     )
+
+
+@transaction.atomic
+def keep_pending_import(*, version: PlanVersion, content: bytes, file_name: str, by: User) -> PendingPlanImport:
+    """Keep a previewed file until it is confirmed or expires; earlier pending files of this user and draft go."""
+    now = timezone.now()
+    PendingPlanImport.objects.filter(version=version, uploaded_by=by, applied_at__isnull=True).delete()
+    PendingPlanImport.objects.filter(expires_at__lt=now, applied_at__isnull=True).delete()
+    return PendingPlanImport.objects.create(
+        version=version,
+        content=content,
+        file_name=file_name[:200],
+        uploaded_by=by,
+        expires_at=now + dt.timedelta(minutes=settings.PLAN_IMPORT_PREVIEW_MINUTES),
+    )
+
+
+def pending_import_for(*, version: PlanVersion, import_id: object, by: User) -> PendingPlanImport | None:
+    """The user's own unexpired, unapplied file for this draft; None when the preview is gone."""
+    try:
+        pk = int(str(import_id))
+    except ValueError:
+        return None
+    return PendingPlanImport.objects.filter(
+        pk=pk, version=version, uploaded_by=by, applied_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+
+
+@transaction.atomic
+def confirm_pending_import(*, pending: PendingPlanImport, by: User) -> ImportPreview:
+    """Apply a kept file (checked again) and drop its bytes."""
+    locked = PendingPlanImport.objects.select_for_update().get(pk=pending.pk)
+    if locked.applied_at is not None or locked.uploaded_by_id != by.pk:
+        raise DomainError(_("预览已失效，请重新上传。"))
+    preview = apply_import(version=locked.version, content=bytes(locked.content), by=by)
+    locked.applied_at = timezone.now()
+    locked.content = b""
+    locked.save(update_fields=["applied_at", "content"])
     return preview

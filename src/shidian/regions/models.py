@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shidian.core.scoping import ScopePath
 
 
 class RegionClass(models.TextChoices):
@@ -18,6 +22,8 @@ class RegionClass(models.TextChoices):
 
 class Province(models.Model):
     """A province-level unit, or the Xinjiang Production and Construction Corps (兵团)."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pk", pilot=None)
 
     code = models.CharField(_("区划代码"), max_length=2, unique=True)
     name = models.CharField(_("名称"), max_length=50, unique=True)

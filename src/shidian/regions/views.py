@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shidian.core import scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.regions import selectors, services
-
-
-class MapUploadForm(forms.Form):
-    review_number = forms.CharField(label=gettext_lazy("审图号"), max_length=60)
-    geojson = forms.FileField(label=gettext_lazy("省级边界 GeoJSON 文件"))
+from shidian.regions.forms import MapUploadForm
 
 
 @login_required

@@ -1,44 +1,32 @@
-"""Facts attached to reports from the plans and indicators apps, when those apps are installed.
+"""Facts attached to reports from the plans and indicators apps.
 
-A report must work for a pilot without a plan or indicator values, and the reporting app must not
-depend on apps built beside it: each source is looked up at call time and skipped when absent.
+Reporting reads plans and indicators through their selectors (data flows registry → plans → data and
+reports), imported directly so that renaming a selector breaks the build instead of emptying every report.
+A pilot without a plan or values still gets facts: the selectors answer "no plan" and "no values".
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shidian.core import audit
-
-
-def _selector(app: str, name: str) -> Callable[..., Any] | None:
-    """The selector function ``name`` of ``app`` if the app is installed and provides it."""
-    if not apps.is_installed(app):
-        return None
-    try:
-        module = importlib.import_module(f"{app}.selectors")
-    except ImportError:
-        return None
-    function = getattr(module, name, None)
-    return function if callable(function) else None
+from shidian.core import audit, formatting
+from shidian.indicators.selectors import pilot_indicator_facts, province_indicator_summary
+from shidian.plans.selectors import pilot_progress_facts
 
 
 def pilot_facts(*, pilot: Any, round: Any) -> dict[str, Any]:
     """A JSON snapshot of the plan progress and indicator facts of ``pilot`` for the round's period."""
     period = round.period
-    facts: dict[str, Any] = {"period": period.code, "collected_at": timezone.now(), "plan": None, "indicators": None}
-    progress = _selector("shidian.plans", "pilot_progress_facts")
-    if progress is not None:
-        facts["plan"] = progress(pilot=pilot, period_end=period.end)
-    indicators = _selector("shidian.indicators", "pilot_indicator_facts")
-    if indicators is not None:
-        facts["indicators"] = indicators(pilot=pilot, period=period)
+    facts: dict[str, Any] = {
+        "period": period.code,
+        "collected_at": timezone.now(),
+        "plan": pilot_progress_facts(pilot=pilot, period_end=period.end),
+        "indicators": pilot_indicator_facts(pilot=pilot, period=period),
+    }
     plain: dict[str, Any] = audit.plain(facts)
     return plain
 
@@ -46,10 +34,11 @@ def pilot_facts(*, pilot: Any, round: Any) -> dict[str, Any]:
 def province_facts(*, province: Any, round: Any) -> dict[str, Any]:
     """A JSON snapshot of the province-wide indicator summary for the round's period."""
     period = round.period
-    facts: dict[str, Any] = {"period": period.code, "collected_at": timezone.now(), "indicators": None}
-    summary = _selector("shidian.indicators", "province_indicator_summary")
-    if summary is not None:
-        facts["indicators"] = summary(province=province, period=period)
+    facts: dict[str, Any] = {
+        "period": period.code,
+        "collected_at": timezone.now(),
+        "indicators": province_indicator_summary(province=province, period=period),
+    }
     plain: dict[str, Any] = audit.plain(facts)
     return plain
 
@@ -70,15 +59,30 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
+def _shown(row: dict[str, Any], value: Any) -> str:
+    """A snapshot value with its indicator's decimals and unit (older snapshots: the digits they hold)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    decimals = row.get("decimals")
+    if not isinstance(decimals, int):
+        exponent = number.normalize().as_tuple().exponent
+        decimals = min(-exponent, 6) if isinstance(exponent, int) and exponent < 0 else 0
+    return formatting.indicator_value(
+        number, value_type=str(row.get("value_type") or "number"), decimals=decimals, unit=str(row.get("unit") or "")
+    )
+
+
 def _indicator_line(row: dict[str, Any]) -> str:
     name = row.get("name") or row.get("code") or ""
     value = row.get("value")
-    shown = "—" if value is None else f"{value}{row.get('unit') or ''}"
+    shown = "—" if value is None else _shown(row, value)
     status = row.get("status_label") or ""
     target = row.get("target")
     parts = [f"{name}：{shown}"]
     if target not in (None, ""):
-        parts.append(str(_("目标 %(target)s") % {"target": target}))
+        parts.append(str(_("目标 %(target)s") % {"target": _shown(row, target)}))
     if status:
         parts.append(str(status))
     return "，".join(parts)

@@ -5,11 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.forms import Form, IsoDateInput
 from shidian.reporting.models import SECTION_MAX, SECTIONS, TagKind
 
 
-class PilotDraftForm(forms.Form):
-    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+class PilotDraftForm(Form):
+    revision = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -27,13 +28,13 @@ class PilotDraftForm(forms.Form):
         return {name: self.cleaned_data[name] for name, _label, _guide in SECTIONS if name in self.data}
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     comment = forms.CharField(
         label=_("意见"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class TagForm(forms.Form):
+class TagForm(Form):
     kind = forms.ChoiceField(label=_("类别"), choices=TagKind.choices)
     text = forms.CharField(label=_("内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     ministries = forms.TypedMultipleChoiceField(label=_("涉及部门"), coerce=int)
@@ -45,14 +46,14 @@ class TagForm(forms.Form):
         field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[attr-defined]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(label=_("附件（PDF、DOCX、XLSX、图片）"))
 
 
-class RoundDuesForm(forms.Form):
-    pilot_due = forms.DateField(label=_("试点报送期限"), widget=forms.DateInput(attrs={"type": "date"}))
-    province_due = forms.DateField(label=_("省级报送期限"), widget=forms.DateInput(attrs={"type": "date"}))
+class RoundDuesForm(Form):
+    pilot_due = forms.DateField(label=_("试点报送期限"), widget=IsoDateInput)
+    province_due = forms.DateField(label=_("省级报送期限"), widget=IsoDateInput)
 
 
-class OpenReportForm(forms.Form):
-    round = forms.IntegerField(min_value=1)
+class OpenReportForm(Form):
+    round = forms.IntegerField(min_value=1, max_value=2**31 - 1)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NoReturn
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.models import WriteOnceError, WriteOnceModel, WriteOnceQuerySet
 from shidian.core.periods import Period
+from shidian.core.scoping import ScopePath
+from shidian.core.transitions import Flow
 
 
-class ImmutableVersionError(Exception):
+class ImmutableVersionError(WriteOnceError):
     """Raised when code tries to change or remove a submitted version."""
 
 
@@ -120,6 +123,8 @@ class SectionsMixin(models.Model):
 class PilotReport(SectionsMixin):
     """A pilot's report for one round: the working draft plus its status; submissions are versions."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
+
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="reports"
     )
@@ -158,6 +163,16 @@ class PilotReport(SectionsMixin):
         return self.status in {ReportStatus.DRAFT, ReportStatus.RETURNED}
 
 
+PILOT_REPORT_FLOW = Flow(
+    model=PilotReport,
+    statuses=ReportStatus,
+    moves=REPORT_MOVES,
+    action_prefix="reporting.report",
+    refusal=_("报告状态不能从“%(from)s”变为“%(to)s”。"),
+    touch=("updated_at",),
+)
+
+
 class TagKind(models.TextChoices):
     DIFFICULTY = "difficulty", _("困难")
     SUGGESTION = "suggestion", _("建议")
@@ -165,6 +180,8 @@ class TagKind(models.TextChoices):
 
 class DifficultyTag(models.Model):
     """One difficulty or suggestion of a draft report, tagged with the ministries concerned."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="report__pilot__province", pilot="report__pilot")
 
     report = models.ForeignKey(PilotReport, verbose_name=_("试点报告"), on_delete=models.CASCADE, related_name="tags")
     kind = models.CharField(_("类别"), max_length=10, choices=TagKind.choices, default=TagKind.DIFFICULTY)
@@ -193,6 +210,8 @@ class DifficultyTag(models.Model):
 class Attachment(models.Model):
     """A file attached to a pilot report draft; kept (never changed) once a version refers to it."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="report__pilot__province", pilot="report__pilot")
+
     report = models.ForeignKey(
         PilotReport, verbose_name=_("试点报告"), on_delete=models.PROTECT, related_name="attachments"
     )
@@ -216,44 +235,26 @@ class Attachment(models.Model):
         return self.file_name
 
 
-class ImmutableQuerySet[M: models.Model](models.QuerySet[M]):
-    """Bulk changes of submitted versions are refused too."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise ImmutableVersionError("submitted versions are immutable")
-
-    def delete(self) -> NoReturn:
-        raise ImmutableVersionError("submitted versions are immutable")
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise ImmutableVersionError("submitted versions are immutable")
-
-    update.alters_data = True  # type: ignore[attr-defined]
-    delete.alters_data = True  # type: ignore[attr-defined]
-    bulk_update.alters_data = True  # type: ignore[attr-defined]
+class ImmutableQuerySet[M: models.Model](WriteOnceQuerySet[M]):
+    """Submitted versions in bulk: refused like any write-once rows."""
 
 
-class ImmutableModel(models.Model):
-    """A row that is written once: saving a loaded row or deleting one is refused (PostgreSQL: a trigger)."""
+class ImmutableModel(WriteOnceModel):
+    """A submitted version: written once (the core write-once guard)."""
+
+    write_once_error = ImmutableVersionError
+    write_once_message = "submitted versions are immutable"
 
     objects = ImmutableQuerySet.as_manager()
 
-    class Meta:
+    class Meta(WriteOnceModel.Meta):
         abstract = True
-        base_manager_name = "objects"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        pk: Any = self.pk
-        if pk is not None or not self._state.adding:
-            raise ImmutableVersionError("submitted versions are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ImmutableVersionError("submitted versions are immutable")
 
 
 class PilotReportVersion(SectionsMixin, ImmutableModel):
     """One submission of a pilot report, as it was: text, tagged difficulties, facts, attachments."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="report__pilot__province", pilot="report__pilot")
 
     report = models.ForeignKey(
         PilotReport, verbose_name=_("试点报告"), on_delete=models.PROTECT, related_name="versions"
@@ -268,7 +269,7 @@ class PilotReportVersion(SectionsMixin, ImmutableModel):
     facts = models.JSONField(_("自动附带数据"), default=dict, blank=True)
     attachments = models.ManyToManyField(Attachment, verbose_name=_("附件"), related_name="versions", blank=True)
 
-    class Meta:
+    class Meta(ImmutableModel.Meta):
         verbose_name = _("试点报告版本")
         verbose_name_plural = _("试点报告版本")
         ordering = ["report", "number"]
@@ -356,6 +357,8 @@ class ProvinceContentMixin(models.Model):
 class ProvinceReport(ProvinceContentMixin):
     """A province's report to the national commission for one round, assembled from its pilots' reports."""
 
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot=None)
+
     province = models.ForeignKey(
         "regions.Province", verbose_name=_("省级单位"), on_delete=models.PROTECT, related_name="reports"
     )
@@ -394,8 +397,20 @@ class ProvinceReport(ProvinceContentMixin):
         return self.status in {ProvinceStatus.DRAFT, ProvinceStatus.RETURNED}
 
 
+PROVINCE_REPORT_FLOW = Flow(
+    model=ProvinceReport,
+    statuses=ProvinceStatus,
+    moves=PROVINCE_MOVES,
+    action_prefix="reporting.province_report",
+    refusal=_("报告状态不能从“%(from)s”变为“%(to)s”。"),
+    touch=("updated_at",),
+)
+
+
 class ProvinceReportVersion(ProvinceContentMixin, ImmutableModel):
     """One submission of a province report to the national commission, as it was."""
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="report__province", pilot=None)
 
     report = models.ForeignKey(
         ProvinceReport, verbose_name=_("省级报告"), on_delete=models.PROTECT, related_name="versions"
@@ -409,7 +424,7 @@ class ProvinceReportVersion(ProvinceContentMixin, ImmutableModel):
     tags = models.JSONField(_("困难与建议标注"), default=list, blank=True)
     facts = models.JSONField(_("全省指标情况"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ImmutableModel.Meta):
         verbose_name = _("省级报告版本")
         verbose_name_plural = _("省级报告版本")
         ordering = ["report", "number"]

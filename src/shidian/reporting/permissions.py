@@ -5,39 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from shidian.core import scoping
-from shidian.core.roles import Capability
-
-
-def _pilot_in_scope(user: Any, pilot_id: int, province_id: int) -> bool:
-    scope = scoping.scope_for(user)
-    if not scope.sees_business_data:
-        return False
-    if scope.provinces is not None and province_id not in scope.provinces:
-        return False
-    return scope.pilots is None or pilot_id in scope.pilots
+from shidian.core.roles import Capability, Reach
 
 
 def can_write_pilot_report(user: Any, report: Any) -> bool:
-    return scoping.can(user, Capability.WRITE_PILOT_REPORT) and _pilot_in_scope(
-        user, report.pilot_id, report.pilot.province_id
-    )
+    """The pilot's own office writes its reports (and the nation may, as a fallback)."""
+    return scoping.can(user, Capability.WRITE_PILOT_REPORT) and scoping.sees(user, report)
 
 
 def can_review_pilot_report(user: Any, report: Any) -> bool:
-    scope = scoping.scope_for(user)
-    return (
-        scoping.can(user, Capability.REVIEW_PILOT_REPORTS)
-        and scope.provinces is not None
-        and report.pilot.province_id in scope.provinces
-    )
+    """The provincial commission of the pilot's province reviews its reports."""
+    return scoping.can(user, Capability.REVIEW_PILOT_REPORTS) and scoping.sees(user, report, level=Reach.PROVINCE)
 
 
-def can_write_province_report(user: Any, province_id: int) -> bool:
-    scope = scoping.scope_for(user)
-    return (
-        scoping.can(user, Capability.REVIEW_PILOT_REPORTS)
-        and scope.provinces is not None
-        and province_id in scope.provinces
+def can_write_province_report(user: Any, province_or_report: Any) -> bool:
+    """The province's own commission writes its province report (``province_or_report``: a Province or the report)."""
+    return scoping.can(user, Capability.REVIEW_PILOT_REPORTS) and scoping.sees(
+        user, province_or_report, level=Reach.PROVINCE
     )
 
 

@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shidian.core import scoping
+from shidian.core import clock, scoping
+from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
 from shidian.pilots.models import BATCH_NAMES, PilotArea, PilotStatus, PilotStatusChange
 from shidian.regions.models import RegionClass
 from shidian.reporting.models import (
+    CommentKind,
     PilotReport,
     PilotReportVersion,
     ProvinceReport,
@@ -27,6 +28,7 @@ from shidian.reporting.models import (
     ReportingRound,
     ReportReminder,
     ReportStatus,
+    ReviewComment,
 )
 
 # A pilot reports while it is in the programme: active or warned (a warned pilot must improve and report).
@@ -48,7 +50,7 @@ def get_round(*, round_id: int) -> ReportingRound:
     try:
         return ReportingRound.objects.get(pk=round_id)
     except (ReportingRound.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 # -- pilot reports -----------------------------------------------------------------------------------
@@ -60,8 +62,6 @@ def visible_pilot_reports(*, user: Any) -> QuerySet[PilotReport]:
     return scoping.restrict(
         PilotReport.objects.select_related("pilot", "pilot__province", "round"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
     )
 
 
@@ -71,8 +71,6 @@ def get_pilot_report_for(*, user: Any, report_id: int) -> PilotReport:
     return scoping.get_for(
         PilotReport.objects.select_related("pilot", "pilot__province", "round", "updated_by"),
         user,
-        province_field="pilot__province",
-        pilot_field="pilot",
         pk=report_id,
     )
 
@@ -97,8 +95,6 @@ def get_version_for(*, user: Any, version_id: int) -> PilotReportVersion:
     return scoping.get_for(
         PilotReportVersion.objects.select_related("report", "report__pilot", "report__round", "submitted_by"),
         user,
-        province_field="report__pilot__province",
-        pilot_field="report__pilot",
         pk=version_id,
     )
 
@@ -110,8 +106,6 @@ def get_attachment_for(*, user: Any, attachment_id: int) -> Any:
     return scoping.get_for(
         Attachment.objects.select_related("report", "report__pilot"),
         user,
-        province_field="report__pilot__province",
-        pilot_field="report__pilot",
         pk=attachment_id,
     )
 
@@ -139,9 +133,7 @@ def user_pilot(user: Any) -> PilotArea | None:
 def visible_province_reports(*, user: Any) -> QuerySet[ProvinceReport]:
     if not scoping.can(user, Capability.VIEW_REPORTS):
         return ProvinceReport.objects.none()
-    return scoping.restrict(
-        ProvinceReport.objects.select_related("province", "round"), user, province_field="province", pilot_field=None
-    )
+    return scoping.restrict(ProvinceReport.objects.select_related("province", "round"), user)
 
 
 def get_province_report_for(*, user: Any, report_id: int) -> ProvinceReport:
@@ -149,8 +141,6 @@ def get_province_report_for(*, user: Any, report_id: int) -> ProvinceReport:
     return scoping.get_for(
         ProvinceReport.objects.select_related("province", "round", "updated_by"),
         user,
-        province_field="province",
-        pilot_field=None,
         pk=report_id,
     )
 
@@ -175,7 +165,7 @@ def copies_sent(report: ProvinceReport) -> list[ReportCopy]:
     return list(
         ReportCopy.objects.filter(version__report=report)
         .select_related("ministry", "version")
-        .prefetch_related("receipts__reader")
+        .prefetch_related("receipts__reader", "ministry__former_names")
         .order_by("-version__number", "ministry__name")
     )
 
@@ -189,9 +179,19 @@ def ministry_inbox(*, user: Any) -> QuerySet[ReportCopy]:
         return ReportCopy.objects.none()
     return (
         ReportCopy.objects.filter(ministry_id=user.organisation_id)
-        .select_related("version", "version__report", "version__report__province", "version__report__round")
+        .select_related("ministry", "version", "version__report", "version__report__province", "version__report__round")
+        .prefetch_related("ministry__former_names")
         .annotate(is_read=Exists(ReadReceipt.objects.filter(copy=OuterRef("pk"))))
         .order_by("-version__submitted_at", "-id")
+    )
+
+
+def unread_copies(*, user: Any) -> QuerySet[ReportCopy]:
+    """The copies nobody in the user's ministry has opened yet, oldest first."""
+    return (
+        ministry_inbox(user=user)
+        .exclude(Exists(ReadReceipt.objects.filter(copy=OuterRef("pk"))))
+        .order_by("version__submitted_at", "id")
     )
 
 
@@ -199,7 +199,7 @@ def get_copy_for(*, user: Any, copy_id: int) -> ReportCopy:
     try:
         return ministry_inbox(user=user).get(pk=copy_id)
     except (ReportCopy.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 def tags_for_ministry(version: ProvinceReportVersion, ministry_id: int) -> list[dict[str, Any]]:
@@ -366,13 +366,11 @@ def _report_facts(model: Any, version_model: Any, owner: str, reports: QuerySet[
 def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
     """Pilots by rounds and provinces by rounds with rates by province, batch and region (set-based)."""
     _require_reports(user)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     all_rounds = [r for r in rounds()]
     pilots = scoping.restrict(
         PilotArea.objects.select_related("province", "batch").order_by("province__code", "batch__number", "name"),
         user,
-        province_field="province",
-        pilot_field="pk",
     )
     pilot_list = list(pilots)
     history = _status_history(pilots)
@@ -386,7 +384,7 @@ def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
             ProvinceReport,
             ProvinceReportVersion,
             "province_id",
-            scoping.restrict(ProvinceReport.objects.all(), user, province_field="province", pilot_field=None),
+            scoping.restrict(ProvinceReport.objects.all(), user),
         )
 
     by_province: dict[str, Rate] = {}
@@ -471,7 +469,7 @@ def province_timeliness(
     *, province: Any, reporting_round: ReportingRound, today: dt.date | None = None
 ) -> dict[str, Any]:
     """Province-wide reporting statistics for one round (for the assembled province report)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     pilots = PilotArea.objects.filter(province=province)
     history = _status_history(pilots)
     reports = _report_facts(
@@ -499,3 +497,167 @@ def province_timeliness(
         "reports_late": late,
         "reports_missing": expected - submitted,
     }
+
+
+# -- the workbench -----------------------------------------------------------------------------------
+
+# A round opens this many days before the pilots' due date (services.OPEN_DAYS_BEFORE_DUE).
+_OPEN_DAYS_BEFORE_DUE = 30
+
+
+def current_round(*, today: dt.date) -> ReportingRound | None:
+    """The round the programme is in on ``today``: the latest one that has opened."""
+    opened = [r for r in rounds() if r.pilot_due - dt.timedelta(days=_OPEN_DAYS_BEFORE_DUE) <= today]
+    return opened[-1] if opened else None
+
+
+def returned_pilot_reports(*, user: Any) -> list[tuple[PilotReport, ReviewComment | None]]:
+    """The user's pilot reports returned for revision, oldest round first, with the reviewer's latest comment."""
+    if not scoping.can(user, Capability.WRITE_PILOT_REPORT):
+        return []
+    reports = list(visible_pilot_reports(user=user).filter(status=ReportStatus.RETURNED))
+    return [(report, comment) for report, comment in _last_return_comments(reports)]
+
+
+def _last_return_comments(reports: list[PilotReport]) -> list[tuple[PilotReport, ReviewComment | None]]:
+    comments: dict[int, ReviewComment] = {}
+    rows = ReviewComment.objects.filter(
+        pilot_report_version__report__in=reports, kind=CommentKind.RETURN
+    ).select_related("author", "pilot_report_version")
+    for comment in rows.order_by("created_at", "id"):
+        comments[comment.pilot_report_version.report_id] = comment  # type: ignore[union-attr]
+    ordered = sorted(reports, key=lambda r: (r.round.sort_key, r.pilot.name))
+    return [(report, comments.get(report.pk)) for report in ordered]
+
+
+def returned_province_reports(*, user: Any) -> list[tuple[ProvinceReport, ReviewComment | None]]:
+    """The user's province reports the commission returned, with its latest comment."""
+    if not scoping.can(user, Capability.REVIEW_PILOT_REPORTS):
+        return []
+    reports = list(visible_province_reports(user=user).filter(status=ProvinceStatus.RETURNED))
+    comments: dict[int, ReviewComment] = {}
+    rows = ReviewComment.objects.filter(
+        province_report_version__report__in=reports, kind=CommentKind.RETURN
+    ).select_related("author", "province_report_version")
+    for comment in rows.order_by("created_at", "id"):
+        comments[comment.province_report_version.report_id] = comment  # type: ignore[union-attr]
+    return [(r, comments.get(r.pk)) for r in sorted(reports, key=lambda r: r.round.sort_key)]
+
+
+@dataclass
+class Waiting:
+    """A submitted report and the first day it waited (the submission of its latest version)."""
+
+    report: Any
+    since: dt.date | None
+
+
+def _waiting(reports: list[Any], version_model: Any) -> list[Waiting]:
+    latest: dict[int, dt.datetime] = {}
+    for report_id, submitted_at in version_model.objects.filter(report__in=reports).values_list(
+        "report_id", "submitted_at"
+    ):
+        if report_id not in latest or submitted_at > latest[report_id]:
+            latest[report_id] = submitted_at
+    result = [Waiting(r, timezone.localdate(latest[r.pk]) if r.pk in latest else None) for r in reports]
+    return sorted(result, key=lambda w: (w.since or dt.date.max, w.report.pk))
+
+
+def pilot_reports_waiting(*, user: Any) -> list[Waiting]:
+    """Submitted pilot reports the province must accept or return, longest waiting first."""
+    return _waiting(list(reports_awaiting_review(user=user)), PilotReportVersion)
+
+
+def province_reports_waiting(*, user: Any) -> list[Waiting]:
+    """Submitted province reports the commission has not yet acknowledged or returned, longest waiting first."""
+    reports = list(national_inbox(user=user).filter(status=ProvinceStatus.SUBMITTED))
+    return _waiting(reports, ProvinceReportVersion)
+
+
+@dataclass
+class RoundRow:
+    pilot: PilotArea
+    cell: Cell
+
+
+def round_rows(*, user: Any, reporting_round: ReportingRound, today: dt.date) -> list[RoundRow]:
+    """Every pilot in the user's reach expected in one round, with the state of its report (four queries)."""
+    _require_reports(user)
+    pilots = scoping.restrict(
+        PilotArea.objects.select_related("province").order_by("province__code", "name"),
+        user,
+        province_field="province",
+        pilot_field="pk",
+    )
+    history = _status_history(pilots)
+    facts = _report_facts(
+        PilotReport,
+        PilotReportVersion,
+        "pilot_id",
+        PilotReport.objects.filter(pilot__in=pilots, round=reporting_round),
+    )
+    rows = []
+    for pilot in pilots:
+        expected = reporting_on(history.get(pilot.pk, []), reporting_round.pilot_due)
+        if not expected:
+            continue
+        cell = _cell(
+            expected=True,
+            report=facts.get((pilot.pk, reporting_round.pk)),
+            reporting_round=reporting_round,
+            due=reporting_round.pilot_due,
+            today=today,
+            accepted_status=ReportStatus.ACCEPTED,
+        )
+        rows.append(RoundRow(pilot, cell))
+    return rows
+
+
+@dataclass
+class ProvinceRoundRow:
+    province: Any
+    expected: int = 0
+    submitted: int = 0
+    late: int = 0
+    missing: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.submitted / self.expected, 1) if self.expected else None
+
+
+def round_completeness_by_province(
+    *, user: Any, reporting_round: ReportingRound, today: dt.date
+) -> list[ProvinceRoundRow]:
+    """One round's pilot reports by province: expected, submitted, late, missing."""
+    by_province: dict[int, ProvinceRoundRow] = {}
+    for row in round_rows(user=user, reporting_round=reporting_round, today=today):
+        item = by_province.setdefault(row.pilot.province_id, ProvinceRoundRow(row.pilot.province))
+        item.expected += 1
+        item.submitted += int(row.cell.submitted)
+        item.late += int(row.cell.late)
+        item.missing += int(row.cell.state == CellState.MISSING)
+    return sorted(by_province.values(), key=lambda r: r.province.code)
+
+
+@dataclass
+class MinistryTag:
+    copy: ReportCopy
+    text: str
+    kind: str
+
+
+def ministry_tags(*, user: Any) -> list[MinistryTag]:
+    """Difficulties and suggestions tagged with the user's ministry in the province reports copied to it."""
+    if user.organisation_id is None:
+        return []
+    seen: set[tuple[int, str]] = set()
+    result = []
+    for copy in ministry_inbox(user=user).order_by("version__submitted_at", "id"):
+        for tag in tags_for_ministry(copy.version, user.organisation_id):
+            key = (copy.version.report_id, str(tag.get("text", "")))
+            if key in seen:
+                continue
+            seen.add(key)
+            result.append(MinistryTag(copy, str(tag.get("text", "")), str(tag.get("kind", ""))))
+    return result

@@ -5,24 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shidian.accounts.models import Organisation, OrganisationKind
-from shidian.core import audit, scoping
-from shidian.core.errors import DomainError
+from shidian.accounts.models import Organisation, OrganisationKind, User
+from shidian.core import audit, clock, scoping, transitions
+from shidian.core import text as core_text
+from shidian.core.actors import SystemActor, system
+from shidian.core.documents import numbers as document_numbers
+from shidian.core.errors import Conflict, DomainError, NotFound
 from shidian.core.roles import Capability
+from shidian.core.transitions import Flow
 from shidian.reporting import facts as report_facts
 from shidian.reporting import permissions, richtext, uploads
 from shidian.reporting.models import (
-    PROVINCE_MOVES,
-    REPORT_MOVES,
+    PILOT_REPORT_FLOW,
+    PROVINCE_REPORT_FLOW,
     SECTION_FIELDS,
     SECTION_MAX,
     SECTIONS,
@@ -48,19 +53,15 @@ from shidian.reporting.models import (
 
 # The first round of the programme: pilots started by the end of 2016 (batch-3 notice).
 FIRST_ROUND = (2016, RoundKind.YEAR_END)
+# Rounds open by themselves on schedule (and when the demo or a test needs one).
+OPENER = system("open_reporting_rounds")
 # A round opens this many days before its pilots' due date.
 OPEN_DAYS_BEFORE_DUE = 30
 PROVINCE_FIELDS = ["overview", "difficulties", "suggestions"]
 
 
-class EditConflict(DomainError):
+class EditConflict(Conflict):
     """Somebody else saved the draft after this editor loaded it."""
-
-
-def _refuse_move(current: str, to: str, labels: Any) -> DomainError:
-    return DomainError(
-        _("报告状态不能从“%(from)s”变为“%(to)s”。") % {"from": labels(current).label, "to": labels(to).label}
-    )
 
 
 def _local_date(moment: dt.datetime) -> dt.date:
@@ -100,8 +101,9 @@ def rounds_due_to_open(today: dt.date) -> list[tuple[int, str]]:
 
 
 @transaction.atomic
-def open_round(*, year: int, kind: str, by: Any = None) -> ReportingRound:
+def open_round(*, year: int, kind: str, by: User | SystemActor) -> ReportingRound:
     """Open the round of ``year``/``kind`` with the default due dates (nothing changes if it is open)."""
+    scoping.require(by, Capability.MANAGE_ROUNDS)
     if kind not in RoundKind.values:
         raise DomainError(_("未知的报告类型。"))
     existing = ReportingRound.objects.filter(year=year, kind=kind).first()
@@ -115,7 +117,6 @@ def open_round(*, year: int, kind: str, by: Any = None) -> ReportingRound:
         action=audit.AuditAction.ROUND_OPENED,
         actor=by,
         obj=reporting_round,
-        username="" if by else "open_reporting_rounds",
         detail={"pilot_due": pilot_due, "province_due": province_due},
     )
     return reporting_round
@@ -123,7 +124,7 @@ def open_round(*, year: int, kind: str, by: Any = None) -> ReportingRound:
 
 def open_due_rounds(*, today: dt.date) -> list[ReportingRound]:
     """Open every round whose opening day has come (idempotent; run daily)."""
-    return [open_round(year=year, kind=kind) for year, kind in rounds_due_to_open(today)]
+    return [open_round(year=year, kind=kind, by=OPENER) for year, kind in rounds_due_to_open(today)]
 
 
 @transaction.atomic
@@ -158,7 +159,7 @@ def open_pilot_report(*, pilot: Any, reporting_round: ReportingRound, by: Any) -
     """The pilot's report for the round, created as an empty draft the first time."""
     draft = PilotReport(pilot=pilot, round=reporting_round, updated_by=by)
     if not permissions.can_write_pilot_report(by, draft):
-        raise Http404
+        raise NotFound
     report = PilotReport.objects.filter(pilot=pilot, round=reporting_round).select_related("pilot").first()
     if report is not None:
         return report
@@ -193,14 +194,14 @@ def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[st
     """Save the draft's sections if nobody saved since ``revision`` was loaded; otherwise refuse."""
     locked = _lock_report(report)
     if not permissions.can_write_pilot_report(by, locked):
-        raise Http404
+        raise NotFound
     if not locked.is_editable:
         raise DomainError(_("报告状态为“%(status)s”，不能再修改。") % {"status": ReportStatus(locked.status).label})
     _check_revision(locked, revision)
     before = audit.snapshot(locked, SECTION_FIELDS)
     for name in SECTION_FIELDS:
         if name in sections:
-            html = richtext.clean(sections[name])
+            html = richtext.clean(core_text.clean(sections[name], multiline=True))
             if len(richtext.to_text(html)) > SECTION_MAX or len(html) > 2 * SECTION_MAX:
                 raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
             setattr(locked, name, html)
@@ -223,7 +224,7 @@ def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[st
 def _editable_for(report: PilotReport, by: Any) -> PilotReport:
     locked = _lock_report(report)
     if not permissions.can_write_pilot_report(by, locked):
-        raise Http404
+        raise NotFound
     if not locked.is_editable:
         raise DomainError(_("报告状态为“%(status)s”，不能再修改。") % {"status": ReportStatus(locked.status).label})
     return locked
@@ -299,37 +300,82 @@ def _tag_snapshot(report: PilotReport) -> list[dict[str, Any]]:
         {
             "kind": tag.kind,
             "text": tag.text,
-            "ministries": [{"id": m.pk, "name": m.name} for m in tag.ministries.all()],
+            "ministries": [{"id": m.pk, "name": m.name_on(clock.today())} for m in tag.ministries.all()],
         }
-        for tag in report.tags.prefetch_related("ministries")
+        for tag in report.tags.prefetch_related("ministries__former_names")
     ]
 
 
-def _move[R: (PilotReport, ProvinceReport)](
-    locked: R, to: str, *, by: Any, action: audit.AuditAction, detail: dict[str, Any]
+@dataclass(frozen=True)
+class ReportWorkflow[R: (PilotReport, ProvinceReport)]:
+    """How one kind of report is submitted and reviewed; pilot and province reports are two configurations.
+
+    Both kinds move draft → submitted → returned/decided through the one transition helper; on submission
+    the content is frozen as a new numbered version, and a decision is kept as a comment on that version.
+    """
+
+    flow: Flow[R]
+    rows: Callable[[], QuerySet[R]]
+    may_submit: Callable[[Any, R], bool]
+    may_review: Callable[[Any, R], bool]
+    # Create the version of ``locked`` submitted by ``by`` at ``moment`` as ``number``; return its audit detail.
+    freeze: Callable[[R, Any, dt.datetime, int], dict[str, Any]]
+    empty_sections: Callable[[R], list[str]]
+    comment_on: str
+    decided_comment: str
+    # The action of a submission after a return, where it differs from "<prefix>.submitted".
+    resubmitted_action: audit.AuditAction | None = None
+
+
+# Both kinds of report name these statuses alike (ReportStatus and ProvinceStatus; a test pins it).
+SUBMITTED, RETURNED = ReportStatus.SUBMITTED.value, ReportStatus.RETURNED.value
+
+
+def _submit[R: (PilotReport, ProvinceReport)](
+    workflow: ReportWorkflow[R], report: R, *, by: Any, now: dt.datetime | None
 ) -> R:
-    """Take a move the map allowed: save only the status, and record it with its before and after."""
-    previous = locked.status
-    locked.status = to
-    locked.save(update_fields=["status", "updated_at"])
-    audit.record(action=action, actor=by, obj=locked, changes={"status": [previous, to]}, detail=detail)
-    return locked
+    def guard(locked: R) -> None:
+        if not workflow.may_submit(by, locked):
+            raise NotFound
+
+    def apply(locked: R) -> transitions.Effects:
+        empty = workflow.empty_sections(locked)
+        if empty:
+            raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": "、".join(empty)})
+        detail = workflow.freeze(locked, by, now or clock.now(), locked.versions.count() + 1)
+        resubmitted = locked.status == RETURNED
+        return transitions.Effects(detail=detail, action=workflow.resubmitted_action if resubmitted else None)
+
+    return transitions.move(
+        report, SUBMITTED, flow=workflow.flow, by=by, guard=guard, apply=apply, queryset=workflow.rows()
+    )
 
 
-@transaction.atomic
-def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None = None) -> PilotReport:
-    """Submit (or resubmit after a return) the draft as a new immutable, dated version."""
-    locked = _lock_report(report)
-    if not permissions.can_write_pilot_report(by, locked):
-        raise Http404
-    if ReportStatus.SUBMITTED not in REPORT_MOVES[locked.status]:
-        raise _refuse_move(locked.status, ReportStatus.SUBMITTED, ReportStatus)
-    empty = [str(label) for name, label, _guide in SECTIONS if not richtext.to_text(getattr(locked, name)).strip()]
-    if empty:
-        raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": "、".join(empty)})
-    moment = now or timezone.now()
-    previous = locked.status
-    number = locked.versions.count() + 1
+def _decide[R: (PilotReport, ProvinceReport)](
+    workflow: ReportWorkflow[R], report: R, to: str, *, by: Any, comment: str
+) -> R:
+    """Return (comment required) or accept/acknowledge the latest submitted version."""
+
+    def guard(locked: R) -> None:
+        if not workflow.may_review(by, locked):
+            raise NotFound
+
+    def apply(locked: R) -> transitions.Effects:
+        version = locked.versions.order_by("-number").first()
+        if version is None:  # a submitted report always has a version
+            raise workflow.flow.refuse(locked.status, to)
+        kind = CommentKind.RETURN if to == RETURNED else workflow.decided_comment
+        if comment:
+            ReviewComment.objects.create(**{workflow.comment_on: version}, kind=kind, body=comment, author=by)
+        detail: dict[str, Any] = {"version": version.number}
+        if to == RETURNED:
+            detail["comment"] = comment
+        return transitions.Effects(detail=detail)
+
+    return transitions.move(report, to, flow=workflow.flow, by=by, guard=guard, apply=apply, queryset=workflow.rows())
+
+
+def _freeze_pilot_report(locked: PilotReport, by: Any, moment: dt.datetime, number: int) -> dict[str, Any]:
     version = PilotReportVersion.objects.create(
         report=locked,
         number=number,
@@ -341,59 +387,41 @@ def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None
         **{name: getattr(locked, name) for name in SECTION_FIELDS},
     )
     version.attachments.set(locked.attachments.filter(is_current=True))
-    action = (
-        audit.AuditAction.REPORT_RESUBMITTED
-        if previous == ReportStatus.RETURNED
-        else audit.AuditAction.REPORT_SUBMITTED
-    )
-    return _move(
-        locked, ReportStatus.SUBMITTED, by=by, action=action, detail={"version": number, "is_late": version.is_late}
-    )
+    return {"version": number, "is_late": version.is_late}
 
 
-def _review(report: PilotReport, to: str, by: Any) -> tuple[PilotReport, PilotReportVersion]:
-    locked = _lock_report(report)
-    if not permissions.can_review_pilot_report(by, locked):
-        raise Http404
-    if to not in REPORT_MOVES[locked.status]:
-        raise _refuse_move(locked.status, to, ReportStatus)
-    version = locked.versions.order_by("-number").first()
-    if version is None:  # a submitted report always has a version
-        raise _refuse_move(locked.status, to, ReportStatus)
-    return locked, version
+def _empty_pilot_sections(locked: PilotReport) -> list[str]:
+    return [str(label) for name, label, _guide in SECTIONS if not richtext.to_text(getattr(locked, name)).strip()]
 
 
-@transaction.atomic
+PILOT_REPORTS = ReportWorkflow[PilotReport](
+    flow=PILOT_REPORT_FLOW,
+    rows=lambda: PilotReport.objects.select_related("pilot", "round"),
+    may_submit=permissions.can_write_pilot_report,
+    may_review=permissions.can_review_pilot_report,
+    freeze=_freeze_pilot_report,
+    empty_sections=_empty_pilot_sections,
+    comment_on="pilot_report_version",
+    decided_comment=CommentKind.ACCEPT,
+    resubmitted_action=audit.AuditAction.REPORT_RESUBMITTED,
+)
+
+
+def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None = None) -> PilotReport:
+    """Submit (or resubmit after a return) the draft as a new immutable, dated version."""
+    return _submit(PILOT_REPORTS, report, by=by, now=now)
+
+
 def return_pilot_report(*, report: PilotReport, comment: str, by: Any) -> PilotReport:
     """The province returns a submitted report with comments; the pilot revises it."""
     if not comment.strip():
         raise DomainError(_("退回时请填写意见。"))
-    locked, version = _review(report, ReportStatus.RETURNED, by)
-    ReviewComment.objects.create(pilot_report_version=version, kind=CommentKind.RETURN, body=comment.strip(), author=by)
-    return _move(
-        locked,
-        ReportStatus.RETURNED,
-        by=by,
-        action=audit.AuditAction.REPORT_RETURNED,
-        detail={"version": version.number, "comment": comment.strip()},
-    )
+    return _decide(PILOT_REPORTS, report, ReportStatus.RETURNED, by=by, comment=comment.strip())
 
 
-@transaction.atomic
 def accept_pilot_report(*, report: PilotReport, by: Any, comment: str = "") -> PilotReport:
     """The province accepts a submitted report; it can no longer change."""
-    locked, version = _review(report, ReportStatus.ACCEPTED, by)
-    if comment.strip():
-        ReviewComment.objects.create(
-            pilot_report_version=version, kind=CommentKind.ACCEPT, body=comment.strip(), author=by
-        )
-    return _move(
-        locked,
-        ReportStatus.ACCEPTED,
-        by=by,
-        action=audit.AuditAction.REPORT_ACCEPTED,
-        detail={"version": version.number},
-    )
+    return _decide(PILOT_REPORTS, report, ReportStatus.ACCEPTED, by=by, comment=comment.strip())
 
 
 # -- province reports --------------------------------------------------------------------------------
@@ -460,8 +488,8 @@ def assemble_province_content(*, province: Any, reporting_round: ReportingRound)
 @transaction.atomic
 def open_province_report(*, province: Any, reporting_round: ReportingRound, by: Any) -> ProvinceReport:
     """The province's report for the round; the first time, a draft assembled from accepted pilot reports."""
-    if not permissions.can_write_province_report(by, province.pk):
-        raise Http404
+    if not permissions.can_write_province_report(by, province):
+        raise NotFound
     report = ProvinceReport.objects.filter(province=province, round=reporting_round).first()
     if report is not None:
         return report
@@ -482,8 +510,8 @@ def _lock_province_report(report: ProvinceReport) -> ProvinceReport:
 
 def _province_editable_for(report: ProvinceReport, by: Any) -> ProvinceReport:
     locked = _lock_province_report(report)
-    if not permissions.can_write_province_report(by, locked.province_id):
-        raise Http404
+    if not permissions.can_write_province_report(by, locked):
+        raise NotFound
     if not locked.is_editable:
         raise DomainError(_("报告状态为“%(status)s”，不能再修改。") % {"status": ProvinceStatus(locked.status).label})
     return locked
@@ -519,14 +547,17 @@ def save_province_draft(
     before = audit.snapshot(locked, [*PROVINCE_FIELDS, "pilot_sections"])
     for name in PROVINCE_FIELDS:
         if name in fields:
-            text = fields[name].replace("\r\n", "\n")
+            text = core_text.clean(fields[name], multiline=True)
             if len(text) > SECTION_MAX:
                 raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
             setattr(locked, name, text)
     sections = [dict(section) for section in locked.pilot_sections]
     for section in sections:
         if section.get("pilot_id") in pilot_texts:
-            section["text"] = pilot_texts[section["pilot_id"]].replace("\r\n", "\n")[:SECTION_MAX]
+            pilot_text = core_text.clean(pilot_texts[section["pilot_id"]], multiline=True)
+            if len(pilot_text) > SECTION_MAX:
+                raise DomainError(_("每部分不能超过 %(max)d 字。") % {"max": SECTION_MAX})
+            section["text"] = pilot_text
     locked.pilot_sections = sections
     changes = audit.diff(before, audit.snapshot(locked, [*PROVINCE_FIELDS, "pilot_sections"]))
     if not changes:
@@ -561,18 +592,7 @@ def _province_tags(report: ProvinceReport) -> list[dict[str, Any]]:
     ]
 
 
-@transaction.atomic
-def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime | None = None) -> ProvinceReport:
-    """Submit the province report to the national commission and copy it to every ministry (抄送)."""
-    locked = _lock_province_report(report)
-    if not permissions.can_write_province_report(by, locked.province_id):
-        raise Http404
-    if ProvinceStatus.SUBMITTED not in PROVINCE_MOVES[locked.status]:
-        raise _refuse_move(locked.status, ProvinceStatus.SUBMITTED, ProvinceStatus)
-    if not locked.overview.strip():
-        raise DomainError(_("以下部分不能为空：%(sections)s。") % {"sections": _("总体情况")})
-    moment = now or timezone.now()
-    number = locked.versions.count() + 1
+def _freeze_province_report(locked: ProvinceReport, by: Any, moment: dt.datetime, number: int) -> dict[str, Any]:
     version = ProvinceReportVersion.objects.create(
         report=locked,
         number=number,
@@ -589,57 +609,42 @@ def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime 
     )
     ministries = Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("pk")
     ReportCopy.objects.bulk_create([ReportCopy(version=version, ministry=m) for m in ministries])
-    detail = {"version": number, "is_late": version.is_late, "copies": ministries.count()}
-    return _move(
-        locked, ProvinceStatus.SUBMITTED, by=by, action=audit.AuditAction.PROVINCE_REPORT_SUBMITTED, detail=detail
-    )
+    detail: dict[str, Any] = {"version": number, "is_late": version.is_late, "copies": ministries.count()}
+    if getattr(by, "organisation", None) is not None:  # 发文字号, issued once to this version (GB/T 9704 7.2.4)
+        issued = document_numbers.issue_document_number(
+            organisation=by.organisation, year=_local_date(moment).year, subject=document_numbers.subject_of(version)
+        )
+        detail["document_number"] = issued.text
+    return detail
 
 
-def _national_review(report: ProvinceReport, to: str, by: Any) -> tuple[ProvinceReport, ProvinceReportVersion]:
-    if not permissions.can_review_province_report(by):
-        raise Http404
-    locked = _lock_province_report(report)
-    if to not in PROVINCE_MOVES[locked.status]:
-        raise _refuse_move(locked.status, to, ProvinceStatus)
-    version = locked.versions.order_by("-number").first()
-    if version is None:
-        raise _refuse_move(locked.status, to, ProvinceStatus)
-    return locked, version
+PROVINCE_REPORTS = ReportWorkflow[ProvinceReport](
+    flow=PROVINCE_REPORT_FLOW,
+    rows=lambda: ProvinceReport.objects.select_related("province", "round"),
+    may_submit=permissions.can_write_province_report,
+    may_review=lambda by, _report: permissions.can_review_province_report(by),
+    freeze=_freeze_province_report,
+    empty_sections=lambda report: [] if report.overview.strip() else [str(_("总体情况"))],
+    comment_on="province_report_version",
+    decided_comment=CommentKind.ACKNOWLEDGE,
+)
 
 
-@transaction.atomic
+def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime | None = None) -> ProvinceReport:
+    """Submit the province report to the national commission and copy it to every ministry (抄送)."""
+    return _submit(PROVINCE_REPORTS, report, by=by, now=now)
+
+
 def acknowledge_province_report(*, report: ProvinceReport, by: Any, comment: str = "") -> ProvinceReport:
     """The national commission acknowledges a submitted province report."""
-    locked, version = _national_review(report, ProvinceStatus.ACKNOWLEDGED, by)
-    if comment.strip():
-        ReviewComment.objects.create(
-            province_report_version=version, kind=CommentKind.ACKNOWLEDGE, body=comment.strip(), author=by
-        )
-    return _move(
-        locked,
-        ProvinceStatus.ACKNOWLEDGED,
-        by=by,
-        action=audit.AuditAction.PROVINCE_REPORT_ACKNOWLEDGED,
-        detail={"version": version.number},
-    )
+    return _decide(PROVINCE_REPORTS, report, ProvinceStatus.ACKNOWLEDGED, by=by, comment=comment.strip())
 
 
-@transaction.atomic
 def return_province_report(*, report: ProvinceReport, comment: str, by: Any) -> ProvinceReport:
     """The national commission returns a province report with comments."""
     if not comment.strip():
         raise DomainError(_("退回时请填写意见。"))
-    locked, version = _national_review(report, ProvinceStatus.RETURNED, by)
-    ReviewComment.objects.create(
-        province_report_version=version, kind=CommentKind.RETURN, body=comment.strip(), author=by
-    )
-    return _move(
-        locked,
-        ProvinceStatus.RETURNED,
-        by=by,
-        action=audit.AuditAction.PROVINCE_REPORT_RETURNED,
-        detail={"version": version.number, "comment": comment.strip()},
-    )
+    return _decide(PROVINCE_REPORTS, report, ProvinceStatus.RETURNED, by=by, comment=comment.strip())
 
 
 # -- copies ------------------------------------------------------------------------------------------
@@ -649,7 +654,7 @@ def return_province_report(*, report: ProvinceReport, comment: str, by: Any) -> 
 def read_copy(*, copy: ReportCopy, by: Any) -> ReadReceipt:
     """Record that ``by`` opened the copy sent to its ministry (the first time only)."""
     if not permissions.can_read_copy(by, copy):
-        raise Http404
+        raise NotFound
     receipt, created = ReadReceipt.objects.get_or_create(copy=copy, reader=by)
     if created:
         audit.record(action=audit.AuditAction.COPY_READ, actor=by, obj=copy, detail={"version": copy.version_id})
@@ -747,7 +752,7 @@ def send_reminders(*, today: dt.date, days_before: int | None = None) -> list[Re
     if created:
         audit.record(
             action=audit.AuditAction.REMINDERS_SENT,
-            username="send_report_reminders",
+            actor=system("send_report_reminders"),
             detail={"count": len(created), "today": today},
         )
         transaction.on_commit(lambda: _notify_by_email(created))

@@ -12,6 +12,8 @@ urlpatterns = [
     path("reports/<int:report_id>/", views.report_detail, name="report"),
     path("reports/<int:report_id>/autosave/", views.report_autosave, name="report_autosave"),
     path("reports/<int:report_id>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:report_id>/submit/confirm/", views.report_submit_confirm, name="report_submit_confirm"),
+    path("reports/<int:report_id>/review/confirm/", views.report_review_confirm, name="report_review_confirm"),
     path("reports/<int:report_id>/return/", views.report_return, name="report_return"),
     path("reports/<int:report_id>/accept/", views.report_accept, name="report_accept"),
     path("reports/<int:report_id>/tags/", views.report_tags, name="report_tags"),
@@ -22,6 +24,11 @@ urlpatterns = [
     path("province-reports/open/", views.open_province_report, name="open_province_report"),
     path("province-reports/<int:province_report_id>/", views.province_report_detail, name="province_report"),
     path("province-reports/<int:province_report_id>/save/", views.province_report_save, name="province_report_save"),
+    path(
+        "province-reports/<int:province_report_id>/submit/",
+        views.province_report_submit,
+        name="province_report_submit",
+    ),
     path(
         "province-reports/<int:province_report_id>/review/", views.province_report_review, name="province_report_review"
     ),

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, OrganisationKind
-from shidian.core import audit, scoping
+from shidian.core import audit, clock, listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
-from shidian.reporting import documents, permissions, richtext, selectors, services
+from shidian.core.uploads import attachment_response
+from shidian.reporting import documents, filters, permissions, richtext, selectors, services
 from shidian.reporting.facts import fact_lines
 from shidian.reporting.forms import (
     AttachmentForm,
@@ -86,15 +87,30 @@ def home(request: HttpRequest) -> HttpResponse:
         context["pilot"] = selectors.user_pilot(user)
         context["pilot_rounds"] = selectors.pilot_rounds(user=user)
     if context["can_review"]:
-        context["awaiting"] = list(selectors.reports_awaiting_review(user=user)[:200])
+        awaiting_filter = filters.AwaitingFilter(request.GET)
+        context["awaiting_filter"] = awaiting_filter
+        context["awaiting"], context["awaiting_query"] = listing.page_of(
+            request,
+            awaiting_filter.apply(selectors.reports_awaiting_review(user=user)).select_related("pilot__batch", "round"),
+            param="awaiting_page",
+        )
         reports = {r.round_id: r for r in selectors.visible_province_reports(user=user)}
         context["province_rounds"] = [(r, reports.get(r.pk)) for r in context["rounds"]]
     if context["can_review_province"]:
-        context["inbox"] = list(selectors.national_inbox(user=user)[:200])
+        inbox_filter = filters.NationalInboxFilter(request.GET)
+        context["inbox_filter"] = inbox_filter
+        context["inbox"], context["inbox_query"] = listing.page_of(
+            request,
+            inbox_filter.apply(selectors.national_inbox(user=user)).select_related("province", "round"),
+            param="inbox_page",
+        )
     if is_ministry:
+        copies, context["copies_query"] = listing.page_of(
+            request, selectors.ministry_inbox(user=user), param="copies_page"
+        )
+        context["copies_page"] = copies
         context["copies"] = [
-            (copy, len(selectors.tags_for_ministry(copy.version, copy.ministry_id)))
-            for copy in selectors.ministry_inbox(user=user)[:200]
+            (copy, len(selectors.tags_for_ministry(copy.version, copy.ministry_id))) for copy in copies
         ]
     return render(request, "reporting/home.html", context)
 
@@ -231,6 +247,108 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect("reporting:report", report_id=report.pk)
 
 
+def _province_commission(province_id: int) -> str:
+    office = Organisation.objects.filter(kind=OrganisationKind.PROVINCIAL_COMMISSION, province_id=province_id).first()
+    return office.name if office else _("省级发展改革部门")
+
+
+def _due_line(report: PilotReport) -> str:
+    from shidian.core import clock, formatting
+
+    today = clock.today()
+    due = report.round.pilot_due
+    if today > due:
+        return _("报送期限是 %(due)s，今天报送将记为逾期报送（逾期 %(days)d 天）。") % {
+            "due": formatting.date(due),
+            "days": (today - due).days,
+        }
+    return _("报送期限是 %(due)s，今天报送记为按时报送。") % {"due": formatting.date(due)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_submit_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Say what submitting does and to whom before it happens (the draft is saved first)."""
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    if not permissions.can_write_pilot_report(request.user, report) or not report.is_editable:
+        raise Http404
+    if request.method == "POST":
+        form = PilotDraftForm(request.POST)
+        try:
+            if form.is_valid() and form.sections():
+                report = services.save_pilot_draft(
+                    report=report, revision=form.cleaned_data["revision"], sections=form.sections(), by=request.user
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("reporting:report", report_id=report.pk)
+    number = report.versions.count() + 1
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(pilot)s %(round)s") % {"pilot": report.pilot.name, "round": report.round},
+            "recipient": _province_commission(report.pilot.province_id),
+            "consequences": [
+                _("草稿将固定为第 %(n)d 版，报送给省级发展改革部门审核。") % {"n": number},
+                _("报送后不能再修改，除非省级退回。"),
+                _("工作方案和监测数据的当前情况随报告一起固定下来。"),
+                _due_line(report),
+            ],
+            "action": reverse("reporting:report_submit", kwargs={"report_id": report.pk}),
+            "hidden": [],
+            "button": _("确认报送"),
+            "cancel": reverse("reporting:report", kwargs={"report_id": report.pk}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_review_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Say what accepting or returning does and to whom before it happens."""
+    report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
+    if not permissions.can_review_pilot_report(request.user, report):
+        raise Http404
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    decision = request.POST.get("decision")
+    target = {"pilot": report.pilot.name, "round": report.round}
+    if decision == "return":
+        if not comment.strip():
+            messages.error(request, _("退回时请填写意见。"))
+            return redirect("reporting:report", report_id=report.pk)
+        heading = _("确认退回：%(pilot)s %(round)s") % target
+        consequences = [
+            _("报告退回给试点修改，试点会在工作台最上方看到您的意见。"),
+            _("试点修改后重新报送，形成新的版本。"),
+        ]
+        action, button = reverse("reporting:report_return", kwargs={"report_id": report.pk}), _("确认退回")
+    elif decision == "accept":
+        heading = _("确认接收：%(pilot)s %(round)s") % target
+        consequences = [
+            _("报告被接收，之后不能再退回或修改。"),
+            _("接收的报告汇入本省报告。"),
+        ]
+        action, button = reverse("reporting:report_accept", kwargs={"report_id": report.pk}), _("确认接收")
+    else:
+        raise Http404
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": report.pilot.name,
+            "consequences": consequences,
+            "comment": comment,
+            "action": action,
+            "hidden": [("comment", comment)],
+            "button": button,
+            "cancel": reverse("reporting:report", kwargs={"report_id": report.pk}),
+        },
+    )
+
+
 @login_required
 @require_POST
 def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
@@ -328,7 +446,8 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         obj=attachment,
         detail={"file": attachment.file_name},
     )
-    return _download(bytes(attachment.content), attachment.file_name, attachment.content_type)
+    # Typed by the content, never by the stored name or type.
+    return attachment_response(bytes(attachment.content), file_name=attachment.file_name)
 
 
 @login_required
@@ -402,9 +521,9 @@ def _province_context(request: HttpRequest, report: ProvinceReport) -> dict[str,
         "report": report,
         "versions": versions,
         "latest": versions[-1] if versions else None,
-        "editable": permissions.can_write_province_report(request.user, report.province_id) and report.is_editable,
+        "editable": permissions.can_write_province_report(request.user, report) and report.is_editable,
         "can_review": permissions.can_review_province_report(request.user),
-        "is_sender": permissions.can_write_province_report(request.user, report.province_id),
+        "is_sender": permissions.can_write_province_report(request.user, report),
         "copies": selectors.copies_sent(report) if versions else [],
         "comment_form": CommentForm(),
     }
@@ -445,12 +564,55 @@ def province_report_save(request: HttpRequest, province_report_id: int) -> HttpR
                 report=report, revision=revision, fields=fields, pilot_texts=pilot_texts, by=request.user
             )
             if action == "submit":
-                report = services.submit_province_report(report=report, by=request.user)
-                messages.success(request, _("省级报告已报送国家发展改革委，并抄送各部门。"))
-            else:
-                messages.success(request, _("草稿已保存。"))
+                return _province_submit_confirm(request, report)
+            messages.success(request, _("草稿已保存。"))
     except DomainError as exc:
         messages.error(request, exc.message)
+    return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+def _province_submit_confirm(request: HttpRequest, report: ProvinceReport) -> HttpResponse:
+    from shidian.core import clock, formatting
+
+    today = clock.today()
+    due = report.round.province_due
+    timing = (
+        _("报送期限是 %(due)s，今天报送将记为逾期报送（逾期 %(days)d 天）。")
+        % {"due": formatting.date(due), "days": (today - due).days}
+        if today > due
+        else _("报送期限是 %(due)s，今天报送记为按时报送。") % {"due": formatting.date(due)}
+    )
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": _("确认报送：%(province)s %(round)s")
+            % {"province": report.province.name, "round": report.round},
+            "recipient": _("国家发展改革委（发展规划司），抄送各有关部门"),
+            "consequences": [
+                _("草稿将固定为第 %(n)d 版，报送国家发展改革委。") % {"n": report.versions.count() + 1},
+                _("同时抄送各有关部门，各部门可以阅读并留下阅读回执。"),
+                _("报送后不能再修改，除非国家发展改革委退回。"),
+                timing,
+            ],
+            "action": reverse("reporting:province_report_submit", kwargs={"province_report_id": report.pk}),
+            "hidden": [],
+            "button": _("确认报送"),
+            "cancel": reverse("reporting:province_report", kwargs={"province_report_id": report.pk}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def province_report_submit(request: HttpRequest, province_report_id: int) -> HttpResponse:
+    report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
+    try:
+        report = services.submit_province_report(report=report, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("省级报告已报送国家发展改革委，并抄送各部门。"))
     return redirect("reporting:province_report", province_report_id=report.pk)
 
 
@@ -460,6 +622,8 @@ def province_report_review(request: HttpRequest, province_report_id: int) -> Htt
     report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not request.POST.get("confirmed"):
+        return _province_review_confirm(request, report, comment)
     try:
         if request.POST.get("action") == "return":
             services.return_province_report(report=report, comment=comment, by=request.user)
@@ -470,6 +634,40 @@ def province_report_review(request: HttpRequest, province_report_id: int) -> Htt
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("reporting:province_report", province_report_id=report.pk)
+
+
+def _province_review_confirm(request: HttpRequest, report: ProvinceReport, comment: str) -> HttpResponse:
+    """Say what acknowledging or returning a province report does and to whom before it happens."""
+    if not permissions.can_review_province_report(request.user):
+        raise Http404
+    action = request.POST.get("action")
+    target = {"province": report.province.name, "round": report.round}
+    if action == "return":
+        if not comment.strip():
+            messages.error(request, _("退回时请填写意见。"))
+            return redirect("reporting:province_report", province_report_id=report.pk)
+        heading = _("确认退回：%(province)s %(round)s") % target
+        consequences = [_("省级报告退回修改，省级发展改革部门会在工作台看到您的意见，修改后重新报送。")]
+        button = _("确认退回")
+    else:
+        action = "acknowledge"
+        heading = _("确认收悉：%(province)s %(round)s") % target
+        consequences = [_("省级报告确认收悉，之后不能再退回或修改。")]
+        button = _("确认收悉")
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "recipient": _province_commission(report.province_id),
+            "consequences": consequences,
+            "comment": comment,
+            "action": reverse("reporting:province_report_review", kwargs={"province_report_id": report.pk}),
+            "hidden": [("action", action), ("comment", comment), ("confirmed", "1")],
+            "button": button,
+            "cancel": reverse("reporting:province_report", kwargs={"province_report_id": report.pk}),
+        },
+    )
 
 
 @login_required
@@ -525,7 +723,7 @@ def copy_detail(request: HttpRequest, copy_id: int) -> HttpResponse:
 def matrix(request: HttpRequest) -> HttpResponse:
     data = selectors.completeness_matrix(user=request.user)
     if request.GET.get("format") == "xlsx":
-        stamp = timezone.localdate().isoformat()
+        stamp = clock.today().isoformat()
         audit.record(action=audit.AuditAction.MATRIX_EXPORTED, actor=request.user, detail={"format": "xlsx"})
         return _download(documents.matrix_xlsx(data), _("报告报送情况-%(date)s.xlsx") % {"date": stamp}, XLSX_TYPE)
     return render(request, "reporting/matrix.html", {"matrix": data, "states": selectors.CELL_LABELS})

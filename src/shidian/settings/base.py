@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/shidian
@@ -88,7 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
+    "shidian.core.axes_app.AxesConfig",
     "django_tasks_db",
     "shidian.core",
     "shidian.regions",
@@ -97,11 +98,13 @@ INSTALLED_APPS = [
     "shidian.plans",
     "shidian.indicators",
     "shidian.reporting",
+    "shidian.workbench",
     "shidian.bootstrap",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shidian.core.middleware.ChineseFirstLocaleMiddleware",
@@ -109,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shidian.core.middleware.RequestContextMiddleware",
+    "shidian.core.middleware.DomainErrorMiddleware",
+    "shidian.core.middleware.NoStoreForSignedInMiddleware",
     "shidian.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,13 +156,15 @@ AUTHENTICATION_BACKENDS = [
     "shidian.accounts.backends.ShidianBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "pilots:dashboard"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Password policy (等保 2.0 level 3 practice); every number is configurable.
 PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 8)
 PASSWORD_MIN_CLASSES = _int("PASSWORD_MIN_CLASSES", 3)
 PASSWORD_MAX_AGE_DAYS = _int("PASSWORD_MAX_AGE_DAYS", 90)
+# A first password (or a reset) is a one-time code, valid this long and replaced at first login.
+ONE_TIME_CODE_HOURS = _int("ONE_TIME_CODE_HOURS", 72)
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -168,6 +175,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "shidian.accounts.validators.DocumentedPasswordValidator"},
     {
         "NAME": "shidian.accounts.validators.CharacterClassValidator",
         "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
@@ -205,6 +213,27 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _flag("BEHIND_P
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (Django's own middleware): everything from this server, nothing inline, no eval.
+# Templates keep scripts and styles in static files; htmx is told not to inject its indicator styles.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Password spraying (one address, many accounts): after this many failures from one address within the
+# window, each further try from it waits, doubling up to the maximum. Nobody is locked out, so an office
+# behind one NAT address can still sign in after a short wait; the per-account lockout (axes) stays.
+LOGIN_ADDRESS_FAILURES = _int("LOGIN_ADDRESS_FAILURES", 20)
+LOGIN_ADDRESS_WINDOW_MINUTES = _int("LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+LOGIN_ADDRESS_MAX_WAIT_SECONDS = _int("LOGIN_ADDRESS_MAX_WAIT_SECONDS", 60)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -223,11 +252,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Uploads: files over this size are refused before they are parsed.
+# Uploads (core/uploads.py checks every one): files over these sizes are refused before they are parsed;
+# an office file (a ZIP container) that unpacks past these limits is refused as a zip bomb.
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = _int("UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+UPLOAD_ZIP_MAX_RATIO = _int("UPLOAD_ZIP_MAX_RATIO", 100)
+UPLOAD_ZIP_MAX_MEMBERS = _int("UPLOAD_ZIP_MAX_MEMBERS", 2000)
 REGISTRY_IMPORT_MAX_BYTES = _int("REGISTRY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 MAP_UPLOAD_MAX_BYTES = _int("MAP_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 PLAN_EVIDENCE_MAX_BYTES = _int("PLAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 PLAN_IMPORT_MAX_BYTES = _int("PLAN_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+PLAN_IMPORT_PREVIEW_MINUTES = _int("PLAN_IMPORT_PREVIEW_MINUTES", 60)
 PLAN_REMINDER_DAYS = [int(d) for d in _env("PLAN_REMINDER_DAYS", "7,1").split(",") if d.strip()]
 REPORT_ATTACHMENT_MAX_BYTES = _int("REPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REPORT_REMINDER_DAYS = _int("REPORT_REMINDER_DAYS", 5)

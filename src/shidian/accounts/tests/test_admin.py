@@ -34,7 +34,6 @@ REFERENCE_PAGES = [
     "/admin/regions/mapboundary/",
 ]
 USER_ADD = "/admin/accounts/user/add/"
-TEMPORARY = "Temp#Nanning01"
 
 
 @pytest.fixture
@@ -145,7 +144,6 @@ def user_form(**overrides: Any) -> dict[str, Any]:
         "is_active": "on",
         "phone": "0771-1234567",
         "email": "nn@example.gov.cn",
-        "initial_password": TEMPORARY,
         "_save": "保存",
     }
     data.update(overrides)
@@ -161,73 +159,95 @@ def change_form(account: User, **overrides: Any) -> dict[str, Any]:
         "is_active": "on" if account.is_active else None,
         "phone": account.phone,
         "email": account.email,
-        "initial_password": "",
         "_save": "保存",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
 
+def shown_code(response: Any) -> str:
+    code: str = response.context["code"]
+    assert code in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    return code
+
+
 @pytest.mark.django_db
 class TestAccountsInTheAdmin:
-    def test_creating_a_user_goes_through_the_service(
+    def test_creating_a_user_shows_a_one_time_code_once_and_waits_for_approval(
         self, client_as: Callable[[str], Client], user: Callable[[str], User], trail: Callable[..., AuditEventQuerySet]
     ) -> None:
         response = client_as("demo-secadmin").post(USER_ADD, user_form())
-        assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+        assert response.status_code == 200, response.context and response.context.get("adminform")
+        code = shown_code(response)
         created = User.objects.get(username="nn-officer")
-        assert created.check_password(TEMPORARY)
+        assert created.check_password(code)
         assert created.password_changed_at is None
+        assert created.is_active is False
         assert created.role == Role.PROVINCIAL_OFFICER
         assert str(created.organisation) == "广西壮族自治区发展改革委"
-        assert (created.phone, created.email) == ("0771-1234567", "nn@example.gov.cn")
-        assert created.full_name == "南宁工作人员"
+        assert (created.phone, created.email, created.full_name) == (
+            "0771-1234567",
+            "nn@example.gov.cn",
+            "南宁工作人员",
+        )
         [event] = trail(action="accounts.user.created")
         assert (event.actor, event.object_id) == (user("demo-secadmin"), str(created.pk))
         assert event.changes["phone"] == [None, "0771-1234567"]
-        assert not trail(action__startswith="accounts.user.").exclude(pk=event.pk).exists()
+        assert trail(action="accounts.change.requested").count() == 1
+        assert code not in str(list(trail().values("changes", "detail")))
+        listing = client_as("demo-secadmin").get("/admin/accounts/user/?q=nn-officer")
+        assert listing.context["cl"].result_list[0].has_pending_change is True
+        # Shown once: the account's page does not show it again.
+        again = client_as("demo-secadmin").get(f"/admin/accounts/user/{created.pk}/change/")
+        assert code not in again.content.decode()
 
-    def test_the_new_user_must_change_the_temporary_password(self, client_as: Callable[[str], Client]) -> None:
-        client_as("demo-secadmin").post(USER_ADD, user_form())
+    def test_the_new_user_signs_in_after_approval_and_must_change_the_code(
+        self, client_as: Callable[[str], Client]
+    ) -> None:
+        code = shown_code(client_as("demo-secadmin").post(USER_ADD, user_form()))
         newcomer = Client()
-        assert newcomer.post("/accounts/login/", {"username": "nn-officer", "password": TEMPORARY}).status_code == 302
+        newcomer.post("/accounts/login/", {"username": "nn-officer", "password": code})
+        assert SESSION_KEY not in newcomer.session
+        national = client_as("demo-national")
+        queue = national.get("/accounts/changes/")
+        assert "nn-officer" in queue.content.decode()
+        [change] = queue.context["pending"]
+        assert national.post(f"/accounts/changes/{change.pk}/approve/").status_code == 302
+        assert newcomer.post("/accounts/login/", {"username": "nn-officer", "password": code}).status_code == 302
         response = newcomer.get("/pilots/")
         assert (response.status_code, response["Location"]) == (302, "/accounts/password/")
 
-    @pytest.mark.parametrize(
-        ("password", "message"),
-        [
-            ("abc", "至少要包含 8 个字符"),
-            ("nanningnanning", "至少 3 类"),
-            ("Password1", "太常见"),
-            ("nn-officer#X", "相似"),
-            ("", "须设置初始密码"),
-        ],
-    )
-    def test_a_weak_or_missing_password_is_a_form_error(
-        self, client_as: Callable[[str], Client], trail: Callable[..., AuditEventQuerySet], password: str, message: str
+    @pytest.mark.parametrize("role", [Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN])
+    def test_admin_duties_are_not_offered_and_refused(
+        self, client_as: Callable[[str], Client], trail: Callable[..., AuditEventQuerySet], role: str
     ) -> None:
-        response = client_as("demo-secadmin").post(USER_ADD, user_form(initial_password=password))
+        client = client_as("demo-secadmin")
+        form = client.get(USER_ADD).context["adminform"].form
+        assert role not in dict(form.fields["role"].choices)
+        operations = Organisation.objects.get(kind=OrganisationKind.OPERATIONS)
+        response = client.post(USER_ADD, user_form(username="second-admin", role=role, organisation=operations.pk))
         assert response.status_code == 200
-        errors = response.context["adminform"].form.errors
-        assert any(message in e for e in errors["initial_password"]), errors
-        assert message in response.content.decode()
-        assert not User.objects.filter(username="nn-officer").exists()
-        assert not trail().filter(action="accounts.user.created").exists()
+        assert "role" in response.context["adminform"].form.errors
+        assert not User.objects.filter(username="second-admin").exists()
+        assert not trail(action="accounts.user.created").exists()
 
-    @pytest.mark.parametrize(
-        ("role", "kind"),
-        [
-            (Role.PROVINCIAL_OFFICER, OrganisationKind.MINISTRY),
-            (Role.SECURITY_ADMIN, OrganisationKind.PROVINCIAL_COMMISSION),
-        ],
-    )
-    def test_a_role_not_fitting_the_organisation_is_a_form_error(
-        self, client_as: Callable[[str], Client], role: str, kind: str
-    ) -> None:
-        unit = Organisation.objects.filter(kind=kind).order_by("pk").first()
+    def test_a_national_admin_created_on_the_web_cannot_sign_in_alone(self, client_as: Callable[[str], Client]) -> None:
+        commission = Organisation.objects.get(kind=OrganisationKind.NATIONAL_COMMISSION)
+        response = client_as("demo-secadmin").post(
+            USER_ADD, user_form(username="nat-boss", role=Role.NATIONAL_ADMIN, organisation=commission.pk)
+        )
+        code = shown_code(response)
+        client = Client()
+        client.post("/accounts/login/", {"username": "nat-boss", "password": code})
+        assert SESSION_KEY not in client.session
+        # The security admin cannot approve its own request: the queue is not its page.
+        assert client_as("demo-secadmin").get("/accounts/changes/").status_code == 404
+
+    def test_a_role_not_fitting_the_organisation_is_a_form_error(self, client_as: Callable[[str], Client]) -> None:
+        unit = Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("pk").first()
         assert unit is not None
-        response = client_as("demo-secadmin").post(USER_ADD, user_form(role=role, organisation=unit.pk))
+        response = client_as("demo-secadmin").post(USER_ADD, user_form(organisation=unit.pk))
         assert response.status_code == 200
         [error] = response.context["adminform"].form.errors["role"]
         assert "不能属于" in error
@@ -238,23 +258,33 @@ class TestAccountsInTheAdmin:
         assert response.status_code == 200
         assert "username" in response.context["adminform"].form.errors
 
-    def test_changing_a_role_is_audited_as_a_permission_change(
+    def test_a_role_change_waits_for_approval(
         self, client_as: Callable[[str], Client], user: Callable[[str], User], trail: Callable[..., AuditEventQuerySet]
     ) -> None:
-        national = user("demo-national")
+        pilot = user("demo-pilot")
+        assert pilot.organisation is not None
+        department = Organisation.objects.filter(
+            kind=OrganisationKind.PILOT_DEPARTMENT, pilot=pilot.organisation.pilot
+        ).first()
+        assert department is not None
         response = client_as("demo-secadmin").post(
-            f"/admin/accounts/user/{national.pk}/change/", change_form(national, role=Role.NATIONAL_OFFICER)
+            f"/admin/accounts/user/{pilot.pk}/change/",
+            change_form(pilot, role=Role.DEPARTMENT_USER, organisation=department.pk),
         )
         assert response.status_code == 302
-        assert user("demo-national").role == Role.NATIONAL_OFFICER
-        [event] = trail(action="accounts.user.permissions_changed")
-        assert event.changes == {"role": [Role.NATIONAL_ADMIN, Role.NATIONAL_OFFICER]}
-        assert event.actor_username == "demo-secadmin"
-        # The password was left empty: untouched.
-        assert user("demo-national").check_password(DEMO_PASSWORD)
+        assert user("demo-pilot").role == Role.PILOT_OFFICER
+        assert not trail(action="accounts.user.permissions_changed").exists()
+        [event] = trail(action="accounts.change.requested")
+        assert event.changes["role"] == [Role.PILOT_OFFICER, Role.DEPARTMENT_USER]
+        province = client_as("demo-province")
+        [change] = province.get("/accounts/changes/").context["pending"]
+        province.post(f"/accounts/changes/{change.pk}/approve/")
+        assert user("demo-pilot").role == Role.DEPARTMENT_USER
+        # The password was not touched.
+        assert user("demo-pilot").check_password(DEMO_PASSWORD)
         assert not trail(action="accounts.password.reset").exists()
 
-    def test_a_bad_role_change_is_a_form_error(
+    def test_a_role_change_to_an_admin_duty_is_a_form_error(
         self, client_as: Callable[[str], Client], user: Callable[[str], User]
     ) -> None:
         province = user("demo-province")
@@ -262,36 +292,37 @@ class TestAccountsInTheAdmin:
             f"/admin/accounts/user/{province.pk}/change/", change_form(province, role=Role.AUDITOR)
         )
         assert response.status_code == 200
-        assert "不能属于" in response.context["adminform"].form.errors["role"][0]
+        assert "role" in response.context["adminform"].form.errors
         assert user("demo-province").role == Role.PROVINCIAL_OFFICER
 
-    def test_a_password_reset_is_temporary_and_audited(
+    def test_a_password_reset_shows_a_new_one_time_code(
         self, client_as: Callable[[str], Client], user: Callable[[str], User], trail: Callable[..., AuditEventQuerySet]
     ) -> None:
         pilot = user("demo-pilot")
         response = client_as("demo-secadmin").post(
-            f"/admin/accounts/user/{pilot.pk}/change/", change_form(pilot, initial_password="Reset#Liuzhou03")
+            f"/admin/accounts/user/{pilot.pk}/change/", change_form(pilot, issue_code="on")
         )
-        assert response.status_code == 302
+        code = shown_code(response)
         stored = user("demo-pilot")
-        assert stored.check_password("Reset#Liuzhou03")
+        assert stored.check_password(code)
         assert stored.password_changed_at is None
         [event] = trail(action="accounts.password.reset")
         assert (event.actor_username, event.object_id) == ("demo-secadmin", str(pilot.pk))
 
-    @pytest.mark.parametrize(("password", "message"), [("weakweak", "至少 3 类"), (DEMO_PASSWORD, "相同")])
-    def test_a_bad_reset_is_a_form_error(
-        self, client_as: Callable[[str], Client], user: Callable[[str], User], password: str, message: str
+    def test_an_admin_duty_account_keeps_its_role_and_password(
+        self, client_as: Callable[[str], Client], user: Callable[[str], User]
     ) -> None:
-        pilot = user("demo-pilot")
-        response = client_as("demo-secadmin").post(
-            f"/admin/accounts/user/{pilot.pk}/change/", change_form(pilot, initial_password=password, phone="1")
+        auditor = user("demo-auditor")
+        client = client_as("demo-secadmin")
+        form = client.get(f"/admin/accounts/user/{auditor.pk}/change/").context["adminform"].form
+        assert not {"role", "organisation", "is_active", "username"} & set(form.fields)
+        response = client.post(
+            f"/admin/accounts/user/{auditor.pk}/change/", change_form(auditor, is_active=None, issue_code="on")
         )
-        assert response.status_code == 200
-        assert any(message in e for e in response.context["adminform"].form.errors["initial_password"])
-        stored = user("demo-pilot")
+        assert response.status_code == 302
+        stored = user("demo-auditor")
+        assert (stored.is_active, stored.role) == (True, Role.AUDITOR)
         assert stored.check_password(DEMO_PASSWORD)
-        assert stored.phone == ""
 
     def test_the_security_admin_cannot_change_its_own_permissions(
         self, client_as: Callable[[str], Client], user: Callable[[str], User]

@@ -30,3 +30,15 @@ def test_refuses_a_weak_password_and_business_roles(monkeypatch: pytest.MonkeyPa
     with pytest.raises(CommandError):
         call_command("create_admin", "boss", "--role", "national_admin", stdout=io.StringIO())
     assert not User.objects.filter(username__in=["weak", "boss"]).exists()
+
+
+@pytest.mark.django_db
+def test_reset_gives_an_admin_duty_a_one_time_code_on_the_server() -> None:
+    out = io.StringIO()
+    call_command("create_admin", "demo-auditor", "--reset", stdout=out)
+    code = out.getvalue().strip().splitlines()[-1]
+    user = User.objects.get(username="demo-auditor")
+    assert user.check_password(code) and user.password_changed_at is None
+    assert user.one_time_code_expires_at is not None
+    with pytest.raises(CommandError, match="安全管理员"):
+        call_command("create_admin", "demo-pilot", "--reset", stdout=io.StringIO())

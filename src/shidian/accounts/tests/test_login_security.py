@@ -187,25 +187,24 @@ class TestPasswordAge:
 
 @pytest.mark.django_db
 class TestTemporaryPassword:
-    """A password set by somebody else must be changed at first login: no default password works."""
+    """The first password is a one-time code: shown once, valid 72 hours, replaced at first login."""
 
-    TEMPORARY = "Temp#Liuzhou01"
-
-    def new_account(self, user: Callable[[str], User]) -> User:
+    def new_account(self, user: Callable[[str], User]) -> tuple[User, str]:
         office = Organisation.objects.get(kind=OrganisationKind.PILOT_OFFICE, pilot__name="柳州市")
-        return services.create_user(
+        proposed = services.request_account(
             username="lz-officer",
-            password=self.TEMPORARY,
             role=Role.PILOT_OFFICER,
             organisation=office,
             full_name="柳州试点办新人",
             by=user("demo-secadmin"),
         )
+        services.approve_account_change(change=proposed.change, by=user("demo-province"))
+        return User.objects.get(pk=proposed.user.pk), proposed.one_time_code
 
     def test_first_login_leads_only_to_the_change_page(self, client: Client, user: Callable[[str], User]) -> None:
-        account = self.new_account(user)
+        account, code = self.new_account(user)
         assert account.password_changed_at is None
-        assert post_login(client, "lz-officer", self.TEMPORARY).status_code == 302
+        assert post_login(client, "lz-officer", code).status_code == 302
         assert logged_in_as(client) == "lz-officer"
         liuzhou = PilotArea.objects.get(name="柳州市")
         for url in ["/", "/pilots/", f"/pilots/{liuzhou.pk}/"]:
@@ -214,7 +213,7 @@ class TestTemporaryPassword:
 
         response = client.post(
             PASSWORD_CHANGE,
-            {"old_password": self.TEMPORARY, "new_password": "Mine#Liuzhou02", "confirm_password": "Mine#Liuzhou02"},
+            {"old_password": code, "new_password": "Mine#Liuzhou02", "confirm_password": "Mine#Liuzhou02"},
         )
         assert response.status_code == 302
         changed = User.objects.get(pk=account.pk)
@@ -223,12 +222,33 @@ class TestTemporaryPassword:
         # The session survives the change and the pilot's pages open now.
         assert client.get(f"/pilots/{liuzhou.pk}/").status_code == 200
 
+    def test_the_code_expires_after_72_hours(self, client: Client, user: Callable[[str], User]) -> None:
+        account, code = self.new_account(user)
+        User.objects.filter(pk=account.pk).update(one_time_code_expires_at=timezone.now() - dt.timedelta(minutes=1))
+        post_login(client, "lz-officer", code)
+        assert logged_in_as(client) is None
+        User.objects.filter(pk=account.pk).update(one_time_code_expires_at=timezone.now() + dt.timedelta(hours=1))
+        post_login(client, "lz-officer", code)
+        assert logged_in_as(client) == "lz-officer"
+
+    def test_the_code_is_valid_72_hours_from_approval(self, user: Callable[[str], User]) -> None:
+        account, _code = self.new_account(user)
+        assert account.one_time_code_expires_at is not None
+        remaining = account.one_time_code_expires_at - timezone.now()
+        assert dt.timedelta(hours=71) < remaining <= dt.timedelta(hours=72)
+
+    def test_the_code_cannot_be_kept_as_the_password(self, client: Client, user: Callable[[str], User]) -> None:
+        _account, code = self.new_account(user)
+        post_login(client, "lz-officer", code)
+        response = client.post(PASSWORD_CHANGE, {"old_password": code, "new_password": code, "confirm_password": code})
+        assert response.status_code == 200
+        assert User.objects.get(username="lz-officer").password_changed_at is None
+
     def test_a_reset_by_the_security_admin_is_temporary_again(
         self, client: Client, user: Callable[[str], User]
     ) -> None:
-        target = user("demo-pilot")
-        services.change_password(user=target, new_password="Reset#Liuzhou03", by=user("demo-secadmin"))
-        post_login(client, "demo-pilot", "Reset#Liuzhou03")
+        code = services.issue_one_time_code(user=user("demo-pilot"), by=user("demo-secadmin"))
+        post_login(client, "demo-pilot", code)
         assert client.get("/pilots/")["Location"] == PASSWORD_CHANGE
 
 

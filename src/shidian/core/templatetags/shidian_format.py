@@ -20,6 +20,12 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
+def cn_datetime(value: dt.datetime | None, precision: str = "") -> str:
+    """2019年7月10日 14:05 in local time; ``|cn_datetime:"seconds"`` adds the seconds."""
+    return formatting.datetime(value, seconds=precision == "seconds")
+
+
+@register.filter
 def cn_period(value: Any) -> str:
     """2019年上半年 / 2019年度."""
     return formatting.period(value)

@@ -281,10 +281,12 @@ class TestAuditPage:
             "pilots.pilot.warned",
             "试点警示",
             "柳州市",
-            "status: active → warned",
+            '<span title="status">状态</span>：试点中 → 已警示',
+            "预警试点地区",
             "成功",
         ]:
             assert text in html, text
+        assert "active → warned" not in html
 
     def test_filters_by_action_user_and_text(
         self, client_as: Callable[[str], Client], event: AuditEvent, user: Callable[[str], User]
@@ -359,3 +361,38 @@ def test_admin_saves_record_before_and_after(
     assert event.object_type == "regions.Province"
     assert event.changes == {"short_name": [province.short_name, "桂（改）"]}
     assert (event.actor_username, event.object_id) == ("demo-sysadmin", str(province.pk))
+
+
+def test_every_write_once_model_guards_its_querysets_with_the_one_guard() -> None:
+    from django.apps import apps
+
+    from shidian.core.models import WriteOnceModel, WriteOnceQuerySet
+
+    guarded = [m for m in apps.get_models() if issubclass(m, WriteOnceModel)]
+    assert {m._meta.label for m in guarded} >= {
+        "core.AuditEvent",
+        "reporting.PilotReportVersion",
+        "reporting.ProvinceReportVersion",
+    }
+    for model in guarded:
+        assert isinstance(model._default_manager.all(), WriteOnceQuerySet), model._meta.label
+        assert isinstance(model._base_manager.all(), WriteOnceQuerySet), model._meta.label
+
+
+def test_changes_read_in_chinese_with_field_names_and_choice_labels() -> None:
+    from shidian.core import audit_display
+
+    [role] = audit_display.change_lines("accounts.User", {"role": [None, "national_officer"]})
+    assert (role.label, role.before, role.after) == ("角色", "—", "国家发展改革委工作人员")
+    [active] = audit_display.change_lines("accounts.User", {"is_active": [True, False]})
+    assert (active.before, active.after) == ("是", "否")
+    [deadline] = audit_display.change_lines("plans.Task", {"deadline": ["2019-06-30", "2019-07-10"]})
+    assert (deadline.label, deadline.before, deadline.after) == ("完成期限", "2019年6月30日", "2019年7月10日")
+    [unknown] = audit_display.change_lines("no.Such", {"x_y": [1, 2]})
+    assert (unknown.label, unknown.before, unknown.after) == ("x_y", "1", "2")  # shown, never dropped
+    assert audit_display.action_label("accounts.login") == "登录"
+    assert audit_display.action_label("plans.version.submitted", "plans.PlanVersion").startswith("报送")
+    assert audit_display.action_label("reporting.province_report.submitted") == "报送省级报告"
+    assert audit_display.action_label("something.odd") == "something.odd"
+    [page] = audit_display.detail_lines({"page": "2"})
+    assert (page.label, page.before) == ("页码", "2")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.test import override_settings
+import pytest
+from django.test import Client, override_settings
 
 from shidian.core import clock, formatting
 
@@ -26,6 +27,19 @@ def test_periods_and_dates_read_as_in_documents() -> None:
     assert formatting.date(dt.date(2019, 7, 10)) == "2019年7月10日"
 
 
+def test_moments_are_local_and_written_in_chinese() -> None:
+    from django.template import Context, Template
+
+    moment = dt.datetime(2019, 7, 10, 1, 5, 9, tzinfo=dt.UTC)  # 09:05 in Beijing
+    assert formatting.datetime(moment) == "2019年7月10日 09:05"
+    assert formatting.datetime(moment, seconds=True) == "2019年7月10日 09:05:09"
+    assert formatting.date(dt.datetime(2019, 7, 9, 20, 0, tzinfo=dt.UTC)) == "2019年7月10日"
+    page = Template("{% load shidian_format %}{{ m|cn_datetime }}|{{ d|cn_date }}|{{ p|cn_period }}").render(
+        Context({"m": moment, "d": dt.date(2019, 7, 10), "p": "2016H1"})
+    )
+    assert page == "2019年7月10日 09:05|2019年7月10日|2016年上半年"
+
+
 def test_the_clock_travels_and_comes_back() -> None:
     real = clock.today()
     with clock.travel_to(dt.date(2019, 7, 8)):
@@ -37,3 +51,21 @@ def test_the_clock_travels_and_comes_back() -> None:
 def test_a_demo_runs_at_its_business_date() -> None:
     assert clock.today() == dt.date(2019, 7, 8)
     assert clock.is_pinned()
+
+
+def test_business_moments_fall_on_the_business_date_and_audit_time_stays_real() -> None:
+    from django.utils import timezone
+
+    with clock.travel_to(dt.date(2019, 7, 8)):
+        assert timezone.localdate(clock.now()) == dt.date(2019, 7, 8)
+        assert timezone.localdate(timezone.now()) != dt.date(2019, 7, 8)
+    assert abs((clock.now() - timezone.now()).total_seconds()) < 5
+
+
+@pytest.mark.django_db
+def test_the_demo_banner_shows_the_business_date(client: Client) -> None:
+    with clock.travel_to(dt.date(2019, 7, 8)):
+        body = client.get("/accounts/login/").content.decode()
+    assert "演示环境 · 业务日期 2019年7月8日" in body
+    with override_settings(DEMO=False), clock.travel_to(dt.date(2019, 7, 8)):
+        assert "业务日期" not in client.get("/accounts/login/").content.decode()

@@ -93,6 +93,20 @@ def plan_objects(beijing: PilotArea) -> dict[str, Any]:
     }
 
 
+def account_change(beijing: PilotArea) -> Any:
+    """A new account for a 北京 pilot office, waiting for 北京's provincial officer."""
+    from shidian.accounts import services as account_services
+    from shidian.core.roles import Role
+
+    office = account_services.ensure_pilot_organisations(pilot=beijing)
+    return account_services.request_account(
+        username="bj-newcomer",
+        role=Role.PILOT_OFFICER,
+        organisation=office,
+        by=User.objects.get(username="demo-secadmin"),
+    ).change
+
+
 def other_province_objects() -> dict[str, Any]:
     """An object outside 广西 for every URL keyword."""
     beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
@@ -103,6 +117,7 @@ def other_province_objects() -> dict[str, Any]:
     objects.update(indicator_objects(beijing, national))
     objects.update(reporting_factories.other_province_objects())
     objects.update(plan_objects(beijing))
+    objects["change_id"] = account_change(beijing).pk
     return objects
 
 
@@ -144,7 +159,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update(dict.fromkeys(["round_id", "report_id", "attachment_id", "version_id"], 1))
     objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
     objects.update(dict.fromkeys(["plan_version_id", "task_id", "milestone_id", "member_id", "department_id"], 1))
-    objects.update({"reminder_id": 1, "evidence_id": 1, "goal_id": 1, "year": 2018})
+    objects.update({"reminder_id": 1, "evidence_id": 1, "goal_id": 1, "year": 2018, "change_id": 1})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

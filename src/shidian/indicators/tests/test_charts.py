@@ -22,9 +22,10 @@ def test_series_chart_has_values_pilot_targets_and_the_national_target() -> None
         targets={2018: Decimal("55"), 2020: Decimal("70")},
         national=NationalTarget.objects.get(indicator=indicator),
         assessment=Assessment(ProgressStatus.ON_TRACK),
+        target_year=2020,
     )
     option = charts.series_chart(series, years=[2016, 2017, 2018, 2019, 2020])
-    assert option["xAxis"]["data"] == ["2016", "2017", "2018", "2019", "2020"]
+    assert option["xAxis"]["data"] == ["2016年度", "2017年度", "2018年度", "2019年度", "2020年度"]
     line = option["series"][0]
     assert line["data"] == [50.0, None, 54.0, None, None]  # a missing year is a gap, not a zero
     marks = {m["name"]: m["yAxis"] for m in line["markLine"]["data"]}

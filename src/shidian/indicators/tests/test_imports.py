@@ -36,7 +36,7 @@ def test_a_valid_file_is_written_as_drafts_for_the_pilot(pilot_user: User, liuzh
     ("row", "column", "message"),
     [
         ("广西壮族自治区,不存在市,resident_population,2018,1\n", "试点地区", "找不到地区"),
-        ("北京市,顺义区,resident_population,2018,1\n", "试点地区", "不在您的权限范围内"),
+        ("北京市,顺义区,resident_population,2018,1\n", "试点地区", "找不到地区"),
         ("广西壮族自治区,柳州市,no_such_code,2018,1\n", "指标代码", "未知的指标代码"),
         ("广西壮族自治区,柳州市,urban_rate_hukou,2018,40\n", "指标代码", "由公式计算"),
         ("广西壮族自治区,柳州市,resident_population,2018,abc\n", "数值", "不是数字"),
@@ -45,6 +45,8 @@ def test_a_valid_file_is_written_as_drafts_for_the_pilot(pilot_user: User, liuzh
         ("广西壮族自治区,柳州市,resident_population,2030,1\n", "期间", "未开放"),
         ("广西壮族自治区,柳州市,resident_population,2018H1,1\n", "期间", "按年度填报"),
         (GOOD, "指标代码", "与第 2 行重复"),
+        ("广西壮族自治区,柳州市,resident_population,2018,1" + "0" * 20 + "\n", "数值", "数值过大"),
+        ("广西壮族自治区,柳州市,resident_population,2018,1e400\n", "数值", "数值过大"),
     ],
 )
 def test_every_error_is_located_and_nothing_is_written(pilot_user: User, row: str, column: str, message: str) -> None:
@@ -53,6 +55,35 @@ def test_every_error_is_located_and_nothing_is_written(pilot_user: User, row: st
     assert len(job.errors) == 1, job.errors
     assert "第 3 行" in job.errors[0] and f"“{column}”列" in job.errors[0] and message in job.errors[0]
     assert not IndicatorValue.objects.exists()
+
+
+def test_a_note_longer_than_the_field_is_refused_not_cut(pilot_user: User) -> None:
+    job = upload("省级单位,试点地区,指标代码,期间,数值,说明\n" + GOOD.strip() + "," + "注" * 201 + "\n", pilot_user)
+    assert job.state == ImportState.REJECTED
+    assert "“说明”列" in job.errors[0] and "最多 200 个字符" in job.errors[0]
+    assert not IndicatorValue.objects.exists()
+
+
+def test_control_characters_are_stripped_from_every_cell(pilot_user: User, liuzhou: PilotArea) -> None:
+    job = upload(
+        "省级单位,试点地区,指标代码,期间,数值,说明\n广西壮族\x08自治区,柳州\u202e市,resident_population\x07,2018,400,说\x1b明\n",
+        pilot_user,
+    )
+    assert (job.state, job.errors) == (ImportState.DONE, [])
+    assert IndicatorValue.objects.get(pilot=liuzhou, indicator__code="resident_population").note == "说明"
+
+
+def test_a_file_with_nul_bytes_is_refused_as_not_a_table(pilot_user: User) -> None:
+    with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+        upload(HEADER + "广西壮族自治区,柳州\x00市,resident_population,2018,400\n", pilot_user)
+    assert not IndicatorValue.objects.exists()
+
+
+def test_another_provinces_pilot_and_an_unknown_one_get_the_same_message(pilot_user: User) -> None:
+    """Scope does not leak: the import must not tell whether 北京市顺义区 exists."""
+    hidden = upload(HEADER + "北京市,顺义区,resident_population,2018,1\n", pilot_user).errors
+    unknown = upload(HEADER + "北京市,不存在区,resident_population,2018,1\n", pilot_user).errors
+    assert [e.replace("顺义区", "X") for e in hidden] == [e.replace("不存在区", "X") for e in unknown]
 
 
 def test_closed_period_is_not_open(pilot_user: User) -> None:
@@ -97,12 +128,12 @@ def test_zip_bomb_refused_before_parsing(pilot_user: User) -> None:
 
 def test_a_file_that_is_not_a_table_is_refused(pilot_user: User) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-    with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+    with pytest.raises(DomainError, match="类型不允许"):
         imports.start_import(content=png, file_name="values.xlsx", mode="all", by=pilot_user)
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.writestr("word/document.xml", "<x/>")
-    with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
+    with pytest.raises(DomainError, match="类型不允许"):
         imports.start_import(content=zipped.getvalue(), file_name="values.xlsx", mode="all", by=pilot_user)
 
 
@@ -153,3 +184,14 @@ def test_large_file_runs_in_the_background_with_progress(
     assert job.processed_rows == job.total_rows and job.percent == 100
     assert "重复" in job.errors[0]
     assert IndicatorValue.objects.filter(import_job=job).count() == job.written_rows > 100
+
+
+def test_a_formula_looking_pilot_name_stays_text_in_the_template(province_user: User, liuzhou: PilotArea) -> None:
+    from openpyxl import load_workbook
+
+    PilotArea.objects.filter(pk=liuzhou.pk).update(name="=cmd|' /C calc'!A0")
+    content = imports.template_xlsx(user=province_user, period=Period(2018))
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if str(row[1].value).startswith("=")]
+    assert cells and all(cell.data_type == "s" for cell in cells)  # strings, never formulas
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b

@@ -49,3 +49,20 @@ def test_province_indicator_summary(liuzhou: PilotArea, pilot_user: User) -> Non
     assert rows["resident_population"]["value"] == Decimal("400.00")
     assert rows["new_urban_jobs"]["period"] == "2018H2"
     assert summary["open_quality_issues"] == 0
+
+
+def test_the_off_track_list_reads_the_target_year_from_the_registry(
+    liuzhou: PilotArea, pilot_user: User, province_user: User
+) -> None:
+    for year, rate in [(2016, "50"), (2017, "50.5"), (2018, "51")]:
+        services.save_values(
+            pilot=liuzhou, period=Period(year), values={"urban_rate_resident": rate}, submit=True, by=pilot_user
+        )
+    indicator = Indicator.objects.get(code="urban_rate_resident")
+    PilotTarget.objects.create(pilot=liuzhou, indicator=indicator, target_year=2020, target_value=60)
+    assert [o.pilot for o in selectors.off_track(user=province_user)] == [liuzhou]
+    # The programme's end moves in the registry: a 2020 target is no longer the end-of-programme target.
+    batch = liuzhou.batch
+    batch.rollout_by = batch.rollout_by.replace(year=2021)  # type: ignore[union-attr]
+    batch.save(update_fields=["rollout_by"])
+    assert selectors.off_track(user=province_user) == []

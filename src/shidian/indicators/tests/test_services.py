@@ -3,10 +3,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.http import Http404
 
 from shidian.accounts.models import User
-from shidian.core.errors import DomainError
+from shidian.core.errors import DomainError, NotFound
 from shidian.core.models import AuditEvent
 from shidian.core.periods import Period
 from shidian.indicators import services
@@ -141,12 +140,12 @@ def test_refused_moves(liuzhou: PilotArea, period: Period, pilot_user: User, pro
 def test_scoping(
     liuzhou: PilotArea, shunyi: PilotArea, period: Period, pilot_user: User, province_user: User, user: object
 ) -> None:
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         save(shunyi, period, pilot_user, resident_population="300")  # another pilot
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         save(liuzhou, period, province_user, resident_population="300")  # provinces accept, not enter
     save(liuzhou, period, pilot_user, submit=True, resident_population="300")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.accept_values(pilot=liuzhou, period=period, by=pilot_user)  # a pilot cannot accept
     national = user("demo-national")  # type: ignore[operator]
     services.accept_values(pilot=liuzhou, period=period, by=national)

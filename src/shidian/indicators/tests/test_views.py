@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shidian.core.actors import system
 from shidian.core.periods import Period
 from shidian.indicators import services
 from shidian.indicators.models import Indicator, IndicatorValue, PilotTarget, ValueStatus
@@ -64,7 +65,7 @@ def test_monitoring_query_count_does_not_grow_with_areas(client_as: Callable[[st
     few = count_queries(client, url)
     seed(pilots[10:60])
     for year in (2018, 2019):
-        services.run_quality_checks(period=Period(year))
+        services.run_quality_checks(period=Period(year), by=system("tests"))
     assert count_queries(client, url) == few
 
 
@@ -117,6 +118,11 @@ def test_entry_refuses_out_of_range_naming_the_field(client_as: Callable[[str], 
     assert "常住人口城镇化率：130 超出有效范围" in response.content.decode()
     assert not IndicatorValue.objects.filter(pilot=liuzhou).exists()
     response = client.post(url, {"resident_population": "400", "urban_rate_resident": "63", "action": "submit"})
+    # Submitting asks first: the values are saved as drafts and a confirm page names the province.
+    assert 'data-testid="confirm-step"' in response.content.decode()
+    assert "广西壮族自治区发展改革委" in response.content.decode()
+    assert IndicatorValue.objects.filter(pilot=liuzhou, status=ValueStatus.DRAFT).count() == 2
+    response = client.post(url, {"action": "submit_drafts"})
     assert response.status_code == 302
     assert IndicatorValue.objects.filter(pilot=liuzhou, status=ValueStatus.SUBMITTED).count() == 2
     page = client.get(url).content.decode()
@@ -130,7 +136,9 @@ def test_province_accepts_in_the_review_page(client_as: Callable[[str], Client],
     province = client_as("demo-province")
     assert "柳州市" in province.get(reverse("indicators:reviews")).content.decode()
     url = reverse("indicators:review", kwargs={"pilot_id": liuzhou.pk, "period": "2018"})
-    assert province.post(url, {"action": "accept"}).status_code == 302
+    assert 'data-testid="confirm-step"' in province.post(url, {"action": "accept"}).content.decode()
+    assert IndicatorValue.objects.get(pilot=liuzhou).status == ValueStatus.SUBMITTED
+    assert province.post(url, {"action": "accept", "confirmed": "1"}).status_code == 302
     assert IndicatorValue.objects.get(pilot=liuzhou).status == ValueStatus.ACCEPTED
     # A pilot cannot reach the review page.
     assert client_as("demo-pilot").post(url, {"action": "accept"}).status_code == 404
@@ -185,7 +193,11 @@ def test_province_returns_values_with_a_reason(client_as: Callable[[str], Client
     province = client_as("demo-province")
     assert province.post(url, {"action": "return", "reason": ""}).status_code == 200  # a reason is required
     assert IndicatorValue.objects.get(pilot=liuzhou).status == ValueStatus.SUBMITTED
-    assert province.post(url, {"action": "return", "reason": "人口数与统计公报不一致"}).status_code == 302
+    confirm = province.post(url, {"action": "return", "reason": "人口数与统计公报不一致"}).content.decode()
+    assert 'data-testid="confirm-step"' in confirm and 'value="人口数与统计公报不一致"' in confirm
+    assert IndicatorValue.objects.get(pilot=liuzhou).status == ValueStatus.SUBMITTED
+    confirmed = {"action": "return", "reason": "人口数与统计公报不一致", "confirmed": "1"}
+    assert province.post(url, confirmed).status_code == 302
     assert IndicatorValue.objects.get(pilot=liuzhou).status == ValueStatus.DRAFT
 
 
@@ -219,7 +231,7 @@ def test_import_pages(client_as: Callable[[str], Client]) -> None:
     assert "未知的指标代码" in job_page and "未写入任何数据" in job_page
     png = SimpleUploadedFile("v.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00")
     response = client.post(reverse("indicators:import"), {"file": png, "mode": "all"})
-    assert response.status_code == 400 and "不是 CSV 或 XLSX" in response.content.decode()
+    assert response.status_code == 400 and "类型不允许" in response.content.decode()
     from shidian.indicators.models import ImportJob
 
     job = ImportJob.objects.get()

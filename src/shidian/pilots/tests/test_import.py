@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from openpyxl import Workbook
 
+from shidian.core.actors import system
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.models import AuditEvent
 from shidian.pilots import services
@@ -40,7 +41,7 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 def rejected(content: bytes) -> list[str]:
     before = (PilotArea.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ImportRejected) as excinfo:
-        services.apply_registry_import(content=content, file_name="bad.csv", by=None)
+        services.apply_registry_import(content=content, file_name="bad.csv", by=system("tests"))
     assert (PilotArea.objects.count(), AuditEvent.objects.count()) == before, "a rejected import wrote something"
     return [str(e) for e in excinfo.value.errors]
 
@@ -79,7 +80,7 @@ class TestBadInput:
             services.apply_registry_import(
                 content=csv_bytes("9,火星省,某地,乡,maybe,x\n", GOOD_ROW, "3,广西壮族自治区,,县,sourced,x\n"),
                 file_name="bad.csv",
-                by=None,
+                by=system("tests"),
             )
         located = [(e.row, e.column) for e in excinfo.value.errors]
         assert located == [
@@ -93,15 +94,15 @@ class TestBadInput:
 
     def test_not_a_table(self) -> None:
         png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-        with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
-            services.apply_registry_import(content=png, file_name="pilots.csv", by=None)
+        with pytest.raises(DomainError, match="类型不允许"):
+            services.apply_registry_import(content=png, file_name="pilots.csv", by=system("tests"))
 
     def test_zip_that_is_not_a_workbook(self) -> None:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("hello.txt", "hi")
-        with pytest.raises(DomainError, match="不是 CSV 或 XLSX"):
-            services.apply_registry_import(content=buffer.getvalue(), file_name="pilots.xlsx", by=None)
+        with pytest.raises(DomainError, match="类型不允许"):
+            services.apply_registry_import(content=buffer.getvalue(), file_name="pilots.xlsx", by=system("tests"))
 
     def test_zip_bomb_is_refused_before_parsing(self) -> None:
         buffer = io.BytesIO()
@@ -109,12 +110,14 @@ class TestBadInput:
             archive.writestr("[Content_Types].xml", "<Types/>")
             archive.writestr("xl/worksheets/sheet1.xml", "0" * (60 * 1024 * 1024))
         with pytest.raises(DomainError, match="压缩炸弹"):
-            services.apply_registry_import(content=buffer.getvalue(), file_name="bomb.xlsx", by=None)
+            services.apply_registry_import(content=buffer.getvalue(), file_name="bomb.xlsx", by=system("tests"))
 
     @override_settings(REGISTRY_IMPORT_MAX_BYTES=100)
     def test_too_large(self) -> None:
         with pytest.raises(DomainError, match="文件过大"):
-            services.apply_registry_import(content=csv_bytes(GOOD_ROW, GOOD_ROW), file_name="big.csv", by=None)
+            services.apply_registry_import(
+                content=csv_bytes(GOOD_ROW, GOOD_ROW), file_name="big.csv", by=system("tests")
+            )
 
     def test_xlsx_errors_name_the_sheet(self) -> None:
         content = xlsx_bytes(
@@ -130,7 +133,7 @@ class TestBadInput:
 @pytest.mark.django_db
 class TestGoodInput:
     def test_creates_pilot_with_history_and_organisations(self) -> None:
-        plan = services.apply_registry_import(content=csv_bytes(GOOD_ROW), file_name="ok.csv", by=None)
+        plan = services.apply_registry_import(content=csv_bytes(GOOD_ROW), file_name="ok.csv", by=system("tests"))
         assert plan.summary == {"create": 1, "update": 0, "unchanged": 0}
         pilot = PilotArea.objects.get(name="测试镇")
         assert pilot.status == PilotStatus.ACTIVE
@@ -139,21 +142,21 @@ class TestGoodInput:
         assert AuditEvent.objects.filter(action="pilots.pilot.created", object_id=str(pilot.pk)).exists()
 
     def test_import_is_idempotent(self) -> None:
-        services.apply_registry_import(content=csv_bytes(GOOD_ROW), file_name="ok.csv", by=None)
+        services.apply_registry_import(content=csv_bytes(GOOD_ROW), file_name="ok.csv", by=system("tests"))
         count = PilotArea.objects.count()
-        plan = services.apply_registry_import(content=csv_bytes(GOOD_ROW), file_name="ok.csv", by=None)
+        plan = services.apply_registry_import(content=csv_bytes(GOOD_ROW), file_name="ok.csv", by=system("tests"))
         assert plan.summary == {"create": 0, "update": 0, "unchanged": 1}
         assert PilotArea.objects.count() == count
 
     def test_the_shipped_registry_reimports_unchanged(self) -> None:
         content = Path("data/reference/pilots.csv").read_bytes()
-        plan = services.apply_registry_import(content=content, file_name="pilots.csv", by=None)
+        plan = services.apply_registry_import(content=content, file_name="pilots.csv", by=system("tests"))
         assert plan.summary["create"] == 0 and plan.summary["update"] == 0
-        assert plan.summary["unchanged"] == PilotArea.objects.count() == 113
+        assert plan.summary["unchanged"] == PilotArea.objects.count() == 114
 
     def test_update_changes_fields_and_audits_before_after(self) -> None:
         row = "1,广西壮族自治区,来宾市,地级市,official,官方附件\n"
-        plan = services.apply_registry_import(content=csv_bytes(row), file_name="annex.csv", by=None)
+        plan = services.apply_registry_import(content=csv_bytes(row), file_name="annex.csv", by=system("tests"))
         assert plan.summary == {"create": 0, "update": 1, "unchanged": 0}
         pilot = PilotArea.objects.get(name="来宾市")
         assert pilot.verification == "official"
@@ -167,20 +170,20 @@ class TestGoodInput:
                 [3, "广西壮族自治区", "测试县", "县", "official", "附件1"],
             ]
         )
-        plan = services.apply_registry_import(content=content, file_name="annex.xlsx", by=None)
+        plan = services.apply_registry_import(content=content, file_name="annex.xlsx", by=system("tests"))
         assert plan.summary["create"] == 1
         assert PilotArea.objects.filter(name="测试县", batch__number=3).exists()
 
     def test_gb18030_csv_is_read(self) -> None:
         content = (HEADER + GOOD_ROW).encode("gb18030")
-        plan = services.apply_registry_import(content=content, file_name="gbk.csv", by=None)
+        plan = services.apply_registry_import(content=content, file_name="gbk.csv", by=system("tests"))
         assert plan.summary["create"] == 1
 
     def test_division_code_links_a_town_to_its_county(self) -> None:
         row = "3,广西壮族自治区,六景镇,建制镇,sourced,town of 横县\n"
         header = "batch,province,name,level,verification,source_note,division_code\n"
         services.apply_registry_import(
-            content=(header + row.rstrip("\n") + ",450127\n").encode(), file_name="x.csv", by=None
+            content=(header + row.rstrip("\n") + ",450127\n").encode(), file_name="x.csv", by=system("tests")
         )
         pilot = PilotArea.objects.get(name="六景镇")
         assert pilot.listed_division is not None and pilot.listed_division.name == "横县"
@@ -243,7 +246,7 @@ class TestReviewFindings:
             services.apply_registry_import(
                 content=csv_bytes(GOOD_ROW, header="batch,province,name,level,verification,source_note,name\n"),
                 file_name="x.csv",
-                by=None,
+                by=system("tests"),
             )
 
     def test_broken_worksheet_xml_is_a_clear_error(self) -> None:
@@ -256,7 +259,7 @@ class TestReviewFindings:
                     data = data[: len(data) // 2]  # truncated XML
                 target.writestr(item, data)
         with pytest.raises(DomainError, match="文件损坏"):
-            services.apply_registry_import(content=broken.getvalue(), file_name="x.xlsx", by=None)
+            services.apply_registry_import(content=broken.getvalue(), file_name="x.xlsx", by=system("tests"))
 
     def test_plan_query_count_does_not_grow_per_row(self, django_assert_max_num_queries: Any) -> None:
         content = Path("data/reference/pilots.csv").read_bytes()

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shidian.core.actors import system
 from shidian.pilots.models import Batch, PilotArea, PilotStatus, RegistryImport
 from shidian.regions.models import Province
 
@@ -28,7 +29,9 @@ def add_pilots(n: int, province_name: str = "广西壮族自治区") -> None:
 
 @pytest.mark.django_db
 class TestQueryCounts:
-    @pytest.mark.parametrize("url", ["/", "/pilots/", "/pilots/?region=west&q=市", "/registry/completeness/"])
+    @pytest.mark.parametrize(
+        "url", ["/", "/registry/", "/pilots/", "/pilots/?region=west&q=市", "/registry/completeness/"]
+    )
     def test_constant_in_number_of_pilots(self, client_as: Callable[[str], Client], url: str) -> None:
         client = client_as("demo-national")
         client.get(url)  # warm the session
@@ -94,7 +97,7 @@ class TestWhatUsersSee:
         assert "榆林市神木县" in body and "神木市（610881" in body and "列入时为 神木县（610821）" in body
 
     def test_dashboard_counts_are_the_users_scope(self, client_as: Callable[[str], Client]) -> None:
-        data = client_as("demo-province").get("/").context["data"]
+        data = client_as("demo-province").get(reverse("pilots:dashboard")).context["data"]
         guangxi = PilotArea.objects.filter(province__name="广西壮族自治区").count()
         assert data.total == guangxi
         assert sum(n for _p, n in data.by_province) == guangxi
@@ -102,7 +105,7 @@ class TestWhatUsersSee:
         assert sum(n for _label, n in data.by_region) == guangxi
 
     def test_dashboard_tile_grid_without_boundary(self, client_as: Callable[[str], Client]) -> None:
-        response = client_as("demo-national").get("/")
+        response = client_as("demo-national").get(reverse("pilots:dashboard"))
         option = response.context["charts"]["map"]
         cells = {(d["value"][0], d["value"][1]) for d in option["series"][0]["data"]}
         assert len(cells) == Province.objects.count() == 32  # one square per unit, none overlapping
@@ -114,12 +117,13 @@ class TestWhatUsersSee:
         rows = client_as("demo-national").get("/registry/completeness/").context["rows"]
         batch3 = next(r for r in rows if r.batch.number == 3)
         assert batch3.batch.declared_areas == 111
-        assert batch3.loaded == PilotArea.objects.filter(batch__number=3).count() == 36
+        assert batch3.loaded == PilotArea.objects.filter(batch__number=3).count() == 37
         assert (
             batch3.verified
             == PilotArea.objects.filter(batch__number=3, verification__in=["official", "sourced"]).count()
         )
-        assert batch3.missing == 111 - 36
+        assert batch3.missing == 111 - 37
+        assert sum(r.loaded for r in rows) == 114  # 2 provinces + 46 + 29 + 37, with 独山县 from the shared data
 
 
 @pytest.mark.django_db
@@ -227,7 +231,7 @@ class TestReviewFindings:
             password="Second#Pass2026",
             role="national_admin",
             organisation=national.organisation,
-            by=None,
+            by=system("tests"),
             password_is_temporary=False,
         )
         record = self.preview()
@@ -240,7 +244,7 @@ class TestReviewFindings:
 
         record = self.preview()
         other = "batch,province,name,level,verification,source_note\n1,广西壮族自治区,柳州市,地级市,sourced,更正\n"
-        services.apply_registry_import(content=other.encode(), file_name="b.csv", by=None)
+        services.apply_registry_import(content=other.encode(), file_name="b.csv", by=system("tests"))
         response = client_as("demo-national").post(
             reverse("pilots:import_confirm", kwargs={"import_id": record.pk}), follow=True
         )

@@ -6,6 +6,7 @@ import datetime as dt
 
 from shidian.accounts import services as account_services
 from shidian.accounts.models import Organisation, OrganisationKind, User
+from shidian.core.actors import system
 from shidian.core.roles import Role
 from shidian.pilots.models import PilotArea
 from shidian.plans import services
@@ -37,7 +38,7 @@ def officer_for(p: PilotArea) -> User:
         password="Shidian#Test2026x",
         role=Role.PILOT_OFFICER,
         organisation=office,
-        by=None,
+        by=system("tests"),
         password_is_temporary=False,
     )
 
@@ -51,7 +52,7 @@ def department_user_for(org: Organisation) -> User:
         password="Shidian#Test2026x",
         role=Role.DEPARTMENT_USER,
         organisation=org,
-        by=None,
+        by=system("tests"),
         password_is_temporary=False,
     )
 
@@ -96,3 +97,10 @@ def make_plan(
             all_ms.append(m)
         all_tasks.append(task)
     return plan, version, all_tasks, all_ms
+
+
+def extend_programme(until: dt.date) -> None:
+    """Let the registry's programme run to ``until`` (tasks and milestones must fit in its window)."""
+    from shidian.pilots.models import Batch
+
+    Batch.objects.update(rollout_by=until)

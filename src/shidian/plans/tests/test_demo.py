@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 
 from shidian.accounts.models import Organisation
+from shidian.core import clock
 from shidian.pilots.demo import DEMO_DEPARTMENT
 from shidian.pilots.models import PilotArea
 from shidian.plans import demo, selectors
 from shidian.plans.models import LeadingGroupMember, Milestone, MilestoneStatus, PlanStatus, PlanVersion, Task, WorkPlan
 
 pytestmark = pytest.mark.django_db
+BUSINESS_DAY = dt.date(2019, 7, 8)
+
+
+@pytest.fixture(autouse=True)
+def _at_the_business_date() -> Iterator[None]:
+    with clock.travel_to(BUSINESS_DAY):  # as load_demo does
+        yield
 
 
 def _fingerprint() -> list[tuple[object, ...]]:
@@ -35,6 +44,14 @@ def test_every_pilot_gets_a_plausible_plan() -> None:
         finish = max(m.planned_finish for m in task.milestones.all() if m.planned_finish)
         assert finish <= task.deadline
     assert set(PlanVersion.objects.values_list("status", flat=True)) >= {"approved", "submitted"}
+    # Nothing from after the business date; work is current: milestones due soon and overdue.
+    assert not Milestone.objects.filter(finished_on__gt=BUSINESS_DAY).exists()
+    assert not PlanVersion.objects.filter(submitted_at__date__gt=BUSINESS_DAY).exists()
+    approved = Milestone.objects.filter(task__version__status="approved").exclude(status=MilestoneStatus.DONE)
+    assert approved.filter(planned_finish__lt=BUSINESS_DAY).exists()
+    assert approved.filter(planned_finish__range=(BUSINESS_DAY, BUSINESS_DAY + dt.timedelta(days=30))).exists()
+    waiting = PlanVersion.objects.filter(plan__pilot__province__name="广西壮族自治区", status="submitted")
+    assert waiting.filter(plan__pilot__name="来宾市").exists()  # demo-province's review queue is never empty
     six_towns = PilotArea.objects.get(name="六景镇")
     assert Task.objects.filter(version__plan__pilot=six_towns, focus_area__code="industry_city").exists()  # its note
     assert LeadingGroupMember.objects.filter(group__pilot=six_towns, role="leader").count() == 2  # history kept
@@ -47,6 +64,13 @@ def test_liuzhou_is_approved_and_the_demo_department_leads_tasks() -> None:
     assert version.status == PlanStatus.APPROVED and version.review_comment == ""
     department = Organisation.objects.get(name=DEMO_DEPARTMENT)
     assert Task.objects.filter(version=version, lead_department=department).exists()
+    due_soon = Milestone.objects.filter(
+        task__version=version,
+        task__lead_department=department,
+        planned_finish__range=(BUSINESS_DAY, BUSINESS_DAY + dt.timedelta(days=30)),
+    ).exclude(status=MilestoneStatus.DONE)
+    assert due_soon.exists()  # the demo department's workbench has work coming due
+    assert version.decided_at is not None and version.decided_at.year == 2015  # approved months after its notice
     facts = selectors.pilot_progress_facts(pilot=liuzhou, period_end=dt.date(2020, 12, 31))
     assert facts["has_plan"] and facts["progress_percent"] is not None and facts["milestones_done"] > 0
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shidian.core.errors import DomainError
-from shidian.plans.scheduling import Step, schedule_backward
+from shidian.plans.scheduling import Step, _Calendar, schedule_backward
 
 
 @st.composite
@@ -116,3 +117,55 @@ def test_slack_is_the_gap_between_earliest_and_latest_start() -> None:
     assert schedule.slots["a"].latest_start == dt.date(2017, 1, 11)
     assert schedule.slots["a"].slack_days == 10
     assert schedule.slots["b"].latest_finish == dt.date(2017, 1, 30)
+
+
+def _walked_workday(day: dt.date) -> bool:
+    """The old day-by-day rule, kept as the oracle: the holiday calendar where known, else Monday to Friday."""
+    import chinese_calendar  # type: ignore[import-untyped]
+
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(min_value=dt.date(2003, 1, 1), max_value=dt.date(2029, 12, 31)),
+    st.integers(min_value=1, max_value=60),
+)
+def test_working_day_arithmetic_matches_walking_the_calendar(finish: dt.date, duration: int) -> None:
+    calendar = _Calendar(working_days=True)
+    end = calendar.on_or_before(finish)
+    walked = finish
+    while not _walked_workday(walked):
+        walked -= dt.timedelta(days=1)
+    assert end == walked
+    start, counted = end, 1
+    while counted < duration:
+        start -= dt.timedelta(days=1)
+        counted += _walked_workday(start)
+    assert calendar.back(end, duration) == start
+    assert calendar.forward(start, duration) == end
+    assert calendar.between(start, end) == duration - 1
+
+
+def test_scheduling_cost_does_not_grow_with_the_distance() -> None:
+    """20,000 working days under a deadline of 9999-12-31 is a few steps of arithmetic, not a calendar walk."""
+    steps = [
+        Step(key=str(i), name=f"节点{i}", duration=20_000, depends_on=(str(i - 1),) if i else ()) for i in range(5)
+    ]
+    began = time.perf_counter()
+    schedule = schedule_backward(
+        steps, deadline=dt.date(9999, 12, 31), not_before=dt.date(2016, 1, 1), working_days=True
+    )
+    assert time.perf_counter() - began < 0.5
+    assert schedule.slots["4"].latest_finish == dt.date(9999, 12, 31)
+
+
+def test_a_schedule_past_the_end_of_the_calendar_is_refused_not_crashed() -> None:
+    steps = [Step(key="a", name="甲", duration=10), Step(key="b", name="乙", duration=10, depends_on=("a",))]
+    with pytest.raises(DomainError, match=r"日期范围|无法"):
+        schedule_backward(steps, deadline=dt.date(9999, 12, 31), not_before=dt.date(9999, 12, 25))
+    with pytest.raises(DomainError):
+        schedule_backward(steps[:1], deadline=dt.date(1, 1, 3), not_before=dt.date(1, 1, 1), working_days=True)

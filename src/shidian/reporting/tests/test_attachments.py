@@ -71,7 +71,7 @@ def test_too_large_files_are_refused(user: UserGetter, settings: Any) -> None:
     settings.REPORT_ATTACHMENT_MAX_BYTES = 1024 * 1024
     pilot = user("demo-pilot")
     report = filled_report(pilot, year_end())
-    with pytest.raises(DomainError, match="大小上限"):
+    with pytest.raises(DomainError, match="文件过大"):
         services.add_attachment(report=report, file_name="大.pdf", content=PDF + b"0" * 1024 * 1024, by=pilot)
     assert not Attachment.objects.filter(report=report).exists()
 

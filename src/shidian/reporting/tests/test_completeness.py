@@ -32,7 +32,7 @@ def test_states_of_the_matrix(user: UserGetter) -> None:
     pilot_user, province = user("demo-pilot"), user("demo-province")
     r2017 = year_end(2017)
     r2018 = year_end(2018)
-    mid2019 = services.open_round(year=2019, kind=RoundKind.MID_YEAR)
+    mid2019 = services.open_round(year=2019, kind=RoundKind.MID_YEAR, by=services.OPENER)
     liuzhou = PilotArea.objects.get(name="柳州市")
     submitted_report(pilot_user, r2017, when=dt.date(2017, 12, 22))  # late
     report = submitted_report(pilot_user, r2018, when=dt.date(2018, 12, 1))
@@ -120,7 +120,7 @@ def test_matrix_query_count_is_constant_in_pilots(
 
     viewer = user(username)
     year_end(2017)
-    services.open_round(year=2018, kind=RoundKind.MID_YEAR)
+    services.open_round(year=2018, kind=RoundKind.MID_YEAR, by=services.OPENER)
     submitted_report(user("demo-pilot"), year_end(2017))
     counts = []
     for step in range(2):

@@ -47,10 +47,10 @@ def test_docx_has_the_official_layout_and_content(user: UserGetter) -> None:
     text_height = section.page_height - section.top_margin - section.bottom_margin
     assert abs(text_width - Mm(156)) < Mm(0.5) and abs(text_height - Mm(225)) < Mm(0.5)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    # A line grid: LibreOffice would put each 16 pt character in two cells of a 15.8 pt character grid.
+    assert grid.get(qn("w:type")) == "lines"
     line_pitch = int(grid.get(qn("w:linePitch")))
     assert 22 * line_pitch <= Mm(225).twips < 23 * line_pitch  # 22 lines fill the block
-    assert int(grid.get(qn("w:charSpace"))) < 0  # 28 characters of 16 pt fit 156 mm only when tightened
 
     paragraphs = [p for p in docx.paragraphs if p.text.strip()]
     title = paragraphs[0]
@@ -93,14 +93,12 @@ def test_pdf_is_a4_and_its_text_extracts(user: UserGetter) -> None:
     assert "/FontFile2" in descriptor  # the outlines are embedded, not just named
 
 
-def test_missing_cjk_fonts_fail_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "_fc_match", lambda pattern: None)
-    documents.pdf_font.cache_clear()
-    try:
-        with pytest.raises(documents.FontMissing, match="fonts-wqy-zenhei"):
-            documents.pdf_font("serif")
-    finally:
-        documents.pdf_font.cache_clear()
+def test_missing_libreoffice_fails_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shidian.core.documents import pdf
+
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(pdf.ConverterMissing, match="libreoffice-writer-nogui"):
+        pdf.soffice()
 
 
 def test_province_report_documents(user: UserGetter) -> None:
@@ -122,6 +120,13 @@ def test_province_report_documents(user: UserGetter) -> None:
     texts = [p.text for p in docx.paragraphs]
     assert "广西壮族自治区2017年度报告" in texts
     assert "二、各试点进展情况" in texts and "（一）柳州市" in texts
+    # A 上行文 to the commission: red header, 发文字号 issued at submission, 主送, 抄送 the ministries.
+    assert "广西壮族自治区发展和改革委员会" in texts[:3]
+    assert any(t.startswith("桂发改规划〔2018〕") for t in texts)
+    assert "国家发展改革委：" in texts
+    copies = next(t for t in texts if t.startswith("抄送："))
+    assert "公安部" in copies and "国家发展改革委" not in copies
+    assert any(t.endswith("2018年1月5日印发") for t in texts)
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(documents.render_pdf(document))).pages)
     assert "全省总体进展顺利" in pdf_text.replace("\n", "")
 
@@ -140,3 +145,30 @@ def test_matrix_xlsx(user: UserGetter) -> None:
     rates = list(workbook["报送率"].iter_rows(min_row=2, values_only=True))
     total = next(r for r in rates if r[0] == "全国试点")
     assert total[2] == matrix.total.expected and total[3] == 1
+
+
+def test_documents_are_chinese_under_the_english_interface_and_survive_control_characters(
+    user: UserGetter,
+) -> None:
+    from django.utils import translation
+
+    version = pilot_version(user)
+    version.progress = "第一行\v第二行\x01"  # as pasted from Word (not saved: versions are immutable)
+    with translation.override("en"):
+        document = documents.pilot_report_document(version)
+        content = documents.render_docx(document)
+    texts = [p.text for p in Document(io.BytesIO(content)).paragraphs]
+    assert "柳州市2017年度报告" in texts and "一、工作进展情况" in texts
+    assert "第一行" in texts and "第二行" in texts
+
+
+def test_matrix_xlsx_writes_a_formula_looking_pilot_name_as_text(user: UserGetter) -> None:
+    from shidian.pilots.models import PilotArea
+
+    national = user("demo-national")
+    PilotArea.objects.filter(name="柳州市").update(name="=cmd|' /C calc'!A0")
+    matrix = selectors.completeness_matrix(user=national, today=dt.date(2018, 3, 1))
+    sheet = load_workbook(io.BytesIO(documents.matrix_xlsx(matrix)))["试点报送情况"]
+    cells = [row[3] for row in sheet.iter_rows(min_row=2) if str(row[3].value).startswith("=")]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+    assert sheet.freeze_panes == "A2"

@@ -7,15 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.http import Http404
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core.errors import DomainError
+from shidian.core.errors import DomainError, NotFound
 from shidian.pilots.models import PilotArea
 from shidian.regions.models import Province
 from shidian.reporting import selectors, services
 from shidian.reporting.models import (
     PROVINCE_MOVES,
+    SECTION_FIELDS,
     ProvinceReport,
     ProvinceStatus,
     ReadReceipt,
@@ -105,9 +105,9 @@ def test_province_workflow_and_copies(user: UserGetter) -> None:
     # Another ministry's copy is not this ministry's to read.
     foreign = ReportCopy.objects.exclude(ministry_id=ministry.organisation_id).first()
     assert foreign is not None
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.read_copy(copy=foreign, by=ministry)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.get_copy_for(user=ministry, copy_id=foreign.pk)
 
     # The commission returns, the province resubmits, the commission acknowledges.
@@ -137,9 +137,9 @@ def test_only_the_commission_reviews_province_reports(user: UserGetter) -> None:
     )
     report = services.submit_province_report(report=draft, by=province)
     for username in ("demo-province", "demo-ministry", "demo-pilot"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.acknowledge_province_report(report=report, by=user(username))
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.return_province_report(report=report, comment="x", by=user(username))
     report.refresh_from_db()
     assert report.status == ProvinceStatus.SUBMITTED
@@ -148,9 +148,9 @@ def test_only_the_commission_reviews_province_reports(user: UserGetter) -> None:
 def test_another_province_cannot_open_or_edit(user: UserGetter) -> None:
     draft = accepted_liuzhou(user)
     beijing = Province.objects.get(name="北京市")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.open_province_report(province=beijing, reporting_round=draft.round, by=user("demo-province"))
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.save_province_draft(
             report=draft, revision=draft.revision, fields={"overview": "x"}, pilot_texts={}, by=user("demo-pilot")
         )
@@ -167,6 +167,38 @@ def test_province_draft_conflict(user: UserGetter) -> None:
         )
     draft.refresh_from_db()
     assert draft.overview == "甲"
+
+
+def test_province_draft_text_is_cleaned_and_held_to_the_section_limit(user: UserGetter) -> None:
+    province = user("demo-province")
+    draft = accepted_liuzhou(user)
+    pilot_id = draft.pilot_sections[0]["pilot_id"]
+    draft = services.save_province_draft(
+        report=draft,
+        revision=draft.revision,
+        fields={"overview": "概\x00况\x1b\r\n第二行"},
+        pilot_texts={pilot_id: "试\x07点"},
+        by=province,
+    )
+    draft.refresh_from_db()
+    assert draft.overview == "概况\n第二行"
+    assert draft.pilot_sections[0]["text"] == "试点"
+    with pytest.raises(DomainError, match="不能超过"):
+        services.save_province_draft(
+            report=draft, revision=draft.revision, fields={}, pilot_texts={pilot_id: "长" * 100_000}, by=province
+        )
+    draft.refresh_from_db()
+    assert draft.pilot_sections[0]["text"] == "试点"
+
+
+def test_pilot_draft_text_is_cleaned_of_control_characters(user: UserGetter) -> None:
+    pilot = user("demo-pilot")
+    report = filled_report(pilot, year_end())
+    name = next(iter(SECTION_FIELDS))
+    report = services.save_pilot_draft(
+        report=report, revision=report.revision, sections={name: "推进\x00市民化\u202e"}, by=pilot
+    )
+    assert getattr(report, name) == "<p>推进市民化</p>"
 
 
 def test_reassembly_picks_up_later_acceptances(user: UserGetter) -> None:
@@ -186,15 +218,9 @@ def test_statistics_add_up_plan_facts_of_accepted_reports(user: UserGetter, monk
 
     plan = {"has_plan": True, "tasks": 5, "milestones": 8, "milestones_due": 4, "milestones_done": 3, "overdue": 1}
     summary = {"indicators": [{"name": "常住人口城镇化率", "unit": "%", "value": 55.2}], "progress": {"正常": 3}}
-    monkeypatch.setattr(
-        facts,
-        "_selector",
-        lambda app, name: {
-            "pilot_progress_facts": lambda **kw: plan,
-            "pilot_indicator_facts": lambda **kw: [],
-            "province_indicator_summary": lambda **kw: summary,
-        }.get(name),
-    )
+    monkeypatch.setattr(facts, "pilot_progress_facts", lambda **kw: plan)
+    monkeypatch.setattr(facts, "pilot_indicator_facts", lambda **kw: [])
+    monkeypatch.setattr(facts, "province_indicator_summary", lambda **kw: summary)
     draft = accepted_liuzhou(user)
     stats = draft.statistics
     assert stats["plan_totals"] == {"pilots_with_plan": 1, **{k: v for k, v in plan.items() if k != "has_plan"}}
@@ -202,3 +228,24 @@ def test_statistics_add_up_plan_facts_of_accepted_reports(user: UserGetter, monk
     assert stats["indicator_progress"] == {"正常": 3}
     assert stats["indicator_lines"] == ["常住人口城镇化率：55.2%"]
     assert "任务数：5" in draft.pilot_sections[0]["facts"]
+
+
+def test_a_copy_sent_before_the_2018_reorganisation_names_the_ministry_as_it_was(
+    user: UserGetter, client_as: Callable[[str], Any]
+) -> None:
+    province = user("demo-province")
+    draft = accepted_liuzhou(user)
+    draft = services.save_province_draft(
+        report=draft,
+        revision=draft.revision,
+        fields={"overview": "全省试点总体进展顺利。", "difficulties": "用地", "suggestions": "加强指导"},
+        pilot_texts={},
+        by=province,
+    )
+    report = services.submit_province_report(report=draft, by=province, now=on(dt.date(2018, 1, 12)))
+    land = Organisation.objects.get(kind=OrganisationKind.MINISTRY, name="自然资源部")
+    assert ReportCopy.objects.filter(version__report=report, ministry=land).exists()  # routed to the successor
+    body = client_as("demo-province").get(f"/reporting/province-reports/{report.pk}/").content.decode()
+    copies = body[body.index('data-testid="copies"') :]
+    assert "国土资源部" in copies and "自然资源部" not in copies
+    assert "中国银监会" in copies and "农业部" in copies

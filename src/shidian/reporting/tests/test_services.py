@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
-from django.http import Http404
 
 from shidian.accounts.models import Organisation, User
-from shidian.core.errors import DomainError
+from shidian.core.actors import system
+from shidian.core.errors import DomainError, NotFound
 from shidian.core.models import AuditEvent
 from shidian.reporting import services
 from shidian.reporting.models import (
@@ -33,12 +33,12 @@ UserGetter = Callable[[str], User]
 
 
 def test_rounds_open_with_the_default_due_dates() -> None:
-    mid = services.open_round(year=2017, kind=RoundKind.MID_YEAR)
-    end = services.open_round(year=2017, kind=RoundKind.YEAR_END)
+    mid = services.open_round(year=2017, kind=RoundKind.MID_YEAR, by=services.OPENER)
+    end = services.open_round(year=2017, kind=RoundKind.YEAR_END, by=services.OPENER)
     assert (mid.pilot_due, mid.province_due) == (dt.date(2017, 7, 10), dt.date(2017, 7, 20))
     assert (end.pilot_due, end.province_due) == (dt.date(2017, 12, 20), dt.date(2018, 1, 10))
     assert mid.period_code == "2017H1" and end.period_code == "2017"
-    assert services.open_round(year=2017, kind=RoundKind.MID_YEAR).pk == mid.pk
+    assert services.open_round(year=2017, kind=RoundKind.MID_YEAR, by=services.OPENER).pk == mid.pk
 
 
 def test_scheduled_opening_opens_from_2016_year_end_up_to_today() -> None:
@@ -72,7 +72,7 @@ def test_the_management_command_runs_the_task(capsys: pytest.CaptureFixture[str]
 
 def test_only_national_admins_change_due_dates(user: UserGetter) -> None:
     reporting_round = year_end()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.change_round_dues(
             reporting_round=reporting_round,
             pilot_due=dt.date(2017, 12, 25),
@@ -188,13 +188,13 @@ def test_another_province_cannot_review(user: UserGetter) -> None:
         role=Role.PROVINCIAL_OFFICER,
         organisation=beijing,
         full_name="北京",
-        by=None,
+        by=system("tests"),
         password_is_temporary=False,
     )
     report = submitted_report(user("demo-pilot"), year_end())
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.return_pilot_report(report=report, comment="不行", by=other)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.accept_pilot_report(report=report, by=other)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
@@ -203,11 +203,11 @@ def test_another_province_cannot_review(user: UserGetter) -> None:
 def test_only_the_pilot_writes_its_report(user: UserGetter) -> None:
     report = filled_report(user("demo-pilot"), year_end())
     for username in ("demo-province", "demo-national", "demo-department", "demo-ministry"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.save_pilot_draft(
                 report=report, revision=report.revision, sections={"progress": "x"}, by=user(username)
             )
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.submit_pilot_report(report=report, by=user(username))
 
 
@@ -258,11 +258,8 @@ def test_a_submitted_version_keeps_its_facts_when_data_changes_later(user: UserG
     from shidian.reporting import facts
 
     calls = {"value": 10}
-    monkeypatch.setattr(
-        facts,
-        "_selector",
-        lambda app, name: (lambda **kw: {"tasks_done": calls["value"]}) if name == "pilot_progress_facts" else None,
-    )
+    monkeypatch.setattr(facts, "pilot_progress_facts", lambda **kw: {"tasks_done": calls["value"]})
+    monkeypatch.setattr(facts, "pilot_indicator_facts", lambda **kw: None)
     report = submitted_report(user("demo-pilot"), year_end())
     calls["value"] = 99
     version = report.versions.get()
@@ -270,12 +267,12 @@ def test_a_submitted_version_keeps_its_facts_when_data_changes_later(user: UserG
     assert version.facts["indicators"] is None
 
 
-def test_facts_are_empty_without_plans_or_indicators(user: UserGetter, monkeypatch: Any) -> None:
-    from django.apps import apps
-
-    monkeypatch.setattr(apps, "is_installed", lambda name: False)
+def test_facts_of_a_pilot_without_plan_or_values_say_so(user: UserGetter) -> None:
     report = submitted_report(user("demo-pilot"), year_end())
-    assert report.versions.get().facts["plan"] is None
+    facts = report.versions.get().facts
+    assert facts["plan"]["has_plan"] is False
+    assert facts["plan"]["tasks"] == 0
+    assert all(row["value"] is None for row in facts["indicators"])
 
 
 def test_tags_are_snapshotted_with_their_ministries(user: UserGetter) -> None:
@@ -297,7 +294,7 @@ def test_only_the_pilot_opens_its_report(user: UserGetter) -> None:
     reporting_round = year_end()
     existing = filled_report(user("demo-pilot"), reporting_round)
     for username in ("demo-province", "demo-national", "demo-ministry", "demo-department"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.open_pilot_report(pilot=existing.pilot, reporting_round=reporting_round, by=user(username))
 
 

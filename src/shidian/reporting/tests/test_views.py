@@ -15,6 +15,7 @@ from django.urls import reverse
 from docx import Document
 
 from shidian.accounts.models import User
+from shidian.core.actors import system
 from shidian.reporting import services
 from shidian.reporting.models import Attachment, PilotReport, ReadReceipt, ReportStatus
 from shidian.reporting.tests import factories
@@ -195,7 +196,7 @@ def _add_reports(count: int, start: int) -> None:
             role="pilot_officer",
             organisation=office,
             full_name="x",
-            by=None,
+            by=system("tests"),
             password_is_temporary=False,
         )
         submitted_report(writer, year_end(2017), pilot=pilot)
@@ -217,7 +218,7 @@ def _add_province_reports(count: int, start: int) -> None:
             role="provincial_officer",
             organisation=Organisation.objects.get(kind=OrganisationKind.PROVINCIAL_COMMISSION, province=province),
             full_name="x",
-            by=None,
+            by=system("tests"),
             password_is_temporary=False,
         )
         draft = services.open_province_report(province=province, reporting_round=year_end(2017), by=reviewer)

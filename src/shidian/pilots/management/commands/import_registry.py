@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from shidian.core.actors import system
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.pilots import services
 
@@ -33,7 +34,9 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 plan = services.plan_registry_import(content)
             else:
-                plan = services.apply_registry_import(content=content, file_name=path.name, by=None)
+                plan = services.apply_registry_import(
+                    content=content, file_name=path.name, by=system("import_registry")
+                )
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from shidian.core import clock
 from shidian.plans import services, tasks
 
 
@@ -17,9 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["now"]:
-            from django.utils import timezone
-
-            created = services.create_reminders(today=timezone.localdate())
+            created = services.create_reminders(today=clock.today())
             self.stdout.write(self.style.SUCCESS(f"已生成 {created} 条提醒。"))
             return
         result = tasks.send_plan_reminders.enqueue()

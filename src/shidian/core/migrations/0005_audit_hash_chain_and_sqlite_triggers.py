@@ -44,7 +44,7 @@ def drop_sqlite_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_audit_base_manager")]
+    dependencies = [("core", "0004_document_numbers")]
 
     operations = [
         migrations.AddField(

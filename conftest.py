@@ -1,0 +1,43 @@
+"""Hooks for every test under the project (src/ and tests/): pytest applies a conftest's hooks to its folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytest_django.plugin import blocking_manager_key
+
+
+def _flushes(item: pytest.Item | None) -> bool:
+    """Whether a test runs on a transactional database, which Django empties (flush) after it."""
+    if item is None:
+        return False
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and bool(marker.kwargs.get("transaction")))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Reload the session's reference data after a flushing test unless another flushing test comes next.
+
+    pytest-django runs transactional tests last, but pytest-xdist hands each worker whole files in its
+    own order, so a flushing test can come before tests that expect the session's reference data.
+    """
+    result = yield
+    if _flushes(item) and not _flushes(nextitem):  # pytest-xdist may not know the next test yet (None)
+        with item.config.stash[blocking_manager_key].unblock():
+            from shidian.bootstrap import data
+            from shidian.core import db
+            from shidian.pilots import demo
+            from shidian.plans.focus_areas import ensure_focus_areas
+
+            data.load_reference()
+            ensure_focus_areas()  # a data migration's rows: the flush took them too
+            demo.load_demo_accounts()
+            db.analyze()
+    return result

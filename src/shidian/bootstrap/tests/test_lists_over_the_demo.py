@@ -1,0 +1,97 @@
+"""Lists that scale, over the whole demo: filters narrow them, pages hold 50 rows, queries do not grow with pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shidian.bootstrap import data
+from shidian.regions.models import Province
+from shidian.reporting.models import ProvinceReport, ProvinceStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(html: str, testid: str) -> int:
+    table = html.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
+    return len(re.findall(r"<tr>", table.split("<tbody>", 1)[1]))
+
+
+def test_national_inbox_filters_and_pages(
+    client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    data.load_demo()
+    client = client_as("demo-national")
+    sent = ProvinceReport.objects.exclude(status=ProvinceStatus.DRAFT)
+    assert sent.count() > 50  # the inbox needs pages
+    with django_assert_max_num_queries(14):
+        first = client.get(reverse("reporting:home")).content.decode()
+    assert rows(first, "national-inbox") == 50 and 'data-testid="pager"' in first
+    assert f"共 {sent.count()} 条" in first
+    with django_assert_max_num_queries(14):  # the last page costs what the first costs
+        last = client.get(reverse("reporting:home"), {"inbox_page": 99}).content.decode()
+    assert rows(last, "national-inbox") == (sent.count() - 1) % 50 + 1
+    guangxi = Province.objects.get(name="广西壮族自治区")
+    wanted = sent.filter(province=guangxi, status=ProvinceStatus.ACKNOWLEDGED)
+    filtered = client.get(
+        reverse("reporting:home"), {"inbox-province": str(guangxi.pk), "inbox-status": "acknowledged"}
+    ).content.decode()
+    assert rows(filtered, "national-inbox") == wanted.count() > 0
+    body = filtered.split('data-testid="national-inbox"', 1)[1].split("<tbody>", 1)[1].split("</table>", 1)[0]
+    assert "北京市" not in body and "已报送" not in body
+
+
+def test_province_review_queue_filters_by_batch(client_as: Callable[[str], Client]) -> None:
+    data.load_demo()
+    client = client_as("demo-province")
+    page = client.get(reverse("reporting:home")).content.decode()
+    assert 'data-testid="awaiting-filters"' in page
+    everything = rows(page, "awaiting")
+    batch_one = rows(client.get(reverse("reporting:home"), {"awaiting-batch": 1}).content.decode(), "awaiting")
+    assert batch_one <= everything
+
+
+def test_plan_lists_filter_by_province_batch_and_status(
+    client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    from shidian.pilots.models import PilotArea
+
+    data.load_demo()
+    client = client_as("demo-national")
+    with django_assert_max_num_queries(18):
+        first = client.get(reverse("plans:national")).content.decode()
+    assert rows(first, "national-rows") == 50 and f"共 {PilotArea.objects.count()} 条" in first
+    with django_assert_max_num_queries(18):
+        client.get(reverse("plans:national"), {"page": 2})
+    guangxi = Province.objects.get(name="广西壮族自治区")
+    in_guangxi = client.get(reverse("plans:national"), {"province": str(guangxi.pk)}).content.decode()
+    assert rows(in_guangxi, "national-rows") == PilotArea.objects.filter(province=guangxi).count()
+    without_plan = client.get(reverse("plans:national"), {"status": "none", "batch": "1"}).content.decode()
+    table = without_plan.split('data-testid="national-rows"', 1)[1].split("</table>", 1)[0]
+    assert "已批准" not in table and "第二批" not in table
+    province_page = client_as("demo-province").get(reverse("plans:province"), {"status": "approved"})
+    html = province_page.content.decode()
+    assert 'name="province"' not in html  # a province filters its own pilots only
+    assert "未编制" not in html.split('data-testid="province-progress"', 1)[1].split("</table>", 1)[0]
+
+
+def test_off_track_list_carries_units_and_filters(
+    client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    data.load_demo()
+    client = client_as("demo-national")
+    with django_assert_max_num_queries(16):
+        first = client.get(reverse("indicators:off_track")).content.decode()
+    assert 'data-testid="off-track-filters"' in first
+    table = first.split('data-testid="off-track"', 1)[1].split("</table>", 1)[0]
+    assert rows(first, "off-track") <= 50
+    assert re.search(r"<td>[\d.]+(%|万人|元|平方米|人)</td>", table), "value columns carry units"
+    assert not re.search(r"\d+\.\d{4,}", table)
+    behind = client.get(reverse("indicators:off_track"), {"status": "deteriorating"}).content.decode()
+    table = behind.split('data-testid="off-track"', 1)[1].split("</table>", 1)[0]
+    assert "明显滞后" not in table

@@ -1,0 +1,229 @@
+"""Audit events as people read them: Chinese action names, field verbose names and choice labels.
+
+The trail stores codes (``accounts.user.created``, ``role``, ``national_officer``) so that it can be searched
+and compared; pages show what the codes mean. Unknown codes are shown as they are, never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shidian.core import formatting
+
+# Verbs of dotted action names (app.object.verb).
+VERBS: dict[str, Any] = {
+    "created": gettext_lazy("创建"),
+    "updated": gettext_lazy("修改"),
+    "changed": gettext_lazy("修改"),
+    "deleted": gettext_lazy("删除"),
+    "removed": gettext_lazy("删除"),
+    "submitted": gettext_lazy("报送"),
+    "approved": gettext_lazy("批准"),
+    "accepted": gettext_lazy("确认"),
+    "acknowledged": gettext_lazy("签收"),
+    "returned": gettext_lazy("退回"),
+    "reopened": gettext_lazy("重新编辑"),
+    "draft_saved": gettext_lazy("保存草稿"),
+    "reassembled": gettext_lazy("重新汇总"),
+    "imported": gettext_lazy("导入"),
+    "uploaded": gettext_lazy("上传"),
+    "applied": gettext_lazy("写入"),
+    "rejected": gettext_lazy("拒绝"),
+    "opened": gettext_lazy("开启"),
+    "read": gettext_lazy("阅读"),
+    "sent": gettext_lazy("发送"),
+    "set": gettext_lazy("设定"),
+    "corrected": gettext_lazy("更正"),
+    "checked": gettext_lazy("检查"),
+    "followed_up": gettext_lazy("跟进"),
+    "attached": gettext_lazy("上传"),
+    "added": gettext_lazy("添加"),
+    "appointed": gettext_lazy("任命"),
+    "ended": gettext_lazy("卸任"),
+    "generated": gettext_lazy("生成"),
+    "progress": gettext_lazy("更新进度"),
+    "loaded": gettext_lazy("载入"),
+    "searched": gettext_lazy("查询"),
+    "warned": gettext_lazy("预警"),
+    "forgiven": gettext_lazy("解除预警"),
+    "eliminated": gettext_lazy("淘汰"),
+    "completed": gettext_lazy("完成"),
+    "active": gettext_lazy("恢复正常"),
+}
+
+# Objects of action names that are not a model's name.
+OBJECTS: dict[str, Any] = {
+    "demo": gettext_lazy("演示数据"),
+    "audit": gettext_lazy("审计日志"),
+    "registry": gettext_lazy("试点名录"),
+    "import": gettext_lazy("导入文件"),
+    "quality": gettext_lazy("数据质量"),
+    "reminders": gettext_lazy("提醒"),
+    "map": gettext_lazy("地图边界"),
+    "password": gettext_lazy("密码"),
+    "target": gettext_lazy("目标值"),
+    "value": gettext_lazy("指标数值"),
+}
+
+# Whole action names that read better as one phrase.
+ACTIONS: dict[str, Any] = {
+    "accounts.login": gettext_lazy("登录"),
+    "accounts.logout": gettext_lazy("退出"),
+    "accounts.login_failed": gettext_lazy("登录失败"),
+    "accounts.locked_out": gettext_lazy("账号锁定"),
+    "accounts.password.change_failed": gettext_lazy("修改密码失败"),
+    "accounts.password.change_locked": gettext_lazy("修改密码被锁定"),
+    "accounts.password.reset": gettext_lazy("重置密码"),
+    "accounts.user.permissions_changed": gettext_lazy("修改账号权限"),
+    "accounts.user.unlocked": gettext_lazy("解锁账号"),
+}
+
+# Keys of event details (they are not model fields).
+DETAIL_KEYS: dict[str, Any] = {
+    "action": gettext_lazy("操作"),
+    "awaiting": gettext_lazy("待审核"),
+    "comment": gettext_lazy("意见"),
+    "copies": gettext_lazy("抄送份数"),
+    "create": gettext_lazy("新增"),
+    "update": gettext_lazy("更新"),
+    "unchanged": gettext_lazy("未变"),
+    "depends_on": gettext_lazy("前置节点"),
+    "file": gettext_lazy("文件"),
+    "findings": gettext_lazy("发现问题"),
+    "late": gettext_lazy("逾期"),
+    "missing": gettext_lazy("未报送"),
+    "new_issues": gettext_lazy("新问题"),
+    "page": gettext_lazy("页码"),
+    "period": gettext_lazy("期间"),
+    "pilot_due": gettext_lazy("试点报送期限"),
+    "province_due": gettext_lazy("省级报送期限"),
+    "province_missing": gettext_lazy("省级未报送"),
+    "province_reports": gettext_lazy("省级报告"),
+    "province_returned": gettext_lazy("省级报告退回"),
+    "plans": gettext_lazy("工作方案"),
+    "q": gettext_lazy("关键词"),
+    "reports": gettext_lazy("报告"),
+    "returned": gettext_lazy("退回"),
+    "rounds": gettext_lazy("报送轮次"),
+    "row": gettext_lazy("行"),
+    "start_date": gettext_lazy("起始日期"),
+    "target_year": gettext_lazy("目标年份"),
+    "targets": gettext_lazy("目标值"),
+    "user": gettext_lazy("用户名"),
+    "values": gettext_lazy("指标数值"),
+    "version": gettext_lazy("版本"),
+    "reason": gettext_lazy("原因"),
+    "username": gettext_lazy("用户名"),
+    "demo": gettext_lazy("演示数据"),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One changed field or detail: its Chinese label, the code it stands for, before and after."""
+
+    label: str
+    code: str
+    before: str
+    after: str = ""
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    if not object_type:
+        return None
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def value_text(value: Any, field: models.Field[Any, Any] | None = None) -> str:
+    """A stored value as people read it: choice labels, 是/否, Chinese dates; "—" for nothing."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field is not None and field.choices:
+        labels = {str(k): str(v) for k, v in field.flatchoices}
+        if str(value) in labels:
+            return labels[str(value)]
+    if isinstance(value, bool):
+        return formatting.YES if value else formatting.NO
+    if isinstance(value, str) and isinstance(field, models.DateTimeField):
+        try:
+            return formatting.datetime(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and isinstance(field, models.DateField):
+        try:
+            return formatting.date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return "、".join(value_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return "；".join(f"{DETAIL_KEYS.get(str(k), k)}：{value_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def action_label(action: str, object_type: str = "") -> str:
+    """``plans.version.submitted`` → 工作方案版本 报送; unknown parts stay as they are."""
+    if action in ACTIONS:
+        return str(ACTIONS[action])
+    parts = action.split(".")
+    if len(parts) < 3:
+        return action
+    app_label, obj, verb = parts[0], parts[1], ".".join(parts[2:])
+    model = _model(object_type) if object_type else None
+    if model is None:
+        key = obj.replace("_", "")
+        candidates = _models_of(app_label)
+        model = next((m for m in candidates if m._meta.model_name == key), None) or next(
+            (m for m in candidates if (m._meta.model_name or "").endswith(key)), None
+        )
+    noun = str(model._meta.verbose_name) if model is not None else str(OBJECTS.get(obj, ""))
+    verb_text = str(VERBS.get(verb, ""))
+    if not noun or not verb_text:
+        return action
+    return _("%(verb)s%(noun)s") % {"verb": verb_text, "noun": noun}
+
+
+def _models_of(app_label: str) -> list[type[models.Model]]:
+    try:
+        return list(apps.get_app_config(app_label).get_models())
+    except LookupError:
+        return []
+
+
+def change_lines(object_type: str, changes: Mapping[str, Any]) -> list[Line]:
+    """The changed fields of an event, each with the model's verbose name and readable values."""
+    model = _model(object_type)
+    lines = []
+    for name, pair in changes.items():
+        field = _field(model, name)
+        label = str(field.verbose_name) if field is not None else str(DETAIL_KEYS.get(name, name))
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        lines.append(Line(label, name, value_text(before, field), value_text(after, field)))
+    return lines
+
+
+def detail_lines(detail: Mapping[str, Any]) -> list[Line]:
+    """The details of an event with Chinese labels for the keys the platform writes."""
+    return [Line(str(DETAIL_KEYS.get(k, k)), k, value_text(v)) for k, v in detail.items()]

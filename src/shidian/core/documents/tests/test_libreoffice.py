@@ -1,0 +1,104 @@
+"""The engine's DOCX laid out by a real office suite (LibreOffice, headless), then read back from the PDF.
+
+LibreOffice is installed by ``make setup`` (libreoffice-writer-nogui, poppler-utils): these tests always run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, render_docx, render_pdf
+from shidian.core.documents.pdf import docx_to_pdf
+from shidian.core.documents.tests import pdfcheck
+
+pytestmark = pytest.mark.libreoffice
+LEFT_PT = 28 * 72 / 25.4  # the text block's left edge
+RIGHT_PT = LEFT_PT + 156 * 72 / 25.4
+# 26 distinct characters, no punctuation, so no line-breaking rule shortens a line.
+BODY = "城镇化综合试点工作推进有力各项改革任务落实到位户籍制度成效明显" * 6 + "。"
+CJK_FONTS = ("NotoSerifCJK", "NotoSansCJK", "LXGWWenKai", "UKai", "UMing", "WenQuanYi")
+
+
+def long_document() -> OfficialDocument:
+    return OfficialDocument(
+        title="广西壮族自治区关于2017年度新型城镇化综合试点工作情况的报告",
+        kind=Kind.UPWARD,
+        issuer_mark="广西壮族自治区发展和改革委员会",
+        number="桂发改规划〔2018〕3号",
+        signer="张三",
+        recipients=["国家发展改革委"],
+        blocks=[Heading(1, "总体情况"), *[Paragraph(BODY) for _ in range(16)], Heading(2, "柳州市")],
+        signature="广西壮族自治区发展和改革委员会",
+        date=dt.date(2018, 1, 5),
+        copies_to=["公安部", "民政部"],
+        printed_by="广西壮族自治区发展和改革委员会办公室",
+        printed_on=dt.date(2018, 1, 5),
+    )
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return render_pdf(long_document())
+
+
+def test_every_full_body_line_holds_28_characters(pdf: bytes) -> None:
+    lines = [line for page in pdfcheck.pages(pdf) for line in page if line.text and set(line.text) <= set(BODY)]
+    assert len(lines) > 60
+    full = [line for line in lines if not line.text.endswith("。")]
+    first_lines = [line for line in full if line.x_min > LEFT_PT + 16]  # indented two characters
+    continuation = [line for line in full if line.x_min <= LEFT_PT + 16]
+    assert {len(line.text) for line in continuation} == {28}
+    assert {len(line.text) for line in first_lines} == {26}
+
+
+def test_every_full_page_holds_22_lines(pdf: bytes) -> None:
+    pages = [[line for line in page if not line.text.startswith("—")] for page in pdfcheck.pages(pdf)]
+    full = [page for page in pages if all(set(line.text) <= set(BODY) for line in page)]
+    assert len(full) >= 3  # the pages between the first (版头, title) and the last (署名, 版记)
+    for page in full:
+        assert len(page) == 22, [line.text for line in page]
+        assert page[-1].y_min - page[0].y_min == pytest.approx(21 * 579 / 20, abs=0.5)
+
+
+def test_page_numbers_alternate_odd_right_even_left(pdf: bytes) -> None:
+    pages = pdfcheck.pages(pdf)
+    for number, page in enumerate(pages, start=1):
+        footer = [line for line in page if line.text == f"—{number}—"]
+        assert footer, f"page {number} has no page number"
+        if number % 2:
+            assert footer[0].x_max > RIGHT_PT - 40 and footer[0].x_min > (LEFT_PT + RIGHT_PT) / 2
+        else:
+            assert footer[0].x_min < LEFT_PT + 40
+
+
+def test_elements_stand_where_they_belong(pdf: bytes) -> None:
+    first = [line.text for line in pdfcheck.pages(pdf)[0]]
+    assert first[0] == "广西壮族自治区发展和改革委员会"
+    assert first[1].startswith("桂发改规划〔2018〕3号") and first[1].endswith("签发人：张三")
+    title_at = next(i for i, text in enumerate(first) if text.startswith("广西壮族自治区关于"))
+    assert first[title_at + 2] == "国家发展改革委：" and first[title_at + 3] == "一、总体情况"
+    last = [line.text for page in pdfcheck.pages(pdf)[-2:] for line in page]
+    assert "（一）柳州市" in last and "2018年1月5日" in last
+    assert "抄送：公安部，民政部。" in last
+    assert any(
+        text.startswith("广西壮族自治区发展和改革委员会办公室") and text.endswith("2018年1月5日印发") for text in last
+    )
+
+
+def test_every_character_is_drawn_with_an_embedded_cjk_font(pdf: bytes) -> None:
+    fonts = pdfcheck.fonts(pdf)
+    assert fonts and all(embedded for _name, embedded in fonts)
+    cjk = [name for name, _emb in fonts if any(family in name for family in CJK_FONTS)]
+    assert any("NotoSerifCJK" in name for name in cjk)  # 仿宋 and 小标宋 in a serif face
+    assert any("Kai" in name for name in cjk)  # 楷体
+    assert any("NotoSansCJK" in name or "WenQuanYi" in name for name in cjk)  # 黑体
+    text = "".join(line.text for page in pdfcheck.pages(pdf) for line in page)
+    assert BODY[:26] in text  # every glyph maps back to its character (no tofu)
+
+
+def test_a_vertical_tab_and_control_characters_do_not_break_the_document() -> None:
+    document = OfficialDocument(title="标题\x01", blocks=[Paragraph("第一行\v第二行\x0c第三行\x00")])
+    lines = [line.text for page in pdfcheck.pages(docx_to_pdf(render_docx(document))) for line in page]
+    assert "标题" in lines and "第一行" in lines and "第二行" in lines and "第三行" in lines

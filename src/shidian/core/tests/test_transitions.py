@@ -1,0 +1,190 @@
+"""Every move map walked through the one transition helper: allowed moves save and audit, others write nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from shidian.accounts.models import User
+from shidian.core import transitions
+from shidian.core.models import AuditEvent
+from shidian.core.transitions import FLOWS, Flow, MoveRefused
+from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
+from shidian.pilots.models import PILOT_FLOW, PilotArea
+from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
+from shidian.plans.tests import factories as plan_factories
+from shidian.regions.models import Province
+from shidian.reporting import services as reporting_services
+from shidian.reporting.models import PILOT_REPORT_FLOW, PROVINCE_REPORT_FLOW, ProvinceStatus, ReportStatus
+from shidian.reporting.tests import factories as report_factories
+
+# The maps as the programme wants them, written out: changing one entry in a model must fail here.
+EXPECTED: dict[str, dict[str, set[str]]] = {
+    "plans.version": {
+        "draft": {"submitted"},
+        "submitted": {"returned", "approved"},
+        "returned": {"draft", "submitted"},
+        "approved": set(),
+    },
+    "plans.milestone": {
+        "not_started": {"not_started", "in_progress", "done", "blocked"},
+        "in_progress": {"not_started", "in_progress", "done", "blocked"},
+        "blocked": {"not_started", "in_progress", "done", "blocked"},
+        "done": {"done", "in_progress"},
+    },
+    "indicators.value": {"draft": {"submitted"}, "submitted": {"accepted", "draft"}, "accepted": set()},
+    "indicators.quality": {
+        "open": {"following", "resolved", "dismissed"},
+        "following": {"resolved", "dismissed"},
+        "resolved": {"open"},
+        "dismissed": {"open"},
+    },
+    "pilots.pilot": {
+        "active": {"warned", "eliminated", "completed"},
+        "warned": {"active", "eliminated"},
+        "eliminated": set(),
+        "completed": set(),
+    },
+    "reporting.report": {
+        "draft": {"submitted"},
+        "submitted": {"returned", "accepted"},
+        "returned": {"submitted"},
+        "accepted": set(),
+    },
+    "reporting.province_report": {
+        "draft": {"submitted"},
+        "submitted": {"returned", "acknowledged"},
+        "returned": {"submitted"},
+        "acknowledged": set(),
+    },
+}
+
+
+def _plan_version() -> models.Model:
+    return plan_factories.make_plan()[1]
+
+
+def _milestone() -> models.Model:
+    return plan_factories.make_plan()[3][0]
+
+
+def _value() -> models.Model:
+    return IndicatorValue.objects.create(
+        pilot=PilotArea.objects.get(name="柳州市"),
+        indicator=Indicator.objects.filter(formula="").order_by("pk")[0],
+        period="2018",
+        year=2018,
+        value=1,
+    )
+
+
+def _issue() -> models.Model:
+    return DataQualityIssue.objects.create(
+        pilot=PilotArea.objects.get(name="柳州市"),
+        indicator=Indicator.objects.order_by("pk")[0],
+        period="2018",
+        kind="outlier",
+        message="测试",
+    )
+
+
+def _pilot() -> PilotArea:
+    return PilotArea.objects.get(name="柳州市")
+
+
+def _pilot_report() -> models.Model:
+    pilot = User.objects.get(username="demo-pilot")
+    return report_factories.filled_report(pilot, report_factories.year_end())
+
+
+def _province_report() -> models.Model:
+    return reporting_services.open_province_report(
+        province=Province.objects.get(name="广西壮族自治区"),
+        reporting_round=report_factories.year_end(),
+        by=User.objects.get(username="demo-province"),
+    )
+
+
+ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
+    "plans.version": (PLAN_FLOW, _plan_version),
+    "plans.milestone": (MILESTONE_FLOW, _milestone),
+    "indicators.value": (VALUE_FLOW, _value),
+    "indicators.quality": (ISSUE_FLOW, _issue),
+    "pilots.pilot": (PILOT_FLOW, _pilot),
+    "reporting.report": (PILOT_REPORT_FLOW, _pilot_report),
+    "reporting.province_report": (PROVINCE_REPORT_FLOW, _province_report),
+}
+
+
+def test_every_flow_is_walked_and_every_map_is_as_the_programme_wants() -> None:
+    assert {flow.action_prefix for flow in FLOWS} == set(EXPECTED) == set(ROWS)
+    for flow in FLOWS:
+        assert {k: set(v) for k, v in flow.moves.items()} == EXPECTED[flow.action_prefix], flow.action_prefix
+
+
+def test_every_model_with_a_status_has_a_flow() -> None:
+    """A status field (a new app's included) changes only through a declared flow."""
+    with_flow = {flow.model for flow in FLOWS}
+    for model in apps.get_models():
+        field = next((f for f in model._meta.get_fields() if f.name == "status"), None)
+        ours = model.__module__.startswith("shidian.")
+        if ours and isinstance(field, models.CharField) and field.choices:
+            assert model in with_flow, f"{model._meta.label} has a status but no transitions.Flow"
+
+
+def test_pilot_and_province_reports_name_their_shared_statuses_alike() -> None:
+    for name in ("DRAFT", "SUBMITTED", "RETURNED"):
+        assert ReportStatus[name].value == ProvinceStatus[name].value
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED))
+def test_walk_the_map(prefix: str, user: Callable[[str], User]) -> None:
+    flow, make = ROWS[prefix]
+    obj = make()
+    actor = user("demo-national")
+    rows = flow.model._default_manager.filter(pk=obj.pk)
+    statuses = list(flow.statuses.values)
+    for current in statuses:
+        for to in statuses:
+            rows.update(**{flow.status_field: current})
+            events = AuditEvent.objects.count()
+            if to in EXPECTED[prefix][current]:
+                moved = transitions.move(obj, to, flow=flow, by=actor)
+                assert getattr(moved, flow.status_field) == to
+                assert rows.values_list(flow.status_field, flat=True).get() == to
+                event = AuditEvent.objects.order_by("-pk").first()
+                assert AuditEvent.objects.count() == events + 1 and event is not None
+                assert event.action == flow.action_for(to)
+                assert event.object_id == str(obj.pk) and event.actor_id == actor.pk
+                assert event.changes == ({flow.status_field: [current, to]} if current != to else {})
+            else:
+                with pytest.raises(MoveRefused):
+                    transitions.move(obj, to, flow=flow, by=actor)
+                assert rows.values_list(flow.status_field, flat=True).get() == current, (current, to)
+                assert AuditEvent.objects.count() == events, (current, to)
+
+
+def test_a_failing_step_after_the_map_check_writes_nothing(user: Callable[[str], User]) -> None:
+    from shidian.core.errors import DomainError
+
+    pilot = _pilot()
+    events = AuditEvent.objects.count()
+
+    def apply(locked: PilotArea) -> transitions.Effects:
+        locked.name = "改名"
+        raise DomainError("refused")
+
+    with pytest.raises(DomainError):
+        transitions.move(pilot, "warned", flow=PILOT_FLOW, by=user("demo-national"), apply=apply)
+    fresh = PilotArea.objects.get(pk=pilot.pk)
+    assert (fresh.status, fresh.name) == ("active", "柳州市")
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_flow_whose_map_forgets_a_status_is_refused_at_import() -> None:
+    with pytest.raises(ValueError, match="misses"):
+        Flow(model=PilotArea, statuses=ReportStatus, moves={"draft": frozenset()}, action_prefix="x")

@@ -1,0 +1,16 @@
+"""The workbench (工作台): every role's home page. Thin: gather, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from shidian.workbench import selectors
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "workbench/home.html", {"bench": selectors.workbench_for(user=request.user)})
