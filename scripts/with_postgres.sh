@@ -4,10 +4,18 @@
 #   scripts/with_postgres.sh CMD [ARGS...]
 #
 # Creates a temporary cluster (trust auth, UTF-8), listening on a unix socket in
-# the temp dir and on 127.0.0.1:<free port>, creates database "shidian", exports
-#   SHIDIAN_DATABASE_URL=postgresql://postgres@127.0.0.1:<port>/shidian
-# (plus PGHOST/PGPORT/PGUSER/PGDATABASE for psql), runs CMD, then stops the
-# server and deletes the cluster. Exits with CMD's exit code.
+# the temp dir and on 127.0.0.1:<free port>, and the two roles of a production
+# installation (docs/operations.md):
+#   shidian_owner  owns database "shidian" and its tables; runs migrations (and,
+#                  having CREATEDB, lets the test runner create its test database)
+#   shidian_app    what the application connects as: DML on every table, but only
+#                  SELECT and INSERT on the audit trail (granted by migrate)
+# It exports
+#   SHIDIAN_DATABASE_URL=postgresql://shidian_owner@127.0.0.1:<port>/shidian
+#   SHIDIAN_APP_DATABASE_URL=postgresql://shidian_app@127.0.0.1:<port>/shidian
+#   SHIDIAN_DATABASE_APP_ROLE=shidian_app
+# (plus PGHOST/PGPORT/PGUSER/PGDATABASE for psql, as the superuser "postgres"),
+# runs CMD, then stops the server and deletes the cluster. Exits with CMD's exit code.
 #
 # Environment: PG_BIN (default /usr/lib/postgresql/15/bin), PG_PORT (default: a free port).
 # As root the server runs as the "postgres" OS user (initdb refuses root);
@@ -125,9 +133,14 @@ done
   exit 1
 }
 
-"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT_USED" -U postgres -E UTF8 shidian
+"$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT_USED" -U postgres -d postgres \
+  -c "CREATE ROLE shidian_owner LOGIN CREATEDB" \
+  -c "CREATE ROLE shidian_app LOGIN NOCREATEDB NOCREATEROLE"
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT_USED" -U postgres -E UTF8 -O shidian_owner shidian
 
-export SHIDIAN_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT_USED/shidian"
+export SHIDIAN_DATABASE_URL="postgresql://shidian_owner@127.0.0.1:$PG_PORT_USED/shidian"
+export SHIDIAN_APP_DATABASE_URL="postgresql://shidian_app@127.0.0.1:$PG_PORT_USED/shidian"
+export SHIDIAN_DATABASE_APP_ROLE=shidian_app
 export PGHOST=127.0.0.1 PGPORT=$PG_PORT_USED PGUSER=postgres PGDATABASE=shidian
 echo "with_postgres: PostgreSQL ready at $SHIDIAN_DATABASE_URL" >&2
 

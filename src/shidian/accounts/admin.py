@@ -178,7 +178,7 @@ class AccessAttemptAdmin(CapabilityAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         account = User.objects.filter(username=obj.username).first()
         audit.record(
-            action="accounts.user.unlocked",
+            action=audit.AuditAction.USER_UNLOCKED,
             actor=request.user,
             obj=account,
             detail={"username": obj.username, "failures": obj.failures_since_start},

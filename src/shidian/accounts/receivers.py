@@ -14,18 +14,18 @@ from shidian.core import audit
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record(action="accounts.login", actor=user, obj=user)
+    audit.record(action=audit.AuditAction.LOGIN, actor=user, obj=user)
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(action="accounts.logout", actor=user, obj=user)
+        audit.record(action=audit.AuditAction.LOGOUT, actor=user, obj=user)
 
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    audit.record(action="accounts.login_failed", success=False, username=str(credentials.get("username", "")))
+    audit.record(action=audit.AuditAction.LOGIN_FAILED, success=False, username=str(credentials.get("username", "")))
     if request is not None:
         throttle.record_failure(audit.client_ip(request))
 
@@ -34,4 +34,4 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 def _locked_out(
     sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
 ) -> None:
-    audit.record(action="accounts.locked_out", success=False, username=username or "", detail={"ip": ip_address})
+    audit.record(action=audit.AuditAction.LOCKED_OUT, success=False, username=username or "", detail={"ip": ip_address})

@@ -116,7 +116,7 @@ def load_organisation_names() -> int:
             organisation.name = current
             organisation.save(update_fields=["name"])
             audit.record(
-                action="accounts.organisation.renamed",
+                action=audit.AuditAction.ORGANISATION_RENAMED,
                 obj=organisation,
                 username="load_reference",
                 changes={"name": [before, current]},
@@ -274,7 +274,10 @@ def create_user(
         user.one_time_code_expires_at = timezone.now() + one_time_code_lifetime()
     user.save()
     audit.record(
-        action="accounts.user.created", actor=by, obj=user, changes=audit.diff({}, audit.snapshot(user, USER_FIELDS))
+        action=audit.AuditAction.USER_CREATED,
+        actor=by,
+        obj=user,
+        changes=audit.diff({}, audit.snapshot(user, USER_FIELDS)),
     )
     return user
 
@@ -327,10 +330,13 @@ def request_account(
         requested_by=by,
     )
     audit.record(
-        action="accounts.user.created", actor=by, obj=user, changes=audit.diff({}, audit.snapshot(user, USER_FIELDS))
+        action=audit.AuditAction.USER_CREATED,
+        actor=by,
+        obj=user,
+        changes=audit.diff({}, audit.snapshot(user, USER_FIELDS)),
     )
     audit.record(
-        action="accounts.change.requested",
+        action=audit.AuditAction.ACCOUNT_CHANGE_REQUESTED,
         actor=by,
         obj=change,
         detail={"user": user.username, "kind": change.kind, "role": role, "organisation": organisation},
@@ -388,7 +394,7 @@ def update_user(*, user: User, by: User | SystemActor, **values: Any) -> User:
             requested_by=by,
         )
         requested = {k: changes[k] for k in PERMISSION_FIELDS & changes.keys()}
-        audit.record(action="accounts.change.requested", actor=by, obj=change, changes=requested)
+        audit.record(action=audit.AuditAction.ACCOUNT_CHANGE_REQUESTED, actor=by, obj=change, changes=requested)
         # Until approved the account keeps its role and unit; a pending re-activation keeps it disabled.
         locked.role, locked.organisation = before_role, before_organisation
         if not before_active:
@@ -400,7 +406,7 @@ def update_user(*, user: User, by: User | SystemActor, **values: Any) -> User:
     locked.is_staff = locked.role in ADMIN_DUTIES
     locked.save()
     audit.record(
-        action="accounts.user.permissions_changed" if permission_change else "accounts.user.updated",
+        action=audit.AuditAction.USER_PERMISSIONS_CHANGED if permission_change else audit.AuditAction.USER_UPDATED,
         actor=by,
         obj=locked,
         changes=changes,
@@ -484,7 +490,7 @@ def issue_one_time_code(*, user: User, by: User) -> str:
     _refuse_admin_duty_through_the_web(locked.role)
     code = _issue_code(locked)
     locked.save(update_fields=["password", "password_changed_at", "one_time_code_expires_at"])
-    audit.record(action="accounts.password.reset", actor=by, obj=locked)
+    audit.record(action=audit.AuditAction.PASSWORD_RESET, actor=by, obj=locked)
     return code
 
 
@@ -496,7 +502,7 @@ def reset_admin_duty_code(*, user: User) -> str:
         raise DomainError(_("业务账号的密码由安全管理员在网页上重置。"))
     code = _issue_code(locked)
     locked.save(update_fields=["password", "password_changed_at", "one_time_code_expires_at"])
-    audit.record(action="accounts.password.reset", obj=locked, username="create_admin", detail={"server": True})
+    audit.record(action=audit.AuditAction.PASSWORD_RESET, obj=locked, username="create_admin", detail={"server": True})
     return code
 
 
@@ -512,5 +518,5 @@ def change_password(*, user: User, new_password: str, by: User) -> User:
     user.password_changed_at = timezone.now()
     user.one_time_code_expires_at = None
     user.save(update_fields=["password", "password_changed_at", "one_time_code_expires_at"])
-    audit.record(action="accounts.password.changed", actor=by, obj=user)
+    audit.record(action=audit.AuditAction.PASSWORD_CHANGED, actor=by, obj=user)
     return user

@@ -33,7 +33,7 @@ class LoginView(auth_views.LoginView):
         wait = throttle.wait_seconds(audit.client_ip(request))
         if wait:
             audit.record(
-                action="accounts.login_throttled",
+                action=audit.AuditAction.LOGIN_THROTTLED,
                 success=False,
                 username=str(request.POST.get("username", "")),
                 detail={"wait_seconds": wait},
@@ -72,9 +72,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         # A wrong current password counts like a failed login: a borrowed session cannot guess it.
         failures = int(request.session.get(CHANGE_FAILURES_SESSION_KEY, 0)) + 1
         request.session[CHANGE_FAILURES_SESSION_KEY] = failures
-        audit.record(action="accounts.password.change_failed", actor=user, obj=user, success=False)
+        audit.record(action=audit.AuditAction.PASSWORD_CHANGE_FAILED, actor=user, obj=user, success=False)
         if failures >= settings.AXES_FAILURE_LIMIT:
-            audit.record(action="accounts.password.change_locked", actor=user, obj=user, success=False)
+            audit.record(action=audit.AuditAction.PASSWORD_CHANGE_LOCKED, actor=user, obj=user, success=False)
             logout(request)
             messages.error(request, _("当前密码连续输入错误，已退出登录。"))
             return redirect("accounts:login")

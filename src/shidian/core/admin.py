@@ -95,9 +95,8 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             old = type(obj)._default_manager.get(pk=obj.pk)
             before = audit.snapshot(old, form.changed_data)
         super().save_model(request, obj, form, change)
-        verb = "changed" if change else "created"
         audit.record(
-            action=f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}",
+            action=audit.AuditAction.ADMIN_CHANGED if change else audit.AuditAction.ADMIN_CREATED,
             actor=request.user,
             obj=obj,
             changes=audit.diff(before, audit.snapshot(obj, form.changed_data)),
@@ -136,7 +135,7 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             if request.method == "POST":
                 for obj in objs:
                     audit.record(
-                        action="admin.delete_refused",
+                        action=audit.AuditAction.ADMIN_DELETE_REFUSED,
                         actor=request.user,
                         obj=obj,
                         success=False,
@@ -149,7 +148,7 @@ class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if dependants:
             raise PermissionDenied  # the delete page already refuses; this guards any other caller
         audit.record(
-            action=f"{obj._meta.app_label}.{obj._meta.model_name}.deleted",
+            action=audit.AuditAction.ADMIN_DELETED,
             actor=request.user,
             obj=obj,
             changes=audit.diff(audit.snapshot(obj, [f.name for f in obj._meta.concrete_fields]), {}),

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import datetime as dt
 import decimal
 import ipaddress
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from shidian.core.actors import SystemActor
+from shidian.core.audit_actions import AuditAction as AuditAction
+from shidian.core.audit_hash import GENESIS, HASHED_FIELDS, event_hash
 from shidian.core.models import AuditEvent
 
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_ip", default=None)
@@ -76,9 +84,19 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+# Serialises appends so each event links to the one before (PostgreSQL; SQLite takes its write lock at BEGIN).
+_CHAIN_LOCK = 0x5348_4944_4155_4449  # "SHIDAUDI"
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+
+
 def record(
     *,
-    action: str,
+    action: AuditAction,
     actor: Any = None,
     obj: models.Model | None = None,
     changes: Mapping[str, Any] | None = None,
@@ -86,21 +104,109 @@ def record(
     detail: Mapping[str, Any] | None = None,
     username: str = "",
 ) -> AuditEvent:
-    """Append one audit event; the IP comes from the current request, if any. A system actor is named."""
+    """Append one audit event, linked to the previous one; the IP comes from the current request, if any."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unregistered audit action {action!r}: add it to core/audit_actions.py")
     if isinstance(actor, SystemActor):
         actor, username = None, username or actor.name
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     organisation = getattr(actor, "organisation", None) if authenticated else None
-    return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_username=(actor.get_username() if authenticated else username)[:150],
-        organisation_name=str(organisation)[:200] if organisation else "",
-        ip=_ip.get(),
-        action=action,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
-        success=success,
-        changes={k: plain(v) for k, v in (changes or {}).items()},
-        detail={k: plain(v) for k, v in (detail or {}).items()},
+    fields: dict[str, Any] = {
+        "actor_id": actor.pk if authenticated else None,
+        "actor_username": (actor.get_username() if authenticated else username)[:150],
+        "organisation_name": str(organisation)[:200] if organisation else "",
+        "ip": _ip.get(),
+        "action": str(action),
+        "object_type": obj._meta.label if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
+        "object_repr": str(obj)[:300] if obj is not None else "",
+        "success": success,
+        "changes": {k: plain(v) for k, v in (changes or {}).items()},
+        "detail": {k: plain(v) for k, v in (detail or {}).items()},
+    }
+    with transaction.atomic():
+        _lock_chain()
+        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        fields["occurred_at"] = timezone.now()
+        prev_hash = previous or GENESIS
+        event = AuditEvent(**fields, prev_hash=prev_hash, hash=event_hash(prev_hash=prev_hash, fields=fields))
+        event.save(force_insert=True)
+    return event
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainReport:
+    """What ``verify_chain`` found: how many events it checked and the first problem, if any."""
+
+    checked: int
+    last_hash: str
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def _chain_rows(using: str, connection: BaseDatabaseWrapper | None) -> Iterator[dict[str, Any]]:
+    columns = ("id", "prev_hash", "hash", *HASHED_FIELDS)
+    rows = AuditEvent.objects.using(using).order_by("id").values_list(*columns)
+    if connection is None:
+        for values in rows.iterator(chunk_size=2000):
+            yield dict(zip(columns, values, strict=True))
+        return
+    # A database outside the configured aliases (a restore target): the compiler still converts the values.
+    compiler = rows.query.get_compiler(connection=connection)
+    for values in compiler.results_iter(chunked_fetch=False):
+        yield dict(zip(columns, values, strict=True))
+
+
+def verify_chain(*, using: str = "default", connection: BaseDatabaseWrapper | None = None) -> ChainReport:
+    """Walk the trail in order and report the first event whose link or content does not match."""
+    expected = GENESIS
+    checked = 0
+    previous_id: int | None = None
+    for row in _chain_rows(using, connection):
+        if row["prev_hash"] != expected:
+            where = f"#{previous_id}" if previous_id is not None else "the start of the trail"
+            return ChainReport(
+                checked=checked,
+                last_hash=expected,
+                broken_at=row["id"],
+                problem=f"link broken: event #{row['id']} does not follow {where} (an event is missing or changed)",
+            )
+        if event_hash(prev_hash=row["prev_hash"], fields=row) != row["hash"]:
+            return ChainReport(
+                checked=checked,
+                last_hash=expected,
+                broken_at=row["id"],
+                problem=f"content changed: event #{row['id']} no longer matches its hash",
+            )
+        expected = row["hash"]
+        previous_id = row["id"]
+        checked += 1
+    return ChainReport(checked=checked, last_hash=expected)
+
+
+def record_denied(*, actor: Any, obj: models.Model, detail: Mapping[str, Any] | None = None) -> AuditEvent | None:
+    """Record a refused attempt on an object that exists, at most ``AUDIT_DENIED_LIMIT`` per user per window.
+
+    A crawler walking ids would otherwise flood the trail; the event that reaches the limit says so,
+    and the rest of the window is counted but not recorded.
+    """
+    limit: int = getattr(settings, "AUDIT_DENIED_LIMIT", 30)
+    window: int = getattr(settings, "AUDIT_DENIED_WINDOW_SECONDS", 600)
+    who = getattr(actor, "pk", None) or _ip.get() or "anonymous"
+    key = f"shidian:audit-denied:{who}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count > limit:
+        return None
+    extra = {"rate_limit_reached": True, "window_seconds": window} if count == limit else {}
+    return record(
+        action=AuditAction.ACCESS_DENIED, actor=actor, obj=obj, success=False, detail={**(detail or {}), **extra}
     )

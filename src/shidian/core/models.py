@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,13 +82,44 @@ class WriteOnceModel(models.Model):
 
 
 class AuditEventQuerySet(WriteOnceQuerySet["AuditEvent"]):
-    def search(self, *, text: str = "", action: str = "", username: str = "") -> AuditEventQuerySet:
-        """Filter by free text over action, object and user, and by exact action prefix or user."""
+    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> NoReturn:
+        # Events are chained one by one in audit.record; a bulk insert would leave them out of the chain.
+        raise AppendOnlyError("audit events are written through shidian.core.audit.record")
+
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
+
+    def search(
+        self,
+        *,
+        text: str = "",
+        action: str = "",
+        username: str = "",
+        organisation: str = "",
+        obj: str = "",
+        success: bool | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> AuditEventQuerySet:
+        """Filter by free text, action prefix, user, organisation, object, outcome and dates (both inclusive)."""
         qs = self
         if action:
             qs = qs.filter(action__startswith=action)
         if username:
             qs = qs.filter(actor_username=username)
+        if organisation:
+            qs = qs.filter(organisation_name__icontains=organisation)
+        if obj:
+            object_filter = models.Q(object_repr__icontains=obj) | models.Q(object_type__iexact=obj)
+            if ":" in obj:  # "plans.PlanVersion:12" names one object
+                kind, _sep, pk = obj.partition(":")
+                object_filter |= models.Q(object_type__iexact=kind.strip(), object_id=pk.strip())
+            qs = qs.filter(object_filter)
+        if success is not None:
+            qs = qs.filter(success=success)
+        if since is not None:
+            qs = qs.filter(occurred_at__date__gte=since)
+        if until is not None:
+            qs = qs.filter(occurred_at__date__lte=until)
         if text:
             qs = qs.filter(
                 models.Q(action__icontains=text)
@@ -104,7 +137,8 @@ class AuditEvent(WriteOnceModel):
     write_once_error = AppendOnlyError
     write_once_message = "audit events are append-only"
 
-    occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Set by audit.record before hashing (not auto_now_add, which would overwrite the hashed value).
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("用户"),
@@ -123,6 +157,9 @@ class AuditEvent(WriteOnceModel):
     success = models.BooleanField(_("成功"), default=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (core/audit_hash.py): the previous event's hash and this event's own.
+    prev_hash = models.CharField(_("前一事件哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("事件哈希"), max_length=64, blank=True)
 
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -134,6 +171,19 @@ class AuditEvent(WriteOnceModel):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # WriteOnceModel refuses a loaded event; an event must also come through audit.record (the chain).
+        if not self.hash and self._state.adding and self.pk is None:
+            raise AppendOnlyError("audit events are written through shidian.core.audit.record")
+        super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        """The Chinese name of the action (the registry's label)."""
+        from shidian.core.audit_actions import label
+
+        return label(self.action)
 
 
 class DocumentNumberPrefix(models.Model):

@@ -140,7 +140,10 @@ def get_for[M: models.Model](queryset: models.QuerySet[M], user: Any, /, **looku
     """Fetch one object through ``restrict``; missing and hidden both raise NotFound."""
     try:
         return restrict(queryset, user).get(**lookup)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+    except ObjectDoesNotExist as exc:
+        _audit_denied(queryset, user, lookup)
+        raise NotFound from exc
+    except (ValueError, TypeError) as exc:
         raise NotFound from exc
 
 
@@ -173,6 +176,17 @@ def sees(user: Any, obj: models.Model, *, level: Reach | None = None) -> bool:
     if scope.provinces is not None and (path.province is None or _follow(obj, path.province) not in scope.provinces):
         return False
     return scope.pilots is None or (path.pilot is not None and _follow(obj, path.pilot) in scope.pilots)
+
+
+def _audit_denied(queryset: models.QuerySet[Any], user: Any, lookup: dict[str, Any]) -> None:
+    """An object that exists but is out of scope: the user sees 404, the trail sees the attempt."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    hidden = queryset.filter(**lookup).first()
+    if hidden is not None:
+        from shidian.core import audit
+
+        audit.record_denied(actor=user, obj=hidden, detail={"reason": "out_of_scope"})
 
 
 def require(user: Any, capability: str) -> None:

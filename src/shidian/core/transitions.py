@@ -29,7 +29,7 @@ class Effects:
     fields: Iterable[str] = ()
     changes: Mapping[str, Any] | None = None
     detail: Mapping[str, Any] | None = None
-    action: str | None = None
+    action: audit.AuditAction | None = None
     # The form was saved unchanged: write and record nothing (only when the status stays too).
     unchanged: bool = False
 
@@ -47,6 +47,8 @@ class Flow[M: models.Model]:
     refusal: str | Promise = ""
     # Fields saved with every move (``updated_at`` with auto_now is only written when named).
     touch: tuple[str, ...] = field(default=())
+    # Where every move of the flow is one kind of event (a follow-up, a progress update): its one audit action.
+    action: audit.AuditAction | None = None
 
     def __post_init__(self) -> None:
         # The map names every status and nothing else, so a new status cannot be forgotten.
@@ -55,6 +57,13 @@ class Flow[M: models.Model]:
         if missing or unknown:
             raise ValueError(f"{self.action_prefix}: move map misses {missing or ''} names unknown {unknown or ''}")
         FLOWS.append(self)
+
+    def action_for(self, to: str) -> audit.AuditAction:
+        """The registered audit action of a move to ``to``: the flow's one action, else ``<prefix>.<to>``.
+
+        A name the registry lacks raises ValueError, so an unregistered move is never recorded.
+        """
+        return self.action or audit.AuditAction(f"{self.action_prefix}.{to}")
 
     def allows(self, current: str, to: str) -> bool:
         return to in self.moves.get(current, frozenset())
@@ -102,7 +111,7 @@ def move[M: models.Model](
     fields = list(dict.fromkeys([flow.status_field, *effects.fields, *flow.touch]))
     locked.save(update_fields=fields)
     audit.record(
-        action=effects.action or f"{flow.action_prefix}.{to}",
+        action=effects.action or flow.action_for(to),
         actor=by,
         obj=locked,
         changes={**({flow.status_field: [current, to]} if current != to else {}), **(effects.changes or {})},

@@ -234,5 +234,7 @@ def load_demo_indicators(*, today: dt.date | None = None) -> int:
     db.analyze("indicators")  # the quality checks below query what was just written
     for year in years:
         services.run_quality_checks(period=Period(year), by=system("load_demo"))
-    audit.record(action="indicators.demo.loaded", detail={"values": len(values), "targets": len(targets)})
+    audit.record(
+        action=audit.AuditAction.INDICATORS_DEMO_LOADED, detail={"values": len(values), "targets": len(targets)}
+    )
     return len(values)

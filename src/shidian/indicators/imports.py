@@ -125,7 +125,7 @@ def start_import(*, content: bytes, file_name: str, mode: str, by: User) -> Impo
         pilot_id=getattr(organisation, "pilot_id", None),
     )
     audit.record(
-        action="indicators.import.uploaded",
+        action=audit.AuditAction.IMPORT_UPLOADED,
         actor=by,
         obj=job,
         detail={"rows": job.total_rows, "mode": mode, "background": job.total_rows > BACKGROUND_ROWS},
@@ -250,7 +250,7 @@ def process_job(*, job: ImportJob, table: Table) -> ImportJob:
             finished_at=timezone.now(),
         )
         audit.record(
-            action="indicators.import.rejected", actor=user, obj=job, detail={"errors": len(errors)}, success=False
+            action=audit.AuditAction.IMPORT_REJECTED, actor=user, obj=job, detail={"errors": len(errors)}, success=False
         )
         job.refresh_from_db()
         return job
@@ -263,7 +263,7 @@ def process_job(*, job: ImportJob, table: Table) -> ImportJob:
         finished_at=timezone.now(),
     )
     audit.record(
-        action="indicators.import.applied",
+        action=audit.AuditAction.IMPORT_APPLIED,
         actor=user,
         obj=job,
         detail={"rows": len(valid), "written": written, "skipped_with_errors": len(errors)},

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.audit_actions import AuditAction
 from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
 
@@ -458,6 +459,7 @@ ISSUE_FLOW = Flow(
     statuses=IssueStatus,
     moves=ISSUE_MOVES,
     action_prefix="indicators.quality",
+    action=AuditAction.QUALITY_FOLLOWED_UP,
     refusal=_("问题当前为“%(from)s”，不能改为“%(to)s”。"),
     touch=("updated_by", "updated_at"),
 )

@@ -215,7 +215,7 @@ def save_indicator(*, indicator: Indicator, by: User | None) -> Indicator:
     indicator.full_clean()
     indicator.save()
     audit.record(
-        action="indicators.indicator.created" if created else "indicators.indicator.changed",
+        action=audit.AuditAction.INDICATOR_CREATED if created else audit.AuditAction.INDICATOR_CHANGED,
         actor=by,
         obj=indicator,
         detail={"code": indicator.code, "formula": indicator.formula},
@@ -243,7 +243,7 @@ def set_pilot_target(
         defaults={"target_value": value, "comparator": comparator, "source": source},
     )
     audit.record(
-        action="indicators.target.set",
+        action=audit.AuditAction.TARGET_SET,
         actor=by,
         obj=target,
         detail={"value": value, "year": target_year, "created": created},
@@ -286,7 +286,7 @@ def set_pilot_targets(
             deleted, _n = PilotTarget.objects.filter(pilot=pilot, indicator=indicator, target_year=year).delete()
             if deleted:
                 audit.record(
-                    action="indicators.target.removed", actor=by, obj=pilot, detail={"code": code, "year": year}
+                    action=audit.AuditAction.TARGET_REMOVED, actor=by, obj=pilot, detail={"code": code, "year": year}
                 )
             continue
         existing = PilotTarget.objects.filter(pilot=pilot, indicator=indicator, target_year=year).first()
@@ -391,7 +391,7 @@ def _write_value(
         current.entered_by, current.submitted_at, current.import_job = by, submitted_at, job
         current.save(update_fields=["value", "status", "source", "entered_by", "submitted_at", "import_job"])
         audit.record(
-            action="indicators.value.changed",
+            action=audit.AuditAction.VALUE_CHANGED,
             actor=by,
             obj=current,
             changes=audit.diff(before, audit.snapshot(current, ["value", "status", "source"])),
@@ -421,7 +421,7 @@ def _write_value(
     )
     if job is None or source != ValueSource.IMPORT:
         audit.record(
-            action="indicators.value.corrected" if version > 1 else "indicators.value.created",
+            action=audit.AuditAction.VALUE_CORRECTED if version > 1 else audit.AuditAction.VALUE_CREATED,
             actor=by,
             obj=row,
             detail={"value": value, "version": version, "source": source, "status": status},
@@ -704,7 +704,7 @@ def run_quality_checks(*, period: Period, by: User | SystemActor) -> int:
     DataQualityIssue.objects.bulk_create(new)
     if new:
         audit.record(
-            action="indicators.quality.checked",
+            action=audit.AuditAction.QUALITY_CHECKED,
             actor=by,
             detail={"period": period.code, "new_issues": len(new), "findings": len(found)},
         )
@@ -771,7 +771,7 @@ def follow_up_issue(*, issue: DataQualityIssue, to: str, note: str, by: User) ->
         locked.updated_by = by
         return transitions.Effects(
             fields=["follow_up"],
-            action="indicators.quality.followed_up",
+            action=audit.AuditAction.QUALITY_FOLLOWED_UP,
             changes=audit.diff(before, audit.snapshot(locked, ["follow_up"])),
         )
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shidian.core import listing, scoping
+from shidian.core import audit, listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.periods import Period
@@ -486,6 +486,9 @@ def import_template(request: AuthedHttpRequest) -> HttpResponse:
         raise Http404
     the_period = _period(request.GET.get("period") or str(pilot_selectors.programme_end_year()))
     content = imports.template_xlsx(user=request.user, period=the_period)
+    audit.record(
+        action=audit.AuditAction.INDICATOR_TEMPLATE_DOWNLOADED, actor=request.user, detail={"period": the_period.code}
+    )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="indicators-{the_period.code}.xlsx"'
     return response

@@ -89,6 +89,6 @@ def load_demo_accounts() -> list[User]:
             user.password_changed_at = timezone.now()
             user.is_active = True
             user.save(update_fields=["password", "password_changed_at", "is_active"])
-            audit.record(action="accounts.password.reset", obj=user, username="load_demo", detail={"demo": True})
+            audit.record(action=audit.AuditAction.PASSWORD_RESET, obj=user, username="load_demo", detail={"demo": True})
         users.append(user)
     return users

@@ -290,7 +290,7 @@ def apply_registry_import(*, content: bytes, file_name: str, by: User | SystemAc
             )
             account_services.ensure_pilot_organisations(pilot=pilot)
             audit.record(
-                action="pilots.pilot.created",
+                action=audit.AuditAction.PILOT_CREATED,
                 actor=by,
                 obj=pilot,
                 changes=audit.diff({}, audit.snapshot(pilot, ["batch", "province", "name", *PILOT_FIELDS])),
@@ -302,13 +302,13 @@ def apply_registry_import(*, content: bytes, file_name: str, by: User | SystemAc
                 setattr(pilot, key, value)
             pilot.save(update_fields=[*row.values.keys(), "updated_at"])
             audit.record(
-                action="pilots.pilot.updated",
+                action=audit.AuditAction.PILOT_UPDATED,
                 actor=by,
                 obj=pilot,
                 changes=row.changes,
                 detail={"file": file_name, "row": row.row},
             )
-    audit.record(action="pilots.registry.imported", actor=by, detail={"file": file_name, **plan.summary})
+    audit.record(action=audit.AuditAction.REGISTRY_IMPORTED, actor=by, detail={"file": file_name, **plan.summary})
     return plan
 
 

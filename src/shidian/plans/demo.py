@@ -419,6 +419,6 @@ def load_demo_plans() -> dict[str, int]:
             _leading_group(pilot, _departments(pilot), rng)
         created += 1
     if created:
-        audit.record(action="plans.demo.loaded", detail={"plans": created})
+        audit.record(action=audit.AuditAction.PLANS_DEMO_LOADED, detail={"plans": created})
         db.analyze("plans")
     return {"plans": created}

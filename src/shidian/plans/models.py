@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.audit_actions import AuditAction
 from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
 
@@ -381,6 +382,7 @@ MILESTONE_FLOW = Flow(
     statuses=MilestoneStatus,
     moves=MILESTONE_MOVES,
     action_prefix="plans.milestone",
+    action=AuditAction.MILESTONE_PROGRESS,
     refusal=_("节点状态不能从“%(from)s”变为“%(to)s”。"),
 )
 

@@ -108,8 +108,8 @@ def ensure_work_plan(
     start = start_date or pilot.batch.notice_date or clock.today()
     plan = WorkPlan.objects.create(pilot=pilot, start_date=start, is_demo=is_demo)
     version = PlanVersion.objects.create(plan=plan, number=1, created_by=by)
-    audit.record(action="plans.plan.created", actor=by, obj=plan, detail={"start_date": start})
-    audit.record(action="plans.version.created", actor=by, obj=version)
+    audit.record(action=audit.AuditAction.PLAN_CREATED, actor=by, obj=plan, detail={"start_date": start})
+    audit.record(action=audit.AuditAction.PLAN_VERSION_CREATED, actor=by, obj=version)
     return plan
 
 
@@ -142,7 +142,7 @@ def update_plan_texts(*, version: PlanVersion, implementation_plan: str, action_
     locked.action_plan = action_plan
     locked.save(update_fields=["implementation_plan", "action_plan"])
     audit.record(
-        action="plans.version.updated",
+        action=audit.AuditAction.PLAN_VERSION_UPDATED,
         actor=by,
         obj=locked,
         changes=audit.diff(before, audit.snapshot(locked, ["implementation_plan", "action_plan"])),
@@ -276,7 +276,7 @@ def start_new_version(*, plan: WorkPlan, by: User) -> PlanVersion:
         created_by=by,
     )
     _copy_content(latest, new)
-    audit.record(action="plans.version.created", actor=by, obj=new, detail={"based_on": latest.number})
+    audit.record(action=audit.AuditAction.PLAN_VERSION_CREATED, actor=by, obj=new, detail={"based_on": latest.number})
     return new
 
 
@@ -333,14 +333,14 @@ def add_goal(*, version: PlanVersion, text: str, target_year: int, by: User) -> 
     goal = Goal.objects.create(
         version=locked, text=text.strip(), target_year=target_year, position=locked.goals.count() + 1
     )
-    audit.record(action="plans.goal.created", actor=by, obj=goal, detail={"target_year": target_year})
+    audit.record(action=audit.AuditAction.GOAL_CREATED, actor=by, obj=goal, detail={"target_year": target_year})
     return goal
 
 
 @transaction.atomic
 def delete_goal(*, goal: Goal, by: User) -> None:
     _lock_editable(goal.version, by)
-    audit.record(action="plans.goal.deleted", actor=by, obj=goal)
+    audit.record(action=audit.AuditAction.GOAL_DELETED, actor=by, obj=goal)
     goal.delete()
 
 
@@ -420,7 +420,7 @@ def add_task(
     task = Task.objects.create(version=locked, position=locked.tasks.count() + 1, **values)
     task.supporting_departments.set(supporting_departments)
     audit.record(
-        action="plans.task.created",
+        action=audit.AuditAction.TASK_CREATED,
         actor=by,
         obj=task,
         changes={k: [None, v] for k, v in audit.snapshot(task, TASK_FIELDS).items()},
@@ -454,7 +454,7 @@ def update_task(
     locked.supporting_departments.set(supporting)
     reschedule_task(task=locked)
     audit.record(
-        action="plans.task.updated",
+        action=audit.AuditAction.TASK_UPDATED,
         actor=by,
         obj=locked,
         changes=audit.diff(before, audit.snapshot(locked, TASK_FIELDS)),
@@ -465,7 +465,7 @@ def update_task(
 @transaction.atomic
 def delete_task(*, task: Task, by: User) -> None:
     _lock_editable(task.version, by)
-    audit.record(action="plans.task.deleted", actor=by, obj=task)
+    audit.record(action=audit.AuditAction.TASK_DELETED, actor=by, obj=task)
     task.delete()
 
 
@@ -539,7 +539,7 @@ def add_milestone(
     reschedule_task(task=task)
     milestone.refresh_from_db()
     audit.record(
-        action="plans.milestone.created",
+        action=audit.AuditAction.MILESTONE_CREATED,
         actor=by,
         obj=milestone,
         changes={k: [None, v] for k, v in audit.snapshot(milestone, MILESTONE_FIELDS).items()},
@@ -559,7 +559,7 @@ def set_dependencies(*, milestone: Milestone, depends_on: Iterable[Milestone], b
     milestone.depends_on.set(deps)
     reschedule_task(task=milestone.task)
     audit.record(
-        action="plans.milestone.updated",
+        action=audit.AuditAction.MILESTONE_UPDATED,
         actor=by,
         obj=milestone,
         changes={"depends_on": [before, sorted(d.name for d in deps)]},
@@ -571,7 +571,7 @@ def set_dependencies(*, milestone: Milestone, depends_on: Iterable[Milestone], b
 def delete_milestone(*, milestone: Milestone, by: User) -> None:
     _lock_editable(milestone.task.version, by)
     task = milestone.task
-    audit.record(action="plans.milestone.deleted", actor=by, obj=milestone)
+    audit.record(action=audit.AuditAction.MILESTONE_DELETED, actor=by, obj=milestone)
     milestone.delete()
     reschedule_task(task=task)
 
@@ -620,7 +620,7 @@ def update_milestone_progress(
         locked.progress_updated_at = clock.now()
         return transitions.Effects(
             fields=[*progress, "progress_updated_at"],
-            action="plans.milestone.progress",
+            action=audit.AuditAction.MILESTONE_PROGRESS,
             changes=audit.diff(before, audit.snapshot(locked, progress)),
         )
 
@@ -662,7 +662,7 @@ def attach_evidence(*, milestone: Milestone, file_name: str, content: bytes, by:
     evidence.file.save(f"{digest}.{kind}", ContentFile(content), save=False)
     evidence.save()
     audit.record(
-        action="plans.evidence.attached",
+        action=audit.AuditAction.EVIDENCE_ATTACHED,
         actor=by,
         obj=evidence,
         detail={"milestone": milestone.pk, "kind": kind, "size": len(content)},
@@ -716,7 +716,7 @@ def generate_annual_plan(*, department: Organisation, year: int, version: PlanVe
         for i, m in enumerate(milestones, start=1)
     )
     audit.record(
-        action="plans.annual_plan.generated" if created else "plans.annual_plan.refreshed",
+        action=audit.AuditAction.ANNUAL_PLAN_GENERATED if created else audit.AuditAction.ANNUAL_PLAN_REFRESHED,
         actor=by,
         obj=annual,
         detail={"version": version.number, "milestones": len(milestones)},
@@ -735,7 +735,7 @@ def add_annual_goal(*, annual_plan: AnnualPlan, text: str, by: User, due_on: dt.
     goal = AnnualGoal.objects.create(
         annual_plan=annual_plan, text=text.strip(), due_on=due_on, position=annual_plan.goals.count() + 1
     )
-    audit.record(action="plans.annual_goal.created", actor=by, obj=goal)
+    audit.record(action=audit.AuditAction.ANNUAL_GOAL_CREATED, actor=by, obj=goal)
     return goal
 
 
@@ -743,7 +743,7 @@ def add_annual_goal(*, annual_plan: AnnualPlan, text: str, by: User, due_on: dt.
 def delete_annual_goal(*, goal: AnnualGoal, by: User) -> None:
     if not _can_keep_annual_plan(by, goal.annual_plan.department):
         raise DomainError(_("只有本试点的工作人员或该部门可以编制年度计划。"))
-    audit.record(action="plans.annual_goal.deleted", actor=by, obj=goal)
+    audit.record(action=audit.AuditAction.ANNUAL_GOAL_DELETED, actor=by, obj=goal)
     goal.delete()
 
 
@@ -785,7 +785,10 @@ def appoint_member(
             current.valid_until = max(current.valid_from, valid_from - dt.timedelta(days=1))
             current.save(update_fields=["valid_until"])
             audit.record(
-                action="plans.group_member.ended", actor=by, obj=current, detail={"until": current.valid_until}
+                action=audit.AuditAction.GROUP_MEMBER_ENDED,
+                actor=by,
+                obj=current,
+                detail={"until": current.valid_until},
             )
     member = LeadingGroupMember.objects.create(
         group=group,
@@ -795,7 +798,7 @@ def appoint_member(
         organisation=organisation,
         valid_from=valid_from,
     )
-    audit.record(action="plans.group_member.appointed", actor=by, obj=member, detail={"role": role})
+    audit.record(action=audit.AuditAction.GROUP_MEMBER_APPOINTED, actor=by, obj=member, detail={"role": role})
     return member
 
 
@@ -810,7 +813,7 @@ def end_membership(*, member: LeadingGroupMember, valid_until: dt.date, by: User
         raise DomainError(_("终止日期不能早于起始日期。"))
     locked.valid_until = valid_until
     locked.save(update_fields=["valid_until"])
-    audit.record(action="plans.group_member.ended", actor=by, obj=locked, detail={"until": valid_until})
+    audit.record(action=audit.AuditAction.GROUP_MEMBER_ENDED, actor=by, obj=locked, detail={"until": valid_until})
     return locked
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import clock, listing, scoping, uploads
+from shidian.core import audit, clock, listing, scoping, uploads
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach
@@ -417,6 +417,12 @@ def evidence_file(request: AuthedHttpRequest, milestone_id: int, evidence_id: in
     document = item.evidence.filter(pk=evidence_id).first()
     if document is None:
         raise Http404
+    audit.record(
+        action=audit.AuditAction.EVIDENCE_DOWNLOADED,
+        actor=request.user,
+        obj=document,
+        detail={"file": document.original_name, "milestone": item.pk},
+    )
     with document.file.open("rb") as stored:
         content = stored.read()
     # Typed by the content, never by the name the uploader chose (x.html is no page).
@@ -678,7 +684,9 @@ def template_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     if not permissions.can_edit_plan(request.user, pilot):
         raise Http404
-    return _download(workbook.template_xlsx(pilot=pilot), XLSX, _("%(pilot)s工作方案模板.xlsx") % {"pilot": pilot.name})
+    content = workbook.template_xlsx(pilot=pilot)
+    audit.record(action=audit.AuditAction.PLAN_TEMPLATE_DOWNLOADED, actor=request.user, obj=pilot)
+    return _download(content, XLSX, _("%(pilot)s工作方案模板.xlsx") % {"pilot": pilot.name})
 
 
 def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
@@ -700,7 +708,9 @@ def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
 def export_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.xlsx") % {"pilot": version.plan.pilot.name, "number": version.number}
-    return _download(workbook.export_xlsx(version=version), XLSX, name)
+    content = workbook.export_xlsx(version=version)
+    audit.record(action=audit.AuditAction.PLAN_EXPORTED, actor=request.user, obj=version, detail={"format": "xlsx"})
+    return _download(content, XLSX, name)
 
 
 @login_required
@@ -708,7 +718,9 @@ def export_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
 def export_docx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.docx") % {"pilot": version.plan.pilot.name, "number": version.number}
-    return _download(workbook.export_docx(version=version), DOCX, name)
+    content = workbook.export_docx(version=version)
+    audit.record(action=audit.AuditAction.PLAN_EXPORTED, actor=request.user, obj=version, detail={"format": "docx"})
+    return _download(content, DOCX, name)
 
 
 @login_required

@@ -571,7 +571,7 @@ def _replace_content(*, version: PlanVersion, preview: ImportPreview, by: User) 
                     milestone=created[m.number], depends_on=[created[d] for d in m.depends_on], by=by
                 )
     audit.record(
-        action="plans.version.imported",
+        action=audit.AuditAction.PLAN_VERSION_IMPORTED,
         actor=by,
         obj=version,
         detail={"tasks": len(preview.tasks), "milestones": preview.milestone_count, "goals": len(preview.goals)},

@@ -206,5 +206,5 @@ def upload_map_boundary(*, upload: UploadedFile[bytes], review_number: str, by: 
     boundary = MapBoundary(review_number=review_number, uploaded_by=by)
     boundary.geojson.save("provinces.geojson", ContentFile(raw), save=False)
     boundary.save()
-    audit.record(action="regions.map.uploaded", actor=by, obj=boundary, detail={"review_number": review_number})
+    audit.record(action=audit.AuditAction.MAP_UPLOADED, actor=by, obj=boundary, detail={"review_number": review_number})
     return boundary

@@ -317,6 +317,6 @@ def load_demo_reports(*, today: dt.date | None = None) -> dict[str, int]:
     open_rounds = [r for r in rounds if r.pilot_due >= today]
     if open_rounds:
         _liuzhou_open_report(open_rounds[-1], today)
-    audit.record(action="reporting.demo.loaded", username="load_demo", detail=counts)
+    audit.record(action=audit.AuditAction.REPORTING_DEMO_LOADED, username="load_demo", detail=counts)
     db.analyze("reporting")
     return counts

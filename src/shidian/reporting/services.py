@@ -114,7 +114,7 @@ def open_round(*, year: int, kind: str, by: User | SystemActor) -> ReportingRoun
         year=year, kind=kind, pilot_due=pilot_due, province_due=province_due
     )
     audit.record(
-        action="reporting.round.opened",
+        action=audit.AuditAction.ROUND_OPENED,
         actor=by,
         obj=reporting_round,
         detail={"pilot_due": pilot_due, "province_due": province_due},
@@ -143,7 +143,7 @@ def change_round_dues(
     locked.province_due = province_due
     locked.save(update_fields=["pilot_due", "province_due"])
     audit.record(
-        action="reporting.round.changed",
+        action=audit.AuditAction.ROUND_CHANGED,
         actor=by,
         obj=locked,
         changes=audit.diff(before, audit.snapshot(locked, ["pilot_due", "province_due"])),
@@ -164,7 +164,7 @@ def open_pilot_report(*, pilot: Any, reporting_round: ReportingRound, by: Any) -
     if report is not None:
         return report
     draft.save()
-    audit.record(action="reporting.report.created", actor=by, obj=draft)
+    audit.record(action=audit.AuditAction.REPORT_CREATED, actor=by, obj=draft)
     return draft
 
 
@@ -212,7 +212,7 @@ def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[st
     locked.updated_by = by
     locked.save(update_fields=[*SECTION_FIELDS, "revision", "updated_by", "updated_at"])
     audit.record(
-        action="reporting.report.draft_saved",
+        action=audit.AuditAction.REPORT_DRAFT_SAVED,
         actor=by,
         obj=locked,
         changes={k: [len(str(v[0] or "")), len(str(v[1] or ""))] for k, v in changes.items()},
@@ -244,7 +244,7 @@ def add_tag(*, report: PilotReport, kind: str, text: str, ministry_ids: list[int
     tag = DifficultyTag.objects.create(report=locked, kind=kind, text=text.strip())
     tag.ministries.set(ministries)
     audit.record(
-        action="reporting.tag.created",
+        action=audit.AuditAction.TAG_CREATED,
         actor=by,
         obj=tag,
         detail={"report": locked.pk, "kind": kind, "ministries": [m.name for m in ministries]},
@@ -255,7 +255,7 @@ def add_tag(*, report: PilotReport, kind: str, text: str, ministry_ids: list[int
 @transaction.atomic
 def remove_tag(*, tag: DifficultyTag, by: Any) -> None:
     _editable_for(tag.report, by)
-    audit.record(action="reporting.tag.deleted", actor=by, obj=tag, detail={"report": tag.report_id})
+    audit.record(action=audit.AuditAction.TAG_DELETED, actor=by, obj=tag, detail={"report": tag.report_id})
     tag.delete()
 
 
@@ -274,7 +274,7 @@ def add_attachment(*, report: PilotReport, file_name: str, content: bytes, by: A
         uploaded_by=by,
     )
     audit.record(
-        action="reporting.attachment.added",
+        action=audit.AuditAction.ATTACHMENT_ADDED,
         actor=by,
         obj=attachment,
         detail={"report": locked.pk, "size": len(content), "content_type": content_type},
@@ -288,7 +288,7 @@ def remove_attachment(*, attachment: Attachment, by: Any) -> Attachment:
     _editable_for(attachment.report, by)
     attachment.is_current = False
     attachment.save(update_fields=["is_current"])
-    audit.record(action="reporting.attachment.removed", actor=by, obj=attachment)
+    audit.record(action=audit.AuditAction.ATTACHMENT_REMOVED, actor=by, obj=attachment)
     return attachment
 
 
@@ -324,7 +324,7 @@ class ReportWorkflow[R: (PilotReport, ProvinceReport)]:
     comment_on: str
     decided_comment: str
     # The action of a submission after a return, where it differs from "<prefix>.submitted".
-    resubmitted_action: str | None = None
+    resubmitted_action: audit.AuditAction | None = None
 
 
 # Both kinds of report name these statuses alike (ReportStatus and ProvinceStatus; a test pins it).
@@ -403,7 +403,7 @@ PILOT_REPORTS = ReportWorkflow[PilotReport](
     empty_sections=_empty_pilot_sections,
     comment_on="pilot_report_version",
     decided_comment=CommentKind.ACCEPT,
-    resubmitted_action="reporting.report.resubmitted",
+    resubmitted_action=audit.AuditAction.REPORT_RESUBMITTED,
 )
 
 
@@ -496,7 +496,7 @@ def open_province_report(*, province: Any, reporting_round: ReportingRound, by: 
     content = assemble_province_content(province=province, reporting_round=reporting_round)
     report = ProvinceReport.objects.create(province=province, round=reporting_round, updated_by=by, **content)
     audit.record(
-        action="reporting.province_report.created",
+        action=audit.AuditAction.PROVINCE_REPORT_CREATED,
         actor=by,
         obj=report,
         detail={"pilot_sections": len(content["pilot_sections"])},
@@ -529,7 +529,7 @@ def reassemble_province_report(*, report: ProvinceReport, revision: int, by: Any
     locked.updated_by = by
     locked.save(update_fields=["pilot_sections", "statistics", "revision", "updated_by", "updated_at"])
     audit.record(
-        action="reporting.province_report.reassembled",
+        action=audit.AuditAction.PROVINCE_REPORT_REASSEMBLED,
         actor=by,
         obj=locked,
         detail={"pilot_sections": len(locked.pilot_sections)},
@@ -566,7 +566,7 @@ def save_province_draft(
     locked.updated_by = by
     locked.save(update_fields=[*PROVINCE_FIELDS, "pilot_sections", "revision", "updated_by", "updated_at"])
     audit.record(
-        action="reporting.province_report.draft_saved",
+        action=audit.AuditAction.PROVINCE_REPORT_DRAFT_SAVED,
         actor=by,
         obj=locked,
         changes={k: [len(str(v[0] or "")), len(str(v[1] or ""))] for k, v in changes.items()},
@@ -657,7 +657,7 @@ def read_copy(*, copy: ReportCopy, by: Any) -> ReadReceipt:
         raise NotFound
     receipt, created = ReadReceipt.objects.get_or_create(copy=copy, reader=by)
     if created:
-        audit.record(action="reporting.copy.read", actor=by, obj=copy, detail={"version": copy.version_id})
+        audit.record(action=audit.AuditAction.COPY_READ, actor=by, obj=copy, detail={"version": copy.version_id})
     return receipt
 
 
@@ -751,7 +751,7 @@ def send_reminders(*, today: dt.date, days_before: int | None = None) -> list[Re
             created.extend(fresh)
     if created:
         audit.record(
-            action="reporting.reminders.sent",
+            action=audit.AuditAction.REMINDERS_SENT,
             actor=system("send_report_reminders"),
             detail={"count": len(created), "today": today},
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import Organisation, OrganisationKind
-from shidian.core import clock, listing, scoping
+from shidian.core import audit, clock, listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.core.uploads import attachment_response
@@ -51,6 +51,11 @@ def _download(content: bytes, file_name: str, content_type: str) -> HttpResponse
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
     return response
+
+
+def _format(request: HttpRequest) -> str:
+    """The document format asked for: pdf, or docx (also for anything else, as before)."""
+    return "pdf" if request.GET.get("format") == "pdf" else "docx"
 
 
 def _document_response(document: documents.OfficialDocument, fmt: str) -> HttpResponse:
@@ -435,6 +440,12 @@ def report_attachments(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
     attachment = selectors.get_attachment_for(user=request.user, attachment_id=attachment_id)
+    audit.record(
+        action=audit.AuditAction.ATTACHMENT_DOWNLOADED,
+        actor=request.user,
+        obj=attachment,
+        detail={"file": attachment.file_name},
+    )
     # Typed by the content, never by the stored name or type.
     return attachment_response(bytes(attachment.content), file_name=attachment.file_name)
 
@@ -480,7 +491,9 @@ def report_compare(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_GET
 def version_download(request: HttpRequest, version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=version_id)
-    return _document_response(documents.pilot_report_document(version), request.GET.get("format", "docx"))
+    fmt = _format(request)
+    audit.record(action=audit.AuditAction.REPORT_DOWNLOADED, actor=request.user, obj=version, detail={"format": fmt})
+    return _document_response(documents.pilot_report_document(version), fmt)
 
 
 # -- province reports --------------------------------------------------------------------------------
@@ -666,7 +679,11 @@ def province_version_download(request: HttpRequest, province_version_id: int) ->
     if version is None:
         raise Http404
     selectors.get_province_report_for(user=request.user, report_id=version.report_id)
-    return _document_response(documents.province_report_document(version), request.GET.get("format", "docx"))
+    fmt = _format(request)
+    audit.record(
+        action=audit.AuditAction.PROVINCE_REPORT_DOWNLOADED, actor=request.user, obj=version, detail={"format": fmt}
+    )
+    return _document_response(documents.province_report_document(version), fmt)
 
 
 # -- ministry copies ---------------------------------------------------------------------------------
@@ -679,7 +696,14 @@ def copy_detail(request: HttpRequest, copy_id: int) -> HttpResponse:
     copy = selectors.get_copy_for(user=request.user, copy_id=copy_id)
     services.read_copy(copy=copy, by=request.user)
     if request.GET.get("format") in {"docx", "pdf"}:
-        return _document_response(documents.province_report_document(copy.version), request.GET["format"])
+        fmt = _format(request)
+        audit.record(
+            action=audit.AuditAction.PROVINCE_REPORT_DOWNLOADED,
+            actor=request.user,
+            obj=copy.version,
+            detail={"format": fmt, "copy": copy.pk},
+        )
+        return _document_response(documents.province_report_document(copy.version), fmt)
     return render(
         request,
         "reporting/copy.html",
@@ -700,5 +724,6 @@ def matrix(request: HttpRequest) -> HttpResponse:
     data = selectors.completeness_matrix(user=request.user)
     if request.GET.get("format") == "xlsx":
         stamp = clock.today().isoformat()
+        audit.record(action=audit.AuditAction.MATRIX_EXPORTED, actor=request.user, detail={"format": "xlsx"})
         return _download(documents.matrix_xlsx(data), _("报告报送情况-%(date)s.xlsx") % {"date": stamp}, XLSX_TYPE)
     return render(request, "reporting/matrix.html", {"matrix": data, "states": selectors.CELL_LABELS})

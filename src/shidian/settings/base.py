@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -51,7 +52,9 @@ def database_from_url(url: str) -> dict[str, object]:
         # sqlite:////abs/path.sqlite3 is absolute; sqlite:///rel/path is relative to the project.
         path = unquote(parsed.path)
         name = path[1:] if path.startswith("//") else str(PROJECT_DIR / path.lstrip("/"))
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+        # IMMEDIATE: a transaction takes the write lock at BEGIN, so concurrent writers wait for each other
+        # instead of failing on the upgrade, and audit events chain in order (core/audit.py).
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"transaction_mode": "IMMEDIATE"}}
     if parsed.scheme in {"postgres", "postgresql"}:
         query = parse_qs(parsed.query)
         host = parsed.hostname or query.get("host", [""])[0]
@@ -139,6 +142,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(_env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shidian.sqlite3'}"))}
+# PostgreSQL: the role the application connects as, which does not own the tables. ``migrate`` runs as the
+# owner and grants this role DML on every table but only SELECT and INSERT on the audit trail
+# (core/database.py, docs/operations.md). Empty: no grants are managed (SQLite, or a single-role setup).
+DATABASE_APP_ROLE = _env("DATABASE_APP_ROLE", "")
+if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP_ROLE):
+    raise ImproperlyConfigured("SHIDIAN_DATABASE_APP_ROLE must be a plain lower-case PostgreSQL role name")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

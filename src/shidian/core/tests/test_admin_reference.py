@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.test import Client
 
 from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.indicators.models import DataQualityIssue, Indicator, ValidationRule
 from shidian.pilots.models import PilotArea
@@ -54,7 +55,7 @@ class TestReferenceDeletion:
         [event] = AuditEvent.objects.filter(id__gt=watermark, action="admin.delete_refused")
         assert (event.success, event.object_id, event.actor_username) == (False, str(used.pk), "demo-sysadmin")
         assert any("同比变动过大" in line for line in event.detail["would_touch"])
-        assert not AuditEvent.objects.filter(id__gt=watermark, action="indicators.validationrule.deleted").exists()
+        assert not AuditEvent.objects.filter(id__gt=watermark, action=AuditAction.ADMIN_DELETED).exists()
 
     def test_a_bulk_delete_cannot_take_a_used_rule_either(self, client_as: Callable[[str], Client]) -> None:
         used, spare = rule(), rule("备用规则")
@@ -83,7 +84,8 @@ class TestReferenceDeletion:
         )
         assert response.status_code == 302
         assert not ValidationRule.objects.filter(pk=spare.pk).exists()
-        [event] = AuditEvent.objects.filter(id__gt=watermark, action="indicators.validationrule.deleted")
+        [event] = AuditEvent.objects.filter(id__gt=watermark, action=AuditAction.ADMIN_DELETED)
+        assert event.object_type == "indicators.ValidationRule"
         assert event.changes["name"] == ["备用规则", None]
 
     def test_an_organisation_with_users_is_not_deleted(

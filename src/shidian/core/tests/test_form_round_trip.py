@@ -351,6 +351,7 @@ NOT_EDIT_FORMS = {
     "shidian.indicators.forms.FollowUpForm": "moves a quality issue to a chosen status",
     "shidian.indicators.forms.QualityFilterForm": "filters a list",
     "shidian.pilots.forms.PilotFilterForm": "filters a list",
+    "shidian.core.forms.AuditFilterForm": "filters the audit trail",
     "shidian.pilots.forms.RegistryUploadForm": "uploads the registry",
     "shidian.pilots.forms.StatusChangeForm": "moves a pilot to a chosen status",
     "shidian.accounts.forms.PasswordChangeForm": "sets a new password",

@@ -173,7 +173,7 @@ def test_walk_the_map(prefix: str, user: Callable[[str], User]) -> None:
                 assert rows.values_list(flow.status_field, flat=True).get() == to
                 event = AuditEvent.objects.order_by("-pk").first()
                 assert AuditEvent.objects.count() == events + 1 and event is not None
-                assert event.action == f"{prefix}.{to}"
+                assert event.action == flow.action_for(to)
                 assert event.object_id == str(obj.pk) and event.actor_id == actor.pk
                 assert event.changes == ({flow.status_field: [current, to]} if current != to else {})
             else:

@@ -38,8 +38,11 @@ def test_the_system_admin_adds_a_computed_indicator(client_as: Callable[[str], C
         "/admin/indicators/indicator/add/", form(formula="hukou_urban_population / resident_population * 100")
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Indicator.objects.get(code="town_share").is_computed
-    assert AuditEvent.objects.filter(action="indicators.indicator.created").exists()
+    created = Indicator.objects.get(code="town_share")
+    assert created.is_computed
+    assert AuditEvent.objects.filter(
+        action="core.admin.created", object_type="indicators.Indicator", object_id=str(created.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(
