@@ -103,6 +103,7 @@ DETAIL_KEYS: dict[str, Any] = {
     "missing": gettext_lazy("未报送"),
     "new_issues": gettext_lazy("新问题"),
     "page": gettext_lazy("页码"),
+    "format": gettext_lazy("格式"),
     "drafts": gettext_lazy("草稿"),
     "revision": gettext_lazy("修订号"),
     "unacknowledged": gettext_lazy("未确认收到"),
@@ -231,4 +232,7 @@ def change_lines(object_type: str, changes: Mapping[str, Any]) -> list[Line]:
 
 def detail_lines(detail: Mapping[str, Any]) -> list[Line]:
     """The details of an event with Chinese labels for the keys the platform writes."""
-    return [Line(str(DETAIL_KEYS.get(k, k)), k, value_text(v)) for k, v in detail.items()]
+    return [
+        Line(str(DETAIL_KEYS.get(k, k)), k, str(v).upper() if k == "format" else value_text(v))
+        for k, v in detail.items()
+    ]
