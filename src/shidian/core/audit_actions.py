@@ -108,6 +108,7 @@ class AuditAction(models.TextChoices):
     PROVINCE_REPORT_DOWNLOADED = "reporting.province_report.downloaded", _("下载省级报告")
     COPY_READ = "reporting.copy.read", _("阅读抄送报告")
     MATRIX_EXPORTED = "reporting.matrix.exported", _("导出报送情况表")
+    OFF_TRACK_EXPORTED = "indicators.off_track.exported", _("导出进度滞后清单")
     REMINDERS_SENT = "reporting.reminders.sent", _("发送报送提醒")
 
     # indicators: catalogue, targets, values, quality, imports

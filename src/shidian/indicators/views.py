@@ -18,7 +18,7 @@ from shidian.core.errors import DomainError
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
-from shidian.indicators import charts, imports, permissions, selectors, services
+from shidian.indicators import charts, exports, imports, permissions, selectors, services
 from shidian.indicators.filters import OffTrackFilter
 from shidian.indicators.forms import EntryForm, FollowUpForm, ImportForm, QualityFilterForm, ReturnForm
 from shidian.indicators.models import Indicator, PeriodType
@@ -27,6 +27,7 @@ from shidian.pilots import selectors as pilot_selectors
 from shidian.regions import selectors as region_selectors
 
 PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_INDICATOR = "urban_rate_resident"
 
 
@@ -371,6 +372,16 @@ def off_track(request: AuthedHttpRequest) -> HttpResponse:
     indicator = selectors.get_indicator(code) if code else None
     rows = selectors.off_track(user=request.user, indicator=indicator)
     list_filter = OffTrackFilter(request.GET, national=scoping.scope_for(request.user).is_national)
+    if request.GET.get("format") == "xlsx":
+        found = list_filter.apply(rows)
+        audit.record(
+            action=audit.AuditAction.OFF_TRACK_EXPORTED,
+            actor=request.user,
+            detail={"format": "xlsx", "rows": len(found), "indicator": code or ""},
+        )
+        response = HttpResponse(exports.off_track_xlsx(found), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="off-track.xlsx"'
+        return response
     page, query = listing.page_of(request, list_filter.apply(rows))
     return render(
         request,
@@ -489,7 +500,7 @@ def import_template(request: AuthedHttpRequest) -> HttpResponse:
     audit.record(
         action=audit.AuditAction.INDICATOR_TEMPLATE_DOWNLOADED, actor=request.user, detail={"period": the_period.code}
     )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="indicators-{the_period.code}.xlsx"'
     return response
 

@@ -91,3 +91,35 @@ def test_off_track_list_carries_units_and_filters(
     behind = client.get(reverse("indicators:off_track"), {"status": "deteriorating"}).content.decode()
     table = behind.split('data-testid="off-track"', 1)[1].split("</table>", 1)[0]
     assert "明显滞后" not in table
+
+
+def test_the_filtered_off_track_list_exports_every_row_to_xlsx_and_is_audited(
+    client_as: Callable[[str], Client],
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from shidian.accounts.models import User
+    from shidian.core.audit_actions import AuditAction
+    from shidian.core.models import AuditEvent
+    from shidian.indicators import selectors
+
+    client = client_as("demo-national")
+    page = client.get(reverse("indicators:off_track"), {"status": "deteriorating"}).content.decode()
+    assert "format=xlsx" in page and "status=deteriorating" in page  # the link keeps the filters
+    filtered = client.get(reverse("indicators:off_track"), {"status": "deteriorating", "format": "xlsx"})
+    deteriorating = load_workbook(io.BytesIO(filtered.content))["进度滞后的试点"]
+    assert {deteriorating.cell(row=n, column=8).value for n in range(2, deteriorating.max_row + 1)} == {"倒退"}
+    response = client.get(reverse("indicators:off_track"), {"format": "xlsx"})
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(response.content))["进度滞后的试点"]
+    assert [c.value for c in sheet[1]][:5] == ["省级单位", "试点地区", "指标", "单位", "最新值"]
+    assert sheet.freeze_panes == "A2"
+    national = User.objects.get(username="demo-national")
+    expected = selectors.off_track(user=national)
+    assert sheet.max_row - 1 == len(expected) > 50  # every row, not the first page
+    values = [sheet.cell(row=n, column=5).value for n in range(2, sheet.max_row + 1)]
+    assert all(isinstance(v, str) and not re.search(r"\d+\.\d{4,}", v) for v in values)  # the indicator's decimals
+    event = AuditEvent.objects.filter(action=AuditAction.OFF_TRACK_EXPORTED).latest("pk")
+    assert event.actor == national and event.detail["rows"] == len(expected)
