@@ -12,7 +12,7 @@ SOURCE = Path(__file__).resolve().parents[2]  # src/shidian
 REPO = SOURCE.parents[1]
 THIS = Path(__file__).resolve()
 
-# Actions whose services have no test asserting their event yet (TODO issue 10): the list may only shrink,
+# Actions whose services have no test asserting their event yet (TODO #10): the list may only shrink,
 # the test below fails when one of them becomes asserted so that it is taken off.
 NOT_YET_ASSERTED = {
     AuditAction.PASSWORD_CHANGE_LOCKED,
