@@ -403,6 +403,7 @@ def load_demo_plans() -> dict[str, int]:
     """Give every pilot without a plan a plausible demo plan; pilots that have one are left alone."""
     rng = random.Random(SEED)  # noqa: S311  (demo data, not security)
     ensure_focus_areas()
+    db.analyze("plans")  # statistics of what is there now (after a delete, say), before services query it
     today = clock.today()  # progress as of the business date (load_demo travels there)
     areas = {fa.code: fa for fa in FocusArea.objects.filter(is_active=True)}
     created = 0

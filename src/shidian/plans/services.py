@@ -307,7 +307,7 @@ def _copy_content(source: PlanVersion, target: PlanVersion) -> None:
             milestone.save()
             mapping[old_pk] = milestone
         for old_pk, dep_pks in deps.items():
-            mapping[old_pk].depends_on.set([mapping[d] for d in dep_pks])
+            mapping[old_pk].depends_on.add(*[mapping[d] for d in dep_pks])  # new rows: nothing to replace
 
 
 # ---- goals --------------------------------------------------------------------------------------
@@ -535,7 +535,9 @@ def add_milestone(
         deliverable=deliverable.strip(),
         due_by=due_by,
     )
-    milestone.depends_on.set(deps)
+    # A new milestone has no links yet: add() reads only the link table, where set() would first read the
+    # current links through Milestone's default ordering (joins over tasks and versions; slow on PostgreSQL).
+    milestone.depends_on.add(*deps)
     reschedule_task(task=task)
     milestone.refresh_from_db()
     audit.record(
