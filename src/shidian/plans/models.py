@@ -206,7 +206,7 @@ class Goal(models.Model):
     class Meta:
         verbose_name = _("目标")
         verbose_name_plural = _("目标")
-        ordering = ["version", "target_year", "position", "id"]
+        ordering = ["version_id", "target_year", "position", "id"]
         constraints = [
             # Which years a pilot may use comes from the registry (services.allowed_goal_years); the
             # database only keeps out years no plan could mean.
@@ -257,7 +257,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("任务")
         verbose_name_plural = _("任务")
-        ordering = ["version", "position", "id"]
+        ordering = ["version_id", "position", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(responsible_user__isnull=False) | ~models.Q(responsible_name=""),
@@ -350,7 +350,9 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = _("节点")
         verbose_name_plural = _("节点")
-        ordering = ["task", "position", "id"]
+        # By the column, not the relation: "task" would pull in Task's and PlanVersion's orderings, i.e. joins
+        # over tasks and versions in every milestone query and prefetch (a statement timeout on PostgreSQL).
+        ordering = ["task_id", "position", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress_percent__gte=0, progress_percent__lte=100),
@@ -407,7 +409,7 @@ class MilestoneEvidence(models.Model):
     class Meta:
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-        ordering = ["milestone", "uploaded_at", "id"]
+        ordering = ["milestone_id", "uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.original_name
@@ -460,7 +462,7 @@ class AnnualGoal(models.Model):
     class Meta:
         verbose_name = _("年度目标")
         verbose_name_plural = _("年度目标")
-        ordering = ["annual_plan", "position", "id"]
+        ordering = ["annual_plan_id", "position", "id"]
 
     def __str__(self) -> str:
         return self.text
