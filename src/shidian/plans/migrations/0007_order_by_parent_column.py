@@ -4,30 +4,45 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0006_pending_plan_imports'),
+        ("plans", "0006_pending_plan_imports"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='annualgoal',
-            options={'ordering': ['annual_plan_id', 'position', 'id'], 'verbose_name': '年度目标', 'verbose_name_plural': '年度目标'},
+            name="annualgoal",
+            options={
+                "ordering": ["annual_plan_id", "position", "id"],
+                "verbose_name": "年度目标",
+                "verbose_name_plural": "年度目标",
+            },
         ),
         migrations.AlterModelOptions(
-            name='goal',
-            options={'ordering': ['version_id', 'target_year', 'position', 'id'], 'verbose_name': '目标', 'verbose_name_plural': '目标'},
+            name="goal",
+            options={
+                "ordering": ["version_id", "target_year", "position", "id"],
+                "verbose_name": "目标",
+                "verbose_name_plural": "目标",
+            },
         ),
         migrations.AlterModelOptions(
-            name='milestone',
-            options={'ordering': ['task_id', 'position', 'id'], 'verbose_name': '节点', 'verbose_name_plural': '节点'},
+            name="milestone",
+            options={"ordering": ["task_id", "position", "id"], "verbose_name": "节点", "verbose_name_plural": "节点"},
         ),
         migrations.AlterModelOptions(
-            name='milestoneevidence',
-            options={'ordering': ['milestone_id', 'uploaded_at', 'id'], 'verbose_name': '佐证材料', 'verbose_name_plural': '佐证材料'},
+            name="milestoneevidence",
+            options={
+                "ordering": ["milestone_id", "uploaded_at", "id"],
+                "verbose_name": "佐证材料",
+                "verbose_name_plural": "佐证材料",
+            },
         ),
         migrations.AlterModelOptions(
-            name='task',
-            options={'ordering': ['version_id', 'position', 'id'], 'verbose_name': '任务', 'verbose_name_plural': '任务'},
+            name="task",
+            options={
+                "ordering": ["version_id", "position", "id"],
+                "verbose_name": "任务",
+                "verbose_name_plural": "任务",
+            },
         ),
     ]
