@@ -9,10 +9,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from shidian.accounts import demo
 from shidian.accounts.models import User
 from shidian.bootstrap import data
 from shidian.core import db
-from shidian.pilots import demo
 
 DEMO_PASSWORD = demo.DEMO_PASSWORD
 
