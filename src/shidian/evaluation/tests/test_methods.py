@@ -53,8 +53,17 @@ def test_topsis_matches_papathanasiou_and_ploskas_2018():
     assert np.round(closeness, 3).tolist() == [0.387, 0.327, 0.391, 0.615, 0.868, 0.493]
 
 
+def test_topsis_with_a_cost_criterion_matches_hodgett_topsis_in_excel():
+    """Hodgett, R., "TOPSIS in Excel" worked example (hodgett.co.uk/topsis-in-excel): three cars, purchase price a
+    cost criterion, weights 0.35/0.25/0.25/0.15; closeness 0.4817 / 0.5182 / 0.1780 (the same numbers are asserted
+    by the R package MCDA, tests/TOPSIS.R)."""
+    matrix = [[5490, 51.4, 8.5, 285], [6500, 70.6, 7.0, 288], [6489, 54.3, 7.5, 290]]
+    closeness = topsis(matrix, [0.35, 0.25, 0.25, 0.15], directions=[C, B, B, B])
+    assert np.round(closeness, 4).tolist() == [0.4817, 0.5182, 0.1780]
+
+
 def test_topsis_cost_column_hand_computation():
-    """Hand computation (no published example with a cost criterion and printed closeness was found).
+    """Hand computation of the smallest cases, to show what the cost direction does.
 
     Two pilots, one cost column x = (3, 4), weight 1. Vector normalisation: r = x / sqrt(9 + 16) = (0.6, 0.8).
     For a cost column the ideal is the minimum (0.6) and the anti-ideal the maximum (0.8), so pilot 1 is the ideal
@@ -230,6 +239,35 @@ def test_attainment_zero_target_and_mixed_signs_keep_reached_or_not():
 
 
 # --- coupling coordination ---------------------------------------------------------------------------------------
+
+
+def test_coupling_coordination_matches_urban_rural_logistics_2022_table_4():
+    """ "Urban-Rural Logistics Coupling Coordinated Development and Urban-Rural Integrated Development: Measurement,
+    Influencing Factors, and Countermeasures", Mathematical Problems in Engineering, vol. 2022, article 2969206,
+    Table 4: urban (Uu) and rural (Ur) logistics indices 2011-2020 with C, T (equal weights) and D. The published
+    U are rounded to 3 decimals, so C, T, D agree to 0.001."""
+    u = [
+        [0.101, 0.280],
+        [0.165, 0.406],
+        [0.187, 0.427],
+        [0.238, 0.511],
+        [0.424, 0.421],
+        [0.538, 0.407],
+        [0.591, 0.466],
+        [0.694, 0.581],
+        [0.892, 0.662],
+        [0.879, 0.637],
+    ]
+    result = coupling_coordination(u)
+    np.testing.assert_allclose(
+        result.c, [0.882, 0.906, 0.920, 0.931, 1.000, 0.990, 0.993, 0.996, 0.989, 0.987], atol=1e-3
+    )
+    np.testing.assert_allclose(
+        result.t, [0.190, 0.286, 0.307, 0.374, 0.422, 0.473, 0.528, 0.638, 0.777, 0.758], atol=1e-3
+    )
+    np.testing.assert_allclose(
+        result.d, [0.410, 0.509, 0.532, 0.590, 0.650, 0.684, 0.724, 0.797, 0.877, 0.865], atol=1e-3
+    )
 
 
 def test_coupling_coordination_two_subsystems_hand_computation():
