@@ -293,9 +293,11 @@ def test_coupling_coordination_three_subsystems_stays_within_zero_one():
     """Hand computation for k = 3: C = (U1 U2 U3)^(1/3) / ((U1 + U2 + U3) / 3).
 
     (0.1, 0.2, 0.4): geometric mean (0.008)^(1/3) = 0.2, arithmetic mean 0.7 / 3, C = 0.6 / 0.7 = 6/7.
-    The misused form n * {U1 U2 U3 / [(U1+U2)(U1+U3)(U2+U3)]}^(1/n) would give 3 * (0.008 / 0.3 / 0.5 / 0.6)^(1/3)
-    = 1.0772 here: above 1, which is why it is not used.
+    The misused form n * {U1 U2 U3 / [(U1+U2)(U1+U3)(U2+U3)]}^(1/n) would give 3 * (0.008 / 0.09)^(1/3)
+    = 1.3389 here (and 1.5 for three equal scores): above 1, which is why it is not used.
     """
+    misused = 3 * (0.1 * 0.2 * 0.4 / (0.3 * 0.5 * 0.6)) ** (1 / 3)
+    assert misused == pytest.approx(1.3389, abs=1e-4)
     result = coupling_coordination([[0.1, 0.2, 0.4], [0.3, 0.3, 0.3]])
     np.testing.assert_allclose(result.c, [6 / 7, 1.0])
     np.testing.assert_allclose(result.t, [0.7 / 3, 0.3])
