@@ -530,3 +530,25 @@ def test_attainment_lies_in_zero_cap(data):
     cap = data.draw(st.sampled_from([1.0, 1.2]))
     result = attainment(values, targets, directions=directions, cap=cap)
     assert ((result >= 0) & (result <= cap)).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(matrices(min_rows=2))
+def test_a_pilot_with_missing_values_scores_zero_and_moves_nobody_else(case):
+    matrix, directions = case
+    with_gap = np.vstack([matrix, np.full((1, matrix.shape[1]), np.nan)])
+    result = min_max(with_gap, directions=directions)
+    np.testing.assert_array_equal(result[:-1], min_max(matrix, directions=directions))
+    assert (result[-1] == 0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(matrices(min_rows=2))
+def test_min_max_entropy_is_the_sum_variant_on_the_shifted_standardised_matrix(case):
+    matrix, directions = case
+    standard = min_max(matrix, directions=directions) + 1e-4
+    np.testing.assert_allclose(
+        entropy_weights(matrix, directions=directions),
+        entropy_weights(standard, directions=[B] * matrix.shape[1], normalisation="sum", shift=0.0),
+        atol=1e-12,
+    )
