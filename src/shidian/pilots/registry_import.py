@@ -16,7 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import TextChoices
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shidian.core import audit
 from shidian.core.errors import ImportRejected, RowError
@@ -81,14 +83,14 @@ def _name(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Refe
     return raw
 
 
-def _one_of(choices: type[TextChoices], label: str) -> Rule:
+def _one_of(choices: type[TextChoices], label: Promise) -> Rule:
     allowed = list(choices.values)
 
     def rule(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: References) -> str:
         if raw not in allowed:
             raise CellRefused(
                 _("未知的%(label)s“%(value)s”，应为：%(allowed)s。")
-                % {"label": label, "value": raw, "allowed": "、".join(allowed)}
+                % {"label": str(label), "value": raw, "allowed": "、".join(allowed)}
             )
         return raw
 
@@ -123,8 +125,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("batch", "batch（批次）", True, _batch),
     Column("province", "province（省份）", True, _province),
     Column("name", "name（名称）", True, _name),
-    Column("level", "level（类型）", True, _one_of(AreaKind, "类型")),
-    Column("verification", "verification（核实程度）", True, _one_of(Verification, "核实程度")),
+    Column("level", "level（类型）", True, _one_of(AreaKind, gettext_lazy("类型"))),
+    Column("verification", "verification（核实程度）", True, _one_of(Verification, gettext_lazy("核实程度"))),
     Column("source_note", "source_note（来源说明）", True, _text),
     Column("division_code", "division_code（区划代码）", False, _division_code),
 )
