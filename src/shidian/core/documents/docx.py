@@ -108,6 +108,12 @@ def _border(paragraph: Any, side: str, *, size_eighths: int, color: str = "00000
     borders.append(line)
 
 
+def _alignments() -> dict[str, Any]:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    return {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+
+
 class _Writer:
     """One DOCX being written: paragraphs in the document's fonts and the grid's line pitch."""
 
@@ -193,7 +199,7 @@ class _Writer:
 
     def table(self, table: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+        from docx.enum.text import WD_LINE_SPACING
         from docx.shared import Pt
 
         grid = self.docx.add_table(rows=1, cols=len(table.header))
@@ -201,18 +207,25 @@ class _Writer:
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
         widths = table.widths or [1.0] * len(table.header)
+        aligns = table.align or ["left"] * len(table.header)
         total = sum(widths)
         for column, width in zip(grid.columns, widths, strict=False):
             column.width = Pt(L.TEXT_WIDTH_PT * width / total)  # w:gridCol, which LibreOffice reads
         for row_index, values in enumerate([table.header, *table.rows]):
-            cells = grid.rows[0].cells if row_index == 0 else grid.add_row().cells
+            row = grid.rows[0] if row_index == 0 else grid.add_row()
+            if row_index == 0 and table.repeat_header:
+                _repeat_as_header(row)
+            cells = row.cells
             for index, (cell, value) in enumerate(zip(cells, values, strict=False)):
                 cell.width = Pt(L.TEXT_WIDTH_PT * widths[index] / total)
                 paragraph = cell.paragraphs[0]
                 _spacing(paragraph, exact=False)
                 paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
                 paragraph.paragraph_format.line_spacing = Pt(L.TABLE_LINE_PT)
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                align = aligns[index] if index < len(aligns) else "left"
+                if row_index == 0 and table.align is not None:
+                    align = "center"  # a table with aligned columns centres its header
+                paragraph.alignment = _alignments()[align]
                 _run(
                     paragraph,
                     str(value),
@@ -224,6 +237,17 @@ class _Writer:
         out = io.BytesIO()
         self.docx.save(out)
         return out.getvalue()
+
+
+def _repeat_as_header(row: Any) -> None:
+    """Mark a table row as the header row Word and LibreOffice repeat on every page (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
 
 
 def _page_number(footer: Any, *, odd: bool) -> None:
@@ -277,7 +301,11 @@ def render_docx(document: OfficialDocument) -> bytes:
         w.paragraph()
     w.paragraph()
     title = w.paragraph(align="center", exact=False)
-    _run(title, document.title, L.FONT_TITLE, L.TITLE_PT)
+    lines = document.title_lines or [document.title]
+    for index, line in enumerate(lines):
+        run = _run(title, line, L.FONT_TITLE, L.TITLE_PT)
+        if index < len(lines) - 1:
+            run.add_break()
     if document.subtitle:
         w.paragraph(document.subtitle, L.FONT_HEADING_2, align="center")
     w.paragraph()
