@@ -312,6 +312,7 @@ def render_docx(document: OfficialDocument) -> bytes:
     if document.recipients:
         w.paragraph("、".join(document.recipients) + "：", align="left")
     counters = [0, 0, 0, 0, 0]
+    last_body: Any = None
     for block in document.blocks:
         if isinstance(block, Heading):
             level = min(max(block.level, 1), 4)
@@ -319,29 +320,36 @@ def render_docx(document: OfficialDocument) -> bytes:
             for deeper in range(level + 1, 5):
                 counters[deeper] = 0
             label = heading_label(level, counters[level])
-            w.paragraph(label + block.text, L.HEADING_FONTS[level], indent_chars=2)
+            last_body = w.paragraph(label + block.text, L.HEADING_FONTS[level], indent_chars=2)
+            last_body.paragraph_format.keep_with_next = True  # never a heading alone at a page's foot
         elif isinstance(block, Paragraph):
             for text in clean_text.paragraphs(block.text):
-                w.paragraph(text, indent_chars=2)
+                last_body = w.paragraph(text, indent_chars=2)
         elif isinstance(block, Table):
             w.table(block)
+            last_body = None
+    # The 附件说明, 署名 and 成文日期 close the body: they keep with its last paragraph, so a page never holds
+    # the signature alone (GB/T 9704 7.3.5: the signature follows the body).
+    closing: list[Any] = [last_body] if last_body is not None else []
     if document.attachments:
-        w.paragraph()
+        closing.append(w.paragraph())
         for index, name in enumerate(document.attachments, start=1):
             numbered = f"{index}. {name}" if len(document.attachments) > 1 else name
             if index == 1:
-                w.paragraph(f"附件：{numbered}", indent_chars=2, align="left")
+                closing.append(w.paragraph(f"附件：{numbered}", indent_chars=2, align="left"))
             else:
-                w.paragraph(numbered, left_chars=5, align="left")
+                closing.append(w.paragraph(numbered, left_chars=5, align="left"))
     if document.signature or document.date:
-        w.paragraph()
-        w.paragraph()
+        closing.append(w.paragraph())
+        closing.append(w.paragraph())
         date_text = formatting.date(document.date)
         offset = max(0.0, (len(date_text) - len(document.signature)) / 2)
         if document.signature:
-            w.paragraph(document.signature, align="right", right_chars=4 + offset)
+            closing.append(w.paragraph(document.signature, align="right", right_chars=4 + offset))
         if date_text:
-            w.paragraph(date_text, align="right", right_chars=4)
+            closing.append(w.paragraph(date_text, align="right", right_chars=4))
+        for paragraph in closing[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
     if official and (document.copies_to or document.printed_by):
         _record(w, document)
     return w.save()

@@ -192,6 +192,8 @@ def test_libreoffice_lays_the_elements_out_in_order(pdf: bytes) -> None:
     record = [text for text in lines if text.startswith("抄送：")]
     assert record and "公安部" in record[0]
     assert lines.index(record[0]) > lines.index("2019年3月15日")
+    signed = next(page for page in pages if "2019年3月15日" in [line.text for line in page])
+    assert any(line.text.startswith("地区要在整改期限内") for line in signed)  # the signature never stands alone
 
 
 @pytest.mark.libreoffice

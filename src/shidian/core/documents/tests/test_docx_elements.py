@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from shidian.core.documents import OfficialDocument, Table, render_docx
+from shidian.core.documents import Heading, OfficialDocument, Paragraph, Table, render_docx
 
 
 def test_a_table_aligns_its_columns_centres_its_header_and_repeats_it_on_every_page() -> None:
@@ -44,3 +45,19 @@ def test_title_lines_break_the_title_where_the_composer_says() -> None:
     assert title.text == "关于甲乙\n的通报"
     plain = Document(io.BytesIO(render_docx(OfficialDocument(title="关于甲乙的通报"))))
     assert "关于甲乙的通报" in [p.text for p in plain.paragraphs]
+
+
+def test_headings_and_the_closing_keep_with_what_follows() -> None:
+    document = OfficialDocument(
+        title="通报",
+        blocks=[Heading(1, "总体情况"), Paragraph("第一段。"), Paragraph("最后一段。")],
+        attachments=["附件甲"],
+        signature="某委员会",
+        date=dt.date(2019, 3, 15),
+    )
+    paragraphs = Document(io.BytesIO(render_docx(document))).paragraphs
+    keep = {p.text: p.paragraph_format.keep_with_next for p in paragraphs if p.text}
+    assert keep["一、总体情况"] and not keep["第一段。"]
+    # The last paragraph, the 附件说明 and the 署名 go with the 成文日期: the signature never stands alone.
+    assert keep["最后一段。"] and keep["附件：附件甲"] and keep["某委员会"]
+    assert not keep["2019年3月15日"]
