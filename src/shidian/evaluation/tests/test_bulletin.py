@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import re
 import subprocess
 import tempfile
@@ -194,6 +195,18 @@ def test_libreoffice_lays_the_elements_out_in_order(pdf: bytes) -> None:
     assert lines.index(record[0]) > lines.index("2019年3月15日")
     signed = next(page for page in pages if "2019年3月15日" in [line.text for line in page])
     assert any(line.text.startswith("地区要在整改期限内") for line in signed)  # the signature never stands alone
+
+
+@pytest.mark.libreoffice
+def test_ranking_rows_are_compact_and_not_snapped_to_the_body_grid(pdf: bytes) -> None:
+    tops = [
+        line.y_min for page in pdfcheck.pages(pdf) for line in page if "第一批" in line.text or "第二批" in line.text
+    ]
+    assert len(tops) >= 8
+    pitches = {round(b - a, 1) for a, b in itertools.pairwise(tops) if 0 < b - a < 40}
+    assert all(19 < pitch < 22 for pitch in pitches), (
+        pitches
+    )  # 16 pt and 2 pt above and below, not the 28.95 pt body line
 
 
 @pytest.mark.libreoffice
