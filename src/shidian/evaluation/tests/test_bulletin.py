@@ -165,6 +165,7 @@ def test_the_docx_reads_back_title_number_recipients_grades_and_copies(docx_byte
     assert any(t.startswith("国家发展改革委办公厅") and t.endswith("2019年3月15日印发") for t in texts)
 
 
+@pytest.mark.libreoffice
 def test_the_pdf_reads_back_with_pypdf(pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(pdf))
     page = reader.pages[0]
@@ -264,8 +265,11 @@ def test_composed_in_chinese_under_the_english_interface_and_survives_control_ch
 
     with translation.override("en"):
         data = bulletin.docx_bytes(content(problems=["第一行\v第二行\x01"]))
-    texts = [p.text for p in Document(io.BytesIO(data)).paragraphs]
+    docx = Document(io.BytesIO(data))
+    texts = [p.text for p in docx.paragraphs]
     assert "一、评估总体情况" in texts and "1.第一行" in texts and "第二行" in texts
+    header, first = ([cell.text for cell in row.cells] for row in docx.tables[0].rows[:2])
+    assert header[0] == "排名" and first[-1] == "优秀"
 
 
 def test_demo_content_is_marked() -> None:
