@@ -334,23 +334,87 @@ def _number_line(w: _Writer, document: OfficialDocument) -> Any:
     return w.paragraph(document.number, align="center")
 
 
+_FRAME_SUCCESSORS = (
+    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+    "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
+def _pin_to_foot(paragraph: Any) -> None:
+    """Put the paragraph in a frame at the foot of the text block; consecutive ones share the frame.
+
+    Word, WPS and LibreOffice place such a frame at the bottom of the page its anchor (the paragraph after
+    it) falls on; text that would run under it moves on to the next page with the anchor.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p_pr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    frame.set(qn("w:w"), str(round(L.TEXT_WIDTH * L.TWIPS_PER_MM)))
+    frame.set(qn("w:wrap"), "notBeside")
+    frame.set(qn("w:hAnchor"), "margin")
+    frame.set(qn("w:vAnchor"), "margin")
+    frame.set(qn("w:xAlign"), "center")
+    frame.set(qn("w:yAlign"), "bottom")
+    p_pr.insert_element_before(frame, *_FRAME_SUCCESSORS)
+
+
+def _thin(w: _Writer, height_pt: float, *, fill: str | None = None) -> Any:
+    """An empty paragraph ``height_pt`` high, off the line grid; shaded ``fill``, it is a horizontal rule.
+
+    The 版记's rules are such paragraphs: paragraph borders would do in Word, but LibreOffice does not
+    frame a paragraph that has borders.
+    """
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph = w.paragraph(exact=False)
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(height_pt)
+    p_pr = paragraph._p.get_or_add_pPr()
+    if fill:
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), fill)
+        p_pr.insert_element_before(shading, *_FRAME_SUCCESSORS[5:])
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    p_pr.insert_element_before(snap, *_FRAME_SUCCESSORS[16:])
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), str(max(2, round(height_pt * 2))))
+    mark = OxmlElement("w:rPr")
+    mark.append(size)
+    p_pr.append(mark)  # the paragraph mark's size, or the empty line would be as tall as the font
+    return paragraph
+
+
 def _record(w: _Writer, document: OfficialDocument) -> None:
-    """版记: 抄送机关, then 印发机关 and 印发日期, between a thick first and last line and a thin one between."""
+    """版记 at the foot of the last page (GB/T 9704 7.4): 抄送机关, then 印发机关 and 印发日期, between a thick
+    first and last rule (0.35 mm) with a thin one (0.25 mm) between."""
     from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.shared import Pt
 
-    w.paragraph()
-    w.paragraph()
-    lines = []
+    lines = [_thin(w, L.RULE_THICK_PT, fill="000000")]
     if document.copies_to:
         copies = "抄送：" + "，".join(document.copies_to) + "。"
         lines.append(w.paragraph(copies, L.FONT_BODY, L.SMALL_PT, align="left", left_chars=1, right_chars=1))
+        lines.append(_thin(w, L.RULE_THIN_PT, fill="000000"))
     printed = w.paragraph(size=L.SMALL_PT, align="left", left_chars=1, right_chars=1)
     printed.paragraph_format.tab_stops.add_tab_stop(Pt(L.TEXT_WIDTH_PT - 2 * L.SMALL_PT), WD_TAB_ALIGNMENT.RIGHT)
     when = formatting.date(document.printed_on)
     _run(printed, document.printed_by + "\t" + (f"{when}印发" if when else ""), L.FONT_BODY, L.SMALL_PT)
     lines.append(printed)
-    _border(lines[0], "top", size_eighths=8)
-    for line in lines[:-1]:
-        _border(line, "bottom", size_eighths=4)
-    _border(lines[-1], "bottom", size_eighths=8)
+    lines.append(_thin(w, L.RULE_THICK_PT, fill="000000"))
+    for line in lines:
+        _pin_to_foot(line)
+    # The frame's anchor (LibreOffice leaves a frame that ends the document in the text), one point high so
+    # that the 版记 shares the page with a body that ends three lines above the foot.
+    _thin(w, 1)

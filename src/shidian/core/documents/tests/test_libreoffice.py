@@ -15,6 +15,8 @@ from shidian.core.documents.tests import pdfcheck
 
 pytestmark = pytest.mark.libreoffice
 LEFT_PT = 28 * 72 / 25.4  # the text block's left edge
+BOTTOM_PT = (37 + 225) * 72 / 25.4  # the text block's foot
+LINE_PT = 579 / 20  # the line pitch
 RIGHT_PT = LEFT_PT + 156 * 72 / 25.4
 # 26 distinct characters, no punctuation, so no line-breaking rule shortens a line.
 BODY = "城镇化综合试点工作推进有力各项改革任务落实到位户籍制度成效明显" * 6 + "。"
@@ -85,6 +87,33 @@ def test_elements_stand_where_they_belong(pdf: bytes) -> None:
     assert any(
         text.startswith("广西壮族自治区发展和改革委员会办公室") and text.endswith("2018年1月5日印发") for text in last
     )
+
+
+def record_at_the_foot(pdf: bytes) -> list[str]:
+    """Check the 版记 stands at the foot of the last page, under everything else; return the page's lines."""
+    last = [line for line in pdfcheck.pages(pdf)[-1] if not line.text.startswith("—")]
+    record = [line for line in last if line.text.startswith("抄送：") or line.text.endswith("印发")]
+    assert [line.text[:3] for line in record] == ["抄送：", "广西壮"]
+    printed = record[-1]
+    # The last line of the 版记 ends in the block's last line, the 抄送 line is the one above it.
+    assert BOTTOM_PT - LINE_PT < printed.y_max <= BOTTOM_PT
+    assert printed.y_min - record[0].y_min == pytest.approx(LINE_PT, abs=1.5)
+    others = [line for line in last if line not in record]
+    assert all(line.y_max < record[0].y_min - 2 for line in others)  # nothing runs under the 版记
+    return [line.text for line in last]
+
+
+def test_the_record_sits_at_the_foot_of_the_last_page(pdf: bytes) -> None:
+    record_at_the_foot(pdf)
+
+
+def test_the_record_of_a_one_page_document_sits_at_the_foot_of_its_page() -> None:
+    document = long_document()
+    document.blocks = [Heading(1, "总体情况"), Paragraph(BODY[:20])]
+    pdf = render_pdf(document)
+    assert len(pdfcheck.pages(pdf)) == 1
+    lines = record_at_the_foot(pdf)
+    assert lines.index("2018年1月5日") == len(lines) - 3  # the 成文日期 stays after the body, above the 版记
 
 
 def test_every_character_is_drawn_with_an_embedded_cjk_font(pdf: bytes) -> None:
