@@ -205,14 +205,19 @@ class _Writer:
         for column, width in zip(grid.columns, widths, strict=False):
             column.width = Pt(L.TEXT_WIDTH_PT * width / total)  # w:gridCol, which LibreOffice reads
         for row_index, values in enumerate([table.header, *table.rows]):
-            cells = grid.rows[0].cells if row_index == 0 else grid.add_row().cells
+            row = grid.rows[0] if row_index == 0 else grid.add_row()
+            cells = row.cells
+            _row_properties(row, header=row_index == 0)
             for index, (cell, value) in enumerate(zip(cells, values, strict=False)):
                 cell.width = Pt(L.TEXT_WIDTH_PT * widths[index] / total)
                 paragraph = cell.paragraphs[0]
                 _spacing(paragraph, exact=False)
                 paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
                 paragraph.paragraph_format.line_spacing = Pt(L.TABLE_LINE_PT)
+                paragraph.paragraph_format.keep_with_next = row_index == 0  # the header row with the first row
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                _off_grid(paragraph)  # LibreOffice would give every wrapped line of a cell a 29 pt grid line
+                _no_auto_space(paragraph)  # no extra space between CJK and digits: 2017年12月31日 fits its cell
                 _run(
                     paragraph,
                     str(value),
@@ -224,6 +229,39 @@ class _Writer:
         out = io.BytesIO()
         self.docx.save(out)
         return out.getvalue()
+
+
+def _off_grid(paragraph: Any) -> None:
+    """Let the paragraph's lines keep their own height instead of snapping to the page's line grid."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p_pr = paragraph._p.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    p_pr.insert_element_before(snap, *_FRAME_SUCCESSORS[16:])
+
+
+def _no_auto_space(paragraph: Any) -> None:
+    """No automatic space between CJK and Latin text or digits in the paragraph."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p_pr = paragraph._p.get_or_add_pPr()
+    for tag, successors in (("w:autoSpaceDE", _FRAME_SUCCESSORS[12:]), ("w:autoSpaceDN", _FRAME_SUCCESSORS[13:])):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "0")
+        p_pr.insert_element_before(element, *successors)
+
+
+def _row_properties(row: Any, *, header: bool) -> None:
+    """A row never breaks across pages; the header row repeats on every page the table runs to."""
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 def _page_number(footer: Any, *, odd: bool) -> None:
@@ -291,7 +329,8 @@ def render_docx(document: OfficialDocument) -> bytes:
             for deeper in range(level + 1, 5):
                 counters[deeper] = 0
             label = heading_label(level, counters[level])
-            w.paragraph(label + block.text, L.HEADING_FONTS[level], indent_chars=2)
+            heading = w.paragraph(label + block.text, L.HEADING_FONTS[level], indent_chars=2)
+            heading.paragraph_format.keep_with_next = True  # never the last line of a page
         elif isinstance(block, Paragraph):
             for text in clean_text.paragraphs(block.text):
                 w.paragraph(text, indent_chars=2)
@@ -319,12 +358,29 @@ def render_docx(document: OfficialDocument) -> bytes:
     return w.save()
 
 
+def _width_in_characters(text: str) -> float:
+    """The width of ``text`` in 3号 characters: a CJK character is one, a Latin letter or digit half."""
+    return sum(0.5 if ord(char) < 0x2E80 else 1.0 for char in text)
+
+
 def _number_line(w: _Writer, document: OfficialDocument) -> Any:
-    """发文字号 (centred), or for a 上行文 at the left with 签发人 at the right on the same line."""
+    """发文字号 (centred), or for a 上行文 at the left with 签发人 at the right on the same line.
+
+    When both do not fit one line (a long name), 签发人 goes on the line below, at the right. Returns the
+    last line, under which the red separator is drawn.
+    """
     from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.shared import Pt
 
     if document.kind is Kind.UPWARD and document.signer:
+        signer = "签发人：" + document.signer
+        together = _width_in_characters(document.number) + _width_in_characters(signer) + 2
+        if together > L.CHARS_PER_LINE - 2:
+            w.paragraph(document.number, align="left", left_chars=1)
+            line = w.paragraph(align="right", right_chars=1)
+            _run(line, "签发人：", L.FONT_BODY, L.BODY_PT)
+            _run(line, document.signer, L.FONT_HEADING_2, L.BODY_PT)
+            return line
         line = w.paragraph(align="left", left_chars=1)
         line.paragraph_format.tab_stops.add_tab_stop(Pt(L.TEXT_WIDTH_PT - 2 * L.BODY_PT), WD_TAB_ALIGNMENT.RIGHT)
         _run(line, document.number + "\t", L.FONT_BODY, L.BODY_PT)
@@ -385,9 +441,7 @@ def _thin(w: _Writer, height_pt: float, *, fill: str | None = None) -> Any:
         shading.set(qn("w:color"), "auto")
         shading.set(qn("w:fill"), fill)
         p_pr.insert_element_before(shading, *_FRAME_SUCCESSORS[5:])
-    snap = OxmlElement("w:snapToGrid")
-    snap.set(qn("w:val"), "0")
-    p_pr.insert_element_before(snap, *_FRAME_SUCCESSORS[16:])
+    _off_grid(paragraph)
     size = OxmlElement("w:sz")
     size.set(qn("w:val"), str(max(2, round(height_pt * 2))))
     mark = OxmlElement("w:rPr")
@@ -405,7 +459,10 @@ def _record(w: _Writer, document: OfficialDocument) -> None:
     lines = [_thin(w, L.RULE_THICK_PT, fill="000000")]
     if document.copies_to:
         copies = "抄送：" + "，".join(document.copies_to) + "。"
-        lines.append(w.paragraph(copies, L.FONT_BODY, L.SMALL_PT, align="left", left_chars=1, right_chars=1))
+        # Left and right one character in; a second line aligns with the first name after the colon.
+        copied = w.paragraph(copies, L.FONT_BODY, L.SMALL_PT, align="left", left_chars=4, right_chars=1)
+        copied.paragraph_format.first_line_indent = Pt(-3 * L.SMALL_PT)
+        lines.append(copied)
         lines.append(_thin(w, L.RULE_THIN_PT, fill="000000"))
     printed = w.paragraph(size=L.SMALL_PT, align="left", left_chars=1, right_chars=1)
     printed.paragraph_format.tab_stops.add_tab_stop(Pt(L.TEXT_WIDTH_PT - 2 * L.SMALL_PT), WD_TAB_ALIGNMENT.RIGHT)
