@@ -249,7 +249,7 @@ def _plan_document(version: PlanVersion) -> OfficialDocument:
             for m in task.milestones.all()
         ]
     headers = [_("任务/节点"), _("重点领域"), _("牵头单位"), _("责任人"), _("期限/计划完成"), _("进度")]
-    blocks.append(Table(header=[str(h) for h in headers], rows=rows, widths=[4, 2, 2, 1.5, 2.5, 1.2]))
+    blocks.append(Table(header=[str(h) for h in headers], rows=rows, widths=[3, 2, 2, 1.4, 3.4, 1.4]))
     return document
 
 
