@@ -299,8 +299,17 @@ def _mark_size(mark: str) -> float:
     return float(min(36, int(L.TEXT_WIDTH_PT * 0.95 / max(len(mark), 1))))
 
 
-def render_docx(document: OfficialDocument) -> bytes:
-    """Return the document as DOCX bytes in the GB/T 9704-2012 layout."""
+def has_record(document: OfficialDocument) -> bool:
+    """Whether the document carries a 版记 (抄送, 印发机关)."""
+    return document.kind is not Kind.ATTACHMENT and bool(document.copies_to or document.printed_by)
+
+
+def render_docx(document: OfficialDocument, *, record_page_breaks: int = 0) -> bytes:
+    """Return the document as DOCX bytes in the GB/T 9704-2012 layout.
+
+    ``record_page_breaks`` page breaks before the 版记 move it on by as many pages: the PDF path uses them
+    to put the 版记 on an even page (see :func:`shidian.core.documents.pdf.render_pdf`).
+    """
     w = _Writer()
     official = document.kind is not Kind.ATTACHMENT
     if document.is_demo:
@@ -353,8 +362,8 @@ def render_docx(document: OfficialDocument) -> bytes:
             w.paragraph(document.signature, align="right", right_chars=4 + offset)
         if date_text:
             w.paragraph(date_text, align="right", right_chars=4)
-    if official and (document.copies_to or document.printed_by):
-        _record(w, document)
+    if has_record(document):
+        _record(w, document, page_breaks=record_page_breaks)
     return w.save()
 
 
@@ -450,12 +459,14 @@ def _thin(w: _Writer, height_pt: float, *, fill: str | None = None) -> Any:
     return paragraph
 
 
-def _record(w: _Writer, document: OfficialDocument) -> None:
+def _record(w: _Writer, document: OfficialDocument, *, page_breaks: int = 0) -> None:
     """版记 at the foot of the last page (GB/T 9704 7.4): 抄送机关, then 印发机关 and 印发日期, between a thick
     first and last rule (0.35 mm) with a thin one (0.25 mm) between."""
-    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
     from docx.shared import Pt
 
+    for _break in range(page_breaks):
+        w.paragraph().add_run().add_break(WD_BREAK.PAGE)
     lines = [_thin(w, L.RULE_THICK_PT, fill="000000")]
     if document.copies_to:
         copies = "抄送：" + "，".join(document.copies_to) + "。"

@@ -57,7 +57,7 @@ def test_every_full_body_line_holds_28_characters(pdf: bytes) -> None:
 
 def test_every_full_page_holds_22_lines(pdf: bytes) -> None:
     pages = [[line for line in page if not line.text.startswith("—")] for page in pdfcheck.pages(pdf)]
-    full = [page for page in pages if all(set(line.text) <= set(BODY) for line in page)]
+    full = [page for page in pages if page and all(set(line.text) <= set(BODY) for line in page)]
     assert len(full) >= 3  # the pages between the first (版头, title) and the last (署名, 版记)
     for page in full:
         assert len(page) == 22, [line.text for line in page]
@@ -81,7 +81,7 @@ def test_elements_stand_where_they_belong(pdf: bytes) -> None:
     assert first[1].startswith("桂发改规划〔2018〕3号") and first[1].endswith("签发人：张三")
     title_at = next(i for i, text in enumerate(first) if text.startswith("广西壮族自治区关于"))
     assert first[title_at + 2] == "国家发展改革委：" and first[title_at + 3] == "一、总体情况"
-    last = [line.text for page in pdfcheck.pages(pdf)[-2:] for line in page]
+    last = [line.text for page in pdfcheck.pages(pdf)[-3:] for line in page]  # 版记 on the next even page
     assert "（一）柳州市" in last and "2018年1月5日" in last
     assert "抄送：公安部，民政部。" in last
     assert any(
@@ -107,13 +107,21 @@ def test_the_record_sits_at_the_foot_of_the_last_page(pdf: bytes) -> None:
     record_at_the_foot(pdf)
 
 
-def test_the_record_of_a_one_page_document_sits_at_the_foot_of_its_page() -> None:
+def test_a_record_without_room_on_an_even_page_goes_to_the_next_even_page(pdf: bytes) -> None:
+    pages = pdfcheck.pages(pdf)
+    # The body ends on page 6, too low for the 版记: page 7 stays blank, the 版记 stands on page 8.
+    assert len(pages) == 8
+    assert "2018年1月5日" in [line.text for line in pages[5]]
+    assert [line.text for line in pages[6]] == ["—7—"]
+
+
+def test_a_one_page_document_has_its_record_on_the_back_of_the_sheet() -> None:
     document = long_document()
     document.blocks = [Heading(1, "总体情况"), Paragraph(BODY[:20])]
-    pdf = render_pdf(document)
-    assert len(pdfcheck.pages(pdf)) == 1
-    lines = record_at_the_foot(pdf)
-    assert lines.index("2018年1月5日") == len(lines) - 3  # the 成文日期 stays after the body, above the 版记
+    pages = pdfcheck.pages(render_pdf(document))
+    # The 版记 would fit under the 成文日期 on page 1; GB/T 9704 puts it on the last, even page.
+    assert len(pages) == 2 and "2018年1月5日" in [line.text for line in pages[0]]
+    assert record_at_the_foot(render_pdf(document)) == ["抄送：公安部，民政部。", pages[1][1].text]
 
 
 def test_every_character_is_drawn_with_an_embedded_cjk_font(pdf: bytes) -> None:
