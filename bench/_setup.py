@@ -21,8 +21,8 @@ def django_with_reference() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    from shidian.accounts import demo
     from shidian.bootstrap import data
-    from shidian.pilots import demo
 
     data.load_reference()
     demo.load_demo_accounts()

@@ -173,8 +173,8 @@ def page(context: Any) -> Any:
 @pytest.fixture
 def site(live_server: Any, _async_unsafe_ok: None) -> str:
     """The live server's URL, with the reference data and demo accounts loaded into the (flushed) database."""
+    from shidian.accounts import demo
     from shidian.bootstrap import data
-    from shidian.pilots import demo
 
     data.load_reference()
     demo.load_demo_accounts()
@@ -184,7 +184,7 @@ def site(live_server: Any, _async_unsafe_ok: None) -> str:
 @pytest.fixture
 def login(site: str) -> Callable[..., None]:
     """Log in through the real login form."""
-    from shidian.pilots.demo import DEMO_PASSWORD
+    from shidian.accounts.demo import DEMO_PASSWORD
 
     def do(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
         page.goto(f"{site}/accounts/login/")

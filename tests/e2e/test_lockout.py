@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from shidian.pilots.demo import DEMO_PASSWORD
+from shidian.accounts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -9,3 +9,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from shidian.accounts import receivers  # noqa: F401  (audits logins, failures and lockouts)
+        from shidian.pilots.signals import pilot_admitted
+
+        pilot_admitted.connect(_give_pilot_its_organisations, dispatch_uid="accounts.pilot_organisations")
+
+
+def _give_pilot_its_organisations(sender: object, *, pilot: object, **kwargs: object) -> None:
+    """A pilot the registry admits gets its government and leading-group office (accounts.services)."""
+    from shidian.accounts import services
+
+    services.ensure_pilot_organisations(pilot=pilot)

@@ -9,18 +9,24 @@ import datetime as dt
 
 from django.conf import settings
 
+from shidian.accounts import demo as account_demo
+from shidian.accounts import services as account_services
 from shidian.accounts.models import User
 from shidian.core import clock, db
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
 from shidian.plans.demo import load_demo_plans
+from shidian.regions import services as region_services
 from shidian.reporting.demo import load_demo_reports
 
 
 def load_reference() -> dict[str, int]:
     """Provinces, divisions, batches, units, the registry, and the indicator catalogue. Idempotent."""
-    summary = registry_demo.load_reference()
+    provinces = region_services.load_provinces()
+    divisions = region_services.load_divisions()
+    account_services.ensure_base_organisations()  # the commissions a pilot's units hang under
+    summary = {"provinces": provinces, "divisions": divisions, **registry_demo.load_registry()}
     load_catalogue()
     db.analyze()
     return summary
@@ -38,7 +44,7 @@ def demo_today() -> dt.date:
 
 def load_demo() -> list[User]:
     """The demo accounts, then plans, indicator values and reports up to the business date, deterministic."""
-    users = registry_demo.load_demo_accounts()
+    users = account_demo.load_demo_accounts()
     with clock.travel_to(demo_today()):  # services see the demo's "today" while the history is written
         load_demo_plans()
         load_demo_indicators()

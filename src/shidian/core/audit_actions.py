@@ -40,6 +40,7 @@ class AuditAction(models.TextChoices):
     ADMIN_DELETED = "core.admin.deleted", _("管理后台删除记录")
     ADMIN_DELETE_REFUSED = "admin.delete_refused", _("管理后台拒绝删除（有关联数据）")
     ACCESS_DENIED = "core.access.denied", _("越权访问被拒绝")
+    MOVE_REFUSED = "core.move.refused", _("状态变更被拒绝")
     BACKUP_CREATED = "core.backup.created", _("创建备份")
     BACKUP_RESTORED = "core.backup.restored", _("恢复备份")
 
@@ -62,6 +63,7 @@ class AuditAction(models.TextChoices):
     PLAN_VERSION_CREATED = "plans.version.created", _("新建方案版本")
     PLAN_VERSION_UPDATED = "plans.version.updated", _("修改方案版本")
     PLAN_VERSION_IMPORTED = "plans.version.imported", _("导入方案版本")
+    PLAN_IMPORT_REFUSED = "plans.import.refused", _("工作方案导入被拒绝")
     PLAN_VERSION_DRAFT = "plans.version.draft", _("方案版本退回修改")
     PLAN_VERSION_SUBMITTED = "plans.version.submitted", _("报送方案版本")
     PLAN_VERSION_RETURNED = "plans.version.returned", _("退回方案版本")

@@ -133,12 +133,18 @@ def get_pending_import_for(*, user: Any, import_id: int) -> RegistryImport:
     return upload
 
 
-def programme_end_year() -> int:
-    """The programme's last year: the latest roll-out deadline (全面推广) of the batches in the registry."""
+def programme_end_year_if_known() -> int | None:
+    """The programme's last year: the latest roll-out deadline (全面推广) of the batches; None if none is set."""
     last = Batch.objects.aggregate(last=Max("rollout_by"))["last"]
+    return None if last is None else int(last.year)
+
+
+def programme_end_year() -> int:
+    """The programme's last year; DomainError when the registry has no roll-out deadline."""
+    last = programme_end_year_if_known()
     if last is None:
         raise DomainError(_("名录中没有登记试点工作的全面推广期限，请系统管理员补充批次信息。"))
-    return int(last.year)
+    return last
 
 
 def batches() -> list[Batch]:

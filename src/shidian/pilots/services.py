@@ -4,53 +4,35 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import json
-import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from shidian.accounts import services as account_services
-from shidian.accounts.models import User
 from shidian.core import audit, clock, scoping, transitions
 from shidian.core.actors import SystemActor
-from shidian.core.errors import DomainError, ImportRejected, RowError
+from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
-from shidian.core.tables import read_table
+from shidian.pilots import signals
 from shidian.pilots.models import (
     PILOT_FLOW,
-    AreaKind,
     Batch,
-    DivisionMatch,
     PilotArea,
     PilotStatus,
     PilotStatusChange,
     Programme,
     RegistryImport,
-    Verification,
 )
+from shidian.pilots.registry_import import PILOT_FIELDS, ImportPlan, plan_registry_import
 from shidian.regions import services as region_services
-from shidian.regions.models import Division, Province
+from shidian.regions.models import Province
+
+if TYPE_CHECKING:
+    from shidian.accounts.models import User  # types only: accounts sits above the registry
 
 PREVIEW_VALID_FOR = dt.timedelta(hours=12)
 PROGRAMME_NAME = "国家新型城镇化综合试点"
-REQUIRED_COLUMNS = ["batch", "province", "name", "level", "verification", "source_note"]
-OPTIONAL_COLUMNS = ["division_code"]
-COLUMN_LABELS = {
-    "batch": "batch（批次）",
-    "province": "province（省份）",
-    "name": "name（名称）",
-    "level": "level（类型）",
-    "verification": "verification（核实程度）",
-    "source_note": "source_note（来源说明）",
-    "division_code": "division_code（区划代码）",
-}
-PILOT_FIELDS = ["kind", "verification", "source_note", "division", "listed_division", "division_match"]
 
 
 def _date(value: str) -> dt.date | None:
@@ -90,176 +72,6 @@ def load_batches() -> list[Batch]:
     return batches
 
 
-@dataclass
-class PlannedRow:
-    """What importing one row will do."""
-
-    row: int
-    action: str  # "create", "update" or "unchanged"
-    batch: int
-    province: str
-    name: str
-    changes: dict[str, list[Any]] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ImportPlan:
-    rows: list[PlannedRow]
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def summary(self) -> dict[str, int]:
-        return {a: self.count(a) for a in ("create", "update", "unchanged")}
-
-    @property
-    def fingerprint(self) -> str:
-        """What applying the plan would change; confirmation must match the preview's."""
-        payload = [
-            (r.row, r.action, r.batch, r.province, r.name, r.changes, {k: audit.plain(v) for k, v in r.values.items()})
-            for r in self.rows
-        ]
-        return hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def plan_registry_import(content: bytes) -> ImportPlan:
-    """Validate every row of a registry file; raise ImportRejected with all errors, or return the plan."""
-    table = read_table(content, max_bytes=settings.REGISTRY_IMPORT_MAX_BYTES)
-    errors: list[RowError] = []
-    missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
-    for column in missing:
-        errors.append(RowError(row=1, column=COLUMN_LABELS[column], sheet=table.sheet, message=_("缺少必需的列。")))
-    if errors:
-        raise ImportRejected(errors)
-    if not table.rows:
-        raise ImportRejected([RowError(row=None, column=None, sheet=table.sheet, message=_("文件没有数据行。"))])
-
-    provinces = {p.name: p for p in Province.objects.all()}
-    batches = {b.number: b for b in Batch.objects.all()}
-    kinds = set(AreaKind.values)
-    verifications = set(Verification.values)
-    existing = {
-        (p.batch.number, p.province.name, p.name): p
-        for p in PilotArea.objects.select_related("batch", "province", "division", "listed_division")
-    }
-    # An area is admitted once: the same province and name in another batch is a mistake in the file.
-    listed_in = {(province_name, name): batch for batch, province_name, name in existing}
-    division_cache: dict[tuple[int, tuple[str, ...]], list[Division]] = {}
-    seen: dict[tuple[int, str, str], int] = {}
-    seen_area: dict[tuple[str, str], int] = {}
-    planned: list[PlannedRow] = []
-
-    def err(row: int, column: str, message: str) -> None:
-        errors.append(RowError(row=row, column=COLUMN_LABELS[column], sheet=table.sheet, message=message))
-
-    for number, cells in table.rows:
-        before = len(errors)
-        batch_no: int | None = None
-        raw_batch = cells.get("batch", "")
-        if not re.fullmatch(r"[123]", raw_batch):
-            err(number, "batch", _("批次必须是 1、2 或 3，实际为“%(value)s”。") % {"value": raw_batch})
-        elif int(raw_batch) not in batches:
-            err(number, "batch", _("批次 %(value)s 尚未建立。") % {"value": raw_batch})
-        else:
-            batch_no = int(raw_batch)
-        province = provinces.get(cells.get("province", ""))
-        if province is None:
-            err(number, "province", _("未知的省份“%(value)s”。") % {"value": cells.get("province", "")})
-        name = cells.get("name", "")
-        if not name:
-            err(number, "name", _("名称不能为空。"))
-        elif len(name) > 100:
-            err(number, "name", _("名称过长（最多 100 字）。"))
-        elif province is not None and (name == province.name) != (cells.get("level", "") == AreaKind.PROVINCE):
-            err(number, "name", _("省级试点的名称必须是省份本身，其他类型的名称不能是省份。"))
-        kind = cells.get("level", "")
-        if kind not in kinds:
-            err(
-                number,
-                "level",
-                _("未知的类型“%(value)s”，应为：%(allowed)s。")
-                % {"value": kind, "allowed": "、".join(AreaKind.values)},
-            )
-        verification = cells.get("verification", "")
-        if verification not in verifications:
-            err(
-                number,
-                "verification",
-                _("未知的核实程度“%(value)s”，应为：%(allowed)s。")
-                % {"value": verification, "allowed": "、".join(Verification.values)},
-            )
-        code = cells.get("division_code", "")
-        listed_division: Division | None = None
-        if code:
-            listed_division = region_services.division_by_code(code)
-            if listed_division is None:
-                err(number, "division_code", _("未知的区划代码“%(value)s”。") % {"value": code})
-            elif province is not None and listed_division.province_id != province.pk:
-                err(
-                    number,
-                    "division_code",
-                    _("区划代码“%(value)s”不属于%(province)s。") % {"value": code, "province": province.name},
-                )
-        if batch_no is not None and province is not None and name:
-            key = (batch_no, province.name, name)
-            area = (province.name, name)
-            if key in seen:
-                err(number, "name", _("与第 %(other)d 行重复（同一批次、省份和名称）。") % {"other": seen[key]})
-            elif area in seen_area:
-                err(
-                    number,
-                    "batch",
-                    _("与第 %(other)d 行是同一地区：一个地区只能列入一个批次。") % {"other": seen_area[area]},
-                )
-            elif listed_in.get(area, batch_no) != batch_no:
-                err(
-                    number,
-                    "batch",
-                    _("%(name)s已列入第 %(batch)d 批，一个地区只能列入一个批次。")
-                    % {"name": name, "batch": listed_in[area]},
-                )
-            else:
-                seen[key] = number
-                seen_area[area] = number
-        if len(errors) > before or batch_no is None or province is None:
-            continue
-        match = DivisionMatch.CODE if listed_division is not None else DivisionMatch.NONE
-        if listed_division is None:
-            listed_division = region_services.resolve_division(
-                province=province, listed_name=name, kind=kind, cache=division_cache
-            )
-            match = DivisionMatch.RESOLVED if listed_division is not None else DivisionMatch.NONE
-        values: dict[str, Any] = {
-            "kind": kind,
-            "verification": verification,
-            "source_note": cells.get("source_note", ""),
-            "listed_division": listed_division,
-            "division": listed_division.current_successor() if listed_division is not None else None,
-            "division_match": match,
-        }
-        current = existing.get((batch_no, province.name, name))
-        if current is None:
-            planned.append(PlannedRow(number, "create", batch_no, province.name, name, values=values))
-            continue
-        changes = audit.diff(audit.snapshot(current, PILOT_FIELDS), {k: audit.plain(v) for k, v in values.items()})
-        planned.append(
-            PlannedRow(
-                number,
-                "update" if changes else "unchanged",
-                batch_no,
-                province.name,
-                name,
-                changes=changes,
-                values=values,
-            )
-        )
-    if errors:
-        raise ImportRejected(errors)
-    return ImportPlan(planned)
-
-
 def admission_reason(batch: Batch) -> str:
     """The admission entry of a pilot's history, stored in Chinese whatever the operator's language."""
     with translation.override("zh-hans"):
@@ -288,7 +100,7 @@ def apply_registry_import(*, content: bytes, file_name: str, by: User | SystemAc
                 reason=admission_reason(batch),
                 document_number=batch.notice_number,
             )
-            account_services.ensure_pilot_organisations(pilot=pilot)
+            signals.pilot_admitted.send(sender=PilotArea, pilot=pilot)
             audit.record(
                 action=audit.AuditAction.PILOT_CREATED,
                 actor=by,

@@ -16,9 +16,10 @@ import re
 from django.db import transaction
 
 from shidian.accounts import services as account_services
+from shidian.accounts.demo import DEMO_DEPARTMENT
 from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit, clock, db
-from shidian.pilots.demo import DEMO_DEPARTMENT, DEMO_PILOT
+from shidian.pilots.demo import DEMO_PILOT
 from shidian.pilots.models import PilotArea
 from shidian.plans import scheduling, services
 from shidian.plans.focus_areas import ensure_focus_areas

@@ -768,7 +768,7 @@ def import_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read(settings.PLAN_IMPORT_MAX_BYTES + 1)
         try:
-            context["preview"] = workbook.preview_import(version=latest, content=content)
+            context["preview"] = workbook.preview_upload(version=latest, content=content, by=user)
         except ImportRejected as exc:
             context["errors"] = exc.errors
         except DomainError as exc:

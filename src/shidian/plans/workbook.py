@@ -534,14 +534,39 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
     return ImportPreview(tasks=[t for t in tasks.values() if t is not None], goals=goals)
 
 
+def _audit_refused(*, version: PlanVersion, by: User, step: str, exc: ImportRejected | DomainError) -> None:
+    """A refused file is audited after the refused work is rolled back (``audit.record_refusal``)."""
+    errors = exc.errors if isinstance(exc, ImportRejected) else [exc.message]
+    audit.record_refusal(
+        action=audit.AuditAction.PLAN_IMPORT_REFUSED,
+        actor=by,
+        obj=version,
+        detail={"step": step, "errors": len(errors), "first_error": str(errors[0]) if errors else ""},
+    )
+
+
+def preview_upload(*, version: PlanVersion, content: bytes, by: User) -> ImportPreview:
+    """``preview_import`` of a user's upload; a refused file is audited."""
+    try:
+        return preview_import(version=version, content=content)
+    except (ImportRejected, DomainError) as exc:
+        _audit_refused(version=version, by=by, step="preview", exc=exc)
+        raise
+
+
 def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPreview:
     """Check the file again, then replace the draft's goals and tasks with it (all or nothing).
 
     Reading and checking the file happens before the transaction, so no write lock is held meanwhile.
+    A refusal (the file's errors, or a step the services refuse) leaves the draft as it was and is audited.
     """
-    preview = preview_import(version=version, content=content)
-    with transaction.atomic():
-        _replace_content(version=version, preview=preview, by=by)
+    try:
+        preview = preview_import(version=version, content=content)
+        with transaction.atomic():
+            _replace_content(version=version, preview=preview, by=by)
+    except (ImportRejected, DomainError) as exc:
+        _audit_refused(version=version, by=by, step="apply", exc=exc)
+        raise
     return preview
 
 

@@ -23,6 +23,7 @@ from shidian.core.documents import numbers as document_numbers
 from shidian.core.errors import Conflict, DomainError, NotFound
 from shidian.core.roles import Capability
 from shidian.core.transitions import Flow
+from shidian.pilots import selectors as pilot_selectors
 from shidian.reporting import facts as report_facts
 from shidian.reporting import permissions, richtext, uploads
 from shidian.reporting.models import (
@@ -76,20 +77,10 @@ def round_opens_on(year: int, kind: str) -> dt.date:
     return pilot_due - dt.timedelta(days=OPEN_DAYS_BEFORE_DUE)
 
 
-def programme_last_year() -> int | None:
-    """The last year pilots report in: the latest roll-out deadline of the batches (2020), if set."""
-    from django.db.models import Max
-
-    from shidian.pilots.models import Batch
-
-    last: dt.date | None = Batch.objects.aggregate(last=Max("rollout_by"))["last"]
-    return last.year if last else None
-
-
 def rounds_due_to_open(today: dt.date) -> list[tuple[int, str]]:
     """Every (year, kind) from the programme's first round to its end whose opening day has come."""
     result = []
-    last_year = programme_last_year()
+    last_year = pilot_selectors.programme_end_year_if_known()  # rounds run to the programme's end
     final = today.year if last_year is None else min(today.year, last_year)
     for year in range(FIRST_ROUND[0], final + 1):
         for kind in (RoundKind.MID_YEAR, RoundKind.YEAR_END):

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from django.test import Client, override_settings
 
+from shidian.accounts.demo import DEMO_PASSWORD
 from shidian.accounts.models import User
-from shidian.pilots.demo import DEMO_PASSWORD
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.db import models
 
 from shidian.accounts.models import ACCOUNT_CHANGE_FLOW, User
 from shidian.core import transitions
+from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.transitions import FLOWS, Flow, MoveRefused
 from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
@@ -180,7 +181,12 @@ def test_walk_the_map(prefix: str, user: Callable[[str], User]) -> None:
                 with pytest.raises(MoveRefused):
                     transitions.move(obj, to, flow=flow, by=actor)
                 assert rows.values_list(flow.status_field, flat=True).get() == current, (current, to)
-                assert AuditEvent.objects.count() == events, (current, to)
+                # The refusal is audited, and only the refusal.
+                refused = AuditEvent.objects.order_by("-pk").first()
+                assert AuditEvent.objects.count() == events + 1 and refused is not None, (current, to)
+                assert (refused.action, refused.success) == (AuditAction.MOVE_REFUSED, False)
+                assert refused.detail["from"] == current and refused.detail["to"] == to
+                assert refused.object_id == str(obj.pk) and refused.actor_id == actor.pk
 
 
 def test_a_failing_step_after_the_map_check_writes_nothing(user: Callable[[str], User]) -> None:

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from shidian.core.actors import system
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.models import AuditEvent
-from shidian.pilots import services
+from shidian.pilots import registry_import, services
 from shidian.pilots.models import PilotArea, PilotStatus
 
 HEADER = "batch,province,name,level,verification,source_note\n"
@@ -264,4 +264,4 @@ class TestReviewFindings:
     def test_plan_query_count_does_not_grow_per_row(self, django_assert_max_num_queries: Any) -> None:
         content = Path("data/reference/pilots.csv").read_bytes()
         with django_assert_max_num_queries(50):  # ~one division query per province and level, not per row
-            services.plan_registry_import(content)
+            registry_import.plan_registry_import(content)

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from shidian.accounts.demo import DEMO_DEPARTMENT
 from shidian.accounts.models import Organisation
 from shidian.core import clock
-from shidian.pilots.demo import DEMO_DEPARTMENT
 from shidian.pilots.models import PilotArea
 from shidian.plans import demo, selectors
 from shidian.plans.models import LeadingGroupMember, Milestone, MilestoneStatus, PlanStatus, PlanVersion, Task, WorkPlan

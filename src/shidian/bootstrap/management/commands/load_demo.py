@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shidian.accounts.demo import DEMO_PASSWORD
 from shidian.bootstrap import data
-from shidian.pilots.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -19,7 +19,11 @@ def _document(**changes: object) -> Any:
         issuer_mark="广西壮族自治区发展和改革委员会",
         number="桂发改规划〔2019〕3号",
         signer="张三",
-        blocks=[Heading(1, "总体情况"), Paragraph("正文。"), Table(header=["项目", "情况"], rows=[["a", "b"]])],
+        blocks=[
+            Heading(1, "总体情况"),
+            Paragraph("正文。"),
+            Table(header=["项目", "情况"], rows=[["a", "b"]], repeat_header=True),
+        ],
         copies_to=["公安部"],
         printed_by="广西壮族自治区发展和改革委员会办公室",
     )

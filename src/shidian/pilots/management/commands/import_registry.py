@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shidian.core.actors import system
 from shidian.core.errors import DomainError, ImportRejected
-from shidian.pilots import services
+from shidian.pilots import registry_import, services
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
         try:
             if options["dry_run"]:
-                plan = services.plan_registry_import(content)
+                plan = registry_import.plan_registry_import(content)
             else:
                 plan = services.apply_registry_import(
                     content=content, file_name=path.name, by=system("import_registry")

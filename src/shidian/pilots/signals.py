@@ -1,0 +1,9 @@
+"""What the registry tells the apps above it; they subscribe in their AppConfig.ready()."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent inside the import's transaction for each pilot the registry admits, with ``pilot``: the apps above
+# the registry (accounts creates the pilot's government and leading-group office) add what belongs to it.
+pilot_admitted = Signal()
