@@ -14,13 +14,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import audit, formatting, uploads
+from shidian.core import audit, clock, formatting, uploads
 from shidian.core import text as core_text
 from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
 from shidian.core.documents import xlsx as sheets_xlsx
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.plans import scheduling, services
-from shidian.plans.models import FocusArea, Goal, Milestone, PendingPlanImport, PlanVersion, Task
+from shidian.plans.models import FocusArea, Goal, Milestone, PendingPlanImport, PlanStatus, PlanVersion, Task
 
 TASK_SHEET = "任务"
 MILESTONE_SHEET = "节点"
@@ -208,6 +208,12 @@ def export_pdf(*, version: PlanVersion) -> bytes:
         return render_pdf(_plan_document(version))
 
 
+def plan_date(version: PlanVersion) -> dt.date:
+    """成文日期 of a plan: the business day it was approved, else submitted, else the day it is printed."""
+    moment = version.decided_at if version.status == PlanStatus.APPROVED else version.submitted_at
+    return timezone.localdate(moment) if moment is not None else clock.today()
+
+
 def _plan_document(version: PlanVersion) -> OfficialDocument:
     pilot = version.plan.pilot
     document = OfficialDocument(
@@ -215,6 +221,7 @@ def _plan_document(version: PlanVersion) -> OfficialDocument:
         kind=Kind.ATTACHMENT,
         subtitle=_("（第%(number)d版 · %(status)s）")
         % {"number": version.number, "status": version.get_status_display()},
+        date=plan_date(version),
         is_demo=getattr(pilot, "is_demo", False),
     )
     blocks = document.blocks
@@ -242,7 +249,7 @@ def _plan_document(version: PlanVersion) -> OfficialDocument:
             for m in task.milestones.all()
         ]
     headers = [_("任务/节点"), _("重点领域"), _("牵头单位"), _("责任人"), _("期限/计划完成"), _("进度")]
-    blocks.append(Table(header=[str(h) for h in headers], rows=rows, widths=[4, 2, 2, 1.5, 2.5, 1.2]))
+    blocks.append(Table(header=[str(h) for h in headers], rows=rows, widths=[3, 2, 2, 1.4, 3.4, 1.4]))
     return document
 
 
