@@ -799,6 +799,8 @@ def milestones_due_in_year(*, pilot_ids: Iterable[int], year: int) -> dict[int, 
     )
     result: dict[int, list[DueMilestone]] = defaultdict(list)
     for version_id, mid, task, name, duration, finish, due_by, status, finished, progress in rows:
-        due: dt.date = finish or due_by  # the filter above guarantees one of them
+        due = finish or due_by
+        if due is None:  # excluded by the filter; keeps the type exact
+            continue
         result[pilot_of[version_id]].append(DueMilestone(mid, task, name, duration, due, status, finished, progress))
     return dict(result)
