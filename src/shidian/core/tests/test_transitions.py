@@ -13,7 +13,15 @@ from shidian.accounts.models import ACCOUNT_CHANGE_FLOW, User
 from shidian.core import transitions
 from shidian.core.models import AuditEvent
 from shidian.core.transitions import FLOWS, Flow, MoveRefused
-from shidian.evaluation.models import ELIMINATION_FLOW, OBJECTION_FLOW, RUN_FLOW, SCHEME_FLOW, WARNING_FLOW
+from shidian.evaluation.models import (
+    ELIMINATION_FLOW,
+    OBJECTION_FLOW,
+    RUN_FLOW,
+    SCHEME_FLOW,
+    WARNING_FLOW,
+    Run,
+    Scheme,
+)
 from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
@@ -129,15 +137,13 @@ def _account_change() -> models.Model:
     ).change
 
 
-def _scheme() -> models.Model:
+def _scheme() -> Scheme:
     from shidian.evaluation.tests import factories as evaluation_factories
 
     return evaluation_factories.scheme(2018)
 
 
-def _run() -> models.Model:
-    from shidian.evaluation.models import Run
-
+def _run() -> Run:
     return Run.objects.create(scheme=_scheme(), number=1, created_by=User.objects.get(username="demo-national"))
 
 

@@ -17,6 +17,7 @@ from shidian.evaluation.models import (
     EliminationProposal,
     ObjectionStatus,
     Result,
+    Run,
     RunStatus,
     Scheme,
     SchemeStatus,
@@ -52,7 +53,7 @@ def test_a_new_scheme_has_the_five_default_dimensions_and_weights() -> None:
         "reporting": 10,
         "province": 10,
     }
-    assert (s.excellent_from, s.good_from, s.pass_from) == (90, 80, 60)
+    assert [s.excellent_from, s.good_from, s.pass_from] == [Decimal(90), Decimal(80), Decimal(60)]
     assert AuditEvent.objects.filter(action="evaluation.scheme.created").exists()
 
 
@@ -80,7 +81,7 @@ def test_a_valid_change_is_saved_and_audited() -> None:
     assert "weight.tasks" in event.changes
 
 
-def _published(n: int = 2) -> tuple[Scheme, object]:
+def _published(n: int = 2) -> tuple[Scheme, Run]:
     pilots = f.some_pilots(n)
     f.only_pilots(pilots)
     s = f.scheme()
@@ -91,7 +92,7 @@ def _published(n: int = 2) -> tuple[Scheme, object]:
 def test_publishing_freezes_the_scheme_and_a_frozen_scheme_refuses_changes() -> None:
     s, run = _published()
     s.refresh_from_db()
-    assert s.status == SchemeStatus.FROZEN and run.status == RunStatus.PUBLISHED  # type: ignore[attr-defined]
+    assert s.status == SchemeStatus.FROZEN and run.status == RunStatus.PUBLISHED
     assert AuditEvent.objects.filter(action="evaluation.run.published").exists()
     assert AuditEvent.objects.filter(action="evaluation.scheme.frozen").exists()
     with pytest.raises(Conflict, match="已冻结"):
@@ -199,7 +200,7 @@ def test_the_province_assesses_its_own_pilots_only() -> None:
 
 def test_a_fail_grade_proposes_a_warning_and_its_approval_warns_the_pilot() -> None:
     _s, run = _published(1)
-    warnings, eliminations = services.create_proposals(run=run, by=f.national())  # type: ignore[arg-type]
+    warnings, eliminations = services.create_proposals(run=run, by=f.national())
     assert AuditEvent.objects.filter(action="evaluation.proposals.created").exists()
     assert [w.pilot_id for w in warnings] == [f.liuzhou().pk] and not eliminations
     warning = warnings[0]
