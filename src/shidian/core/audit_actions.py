@@ -145,6 +145,7 @@ class AuditAction(models.TextChoices):
     WARNING_REJECTED = "evaluation.warning.rejected", _("不予警示")
     ELIMINATION_APPROVED = "evaluation.elimination.approved", _("批准退出")
     ELIMINATION_REJECTED = "evaluation.elimination.rejected", _("不予退出")
+    BULLETIN_SAVED = "evaluation.bulletin.saved", _("编制评估通报")
     BULLETIN_DOWNLOADED = "evaluation.bulletin.downloaded", _("下载评估通报")
 
     # demo data
