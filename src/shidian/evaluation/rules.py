@@ -185,7 +185,7 @@ def _propose(years: dict[int, PilotYear], *, year: int, rules: RuleSet, decided_
     if reasons:
         grounds = tuple(code for code in ELIMINATION_GROUNDS if code in reasons)
         reason = "".join(reasons[code] for code in grounds)
-        return [Proposal(ELIMINATION, grounds[0], _("建议退出：%(reason)s") % {"reason": reason}, None, grounds)]
+        return [Proposal(ELIMINATION, grounds[0], reason, None, grounds)]
 
     if rules.warn_on_fail and current.grade == FAIL:
         rectify_by = add_months(decided_on, rules.rectification_months)

@@ -108,6 +108,12 @@ def _border(paragraph: Any, side: str, *, size_eighths: int, color: str = "00000
     borders.append(line)
 
 
+def _alignments() -> dict[str, Any]:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    return {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+
+
 class _Writer:
     """One DOCX being written: paragraphs in the document's fonts and the grid's line pitch."""
 
@@ -193,7 +199,7 @@ class _Writer:
 
     def table(self, table: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+        from docx.enum.text import WD_LINE_SPACING
         from docx.shared import Pt
 
         grid = self.docx.add_table(rows=1, cols=len(table.header))
@@ -201,18 +207,25 @@ class _Writer:
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
         widths = table.widths or [1.0] * len(table.header)
+        aligns = table.align or ["left"] * len(table.header)
         total = sum(widths)
         for column, width in zip(grid.columns, widths, strict=False):
             column.width = Pt(L.TEXT_WIDTH_PT * width / total)  # w:gridCol, which LibreOffice reads
         for row_index, values in enumerate([table.header, *table.rows]):
-            cells = grid.rows[0].cells if row_index == 0 else grid.add_row().cells
+            row = grid.rows[0] if row_index == 0 else grid.add_row()
+            if row_index == 0 and table.repeat_header:
+                _repeat_as_header(row)
+            cells = row.cells
             for index, (cell, value) in enumerate(zip(cells, values, strict=False)):
                 cell.width = Pt(L.TEXT_WIDTH_PT * widths[index] / total)
                 paragraph = cell.paragraphs[0]
                 _spacing(paragraph, exact=False)
                 paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
                 paragraph.paragraph_format.line_spacing = Pt(L.TABLE_LINE_PT)
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                align = aligns[index] if index < len(aligns) else "left"
+                if row_index == 0 and table.align is not None:
+                    align = "center"  # a table with aligned columns centres its header
+                paragraph.alignment = _alignments()[align]
                 _run(
                     paragraph,
                     str(value),
@@ -224,6 +237,17 @@ class _Writer:
         out = io.BytesIO()
         self.docx.save(out)
         return out.getvalue()
+
+
+def _repeat_as_header(row: Any) -> None:
+    """Mark a table row as the header row Word and LibreOffice repeat on every page (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
 
 
 def _page_number(footer: Any, *, odd: bool) -> None:
@@ -277,13 +301,18 @@ def render_docx(document: OfficialDocument) -> bytes:
         w.paragraph()
     w.paragraph()
     title = w.paragraph(align="center", exact=False)
-    _run(title, document.title, L.FONT_TITLE, L.TITLE_PT)
+    lines = document.title_lines or [document.title]
+    for index, line in enumerate(lines):
+        run = _run(title, line, L.FONT_TITLE, L.TITLE_PT)
+        if index < len(lines) - 1:
+            run.add_break()
     if document.subtitle:
         w.paragraph(document.subtitle, L.FONT_HEADING_2, align="center")
     w.paragraph()
     if document.recipients:
         w.paragraph("、".join(document.recipients) + "：", align="left")
     counters = [0, 0, 0, 0, 0]
+    last_body: Any = None
     for block in document.blocks:
         if isinstance(block, Heading):
             level = min(max(block.level, 1), 4)
@@ -291,29 +320,36 @@ def render_docx(document: OfficialDocument) -> bytes:
             for deeper in range(level + 1, 5):
                 counters[deeper] = 0
             label = heading_label(level, counters[level])
-            w.paragraph(label + block.text, L.HEADING_FONTS[level], indent_chars=2)
+            last_body = w.paragraph(label + block.text, L.HEADING_FONTS[level], indent_chars=2)
+            last_body.paragraph_format.keep_with_next = True  # never a heading alone at a page's foot
         elif isinstance(block, Paragraph):
             for text in clean_text.paragraphs(block.text):
-                w.paragraph(text, indent_chars=2)
+                last_body = w.paragraph(text, indent_chars=2)
         elif isinstance(block, Table):
             w.table(block)
+            last_body = None
+    # The 附件说明, 署名 and 成文日期 close the body: they keep with its last paragraph, so a page never holds
+    # the signature alone (GB/T 9704 7.3.5: the signature follows the body).
+    closing: list[Any] = [last_body] if last_body is not None else []
     if document.attachments:
-        w.paragraph()
+        closing.append(w.paragraph())
         for index, name in enumerate(document.attachments, start=1):
             numbered = f"{index}. {name}" if len(document.attachments) > 1 else name
             if index == 1:
-                w.paragraph(f"附件：{numbered}", indent_chars=2, align="left")
+                closing.append(w.paragraph(f"附件：{numbered}", indent_chars=2, align="left"))
             else:
-                w.paragraph(numbered, left_chars=5, align="left")
+                closing.append(w.paragraph(numbered, left_chars=5, align="left"))
     if document.signature or document.date:
-        w.paragraph()
-        w.paragraph()
+        closing.append(w.paragraph())
+        closing.append(w.paragraph())
         date_text = formatting.date(document.date)
         offset = max(0.0, (len(date_text) - len(document.signature)) / 2)
         if document.signature:
-            w.paragraph(document.signature, align="right", right_chars=4 + offset)
+            closing.append(w.paragraph(document.signature, align="right", right_chars=4 + offset))
         if date_text:
-            w.paragraph(date_text, align="right", right_chars=4)
+            closing.append(w.paragraph(date_text, align="right", right_chars=4))
+        for paragraph in closing[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
     if official and (document.copies_to or document.printed_by):
         _record(w, document)
     return w.save()

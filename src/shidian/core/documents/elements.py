@@ -32,11 +32,18 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Table:
-    """A compact table (小四 仿宋 cells, 黑体 header row); widths are relative."""
+    """A compact table (小四 仿宋 cells, 黑体 header row); widths are relative.
+
+    ``align`` gives each column's alignment ("left", "center", "right"; left by default); the header row is
+    centred where its column is. ``repeat_header`` repeats the header row at the top of every page the table
+    runs onto (a ranking of many pilots).
+    """
 
     header: list[str]
     rows: list[list[str]]
     widths: list[float] | None = None
+    align: list[str] | None = None
+    repeat_header: bool = False
 
 
 Block = Heading | Paragraph | Table
@@ -61,6 +68,9 @@ class OfficialDocument:
     printed_on: dt.date | None = None  # 印发日期
     subtitle: str = ""
     is_demo: bool = False
+    # The title as broken on the page, when the composer breaks it where the words allow (GB/T 9704 7.3.3:
+    # 回行时要做到词意完整); empty lets the layout wrap it. Joined, the lines are the title.
+    title_lines: list[str] = field(default_factory=list)
 
 
 CHINESE_DIGITS = "零一二三四五六七八九"

@@ -55,7 +55,7 @@ def test_a_second_consecutive_fail_proposes_elimination_and_no_warning() -> None
     [proposal] = run(y(2017, "fail"), y(2018, "fail"))
     assert proposal.kind == ELIMINATION and proposal.reason_code == CONSECUTIVE_FAIL
     assert proposal.rectify_by is None
-    assert proposal.reason == "建议退出：2017年度评估等次为不合格，2018年度评估等次为不合格，连续2年不合格。"
+    assert proposal.reason == "2017年度评估等次为不合格，2018年度评估等次为不合格，连续2年不合格。"
 
 
 def test_a_year_not_evaluated_breaks_consecutive() -> None:
@@ -76,13 +76,13 @@ def test_consecutive_rule_off_and_a_rule_of_one() -> None:
     off = RuleSet(consecutive_fails_to_eliminate=0)
     assert run(y(2017, "fail"), y(2018, "fail"), rules=off)[0].kind == WARNING
     [one] = run(y(2018, "fail"), rules=RuleSet(consecutive_fails_to_eliminate=1))
-    assert one.kind == ELIMINATION and one.reason == "建议退出：2018年度评估等次为不合格。"
+    assert one.kind == ELIMINATION and one.reason == "2018年度评估等次为不合格。"
 
 
 def test_a_failed_rectification_of_last_years_warning_proposes_elimination() -> None:
     [proposal] = run(y(2017, "fail", rectification="failed"), y(2018, "pass"))
     assert proposal.kind == ELIMINATION and proposal.reason_code == FAILED_RECTIFICATION
-    assert proposal.reason == "建议退出：2017年度评估等次为不合格，预警后整改未通过验收。"
+    assert proposal.reason == "2017年度评估等次为不合格，预警后整改未通过验收。"
 
 
 def test_a_pending_or_passed_rectification_proposes_nothing() -> None:
@@ -97,9 +97,9 @@ def test_an_older_failed_rectification_is_not_proposed_again() -> None:
 def test_no_year_end_report_proposes_elimination_naming_the_year_and_grade() -> None:
     [proposal] = run(y(2017, "good"), y(2018, "pass", report=False))
     assert proposal.kind == ELIMINATION and proposal.reason_code == NO_YEAR_END_REPORT
-    assert proposal.reason == "建议退出：未提交2018年度报告（2018年度评估等次为合格）。"
+    assert proposal.reason == "未提交2018年度报告（2018年度评估等次为合格）。"
     [ungraded] = run(y(2018, None, report=False))
-    assert ungraded.reason == "建议退出：未提交2018年度报告。"
+    assert ungraded.reason == "未提交2018年度报告。"
 
 
 def test_a_missing_report_and_a_fail_in_one_year_is_one_elimination_not_a_warning() -> None:
@@ -154,7 +154,7 @@ def test_reasons_are_chinese_under_the_english_interface() -> None:
 
     with translation.override("en"):
         [proposal] = run(y(2017, "fail"), y(2018, "fail"))
-    assert proposal.reason.startswith("建议退出：2017年度评估等次为不合格")
+    assert proposal.reason.startswith("2017年度评估等次为不合格")
 
 
 # Properties over any history.
