@@ -745,7 +745,7 @@ def save_bulletin(*, run: Run, number: str, title: str, experiences: str, proble
 def bulletin_content(*, run: Run) -> Any:
     """The bulletin's content from a published run: grades and ranks, warned and eliminated pilots, attachments."""
     from shidian.evaluation import bulletin as engine
-    from shidian.evaluation.models import Bulletin, Grade
+    from shidian.evaluation.models import Bulletin
 
     if run.status != RunStatus.PUBLISHED:
         raise Conflict(_("评估结果发布后才能生成通报。"))
@@ -756,14 +756,13 @@ def bulletin_content(*, run: Run) -> Any:
         .select_related("pilot__province", "pilot__batch")
         .order_by("rank_overall", "pilot_id")
     )
-    labels = dict(Grade.choices)
     grades = [
         engine.GradeRow(
             pilot=r.pilot.name,
             province=r.pilot.province.name,
             batch=str(r.pilot.batch),
             score=r.score,
-            grade=str(labels[r.grade]),
+            grade=r.grade,
             rank=r.rank_overall,
         )
         for r in results
