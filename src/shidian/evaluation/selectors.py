@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shidian.core import clock, scoping
 from shidian.core.errors import NotFound
@@ -64,9 +64,13 @@ def visible_runs(*, user: Any) -> QuerySet[Run]:
     if not scoping.can(user, Capability.VIEW_EVALUATION):
         return Run.objects.none()
     runs = Run.objects.select_related("scheme", "created_by", "published_by")
-    if sees_drafts(user):
+    if not sees_drafts(user):
+        return runs.filter(status=RunStatus.PUBLISHED)
+    if scoping.scope_for(user).is_national:
         return runs
-    return runs.filter(status=RunStatus.PUBLISHED)
+    # A province sees a draft only where it has pilots in it.
+    own = scoping.restrict(Result.objects.filter(run=OuterRef("pk")), user)
+    return runs.filter(Q(status=RunStatus.PUBLISHED) | Q(Exists(own)))
 
 
 def get_run_for(*, user: Any, run_id: int) -> Run:

@@ -174,9 +174,15 @@ def assign(request: AuthedHttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assess(request: AuthedHttpRequest, year: int) -> HttpResponse:
-    """The province's assessment of its pilots for a year."""
+def assess(request: AuthedHttpRequest) -> HttpResponse:
+    """The province's assessment of its pilots for a year (``?year=``, the latest scheme's by default)."""
     scoping.require(request.user, Capability.ASSESS_PILOTS)
+    try:
+        year = int(request.GET.get("year") or max((s.year for s in selectors.schemes()), default=0))
+    except ValueError as exc:
+        raise NotFound from exc
+    if not year:
+        raise NotFound
     pilots = scoping.restrict(services.evaluated_pilots(year), request.user)
     form = AssessmentForm(request.POST or None, pilots=pilots)
     if request.method == "POST":
@@ -193,7 +199,7 @@ def assess(request: AuthedHttpRequest, year: int) -> HttpResponse:
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("省级评价已保存。"))
-                return redirect("evaluation:assess", year=year)
+                return redirect(reverse("evaluation:assess") + f"?year={year}")
         else:
             _errors(request, form)
     from shidian.evaluation.models import ProvinceAssessment
