@@ -11,6 +11,7 @@ from django.conf import settings
 
 from shidian.accounts.models import User
 from shidian.core import clock, db
+from shidian.evaluation.demo import load_demo_evaluation
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
@@ -43,5 +44,6 @@ def load_demo() -> list[User]:
         load_demo_plans()
         load_demo_indicators()
         load_demo_reports()
+        load_demo_evaluation()
     db.analyze()
     return users
