@@ -38,7 +38,7 @@ class IndicatorMethod(models.TextChoices):
 
 class CompositeMethod(models.TextChoices):
     WEIGHTED = "weighted", _("加权求和")
-    TOPSIS = "topsis", _("TOPSIS 逼近理想解排序")
+    TOPSIS = "topsis", _("逼近理想解排序法")
 
 
 class DimensionCode(models.TextChoices):

@@ -257,7 +257,15 @@ def save_expert_scores(
         if not Decimal(0) <= value <= top:
             raise DomainError(_("“%(item)s”的评分应在 0 到 %(top)s 之间。") % {"item": label, "top": top})
         parsed[choice.value] = value
-    before = {s.item: s.score for s in assignment.scores.all()}
+    existing = {s.item: s for s in assignment.scores.all()}
+    before = {item: s.score for item, s in existing.items()}
+    unchanged = (
+        before == parsed
+        and all(existing[i].comment == comments.get(i, "").strip() for i in parsed)
+        and assignment.comment == comment.strip()
+    )
+    if unchanged:  # the form saved as it was: write and record nothing
+        return assignment
     for item, value in parsed.items():
         ExpertScore.objects.update_or_create(
             assignment=assignment, item=item, defaults={"score": value, "comment": comments.get(item, "").strip()}
@@ -722,6 +730,15 @@ def save_bulletin(*, run: Run, number: str, title: str, experiences: str, proble
         raise Conflict(_("评估结果发布后才能编制通报。"))
     if not number.strip() or not title.strip():
         raise DomainError(_("通报需要发文字号和标题。"))
+    current = Bulletin.objects.filter(run=run).first()
+    fields = {
+        "number": number.strip(),
+        "title": title.strip(),
+        "experiences": experiences.strip(),
+        "problems": problems.strip(),
+    }
+    if current is not None and all(getattr(current, k) == v for k, v in fields.items()):
+        return current  # saved as it was: write and record nothing
     bulletin, created = Bulletin.objects.update_or_create(
         run=run,
         defaults={
