@@ -43,32 +43,37 @@ def attainment(
     baselines: npt.ArrayLike | None = None,
     cap: float = 1.0,
 ) -> FloatArray:
-    """Return each cell's target attainment in [0, cap]; cost indicators invert, a missing value scores 0."""
+    """Return each cell's target attainment in [0, cap]; cost indicators invert, a missing value scores 0.
+
+    Without a baseline: benefit value / target, cost target / value. With a baseline (per cell; a missing
+    baseline falls back to the plain ratio): the share of the way from the baseline to the target,
+    (value - baseline) / (target - baseline), mirrored for cost. See docs/evaluation.md.
+    """
     value = _matrix(values, "values")
     target = _matrix(targets, "targets")
     _same_shape(value, target, "values", "targets")
     cost = _cost_mask(directions, value.shape[1])
     if not (math.isfinite(cap) and cap > 0):
         raise ValueError(f"cap must be a positive number, got {cap!r}")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if baselines is None:
-            # benefit: value / target; cost: target / value (reaching half the allowed amount is not "200%").
-            numerator = np.where(cost, target, value)
-            denominator = np.where(cost, value, target)
-        else:
-            baseline = _matrix(baselines, "baselines")
-            _same_shape(value, baseline, "values", "baselines")
-            # Progress from the baseline towards the target: (value - base) / (target - base), mirrored for cost.
-            numerator = np.where(cost, baseline - value, value - baseline)
-            denominator = np.where(cost, baseline - target, target - baseline)
+    # benefit: value / target; cost: target / value (using half the allowed amount is not "200%" but capped).
+    numerator = np.where(cost, target, value)
+    denominator = np.where(cost, value, target)
+    if baselines is not None:
+        baseline = _matrix(baselines, "baselines")
+        _same_shape(value, baseline, "values", "baselines")
+        known = ~np.isnan(baseline)
+        numerator = np.where(known, np.where(cost, baseline - value, value - baseline), numerator)
+        denominator = np.where(known, np.where(cost, baseline - target, target - baseline), denominator)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = numerator / denominator
     reached = np.where(cost, value <= target, value >= target)
     # A zero denominator (target 0, or target equal to the baseline) leaves only "reached or not".
     ratio = np.where(denominator == 0, np.where(reached, cap, 0.0), ratio)
+    # Ratios mislead when signs mix (negative growth rates): a reached target never scores below 1, and a ratio
+    # of 1 or more for a target not reached means nothing, so it scores 0.
+    ratio = np.where(reached, np.maximum(ratio, 1.0), np.where(ratio >= 1.0, 0.0, ratio))
     ratio = np.clip(ratio, 0.0, cap)
     missing = np.isnan(value) | np.isnan(target)
-    if baselines is not None:
-        missing |= np.isnan(_matrix(baselines, "baselines"))
     return np.where(missing, 0.0, ratio).astype(np.float64)
 
 
@@ -95,30 +100,29 @@ def entropy_weights(
     *,
     directions: Sequence[str],
     shift: float = 1e-4,
-    normalisation: Literal["min_max", "none"] = "min_max",
+    normalisation: Literal["min_max", "sum"] = "min_max",
 ) -> FloatArray:
     """Return the entropy weight method's weights (summing to 1), one per column.
 
-    ``normalisation="min_max"`` standardises with :func:`min_max` and adds ``shift`` to avoid ln 0;
-    ``"none"`` takes the (non-negative, benefit-only) raw values as they are, as some textbooks do.
+    ``normalisation="min_max"`` (the default) standardises with :func:`min_max`, cost columns reversed, then adds
+    ``shift`` so that no share is 0 (ln 0); ``"sum"`` takes the shares of the raw non-negative values as they are,
+    whatever the direction, as Xu (2004) and Zavadskas & Podvezko (2016) do. See docs/evaluation.md.
     """
     x = _matrix(matrix, "matrix")
     n, m = x.shape
-    cost = _cost_mask(directions, m)
+    _cost_mask(directions, m)
     if n < 2:
         raise ValueError("the entropy weight method needs at least 2 pilots (rows)")
     if not (math.isfinite(shift) and shift >= 0):
         raise ValueError(f"shift must be a non-negative number, got {shift!r}")
     if normalisation == "min_max":
         standard = min_max(x, directions=directions) + shift
-    elif normalisation == "none":
-        if cost.any():
-            raise ValueError('normalisation="none" takes benefit columns only; use "min_max" for cost indicators')
+    elif normalisation == "sum":
         if np.isnan(x).any() or (x < 0).any():
-            raise ValueError('normalisation="none" needs complete, non-negative values')
+            raise ValueError('normalisation="sum" needs complete, non-negative values; use "min_max" otherwise')
         standard = x + shift
     else:
-        raise ValueError(f'unknown normalisation {normalisation!r}; expected "min_max" or "none"')
+        raise ValueError(f'unknown normalisation {normalisation!r}; expected "min_max" or "sum"')
     totals = standard.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(totals > 0, standard / totals, 1.0 / n)
