@@ -40,6 +40,26 @@ _AFTER_SPACING = (
 )
 
 
+# The children of w:pPr that come after w:snapToGrid.
+_AFTER_SNAP_TO_GRID = (
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
 def _fonts(r_pr: Any, east_asia: str) -> None:
     from docx.oxml.ns import qn
 
@@ -222,6 +242,9 @@ class _Writer:
                 _spacing(paragraph, exact=False)
                 paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
                 paragraph.paragraph_format.line_spacing = Pt(L.TABLE_LINE_PT)
+                paragraph.paragraph_format.space_before = Pt(L.TABLE_CELL_PAD_PT)
+                paragraph.paragraph_format.space_after = Pt(L.TABLE_CELL_PAD_PT)
+                _off_grid(paragraph)
                 align = aligns[index] if index < len(aligns) else "left"
                 if row_index == 0 and table.align is not None:
                     align = "center"  # a table with aligned columns centres its header
@@ -237,6 +260,17 @@ class _Writer:
         out = io.BytesIO()
         self.docx.save(out)
         return out.getvalue()
+
+
+def _off_grid(paragraph: Any) -> None:
+    """Let a table cell keep its exact 16 pt lines: LibreOffice would snap each to a 28.95 pt body line."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p_pr = paragraph._p.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    p_pr.insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
 
 
 def _repeat_as_header(row: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import re
 import subprocess
 import tempfile
@@ -164,6 +165,7 @@ def test_the_docx_reads_back_title_number_recipients_grades_and_copies(docx_byte
     assert any(t.startswith("国家发展改革委办公厅") and t.endswith("2019年3月15日印发") for t in texts)
 
 
+@pytest.mark.libreoffice
 def test_the_pdf_reads_back_with_pypdf(pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(pdf))
     page = reader.pages[0]
@@ -194,6 +196,18 @@ def test_libreoffice_lays_the_elements_out_in_order(pdf: bytes) -> None:
     assert lines.index(record[0]) > lines.index("2019年3月15日")
     signed = next(page for page in pages if "2019年3月15日" in [line.text for line in page])
     assert any(line.text.startswith("地区要在整改期限内") for line in signed)  # the signature never stands alone
+
+
+@pytest.mark.libreoffice
+def test_ranking_rows_are_compact_and_not_snapped_to_the_body_grid(pdf: bytes) -> None:
+    tops = [
+        line.y_min for page in pdfcheck.pages(pdf) for line in page if "第一批" in line.text or "第二批" in line.text
+    ]
+    assert len(tops) >= 8
+    pitches = {round(b - a, 1) for a, b in itertools.pairwise(tops) if 0 < b - a < 40}
+    assert all(19 < pitch < 22 for pitch in pitches), (
+        pitches
+    )  # 16 pt and 2 pt above and below, not the 28.95 pt body line
 
 
 @pytest.mark.libreoffice
@@ -251,8 +265,11 @@ def test_composed_in_chinese_under_the_english_interface_and_survives_control_ch
 
     with translation.override("en"):
         data = bulletin.docx_bytes(content(problems=["第一行\v第二行\x01"]))
-    texts = [p.text for p in Document(io.BytesIO(data)).paragraphs]
+    docx = Document(io.BytesIO(data))
+    texts = [p.text for p in docx.paragraphs]
     assert "一、评估总体情况" in texts and "1.第一行" in texts and "第二行" in texts
+    header, first = ([cell.text for cell in row.cells] for row in docx.tables[0].rows[:2])
+    assert header[0] == "排名" and first[-1] == "优秀"
 
 
 def test_demo_content_is_marked() -> None:

@@ -23,6 +23,10 @@ def test_a_table_aligns_its_columns_centres_its_header_and_repeats_it_on_every_p
         WD_ALIGN_PARAGRAPH.LEFT,
         WD_ALIGN_PARAGRAPH.RIGHT,
     ]
+    cell = row.cells[0].paragraphs[0]
+    snap = cell._p.pPr.find(qn("w:snapToGrid"))
+    assert snap is not None and snap.get(qn("w:val")) == "0"  # exact 16 pt lines, not the body's grid
+    assert cell.paragraph_format.space_before.pt == 2 and cell.paragraph_format.space_after.pt == 2
     assert header._tr.trPr is None or header._tr.trPr.find(qn("w:tblHeader")) is None  # not asked for
 
     repeated = Table(header=["名称"], rows=[["宁波市"]], repeat_header=True)
