@@ -155,3 +155,23 @@ def test_pages_render_for_every_reader(client_as: Callable[[str], Client]) -> No
     assert client_as("demo-national").get(reverse("evaluation:decisions")).status_code == 200
     assert client_as("demo-province").get(reverse("evaluation:decisions")).status_code == 404
     assert client_as("demo-auditor").get(reverse("evaluation:home")).status_code == 404
+
+
+def test_a_pilots_evaluation_page_shows_its_history_and_decisions(client_as: Callable[[str], Client]) -> None:
+    from shidian.evaluation.models import Warning
+
+    run, pilots = _draft(2)
+    services.publish_run(run=run, by=f.national())
+    warning = Warning.objects.create(
+        pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="2018年度不合格"
+    )
+    services.decide_warning(
+        warning=warning, approve=True, reason="限期整改", document_number="发改规划〔2019〕5号", by=f.national()
+    )
+    page = client_as("demo-province").get(reverse("evaluation:pilot", kwargs={"pilot_id": f.liuzhou().pk}))
+    text = page.content.decode()
+    assert page.status_code == 200 and "2018年度不合格" in text and "发改规划〔2019〕5号" in text
+    other = next(p for p in pilots if p.province_id != f.liuzhou().province_id)
+    assert client_as("demo-province").get(reverse("evaluation:pilot", kwargs={"pilot_id": other.pk})).status_code == 404
+    detail = client_as("demo-province").get(reverse("pilots:detail", kwargs={"pilot_id": f.liuzhou().pk}))
+    assert 'data-testid="evaluation-history-link"' in detail.content.decode()
