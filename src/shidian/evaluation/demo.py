@@ -115,6 +115,7 @@ def _scores_and_assessments(
                     closes_on=window[1],
                     assigned_by=national,
                     comment="（演示）",
+                    scored_at=dt.datetime.combine(window[1], dt.time(17), tzinfo=dt.UTC),
                 )
             )
     ExpertAssignment.objects.bulk_create(assignments)

@@ -9,6 +9,7 @@ from shidian.evaluation.models import (
     Bulletin,
     DecisionStatus,
     EliminationProposal,
+    ExpertAssignment,
     Objection,
     ObjectionStatus,
     Result,
@@ -35,5 +36,9 @@ def test_the_demo_has_two_published_years_a_drafted_2019_and_every_decision_kind
     eliminated = EliminationProposal.objects.get(status=DecisionStatus.APPROVED)
     assert PilotArea.objects.get(pk=eliminated.pilot_id).status == PilotStatus.ELIMINATED
     assert Bulletin.objects.get(run__scheme__year=2018).number == "发改规划〔2019〕88号"
+    assert not ExpertAssignment.objects.filter(scored_at__isnull=True).exists()  # the history was scored
+    liuzhou_2018 = Result.objects.get(run__scheme__year=2018, run__status=RunStatus.PUBLISHED, pilot__name="柳州市")
+    innovation = next(d for d in liuzhou_2018.breakdown["dimensions"] if d["code"] == "innovation")
+    assert innovation["detail"]["trimmed"] is True  # five experts: highest and lowest dropped
     grades = set(Result.objects.filter(run__in=published).values_list("grade", flat=True))
     assert len(grades) >= 3  # a spread of grades, not everyone failing
