@@ -143,6 +143,7 @@ class AuditAction(models.TextChoices):
     PROPOSALS_CREATED = "evaluation.proposals.created", _("生成警示与退出建议")
     WARNING_APPROVED = "evaluation.warning.approved", _("批准警示")
     WARNING_REJECTED = "evaluation.warning.rejected", _("不予警示")
+    WARNING_RECTIFIED = "evaluation.warning.rectified", _("登记整改结果")
     ELIMINATION_APPROVED = "evaluation.elimination.approved", _("批准退出")
     ELIMINATION_REJECTED = "evaluation.elimination.rejected", _("不予退出")
     BULLETIN_SAVED = "evaluation.bulletin.saved", _("编制评估通报")

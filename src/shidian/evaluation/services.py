@@ -691,6 +691,28 @@ def decide_warning(
     return result
 
 
+@transaction.atomic
+def record_rectification(*, warning: Warning, passed: bool, note: str, by: Any) -> Warning:
+    """Record whether an approved warning's rectification passed (a failed one grounds an elimination proposal)."""
+    _manage(by)
+    locked = Warning.objects.select_for_update().get(pk=warning.pk)
+    if locked.status != DecisionStatus.APPROVED or locked.rectification != Rectification.PENDING:
+        raise Conflict(_("只有已批准、正在整改的警示才能登记整改结果。"))
+    if not note.strip():
+        raise DomainError(_("整改结果：请写明依据。"))
+    before = locked.rectification
+    locked.rectification = Rectification.PASSED if passed else Rectification.FAILED
+    locked.save(update_fields=["rectification"])
+    audit.record(
+        action=audit.AuditAction.WARNING_RECTIFIED,
+        actor=by,
+        obj=locked,
+        changes={"rectification": [before, locked.rectification]},
+        detail={"note": note.strip()},
+    )
+    return locked
+
+
 def decide_elimination(
     *,
     proposal: EliminationProposal,

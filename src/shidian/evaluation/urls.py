@@ -23,5 +23,6 @@ urlpatterns = [
     path("assignments/<int:assignment_id>/", views.score, name="score"),
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<str:kind>/<int:proposal_id>/", views.decide, name="decide"),
+    path("warnings/<int:warning_id>/rectification/", views.rectification, name="rectification"),
     path("pilots/<int:pilot_id>/", views.pilot_results, name="pilot"),
 ]

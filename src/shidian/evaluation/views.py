@@ -456,6 +456,7 @@ def decisions(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_EVALUATION)
     warnings, eliminations = selectors.pending_decisions(user=request.user)
     decided_w = Warning.objects.exclude(status="proposed").select_related("pilot__province", "decided_by")
+    rectifying = [w for w in decided_w if w.rectification == "pending"]
     decided_e = EliminationProposal.objects.exclude(status="proposed").select_related("pilot__province", "decided_by")
     return render(
         request,
@@ -464,6 +465,7 @@ def decisions(request: AuthedHttpRequest) -> HttpResponse:
             "warnings": warnings,
             "eliminations": eliminations,
             "decided": [*decided_w, *decided_e],
+            "rectifying": rectifying,
             "form": DecisionForm(),
         },
     )
@@ -500,6 +502,27 @@ def decide(request: AuthedHttpRequest, kind: str, proposal_id: int) -> HttpRespo
         messages.error(request, exc.message)
     else:
         messages.success(request, _("决定已记录。"))
+    return redirect("evaluation:decisions")
+
+
+@login_required
+@require_POST
+def rectification(request: AuthedHttpRequest, warning_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.MANAGE_EVALUATION)
+    warning = Warning.objects.filter(pk=warning_id).first()
+    if warning is None:
+        raise NotFound
+    try:
+        services.record_rectification(
+            warning=warning,
+            passed=request.POST.get("outcome") == "passed",
+            note=request.POST.get("note", "")[:2000],
+            by=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("整改结果已登记。"))
     return redirect("evaluation:decisions")
 
 

@@ -148,6 +148,7 @@ def evaluation_objects(beijing: PilotArea, national: User) -> dict[str, Any]:
         "assignment_id": assignment.pk,
         "kind": "warning",
         "proposal_id": warning.pk,
+        "warning_id": warning.pk,
     }
 
 
@@ -211,6 +212,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
         dict.fromkeys(["run_id", "other_id", "result_id", "objection_id", "assignment_id", "proposal_id"], 1)
     )
     objects["kind"] = "warning"
+    objects["warning_id"] = 1
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

@@ -248,3 +248,20 @@ def test_rejecting_a_warning_leaves_the_pilot_as_it_was() -> None:
     )
     assert AuditEvent.objects.filter(action="evaluation.elimination.rejected").exists()
     assert f.liuzhou().status == PilotStatus.ACTIVE
+
+
+def test_a_failed_rectification_is_recorded_and_grounds_an_elimination_next_year() -> None:
+    _s, run = _published(1)
+    warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
+    with pytest.raises(Conflict):
+        services.record_rectification(warning=warning, passed=False, note="x", by=f.national())
+    services.decide_warning(
+        warning=warning, approve=True, reason="限期整改", document_number="文〔2019〕1号", by=f.national()
+    )
+    with pytest.raises(DomainError, match="依据"):
+        services.record_rectification(warning=warning, passed=False, note=" ", by=f.national())
+    recorded = services.record_rectification(warning=warning, passed=False, note="复查未通过", by=f.national())
+    assert recorded.rectification == "failed"
+    assert AuditEvent.objects.filter(action="evaluation.warning.rectified").exists()
+    history = services._histories([f.liuzhou().pk], 2018)[f.liuzhou().pk]
+    assert [(h.year, h.rectification) for h in history] == [(2018, "failed")]
