@@ -318,7 +318,9 @@ class Run(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_on = models.DateField(_("计算日期"), null=True, blank=True, help_text=_("业务日期。"))
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True, help_text=_("业务日期。"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发布人"),
@@ -415,6 +417,7 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
     )
     filed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    filed_on = models.DateField(_("提出日期"), null=True, blank=True, help_text=_("业务日期。"))
     answer = models.TextField(_("答复"), blank=True, max_length=5000)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -419,7 +419,9 @@ def start_run(*, scheme: Scheme, by: Any, note: str = "", background: bool | Non
         raise DomainError(_("评估方案缺少维度：%(codes)s。") % {"codes": "、".join(missing)})
     number = (Run.objects.filter(scheme=scheme).aggregate(n=Max("number"))["n"] or 0) + 1
     total = evaluated_pilots(scheme.year).count()
-    run = Run.objects.create(scheme=scheme, number=number, created_by=by, note=note[:300], total_pilots=total)
+    run = Run.objects.create(
+        scheme=scheme, number=number, created_by=by, note=note[:300], total_pilots=total, started_on=clock.today()
+    )
     audit.record(action=audit.AuditAction.RUN_CREATED, actor=by, obj=run, detail={"year": scheme.year, "pilots": total})
     if background if background is not None else total > BACKGROUND_PILOTS:
         from shidian.evaluation.tasks import compute_run_task
@@ -491,11 +493,14 @@ def publish_run(*, run: Run, by: Any) -> Run:
 
     def apply(locked: Run) -> transitions.Effects:
         locked.published_at = timezone.now()
+        locked.published_on = clock.today()
         locked.published_by = by
         scheme = locked.scheme
         if scheme.status == SchemeStatus.DRAFT:
             transitions.move(scheme, SchemeStatus.FROZEN, flow=SCHEME_FLOW, by=by)
-        return transitions.Effects(fields=("published_at", "published_by"), detail={"year": scheme.year})
+        return transitions.Effects(
+            fields=("published_at", "published_on", "published_by"), detail={"year": scheme.year}
+        )
 
     published = transitions.move(
         run,
@@ -540,6 +545,7 @@ def file_objection(
         evidence=evidence or None,
         evidence_name=evidence_name[:200] if evidence else "",
         filed_by=by,
+        filed_on=clock.today(),
     )
     audit.record(
         action=audit.AuditAction.OBJECTION_FILED,

@@ -560,7 +560,7 @@ def _national_evaluation(user: Any, today: dt.date) -> list[Section]:
             Item(
                 f"{o.province.name} · {o.result.pilot.name} · {o.result.run}",
                 reverse("evaluation:run", kwargs={"run_id": o.result.run_id}) + "#objections",
-                note=waiting_note(o.filed_at.date(), today),
+                note=waiting_note(o.filed_on or o.filed_at.date(), today),
                 tone=WAITING,
                 comment=o.reasons,
                 testid=f"objection-{o.pk}",
