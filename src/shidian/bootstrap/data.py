@@ -13,6 +13,7 @@ from shidian.accounts import demo as account_demo
 from shidian.accounts import services as account_services
 from shidian.accounts.models import User
 from shidian.core import clock, db
+from shidian.evaluation.demo import load_demo_evaluation
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
@@ -49,5 +50,6 @@ def load_demo() -> list[User]:
         load_demo_plans()
         load_demo_indicators()
         load_demo_reports()
+        load_demo_evaluation()
     db.analyze()
     return users

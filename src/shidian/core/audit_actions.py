@@ -131,10 +131,31 @@ class AuditAction(models.TextChoices):
     IMPORT_APPLIED = "indicators.import.applied", _("应用指标导入")
     INDICATOR_TEMPLATE_DOWNLOADED = "indicators.template.downloaded", _("下载指标导入模板")
 
+    # evaluation: schemes, scores, runs, objections, warnings and eliminations, bulletins
+    SCHEME_CREATED = "evaluation.scheme.created", _("新建评估方案")
+    SCHEME_CHANGED = "evaluation.scheme.changed", _("修改评估方案")
+    SCHEME_FROZEN = "evaluation.scheme.frozen", _("评估方案冻结")
+    ASSESSMENT_SET = "evaluation.assessment.set", _("填报省级评价")
+    EXPERT_ASSIGNED = "evaluation.assignment.created", _("分配评估专家")
+    EXPERT_SCORED = "evaluation.score.saved", _("专家评分")
+    RUN_CREATED = "evaluation.run.created", _("计算年度评估")
+    RUN_PUBLISHED = "evaluation.run.published", _("发布年度评估结果")
+    OBJECTION_FILED = "evaluation.objection.filed", _("提出评估异议")
+    OBJECTION_ANSWERED = "evaluation.objection.answered", _("答复评估异议")
+    PROPOSALS_CREATED = "evaluation.proposals.created", _("生成警示与退出建议")
+    WARNING_APPROVED = "evaluation.warning.approved", _("批准警示")
+    WARNING_REJECTED = "evaluation.warning.rejected", _("不予警示")
+    WARNING_RECTIFIED = "evaluation.warning.rectified", _("登记整改结果")
+    ELIMINATION_APPROVED = "evaluation.elimination.approved", _("批准退出")
+    ELIMINATION_REJECTED = "evaluation.elimination.rejected", _("不予退出")
+    BULLETIN_SAVED = "evaluation.bulletin.saved", _("编制评估通报")
+    BULLETIN_DOWNLOADED = "evaluation.bulletin.downloaded", _("下载评估通报")
+
     # demo data
     PLANS_DEMO_LOADED = "plans.demo.loaded", _("载入工作方案演示数据")
     REPORTING_DEMO_LOADED = "reporting.demo.loaded", _("载入报告演示数据")
     INDICATORS_DEMO_LOADED = "indicators.demo.loaded", _("载入指标演示数据")
+    EVALUATION_DEMO_LOADED = "evaluation.demo.loaded", _("载入年度评估演示数据")
 
 
 def label(action: str) -> str:

@@ -26,6 +26,8 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "plans": scoping.can(user, Capability.VIEW_PLANS),
             "reporting": scoping.can(user, Capability.VIEW_REPORTS) or scoping.can(user, Capability.READ_REPORT_COPIES),
             "indicators": scoping.can(user, Capability.VIEW_PILOTS),
+            "evaluation": scoping.can(user, Capability.VIEW_EVALUATION),
+            "evaluation_manage": scoping.can(user, Capability.MANAGE_EVALUATION),
             "indicators_review": scoping.can(user, Capability.ACCEPT_INDICATORS),
             "indicators_import": scoping.can(user, Capability.IMPORT_INDICATORS),
             "account_changes": bool(getattr(user, "is_authenticated", False))

@@ -547,3 +547,11 @@ def _rollup_in_memory(
 
 def target_comparator_label(comparator: str) -> str:
     return str(Comparator(comparator).label)
+
+
+def series_for_pilots(*, end_years: dict[int, int]) -> dict[int, list[Series]]:
+    """Reported series with targets for many pilots (pilot id → its programme's last year), in four queries.
+
+    For the annual evaluation; no user check, callers scope.
+    """
+    return _series_by_pilot(end_years, reported_only=True)

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "shidian.plans",
     "shidian.indicators",
     "shidian.reporting",
+    "shidian.evaluation",
     "shidian.workbench",
     "shidian.bootstrap",
 ]

@@ -14,6 +14,15 @@ from shidian.core import transitions
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.transitions import FLOWS, Flow, MoveRefused
+from shidian.evaluation.models import (
+    ELIMINATION_FLOW,
+    OBJECTION_FLOW,
+    RUN_FLOW,
+    SCHEME_FLOW,
+    WARNING_FLOW,
+    Run,
+    Scheme,
+)
 from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
@@ -63,6 +72,11 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "returned": {"submitted"},
         "acknowledged": set(),
     },
+    "evaluation.scheme": {"draft": {"frozen"}, "frozen": set()},
+    "evaluation.run": {"draft": {"published"}, "published": set()},
+    "evaluation.objection": {"open": {"answered"}, "answered": set()},
+    "evaluation.warning": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
+    "evaluation.elimination": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
 }
 
 
@@ -124,7 +138,51 @@ def _account_change() -> models.Model:
     ).change
 
 
+def _scheme() -> Scheme:
+    from shidian.evaluation.tests import factories as evaluation_factories
+
+    return evaluation_factories.scheme(2018)
+
+
+def _run() -> Run:
+    return Run.objects.create(scheme=_scheme(), number=1, created_by=User.objects.get(username="demo-national"))
+
+
+def _objection() -> models.Model:
+    from shidian.evaluation.models import Objection, Result
+
+    run = _run()
+    result = Result.objects.create(
+        run=run, pilot=_pilot(), score=50, grade="fail", rank_overall=1, rank_batch=1, rank_region=1, rank_province=1
+    )
+    return Objection.objects.create(
+        result=result,
+        province=result.pilot.province,
+        reasons="测试",
+        filed_by=User.objects.get(username="demo-province"),
+    )
+
+
+def _warning() -> models.Model:
+    from shidian.evaluation.models import Warning
+
+    return Warning.objects.create(pilot=_pilot(), year=2018, run=_run(), reason_code="fail_grade", reason="测试")
+
+
+def _elimination() -> models.Model:
+    from shidian.evaluation.models import EliminationProposal
+
+    return EliminationProposal.objects.create(
+        pilot=_pilot(), year=2018, run=_run(), reason_code="consecutive_fail", reason="测试"
+    )
+
+
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
+    "evaluation.scheme": (SCHEME_FLOW, _scheme),
+    "evaluation.run": (RUN_FLOW, _run),
+    "evaluation.objection": (OBJECTION_FLOW, _objection),
+    "evaluation.warning": (WARNING_FLOW, _warning),
+    "evaluation.elimination": (ELIMINATION_FLOW, _elimination),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),
