@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/", include("shidian.indicators.urls")),
     path("reporting/", include("shidian.reporting.urls")),
     path("plans/", include("shidian.plans.urls")),
+    path("contacts/", include("shidian.contacts.urls")),
     path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

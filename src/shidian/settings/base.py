@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "shidian.plans",
     "shidian.indicators",
     "shidian.reporting",
+    "shidian.contacts",
     "shidian.workbench",
     "shidian.bootstrap",
 ]
