@@ -21,10 +21,9 @@ from shidian.contacts.models import (
     SubmissionStatus,
 )
 from shidian.contacts.selectors import IN_PROGRAMME, round_pilots, submission_rows
-from shidian.core import audit, clock, scoping
+from shidian.core import audit, clock
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import DomainError, NotFound
-from shidian.core.roles import Capability, Reach
 from shidian.core.transitions import Effects, move
 from shidian.pilots.models import Batch, PilotArea
 
@@ -39,15 +38,13 @@ def validated_person(values: Mapping[str, str]) -> dict[str, str]:
 
 def _check_may_record(*, by: Any, pilot: PilotArea | None, organisation: Organisation | None) -> None:
     if pilot is not None:
-        if not (scoping.can(by, Capability.EDIT_CONTACTS) and scoping.sees(by, pilot, level=Reach.PROVINCE)):
+        if not permissions.can_record_for(by, pilot):
             raise NotFound
         return
     if organisation is None:
         raise ValueError("record_contact needs exactly one holder")
-    own_commission = (
-        organisation.kind == OrganisationKind.PROVINCIAL_COMMISSION
-        and scoping.can(by, Capability.EDIT_CONTACTS)
-        and scoping.sees(by, organisation, level=Reach.PROVINCE)
+    own_commission = organisation.kind == OrganisationKind.PROVINCIAL_COMMISSION and permissions.can_record_for(
+        by, organisation
     )
     if not (own_commission or permissions.can_manage_rounds(by)):
         raise NotFound
@@ -60,7 +57,7 @@ def _check_may_record(*, by: Any, pilot: PilotArea | None, organisation: Organis
         raise DomainError(_("只有省级发展改革部门、部委和国家发展改革委可以登记单位联系人。"))
 
 
-def _write_version(
+def write_version(
     *,
     pilot: PilotArea | None,
     organisation: Organisation | None,
@@ -126,7 +123,7 @@ def record_contact(
         raise ValueError("record_contact needs exactly one holder")
     _check_may_record(by=by, pilot=pilot, organisation=organisation)
     cleaned = validated_person(values)
-    return _write_version(
+    return write_version(
         pilot=pilot, organisation=organisation, values=cleaned, by=by, contact_round=contact_round, is_demo=is_demo
     )
 
@@ -142,7 +139,7 @@ def open_contact_round(
     is_demo: bool = False,
 ) -> ContactRound:
     """Open a round and one (draft) answer for each province that has pilots in its batches."""
-    if not permissions.can_manage_rounds(by):
+    if not (permissions.can_manage_rounds(by) or permissions.is_platform(by)):
         raise NotFound
     batches = list(Batch.objects.filter(number__in=list(batch_numbers)))
     if not batches:

@@ -18,7 +18,7 @@ from shidian.contacts import permissions
 from shidian.contacts.fields import PERSON_COLUMNS, PILOT, PROVINCE, clean_person
 from shidian.contacts.models import ContactSubmission
 from shidian.contacts.selectors import round_pilots
-from shidian.contacts.services import _write_version
+from shidian.contacts.services import write_version
 from shidian.core import audit
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import ImportRejected, NotFound, RowError
@@ -133,7 +133,7 @@ def apply_upload(*, submission: ContactSubmission, content: bytes, by: Any, is_d
     with transaction.atomic():
         changed = 0
         for row in rows:
-            entry = _write_version(
+            entry = write_version(
                 pilot=row.pilot,
                 organisation=None,
                 values=row.values,
