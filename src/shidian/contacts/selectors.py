@@ -44,11 +44,11 @@ def contacts_on(*, user: Any, day: dt.date, province_id: int | None = None) -> Q
     )
 
 
-def get_round(*, user: Any, round_id: int) -> ContactRound:
+def get_round(*, user: Any, contact_round_id: int) -> ContactRound:
     if not can_view_contacts(user):
         raise NotFound
     try:
-        return ContactRound.objects.prefetch_related("batches").get(pk=round_id)
+        return ContactRound.objects.prefetch_related("batches").get(pk=contact_round_id)
     except (ContactRound.DoesNotExist, ValueError) as exc:
         raise NotFound from exc
 
@@ -59,14 +59,14 @@ def rounds_for(*, user: Any) -> QuerySet[ContactRound]:
     return ContactRound.objects.prefetch_related("batches").order_by("-due_on", "id")
 
 
-def get_submission(*, user: Any, round_id: int, province_id: int) -> ContactSubmission:
+def get_submission(*, user: Any, contact_round_id: int, province_id: int) -> ContactSubmission:
     """One province's answer; another province's is "not found" (404)."""
     if not can_view_contacts(user):
         raise NotFound
     return scoping.get_for(
         ContactSubmission.objects.select_related("round", "province", "submitted_by"),
         user,
-        round_id=round_id,
+        round_id=contact_round_id,
         province_id=province_id,
     )
 

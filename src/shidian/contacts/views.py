@@ -120,20 +120,24 @@ def open_round(request: AuthedHttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已开启联系人报送轮次。"))
-            return redirect("contacts:round", round_id=created.pk)
+            return redirect("contacts:round", contact_round_id=created.pk)
     return render(request, "contacts/open_round.html", {"form": form})
 
 
 @login_required
 @require_GET
-def round_detail(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
+def round_detail(request: AuthedHttpRequest, contact_round_id: int) -> HttpResponse:
     """The commission's view of a round: which provinces are missing and late. A province goes to its answer."""
-    contact_round = selectors.get_round(user=request.user, round_id=round_id)
+    contact_round = selectors.get_round(user=request.user, contact_round_id=contact_round_id)
     scope = scoping.scope_for(request.user)
     if not scope.is_national:
-        if scope.provinces:
-            return redirect("contacts:submission", round_id=round_id, province_id=min(scope.provinces))
-        raise NotFound
+        # A province goes to its own answer; a round that asks nothing of it, or a pilot's user, finds nothing.
+        if scope.reach is not Reach.PROVINCE or not scope.provinces:
+            raise NotFound
+        own = selectors.get_submission(
+            user=request.user, contact_round_id=contact_round.pk, province_id=min(scope.provinces)
+        )
+        return redirect("contacts:submission", contact_round_id=own.round_id, province_id=own.province_id)
     progress = selectors.round_progress(user=request.user, contact_round=contact_round)
     return render(
         request,
@@ -148,8 +152,8 @@ def round_detail(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     )
 
 
-def _submission(request: AuthedHttpRequest, round_id: int, province_id: int) -> ContactSubmission:
-    submission = selectors.get_submission(user=request.user, round_id=round_id, province_id=province_id)
+def _submission(request: AuthedHttpRequest, contact_round_id: int, province_id: int) -> ContactSubmission:
+    submission = selectors.get_submission(user=request.user, contact_round_id=contact_round_id, province_id=province_id)
     if scoping.scope_for(request.user).reach is Reach.PILOT:
         raise NotFound  # a pilot sees its own contacts in the list, not the province's whole answer
     return submission
@@ -157,8 +161,8 @@ def _submission(request: AuthedHttpRequest, round_id: int, province_id: int) -> 
 
 @login_required
 @require_GET
-def submission(request: AuthedHttpRequest, round_id: int, province_id: int) -> HttpResponse:
-    sub = _submission(request, round_id, province_id)
+def submission(request: AuthedHttpRequest, contact_round_id: int, province_id: int) -> HttpResponse:
+    sub = _submission(request, contact_round_id, province_id)
     rows = selectors.submission_rows(submission=sub)
     audit.record(action=AuditAction.CONTACT_LIST_VIEWED, actor=request.user, obj=sub, detail={"pilots": len(rows)})
     return render(
@@ -178,9 +182,9 @@ def submission(request: AuthedHttpRequest, round_id: int, province_id: int) -> H
 
 @login_required
 @require_GET
-def template(request: AuthedHttpRequest, round_id: int, province_id: int) -> HttpResponse:
+def template(request: AuthedHttpRequest, contact_round_id: int, province_id: int) -> HttpResponse:
     """The province's pilots in the annex-3 layout, prefilled with their current contacts, to fill and upload."""
-    sub = _submission(request, round_id, province_id)
+    sub = _submission(request, contact_round_id, province_id)
     rows = selectors.submission_rows(submission=sub)
     entries = [
         r.entry or ContactEntry(pilot=r.pilot, province=r.pilot.province, valid_from=clock.today()) for r in rows
@@ -192,8 +196,8 @@ def template(request: AuthedHttpRequest, round_id: int, province_id: int) -> Htt
 
 @login_required
 @require_POST
-def upload(request: AuthedHttpRequest, round_id: int, province_id: int) -> HttpResponse:
-    sub = _submission(request, round_id, province_id)
+def upload(request: AuthedHttpRequest, contact_round_id: int, province_id: int) -> HttpResponse:
+    sub = _submission(request, contact_round_id, province_id)
     if not permissions.can_edit_submission(request.user, sub):
         raise NotFound
     file = request.FILES.get("file")
@@ -209,7 +213,7 @@ def upload(request: AuthedHttpRequest, round_id: int, province_id: int) -> HttpR
             errors = [exc.message]
         else:
             messages.success(request, _("已导入，%(count)d 个试点的负责人或联系人有变动。") % {"count": changed})
-            return redirect("contacts:submission", round_id=round_id, province_id=province_id)
+            return redirect("contacts:submission", contact_round_id=contact_round_id, province_id=province_id)
     rows = selectors.submission_rows(submission=sub)
     return render(
         request,
@@ -229,21 +233,21 @@ def upload(request: AuthedHttpRequest, round_id: int, province_id: int) -> HttpR
 
 @login_required
 @require_POST
-def submit(request: AuthedHttpRequest, round_id: int, province_id: int) -> HttpResponse:
-    sub = _submission(request, round_id, province_id)
+def submit(request: AuthedHttpRequest, contact_round_id: int, province_id: int) -> HttpResponse:
+    sub = _submission(request, contact_round_id, province_id)
     try:
         services.submit_contacts(submission=sub, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已报送国家发展改革委。此后的变动仍可修改，系统按日期保存新版本。"))
-    return redirect("contacts:submission", round_id=round_id, province_id=province_id)
+    return redirect("contacts:submission", contact_round_id=contact_round_id, province_id=province_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_pilot(request: AuthedHttpRequest, round_id: int, province_id: int, pilot_id: int) -> HttpResponse:
-    sub = _submission(request, round_id, province_id)
+def edit_pilot(request: AuthedHttpRequest, contact_round_id: int, province_id: int, pilot_id: int) -> HttpResponse:
+    sub = _submission(request, contact_round_id, province_id)
     if not permissions.can_edit_submission(request.user, sub):
         raise NotFound
     pilot = scoping.get_for(PilotArea.objects.select_related("province", "batch"), request.user, pk=pilot_id)
@@ -265,7 +269,7 @@ def edit_pilot(request: AuthedHttpRequest, round_id: int, province_id: int, pilo
                 if entry is not None
                 else _("没有变动。"),
             )
-            return redirect("contacts:submission", round_id=round_id, province_id=province_id)
+            return redirect("contacts:submission", contact_round_id=contact_round_id, province_id=province_id)
     audit.record(action=AuditAction.CONTACT_LIST_VIEWED, actor=request.user, obj=pilot, detail={"form": True})
     return render(
         request,

@@ -399,7 +399,7 @@ def _contact_round_sections(user: Any, today: dt.date) -> list[Section]:
                 f"{submission.round.title} · {submission.province.name}",
                 reverse(
                     "contacts:submission",
-                    kwargs={"round_id": submission.round_id, "province_id": submission.province_id},
+                    kwargs={"contact_round_id": submission.round_id, "province_id": submission.province_id},
                 ),
                 note=note,
                 tone=tone,
@@ -503,7 +503,7 @@ def _missing_contact_sections(user: Any, today: dt.date) -> list[Section]:
             section.items.append(
                 Item(
                     f"{submission.province.name} · {contact_round.title}",
-                    reverse("contacts:round", kwargs={"round_id": contact_round.pk}),
+                    reverse("contacts:round", kwargs={"contact_round_id": contact_round.pk}),
                     note=note,
                     tone=tone,
                     testid=f"contact-missing-{contact_round.pk}-{submission.province.code}",

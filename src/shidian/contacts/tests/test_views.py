@@ -35,7 +35,7 @@ def _record_all(contact_round: Any = None, **overrides: str) -> list[PilotArea]:
 
 
 def _submission_url(contact_round: Any, name: str = "contacts:submission") -> str:
-    return reverse(name, kwargs={"round_id": contact_round.pk, "province_id": f.liuzhou().province_id})
+    return reverse(name, kwargs={"contact_round_id": contact_round.pk, "province_id": f.liuzhou().province_id})
 
 
 def test_the_list_is_for_the_nation_the_province_and_the_pilot_never_ministries_or_departments(
@@ -87,7 +87,9 @@ def test_another_provinces_answer_is_not_found(client_as: ClientAs) -> None:
     other = contact_round.submissions.exclude(province__name=f.GUANGXI).first()
     if other is None:
         pytest.skip("the demo pilot's batch has no other province")
-    url = reverse("contacts:submission", kwargs={"round_id": contact_round.pk, "province_id": other.province_id})
+    url = reverse(
+        "contacts:submission", kwargs={"contact_round_id": contact_round.pk, "province_id": other.province_id}
+    )
     assert client_as("demo-province").get(url).status_code == 404
     assert client_as("demo-province").post(url + "submit/").status_code == 404
     assert client_as("demo-national").get(url).status_code == 200
@@ -99,7 +101,7 @@ def test_the_province_fills_the_form_sees_field_errors_then_submits(client_as: C
     pilot = f.round_pilots(contact_round)[0]
     edit = reverse(
         "contacts:edit_pilot",
-        kwargs={"round_id": contact_round.pk, "province_id": pilot.province_id, "pilot_id": pilot.pk},
+        kwargs={"contact_round_id": contact_round.pk, "province_id": pilot.province_id, "pilot_id": pilot.pk},
     )
     response = client.post(edit, f.values(mobile="1234"))
     assert response.status_code == 200 and "手机“1234”格式不正确" in response.content.decode()
@@ -130,11 +132,11 @@ def test_a_refused_upload_shows_each_error_and_changes_nothing(client_as: Client
 def test_the_round_page_shows_missing_and_late_provinces(client_as: ClientAs) -> None:
     contact_round = f.make_round()
     with clock.travel_to(dt.date(2016, 12, 20)):
-        html = client_as("demo-national").get(reverse("contacts:round", kwargs={"round_id": contact_round.pk}))
+        html = client_as("demo-national").get(reverse("contacts:round", kwargs={"contact_round_id": contact_round.pk}))
         text = html.content.decode()
     count = contact_round.submissions.count()
     assert f"{count} 个省份未报送" in text and f"{count} 个逾期" in text
-    assert client_as("demo-province").get(reverse("contacts:round", kwargs={"round_id": contact_round.pk}))[
+    assert client_as("demo-province").get(reverse("contacts:round", kwargs={"contact_round_id": contact_round.pk}))[
         "Location"
     ] == _submission_url(contact_round)
 

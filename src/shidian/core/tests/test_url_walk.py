@@ -107,6 +107,24 @@ def account_change(beijing: PilotArea) -> Any:
     ).change
 
 
+def contact_objects(beijing: PilotArea) -> dict[str, Any]:
+    """A contact round over 北京's batch; its province answer is 北京's."""
+    import datetime as dt
+
+    from shidian.contacts import services as contact_services
+    from shidian.core import clock
+
+    with clock.travel_to(dt.date(2016, 11, 25)):
+        contact_round = contact_services.open_contact_round(
+            title="x",
+            batch_numbers=[beijing.batch.number],
+            due_on=dt.date(2016, 12, 9),
+            by=User.objects.get(username="demo-national"),
+        )
+    contact_round.submissions.exclude(province=beijing.province).delete()  # a round that asks only 北京
+    return {"contact_round_id": contact_round.pk, "province_id": beijing.province_id}
+
+
 def other_province_objects() -> dict[str, Any]:
     """An object outside 广西 for every URL keyword."""
     beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
@@ -118,6 +136,7 @@ def other_province_objects() -> dict[str, Any]:
     objects.update(reporting_factories.other_province_objects())
     objects.update(plan_objects(beijing))
     objects["change_id"] = account_change(beijing).pk
+    objects.update(contact_objects(beijing))
     return objects
 
 
@@ -160,6 +179,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
     objects.update(dict.fromkeys(["plan_version_id", "task_id", "milestone_id", "member_id", "department_id"], 1))
     objects.update({"reminder_id": 1, "evidence_id": 1, "goal_id": 1, "year": 2018, "change_id": 1})
+    objects.update({"contact_round_id": 1, "province_id": 1})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():
