@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -234,14 +235,39 @@ def upload(request: AuthedHttpRequest, contact_round_id: int, province_id: int) 
 @login_required
 @require_POST
 def submit(request: AuthedHttpRequest, contact_round_id: int, province_id: int) -> HttpResponse:
+    """Submit once, after a confirm step that says what it does (the first POST shows it)."""
     sub = _submission(request, contact_round_id, province_id)
+    if not permissions.can_edit_submission(request.user, sub):
+        raise NotFound
+    back = reverse("contacts:submission", kwargs={"contact_round_id": sub.round_id, "province_id": sub.province_id})
+    if request.POST.get("confirmed") != "1":
+        late = clock.today() > sub.round.due_on
+        return render(
+            request,
+            "core/confirm.html",
+            {
+                "heading": _("确认报送：%(round)s · %(province)s") % {"round": sub.round, "province": sub.province},
+                "recipient": _("国家发展改革委（发展规划司）"),
+                "consequences": [
+                    _("本省本轮的负责人和联系人报送国家发展改革委，只能报送一次。"),
+                    _("此后的变动仍可修改，系统自修改之日起保存新版本。"),
+                    *([_("已过报送截止日期，将记为逾期报送。")] if late else []),
+                ],
+                "action": reverse(
+                    "contacts:submit", kwargs={"contact_round_id": sub.round_id, "province_id": sub.province_id}
+                ),
+                "hidden": [("confirmed", "1")],
+                "button": _("确认报送"),
+                "cancel": back,
+            },
+        )
     try:
         services.submit_contacts(submission=sub, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已报送国家发展改革委。此后的变动仍可修改，系统按日期保存新版本。"))
-    return redirect("contacts:submission", contact_round_id=contact_round_id, province_id=province_id)
+    return redirect(back)
 
 
 @login_required

@@ -110,7 +110,11 @@ def test_the_province_fills_the_form_sees_field_errors_then_submits(client_as: C
         for p in f.round_pilots(contact_round):
             url = edit.replace(f"/pilot/{pilot.pk}/", f"/pilot/{p.pk}/")
             assert client.post(url, f.values()).status_code == 302
-        assert client.post(_submission_url(contact_round, "contacts:submit")).status_code == 302
+        step = client.post(_submission_url(contact_round, "contacts:submit"))
+        assert step.status_code == 200 and 'data-testid="confirm-step"' in step.content.decode()
+        assert f.guangxi_submission(contact_round).status == SubmissionStatus.DRAFT  # nothing yet
+        confirmed = client.post(_submission_url(contact_round, "contacts:submit"), {"confirmed": "1"})
+        assert confirmed.status_code == 302
     assert f.guangxi_submission(contact_round).status == SubmissionStatus.SUBMITTED
     assert AuditEvent.objects.filter(action=AuditAction.CONTACT_LIST_VIEWED, object_id=str(pilot.pk)).exists()
 
