@@ -69,7 +69,8 @@ def write_version(
     """Write a new version from today (or replace today's); None when nothing changed."""
     today = clock.today()
     holder = {"pilot": pilot} if pilot is not None else {"organisation": organisation}
-    current = ContactEntry.objects.select_for_update().filter(valid_until__isnull=True, **holder).first()
+    # Ordered by pk alone: the model ordering joins nullable relations, which FOR UPDATE refuses on PostgreSQL.
+    current = ContactEntry.objects.select_for_update().filter(valid_until__isnull=True, **holder).order_by("pk").first()
     before = audit.snapshot(current, PERSON_FIELDS) if current is not None else {}
     changes = audit.diff(before, dict(values))
     if current is not None and not changes:
