@@ -150,6 +150,15 @@ class AuditAction(models.TextChoices):
     ELIMINATION_REJECTED = "evaluation.elimination.rejected", _("不予退出")
     BULLETIN_SAVED = "evaluation.bulletin.saved", _("编制评估通报")
     BULLETIN_DOWNLOADED = "evaluation.bulletin.downloaded", _("下载评估通报")
+    # contacts: leaders and contact persons (附件3), contact rounds
+    CONTACT_RECORDED = "contacts.entry.recorded", _("填报负责人与联系人")
+    CONTACTS_UPLOADED = "contacts.upload.applied", _("导入负责人与联系人")
+    CONTACTS_UPLOAD_REJECTED = "contacts.upload.rejected", _("负责人与联系人导入被拒绝")
+    CONTACT_LIST_VIEWED = "contacts.list.viewed", _("查看联系人名单")
+    CONTACT_LIST_EXPORTED = "contacts.list.exported", _("导出联系人名单")
+    CONTACT_ROUND_OPENED = "contacts.round.opened", _("开启联系人报送轮次")
+    CONTACT_SUBMISSION_SUBMITTED = "contacts.submission.submitted", _("报送负责人与联系人")
+    CONTACTS_DEMO_LOADED = "contacts.demo.loaded", _("载入联系人演示数据")
 
     # demo data
     PLANS_DEMO_LOADED = "plans.demo.loaded", _("载入工作方案演示数据")

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "shidian.indicators",
     "shidian.reporting",
     "shidian.evaluation",
+    "shidian.contacts",
     "shidian.workbench",
     "shidian.bootstrap",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.contacts import selectors as contact_selectors
 from shidian.core import clock, formatting, scoping
 from shidian.core.roles import Capability, Reach, Role
 from shidian.evaluation import selectors as evaluation_selectors
@@ -377,7 +378,36 @@ def _province_bench(user: Any, today: dt.date) -> list[Section]:
             )
         own.empty = _("本省报告已报送。") if report and report.status == "submitted" else _("本省报告已确认。")
         sections.append(own)
+    sections.extend(_contact_round_sections(user, today))
     return sections
+
+
+def _contact_round_sections(user: Any, today: dt.date) -> list[Section]:
+    """The province's open contact rounds (附件3), shown only while one waits for its submission."""
+    open_ones = contact_selectors.open_submissions(user=user)
+    if not open_ones:
+        return []
+    section = Section(
+        "contact_round",
+        _("待报送的负责人和联系人"),
+        link=reverse("contacts:rounds"),
+        link_label=_("联系人报送轮次"),
+    )
+    for submission in open_ones:
+        note, tone = due_note(submission.round.due_on, today)
+        section.items.append(
+            Item(
+                f"{submission.round.title} · {submission.province.name}",
+                reverse(
+                    "contacts:submission",
+                    kwargs={"contact_round_id": submission.round_id, "province_id": submission.province_id},
+                ),
+                note=note,
+                tone=tone,
+                testid=f"contact-round-{submission.round_id}",
+            )
+        )
+    return [section]
 
 
 # -- nation -----------------------------------------------------------------------------------------
@@ -453,7 +483,34 @@ def _national_bench(user: Any, today: dt.date) -> list[Section]:
             )
         )
     sections.append(warned)
+    sections.extend(_missing_contact_sections(user, today))
     return sections
+
+
+def _missing_contact_sections(user: Any, today: dt.date) -> list[Section]:
+    """Provinces that have not sent their contacts in an open round (shown only while some are missing)."""
+    missing = contact_selectors.missing_by_round(user=user)
+    if not missing:
+        return []
+    section = Section(
+        "contact_missing",
+        _("未报送负责人和联系人的省份"),
+        link=reverse("contacts:rounds"),
+        link_label=_("联系人报送轮次"),
+    )
+    for contact_round, submissions in missing:
+        note, tone = due_note(contact_round.due_on, today)
+        for submission in submissions:
+            section.items.append(
+                Item(
+                    f"{submission.province.name} · {contact_round.title}",
+                    reverse("contacts:round", kwargs={"contact_round_id": contact_round.pk}),
+                    note=note,
+                    tone=tone,
+                    testid=f"contact-missing-{contact_round.pk}-{submission.province.code}",
+                )
+            )
+    return [section]
 
 
 # -- ministry ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"regions"},
     {"pilots"},
     {"accounts"},
-    {"plans", "indicators"},
+    {"plans", "indicators", "contacts"},
     {"reporting"},
     {"evaluation"},
     {"workbench"},

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import models
 
 from shidian.accounts.models import ACCOUNT_CHANGE_FLOW, User
+from shidian.contacts.models import SUBMISSION_FLOW
 from shidian.core import transitions
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
@@ -77,6 +78,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "evaluation.objection": {"open": {"answered"}, "answered": set()},
     "evaluation.warning": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "evaluation.elimination": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
+    "contacts.submission": {"draft": {"submitted"}, "submitted": set()},
 }
 
 
@@ -177,12 +179,27 @@ def _elimination() -> models.Model:
     )
 
 
+def _contact_submission() -> models.Model:
+    import datetime as dt
+
+    from shidian.contacts.models import ContactRound, ContactSubmission
+
+    contact_round = ContactRound.objects.create(
+        title="测试", opened_on=dt.date(2016, 11, 25), due_on=dt.date(2016, 12, 9)
+    )
+    # Dated already, so that the walk may set "submitted" directly (a submitted answer always has its date).
+    return ContactSubmission.objects.create(
+        round=contact_round, province=Province.objects.get(name="广西壮族自治区"), submitted_on=dt.date(2016, 12, 5)
+    )
+
+
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.scheme": (SCHEME_FLOW, _scheme),
     "evaluation.run": (RUN_FLOW, _run),
     "evaluation.objection": (OBJECTION_FLOW, _objection),
     "evaluation.warning": (WARNING_FLOW, _warning),
     "evaluation.elimination": (ELIMINATION_FLOW, _elimination),
+    "contacts.submission": (SUBMISSION_FLOW, _contact_submission),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),

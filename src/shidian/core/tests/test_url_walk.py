@@ -152,6 +152,24 @@ def evaluation_objects(beijing: PilotArea, national: User) -> dict[str, Any]:
     }
 
 
+def contact_objects(beijing: PilotArea) -> dict[str, Any]:
+    """A contact round over 北京's batch; its province answer is 北京's."""
+    import datetime as dt
+
+    from shidian.contacts import services as contact_services
+    from shidian.core import clock
+
+    with clock.travel_to(dt.date(2016, 11, 25)):
+        contact_round = contact_services.open_contact_round(
+            title="x",
+            batch_numbers=[beijing.batch.number],
+            due_on=dt.date(2016, 12, 9),
+            by=User.objects.get(username="demo-national"),
+        )
+    contact_round.submissions.exclude(province=beijing.province).delete()  # a round that asks only 北京
+    return {"contact_round_id": contact_round.pk, "province_id": beijing.province_id}
+
+
 def other_province_objects() -> dict[str, Any]:
     """An object outside 广西 for every URL keyword."""
     beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
@@ -164,6 +182,7 @@ def other_province_objects() -> dict[str, Any]:
     objects.update(plan_objects(beijing))
     objects["change_id"] = account_change(beijing).pk
     objects.update(evaluation_objects(beijing, national))
+    objects.update(contact_objects(beijing))
     return objects
 
 
@@ -213,6 +232,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     )
     objects["kind"] = "warning"
     objects["warning_id"] = 1
+    objects.update({"contact_round_id": 1, "province_id": 1})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():
