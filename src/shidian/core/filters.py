@@ -23,6 +23,10 @@ class ListFilter(Form):
             return None
         return self.cleaned_data[name] or None
 
+    def active(self) -> dict[str, str]:
+        """The filters in use, as submitted (for the audit record of an export)."""
+        return {name: str(self[name].value()) for name in self.fields if self.value(name) is not None}
+
 
 def choice_of(queryset: Any, label: Any) -> forms.ModelChoiceField[Any]:
     """An optional choice among ``queryset`` (provinces, batches, rounds) with "全部" first."""
