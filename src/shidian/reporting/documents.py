@@ -248,8 +248,9 @@ def _matrix_xlsx(matrix: Any) -> bytes:
     )
     for row_number, row in enumerate(matrix.pilot_rows, start=2):
         for offset, cell in enumerate(row.cells):
-            if cell.state in fills:
-                pilots.cell(row=row_number, column=5 + offset).fill = PatternFill("solid", fgColor=fills[cell.state])
+            state = "late" if cell.late else cell.state  # late is never green, even once accepted
+            if state in fills:
+                pilots.cell(row=row_number, column=5 + offset).fill = PatternFill("solid", fgColor=fills[state])
     sheets.add_sheet(
         book,
         _("省级报告报送情况"),
