@@ -54,6 +54,7 @@ def shape(url: str) -> str:
 
 
 def violations(page: Any) -> list[str]:
+    assert AXE.exists(), f"{AXE} is missing: run `npm ci` (axe-core is a development dependency)"
     page.evaluate(AXE.read_text(encoding="utf-8"))
     found: list[str] = page.evaluate(RUN_AXE, WCAG_21_AA)
     return found
