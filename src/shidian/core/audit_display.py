@@ -130,6 +130,13 @@ DETAIL_KEYS: dict[str, Any] = {
     "reason": gettext_lazy("原因"),
     "username": gettext_lazy("用户名"),
     "demo": gettext_lazy("演示数据"),
+    "rows": gettext_lazy("行数"),
+    "filters": gettext_lazy("筛选条件"),
+    "indicator": gettext_lazy("指标"),
+    "province": gettext_lazy("省级单位"),
+    "batch": gettext_lazy("批次"),
+    "round": gettext_lazy("轮次"),
+    "status": gettext_lazy("状态"),
 }
 
 
@@ -164,7 +171,7 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
 
 def value_text(value: Any, field: models.Field[Any, Any] | None = None) -> str:
     """A stored value as people read it: choice labels, 是/否, Chinese dates; "—" for nothing."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if field is not None and field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}

@@ -175,7 +175,7 @@ def test_the_filtered_national_inbox_exports_every_row_to_xlsx_and_is_audited(
     event = AuditEvent.objects.filter(action=AuditAction.INBOX_EXPORTED).latest("pk")
     assert event.actor is not None and event.actor.username == "demo-national"
     assert event.detail["rows"] == wanted.count()
-    assert event.detail["filters"] == {"province": str(guangxi.pk), "status": "acknowledged"}
+    assert event.detail["filters"] == {"province": "广西壮族自治区", "status": "已确认"}  # as the auditor reads them
     assert client_as("demo-province").get(reverse("reporting:inbox_xlsx")).status_code == 404
 
 
@@ -207,7 +207,7 @@ def test_the_filtered_plans_lists_export_every_row_to_xlsx_and_are_audited(
     assert batch_one.max_row - 1 == PilotArea.objects.filter(batch__number=1).count()
     assert set(_column(batch_one, 3)) == {"第一批"}
     event = AuditEvent.objects.filter(action=AuditAction.PLAN_LIST_EXPORTED).latest("pk")
-    assert event.detail == {"format": "xlsx", "rows": batch_one.max_row - 1, "filters": {"batch": "1"}}
+    assert event.detail == {"format": "xlsx", "rows": batch_one.max_row - 1, "filters": {"batch": "第一批"}}
 
     province = _sheet(client_as("demo-province").get(reverse("plans:province"), {"format": "xlsx"}), "工作方案进展")
     assert set(_column(province, 1)) == {"广西壮族自治区"}
