@@ -59,6 +59,7 @@ class AuditAction(models.TextChoices):
     # plans: work plans, tasks, milestones, leading groups
     PLAN_CREATED = "plans.plan.created", _("新建工作方案")
     PLAN_EXPORTED = "plans.plan.exported", _("导出工作方案")
+    PLAN_LIST_EXPORTED = "plans.list.exported", _("导出工作方案进展清单")
     PLAN_TEMPLATE_DOWNLOADED = "plans.template.downloaded", _("下载工作方案模板")
     PLAN_VERSION_CREATED = "plans.version.created", _("新建方案版本")
     PLAN_VERSION_UPDATED = "plans.version.updated", _("修改方案版本")
@@ -110,6 +111,7 @@ class AuditAction(models.TextChoices):
     PROVINCE_REPORT_DOWNLOADED = "reporting.province_report.downloaded", _("下载省级报告")
     COPY_READ = "reporting.copy.read", _("阅读抄送报告")
     MATRIX_EXPORTED = "reporting.matrix.exported", _("导出报送情况表")
+    INBOX_EXPORTED = "reporting.inbox.exported", _("导出省级报告收件箱")
     OFF_TRACK_EXPORTED = "indicators.off_track.exported", _("导出进度滞后清单")
     REMINDERS_SENT = "reporting.reminders.sent", _("发送报送提醒")
 

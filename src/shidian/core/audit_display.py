@@ -148,6 +148,11 @@ DETAIL_KEYS: dict[str, Any] = {
     "submitted_on": gettext_lazy("报送日期"),
     "entries": gettext_lazy("条数"),
     "late_province": gettext_lazy("逾期省份"),
+    # exports of lists
+    "filters": gettext_lazy("筛选条件"),
+    "indicator": gettext_lazy("指标"),
+    "batch": gettext_lazy("批次"),
+    "status": gettext_lazy("状态"),
 }
 
 
@@ -182,7 +187,7 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
 
 def value_text(value: Any, field: models.Field[Any, Any] | None = None) -> str:
     """A stored value as people read it: choice labels, 是/否, Chinese dates; "—" for nothing."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if field is not None and field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}

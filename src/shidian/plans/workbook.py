@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from shidian.core.documents import xlsx as sheets_xlsx
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.plans import scheduling, services
 from shidian.plans.models import FocusArea, Goal, Milestone, PendingPlanImport, PlanStatus, PlanVersion, Task
+from shidian.plans.selectors import PilotProgress
 
 TASK_SHEET = "任务"
 MILESTONE_SHEET = "节点"
@@ -140,6 +142,45 @@ def _tasks_of(version: PlanVersion) -> list[Task]:
             "supporting_departments", "milestones__depends_on"
         )
     )
+
+
+def progress_list_xlsx(rows: Sequence[PilotProgress]) -> bytes:
+    """The plans list (province or nation) as filtered on the page, every row, with a version awaiting review."""
+    with translation.override("zh-hans"):
+        return sheets_xlsx.one_sheet(
+            _("工作方案进展"),
+            [
+                sheets_xlsx.Column(_("省级单位"), 18),
+                sheets_xlsx.Column(_("试点地区"), 24),
+                sheets_xlsx.Column(_("批次"), 10),
+                sheets_xlsx.Column(_("现行方案"), 18),
+                sheets_xlsx.Column(_("待处理版本"), 18),
+                sheets_xlsx.Column(_("任务（项）"), 10, sheets_xlsx.INTEGER_FORMAT),
+                sheets_xlsx.Column(_("节点（个）"), 10, sheets_xlsx.INTEGER_FORMAT),
+                sheets_xlsx.Column(_("已完成节点（个）"), 12, sheets_xlsx.INTEGER_FORMAT),
+                sheets_xlsx.Column(_("逾期节点（个）"), 12, sheets_xlsx.INTEGER_FORMAT),
+                sheets_xlsx.Column(_("进度（%）"), 10, "0.0"),
+            ],
+            (
+                [
+                    r.pilot.province.name,
+                    r.pilot.name,
+                    str(r.pilot.batch),
+                    _version_label(r.version) if r.version else _("未编制"),
+                    _version_label(r.pending) if r.pending else "",
+                    r.tasks,
+                    r.milestones,
+                    r.done,
+                    r.overdue,
+                    r.progress,
+                ]
+                for r in rows
+            ),
+        )
+
+
+def _version_label(version: PlanVersion) -> str:
+    return _("第%(n)d版 · %(status)s") % {"n": version.number, "status": version.get_status_display()}
 
 
 def export_xlsx(*, version: PlanVersion) -> bytes:

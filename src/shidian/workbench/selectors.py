@@ -21,6 +21,7 @@ from shidian.indicators import selectors as indicator_selectors
 from shidian.pilots import selectors as pilot_selectors
 from shidian.plans import selectors as plan_selectors
 from shidian.reporting import selectors as report_selectors
+from shidian.reporting.models import PilotReportVersion
 
 # Tones: how an item reads at a glance (the same words and colours on every page, see docs/workbench.md).
 LATE = "late"
@@ -166,6 +167,14 @@ def _pilot_bench(user: Any, today: dt.date) -> list[Section]:
                 )
             )
         round_section.empty = _("本轮报告已报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收。")
+        late = False  # the matrix's 逾期报送 is its first version's; said the same way here
+        if round_report is not None and status in {"submitted", "accepted"}:
+            first = PilotReportVersion.objects.filter(report=round_report).order_by("number")
+            late = bool(first.values_list("is_late", flat=True).first())
+        if late:
+            round_section.empty = (
+                _("本轮报告已逾期报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收（逾期报送）。")
+            )
         sections.append(round_section)
 
     overdue, soon = _milestone_sections(user, today)
