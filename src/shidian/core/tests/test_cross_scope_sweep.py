@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from shidian.accounts.models import Organisation, User
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
+from shidian.core.tests import test_url_walk as url_walk
 from shidian.pilots.models import PilotArea
 from shidian.plans import models as plans
 from shidian.reporting import models as reporting
@@ -177,6 +178,11 @@ def foreign(demo_world: None, django_db_blocker: Any) -> dict[str, dict[str, Any
             content=content, file_name="x.csv", by=User.objects.get(username="demo-national")
         )
         other_province["import_id"] = upload.pk
+        # Programme-wide objects made to belong to 北京 alone: a draft run of its pilot (a year the demo has not
+        # evaluated), its result, objection, expert assignment and warning; a contact round that asks only 北京.
+        national = User.objects.get(username="demo-national")
+        other_province.update(url_walk.evaluation_objects(beijing, national, year=2016))
+        other_province.update(url_walk.contact_objects(beijing))
         neighbour_ids = objects_of(neighbour)
         other_pilot = {**other_province, **{k: v for k, v in neighbour_ids.items() if k in PILOT_KWARGS}}
     return {"province": other_province, "pilot": other_pilot}
@@ -232,9 +238,11 @@ def _sweep_ids(client: Client, username: str, ids: dict[str, Any]) -> list[str]:
         unknown = set(kwargs) - ids.keys()
         assert not unknown, f"{name}: add an object of another province for {unknown} to objects_of()"
         url = reverse(name, kwargs={k: ids[k] for k in kwargs})
+        # A programme-wide page every business reader may see (a year's evaluation scheme): only its POST.
+        methods = ("post",) if name in url_walk.NATIONAL_PAGES else ("get", "post")
         # An object the duty reads by its office: a decision on it is refused with a message, not "not found".
         expected = {302, 404, 405} if seen & set(kwargs) else {404, 405}
-        for method in ("get", "post"):
+        for method in methods:
             status = getattr(client, method)(url).status_code
             if status not in expected:
                 problems.append(f"{username} {method.upper()} {url} ({name}) → {status}")

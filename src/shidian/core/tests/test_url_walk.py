@@ -110,7 +110,7 @@ def account_change(beijing: PilotArea) -> Any:
     ).change
 
 
-def evaluation_objects(beijing: PilotArea, national: User) -> dict[str, Any]:
+def evaluation_objects(beijing: PilotArea, national: User, *, year: int = 2018) -> dict[str, Any]:
     """A draft evaluation run of 北京's pilot alone, its result, an objection, an assignment and a warning."""
     import datetime as dt
 
@@ -119,16 +119,17 @@ def evaluation_objects(beijing: PilotArea, national: User) -> dict[str, Any]:
     from shidian.evaluation.tests import factories as evaluation_factories
 
     scheme = evaluation_factories.scheme(
-        2018, scoring_opens_on=dt.date(2019, 1, 1), scoring_closes_on=dt.date(2019, 1, 31)
+        year, scoring_opens_on=dt.date(year + 1, 1, 1), scoring_closes_on=dt.date(year + 1, 1, 31)
     )
-    run = Run.objects.create(scheme=scheme, number=1, created_by=national, state="done")
-    other = Run.objects.create(scheme=scheme, number=2, created_by=national, state="done")
-    result = Result.objects.create(
-        run=run, pilot=beijing, score=50, grade="fail", rank_overall=1, rank_batch=1, rank_region=1, rank_province=1
+    # Runs computed for real (inputs snapshot, breakdown), over 北京's pilot alone.
+    alone = PilotArea.objects.filter(pk=beijing.pk)
+    run = evaluation_services.compute_run(
+        run=Run.objects.create(scheme=scheme, number=1, created_by=national), pilots=alone
     )
-    Result.objects.create(
-        run=other, pilot=beijing, score=50, grade="fail", rank_overall=1, rank_batch=1, rank_region=1, rank_province=1
+    other = evaluation_services.compute_run(
+        run=Run.objects.create(scheme=scheme, number=2, created_by=national), pilots=alone
     )
+    result = Result.objects.get(run=run, pilot=beijing)
     objection = Objection.objects.create(
         result=result,
         province=beijing.province,
@@ -139,7 +140,7 @@ def evaluation_objects(beijing: PilotArea, national: User) -> dict[str, Any]:
     )
     expert = evaluation_factories.expert("walk-expert", province="广西壮族自治区")
     assignment = evaluation_services.assign_expert(expert=expert, pilot=beijing, scheme=scheme, by=national)
-    warning = Warning.objects.create(pilot=beijing, year=2018, run=run, reason_code="fail_grade", reason="x")
+    warning = Warning.objects.create(pilot=beijing, year=year, run=run, reason_code="fail_grade", reason="x")
     return {
         "run_id": run.pk,
         "other_id": other.pk,
