@@ -57,7 +57,7 @@ def test_province_review_queue_filters_by_batch(client_as: Callable[[str], Clien
 def test_plan_lists_filter_by_province_batch_and_status(
     client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
 ) -> None:
-    from shidian.pilots.models import PilotArea
+    from shidian.pilots.models import Batch, PilotArea
 
     client = client_as("demo-national")
     with django_assert_max_num_queries(18):
@@ -68,7 +68,8 @@ def test_plan_lists_filter_by_province_batch_and_status(
     guangxi = Province.objects.get(name="广西壮族自治区")
     in_guangxi = client.get(reverse("plans:national"), {"province": str(guangxi.pk)}).content.decode()
     assert rows(in_guangxi, "national-rows") == PilotArea.objects.filter(province=guangxi).count()
-    without_plan = client.get(reverse("plans:national"), {"status": "none", "batch": "1"}).content.decode()
+    first_batch = str(Batch.objects.get(number=1).pk)
+    without_plan = client.get(reverse("plans:national"), {"status": "none", "batch": first_batch}).content.decode()
     table = without_plan.split('data-testid="national-rows"', 1)[1].split("</table>", 1)[0]
     assert "已批准" not in table and "第二批" not in table
     province_page = client_as("demo-province").get(reverse("plans:province"), {"status": "approved"})
@@ -184,13 +185,14 @@ def test_the_filtered_plans_lists_export_every_row_to_xlsx_and_are_audited(
 ) -> None:
     from shidian.core.audit_actions import AuditAction
     from shidian.core.models import AuditEvent
-    from shidian.pilots.models import PilotArea
+    from shidian.pilots.models import Batch, PilotArea
 
     liuzhou = PilotArea.objects.get(name="柳州市")
     PilotArea.objects.filter(pk=liuzhou.pk).update(name=FORMULA)  # text a spreadsheet must not run
     client = client_as("demo-national")
-    page = client.get(reverse("plans:national"), {"batch": "1"}).content.decode()
-    assert "batch=1&amp;format=xlsx" in page  # the link keeps the filters
+    first = str(Batch.objects.get(number=1).pk)  # the filter takes the batch's id (not 1 after a flush)
+    page = client.get(reverse("plans:national"), {"batch": first}).content.decode()
+    assert f"batch={first}&amp;format=xlsx" in page  # the link keeps the filters
     everything = _sheet(client.get(reverse("plans:national"), {"format": "xlsx"}), "工作方案进展")
     assert [c.value for c in everything[1]][:5] == ["省级单位", "试点地区", "批次", "现行方案", "待处理版本"]
     assert everything.freeze_panes == "A2"
@@ -203,7 +205,7 @@ def test_the_filtered_plans_lists_export_every_row_to_xlsx_and_are_audited(
     formula_cells = [c for c in everything["B"] if c.value == FORMULA]
     assert formula_cells and all(c.data_type == "s" for c in formula_cells)  # a string, never a formula
 
-    batch_one = _sheet(client.get(reverse("plans:national"), {"batch": "1", "format": "xlsx"}), "工作方案进展")
+    batch_one = _sheet(client.get(reverse("plans:national"), {"batch": first, "format": "xlsx"}), "工作方案进展")
     assert batch_one.max_row - 1 == PilotArea.objects.filter(batch__number=1).count()
     assert set(_column(batch_one, 3)) == {"第一批"}
     event = AuditEvent.objects.filter(action=AuditAction.PLAN_LIST_EXPORTED).latest("pk")

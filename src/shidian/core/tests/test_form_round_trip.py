@@ -372,6 +372,39 @@ def case_bulletin(client_as: ClientAs, user: Callable[[str], User]) -> None:
     assert_round_trip(client_as("demo-national"), page, lambda: [bulletin], testid="bulletin-form")
 
 
+def case_contact(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.contacts import services
+    from shidian.contacts.models import ContactEntry
+    from shidian.core import clock
+    from shidian.pilots.models import PilotArea
+
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    province = user("demo-province")
+    with clock.travel_to(dt.date(2016, 11, 25)):
+        contact_round = services.open_contact_round(
+            title="第三批试点联系人", batch_numbers=[liuzhou.batch.number], due_on=dt.date(2016, 12, 9),
+            by=user("demo-national"),
+        )  # fmt: skip
+        services.record_contact(  # recorded in this round already: posting it back unchanged confirms nothing new
+            by=province,
+            pilot=liuzhou,
+            contact_round=contact_round,
+            values={
+                "leader_name": "张三", "leader_post": "副市长", "leader_organisation": "柳州市人民政府",
+                "contact_name": "李四", "contact_organisation_post": "柳州市发展改革委规划科科长",
+                "office_phone": "0772-2801234转12", "mobile": "13907720000", "fax": "(0772)2801235",
+                "email": "lisi@example.com",
+            },
+        )  # fmt: skip
+        page = reverse(
+            "contacts:edit_pilot",
+            kwargs={"contact_round_id": contact_round.pk, "province_id": liuzhou.province_id, "pilot_id": liuzhou.pk},
+        )
+        assert_round_trip(
+            client_as("demo-province"), page, lambda: list(ContactEntry.objects.filter(pilot=liuzhou)), action=""
+        )
+
+
 # Which form classes each case renders and posts back.
 EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], set[str]]] = {
     "task": (case_task_edit, {"shidian.plans.forms.TaskForm"}),
@@ -386,6 +419,7 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "evaluation scheme": (case_evaluation_scheme, {"shidian.evaluation.forms.SchemeForm"}),
     "expert score": (case_expert_score, {"shidian.evaluation.forms.ExpertScoreForm"}),
     "bulletin": (case_bulletin, {"shidian.evaluation.forms.BulletinForm"}),
+    "contact": (case_contact, {"shidian.contacts.forms.ContactForm"}),
 }
 
 # Forms that do not edit stored data: each adds something new, moves a status, uploads or filters.
@@ -424,6 +458,8 @@ NOT_EDIT_FORMS = {
     "shidian.evaluation.forms.AnswerForm": "answers an objection (a status move)",
     "shidian.evaluation.forms.DecisionForm": "a decision (a status move)",
     "shidian.evaluation.filters.ResultFilter": "filters a list",
+    "shidian.contacts.forms.RoundForm": "opens a new contact round",
+    "shidian.contacts.forms.ListForm": "filters a list",
     # The admin's change forms are covered by test_admin_change_forms_round_trip below.
     "shidian.indicators.admin.IndicatorForm": "admin",
     "shidian.accounts.admin.UserAdminForm": "admin",
@@ -601,12 +637,22 @@ def _map_boundary() -> Model:
     return boundary
 
 
+def _expert() -> Model:
+    from shidian.evaluation.tests import factories
+
+    factories.expert("round-trip-admin-expert", province="北京市")
+    from shidian.evaluation.models import Expert
+
+    return Expert.objects.get(user__username="round-trip-admin-expert")
+
+
 # Models with no row in the reference data: one is made so that their admin forms are posted back too.
 _ONE_ROW: dict[str, Callable[[], Model]] = {
     "axes.AccessAttempt": _access_attempt,
     "core.DocumentNumber": _document_number,
     "core.DocumentNumberPrefix": _document_number_prefix,
     "regions.MapBoundary": _map_boundary,
+    "evaluation.Expert": _expert,
 }
 
 
