@@ -58,7 +58,7 @@ class ValueOut(Schema):
 
     @staticmethod
     def resolve_value(obj: IndicatorValue) -> str:
-        return format(obj.value.normalize(), "f") if obj.value == obj.value.to_integral() else str(obj.value)
+        return format(obj.value.normalize(), "f")  # 400.500000 → "400.5", 1E+2 → "100"
 
 
 class ValueRowIn(Schema):
