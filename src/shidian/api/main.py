@@ -12,7 +12,9 @@ from shidian.api.auth import session_auth, token_auth
 from shidian.api.schemas import ErrorBody
 from shidian.indicators.api import router as indicators_router
 from shidian.pilots.api import router as pilots_router
+from shidian.plans.api import router as plans_router
 from shidian.regions.api import router as regions_router
+from shidian.reporting.api import router as reporting_router
 
 VERSION = "1.0.0"
 
@@ -32,6 +34,8 @@ _ERRORS: dict[int, object] = {status: ErrorBody for status in (400, 401, 403, 40
 api.add_router("/v1/registry/", pilots_router)
 api.add_router("/v1/regions/", regions_router)
 api.add_router("/v1/indicators/", indicators_router)
+api.add_router("/v1/plans/", plans_router)
+api.add_router("/v1/reporting/", reporting_router)
 
 # Every operation documents the error body.
 for _router_path, router in api._routers:

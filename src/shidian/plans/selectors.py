@@ -744,3 +744,8 @@ def plan_state(*, user: Any, pilot: PilotArea) -> PlanState:
     if in_force is not None and in_force.status != PlanStatus.APPROVED:
         in_force = None
     return PlanState(pilot, in_force, versions.get(attention) if attention is not None else None)
+
+
+def tasks_of(*, version: PlanVersion) -> list[Task]:
+    """A version's tasks with their departments and milestones (the API's and the diff's read)."""
+    return _load(version)

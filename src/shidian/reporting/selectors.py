@@ -661,3 +661,16 @@ def ministry_tags(*, user: Any) -> list[MinistryTag]:
             seen.add(key)
             result.append(MinistryTag(copy, str(tag.get("text", "")), str(tag.get("kind", ""))))
     return result
+
+
+def filter_pilot_reports(
+    queryset: QuerySet[PilotReport], *, round_id: int | None, pilot_id: int | None, status: str
+) -> QuerySet[PilotReport]:
+    """Narrow pilot reports by round, pilot and status."""
+    if round_id:
+        queryset = queryset.filter(round_id=round_id)
+    if pilot_id:
+        queryset = queryset.filter(pilot_id=pilot_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset

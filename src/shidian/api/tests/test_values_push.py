@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
 
@@ -40,7 +41,7 @@ def test_a_push_writes_submitted_values_with_source_api_marked_with_the_token(
     assert response.status_code == 200, response.content
     assert response.json()["written"] == 1 and response.json()["replayed"] is False
     value = IndicatorValue.objects.get(pilot=liuzhou(), indicator__code="resident_population", period="2018")
-    assert (value.value, value.source, value.status) == (400.5, ValueSource.API, "submitted")
+    assert (value.value, value.source, value.status) == (Decimal("400.5"), ValueSource.API, "submitted")
     event = AuditEvent.objects.get(action="indicators.values.pushed")
     assert event.actor_username == "demo-province"
     assert event.detail["api_token"].endswith("省级系统")
@@ -54,7 +55,11 @@ def test_values_are_read_back_as_decimal_strings(token_client: Callable[..., Any
 
 
 def test_one_bad_row_writes_nothing_and_names_the_row_and_field(token_client: Callable[..., Any]) -> None:
-    rows = [good_row(), good_row(indicator="no_such_code"), good_row(period="2018", indicator="gdp_per_capita", value="abc")]
+    rows = [
+        good_row(),
+        good_row(indicator="no_such_code"),
+        good_row(period="2018", indicator="gdp_per_capita", value="abc"),
+    ]
     response = push(token_client("demo-province"), {"rows": rows})
     assert response.status_code == 400
     fields = {e["field"] for e in response.json()["errors"]}
@@ -97,9 +102,15 @@ def test_a_replayed_key_with_another_body_is_a_conflict(token_client: Callable[.
     [
         ("{not json", "body"),
         ({"rows": [good_row.__name__]}, "body.payload.rows.0"),
-        ({"rows": [{"pilot_id": "x", "indicator": "a", "period": "2018", "value": "1"}]}, "body.payload.rows.0.pilot_id"),
+        (
+            {"rows": [{"pilot_id": "x", "indicator": "a", "period": "2018", "value": "1"}]},
+            "body.payload.rows.0.pilot_id",
+        ),
         ({"rows": [], "extra": 1}, "body.payload.extra"),
-        ({"rows": [{"pilot_id": 1, "indicator": "a", "period": "2018", "value": "1", "unit": "x"}]}, "body.payload.rows.0.unit"),
+        (
+            {"rows": [{"pilot_id": 1, "indicator": "a", "period": "2018", "value": "1", "unit": "x"}]},
+            "body.payload.rows.0.unit",
+        ),
         ({"rows": [{"pilot_id": 1, "indicator": "a", "period": "2018", "value": 12.5}]}, "body.payload.rows.0.value"),
     ],
 )
@@ -130,7 +141,9 @@ def _many_rows(count: int) -> list[dict[str, Any]]:
             periods = [str(y) for y in years] if is_year else [f"{y}H{h}" for y in years for h in (1, 2)]
             for period in periods:
                 low = indicator.min_value if indicator.min_value is not None else 0
-                rows.append({"pilot_id": pilot, "indicator": indicator.code, "period": period, "value": str(int(low) + 1)})
+                rows.append(
+                    {"pilot_id": pilot, "indicator": indicator.code, "period": period, "value": str(int(low) + 1)}
+                )
                 if len(rows) == count:
                     return rows
     return rows
