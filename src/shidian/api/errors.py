@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -13,30 +14,30 @@ from shidian.api.auth import RateLimited
 from shidian.core.errors import Conflict, DomainError, ImportRejected, NotFound
 
 # pydantic's error types in Chinese (its own messages are English).
-_MESSAGES = {
-    "missing": "必须填写。",
-    "extra_forbidden": "不允许的字段。",
-    "json_invalid": "不是有效的 JSON。",
-    "int_parsing": "须为整数。",
-    "int_type": "须为整数。",
-    "int_from_float": "须为整数。",
-    "string_type": "须为文本。",
-    "string_too_long": "过长。",
-    "string_too_short": "过短。",
-    "decimal_parsing": "须为数字。",
+_MESSAGES: dict[str, Any] = {
+    "missing": gettext_lazy("必须填写。"),
+    "extra_forbidden": gettext_lazy("不允许的字段。"),
+    "json_invalid": gettext_lazy("不是有效的 JSON。"),
+    "int_parsing": gettext_lazy("须为整数。"),
+    "int_type": gettext_lazy("须为整数。"),
+    "int_from_float": gettext_lazy("须为整数。"),
+    "string_type": gettext_lazy("须为文本。"),
+    "string_too_long": gettext_lazy("过长。"),
+    "string_too_short": gettext_lazy("过短。"),
+    "decimal_parsing": gettext_lazy("须为数字。"),
     "decimal_type": '须为数字（建议写作文本，如 "12.5"）。',
-    "date_parsing": "须为日期（YYYY-MM-DD）。",
-    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）。",
-    "bool_parsing": "须为 true 或 false。",
-    "list_type": "须为数组。",
-    "model_type": "须为对象。",
-    "dict_type": "须为对象。",
-    "too_long": "条目过多。",
-    "too_short": "条目过少。",
-    "greater_than_equal": "数值过小。",
-    "less_than_equal": "数值过大。",
-    "literal_error": "取值不正确。",
-    "enum": "取值不正确。",
+    "date_parsing": gettext_lazy("须为日期（YYYY-MM-DD）。"),
+    "date_from_datetime_parsing": gettext_lazy("须为日期（YYYY-MM-DD）。"),
+    "bool_parsing": gettext_lazy("须为 true 或 false。"),
+    "list_type": gettext_lazy("须为数组。"),
+    "model_type": gettext_lazy("须为对象。"),
+    "dict_type": gettext_lazy("须为对象。"),
+    "too_long": gettext_lazy("条目过多。"),
+    "too_short": gettext_lazy("条目过少。"),
+    "greater_than_equal": gettext_lazy("数值过小。"),
+    "less_than_equal": gettext_lazy("数值过大。"),
+    "literal_error": gettext_lazy("取值不正确。"),
+    "enum": gettext_lazy("取值不正确。"),
 }
 
 
@@ -50,7 +51,7 @@ def _field(loc: Any) -> str:
 
 def _validation_message(error: dict[str, Any]) -> str:
     text = _MESSAGES.get(str(error.get("type", "")))
-    return _(text) if text else _("取值不正确。")
+    return str(text) if text else _("取值不正确。")
 
 
 def install(api: NinjaAPI) -> None:
