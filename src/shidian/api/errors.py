@@ -25,7 +25,7 @@ _MESSAGES: dict[str, Any] = {
     "string_too_long": gettext_lazy("过长。"),
     "string_too_short": gettext_lazy("过短。"),
     "decimal_parsing": gettext_lazy("须为数字。"),
-    "decimal_type": '须为数字（建议写作文本，如 "12.5"）。',
+    "decimal_type": gettext_lazy("须为数字，并写作文本，如“12.5”。"),
     "date_parsing": gettext_lazy("须为日期（YYYY-MM-DD）。"),
     "date_from_datetime_parsing": gettext_lazy("须为日期（YYYY-MM-DD）。"),
     "bool_parsing": gettext_lazy("须为 true 或 false。"),
