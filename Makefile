@@ -19,7 +19,7 @@ MYPY := $(VENV)/bin/mypy
 PG_BIN := /usr/lib/postgresql/15/bin
 # LibreOffice (headless Writer) converts the official documents to PDF and checks them in the tests; the CJK
 # families are the free stand-ins for 仿宋/小标宋 (serif), 楷体 (Kai) and 黑体 (Hei) that fontconfig maps below.
-APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai \
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-liberation2 \
 	fonts-wqy-zenhei gettext libreoffice-writer-nogui poppler-utils
 FONTCONFIG_CONF := scripts/fontconfig/64-shidian-official-fonts.conf
 NPM_STAMP := node_modules/.shidian-npm-ci

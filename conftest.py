@@ -31,9 +31,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     result = yield
     if _flushes(item) and nextitem is not None and not _flushes(nextitem):
         with item.config.stash[blocking_manager_key].unblock():
+            from shidian.accounts import demo
             from shidian.bootstrap import data
             from shidian.core import db
-            from shidian.pilots import demo
             from shidian.plans.focus_areas import ensure_focus_areas
 
             data.load_reference()

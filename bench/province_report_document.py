@@ -1,13 +1,20 @@
 """A province report with 20 pilots as an official document: DOCX and PDF, each within a 5 s budget.
 
 Composes the report through reporting.documents (the real composer) and the core engine, lays the PDF out
-with LibreOffice, and counts its pages. Reports the ratio budget / time (higher is better; below 1 misses).
+with LibreOffice as the server does (render_pdf: one run laying out the three variants that put the
+版记 on an even page), and counts its pages. The baseline, measured in this process right before, is a one-page
+letter through the same path: for the PDF that is LibreOffice's fixed cost (start, load, export), so the
+ratio report / baseline says what the 20 pilots add on top of it and moves little with the machine's load,
+while the absolute seconds (best of BENCH_REPEAT runs, default 3) are checked against the 5 s budget.
+LibreOffice's own CPU time and the load average are printed too: on a shared machine the wall time is
+mostly waiting for a core.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import resource
 import time
 from types import SimpleNamespace
@@ -17,6 +24,7 @@ from _setup import django_with_reference
 
 PILOTS = 20
 BUDGET_S = 5.0
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 PROGRESS = (
     "今年以来，我市围绕农业转移人口市民化、城乡融合发展和投融资机制改革三项重点任务，"
     "制定年度工作要点，分解责任到部门，建立月调度、季通报制度。全年新增落户城镇人口一万二千人，"
@@ -66,32 +74,62 @@ def version() -> Any:
     )
 
 
+def letter() -> Any:
+    """The baseline: a one-page letter with the same elements (版头, 主送, body, 署名, 版记)."""
+    from shidian.core.documents import Kind, OfficialDocument, Paragraph
+
+    return OfficialDocument(
+        title="关于报送2018年度试点工作情况的函",
+        kind=Kind.UPWARD,
+        issuer_mark="广西壮族自治区发展和改革委员会",
+        number="桂发改规划〔2019〕1号",
+        signer="张三",
+        recipients=["国家发展改革委"],
+        blocks=[Paragraph(PROGRESS)],
+        signature="广西壮族自治区发展和改革委员会",
+        date=dt.date(2019, 1, 10),
+        copies_to=["公安部"],
+        printed_by="广西壮族自治区发展和改革委员会办公室",
+        printed_on=dt.date(2019, 1, 10),
+    )
+
+
+def best(fn: Any) -> tuple[float, float, Any]:
+    """Return the best wall time of REPEAT runs, the children's CPU time of that run, and its result."""
+    runs = []
+    for _ in range(REPEAT):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        result = fn()
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        runs.append((wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), result))
+    return min(runs, key=lambda run: run[0])
+
+
 def main() -> None:
     django_with_reference()
     from pypdf import PdfReader
 
-    from shidian.core.documents import docx_to_pdf, render_docx
+    from shidian.core.documents import render_docx, render_pdf
     from shidian.reporting import documents
 
     documents._copied_to = lambda v: ["中央编办", "公安部", "民政部", "财政部", "人力资源社会保障部"]  # type: ignore[assignment]
+    load = os.getloadavg()[0]
+    render_pdf(letter())  # start LibreOffice's profile once
 
-    def timed(fn: Any) -> tuple[float, Any]:
-        start = time.perf_counter()
-        result = fn()
-        return time.perf_counter() - start, result
-
-    docx_time, _content = timed(lambda: render_docx(documents.province_report_document(version())))
-    docx_to_pdf(render_docx(documents.OfficialDocument(title="预热")))  # start LibreOffice's profile once
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    pdf_time, pdf = timed(lambda: docx_to_pdf(render_docx(documents.province_report_document(version()))))
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # LibreOffice's own CPU time: on a shared, loaded machine the wall time is mostly waiting for a core.
-    office_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    base_docx, _cpu, _content = best(lambda: render_docx(letter()))
+    docx_time, _cpu, _content = best(lambda: render_docx(documents.province_report_document(version())))
+    base_pdf, base_cpu, _pdf = best(lambda: render_pdf(letter()))
+    pdf_time, office_cpu, pdf = best(lambda: render_pdf(documents.province_report_document(version())))
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    verdict = "within" if pdf_time < BUDGET_S and docx_time < BUDGET_S else "OVER"
     print(
-        f"pilots={PILOTS} pages={pages} docx={docx_time:.2f} s (ratio {BUDGET_S / docx_time:.1f}x) "
-        f"pdf={pdf_time:.2f} s (ratio {BUDGET_S / pdf_time:.1f}x; LibreOffice CPU {office_cpu:.2f} s) "
-        f"budget={BUDGET_S:.0f} s"
+        f"pilots={PILOTS} pages={pages} load={load:.1f} cores={os.cpu_count()} best of {REPEAT}\n"
+        f"  docx={docx_time:.2f} s, one-page baseline={base_docx:.3f} s, ratio={docx_time / base_docx:.1f}x\n"
+        f"  pdf={pdf_time:.2f} s (LibreOffice CPU {office_cpu:.2f} s), one-page baseline={base_pdf:.2f} s "
+        f"(CPU {base_cpu:.2f} s), ratio={pdf_time / base_pdf:.1f}x\n"
+        f"  budget={BUDGET_S:.0f} s each: {verdict}"
     )
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from shidian.accounts import demo
 from shidian.accounts.models import User
 from shidian.bootstrap import data
-from shidian.core import db
+from shidian.core import audit, db
 
 DEMO_PASSWORD = demo.DEMO_PASSWORD
 
@@ -43,6 +43,13 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _no_refusal_left_waiting() -> Iterator[None]:
+    """A refusal still waiting for its transaction (audit.record_refusal) does not leak into the next test."""
+    yield
+    audit.discard_waiting_refusals()
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("indicators/", include("shidian.indicators.urls")),
     path("reporting/", include("shidian.reporting.urls")),
     path("plans/", include("shidian.plans.urls")),
+    path("evaluation/", include("shidian.evaluation.urls")),
+    path("contacts/", include("shidian.contacts.urls")),
     path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

@@ -106,3 +106,36 @@ def test_pilot_submits_province_returns_pilot_resubmits_province_approves(
         "plans.version.submitted",
         "plans.version.approved",
     ]
+
+    # The pilot downloads the approved plan as DOCX and PDF and reads both back.
+    _read_back_plan_documents(pilot_page, stored)
+
+
+def _read_back_plan_documents(page: Any, version: Any) -> None:
+    import io
+    from pathlib import Path
+
+    from django.utils import timezone
+    from docx import Document
+    from pypdf import PdfReader
+
+    from shidian.core import formatting
+
+    title = f"{version.plan.pilot.name}国家新型城镇化综合试点工作方案"
+    approved_on = formatting.date(timezone.localdate(version.decided_at))  # 成文日期: the day it was approved
+    with page.expect_download() as download_info:
+        page.locator('a[href*="export.docx"]').click()
+    assert download_info.value.suggested_filename.endswith(".docx")
+    docx = Document(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    texts = [p.text for p in docx.paragraphs]
+    assert title in texts and "（第1版 · 已批准）" in texts
+    assert approved_on in texts
+    cells = [cell.text for row in docx.tables[0].rows for cell in row.cells]
+    assert "测试任务1" in cells and "　盘活存量用地" in cells
+    with page.expect_download(timeout=60_000) as download_info:  # LibreOffice lays the PDF out
+        page.get_by_test_id("plan-pdf").click(timeout=60_000)
+    assert download_info.value.suggested_filename.endswith(".pdf")
+    reader = PdfReader(download_info.value.path())
+    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "").replace(" ", "")
+    assert title in text and "测试任务1" in text and "盘活存量用地" in text and "—1—" in text
+    assert approved_on.replace(" ", "") in text

@@ -12,7 +12,9 @@ from django.conf import settings
 from shidian.accounts import demo as account_demo
 from shidian.accounts import services as account_services
 from shidian.accounts.models import User
+from shidian.contacts.demo import load_demo_contacts
 from shidian.core import clock, db
+from shidian.evaluation.demo import load_demo_evaluation
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
@@ -49,5 +51,7 @@ def load_demo() -> list[User]:
         load_demo_plans()
         load_demo_indicators()
         load_demo_reports()
+        load_demo_evaluation()
+        load_demo_contacts()
     db.analyze()
     return users

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.db import router
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models, router
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from shidian.core import audit, scoping
+from shidian.core import audit, formatting, scoping
 from shidian.core.forms import ModelForm as CleanModelForm
 from shidian.core.models import DocumentNumber, DocumentNumberPrefix
 from shidian.core.roles import Capability
@@ -65,7 +65,74 @@ class ShidianAdminSite(admin.AdminSite):
 admin_site = ShidianAdminSite(name="admin")
 
 
-class CapabilityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+def formatted_column(model: type[Model], name: str, *, period: bool = False) -> Callable[[Model], str | None] | None:
+    """A list column showing field ``name`` through core.formatting, or None when the stored form reads well.
+
+    Periods (declared by the admin) read 2016年上半年, decimals 12.5 (not 12.500000), dates 2019年7月10日 and
+    moments 2019年7月10日 14:05 in local time. The column keeps the field's label and sorts by the field.
+    """
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None  # a method or an admin callable: it formats itself
+    show: Callable[[Any], str]
+    if period:
+        show = formatting.period
+    elif isinstance(field, models.DecimalField):
+        show = formatting.decimal
+    elif isinstance(field, models.DateTimeField):
+        show = formatting.datetime
+    elif isinstance(field, models.DateField):
+        show = formatting.date
+    else:
+        return None
+
+    def column(obj: Model) -> str | None:
+        value = getattr(obj, name)
+        return None if value is None else show(value)  # None: the admin's empty-value mark
+
+    column.__name__ = name
+    return admin.display(description=capfirst(str(getattr(field, "verbose_name", name))), ordering=name)(column)
+
+
+class FormattedListMixin:
+    """List columns through core.formatting (see ``formatted_column``); ``period_fields`` names period codes."""
+
+    period_fields: ClassVar[tuple[str, ...]] = ()
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        shown = super().get_list_display(request)  # type: ignore[misc]
+        admin_: Any = self  # a ModelAdmin: its model and list_editable
+        columns: list[Any] = []
+        for item in shown:
+            column = None
+            if isinstance(item, str) and item not in admin_.list_editable:
+                column = formatted_column(admin_.model, item, period=item in self.period_fields)
+            columns.append(column or item)
+        return columns
+
+    def get_list_display_links(self, request: HttpRequest, list_display: Any) -> Any:
+        """Links named by field stay on their (now formatted) column."""
+        links = super().get_list_display_links(request, list_display)  # type: ignore[misc]
+        if not links:
+            return links
+        names = {getattr(item, "__name__", item): item for item in list_display}
+        return [names.get(link, link) for link in links]
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> Any:
+        """Each editable cell is named for screen readers by its column (it has no visible label)."""
+        base = super().get_changelist_form(request, **kwargs)  # type: ignore[misc]
+
+        class Labelled(base):  # type: ignore[valid-type,misc]
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                super().__init__(*args, **kw)
+                for field in self.fields.values():
+                    field.widget.attrs.setdefault("aria-label", str(field.label))
+
+        return Labelled
+
+
+class CapabilityAdmin(FormattedListMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """A model admin open only to holders of ``capability``; every save and delete is audited."""
 
     capability: str = Capability.MANAGE_REFERENCE

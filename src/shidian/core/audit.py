@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest
 from django.utils import timezone
@@ -29,15 +29,23 @@ from shidian.core.models import AuditEvent
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_ip", default=None)
 # The personal access token a request acts through (its label, e.g. "#12 省统计局推送"), None for a session.
 _api_token: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_api_token", default=None)
+# Refusals recorded inside a transaction that the refusal itself rolls back: kept here until it is over.
+_pending: contextvars.ContextVar[tuple[dict[str, Any], ...]] = contextvars.ContextVar(
+    "shidian_audit_pending_refusals", default=()
+)
 
 
 @contextlib.contextmanager
 def request_context(*, ip: str | None) -> Iterator[None]:
-    """Make the client address available to audit events recorded inside the block."""
+    """Make the client address available to audit events recorded inside the block.
+
+    Refusals that waited for their transaction to end (``record_refusal``) are recorded when the block ends.
+    """
     token = _ip.set(ip)
     api_token = _api_token.set(None)  # a worker thread's previous request must not leak its token
     try:
-        yield
+        with refusals_recorded():
+            yield
     finally:
         _api_token.reset(api_token)
         _ip.reset(token)
@@ -221,3 +229,55 @@ def record_denied(*, actor: Any, obj: models.Model, detail: Mapping[str, Any] | 
     return record(
         action=AuditAction.ACCESS_DENIED, actor=actor, obj=obj, success=False, detail={**(detail or {}), **extra}
     )
+
+
+def _outside_transactions(using: str = "default") -> bool:
+    """No transaction of the application is open (a test case's own wrapping transaction does not count)."""
+    return all(getattr(block, "_from_testcase", False) for block in connections[using].atomic_blocks)
+
+
+def record_refusal(
+    *,
+    action: AuditAction,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEvent | None:
+    """Record a refused action (success=False) so that the event survives the rollback of the refused work.
+
+    Called where the refusal leaves its own atomic block. With no transaction left open it is recorded at
+    once. Inside an outer transaction (a service that wraps the refused step) an event written now would be
+    rolled back with that transaction, so it waits until the work is over: ``refusals_recorded`` records it
+    at the end of every request (``RequestContextMiddleware``), and the next refusal made outside a
+    transaction records it too. (``on_commit`` cannot serve: a callback registered inside the savepoint that
+    the refusal rolls back is dropped with it.)
+    """
+    event = {"action": action, "actor": actor, "obj": obj, "detail": dict(detail or {})}
+    _pending.set((*_pending.get(), event))
+    if _outside_transactions():
+        recorded = flush_refusals()
+        return recorded[-1] if recorded else None
+    return None
+
+
+def flush_refusals(*, force: bool = False) -> list[AuditEvent]:
+    """Record the refusals still waiting; ``force`` records them even inside a transaction (end of a request)."""
+    waiting = _pending.get()
+    if not waiting or not (force or _outside_transactions()):
+        return []
+    _pending.set(())
+    return [record(**event, success=False) for event in waiting]
+
+
+def discard_waiting_refusals() -> None:
+    """Forget the refusals still waiting (between tests, whose transactions are all rolled back)."""
+    _pending.set(())
+
+
+@contextlib.contextmanager
+def refusals_recorded() -> Iterator[None]:
+    """Record, when the block ends, every refusal raised inside it (a request, a task, a command)."""
+    try:
+        yield
+    finally:
+        flush_refusals(force=True)

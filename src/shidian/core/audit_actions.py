@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     ADMIN_DELETED = "core.admin.deleted", _("管理后台删除记录")
     ADMIN_DELETE_REFUSED = "admin.delete_refused", _("管理后台拒绝删除（有关联数据）")
     ACCESS_DENIED = "core.access.denied", _("越权访问被拒绝")
+    MOVE_REFUSED = "core.move.refused", _("状态变更被拒绝")
     BACKUP_CREATED = "core.backup.created", _("创建备份")
     BACKUP_RESTORED = "core.backup.restored", _("恢复备份")
 
@@ -62,10 +63,12 @@ class AuditAction(models.TextChoices):
     # plans: work plans, tasks, milestones, leading groups
     PLAN_CREATED = "plans.plan.created", _("新建工作方案")
     PLAN_EXPORTED = "plans.plan.exported", _("导出工作方案")
+    PLAN_LIST_EXPORTED = "plans.list.exported", _("导出工作方案进展清单")
     PLAN_TEMPLATE_DOWNLOADED = "plans.template.downloaded", _("下载工作方案模板")
     PLAN_VERSION_CREATED = "plans.version.created", _("新建方案版本")
     PLAN_VERSION_UPDATED = "plans.version.updated", _("修改方案版本")
     PLAN_VERSION_IMPORTED = "plans.version.imported", _("导入方案版本")
+    PLAN_IMPORT_REFUSED = "plans.import.refused", _("工作方案导入被拒绝")
     PLAN_VERSION_DRAFT = "plans.version.draft", _("方案版本退回修改")
     PLAN_VERSION_SUBMITTED = "plans.version.submitted", _("报送方案版本")
     PLAN_VERSION_RETURNED = "plans.version.returned", _("退回方案版本")
@@ -112,6 +115,7 @@ class AuditAction(models.TextChoices):
     PROVINCE_REPORT_DOWNLOADED = "reporting.province_report.downloaded", _("下载省级报告")
     COPY_READ = "reporting.copy.read", _("阅读抄送报告")
     MATRIX_EXPORTED = "reporting.matrix.exported", _("导出报送情况表")
+    INBOX_EXPORTED = "reporting.inbox.exported", _("导出省级报告收件箱")
     OFF_TRACK_EXPORTED = "indicators.off_track.exported", _("导出进度滞后清单")
     REMINDERS_SENT = "reporting.reminders.sent", _("发送报送提醒")
 
@@ -133,10 +137,40 @@ class AuditAction(models.TextChoices):
     IMPORT_APPLIED = "indicators.import.applied", _("应用指标导入")
     INDICATOR_TEMPLATE_DOWNLOADED = "indicators.template.downloaded", _("下载指标导入模板")
 
+    # evaluation: schemes, scores, runs, objections, warnings and eliminations, bulletins
+    SCHEME_CREATED = "evaluation.scheme.created", _("新建评估方案")
+    SCHEME_CHANGED = "evaluation.scheme.changed", _("修改评估方案")
+    SCHEME_FROZEN = "evaluation.scheme.frozen", _("评估方案冻结")
+    ASSESSMENT_SET = "evaluation.assessment.set", _("填报省级评价")
+    EXPERT_ASSIGNED = "evaluation.assignment.created", _("分配评估专家")
+    EXPERT_SCORED = "evaluation.score.saved", _("专家评分")
+    RUN_CREATED = "evaluation.run.created", _("计算年度评估")
+    RUN_PUBLISHED = "evaluation.run.published", _("发布年度评估结果")
+    OBJECTION_FILED = "evaluation.objection.filed", _("提出评估异议")
+    OBJECTION_ANSWERED = "evaluation.objection.answered", _("答复评估异议")
+    PROPOSALS_CREATED = "evaluation.proposals.created", _("生成警示与退出建议")
+    WARNING_APPROVED = "evaluation.warning.approved", _("批准警示")
+    WARNING_REJECTED = "evaluation.warning.rejected", _("不予警示")
+    WARNING_RECTIFIED = "evaluation.warning.rectified", _("登记整改结果")
+    ELIMINATION_APPROVED = "evaluation.elimination.approved", _("批准退出")
+    ELIMINATION_REJECTED = "evaluation.elimination.rejected", _("不予退出")
+    BULLETIN_SAVED = "evaluation.bulletin.saved", _("编制评估通报")
+    BULLETIN_DOWNLOADED = "evaluation.bulletin.downloaded", _("下载评估通报")
+    # contacts: leaders and contact persons (附件3), contact rounds
+    CONTACT_RECORDED = "contacts.entry.recorded", _("填报负责人与联系人")
+    CONTACTS_UPLOADED = "contacts.upload.applied", _("导入负责人与联系人")
+    CONTACTS_UPLOAD_REJECTED = "contacts.upload.rejected", _("负责人与联系人导入被拒绝")
+    CONTACT_LIST_VIEWED = "contacts.list.viewed", _("查看联系人名单")
+    CONTACT_LIST_EXPORTED = "contacts.list.exported", _("导出联系人名单")
+    CONTACT_ROUND_OPENED = "contacts.round.opened", _("开启联系人报送轮次")
+    CONTACT_SUBMISSION_SUBMITTED = "contacts.submission.submitted", _("报送负责人与联系人")
+    CONTACTS_DEMO_LOADED = "contacts.demo.loaded", _("载入联系人演示数据")
+
     # demo data
     PLANS_DEMO_LOADED = "plans.demo.loaded", _("载入工作方案演示数据")
     REPORTING_DEMO_LOADED = "reporting.demo.loaded", _("载入报告演示数据")
     INDICATORS_DEMO_LOADED = "indicators.demo.loaded", _("载入指标演示数据")
+    EVALUATION_DEMO_LOADED = "evaluation.demo.loaded", _("载入年度评估演示数据")
 
 
 def label(action: str) -> str:

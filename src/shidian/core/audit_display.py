@@ -130,6 +130,29 @@ DETAIL_KEYS: dict[str, Any] = {
     "reason": gettext_lazy("原因"),
     "username": gettext_lazy("用户名"),
     "demo": gettext_lazy("演示数据"),
+    # contacts (附件3)
+    "on": gettext_lazy("截至日期"),
+    "province": gettext_lazy("省份"),
+    "pilots": gettext_lazy("试点数"),
+    "rows": gettext_lazy("行数"),
+    "changed": gettext_lazy("有变动"),
+    "errors": gettext_lazy("错误数"),
+    "first": gettext_lazy("错误"),
+    "form": gettext_lazy("填报表单"),
+    "valid_from": gettext_lazy("起始日期"),
+    "round": gettext_lazy("报送轮次"),
+    "batches": gettext_lazy("批次"),
+    "due_on": gettext_lazy("报送截止日期"),
+    "changes_only": gettext_lazy("仅报送变动"),
+    "provinces": gettext_lazy("省份数"),
+    "submitted_on": gettext_lazy("报送日期"),
+    "entries": gettext_lazy("条数"),
+    "late_province": gettext_lazy("逾期省份"),
+    # exports of lists
+    "filters": gettext_lazy("筛选条件"),
+    "indicator": gettext_lazy("指标"),
+    "batch": gettext_lazy("批次"),
+    "status": gettext_lazy("状态"),
 }
 
 
@@ -164,7 +187,7 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
 
 def value_text(value: Any, field: models.Field[Any, Any] | None = None) -> str:
     """A stored value as people read it: choice labels, 是/否, Chinese dates; "—" for nothing."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if field is not None and field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}

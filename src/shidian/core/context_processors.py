@@ -24,8 +24,11 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "admin": scoping.can(user, Capability.MANAGE_REFERENCE) or scoping.can(user, Capability.MANAGE_ACCOUNTS),
             "map": scoping.can(user, Capability.MANAGE_REFERENCE),
             "plans": scoping.can(user, Capability.VIEW_PLANS),
+            "contacts": scoping.can(user, Capability.VIEW_CONTACTS),
             "reporting": scoping.can(user, Capability.VIEW_REPORTS) or scoping.can(user, Capability.READ_REPORT_COPIES),
             "indicators": scoping.can(user, Capability.VIEW_PILOTS),
+            "evaluation": scoping.can(user, Capability.VIEW_EVALUATION),
+            "evaluation_manage": scoping.can(user, Capability.MANAGE_EVALUATION),
             "indicators_review": scoping.can(user, Capability.ACCEPT_INDICATORS),
             "indicators_import": scoping.can(user, Capability.IMPORT_INDICATORS),
             "account_changes": bool(getattr(user, "is_authenticated", False))

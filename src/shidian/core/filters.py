@@ -23,6 +23,19 @@ class ListFilter(Form):
             return None
         return self.cleaned_data[name] or None
 
+    def active(self) -> dict[str, str]:
+        """The filters in use as a reader sees them (广西壮族自治区, 已确认), for the audit record of an export."""
+        used = {}
+        for name, field in self.fields.items():
+            value = self.value(name)
+            if value is None:
+                continue
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                choices: Any = field.choices  # flat (value, label) pairs in the filter forms
+                value = dict(choices).get(value, value)
+            used[name] = str(value)
+        return used
+
 
 def choice_of(queryset: Any, label: Any) -> forms.ModelChoiceField[Any]:
     """An optional choice among ``queryset`` (provinces, batches, rounds) with "全部" first."""

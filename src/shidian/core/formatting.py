@@ -31,6 +31,18 @@ def number(value: Decimal | float | int | str | None, decimals: int = 2, *, grou
     return f"{rounded:,.{decimals}f}" if grouping else f"{rounded:.{decimals}f}"
 
 
+def decimal(value: Decimal | float | int | str | None) -> str:
+    """Return a stored decimal with only the places it needs ("12.5" for 12.500000, "3" for 3.000); "" for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        exact = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    exponent = exact.normalize().as_tuple().exponent
+    return number(exact, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+
+
 def yes_no(value: Decimal | float | int | bool | None) -> str:
     """Return 是/否 for a yes/no indicator value (1/0); "" for None."""
     if value is None or value == "":

@@ -71,6 +71,14 @@ class Capability(models.TextChoices):
     EDIT_PLANS = "plans.edit", _("编制和报送工作方案")
     REVIEW_PLANS = "plans.review", _("审核工作方案")
     UPDATE_PROGRESS = "plans.progress", _("更新任务节点进度")
+    VIEW_EVALUATION = "evaluation.view", _("查看年度评估结果")
+    MANAGE_EVALUATION = "evaluation.manage", _("组织年度评估、发布结果、决定警示与退出")
+    SCORE_EVALUATION = "evaluation.score", _("专家评分")
+    ASSESS_PILOTS = "evaluation.assess", _("省级评价")
+    OBJECT_RESULTS = "evaluation.object", _("对评估结果提出异议")
+    VIEW_CONTACTS = "contacts.view", _("查看负责人与联系人")
+    EDIT_CONTACTS = "contacts.edit", _("填报和报送负责人与联系人")
+    MANAGE_CONTACT_ROUNDS = "contacts.manage_rounds", _("设置联系人报送轮次、维护部委和省级联系人")
 
 
 _BUSINESS_READ = {Capability.VIEW_PILOTS}
@@ -126,4 +134,31 @@ _PLANS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_USER: frozenset({Capability.VIEW_PLANS, Capability.UPDATE_PROGRESS}),
 }
 for _role, _capabilities in _PLANS.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
+
+# Annual evaluation (年度评估): the commission runs and publishes it, experts score the pilots assigned to them,
+# provinces assess their pilots and may object to draft results; everyone with business reach reads it.
+_EVALUATION: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset({Capability.VIEW_EVALUATION, Capability.MANAGE_EVALUATION}),
+    Role.NATIONAL_OFFICER: frozenset({Capability.VIEW_EVALUATION}),
+    Role.MINISTRY_REVIEWER: frozenset({Capability.VIEW_EVALUATION}),
+    Role.PROVINCIAL_OFFICER: frozenset(
+        {Capability.VIEW_EVALUATION, Capability.ASSESS_PILOTS, Capability.OBJECT_RESULTS}
+    ),
+    Role.PILOT_OFFICER: frozenset({Capability.VIEW_EVALUATION}),
+    Role.DEPARTMENT_USER: frozenset({Capability.VIEW_EVALUATION}),
+    Role.EXPERT: frozenset({Capability.VIEW_EVALUATION, Capability.SCORE_EVALUATION}),
+}
+for _role, _capabilities in _EVALUATION.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
+# Contacts (附件3): personal data, so only who works with the pilot sees it: its own office, its province and
+# the commission. Ministries and pilot departments do not (they reach a pilot through the commission), and the
+# public portal never does.
+_CONTACTS: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset({Capability.VIEW_CONTACTS, Capability.MANAGE_CONTACT_ROUNDS}),
+    Role.NATIONAL_OFFICER: frozenset({Capability.VIEW_CONTACTS}),
+    Role.PROVINCIAL_OFFICER: frozenset({Capability.VIEW_CONTACTS, Capability.EDIT_CONTACTS}),
+    Role.PILOT_OFFICER: frozenset({Capability.VIEW_CONTACTS}),
+}
+for _role, _capabilities in _CONTACTS.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities

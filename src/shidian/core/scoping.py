@@ -9,6 +9,7 @@ Each scoped model declares its path to the province and the pilot once, as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -68,6 +69,18 @@ NOTHING = Scope(reach=Reach.NONE, provinces=frozenset(), pilots=frozenset(), cap
 SYSTEM = Scope(reach=Reach.NATION, provinces=None, pilots=None, capabilities=frozenset(Capability.values))
 
 
+# The pilots assigned to an expert, as (pilot id, province id) pairs. The evaluation app registers the provider
+# at start-up (core must not import it); without one, an expert reaches nothing.
+AssignedPilots = Callable[[Any], Iterable[tuple[int, int]]]
+_assigned_provider: AssignedPilots | None = None
+
+
+def register_assigned_reach(provider: AssignedPilots | None) -> None:
+    """Let the app that assigns pilots to experts say which ones they are (``Reach.ASSIGNED``)."""
+    global _assigned_provider
+    _assigned_provider = provider
+
+
 def scope_for(user: Any) -> Scope:
     """Compute (and cache on the user object) the scope of ``user``; nobody (None) reaches nothing."""
     if isinstance(user, SystemActor):
@@ -90,7 +103,10 @@ def scope_for(user: Any) -> Scope:
         scope = Scope(reach, frozenset({org.province_id}), frozenset({org.pilot_id}), capabilities)
     elif reach is Reach.ASSIGNED:
         # Experts see the pilots an evaluation assigns to them; until then, none.
-        scope = Scope(reach, frozenset(), frozenset(), capabilities)
+        pairs = list(_assigned_provider(user)) if _assigned_provider is not None else []
+        scope = Scope(
+            reach, frozenset(province for _pilot, province in pairs), frozenset(p for p, _prov in pairs), capabilities
+        )
     else:
         scope = Scope(Reach.NONE, frozenset(), frozenset(), capabilities)
     user._shidian_scope = scope

@@ -21,6 +21,11 @@ from shidian.core.errors import Conflict
 class MoveRefused(Conflict):
     """The move map does not allow this change of status."""
 
+    def __init__(self, message: str, *, current: str = "", to: str = "") -> None:
+        super().__init__(message)
+        self.current = current
+        self.to = to
+
 
 @dataclass(frozen=True)
 class Effects:
@@ -73,13 +78,12 @@ class Flow[M: models.Model]:
 
     def refuse(self, current: str, to: str) -> MoveRefused:
         template = str(self.refusal) if self.refusal else _("状态不能从“%(from)s”变为“%(to)s”。")
-        return MoveRefused(template % {"from": self.label(current), "to": self.label(to)})
+        return MoveRefused(template % {"from": self.label(current), "to": self.label(to)}, current=current, to=to)
 
 
 FLOWS: list[Flow[Any]] = []
 
 
-@transaction.atomic
 def move[M: models.Model](
     obj: M,
     to: str,
@@ -96,7 +100,38 @@ def move[M: models.Model](
     ``apply`` runs after it, still seeing the old status, may set further fields (and create related
     rows) and raise a DomainError, which leaves nothing written. The audit action is ``<prefix>.<to>``
     unless ``apply`` names another.
+
+    A move the map refuses is audited (``core.move.refused``) after its transaction is rolled back, so the
+    event stays while nothing of the refused move does (``audit.record_refusal``).
     """
+    try:
+        return _move(obj, to, flow=flow, by=by, guard=guard, apply=apply, queryset=queryset)
+    except MoveRefused as refused:
+        audit.record_refusal(
+            action=audit.AuditAction.MOVE_REFUSED,
+            actor=by,
+            obj=obj,
+            detail={
+                "flow": flow.action_prefix,
+                "from": refused.current,
+                "to": refused.to or to,
+                "message": refused.message,
+            },
+        )
+        raise
+
+
+@transaction.atomic
+def _move[M: models.Model](
+    obj: M,
+    to: str,
+    *,
+    flow: Flow[M],
+    by: Any,
+    guard: Callable[[M], None] | None,
+    apply: Callable[[M], Effects | None] | None,
+    queryset: models.QuerySet[M] | None,
+) -> M:
     rows = queryset if queryset is not None else flow.model._default_manager.all()
     locked = rows.select_for_update().get(pk=obj.pk)
     if guard is not None:

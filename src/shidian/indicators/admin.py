@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -58,6 +58,7 @@ class IndicatorCategoryAdmin(CapabilityAdmin):
 @admin.register(IndicatorPeriod, site=admin_site)
 class IndicatorPeriodAdmin(CapabilityAdmin):
     list_display = ["code", "year", "is_open"]
+    period_fields: ClassVar[tuple[str, ...]] = ("code",)
     list_editable = ["is_open"]
 
 

@@ -16,9 +16,7 @@ from shidian.indicators.selectors import OffTrack
 def off_track_xlsx(rows: Sequence[OffTrack]) -> bytes:
     """The off-track list as filtered on the page (every page of it), values with their units."""
     with translation.override("zh-hans"):
-        book = sheets.workbook()
-        sheets.add_sheet(
-            book,
+        return sheets.one_sheet(
             _("进度滞后的试点"),
             [
                 sheets.Column(_("省级单位"), 16),
@@ -44,7 +42,6 @@ def off_track_xlsx(rows: Sequence[OffTrack]) -> bytes:
                 for r in rows
             ),
         )
-        return sheets.to_bytes(book)
 
 
 def _value(value: Decimal, row: OffTrack) -> str:

@@ -563,3 +563,11 @@ def filter_values(
     if current_only:
         queryset = queryset.filter(is_current=True)
     return queryset
+
+
+def series_for_pilots(*, end_years: dict[int, int]) -> dict[int, list[Series]]:
+    """Reported series with targets for many pilots (pilot id → its programme's last year), in four queries.
+
+    For the annual evaluation; no user check, callers scope.
+    """
+    return _series_by_pilot(end_years, reported_only=True)

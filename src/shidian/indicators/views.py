@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shidian.core import audit, listing, scoping
+from shidian.core import audit, clock, listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.periods import Period
@@ -44,8 +44,10 @@ def _period(code: str) -> Period:
 
 def _selected(request: HttpRequest) -> tuple[Indicator, Period]:
     indicator = selectors.get_indicator(request.GET.get("indicator") or DEFAULT_INDICATOR)
+    today = clock.today()
     years = selectors.years()
-    default = str(years[-1]) if years else str(pilot_selectors.programme_end_year())
+    ended = [y for y in years if Period(y).end < today]  # the demo's 2019-07-08 has no 2020 values yet
+    default = str((ended or years)[-1]) if years else str(pilot_selectors.programme_end_year())
     if indicator.period_type == PeriodType.HALF_YEAR:
         default = f"{default}H2"
     return indicator, _period(request.GET.get("period") or default)

@@ -749,3 +749,63 @@ def plan_state(*, user: Any, pilot: PilotArea) -> PlanState:
 def tasks_of(*, version: PlanVersion) -> list[Task]:
     """A version's tasks with their departments and milestones (the API's and the diff's read)."""
     return _load(version)
+
+
+# ---- the annual evaluation reads milestones due in a year (set-based) ------------------------------
+
+
+@dataclass(frozen=True)
+class DueMilestone:
+    """A milestone of a pilot's version in force that fell due in the evaluated year."""
+
+    milestone_id: int
+    task: str
+    name: str
+    duration: int
+    due: dt.date
+    status: str
+    finished_on: dt.date | None
+    progress: int
+
+    @property
+    def done(self) -> bool:
+        return self.status == MilestoneStatus.DONE
+
+    @property
+    def on_time(self) -> bool:
+        """Done by its due date (a done milestone without a completion date counts as on time)."""
+        return self.done and (self.finished_on is None or self.finished_on <= self.due)
+
+
+def milestones_due_in_year(*, pilot_ids: Iterable[int], year: int) -> dict[int, list[DueMilestone]]:
+    """{pilot id: milestones due in ``year``} of each pilot's version in force, in two queries; callers scope.
+
+    A milestone's due date is its planned finish, else the date it is required by.
+    """
+    versions = current_version_ids(pilot_ids)
+    pilot_of = {version_id: pilot_id for pilot_id, version_id in versions.items()}
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = (
+        Milestone.objects.filter(task__version_id__in=list(versions.values()))
+        .filter(Q(planned_finish__range=(start, end)) | Q(planned_finish__isnull=True, due_by__range=(start, end)))
+        .values_list(
+            "task__version_id",
+            "id",
+            "task__title",
+            "name",
+            "duration_days",
+            "planned_finish",
+            "due_by",
+            "status",
+            "finished_on",
+            "progress_percent",
+        )
+        .order_by("task__version_id", "id")
+    )
+    result: dict[int, list[DueMilestone]] = defaultdict(list)
+    for version_id, mid, task, name, duration, finish, due_by, status, finished, progress in rows:
+        due = finish or due_by
+        if due is None:  # excluded by the filter; keeps the type exact
+            continue
+        result[pilot_of[version_id]].append(DueMilestone(mid, task, name, duration, due, status, finished, progress))
+    return dict(result)

@@ -524,6 +524,8 @@ def province(request: AuthedHttpRequest) -> HttpResponse:
         return redirect("plans:national")
     rows = selectors.province_progress(user=request.user, province=province_obj)
     list_filter = filters.PlanListFilter(request.GET, national=False)
+    if request.GET.get("format") == "xlsx":
+        return _progress_download(request, list_filter, list_filter.apply(rows), province_obj.name)
     page, query = listing.page_of(request, list_filter.apply(rows))
     return render(
         request,
@@ -544,12 +546,28 @@ def national(request: AuthedHttpRequest) -> HttpResponse:
         "grid": {"bottom": 120},
     }
     list_filter = filters.PlanListFilter(request.GET, national=True)
+    if request.GET.get("format") == "xlsx":
+        return _progress_download(request, list_filter, list_filter.apply(view.rows), _("全国"))
     page, query = listing.page_of(request, list_filter.apply(view.rows))
     return render(
         request,
         "plans/national.html",
         {"view": view, "chart": chart, "rows": page, "query": query, "filters": list_filter},
     )
+
+
+def _progress_download(
+    request: AuthedHttpRequest, list_filter: filters.PlanListFilter, rows: list[Any], scope_name: str
+) -> HttpResponse:
+    """Every filtered row of a plans list as XLSX, audited with the filters used."""
+    content = workbook.progress_list_xlsx(rows)
+    audit.record(
+        action=audit.AuditAction.PLAN_LIST_EXPORTED,
+        actor=request.user,
+        detail={"format": "xlsx", "rows": len(rows), "filters": list_filter.active()},
+    )
+    name = _("%(scope)s工作方案进展-%(date)s.xlsx") % {"scope": scope_name, "date": clock.today().isoformat()}
+    return _download(content, XLSX, name)
 
 
 @login_required
@@ -768,7 +786,7 @@ def import_plan(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read(settings.PLAN_IMPORT_MAX_BYTES + 1)
         try:
-            context["preview"] = workbook.preview_import(version=latest, content=content)
+            context["preview"] = workbook.preview_upload(version=latest, content=content, by=user)
         except ImportRejected as exc:
             context["errors"] = exc.errors
         except DomainError as exc:

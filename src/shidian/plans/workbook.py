@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,13 +15,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, User
-from shidian.core import audit, formatting, uploads
+from shidian.core import audit, clock, formatting, uploads
 from shidian.core import text as core_text
 from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
 from shidian.core.documents import xlsx as sheets_xlsx
 from shidian.core.errors import DomainError, ImportRejected, RowError
 from shidian.plans import scheduling, services
-from shidian.plans.models import FocusArea, Goal, Milestone, PendingPlanImport, PlanVersion, Task
+from shidian.plans.models import FocusArea, Goal, Milestone, PendingPlanImport, PlanStatus, PlanVersion, Task
+from shidian.plans.selectors import PilotProgress
 
 TASK_SHEET = "任务"
 MILESTONE_SHEET = "节点"
@@ -142,6 +144,45 @@ def _tasks_of(version: PlanVersion) -> list[Task]:
     )
 
 
+def progress_list_xlsx(rows: Sequence[PilotProgress]) -> bytes:
+    """The plans list (province or nation) as filtered on the page, every row, with a version awaiting review."""
+    with translation.override("zh-hans"):
+        return sheets_xlsx.one_sheet(
+            _("工作方案进展"),
+            [
+                sheets_xlsx.Column(_("省级单位"), 18),
+                sheets_xlsx.Column(_("试点地区"), 24),
+                sheets_xlsx.Column(_("批次"), 10),
+                sheets_xlsx.Column(_("现行方案"), 18),
+                sheets_xlsx.Column(_("待处理版本"), 18),
+                sheets_xlsx.Column(_("任务（项）"), 10, sheets_xlsx.INTEGER_FORMAT),
+                sheets_xlsx.Column(_("节点（个）"), 10, sheets_xlsx.INTEGER_FORMAT),
+                sheets_xlsx.Column(_("已完成节点（个）"), 12, sheets_xlsx.INTEGER_FORMAT),
+                sheets_xlsx.Column(_("逾期节点（个）"), 12, sheets_xlsx.INTEGER_FORMAT),
+                sheets_xlsx.Column(_("进度（%）"), 10, "0.0"),
+            ],
+            (
+                [
+                    r.pilot.province.name,
+                    r.pilot.name,
+                    str(r.pilot.batch),
+                    _version_label(r.version) if r.version else _("未编制"),
+                    _version_label(r.pending) if r.pending else "",
+                    r.tasks,
+                    r.milestones,
+                    r.done,
+                    r.overdue,
+                    r.progress,
+                ]
+                for r in rows
+            ),
+        )
+
+
+def _version_label(version: PlanVersion) -> str:
+    return _("第%(n)d版 · %(status)s") % {"n": version.number, "status": version.get_status_display()}
+
+
 def export_xlsx(*, version: PlanVersion) -> bytes:
     """The plan in the template's layout (re-importable), with planned dates and progress added."""
     from openpyxl.styles import Font
@@ -208,6 +249,12 @@ def export_pdf(*, version: PlanVersion) -> bytes:
         return render_pdf(_plan_document(version))
 
 
+def plan_date(version: PlanVersion) -> dt.date:
+    """成文日期 of a plan: the business day it was approved, else submitted, else the day it is printed."""
+    moment = version.decided_at if version.status == PlanStatus.APPROVED else version.submitted_at
+    return timezone.localdate(moment) if moment is not None else clock.today()
+
+
 def _plan_document(version: PlanVersion) -> OfficialDocument:
     pilot = version.plan.pilot
     document = OfficialDocument(
@@ -215,6 +262,7 @@ def _plan_document(version: PlanVersion) -> OfficialDocument:
         kind=Kind.ATTACHMENT,
         subtitle=_("（第%(number)d版 · %(status)s）")
         % {"number": version.number, "status": version.get_status_display()},
+        date=plan_date(version),
         is_demo=getattr(pilot, "is_demo", False),
     )
     blocks = document.blocks
@@ -242,7 +290,7 @@ def _plan_document(version: PlanVersion) -> OfficialDocument:
             for m in task.milestones.all()
         ]
     headers = [_("任务/节点"), _("重点领域"), _("牵头单位"), _("责任人"), _("期限/计划完成"), _("进度")]
-    blocks.append(Table(header=[str(h) for h in headers], rows=rows, widths=[4, 2, 2, 1.5, 2.5, 1.2]))
+    blocks.append(Table(header=[str(h) for h in headers], rows=rows, widths=[3, 2, 2, 1.4, 3.4, 1.4]))
     return document
 
 
@@ -527,14 +575,39 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
     return ImportPreview(tasks=[t for t in tasks.values() if t is not None], goals=goals)
 
 
+def _audit_refused(*, version: PlanVersion, by: User, step: str, exc: ImportRejected | DomainError) -> None:
+    """A refused file is audited after the refused work is rolled back (``audit.record_refusal``)."""
+    errors = exc.errors if isinstance(exc, ImportRejected) else [exc.message]
+    audit.record_refusal(
+        action=audit.AuditAction.PLAN_IMPORT_REFUSED,
+        actor=by,
+        obj=version,
+        detail={"step": step, "errors": len(errors), "first_error": str(errors[0]) if errors else ""},
+    )
+
+
+def preview_upload(*, version: PlanVersion, content: bytes, by: User) -> ImportPreview:
+    """``preview_import`` of a user's upload; a refused file is audited."""
+    try:
+        return preview_import(version=version, content=content)
+    except (ImportRejected, DomainError) as exc:
+        _audit_refused(version=version, by=by, step="preview", exc=exc)
+        raise
+
+
 def apply_import(*, version: PlanVersion, content: bytes, by: User) -> ImportPreview:
     """Check the file again, then replace the draft's goals and tasks with it (all or nothing).
 
     Reading and checking the file happens before the transaction, so no write lock is held meanwhile.
+    A refusal (the file's errors, or a step the services refuse) leaves the draft as it was and is audited.
     """
-    preview = preview_import(version=version, content=content)
-    with transaction.atomic():
-        _replace_content(version=version, preview=preview, by=by)
+    try:
+        preview = preview_import(version=version, content=content)
+        with transaction.atomic():
+            _replace_content(version=version, preview=preview, by=by)
+    except (ImportRejected, DomainError) as exc:
+        _audit_refused(version=version, by=by, step="apply", exc=exc)
+        raise
     return preview
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit, clock, db
+from shidian.core.documents import numbers as document_numbers
 from shidian.pilots.demo import DEMO_PILOT
 from shidian.pilots.models import PilotArea
 from shidian.regions.models import Province
@@ -235,6 +236,9 @@ def _province_reports(
                 statistics=report.statistics,
                 difficulties=report.difficulties,
                 suggestions=report.suggestions,
+            )
+            document_numbers.issue_document_number(  # 发文字号, as submit_province_report issues it
+                organisation=reviewer.organisation, year=submitted_on.year, subject=document_numbers.subject_of(version)
             )
             copies = ReportCopy.objects.bulk_create([ReportCopy(version=version, ministry=m) for m in ministries])
             for copy in copies:

@@ -6,8 +6,9 @@ ministries in 抄送. Documents are always composed in Chinese, whatever the rea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,9 @@ from shidian.core.documents import numbers as document_numbers
 from shidian.core.documents import xlsx as sheets
 from shidian.reporting import richtext
 from shidian.reporting.facts import fact_lines
+
+if TYPE_CHECKING:
+    from shidian.reporting.models import ProvinceReport
 
 __all__ = [
     "OfficialDocument",
@@ -186,13 +190,45 @@ def matrix_xlsx(matrix: Any) -> bytes:
         return _matrix_xlsx(matrix)
 
 
+def inbox_xlsx(reports: QuerySet[ProvinceReport]) -> bytes:
+    """The national inbox of province reports as filtered on the page, every row, in Chinese."""
+    rows = reports.select_related("province", "round").annotate(
+        last_submitted=Max("versions__submitted_at"), version_count=Count("versions")
+    )
+    with translation.override("zh-hans"):
+        return sheets.one_sheet(
+            _("省级报告收件箱"),
+            [
+                sheets.Column(_("省级单位"), 18),
+                sheets.Column(_("报告轮次"), 22),
+                sheets.Column(_("报告期间"), 14),
+                sheets.Column(_("省级报送期限"), 16, sheets.CN_DATE_FORMAT),
+                sheets.Column(_("最近报送时间"), 20),
+                sheets.Column(_("版本数"), 8, sheets.INTEGER_FORMAT),
+                sheets.Column(_("状态"), 10),
+            ],
+            (
+                [
+                    r.province.name,
+                    str(r.round),
+                    formatting.period(r.round.period),
+                    r.round.province_due,
+                    formatting.datetime(r.last_submitted),
+                    r.version_count,
+                    r.get_status_display(),
+                ]
+                for r in rows
+            ),
+        )
+
+
 def _matrix_xlsx(matrix: Any) -> bytes:
     from openpyxl.styles import PatternFill
 
     fills = {
         "on_time": "C6EFCE",
         "accepted": "C6EFCE",
-        "late": "FFEB9C",
+        "late": "F8D7DA",  # the pages' late colour
         "returned": "FFEB9C",
         "missing": "FFC7CE",
     }
@@ -212,8 +248,9 @@ def _matrix_xlsx(matrix: Any) -> bytes:
     )
     for row_number, row in enumerate(matrix.pilot_rows, start=2):
         for offset, cell in enumerate(row.cells):
-            if cell.state in fills:
-                pilots.cell(row=row_number, column=5 + offset).fill = PatternFill("solid", fgColor=fills[cell.state])
+            state = "late" if cell.late else cell.state  # late is never green, even once accepted
+            if state in fills:
+                pilots.cell(row=row_number, column=5 + offset).fill = PatternFill("solid", fgColor=fills[state])
     sheets.add_sheet(
         book,
         _("省级报告报送情况"),

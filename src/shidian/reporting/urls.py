@@ -7,6 +7,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.home, name="home"),
     path("matrix/", views.matrix, name="matrix"),
+    path("inbox.xlsx", views.inbox_xlsx, name="inbox_xlsx"),
     path("rounds/<int:round_id>/dues/", views.round_dues, name="round_dues"),
     path("reports/open/", views.open_pilot_report, name="open_report"),
     path("reports/<int:report_id>/", views.report_detail, name="report"),

@@ -115,6 +115,23 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/home.html", context)
 
 
+@login_required
+@require_GET
+def inbox_xlsx(request: HttpRequest) -> HttpResponse:
+    """The national inbox as filtered on the home page, every row (not just the page), as XLSX."""
+    scoping.require(request.user, Capability.REVIEW_PROVINCE_REPORTS)
+    inbox_filter = filters.NationalInboxFilter(request.GET)
+    reports = inbox_filter.apply(selectors.national_inbox(user=request.user))
+    content = documents.inbox_xlsx(reports)
+    audit.record(
+        action=audit.AuditAction.INBOX_EXPORTED,
+        actor=request.user,
+        detail={"format": "xlsx", "rows": reports.count(), "filters": inbox_filter.active()},
+    )
+    name = _("省级报告收件箱-%(date)s.xlsx") % {"date": clock.today().isoformat()}
+    return _download(content, name, XLSX_TYPE)
+
+
 # -- rounds ------------------------------------------------------------------------------------------
 
 

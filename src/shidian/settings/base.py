@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "shidian.plans",
     "shidian.indicators",
     "shidian.reporting",
+    "shidian.evaluation",
+    "shidian.contacts",
     "shidian.workbench",
     "shidian.bootstrap",
     "shidian.api",

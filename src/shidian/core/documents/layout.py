@@ -17,6 +17,8 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 # Sizes in points: 2号 title, 3号 body, 4号 page numbers and 版记.
 TITLE_PT, BODY_PT, SMALL_PT = 22, 16, 14
 TABLE_PT, TABLE_LINE_PT = 12, 16  # 小四 table cells, exact 16 pt lines
+# The 版记's rules: the first and last 0.35 mm, those between 0.25 mm (GB/T 9704 7.4.1).
+RULE_THICK_PT, RULE_THIN_PT = 1.0, 0.7
 # 2 pt above and below a cell's text: a one-line row is 20 pt, off the body's line grid (LibreOffice would
 # otherwise snap every row to a 28.95 pt body line: 21 rows a page instead of about 33).
 TABLE_CELL_PAD_PT = 2

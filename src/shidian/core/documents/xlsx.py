@@ -18,6 +18,7 @@ from shidian.core.documents import text as clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
+CN_DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # a date cell shown as officials write it (2019年7月20日)
 INTEGER_FORMAT = "0"
 HEADER_FILL = "DDEBF7"
 
@@ -86,6 +87,13 @@ def add_sheet(
         sheet.freeze_panes = "A2"
     append_rows(sheet, specs, rows)
     return sheet
+
+
+def one_sheet(title: str, columns: Sequence[Column | str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """Return the XLSX bytes of a workbook holding one list (every row given, frozen header)."""
+    book = workbook()
+    add_sheet(book, title, columns, rows)
+    return to_bytes(book)
 
 
 def append_rows(sheet: Any, columns: Sequence[Column | str], rows: Iterable[Sequence[Any]]) -> None:

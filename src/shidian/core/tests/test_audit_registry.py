@@ -12,26 +12,6 @@ SOURCE = Path(__file__).resolve().parents[2]  # src/shidian
 REPO = SOURCE.parents[1]
 THIS = Path(__file__).resolve()
 
-# Actions whose services have no test asserting their event yet (TODO #10): the list may only shrink,
-# the test below fails when one of them becomes asserted so that it is taken off.
-NOT_YET_ASSERTED = {
-    AuditAction.PASSWORD_CHANGE_LOCKED,
-    AuditAction.BACKUP_RESTORED,
-    AuditAction.REGISTRY_IMPORTED,
-    AuditAction.PLAN_VERSION_IMPORTED,
-    AuditAction.ATTACHMENT_DOWNLOADED,
-    AuditAction.REMINDERS_SENT,
-    AuditAction.INDICATOR_CREATED,
-    AuditAction.TARGET_REMOVED,
-    AuditAction.QUALITY_FOLLOWED_UP,
-    AuditAction.IMPORT_UPLOADED,
-    AuditAction.IMPORT_REJECTED,
-    AuditAction.IMPORT_APPLIED,
-    AuditAction.PLANS_DEMO_LOADED,
-    AuditAction.REPORTING_DEMO_LOADED,
-    AuditAction.INDICATORS_DEMO_LOADED,
-}
-
 
 def _test_sources() -> str:
     files = [*SOURCE.glob("*/tests/**/*.py"), *(REPO / "tests").glob("**/*.py")]
@@ -44,10 +24,8 @@ def _asserted(text: str) -> set[AuditAction]:
 
 def test_every_action_is_asserted_by_a_test() -> None:
     asserted = _asserted(_test_sources())
-    missing = sorted(m.value for m in AuditAction if m not in asserted and m not in NOT_YET_ASSERTED)
+    missing = sorted(m.value for m in AuditAction if m not in asserted)
     assert not missing, "actions no test asserts (add the service to a test_audit_events.py):\n" + "\n".join(missing)
-    stale = sorted(m.value for m in NOT_YET_ASSERTED & asserted)
-    assert not stale, "now asserted, take them off NOT_YET_ASSERTED:\n" + "\n".join(stale)
 
 
 def test_the_check_finds_what_is_missing() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,10 +18,10 @@ from django.db.utils import load_backend
 from shidian.core import audit, backup
 from shidian.core.models import AuditEvent
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif("connection.vendor != 'sqlite'", reason="the PostgreSQL path runs pg_dump/pg_restore"),
-]
+# On PostgreSQL, pg_dump reads through its own connection, so it sees what is committed: the reference data
+# and demo accounts of the session. These tests write nothing to the database before the backup, so the
+# manifest (read inside the test's transaction) and the dump describe the same rows and the same trail.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -33,13 +35,33 @@ def media() -> Iterator[list[str]]:
         default_storage.delete(name)
 
 
+def _wrapper(settings_dict: dict[str, Any], alias: str) -> BaseDatabaseWrapper:
+    wrapper: BaseDatabaseWrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias=alias)
+    return wrapper
+
+
 @pytest.fixture
 def fresh_database(tmp_path: Path) -> Iterator[BaseDatabaseWrapper]:
     """A second, empty database, as a new installation would have (outside the configured aliases)."""
-    settings_dict = {**connections["default"].settings_dict, "NAME": str(tmp_path / "fresh.sqlite3")}
-    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias="restored")
-    yield wrapper
-    wrapper.close()
+    default = connections["default"].settings_dict
+    if connection.vendor == "sqlite":
+        wrapper = _wrapper({**default, "NAME": str(tmp_path / "fresh.sqlite3")}, "restored")
+        yield wrapper
+        wrapper.close()
+        return
+    # PostgreSQL: a new database on the same server, created and dropped through the maintenance database.
+    name = f"{default['NAME']}_restore_{uuid.uuid4().hex[:8]}"
+    maintenance = _wrapper({**default, "NAME": "postgres"}, "maintenance")
+    with maintenance.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {maintenance.ops.quote_name(name)}")
+    wrapper = _wrapper({**default, "NAME": name}, "restored")
+    try:
+        yield wrapper
+    finally:
+        wrapper.close()
+        with maintenance.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {maintenance.ops.quote_name(name)}")
+        maintenance.close()
 
 
 def test_a_backup_restores_into_a_fresh_installation(
@@ -51,6 +73,8 @@ def test_a_backup_restores_into_a_fresh_installation(
     manifest = result.manifest
     assert manifest["row_counts"]["accounts_user"] > 0 and manifest["row_counts"]["core_auditevent"] > 0
     assert manifest["audit_chain"]["intact"] is True
+    assert manifest["vendor"] == connection.vendor
+    assert manifest["database"] == ("database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump")
 
     files = InMemoryStorage()
     restored = backup.restore_backup(archive=result.archive, connection=fresh_database, storage=files)

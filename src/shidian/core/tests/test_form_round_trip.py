@@ -320,6 +320,58 @@ def case_province_report_draft(client_as: ClientAs, user: Callable[[str], User])
     assert_round_trip(client_as("demo-province"), page, lambda: [report, *pilot_texts], action=action)
 
 
+def case_evaluation_scheme(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.evaluation.tests import factories
+
+    scheme = factories.scheme(2018, scoring_opens_on=dt.date(2019, 1, 10), scoring_closes_on=dt.date(2019, 1, 31))
+    page = reverse("evaluation:scheme", kwargs={"year": 2018})
+    assert_round_trip(
+        client_as("demo-national"), page, lambda: [scheme, *scheme.dimensions.all()], testid="scheme-form"
+    )
+
+
+def case_expert_score(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.core import clock
+    from shidian.evaluation import services
+    from shidian.evaluation.tests import factories
+
+    scheme = factories.scheme(2018, scoring_opens_on=dt.date(2019, 1, 10), scoring_closes_on=dt.date(2019, 1, 31))
+    expert = factories.expert("round-trip-expert", province="北京市")
+    assignment = services.assign_expert(
+        expert=expert, pilot=factories.liuzhou(), scheme=scheme, by=user("demo-national")
+    )
+    with clock.travel_to(dt.date(2019, 1, 20)):
+        services.save_expert_scores(
+            assignment=assignment,
+            scores={"reform": "80.5", "results": "70", "replicable": "60"},
+            comments={"reform": "有突破"},
+            comment="总体较好\n第二行",
+            by=expert,
+        )
+        client = Client()
+        client.force_login(expert)
+        page = reverse("evaluation:score", kwargs={"assignment_id": assignment.pk})
+        assert_round_trip(client, page, lambda: [assignment, *assignment.scores.all()], testid="score-form")
+
+
+def case_bulletin(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.evaluation import services
+    from shidian.evaluation.tests import factories
+
+    factories.only_pilots([factories.liuzhou()])
+    run = services.publish_run(run=factories.computed_run(factories.scheme(2018)), by=user("demo-national"))
+    bulletin = services.save_bulletin(
+        run=run,
+        number="发改规划〔2019〕1号",
+        title="通报",
+        experiences="一\n二",
+        problems="三",
+        by=user("demo-national"),
+    )
+    page = reverse("evaluation:run", kwargs={"run_id": run.pk})
+    assert_round_trip(client_as("demo-national"), page, lambda: [bulletin], testid="bulletin-form")
+
+
 # Which form classes each case renders and posts back.
 EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], set[str]]] = {
     "task": (case_task_edit, {"shidian.plans.forms.TaskForm"}),
@@ -331,6 +383,9 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "indicator entry": (case_indicator_entry, {"shidian.indicators.forms.EntryForm"}),
     "indicator targets": (case_indicator_targets, set()),  # a hand-written form
     "province report draft": (case_province_report_draft, set()),  # a hand-written form
+    "evaluation scheme": (case_evaluation_scheme, {"shidian.evaluation.forms.SchemeForm"}),
+    "expert score": (case_expert_score, {"shidian.evaluation.forms.ExpertScoreForm"}),
+    "bulletin": (case_bulletin, {"shidian.evaluation.forms.BulletinForm"}),
 }
 
 # Forms that do not edit stored data: each adds something new, moves a status, uploads or filters.
@@ -362,6 +417,13 @@ NOT_EDIT_FORMS = {
     "shidian.reporting.filters.AwaitingFilter": "filters a list",
     "shidian.indicators.filters.OffTrackFilter": "filters a list",
     "shidian.plans.filters.PlanListFilter": "filters a list",
+    "shidian.evaluation.forms.NewSchemeForm": "creates a scheme",
+    "shidian.evaluation.forms.AssignForm": "adds an assignment",
+    "shidian.evaluation.forms.AssessmentForm": "sets a chosen pilot's assessment",
+    "shidian.evaluation.forms.ObjectionForm": "files an objection",
+    "shidian.evaluation.forms.AnswerForm": "answers an objection (a status move)",
+    "shidian.evaluation.forms.DecisionForm": "a decision (a status move)",
+    "shidian.evaluation.filters.ResultFilter": "filters a list",
     # The admin's change forms are covered by test_admin_change_forms_round_trip below.
     "shidian.indicators.admin.IndicatorForm": "admin",
     "shidian.accounts.admin.UserAdminForm": "admin",

@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"regions"},
     {"pilots"},
     {"accounts"},
-    {"plans", "indicators"},
+    {"plans", "indicators", "contacts"},
     {"reporting"},
     {"evaluation"},
     {"workbench"},
@@ -31,8 +31,8 @@ def _runtime_imports(tree: ast.AST) -> list[tuple[int, str]]:
 
     def visit(node: ast.AST) -> None:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.orelse:
-                visit(child)
+            for statement in node.orelse:
+                visit(statement)
             return
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)

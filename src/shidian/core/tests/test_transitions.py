@@ -10,9 +10,20 @@ from django.apps import apps
 from django.db import models
 
 from shidian.accounts.models import ACCOUNT_CHANGE_FLOW, User
+from shidian.contacts.models import SUBMISSION_FLOW
 from shidian.core import transitions
+from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.transitions import FLOWS, Flow, MoveRefused
+from shidian.evaluation.models import (
+    ELIMINATION_FLOW,
+    OBJECTION_FLOW,
+    RUN_FLOW,
+    SCHEME_FLOW,
+    WARNING_FLOW,
+    Run,
+    Scheme,
+)
 from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
@@ -62,6 +73,12 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "returned": {"submitted"},
         "acknowledged": set(),
     },
+    "evaluation.scheme": {"draft": {"frozen"}, "frozen": set()},
+    "evaluation.run": {"draft": {"published"}, "published": set()},
+    "evaluation.objection": {"open": {"answered"}, "answered": set()},
+    "evaluation.warning": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
+    "evaluation.elimination": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
+    "contacts.submission": {"draft": {"submitted"}, "submitted": set()},
 }
 
 
@@ -123,7 +140,66 @@ def _account_change() -> models.Model:
     ).change
 
 
+def _scheme() -> Scheme:
+    from shidian.evaluation.tests import factories as evaluation_factories
+
+    return evaluation_factories.scheme(2018)
+
+
+def _run() -> Run:
+    return Run.objects.create(scheme=_scheme(), number=1, created_by=User.objects.get(username="demo-national"))
+
+
+def _objection() -> models.Model:
+    from shidian.evaluation.models import Objection, Result
+
+    run = _run()
+    result = Result.objects.create(
+        run=run, pilot=_pilot(), score=50, grade="fail", rank_overall=1, rank_batch=1, rank_region=1, rank_province=1
+    )
+    return Objection.objects.create(
+        result=result,
+        province=result.pilot.province,
+        reasons="测试",
+        filed_by=User.objects.get(username="demo-province"),
+    )
+
+
+def _warning() -> models.Model:
+    from shidian.evaluation.models import Warning
+
+    return Warning.objects.create(pilot=_pilot(), year=2018, run=_run(), reason_code="fail_grade", reason="测试")
+
+
+def _elimination() -> models.Model:
+    from shidian.evaluation.models import EliminationProposal
+
+    return EliminationProposal.objects.create(
+        pilot=_pilot(), year=2018, run=_run(), reason_code="consecutive_fail", reason="测试"
+    )
+
+
+def _contact_submission() -> models.Model:
+    import datetime as dt
+
+    from shidian.contacts.models import ContactRound, ContactSubmission
+
+    contact_round = ContactRound.objects.create(
+        title="测试", opened_on=dt.date(2016, 11, 25), due_on=dt.date(2016, 12, 9)
+    )
+    # Dated already, so that the walk may set "submitted" directly (a submitted answer always has its date).
+    return ContactSubmission.objects.create(
+        round=contact_round, province=Province.objects.get(name="广西壮族自治区"), submitted_on=dt.date(2016, 12, 5)
+    )
+
+
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
+    "evaluation.scheme": (SCHEME_FLOW, _scheme),
+    "evaluation.run": (RUN_FLOW, _run),
+    "evaluation.objection": (OBJECTION_FLOW, _objection),
+    "evaluation.warning": (WARNING_FLOW, _warning),
+    "evaluation.elimination": (ELIMINATION_FLOW, _elimination),
+    "contacts.submission": (SUBMISSION_FLOW, _contact_submission),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),
@@ -180,7 +256,12 @@ def test_walk_the_map(prefix: str, user: Callable[[str], User]) -> None:
                 with pytest.raises(MoveRefused):
                     transitions.move(obj, to, flow=flow, by=actor)
                 assert rows.values_list(flow.status_field, flat=True).get() == current, (current, to)
-                assert AuditEvent.objects.count() == events, (current, to)
+                # The refusal is audited, and only the refusal.
+                refused = AuditEvent.objects.order_by("-pk").first()
+                assert AuditEvent.objects.count() == events + 1 and refused is not None, (current, to)
+                assert (refused.action, refused.success) == (AuditAction.MOVE_REFUSED, False)
+                assert refused.detail["from"] == current and refused.detail["to"] == to
+                assert refused.object_id == str(obj.pk) and refused.actor_id == actor.pk
 
 
 def test_a_failing_step_after_the_map_check_writes_nothing(user: Callable[[str], User]) -> None:

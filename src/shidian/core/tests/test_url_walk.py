@@ -19,6 +19,9 @@ from shidian.reporting.tests import factories as reporting_factories
 
 # URL names open to anonymous users (everything else must send them to the login page).
 PUBLIC = {"accounts:login", "set_language"}
+# Pages of programme-wide objects that every business reader may see (a year's evaluation scheme and its rules):
+# no province owns them, so the other-province walk skips their GET; the anonymous walk still covers them.
+NATIONAL_PAGES = {"evaluation:scheme"}
 # The Django admin (only for the admin duties, no business data) is walked separately below; the API answers
 # with JSON (401 for anonymous callers) and is walked through its own schema in api/tests.
 SKIP_NAMESPACES = {"admin", "api"}
@@ -122,6 +125,67 @@ def api_token(owner: User) -> int:
     return token.pk
 
 
+def evaluation_objects(beijing: PilotArea, national: User, *, year: int = 2018) -> dict[str, Any]:
+    """A draft evaluation run of 北京's pilot alone, its result, an objection, an assignment and a warning."""
+    import datetime as dt
+
+    from shidian.evaluation import services as evaluation_services
+    from shidian.evaluation.models import Objection, Result, Run, Warning
+    from shidian.evaluation.tests import factories as evaluation_factories
+
+    scheme = evaluation_factories.scheme(
+        year, scoring_opens_on=dt.date(year + 1, 1, 1), scoring_closes_on=dt.date(year + 1, 1, 31)
+    )
+    # Runs computed for real (inputs snapshot, breakdown), over 北京's pilot alone.
+    alone = PilotArea.objects.filter(pk=beijing.pk)
+    run = evaluation_services.compute_run(
+        run=Run.objects.create(scheme=scheme, number=1, created_by=national), pilots=alone
+    )
+    other = evaluation_services.compute_run(
+        run=Run.objects.create(scheme=scheme, number=2, created_by=national), pilots=alone
+    )
+    result = Result.objects.get(run=run, pilot=beijing)
+    objection = Objection.objects.create(
+        result=result,
+        province=beijing.province,
+        reasons="x",
+        filed_by=national,
+        evidence=b"%PDF-1.4\n",
+        evidence_name="x.pdf",
+    )
+    expert = evaluation_factories.expert("walk-expert", province="广西壮族自治区")
+    assignment = evaluation_services.assign_expert(expert=expert, pilot=beijing, scheme=scheme, by=national)
+    warning = Warning.objects.create(pilot=beijing, year=year, run=run, reason_code="fail_grade", reason="x")
+    return {
+        "run_id": run.pk,
+        "other_id": other.pk,
+        "result_id": result.pk,
+        "objection_id": objection.pk,
+        "assignment_id": assignment.pk,
+        "kind": "warning",
+        "proposal_id": warning.pk,
+        "warning_id": warning.pk,
+    }
+
+
+def contact_objects(beijing: PilotArea) -> dict[str, Any]:
+    """A contact round over 北京's batch; its province answer is 北京's."""
+    import datetime as dt
+
+    from shidian.contacts import services as contact_services
+    from shidian.core import clock
+
+    with clock.travel_to(dt.date(2016, 11, 25)):
+        contact_round = contact_services.open_contact_round(
+            title="x",
+            batch_numbers=[beijing.batch.number],
+            due_on=dt.date(2016, 12, 9),
+            by=User.objects.get(username="demo-national"),
+        )
+    contact_round.submissions.exclude(province=beijing.province).delete()  # a round that asks only 北京
+    return {"contact_round_id": contact_round.pk, "province_id": beijing.province_id}
+
+
 def other_province_objects() -> dict[str, Any]:
     """An object outside 广西 for every URL keyword."""
     beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
@@ -134,6 +198,8 @@ def other_province_objects() -> dict[str, Any]:
     objects.update(plan_objects(beijing))
     objects["change_id"] = account_change(beijing).pk
     objects["token_id"] = api_token(national)
+    objects.update(evaluation_objects(beijing, national))
+    objects.update(contact_objects(beijing))
     return objects
 
 
@@ -150,6 +216,8 @@ def test_other_province_objects_are_not_found(client_as: Callable[[str], Client]
         assert not unknown, f"{name}: add an object of another province for {unknown} to this test"
         url = reverse(name, kwargs={k: objects[k] for k in kwargs})
         for method in ("get", "post"):
+            if method == "get" and name in NATIONAL_PAGES:
+                continue
             response = getattr(client, method)(url)
             assert response.status_code in {404, 405}, f"{username} {method.upper()} {url} → {response.status_code}"
             if response.status_code == 405:
@@ -176,6 +244,12 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
     objects.update(dict.fromkeys(["plan_version_id", "task_id", "milestone_id", "member_id", "department_id"], 1))
     objects.update({"reminder_id": 1, "evidence_id": 1, "goal_id": 1, "year": 2018, "change_id": 1, "token_id": 1})
+    objects.update(
+        dict.fromkeys(["run_id", "other_id", "result_id", "objection_id", "assignment_id", "proposal_id"], 1)
+    )
+    objects["kind"] = "warning"
+    objects["warning_id"] = 1
+    objects.update({"contact_round_id": 1, "province_id": 1})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

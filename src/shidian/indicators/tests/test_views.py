@@ -298,3 +298,17 @@ def test_monitoring_map_uses_the_approved_boundary_when_uploaded(
     assert boundary["series"][0]["type"] == "map"
     assert boundary["series"][0]["data"] == [{"name": "广西壮族自治区", "value": 54.5}]  # 50 + 3 years x 1.5
     assert "GS(2099)0001号" in page
+
+
+def test_monitoring_opens_on_the_latest_year_ended_by_the_business_date(client_as: Callable[[str], Client]) -> None:
+    import datetime as dt
+
+    from shidian.core import clock
+
+    client = client_as("demo-province")
+    with clock.travel_to(dt.date(2019, 7, 8)):  # 2019 has not ended: its year values do not exist yet
+        page = client.get(reverse("indicators:monitoring")).content.decode()
+    assert '<option value="2018" selected>' in page
+    with clock.travel_to(dt.date(2021, 3, 1)):
+        page = client.get(reverse("indicators:monitoring")).content.decode()
+    assert '<option value="2020" selected>' in page

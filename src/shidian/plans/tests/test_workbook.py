@@ -220,3 +220,26 @@ def test_an_expired_preview_cannot_be_confirmed(client_as: Callable[[str], Clien
     assert version.tasks.count() == 0
     assert client.post(url, {"confirm": "1", "import_id": "x"}).status_code == 302
     assert version.tasks.count() == 0
+
+
+def test_the_plan_document_is_dated_on_the_business_date(user: Callable[[str], User]) -> None:
+    from shidian.core import clock
+    from shidian.core.documents import render_docx
+
+    plan, version, _tasks, _ms = factories.make_plan(tasks=1, milestones=1)
+
+    def dated() -> str:
+        texts = [p.text for p in Document(io.BytesIO(workbook.export_docx(version=version))).paragraphs]
+        return next(t for t in texts if t.endswith("日") and t.startswith("20"))
+
+    with clock.travel_to(dt.date(2019, 7, 10)):
+        assert dated() == "2019年7月10日"  # a draft: the day it is printed
+        services.submit_plan(version=version, by=factories.officer_for(plan.pilot))
+    version.refresh_from_db()
+    with clock.travel_to(dt.date(2019, 8, 2)):
+        assert dated() == "2019年7月10日"  # submitted: the day it was submitted
+        services.approve_plan(version=version, by=user("demo-province"))
+    with clock.travel_to(dt.date(2020, 1, 6)):
+        version.refresh_from_db()
+        assert workbook.plan_date(version) == dt.date(2019, 8, 2)  # approved: the day of approval
+        assert render_docx(workbook._plan_document(version))

@@ -9,12 +9,14 @@ import pytest
 
 from shidian.accounts.models import User
 from shidian.core import clock
+from shidian.core.documents import numbers
 from shidian.pilots.models import PilotArea
 from shidian.reporting import demo, selectors
 from shidian.reporting.models import (
     PilotReport,
     PilotReportVersion,
     ProvinceReport,
+    ProvinceReportVersion,
     ProvinceStatus,
     ReadReceipt,
     ReportingRound,
@@ -67,6 +69,9 @@ def test_demo_reports_cover_every_pilot_and_the_awkward_cases(user: Callable[[st
     province_states = {cell.state for row in matrix.province_rows for cell in row.cells}
     assert {CellState.MISSING, CellState.RETURNED, CellState.ACCEPTED} <= province_states
     assert 0 < matrix.total.submitted_rate < 100  # type: ignore[operator]
+    # Every submitted province report carries its 发文字号, of the year it was submitted in.
+    for version in ProvinceReportVersion.objects.select_related("report__province"):
+        assert f"〔{version.submitted_at.year}〕" in numbers.number_of(numbers.subject_of(version))
     # Deterministic and idempotent: a second run adds nothing.
     before = PilotReportVersion.objects.count()
     demo.load_demo_reports()

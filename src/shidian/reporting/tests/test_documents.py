@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from shidian.accounts.models import User
 from shidian.reporting import documents, selectors, services
 from shidian.reporting.models import PilotReportVersion
-from shidian.reporting.tests.factories import on, submitted_report, year_end
+from shidian.reporting.tests.factories import filled_report, on, submitted_report, year_end
 
 pytestmark = pytest.mark.django_db
 UserGetter = Callable[[str], User]
@@ -172,3 +172,44 @@ def test_matrix_xlsx_writes_a_formula_looking_pilot_name_as_text(user: UserGette
     cells = [row[3] for row in sheet.iter_rows(min_row=2) if str(row[3].value).startswith("=")]
     assert cells and all(cell.data_type == "s" for cell in cells)
     assert sheet.freeze_panes == "A2"
+
+
+def test_documents_are_dated_on_the_business_date_of_their_submission(user: UserGetter) -> None:
+    from shidian.core import clock
+    from shidian.regions.models import Province
+
+    province = user("demo-province")
+    reporting_round = year_end(2018)
+    with clock.travel_to(dt.date(2019, 1, 8)):  # no ``now=``: the services take the business moment
+        report = services.submit_pilot_report(
+            report=filled_report(user("demo-pilot"), reporting_round), by=user("demo-pilot")
+        )
+        services.accept_pilot_report(report=report, by=province)
+    pilot_texts = [
+        p.text
+        for p in Document(
+            io.BytesIO(documents.render_docx(documents.pilot_report_document(report.versions.get())))
+        ).paragraphs
+    ]
+    assert "2019年1月8日" in pilot_texts
+    with clock.travel_to(dt.date(2019, 1, 12)):
+        draft = services.open_province_report(
+            province=Province.objects.get(name="广西壮族自治区"), reporting_round=reporting_round, by=province
+        )
+        draft = services.save_province_draft(
+            report=draft,
+            revision=draft.revision,
+            fields={"overview": "全省总体进展顺利。"},
+            pilot_texts={},
+            by=province,
+        )
+        draft = services.submit_province_report(report=draft, by=province)
+    texts = [
+        p.text
+        for p in Document(
+            io.BytesIO(documents.render_docx(documents.province_report_document(draft.versions.get())))
+        ).paragraphs
+    ]
+    assert "2019年1月12日" in texts  # 成文日期
+    assert any(t.endswith("2019年1月12日印发") for t in texts)  # 印发日期
+    assert any(t.startswith("桂发改规划〔2019〕") for t in texts)  # the number's year is the business year

@@ -15,6 +15,7 @@ class Line:
     x_min: float
     x_max: float
     y_min: float
+    y_max: float = 0.0
 
 
 def pages(pdf: bytes) -> list[list[Line]]:
@@ -31,10 +32,11 @@ def pages(pdf: bytes) -> list[list[Line]]:
     for page in xml.split("<page ")[1:]:
         lines = []
         for match in re.finditer(
-            r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>(.*?)</line>', page, re.S
+            r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"[^>]*>(.*?)</line>', page, re.S
         ):
-            words = re.findall(r">([^<]*)</word>", match.group(4))
-            lines.append(Line("".join(words), float(match.group(1)), float(match.group(3)), float(match.group(2))))
+            words = re.findall(r">([^<]*)</word>", match.group(5))
+            x_min, y_min, x_max, y_max = (float(match.group(i)) for i in range(1, 5))
+            lines.append(Line("".join(words), x_min, x_max, y_min, y_max))
         result.append(_merge(sorted(lines, key=lambda line: (round(line.y_min), line.x_min))))
     return result
 
@@ -45,7 +47,7 @@ def _merge(lines: list[Line]) -> list[Line]:
     for line in lines:
         if merged and abs(merged[-1].y_min - line.y_min) < 1:
             last = merged.pop()
-            line = Line(last.text + line.text, last.x_min, line.x_max, last.y_min)
+            line = Line(last.text + line.text, last.x_min, line.x_max, last.y_min, max(last.y_max, line.y_max))
         merged.append(line)
     return merged
 

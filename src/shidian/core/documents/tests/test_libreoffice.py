@@ -15,6 +15,8 @@ from shidian.core.documents.tests import pdfcheck
 
 pytestmark = pytest.mark.libreoffice
 LEFT_PT = 28 * 72 / 25.4  # the text block's left edge
+BOTTOM_PT = (37 + 225) * 72 / 25.4  # the text block's foot
+LINE_PT = 579 / 20  # the line pitch
 RIGHT_PT = LEFT_PT + 156 * 72 / 25.4
 # 26 distinct characters, no punctuation, so no line-breaking rule shortens a line.
 BODY = "城镇化综合试点工作推进有力各项改革任务落实到位户籍制度成效明显" * 6 + "。"
@@ -55,7 +57,7 @@ def test_every_full_body_line_holds_28_characters(pdf: bytes) -> None:
 
 def test_every_full_page_holds_22_lines(pdf: bytes) -> None:
     pages = [[line for line in page if not line.text.startswith("—")] for page in pdfcheck.pages(pdf)]
-    full = [page for page in pages if all(set(line.text) <= set(BODY) for line in page)]
+    full = [page for page in pages if page and all(set(line.text) <= set(BODY) for line in page)]
     assert len(full) >= 3  # the pages between the first (版头, title) and the last (署名, 版记)
     for page in full:
         assert len(page) == 22, [line.text for line in page]
@@ -79,12 +81,47 @@ def test_elements_stand_where_they_belong(pdf: bytes) -> None:
     assert first[1].startswith("桂发改规划〔2018〕3号") and first[1].endswith("签发人：张三")
     title_at = next(i for i, text in enumerate(first) if text.startswith("广西壮族自治区关于"))
     assert first[title_at + 2] == "国家发展改革委：" and first[title_at + 3] == "一、总体情况"
-    last = [line.text for page in pdfcheck.pages(pdf)[-2:] for line in page]
+    last = [line.text for page in pdfcheck.pages(pdf)[-3:] for line in page]  # 版记 on the next even page
     assert "（一）柳州市" in last and "2018年1月5日" in last
     assert "抄送：公安部，民政部。" in last
     assert any(
         text.startswith("广西壮族自治区发展和改革委员会办公室") and text.endswith("2018年1月5日印发") for text in last
     )
+
+
+def record_at_the_foot(pdf: bytes) -> list[str]:
+    """Check the 版记 stands at the foot of the last page, under everything else; return the page's lines."""
+    last = [line for line in pdfcheck.pages(pdf)[-1] if not line.text.startswith("—")]
+    record = [line for line in last if line.text.startswith("抄送：") or line.text.endswith("印发")]
+    assert [line.text[:3] for line in record] == ["抄送：", "广西壮"]
+    printed = record[-1]
+    # The last line of the 版记 ends in the block's last line, the 抄送 line is the one above it.
+    assert BOTTOM_PT - LINE_PT < printed.y_max <= BOTTOM_PT
+    assert printed.y_min - record[0].y_min == pytest.approx(LINE_PT, abs=1.5)
+    others = [line for line in last if line not in record]
+    assert all(line.y_max < record[0].y_min - 2 for line in others)  # nothing runs under the 版记
+    return [line.text for line in last]
+
+
+def test_the_record_sits_at_the_foot_of_the_last_page(pdf: bytes) -> None:
+    record_at_the_foot(pdf)
+
+
+def test_a_record_without_room_on_an_even_page_goes_to_the_next_even_page(pdf: bytes) -> None:
+    pages = pdfcheck.pages(pdf)
+    # The body ends on page 6, too low for the 版记: page 7 stays blank, the 版记 stands on page 8.
+    assert len(pages) == 8
+    assert "2018年1月5日" in [line.text for line in pages[5]]
+    assert [line.text for line in pages[6]] == ["—7—"]
+
+
+def test_a_one_page_document_has_its_record_on_the_back_of_the_sheet() -> None:
+    document = long_document()
+    document.blocks = [Heading(1, "总体情况"), Paragraph(BODY[:20])]
+    pages = pdfcheck.pages(render_pdf(document))
+    # The 版记 would fit under the 成文日期 on page 1; GB/T 9704 puts it on the last, even page.
+    assert len(pages) == 2 and "2018年1月5日" in [line.text for line in pages[0]]
+    assert record_at_the_foot(render_pdf(document)) == ["抄送：公安部，民政部。", pages[1][1].text]
 
 
 def test_every_character_is_drawn_with_an_embedded_cjk_font(pdf: bytes) -> None:

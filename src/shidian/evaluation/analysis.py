@@ -1,0 +1,185 @@
+"""Read-side arithmetic over a run's stored results: sensitivity, comparison of runs, group summaries, charts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from shidian.evaluation import scoring
+from shidian.evaluation.models import DimensionCode, Grade, Result, Run
+from shidian.regions.models import RegionClass
+
+DIMENSION_LABELS = dict(DimensionCode.choices)
+
+
+def _dims(results: Sequence[Result]) -> np.ndarray:
+    rows = []
+    for r in results:
+        by_code = {d["code"]: d["score"] for d in r.breakdown.get("dimensions", [])}
+        rows.append([float(by_code.get(code, 0.0)) for code in scoring.DIMENSIONS])
+    return np.array(rows, dtype=np.float64).reshape(len(results), len(scoring.DIMENSIONS))
+
+
+@dataclass(frozen=True)
+class StabilityRow:
+    result: Result
+    best: int
+    worst: int
+    grades: list[str]
+
+    @property
+    def grade_may_change(self) -> bool:
+        return len(self.grades) > 1
+
+
+def sensitivity(run: Run, results: Sequence[Result]) -> list[StabilityRow]:
+    """Each weight ±20% (the rest rescaled to 100): every pilot's rank range and the grades it could get."""
+    results = list(results)
+    if not results:
+        return []
+    scheme = run.inputs.get("scheme", {})
+    weights = np.array([float(scheme["weights"][c]) for c in scoring.DIMENSIONS])
+    rows = scoring.sensitivity(
+        _dims(results),
+        weights,
+        method=scheme.get("composite_method", "weighted"),
+        thresholds=scheme["thresholds"],
+        pilot_ids=[r.pilot_id for r in results],
+    )
+    order = [g.value for g in Grade]
+    return [
+        StabilityRow(r, s.best, s.worst, [str(Grade(g).label) for g in sorted(s.grades, key=order.index)])
+        for r, s in zip(results, rows, strict=True)
+    ]
+
+
+@dataclass
+class Move:
+    pilot: Any
+    before: Result | None
+    after: Result | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after.score - self.before.score
+
+    @property
+    def rank_delta(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.before.rank_overall - self.after.rank_overall
+
+
+def _inputs_by_pilot(run: Run) -> dict[int, dict[str, Any]]:
+    return {p["id"]: p for p in run.inputs.get("pilots", [])}
+
+
+def compare(old: Run, new: Run, old_results: Iterable[Result], new_results: Iterable[Result]) -> list[Move]:
+    """What moved between two runs and why: the dimensions whose contribution changed and the inputs behind them."""
+    before = {r.pilot_id: r for r in old_results}
+    after = {r.pilot_id: r for r in new_results}
+    old_inputs, new_inputs = _inputs_by_pilot(old), _inputs_by_pilot(new)
+    moves = []
+    for pid in sorted(set(before) | set(after)):
+        b, a = before.get(pid), after.get(pid)
+        move = Move((a or b).pilot, b, a)  # type: ignore[union-attr]
+        if b is None or a is None:
+            move.reasons.append(_("仅在一次计算中出现。"))
+        else:
+            old_dims = {d["code"]: d for d in b.breakdown["dimensions"]}
+            for d in a.breakdown["dimensions"]:
+                was = old_dims.get(d["code"])
+                if was is not None and was["contribution"] != d["contribution"]:
+                    move.reasons.append(
+                        _("%(dim)s：%(old)s → %(new)s 分（贡献 %(oc)s → %(nc)s）")
+                        % {
+                            "dim": DIMENSION_LABELS.get(d["code"], d["code"]),
+                            "old": was["score"],
+                            "new": d["score"],
+                            "oc": was["contribution"],
+                            "nc": d["contribution"],
+                        }
+                    )
+            oi, ni = old_inputs.get(pid, {}), new_inputs.get(pid, {})
+            for key, label in (
+                ("milestones", _("到期节点")),
+                ("indicators", _("指标数值")),
+                ("reports", _("报告")),
+                ("experts", _("专家评分")),
+                ("province_assessment", _("省级评价")),
+            ):
+                if oi.get(key) != ni.get(key):
+                    move.reasons.append(_("输入变化：%(what)s") % {"what": label})
+            old_w = old.inputs.get("scheme", {}).get("weights")
+            if old_w != new.inputs.get("scheme", {}).get("weights"):
+                move.reasons.append(_("方案权重变化"))
+        if move.reasons or (move.delta not in (None, Decimal(0))):
+            moves.append(move)
+    moves.sort(key=lambda m: -abs(m.delta or Decimal(0)))
+    return moves
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    count: int
+    mean: float
+    grades: dict[str, int]
+
+
+def groups(results: Sequence[Result], by: str) -> list[Group]:
+    """Results summarised by province, batch or region: count, mean score and grade counts."""
+    buckets: dict[tuple[Any, str], list[Result]] = defaultdict(list)
+    regions = dict(RegionClass.choices)
+    for r in results:
+        if by == "province":
+            key: tuple[Any, str] = (r.pilot.province.code, r.pilot.province.name)
+        elif by == "batch":
+            key = (r.pilot.batch.number, str(r.pilot.batch))
+        else:
+            key = (r.pilot.province.region, str(regions.get(r.pilot.province.region, r.pilot.province.region)))
+        buckets[key].append(r)
+    out = []
+    for (key, label), rows in sorted(buckets.items(), key=lambda kv: str(kv[0][0])):
+        grades = {g.value: sum(1 for r in rows if r.grade == g.value) for g in Grade}
+        out.append(Group(str(key), label, len(rows), round(sum(float(r.score) for r in rows) / len(rows), 2), grades))
+    return out
+
+
+def bar_option(groups_: Sequence[Group], *, title: str) -> dict[str, Any]:
+    """An ECharts option: mean score per group, with grade counts stacked on a second axis."""
+    labels = [g.label for g in groups_]
+    series: list[dict[str, Any]] = [
+        {"name": _("平均分"), "type": "bar", "data": [g.mean for g in groups_], "yAxisIndex": 0},
+    ]
+    for grade in Grade:
+        series.append(
+            {
+                "name": str(grade.label),
+                "type": "line",
+                "yAxisIndex": 1,
+                "data": [g.grades[grade.value] for g in groups_],
+            }
+        )
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 40, "right": 40, "bottom": 60, "containLabel": True},
+        "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 45 if len(labels) > 8 else 0}},
+        "yAxis": [
+            {"type": "value", "name": _("分"), "min": 0, "max": 100},
+            {"type": "value", "name": _("试点数"), "minInterval": 1},
+        ],
+        "series": series,
+    }

@@ -1,0 +1,120 @@
+"""Evaluation forms. Numbers stay text here: the services check them and name the field in a refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shidian.accounts.models import User
+from shidian.core.forms import Form
+from shidian.core.roles import Role
+from shidian.evaluation.models import CompositeMethod, DimensionCode, IndicatorMethod, Scheme, ScoreItem
+from shidian.pilots.models import PilotArea
+
+TEXT = {"rows": 3}
+
+
+class NewSchemeForm(Form):
+    year = forms.IntegerField(label=_("评估年度"), min_value=2015, max_value=2030)
+
+
+class SchemeForm(Form):
+    excellent_from = forms.CharField(label=_("优秀分数线"), max_length=10)
+    good_from = forms.CharField(label=_("良好分数线"), max_length=10)
+    pass_from = forms.CharField(label=_("合格分数线"), max_length=10)
+    indicator_method = forms.ChoiceField(label=_("指标计分方法"), choices=IndicatorMethod.choices)
+    composite_method = forms.ChoiceField(label=_("综合排序方法"), choices=CompositeMethod.choices)
+    scoring_opens_on = forms.DateField(label=_("专家评分开始"), required=False)
+    scoring_closes_on = forms.DateField(label=_("专家评分截止"), required=False)
+    objection_days = forms.IntegerField(label=_("异议期（天）"), min_value=0, max_value=60)
+
+    def __init__(self, *args: Any, scheme: Scheme, **kwargs: Any) -> None:
+        initial = {
+            "excellent_from": scheme.excellent_from,
+            "good_from": scheme.good_from,
+            "pass_from": scheme.pass_from,
+            "indicator_method": scheme.indicator_method,
+            "composite_method": scheme.composite_method,
+            "scoring_opens_on": scheme.scoring_opens_on,
+            "scoring_closes_on": scheme.scoring_closes_on,
+            "objection_days": scheme.objection_days,
+        }
+        for dim in scheme.dimensions.all():
+            initial[f"weight_{dim.code}"] = dim.weight
+        super().__init__(*args, initial=initial, **kwargs)
+        for code, label in DimensionCode.choices:
+            self.fields[f"weight_{code}"] = forms.CharField(label=_("%(name)s权重") % {"name": label}, max_length=10)
+
+    def weights(self) -> dict[str, str]:
+        return {code: self.cleaned_data[f"weight_{code}"] for code in DimensionCode.values}
+
+    def thresholds(self) -> dict[str, str]:
+        return {k: self.cleaned_data[k] for k in ("excellent_from", "good_from", "pass_from")}
+
+
+class AssignForm(Form):
+    expert = forms.ModelChoiceField(label=_("专家"), queryset=User.objects.none())
+    pilot = forms.ModelChoiceField(label=_("试点地区"), queryset=PilotArea.objects.none())
+
+    def __init__(self, *args: Any, pilots: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = User.objects.filter(role=Role.EXPERT, is_active=True).order_by("username")  # type: ignore[attr-defined]
+        self.fields["pilot"].queryset = pilots  # type: ignore[attr-defined]
+
+
+class AssessmentForm(Form):
+    pilot = forms.ModelChoiceField(label=_("试点地区"), queryset=PilotArea.objects.none())
+    score = forms.CharField(label=_("省级评分（0～100）"), max_length=10)
+    comment = forms.CharField(label=_("评价意见"), required=False, max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+    def __init__(self, *args: Any, pilots: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pilot"].queryset = pilots  # type: ignore[attr-defined]
+
+
+class ExpertScoreForm(Form):
+    comment = forms.CharField(label=_("总体意见"), required=False, max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+    def __init__(self, *args: Any, top: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in ScoreItem.choices:
+            self.fields[f"score_{code}"] = forms.CharField(
+                label=_("%(item)s（0～%(top)d）") % {"item": label, "top": top}, max_length=10, required=False
+            )
+            self.fields[f"comment_{code}"] = forms.CharField(
+                label=_("%(item)s评语") % {"item": label}, required=False, max_length=2000
+            )
+
+    def scores(self) -> dict[str, str]:
+        return {code: self.cleaned_data[f"score_{code}"] for code in ScoreItem.values}
+
+    def comments(self) -> dict[str, str]:
+        return {code: self.cleaned_data[f"comment_{code}"] for code in ScoreItem.values}
+
+
+class ObjectionForm(Form):
+    reasons = forms.CharField(label=_("异议理由"), max_length=5000, widget=forms.Textarea(attrs=TEXT))
+    evidence = forms.FileField(label=_("佐证材料（可选，PDF、图片或 DOCX）"), required=False)
+
+
+class AnswerForm(Form):
+    answer = forms.CharField(label=_("答复"), max_length=5000, widget=forms.Textarea(attrs=TEXT))
+
+
+class DecisionForm(Form):
+    decision = forms.ChoiceField(label=_("决定"), choices=[("approve", _("批准")), ("reject", _("不予批准"))])
+    reason = forms.CharField(label=_("决定理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+    document_number = forms.CharField(label=_("决定文号"), max_length=60, required=False)
+
+
+class BulletinForm(Form):
+    number = forms.CharField(label=_("发文字号"), max_length=60)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    experiences = forms.CharField(
+        label=_("典型经验（每行一条）"), required=False, max_length=5000, widget=forms.Textarea(attrs=TEXT)
+    )
+    problems = forms.CharField(
+        label=_("共性问题（每行一条）"), required=False, max_length=5000, widget=forms.Textarea(attrs=TEXT)
+    )

@@ -1,0 +1,222 @@
+"""Read the evaluation for a user: schemes, runs and results (drafts only to the nation and the pilot's province)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from shidian.core import clock, scoping
+from shidian.core.errors import NotFound
+from shidian.core.roles import Capability, Reach
+from shidian.evaluation.models import (
+    Bulletin,
+    DecisionStatus,
+    EliminationProposal,
+    ExpertAssignment,
+    Objection,
+    ObjectionStatus,
+    Result,
+    Run,
+    RunState,
+    RunStatus,
+    Scheme,
+    Warning,
+)
+
+
+def assigned_pilot_pairs(user: Any) -> list[tuple[int, int]]:
+    """(pilot id, province id) of every pilot assigned to expert ``user`` (core.scoping's ASSIGNED reach)."""
+    if not getattr(user, "pk", None):
+        return []
+    return list(
+        ExpertAssignment.objects.filter(expert_id=user.pk)
+        .values_list("pilot_id", "pilot__province_id")
+        .distinct()
+        .order_by()
+    )
+
+
+def _require_view(user: Any) -> None:
+    scoping.require(user, Capability.VIEW_EVALUATION)
+
+
+def schemes() -> list[Scheme]:
+    return list(Scheme.objects.prefetch_related("dimensions").order_by("-year"))
+
+
+def get_scheme(*, user: Any, year: int) -> Scheme:
+    _require_view(user)
+    try:
+        return Scheme.objects.prefetch_related("dimensions").get(year=year)
+    except Scheme.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def sees_drafts(user: Any) -> bool:
+    """Draft results reach the nation and the provinces' officers (for their own pilots); nobody else."""
+    scope = scoping.scope_for(user)
+    return scope.reach in {Reach.NATION, Reach.PROVINCE} and scoping.can(user, Capability.VIEW_EVALUATION)
+
+
+def visible_runs(*, user: Any) -> QuerySet[Run]:
+    """Published runs for everyone who may read the evaluation; drafts also for the nation and provinces."""
+    if not scoping.can(user, Capability.VIEW_EVALUATION):
+        return Run.objects.none()
+    runs = Run.objects.select_related("scheme", "created_by", "published_by")
+    if not sees_drafts(user):
+        return runs.filter(status=RunStatus.PUBLISHED)
+    if scoping.scope_for(user).is_national:
+        return runs
+    # A province sees a draft only where it has pilots in it.
+    own = scoping.restrict(Result.objects.filter(run=OuterRef("pk")), user)
+    return runs.filter(Q(status=RunStatus.PUBLISHED) | Q(Exists(own)))
+
+
+def get_run_for(*, user: Any, run_id: int) -> Run:
+    try:
+        return visible_runs(user=user).get(pk=run_id)
+    except (Run.DoesNotExist, ValueError) as exc:
+        raise NotFound from exc
+
+
+def visible_results(*, user: Any, run: Run) -> QuerySet[Result]:
+    """A run's results the user may see: all of a published run; of a draft, the nation all, a province its own."""
+    results = Result.objects.filter(run=run).select_related("pilot", "pilot__province", "pilot__batch")
+    if run.status == RunStatus.PUBLISHED:
+        return results if scoping.can(user, Capability.VIEW_EVALUATION) else results.none()
+    if not sees_drafts(user):
+        return results.none()
+    return scoping.restrict(results, user)
+
+
+def get_result_for(*, user: Any, result_id: int) -> Result:
+    """One result the user may see; a hidden and a missing one are both "not found"."""
+    try:
+        result = Result.objects.select_related("run__scheme", "pilot__province", "pilot__batch").get(pk=result_id)
+    except (Result.DoesNotExist, ValueError) as exc:
+        raise NotFound from exc
+    if not visible_results(user=user, run=result.run).filter(pk=result.pk).exists():
+        raise NotFound
+    return result
+
+
+def published_run(year: int) -> Run | None:
+    return Run.objects.filter(scheme__year=year, status=RunStatus.PUBLISHED).select_related("scheme").first()
+
+
+def previous_result(result: Result) -> Result | None:
+    """The pilot's result in the published run of the year before (the score card's change from last year)."""
+    return (
+        Result.objects.filter(
+            pilot_id=result.pilot_id, run__scheme__year=result.run.scheme.year - 1, run__status=RunStatus.PUBLISHED
+        )
+        .select_related("run__scheme")
+        .first()
+    )
+
+
+def pilot_history(*, user: Any, pilot_id: int) -> list[Result]:
+    """A pilot's published results, oldest first (for its page)."""
+    if not scoping.can(user, Capability.VIEW_EVALUATION):
+        return []
+    return list(
+        Result.objects.filter(pilot_id=pilot_id, run__status=RunStatus.PUBLISHED)
+        .select_related("run__scheme")
+        .order_by("run__scheme__year")
+    )
+
+
+def pilot_decisions(*, pilot_id: int) -> tuple[list[Warning], list[EliminationProposal]]:
+    return (
+        list(Warning.objects.filter(pilot_id=pilot_id).select_related("decided_by").order_by("year", "id")),
+        list(EliminationProposal.objects.filter(pilot_id=pilot_id).select_related("decided_by").order_by("year", "id")),
+    )
+
+
+def objections_of(*, user: Any, run: Run) -> QuerySet[Objection]:
+    objections = Objection.objects.filter(result__run=run).select_related(
+        "result__pilot", "province", "filed_by", "answered_by"
+    )
+    if not sees_drafts(user):
+        return objections.none()
+    return scoping.restrict(objections, user)
+
+
+def get_objection_for(*, user: Any, objection_id: int) -> Objection:
+    try:
+        return objections_of_all(user=user).get(pk=objection_id)
+    except (Objection.DoesNotExist, ValueError) as exc:
+        raise NotFound from exc
+
+
+def objections_of_all(*, user: Any) -> QuerySet[Objection]:
+    if not sees_drafts(user):
+        return Objection.objects.none()
+    return scoping.restrict(
+        Objection.objects.select_related("result__pilot", "result__run__scheme", "province", "filed_by"), user
+    )
+
+
+def unanswered_objections(*, user: Any) -> list[Objection]:
+    if not scoping.can(user, Capability.MANAGE_EVALUATION):
+        return []
+    return list(objections_of_all(user=user).filter(status=ObjectionStatus.OPEN).order_by("filed_at", "id"))
+
+
+def draft_runs(*, user: Any) -> list[Run]:
+    if not scoping.can(user, Capability.MANAGE_EVALUATION):
+        return []
+    return list(visible_runs(user=user).filter(status=RunStatus.DRAFT).order_by("-created_at"))
+
+
+def province_draft_results(*, user: Any) -> list[Result]:
+    """A provincial officer's pilots' results in draft runs whose objection window is open or unset."""
+    if scoping.scope_for(user).reach is not Reach.PROVINCE or not scoping.can(user, Capability.OBJECT_RESULTS):
+        return []
+    today = clock.today()
+    results = Result.objects.filter(run__status=RunStatus.DRAFT, run__state=RunState.DONE).filter(
+        Q(run__objections_until__isnull=True) | Q(run__objections_until__gte=today)
+    )
+    return list(
+        scoping.restrict(results.select_related("run__scheme", "pilot"), user).order_by("run_id", "rank_overall")
+    )
+
+
+def assignments_of(*, user: Any) -> list[ExpertAssignment]:
+    """An expert's assignments, the open ones first by deadline."""
+    if not scoping.can(user, Capability.SCORE_EVALUATION):
+        return []
+    return list(
+        ExpertAssignment.objects.filter(expert_id=user.pk)
+        .select_related("pilot", "pilot__province")
+        .prefetch_related("scores")
+        .order_by("scored_at", "closes_on", "pilot__name")
+    )
+
+
+def get_assignment_for(*, user: Any, assignment_id: int) -> ExpertAssignment:
+    """An expert's own assignment (anyone else's is "not found")."""
+    try:
+        return ExpertAssignment.objects.select_related("pilot", "pilot__province").get(
+            pk=assignment_id, expert_id=getattr(user, "pk", None)
+        )
+    except (ExpertAssignment.DoesNotExist, ValueError) as exc:
+        raise NotFound from exc
+
+
+def pending_decisions(*, user: Any) -> tuple[list[Warning], list[EliminationProposal]]:
+    if not scoping.can(user, Capability.MANAGE_EVALUATION):
+        return [], []
+    return (
+        list(Warning.objects.filter(status=DecisionStatus.PROPOSED).select_related("pilot", "pilot__province")),
+        list(
+            EliminationProposal.objects.filter(status=DecisionStatus.PROPOSED).select_related(
+                "pilot", "pilot__province"
+            )
+        ),
+    )
+
+
+def bulletin_of(run: Run) -> Bulletin | None:
+    return Bulletin.objects.filter(run=run).first()

@@ -1,0 +1,126 @@
+"""The run: one pass over every pilot of the year, traceable breakdown, ranks, grades, determinism, query count."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from shidian.core.models import AuditEvent
+from shidian.evaluation import scoring, services
+from shidian.evaluation.models import ProvinceAssessment, Result, RunState
+from shidian.evaluation.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_run_scores_every_pilot_and_the_breakdown_adds_up_to_the_score() -> None:
+    pilots = f.some_pilots(3)
+    f.only_pilots(pilots)
+    liuzhou = pilots[0]
+    f.milestones_due(liuzhou, done=2, total=4)
+    f.indicator_with_value(liuzhou, value="50", target="100")
+    ProvinceAssessment.objects.create(pilot=liuzhou, year=2018, score=Decimal(80), entered_by=f.province_officer())
+    run = f.computed_run(f.scheme())
+    assert run.state == RunState.DONE
+    results = {r.pilot_id: r for r in Result.objects.filter(run=run)}
+    assert set(results) == {p.pk for p in pilots}
+    card = results[liuzhou.pk]
+    dims = {d["code"]: d for d in card.breakdown["dimensions"]}
+    # 2 of 4 equal milestones on time: 50; the one indicator half-way: 50 (others have no target).
+    assert dims["tasks"]["score"] == 50.0
+    assert [m["credit"] for m in dims["tasks"]["detail"]["milestones"]] == [1.0, 1.0, 0.0, 0.0]
+    assert dims["province"]["score"] == 80.0
+    assert "典型经验模块尚未上线" in dims["innovation"]["detail"]["experiences_note"]
+    assert sum(Decimal(str(d["contribution"])) for d in dims.values()) == card.score
+    assert card.score == Decimal("17.50") + Decimal(str(dims["indicators"]["contribution"])) + Decimal(
+        "8.00"
+    ) + Decimal(str(dims["reporting"]["contribution"]))
+    assert card.rank_overall == 1 and card.grade == "fail"
+    snapshot = next(p for p in run.inputs["pilots"] if p["id"] == liuzhou.pk)
+    assert [m["status"] for m in snapshot["milestones"]] == ["done", "done", "in_progress", "in_progress"]
+    assert AuditEvent.objects.filter(action="evaluation.run.created", object_id=str(run.pk)).exists()
+
+
+def test_same_inputs_give_identical_results() -> None:
+    pilots = f.some_pilots(4)
+    f.only_pilots(pilots)
+    f.milestones_due(pilots[1], done=1, total=3)
+    s = f.scheme()
+    first = f.computed_run(s)
+    second = f.computed_run(s)
+    assert first.inputs == second.inputs
+
+    def rows(run: Any) -> list[tuple[Any, ...]]:
+        return list(
+            Result.objects.filter(run=run)
+            .order_by("pilot_id")
+            .values_list(
+                "pilot_id", "score", "grade", "rank_overall", "rank_batch", "rank_region", "rank_province", "breakdown"
+            )
+        )
+
+    assert rows(first) == rows(second)
+    assert [s.score for s in scoring.score_run(first.inputs)] == [s.score for s in scoring.score_run(first.inputs)]
+
+
+def test_ranks_overall_by_batch_region_and_province() -> None:
+    inputs = {
+        "scheme": {
+            "weights": {"tasks": "100", "indicators": "0", "innovation": "0", "reporting": "0", "province": "0"},
+            "thresholds": {"excellent": "90", "good": "80", "pass": "60"},
+            "indicator_method": "attainment",
+            "composite_method": "weighted",
+            "attainment_cap": "1",
+            "max_expert_score": 100,
+        },
+        "pilots": [
+            {
+                "id": i,
+                "batch": b,
+                "region": r,
+                "province_id": pr,
+                "milestones": [
+                    {
+                        "id": i,
+                        "task": "t",
+                        "name": "m",
+                        "duration": 10,
+                        "due": "2018-06-01",
+                        "status": "done" if done else "x",
+                        "finished_on": None,
+                    }
+                ],
+                "indicators": [],
+                "experts": [],
+                "experiences": [],
+                "reports": [],
+                "province_assessment": None,
+            }
+            for i, b, r, pr, done in [
+                (1, 1, "east", 11, True),
+                (2, 2, "east", 11, False),
+                (3, 1, "west", 50, True),
+                (4, 2, "west", 50, False),
+            ]
+        ],
+    }
+    scored = {s.pilot_id: s for s in scoring.score_run(inputs)}
+    assert [scored[i].ranks["overall"] for i in (1, 2, 3, 4)] == [1, 3, 1, 3]
+    assert [scored[i].ranks["batch"] for i in (1, 2, 3, 4)] == [1, 1, 1, 1]
+    assert [scored[i].ranks["region"] for i in (1, 2, 3, 4)] == [1, 2, 1, 2]
+    assert [scored[i].grade for i in (1, 2)] == ["excellent", "fail"]
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_a_runs_query_count_does_not_grow_with_the_number_of_pilots(n: int, django_assert_max_num_queries: Any) -> None:
+    pilots = f.some_pilots(n)
+    f.only_pilots(pilots)
+    for p in pilots[:3]:
+        f.milestones_due(p, done=1, total=2)
+    s = f.scheme()
+    run = services.start_run(scheme=s, by=f.national(), background=False)
+    with django_assert_max_num_queries(22):
+        services.compute_run(run=type(run).objects.create(scheme=s, number=99, created_by=f.national()))
+    assert Result.objects.filter(run__number=99).count() == n

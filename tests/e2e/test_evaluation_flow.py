@@ -1,0 +1,66 @@
+"""The annual evaluation in the browser: run → objection → answer → publish → bulletin DOCX read back."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from playwright.sync_api import expect
+
+from shidian.evaluation.models import Objection, Run, RunStatus
+from shidian.evaluation.tests import factories
+
+pytestmark = pytest.mark.e2e
+
+
+def test_run_objection_answer_publish_and_bulletin(site: str, login: Any, new_context: Any) -> None:
+    pilots = factories.some_pilots(3)
+    factories.only_pilots(pilots)
+    factories.scheme(2018)
+    national, province = new_context().new_page(), new_context().new_page()
+
+    login(national, "demo-national")
+    national.goto(f"{site}/evaluation/schemes/2018/")
+    with national.expect_navigation():
+        national.get_by_test_id("start-run").get_by_role("button").click()
+    expect(national.get_by_test_id("run-state")).to_have_attribute("data-state", "done")
+    expect(national.get_by_test_id("ranking")).to_contain_text("柳州市")
+    expect(national.get_by_test_id("sensitivity")).to_be_visible()
+    run = Run.objects.get()
+
+    login(province, "demo-province")
+    province.goto(f"{site}/evaluation/runs/{run.pk}/")
+    expect(province.get_by_test_id("ranking")).to_contain_text("柳州市")
+    with province.expect_navigation():
+        province.get_by_role("link", name="柳州市").click()
+    province.fill("textarea[name=reasons]", "柳州市年度报告已按期报送，请核实。")
+    with province.expect_navigation():
+        province.get_by_test_id("objection-form").locator("button[type=submit]").click()
+    objection = Objection.objects.get()
+
+    national.reload()
+    with national.expect_navigation():
+        national.get_by_test_id("publish").get_by_role("button").click()
+    expect(national.locator("body")).to_contain_text("1 条异议未答复")
+    national.locator(f"[data-testid=objection-{objection.pk}] textarea").fill("经核实，维持原结果。")
+    with national.expect_navigation():
+        national.locator(f"[data-testid=objection-{objection.pk}] button").click()
+    with national.expect_navigation():
+        national.get_by_test_id("publish").get_by_role("button").click()
+    expect(national.get_by_test_id("run-status")).to_have_text("已发布")
+    assert Run.objects.get().status == RunStatus.PUBLISHED
+
+    form = national.get_by_test_id("bulletin-form")
+    form.locator("input[name=number]").fill("发改规划〔2019〕88号")
+    with national.expect_navigation():
+        form.get_by_role("button").click()
+    with national.expect_download() as download:
+        national.get_by_test_id("bulletin-docx").click()
+    content = Path(download.value.path()).read_bytes()
+    document = Document(io.BytesIO(content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "发改规划〔2019〕88号" in text and "柳州市" in text + cells
