@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from shidian.api.urls import api_urls
 from shidian.core.admin import admin_site
 
 urlpatterns = [
@@ -9,6 +10,8 @@ urlpatterns = [
     path("system/", include("shidian.core.urls")),
     path("regions/", include("shidian.regions.urls")),
     path("admin/", admin_site.urls),
+    path("api/", api_urls),
+    path("accounts/api/", include("shidian.api.urls")),
     path("indicators/", include("shidian.indicators.urls")),
     path("reporting/", include("shidian.reporting.urls")),
     path("plans/", include("shidian.plans.urls")),

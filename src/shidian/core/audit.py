@@ -27,6 +27,8 @@ from shidian.core.audit_hash import GENESIS, HASHED_FIELDS, event_hash
 from shidian.core.models import AuditEvent
 
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_ip", default=None)
+# The personal access token a request acts through (its label, e.g. "#12 省统计局推送"), None for a session.
+_api_token: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_api_token", default=None)
 # Refusals recorded inside a transaction that the refusal itself rolls back: kept here until it is over.
 _pending: contextvars.ContextVar[tuple[dict[str, Any], ...]] = contextvars.ContextVar(
     "shidian_audit_pending_refusals", default=()
@@ -40,11 +42,18 @@ def request_context(*, ip: str | None) -> Iterator[None]:
     Refusals that waited for their transaction to end (``record_refusal``) are recorded when the block ends.
     """
     token = _ip.set(ip)
+    api_token = _api_token.set(None)  # a worker thread's previous request must not leak its token
     try:
         with refusals_recorded():
             yield
     finally:
+        _api_token.reset(api_token)
         _ip.reset(token)
+
+
+def act_through_token(label: str) -> None:
+    """Mark the audit events of the rest of this request as done through the API token ``label``."""
+    _api_token.set(label)
 
 
 def _valid_ip(value: str | None) -> str | None:
@@ -132,6 +141,8 @@ def record(
         "changes": {k: plain(v) for k, v in (changes or {}).items()},
         "detail": {k: plain(v) for k, v in (detail or {}).items()},
     }
+    if (api_token := _api_token.get()) is not None:
+        fields["detail"]["api_token"] = api_token
     with transaction.atomic():
         _lock_chain()
         previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()

@@ -13,6 +13,8 @@ unless every row is valid, or the uploader chose to import only the valid rows. 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from shidian.accounts.models import User
 from shidian.core import audit, scoping
 from shidian.core.documents import xlsx as sheets
-from shidian.core.errors import DomainError, RowError
+from shidian.core.errors import Conflict, DomainError, ImportRejected, RowError
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
 from shidian.core.tables import Table, read_table
@@ -273,7 +275,7 @@ def process_job(*, job: ImportJob, table: Table) -> ImportJob:
 
 
 @transaction.atomic
-def _write(*, job: ImportJob, rows: list[ValidRow], status: str, user: User) -> int:
+def _write(*, job: ImportJob, rows: list[ValidRow], status: str, user: User, source: str = ValueSource.IMPORT) -> int:
     written = 0
     touched: dict[tuple[int, str], tuple[PilotArea, Period]] = {}
     for row in rows:
@@ -282,7 +284,7 @@ def _write(*, job: ImportJob, rows: list[ValidRow], status: str, user: User) -> 
             indicator=row.indicator,
             period=row.period,
             value=row.value,
-            source=ValueSource.IMPORT,
+            source=source,
             status=status,
             by=user,
             job=job,
@@ -293,3 +295,129 @@ def _write(*, job: ImportJob, rows: list[ValidRow], status: str, user: User) -> 
     for pilot, period in touched.values():
         services.recompute(pilot=pilot, period=period, by=user)
     return written
+
+
+MAX_PUSH_ROWS = 20_000
+# Where a pushed row's field is checked (the file columns that validate_rows reports against).
+PUSH_FIELDS = {
+    COL_PROVINCE: "pilot_id",
+    COL_PILOT: "pilot_id",
+    COL_CODE: "indicator",
+    COL_PERIOD: "period",
+    COL_VALUE: "value",
+    COL_NOTE: "note",
+}
+
+
+@dataclass(frozen=True)
+class PushRow:
+    """One value sent by a provincial system: a pilot by id, an indicator by code, a period and a value."""
+
+    pilot_id: int
+    indicator: str
+    period: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    job: ImportJob
+    replayed: bool
+
+
+def push_values(*, rows: Sequence[PushRow], idempotency_key: str, by: User) -> PushResult:
+    """Write pushed values all-or-nothing with the file import's checks; ``source = API``.
+
+    The same Idempotency-Key with the same rows answers with the first push and writes nothing; the key
+    with other rows is a conflict. A rejected push stores nothing, so the corrected rows may reuse the key.
+    """
+    _require_import(by)
+    key = idempotency_key.strip()
+    if not key or len(key) > 100:
+        raise DomainError(_("请在请求头 Idempotency-Key 中提供 1 至 100 个字符的幂等键。"))
+    if not rows:
+        raise DomainError(_("没有要写入的数据。"))
+    if len(rows) > MAX_PUSH_ROWS:
+        raise DomainError(_("一次最多写入 %(limit)d 条数据。") % {"limit": MAX_PUSH_ROWS})
+    digest = hashlib.sha256(
+        "\n".join(f"{r.pilot_id}\t{r.indicator}\t{r.period}\t{r.value}\t{r.note}" for r in rows).encode()
+    ).hexdigest()
+    earlier = ImportJob.objects.filter(created_by=by, idempotency_key=key).first()
+    if earlier is not None:
+        if earlier.body_hash != digest:
+            raise Conflict(_("幂等键“%(key)s”已用于另一份数据。") % {"key": key})
+        return PushResult(job=earlier, replayed=True)
+    # A blank value is "not reported" in a file; a pushed row must carry one.
+    blank = [
+        RowError(row=i, column="value", message=_("必须填写。")) for i, r in enumerate(rows) if not r.value.strip()
+    ]
+    if blank:
+        raise ImportRejected(blank)
+    # Only pilots in the caller's reach get their names: a hidden pilot reads like a missing one.
+    names = {
+        pk: (province, name)
+        for pk, province, name in scoping.restrict(PilotArea.objects.all(), by)
+        .filter(pk__in={r.pilot_id for r in rows})
+        .values_list("pk", "province__name", "name")
+    }
+    table = Table(
+        sheet=None,
+        header=[*REQUIRED, COL_NOTE],
+        rows=[
+            (
+                index,
+                {
+                    COL_PROVINCE: names.get(row.pilot_id, ("", ""))[0],
+                    COL_PILOT: names.get(row.pilot_id, ("", f"#{row.pilot_id}"))[1],
+                    COL_CODE: row.indicator,
+                    COL_PERIOD: row.period,
+                    COL_VALUE: row.value,
+                    COL_NOTE: row.note,
+                },
+            )
+            for index, row in enumerate(rows)
+        ],
+    )
+    valid, errors = validate_rows(table=table, user=by)
+    if errors:
+        audit.record(
+            action=audit.AuditAction.API_VALUES_REJECTED,
+            actor=by,
+            success=False,
+            detail={"rows": len(rows), "errors": len(errors), "idempotency_key": key},
+        )
+        raise ImportRejected(
+            [RowError(row=e.row, column=PUSH_FIELDS.get(e.column or "", e.column), message=e.message) for e in errors]
+        )
+    return PushResult(job=_apply_push(rows=valid, total=len(rows), key=key, digest=digest, by=by), replayed=False)
+
+
+@transaction.atomic
+def _apply_push(*, rows: list[ValidRow], total: int, key: str, digest: str, by: User) -> ImportJob:
+    organisation = by.organisation
+    job = ImportJob.objects.create(
+        file_name="API",
+        content=b"",
+        mode=ImportMode.ALL_OR_NOTHING,
+        state=ImportState.RUNNING,
+        total_rows=total,
+        created_by=by,
+        province_id=getattr(organisation, "province_id", None),
+        pilot_id=getattr(organisation, "pilot_id", None),
+        idempotency_key=key,
+        body_hash=digest,
+    )
+    status = ValueStatus.DRAFT if scoping.scope_for(by).pilots is not None else ValueStatus.SUBMITTED
+    written = _write(job=job, rows=rows, status=status, user=by, source=ValueSource.API)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportState.DONE, processed_rows=total, written_rows=written, finished_at=timezone.now()
+    )
+    audit.record(
+        action=audit.AuditAction.API_VALUES_PUSHED,
+        actor=by,
+        obj=job,
+        detail={"rows": total, "written": written, "idempotency_key": key},
+    )
+    job.refresh_from_db()
+    return job

@@ -512,11 +512,22 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # A push through the API names its Idempotency-Key: the same key with the same body is answered from
+    # this job without writing again; with another body it is refused.
+    idempotency_key = models.CharField(_("幂等键"), max_length=100, blank=True)
+    body_hash = models.CharField(_("请求摘要"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("指标导入")
         verbose_name_plural = _("指标导入")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="indicators_importjob_one_push_per_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.file_name

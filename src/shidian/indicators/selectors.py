@@ -549,6 +549,22 @@ def target_comparator_label(comparator: str) -> str:
     return str(Comparator(comparator).label)
 
 
+def filter_values(
+    queryset: QuerySet[IndicatorValue], *, pilot: int | None, indicator: str, period: str, current_only: bool
+) -> QuerySet[IndicatorValue]:
+    """Narrow values by pilot id, indicator code and period code; current versions unless asked otherwise."""
+    queryset = queryset.select_related("indicator")
+    if pilot:
+        queryset = queryset.filter(pilot_id=pilot)
+    if indicator:
+        queryset = queryset.filter(indicator__code=indicator)
+    if period:
+        queryset = queryset.filter(period=period)
+    if current_only:
+        queryset = queryset.filter(is_current=True)
+    return queryset
+
+
 def series_for_pilots(*, end_years: dict[int, int]) -> dict[int, list[Series]]:
     """Reported series with targets for many pilots (pilot id → its programme's last year), in four queries.
 

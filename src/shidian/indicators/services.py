@@ -419,7 +419,7 @@ def _write_value(
         import_job=job,
         note=note,
     )
-    if job is None or source != ValueSource.IMPORT:
+    if job is None or source not in (ValueSource.IMPORT, ValueSource.API):  # a job's values: one event for the job
         audit.record(
             action=audit.AuditAction.VALUE_CORRECTED if version > 1 else audit.AuditAction.VALUE_CREATED,
             actor=by,

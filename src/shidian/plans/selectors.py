@@ -746,6 +746,11 @@ def plan_state(*, user: Any, pilot: PilotArea) -> PlanState:
     return PlanState(pilot, in_force, versions.get(attention) if attention is not None else None)
 
 
+def tasks_of(*, version: PlanVersion) -> list[Task]:
+    """A version's tasks with their departments and milestones (the API's and the diff's read)."""
+    return _load(version)
+
+
 # ---- the annual evaluation reads milestones due in a year (set-based) ------------------------------
 
 

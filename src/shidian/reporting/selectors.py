@@ -663,6 +663,19 @@ def ministry_tags(*, user: Any) -> list[MinistryTag]:
     return result
 
 
+def filter_pilot_reports(
+    queryset: QuerySet[PilotReport], *, round_id: int | None, pilot_id: int | None, status: str
+) -> QuerySet[PilotReport]:
+    """Narrow pilot reports by round, pilot and status."""
+    if round_id:
+        queryset = queryset.filter(round_id=round_id)
+    if pilot_id:
+        queryset = queryset.filter(pilot_id=pilot_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
 # -- the annual evaluation reads the year's reports (set-based) -------------------------------------
 
 

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "shidian.contacts",
     "shidian.workbench",
     "shidian.bootstrap",
+    "shidian.api",
+    "ninja",  # its templates and static files: the API docs load Swagger UI from this server, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -236,6 +238,11 @@ SECURE_CSP = {
 LOGIN_ADDRESS_FAILURES = _int("LOGIN_ADDRESS_FAILURES", 20)
 LOGIN_ADDRESS_WINDOW_MINUTES = _int("LOGIN_ADDRESS_WINDOW_MINUTES", 15)
 LOGIN_ADDRESS_MAX_WAIT_SECONDS = _int("LOGIN_ADDRESS_MAX_WAIT_SECONDS", 60)
+
+# API: requests per token and minute (a 429 with Retry-After beyond), and the size of one page of a list.
+API_TOKEN_REQUESTS_PER_MINUTE = _int("API_TOKEN_REQUESTS_PER_MINUTE", 600)
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_MAX_PER_PAGE_SIZE = 1000
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"reporting"},
     {"evaluation"},
     {"workbench"},
-    {"bootstrap"},
+    {"bootstrap", "api"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}
 OUTSIDE = {"settings", "static", "templates", "locale"}  # not apps: no rule

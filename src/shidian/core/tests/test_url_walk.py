@@ -22,8 +22,9 @@ PUBLIC = {"accounts:login", "set_language"}
 # Pages of programme-wide objects that every business reader may see (a year's evaluation scheme and its rules):
 # no province owns them, so the other-province walk skips their GET; the anonymous walk still covers them.
 NATIONAL_PAGES = {"evaluation:scheme"}
-# The Django admin (only for the admin duties, no business data) is walked separately below.
-SKIP_NAMESPACES = {"admin"}
+# The Django admin (only for the admin duties, no business data) is walked separately below; the API answers
+# with JSON (401 for anonymous callers) and is walked through its own schema in api/tests.
+SKIP_NAMESPACES = {"admin", "api"}
 
 
 def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -110,6 +111,20 @@ def account_change(beijing: PilotArea) -> Any:
     ).change
 
 
+def api_token(owner: User) -> int:
+    """A personal access token of somebody else."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shidian.api import services as api_services
+
+    token, _secret = api_services.create_token(
+        user=owner, name="x", access="read", expires_on=timezone.localdate() + dt.timedelta(days=1)
+    )
+    return token.pk
+
+
 def evaluation_objects(beijing: PilotArea, national: User, *, year: int = 2018) -> dict[str, Any]:
     """A draft evaluation run of 北京's pilot alone, its result, an objection, an assignment and a warning."""
     import datetime as dt
@@ -182,6 +197,7 @@ def other_province_objects() -> dict[str, Any]:
     objects.update(reporting_factories.other_province_objects())
     objects.update(plan_objects(beijing))
     objects["change_id"] = account_change(beijing).pk
+    objects["token_id"] = api_token(national)
     objects.update(evaluation_objects(beijing, national))
     objects.update(contact_objects(beijing))
     return objects
@@ -227,7 +243,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update(dict.fromkeys(["round_id", "report_id", "attachment_id", "version_id"], 1))
     objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
     objects.update(dict.fromkeys(["plan_version_id", "task_id", "milestone_id", "member_id", "department_id"], 1))
-    objects.update({"reminder_id": 1, "evidence_id": 1, "goal_id": 1, "year": 2018, "change_id": 1})
+    objects.update({"reminder_id": 1, "evidence_id": 1, "goal_id": 1, "year": 2018, "change_id": 1, "token_id": 1})
     objects.update(
         dict.fromkeys(["run_id", "other_id", "result_id", "objection_id", "assignment_id", "proposal_id"], 1)
     )

@@ -1,0 +1,41 @@
+"""The registry through the API: batches and the pilots the caller may see."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import CursorPagination, paginate
+
+from shidian.pilots import selectors
+from shidian.pilots.models import Batch, PilotArea
+from shidian.pilots.schemas import BatchOut, PilotOut
+
+router = Router(tags=["试点名录"])
+
+
+class PilotQuery(Schema):
+    batch: int | None = Field(None, ge=1, le=99)
+    province: str = Field("", max_length=2, description="省级区划代码，如 45")
+    region: str = ""
+    kind: str = ""
+    status: str = ""
+    verification: str = ""
+    q: str = Field("", max_length=100)
+
+
+@router.get("/batches", response=list[BatchOut], summary="试点批次")
+def list_batches(request: HttpRequest) -> list[Batch]:
+    return selectors.batches()
+
+
+@router.get("/pilots", response=list[PilotOut], summary="试点地区（按权限范围）")
+@paginate(CursorPagination, ordering=("id",))
+def list_pilots(request: HttpRequest, filters: Query[PilotQuery]) -> Any:
+    return selectors.filter_pilots(
+        selectors.visible_pilots(user=request.user), selectors.PilotFilters(**filters.model_dump())
+    )
+
+
+@router.get("/pilots/{pilot_id}", response=PilotOut, summary="一个试点地区")
+def get_pilot(request: HttpRequest, pilot_id: int = Path(..., ge=1, le=2**31 - 1)) -> PilotArea:  # type: ignore[type-arg]
+    return selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
