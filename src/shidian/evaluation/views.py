@@ -487,14 +487,10 @@ def decide(request: AuthedHttpRequest, kind: str, proposal_id: int) -> HttpRespo
     }
     try:
         if kind == "warning":
-            warning = Warning.objects.filter(pk=proposal_id).first()
-            if warning is None:
-                raise NotFound
+            warning = scoping.get_for(Warning.objects.all(), request.user, pk=proposal_id)
             services.decide_warning(warning=warning, **args)
         elif kind == "elimination":
-            proposal = EliminationProposal.objects.filter(pk=proposal_id).first()
-            if proposal is None:
-                raise NotFound
+            proposal = scoping.get_for(EliminationProposal.objects.all(), request.user, pk=proposal_id)
             services.decide_elimination(proposal=proposal, **args)
         else:
             raise NotFound
@@ -509,9 +505,7 @@ def decide(request: AuthedHttpRequest, kind: str, proposal_id: int) -> HttpRespo
 @require_POST
 def rectification(request: AuthedHttpRequest, warning_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_EVALUATION)
-    warning = Warning.objects.filter(pk=warning_id).first()
-    if warning is None:
-        raise NotFound
+    warning = scoping.get_for(Warning.objects.all(), request.user, pk=warning_id)
     try:
         services.record_rectification(
             warning=warning,
