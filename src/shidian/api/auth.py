@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from shidian.api import services
-from shidian.core import audit
+from shidian.core import audit, scoping
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -19,6 +19,12 @@ class RateLimited(HttpError):
     def __init__(self, wait: int) -> None:
         super().__init__(429, _("请求过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": wait})
         self.wait = wait
+
+
+def _refuse_admin_duties(user: Any) -> None:
+    """The API serves business data: the admin duties (no business reach) are refused, as on the pages."""
+    if not scoping.scope_for(user).sees_business_data:
+        raise HttpError(403, _("安全审计员、安全管理员和系统管理员账号不能使用数据接口。"))
 
 
 class TokenAuth(HttpBearer):
@@ -35,6 +41,7 @@ class TokenAuth(HttpBearer):
             raise RateLimited(wait)
         if request.method not in SAFE_METHODS and not found.can_write:
             raise HttpError(403, _("该令牌只读，不能写入。"))
+        _refuse_admin_duties(found.user)
         request.user = found.user
         audit.act_through_token(str(found))
         return found
@@ -46,6 +53,7 @@ class BrowserSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            _refuse_admin_duties(user)
             return user
         return None
 

@@ -151,3 +151,15 @@ def test_the_browser_session_reads_and_needs_csrf_to_write(user: Callable[[str],
     assert client.get("/api/v1/registry/batches").status_code == 200
     response = client.post("/api/v1/indicators/values", data={"rows": []}, content_type="application/json")
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("username", ["demo-auditor", "demo-secadmin", "demo-sysadmin"])
+def test_the_admin_duties_are_refused_by_token_and_by_session(
+    token_client: Callable[..., Any], client_as: Callable[[str], Client], username: str
+) -> None:
+    """The admin duties reach no business data on the pages; the API refuses them too, lists included."""
+    for client in (token_client(username, access="read"), client_as(username)):
+        response = client.get("/api/v1/registry/pilots")
+        assert response.status_code == 403, response.content
+        assert "不能使用数据接口" in response.json()["message"]
+    assert client_as("demo-province").get("/api/v1/registry/pilots").status_code == 200

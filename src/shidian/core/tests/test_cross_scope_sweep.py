@@ -42,6 +42,8 @@ VALUES = {"period": "2018", "year": 2018}
 
 # The pages without ids each admin duty may open: its own tools and its own account, never business data.
 COMMON_PAGES = {"set_language", "accounts:login", "accounts:logout", "accounts:password_change", "workbench:home"}
+# The API's own description (no data) and a user's own access tokens.
+COMMON_PAGES |= {"api:openapi-json", "api:openapi-view", "api_tokens:tokens"}
 ADMIN_DUTY_PAGES = {
     "demo-auditor": COMMON_PAGES | {"core:audit_log", "core:audit_export", "core:audit_alerts", "accounts:changes"},
     "demo-secadmin": COMMON_PAGES | {"accounts:changes"},
@@ -183,6 +185,7 @@ def foreign(demo_world: None, django_db_blocker: Any) -> dict[str, dict[str, Any
         national = User.objects.get(username="demo-national")
         other_province.update(url_walk.evaluation_objects(beijing, national, year=2016))
         other_province.update(url_walk.contact_objects(beijing))
+        other_province["token_id"] = url_walk.api_token(national)  # somebody else's access token
         neighbour_ids = objects_of(neighbour)
         other_pilot = {**other_province, **{k: v for k, v in neighbour_ids.items() if k in PILOT_KWARGS}}
     return {"province": other_province, "pilot": other_pilot}
@@ -242,6 +245,8 @@ def _sweep_ids(client: Client, username: str, ids: dict[str, Any]) -> list[str]:
         methods = ("post",) if name in url_walk.NATIONAL_PAGES else ("get", "post")
         # An object the duty reads by its office: a decision on it is refused with a message, not "not found".
         expected = {302, 404, 405} if seen & set(kwargs) else {404, 405}
+        if name.startswith("api:") and username in ADMIN_DUTIES:
+            expected |= {403}  # the API refuses the admin duties outright, whatever the id (nothing revealed)
         for method in methods:
             status = getattr(client, method)(url).status_code
             if status not in expected:

@@ -460,6 +460,7 @@ NOT_EDIT_FORMS = {
     "shidian.evaluation.filters.ResultFilter": "filters a list",
     "shidian.contacts.forms.RoundForm": "opens a new contact round",
     "shidian.contacts.forms.ListForm": "filters a list",
+    "shidian.api.views.TokenForm": "creates a new access token",
     # The admin's change forms are covered by test_admin_change_forms_round_trip below.
     "shidian.indicators.admin.IndicatorForm": "admin",
     "shidian.accounts.admin.UserAdminForm": "admin",
