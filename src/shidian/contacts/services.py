@@ -75,8 +75,18 @@ def write_version(
     changes = audit.diff(before, dict(values))
     if current is not None and not changes:
         if contact_round is not None and current.round_id != contact_round.pk:
-            current.round = contact_round  # confirmed unchanged in this round
+            # Saved unchanged in a round: the province confirms the version in force for this round. The version
+            # keeps its contents and dates; which round it answers changes, and that is recorded.
+            before_round = current.round_id
+            current.round = contact_round
             current.save(update_fields=["round"])
+            audit.record(
+                action=AuditAction.CONTACT_CONFIRMED,
+                actor=by,
+                obj=current,
+                changes={"round": [before_round, contact_round.pk]},
+                detail={"round": contact_round.pk},
+            )
         return None
     province = pilot.province if pilot is not None else organisation.province if organisation is not None else None
     if current is not None and current.valid_from >= today:

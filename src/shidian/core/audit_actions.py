@@ -158,6 +158,7 @@ class AuditAction(models.TextChoices):
     BULLETIN_DOWNLOADED = "evaluation.bulletin.downloaded", _("下载评估通报")
     # contacts: leaders and contact persons (附件3), contact rounds
     CONTACT_RECORDED = "contacts.entry.recorded", _("填报负责人与联系人")
+    CONTACT_CONFIRMED = "contacts.entry.confirmed", _("确认负责人与联系人无变动")
     CONTACTS_UPLOADED = "contacts.upload.applied", _("导入负责人与联系人")
     CONTACTS_UPLOAD_REJECTED = "contacts.upload.rejected", _("负责人与联系人导入被拒绝")
     CONTACT_LIST_VIEWED = "contacts.list.viewed", _("查看联系人名单")

@@ -130,3 +130,17 @@ def test_a_changes_only_round_is_submitted_without_changes_and_later_changes_are
     with clock.travel_to(dt.date(2017, 2, 1)):
         entry = services.record_contact(by=officer, pilot=f.liuzhou(), values=f.values())
     assert entry is not None and entry.valid_from == dt.date(2017, 2, 1)
+
+
+def test_saving_unchanged_in_a_round_confirms_the_version_for_that_round_and_is_audited() -> None:
+    pilot, officer = f.liuzhou(), f.user("demo-province")
+    with clock.travel_to(dt.date(2016, 11, 20)):
+        before = services.record_contact(by=officer, pilot=pilot, values=f.values())
+    contact_round = f.make_round(changes_only=True)
+    with clock.travel_to(dt.date(2016, 12, 1)):
+        assert services.record_contact(by=officer, pilot=pilot, values=f.values(), contact_round=contact_round) is None
+    assert before is not None
+    [entry] = ContactEntry.objects.filter(pilot=pilot)
+    assert (entry.pk, entry.valid_from, entry.round_id) == (before.pk, dt.date(2016, 11, 20), contact_round.pk)
+    event = AuditEvent.objects.get(action=AuditAction.CONTACT_CONFIRMED, object_id=str(entry.pk))
+    assert event.actor_username == "demo-province" and event.changes == {"round": [None, contact_round.pk]}
