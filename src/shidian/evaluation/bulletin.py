@@ -94,7 +94,10 @@ def grade_counts(rows: list[GradeRow]) -> str:
 
 
 def _pilot(pilot: str, province: str) -> str:
-    return _("%(province)s%(pilot)s") % {"province": province, "pilot": pilot} if province else pilot
+    """"山东省青岛市"; a province-level pilot is named once ("江苏省", not "江苏省江苏省")."""
+    if not province or pilot == province:
+        return pilot
+    return _("%(province)s%(pilot)s") % {"province": province, "pilot": pilot}
 
 
 def _named(items: list[NamedReason], none: str) -> list[Paragraph]:

@@ -297,3 +297,10 @@ def test_the_title_lines_stand_as_broken(pdf: bytes) -> None:
     first = [line.text for line in pdfcheck.pages(pdf)[0]]
     at = first.index("国家发展改革委办公厅关于2018年度")
     assert first[at + 1] == "国家新型城镇化综合试点评估结果的通报"
+
+
+def test_a_province_level_pilot_is_named_once_in_the_text() -> None:
+    jiangsu = GradeRow("江苏省", "江苏省", "第一批", Decimal("96.00"), "excellent", 1)
+    document = bulletin.compose(content(grades=[jiangsu]))
+    text = "".join(getattr(block, "text", "") for block in document.blocks)
+    assert "江苏省" in text and "江苏省江苏省" not in text
