@@ -94,7 +94,7 @@ def grade_counts(rows: list[GradeRow]) -> str:
 
 
 def _pilot(pilot: str, province: str) -> str:
-    """"山东省青岛市"; a province-level pilot is named once ("江苏省", not "江苏省江苏省")."""
+    """ "山东省青岛市"; a province-level pilot is named once ("江苏省", not "江苏省江苏省")."""
     if not province or pilot == province:
         return pilot
     return _("%(province)s%(pilot)s") % {"province": province, "pilot": pilot}
