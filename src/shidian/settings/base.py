@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "shidian.core",
     "shidian.regions",
     "shidian.accounts",
+    "shidian.notifications",
     "shidian.pilots",
     "shidian.plans",
     "shidian.indicators",

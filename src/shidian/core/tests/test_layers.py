@@ -16,10 +16,11 @@ LAYERS: list[set[str]] = [
     {"regions"},
     {"pilots"},
     {"accounts"},
+    {"notifications"},
     {"plans", "indicators", "contacts"},
-    {"reporting"},
-    {"evaluation"},
-    {"workbench"},
+    {"reporting", "experiences"},
+    {"evaluation", "exchange"},
+    {"workbench", "portal"},
     {"bootstrap", "api"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}

@@ -1,0 +1,98 @@
+"""What each app says its events mean to whom: the one contract between the apps and the notification centre.
+
+Notifications are derived from audit events after commit, never inside model saves or signals. An app that
+wants its events to reach people registers, in its ``AppConfig.ready``, a rule per audit action:
+
+    from shidian.notifications.registry import Kind, Notice, on_event
+
+    @on_event("exchange.difficulty.answer")
+    def _answered(event: AuditEvent) -> Iterable[Notice]:
+        item = Difficulty.objects.get(pk=event.object_id)
+        yield Notice(kind=Kind.ANSWER, recipients=item.raisers(), title=..., url=item.get_absolute_url())
+
+and, for what becomes due with the business clock rather than with an event, a periodic producer:
+
+    @periodically
+    def _milestones_due(today: dt.date) -> Iterable[Notice]: ...  # each Notice carries a ``key``
+
+The centre (``notifications.services``) reads new audit events past its cursor and the producers once a day,
+and stores one notification per (source, recipient): running it twice creates nothing new. This module
+imports nothing above core and accounts, so every app may use it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from shidian.accounts.models import User
+    from shidian.core.models import AuditEvent
+
+
+class Kind(models.TextChoices):
+    """The types of notification a user can choose e-mail for (one preference per kind)."""
+
+    DUE = "due", _("即将到期")
+    OVERDUE = "overdue", _("已逾期")
+    RETURNED = "returned", _("退回修改")
+    ANSWER = "answer", _("答复与办理")
+    NOTICE = "notice", _("通知与指导")
+    DECISION = "decision", _("决定与通报")
+    ACCOUNT = "account", _("账号")
+    REVIEW = "review", _("待审核")
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """One thing to tell some people. ``key`` names it for periodic producers (unique per recipient)."""
+
+    kind: Kind
+    recipients: Iterable[User]
+    title: str
+    url: str = ""
+    body: str = ""
+    key: str = ""
+
+
+EventRule = Callable[["AuditEvent"], Iterable[Notice]]
+Producer = Callable[[dt.date], Iterable[Notice]]
+
+_event_rules: dict[str, list[EventRule]] = {}
+_producers: list[Producer] = []
+
+
+def on_event(action: str) -> Callable[[EventRule], EventRule]:
+    """Register ``rule`` for the audit action ``action`` (a value of ``core.audit_actions.AuditAction``)."""
+
+    def decorate(rule: EventRule) -> EventRule:
+        rules = _event_rules.setdefault(str(action), [])
+        if rule not in rules:
+            rules.append(rule)
+        return rule
+
+    return decorate
+
+
+def periodically(producer: Producer) -> Producer:
+    """Register a producer of notices that become due with the business clock (run once a day)."""
+    if producer not in _producers:
+        _producers.append(producer)
+    return producer
+
+
+def rules_for(action: str) -> list[EventRule]:
+    return list(_event_rules.get(action, ()))
+
+
+def actions() -> list[str]:
+    return sorted(_event_rules)
+
+
+def producers() -> list[Producer]:
+    return list(_producers)
