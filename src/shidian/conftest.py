@@ -38,7 +38,6 @@ class _Demo:
 
     outer: transaction.Atomic | None = None
     in_module = False
-    loads = 0
 
     @classmethod
     def load(cls) -> None:
@@ -53,7 +52,6 @@ class _Demo:
             outer.__exit__(None, None, None)
             raise
         cls.outer = outer
-        cls.loads += 1
 
     @classmethod
     def unload(cls) -> None:

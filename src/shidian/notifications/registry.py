@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.audit_actions import AuditAction
+
 if TYPE_CHECKING:
     from shidian.accounts.models import User
     from shidian.core.models import AuditEvent
@@ -68,7 +70,12 @@ _producers: list[Producer] = []
 
 
 def on_event(action: str) -> Callable[[EventRule], EventRule]:
-    """Register ``rule`` for the audit action ``action`` (a value of ``core.audit_actions.AuditAction``)."""
+    """Register ``rule`` for the audit action ``action`` (a value of ``core.audit_actions.AuditAction``).
+
+    An action that is not registered is refused at start-up: a misspelt one would never fire.
+    """
+    if action not in AuditAction.values:
+        raise ValueError(f"unregistered audit action {action!r}: add it to core/audit_actions.py")
 
     def decorate(rule: EventRule) -> EventRule:
         rules = _event_rules.setdefault(str(action), [])
