@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pytest_django.plugin import blocking_manager_key
+
+DEMO_SCOPE = "files using the whole demo"
 
 
 def _flushes(item: pytest.Item | None) -> bool:
@@ -23,16 +27,35 @@ def _flushes(item: pytest.Item | None) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files whose tests use the whole demo (``demo_world``) run last, so each process loads it once.
+    """In one process, the files whose tests use the whole demo (``demo_world``) run last, so it is loaded once.
 
-    Runs after pytest-django's ordering (transactional tests last) and keeps it within each group. pytest-xdist
-    (``--dist loadfile``) hands files out in this order, so a worker never gets a file without the demo after
-    one with it.
+    Runs after pytest-django's ordering (transactional tests last) and keeps it within each group. Under
+    pytest-xdist the scheduler below does the same across workers.
     """
     from shidian.conftest import uses_demo
 
     demo_files = {item.path for item in items if uses_demo(item)}
     items.sort(key=lambda item: item.path in demo_files)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, except that every file using the whole demo goes to one worker as one unit.
+
+    pytest-xdist hands out files largest first, not in collection order, so files with the demo would reach
+    both workers between other files and each would load the demo again (one load costs tens of seconds). The
+    controller sees only node ids, so a demo file is one whose text names the ``demo_world`` fixture.
+    """
+    from xdist.scheduler import LoadFileScheduling
+
+    root = config.rootpath
+
+    class DemoFilesTogether(LoadFileScheduling):  # type: ignore[misc]
+        @functools.cache  # noqa: B019  (one scheduler per run; the cache dies with it)
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return DEMO_SCOPE if "demo_world" in (root / path).read_text(encoding="utf-8") else path
+
+    return DemoFilesTogether(config, log)
 
 
 @pytest.hookimpl(tryfirst=True)
