@@ -347,7 +347,8 @@ class ProvinceRoundRow:
     expected: int = 0
     submitted: int = 0
     late: int = 0
-    missing: int = 0
+    waiting: int = 0  # not submitted, deadline not yet passed
+    missing: int = 0  # not submitted, deadline passed
 
     @property
     def rate(self) -> float | None:
@@ -357,12 +358,13 @@ class ProvinceRoundRow:
 def round_completeness_by_province(
     *, user: Any, reporting_round: ReportingRound, today: dt.date
 ) -> list[ProvinceRoundRow]:
-    """One round's pilot reports by province: expected, submitted, late, missing."""
+    """One round's pilot reports by province: expected, submitted (late among them), waiting, missing."""
     by_province: dict[int, ProvinceRoundRow] = {}
     for row in round_rows(user=user, reporting_round=reporting_round, today=today):
         item = by_province.setdefault(row.pilot.province_id, ProvinceRoundRow(row.pilot.province))
         item.expected += 1
         item.submitted += int(row.cell.submitted)
         item.late += int(row.cell.late)
+        item.waiting += int(row.cell.state in (CellState.DUE, CellState.NOT_DUE))
         item.missing += int(row.cell.state == CellState.MISSING)
     return sorted(by_province.values(), key=lambda r: r.province.code)

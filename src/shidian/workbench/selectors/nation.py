@@ -53,12 +53,16 @@ def national_bench(user: Any, today: dt.date) -> list[Section]:
                     continue
                 completeness.items.append(
                     Item(
-                        _("%(province)s：已报送 %(submitted)d / %(expected)d，逾期 %(late)d，未报送 %(missing)d")
+                        _(
+                            "%(province)s：已报送 %(submitted)d / %(expected)d（其中逾期 %(late)d），"
+                            "待报送 %(waiting)d，逾期未报送 %(missing)d"
+                        )
                         % {
                             "province": row.province.name,
                             "submitted": row.submitted,
                             "expected": row.expected,
                             "late": row.late,
+                            "waiting": row.waiting,
                             "missing": row.missing,
                         },
                         reverse("reporting:matrix"),
