@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from shidian.core import formatting, scoping
 from shidian.core.roles import Capability
 from shidian.evaluation import selectors as evaluation_selectors
-from shidian.workbench.selectors.items import INFO, SOON, WAITING, Item, Section, due_note, waiting_note
+from shidian.workbench.selectors.items import INFO, SOON, WAITING, Item, Section, due_item, due_note, waiting_item
 
 
 def expert_bench(user: Any, today: dt.date) -> list[Section]:
@@ -25,14 +25,13 @@ def expert_bench(user: Any, today: dt.date) -> list[Section]:
     for a in evaluation_selectors.assignments_of(user=user):
         if a.scored_at is not None:
             continue
-        note, tone = due_note(a.closes_on, today)
         section.items.append(
-            Item(
+            due_item(
                 _("%(year)d年度评估：%(province)s · %(pilot)s")
                 % {"year": a.year, "province": a.pilot.province.name, "pilot": a.pilot.name},
                 reverse("evaluation:score", kwargs={"assignment_id": a.pk}),
-                note=note,
-                tone=tone,
+                due=a.closes_on,
+                today=today,
                 testid=f"assignment-{a.pk}",
             )
         )
@@ -70,11 +69,11 @@ def national_evaluation(user: Any, today: dt.date) -> list[Section]:
     )
     for o in evaluation_selectors.unanswered_objections(user=user):
         objections.items.append(
-            Item(
+            waiting_item(
                 f"{o.province.name} · {o.result.pilot.name} · {o.result.run}",
                 reverse("evaluation:run", kwargs={"run_id": o.result.run_id}) + "#objections",
-                note=waiting_note(o.filed_on or o.filed_at.date(), today),
-                tone=WAITING,
+                since=o.filed_on or o.filed_at.date(),
+                today=today,
                 comment=o.reasons,
                 testid=f"objection-{o.pk}",
             )
