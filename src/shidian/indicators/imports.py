@@ -71,12 +71,12 @@ class ValidRow:
     note: str
 
 
-def _require_import(user: Any) -> None:
+def _require_import(user: User) -> None:
     if not scoping.can(user, Capability.IMPORT_INDICATORS):
         raise DomainError(_("您没有导入指标数据的权限。"))
 
 
-def template_xlsx(*, user: Any, period: Period) -> bytes:
+def template_xlsx(*, user: User, period: Period) -> bytes:
     """A template with one row per visible pilot and entered indicator of ``period``, values empty."""
     _require_import(user)
     pilots = scoping.restrict(PilotArea.objects.select_related("province"), user).order_by("province__code", "name")
@@ -180,7 +180,7 @@ class Lookups:
     open_periods: set[str]
 
     @classmethod
-    def load(cls, user: Any) -> Lookups:
+    def load(cls, user: User) -> Lookups:
         return cls(
             pilots={(p.province.name, p.name): p for p in PilotArea.objects.select_related("province", "batch")},
             visible=set(scoping.restrict(PilotArea.objects.all(), user).values_list("pk", flat=True)),
@@ -274,7 +274,7 @@ COLUMNS: tuple[Column, ...] = (
 REQUIRED = list(dict.fromkeys(c.header for c in COLUMNS if c.required))
 
 
-def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> tuple[list[ValidRow], list[RowError]]:
+def validate_rows(*, table: Table, user: User, job: ImportJob | None = None) -> tuple[list[ValidRow], list[RowError]]:
     """Check every row; return the valid ones and every error located by sheet, row and column."""
     refs = Lookups.load(user)
     valid: list[ValidRow] = []

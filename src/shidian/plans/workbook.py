@@ -63,7 +63,7 @@ def _append(sheet: Any, values: list[Any]) -> None:
     sheets_xlsx.append_rows(sheet, (), [values])
 
 
-def _workbook_with_choices(pilot: Any, departments: list[Organisation]) -> Any:
+def _workbook_with_choices(pilot: PilotArea, departments: list[Organisation]) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -132,7 +132,7 @@ def _save(wb: Any) -> bytes:
     return out.getvalue()
 
 
-def template_xlsx(*, pilot: Any) -> bytes:
+def template_xlsx(*, pilot: PilotArea) -> bytes:
     """An empty work-plan template with drop-down lists of focus areas and the pilot's departments."""
     wb, _sheets = _workbook_with_choices(pilot, services.pilot_departments(pilot))
     return _save(wb)

@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from shidian.accounts.models import User
 from shidian.core import clock, scoping
 from shidian.pilots.models import BATCH_NAMES, PilotArea, PilotStatusChange
-from shidian.regions.models import RegionClass
+from shidian.regions.models import Province, RegionClass
 from shidian.reporting.models import (
     PilotReport,
     PilotReportVersion,
@@ -182,7 +183,7 @@ class _Rates:
         self.total.add(cell)
 
 
-def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
+def completeness_matrix(*, user: User, today: dt.date | None = None) -> Matrix:
     """Pilots by rounds and provinces by rounds with rates by province, batch and region (set-based)."""
     _require_reports(user)
     today = today or clock.today()
@@ -293,7 +294,7 @@ def _province_rows(
 
 
 def province_timeliness(
-    *, province: Any, reporting_round: ReportingRound, today: dt.date | None = None
+    *, province: Province, reporting_round: ReportingRound, today: dt.date | None = None
 ) -> dict[str, Any]:
     """Province-wide reporting statistics for one round (for the assembled province report)."""
     today = today or clock.today()
@@ -332,7 +333,7 @@ class RoundRow:
     cell: Cell
 
 
-def round_rows(*, user: Any, reporting_round: ReportingRound, today: dt.date) -> list[RoundRow]:
+def round_rows(*, user: User, reporting_round: ReportingRound, today: dt.date) -> list[RoundRow]:
     """Every pilot in the user's reach expected in one round, with the state of its report (four queries)."""
     _require_reports(user)
     pilots = scoping.restrict(
@@ -367,7 +368,7 @@ def round_rows(*, user: Any, reporting_round: ReportingRound, today: dt.date) ->
 
 @dataclass
 class ProvinceRoundRow:
-    province: Any
+    province: Province
     expected: int = 0
     submitted: int = 0
     late: int = 0
@@ -379,7 +380,7 @@ class ProvinceRoundRow:
 
 
 def round_completeness_by_province(
-    *, user: Any, reporting_round: ReportingRound, today: dt.date
+    *, user: User, reporting_round: ReportingRound, today: dt.date
 ) -> list[ProvinceRoundRow]:
     """One round's pilot reports by province: expected, submitted, late, missing."""
     by_province: dict[int, ProvinceRoundRow] = {}

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import formatting, scoping
 from shidian.core.roles import Capability
 from shidian.evaluation import selectors as evaluation_selectors
 from shidian.workbench.selectors.items import INFO, SOON, WAITING, Item, Section, due_item, due_note, waiting_item
 
 
-def expert_bench(user: Any, today: dt.date) -> list[Section]:
+def expert_bench(user: User, today: dt.date) -> list[Section]:
     section = Section(
         "assignments",
         _("分配给我的评分任务"),
@@ -38,7 +38,7 @@ def expert_bench(user: Any, today: dt.date) -> list[Section]:
     return [section]
 
 
-def national_evaluation(user: Any, today: dt.date) -> list[Section]:
+def national_evaluation(user: User, today: dt.date) -> list[Section]:
     if not scoping.can(user, Capability.MANAGE_EVALUATION):
         return []
     drafts = Section(
@@ -99,7 +99,7 @@ def national_evaluation(user: Any, today: dt.date) -> list[Section]:
     return [drafts, objections, decisions]
 
 
-def province_evaluation(user: Any, today: dt.date) -> list[Section]:
+def province_evaluation(user: User, today: dt.date) -> list[Section]:
     section = Section(
         "evaluation_results",
         _("本省试点的评估结果（草稿，可提出异议）"),

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.reporting import selectors as report_selectors
 from shidian.workbench.selectors.items import Item, Section, waiting_item
 
 
-def ministry_bench(user: Any, today: dt.date) -> list[Section]:
+def ministry_bench(user: User, today: dt.date) -> list[Section]:
     unread = Section(
         "unread",
         _("未读的抄送"),

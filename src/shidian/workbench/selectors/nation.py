@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.contacts import selectors as contact_selectors
 from shidian.core import scoping
 from shidian.core.roles import Capability
@@ -17,7 +17,7 @@ from shidian.reporting.models import ReportingRound
 from shidian.workbench.selectors.items import LATE, SOON, Item, Section, due_item, due_note, waiting_item
 
 
-def national_bench(user: Any, today: dt.date) -> list[Section]:
+def national_bench(user: User, today: dt.date) -> list[Section]:
     sections: list[Section] = []
     if scoping.can(user, Capability.REVIEW_PROVINCE_REPORTS):
         sections.append(_acknowledge(user, today))
@@ -29,7 +29,7 @@ def national_bench(user: Any, today: dt.date) -> list[Section]:
     return sections
 
 
-def _acknowledge(user: Any, today: dt.date) -> Section:
+def _acknowledge(user: User, today: dt.date) -> Section:
     inbox = Section(
         "acknowledge",
         _("待确认的省级报告"),
@@ -51,7 +51,7 @@ def _acknowledge(user: Any, today: dt.date) -> Section:
     return inbox
 
 
-def _completeness(user: Any, current: ReportingRound, today: dt.date) -> Section:
+def _completeness(user: User, current: ReportingRound, today: dt.date) -> Section:
     """The provinces whose pilots have not all reported on time in the current round."""
     due, _tone = due_note(current.pilot_due, today)
     completeness = Section(
@@ -84,7 +84,7 @@ def _completeness(user: Any, current: ReportingRound, today: dt.date) -> Section
     return completeness
 
 
-def _warned(user: Any) -> Section:
+def _warned(user: User) -> Section:
     warned = Section(
         "warned",
         _("警示中的试点"),
@@ -104,7 +104,7 @@ def _warned(user: Any) -> Section:
     return warned
 
 
-def missing_contact_sections(user: Any, today: dt.date) -> list[Section]:
+def missing_contact_sections(user: User, today: dt.date) -> list[Section]:
     """Provinces that have not sent their contacts in an open round (shown only while some are missing)."""
     missing = contact_selectors.missing_by_round(user=user)
     if not missing:

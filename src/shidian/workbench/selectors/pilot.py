@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.indicators import selectors as indicator_selectors
 from shidian.pilots.models import PilotArea
 from shidian.plans import selectors as plan_selectors
@@ -17,7 +17,7 @@ from shidian.workbench.selectors.items import LATE, SOON, Item, Section, due_not
 from shidian.workbench.selectors.milestones import milestone_sections
 
 
-def pilot_bench(user: Any, today: dt.date) -> list[Section]:
+def pilot_bench(user: User, today: dt.date) -> list[Section]:
     pilot = report_selectors.user_pilot(user)
     if pilot is None:
         return []
@@ -30,7 +30,7 @@ def pilot_bench(user: Any, today: dt.date) -> list[Section]:
     return sections
 
 
-def _returned(user: Any, pilot: PilotArea, state: plan_selectors.PlanState, today: dt.date) -> Section:
+def _returned(user: User, pilot: PilotArea, state: plan_selectors.PlanState, today: dt.date) -> Section:
     """Reports and the plan the province returned, with its comments."""
     returned = Section(
         "returned",
@@ -64,7 +64,7 @@ def _returned(user: Any, pilot: PilotArea, state: plan_selectors.PlanState, toda
     return returned
 
 
-def _round_report(user: Any, current: ReportingRound, today: dt.date) -> Section:
+def _round_report(user: User, current: ReportingRound, today: dt.date) -> Section:
     """The pilot's report of the current round: to write, to rewrite, or how it stands."""
     round_section = Section("round", _("本轮报告：%(round)s") % {"round": current})
     round_report = report_selectors.visible_pilot_reports(user=user).filter(round=current).first()
@@ -95,7 +95,7 @@ def _round_report(user: Any, current: ReportingRound, today: dt.date) -> Section
     return round_section
 
 
-def _missing_values(user: Any, pilot: PilotArea, today: dt.date) -> Section:
+def _missing_values(user: User, pilot: PilotArea, today: dt.date) -> Section:
     values = Section(
         "values",
         _("待填报的指标数据"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.contacts import selectors as contact_selectors
 from shidian.core import formatting
 from shidian.indicators import selectors as indicator_selectors
@@ -17,7 +17,7 @@ from shidian.reporting.models import ReportingRound
 from shidian.workbench.selectors.items import LATE, Item, Section, due_item, due_note, waiting_item
 
 
-def province_bench(user: Any, today: dt.date) -> list[Section]:
+def province_bench(user: User, today: dt.date) -> list[Section]:
     sections = [_plan_reviews(user, today), _report_reviews(user, today), _value_reviews(user, today)]
     current = report_selectors.current_round(today=today)
     if current is not None:
@@ -26,7 +26,7 @@ def province_bench(user: Any, today: dt.date) -> list[Section]:
     return sections
 
 
-def _plan_reviews(user: Any, today: dt.date) -> Section:
+def _plan_reviews(user: User, today: dt.date) -> Section:
     plans = Section(
         "plan_reviews",
         _("待审核的工作方案"),
@@ -47,7 +47,7 @@ def _plan_reviews(user: Any, today: dt.date) -> Section:
     return plans
 
 
-def _report_reviews(user: Any, today: dt.date) -> Section:
+def _report_reviews(user: User, today: dt.date) -> Section:
     reports = Section(
         "report_reviews",
         _("待审核的试点报告"),
@@ -69,7 +69,7 @@ def _report_reviews(user: Any, today: dt.date) -> Section:
     return reports
 
 
-def _value_reviews(user: Any, today: dt.date) -> Section:
+def _value_reviews(user: User, today: dt.date) -> Section:
     values = Section(
         "value_reviews",
         _("待确认的指标数据"),
@@ -94,7 +94,7 @@ def _value_reviews(user: Any, today: dt.date) -> Section:
     return values
 
 
-def _round_chase(user: Any, current: ReportingRound, today: dt.date) -> Section:
+def _round_chase(user: User, current: ReportingRound, today: dt.date) -> Section:
     """The round's pilots not yet reported, reporting late, or due (a late one returned counts too)."""
     chase = Section(
         "round_chase",
@@ -126,7 +126,7 @@ def _round_chase(user: Any, current: ReportingRound, today: dt.date) -> Section:
     return chase
 
 
-def _own_report(user: Any, current: ReportingRound, today: dt.date) -> Section:
+def _own_report(user: User, current: ReportingRound, today: dt.date) -> Section:
     """The province's own report of the round, while it is to be written or rewritten."""
     own = Section("province_report", _("本省报告：%(round)s") % {"round": current})
     report = report_selectors.visible_province_reports(user=user).filter(round=current).first()
@@ -158,7 +158,7 @@ def _own_report(user: Any, current: ReportingRound, today: dt.date) -> Section:
     return own
 
 
-def contact_round_sections(user: Any, today: dt.date) -> list[Section]:
+def contact_round_sections(user: User, today: dt.date) -> list[Section]:
     """The province's open contact rounds (附件3), shown only while one waits for its submission."""
     open_ones = contact_selectors.open_submissions(user=user)
     if not open_ones:
