@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema
 from ninja.pagination import CursorPagination, paginate
 
-from shidian.accounts.models import User
+from shidian.core.http import AuthedHttpRequest
 from shidian.indicators import imports, selectors
 from shidian.indicators.models import Indicator
 from shidian.indicators.schemas import IndicatorOut, ValueOut, ValuePushIn, ValuePushOut
@@ -22,13 +22,13 @@ class ValueQuery(Schema):
 
 
 @router.get("/catalogue", response=list[IndicatorOut], summary="指标目录（启用的指标）")
-def list_indicators(request: HttpRequest) -> list[Indicator]:
+def list_indicators(request: AuthedHttpRequest) -> list[Indicator]:
     return [indicator for category in selectors.catalogue() for indicator in category.indicators.all()]
 
 
 @router.get("/values", response=list[ValueOut], summary="指标数据（按权限范围，可按地区、指标、期间筛选）")
 @paginate(CursorPagination, ordering=("id",))
-def list_values(request: HttpRequest, filters: Query[ValueQuery]) -> Any:
+def list_values(request: AuthedHttpRequest, filters: Query[ValueQuery]) -> Any:
     return selectors.filter_values(
         selectors.visible_values(user=request.user),
         pilot=filters.pilot,
@@ -40,12 +40,12 @@ def list_values(request: HttpRequest, filters: Query[ValueQuery]) -> Any:
 
 @router.post("/values", response=ValuePushOut, summary="批量写入指标数据（全部正确才写入，幂等）")
 def push_values(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     response: HttpResponse,
     payload: ValuePushIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     rows = [imports.PushRow(**row.model_dump()) for row in payload.rows]
     result = imports.push_values(rows=rows, idempotency_key=idempotency_key, by=user)
     if result.replayed:

@@ -14,7 +14,7 @@ unless every row is valid, or the uploader chose to import only the valid rows. 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -58,7 +58,6 @@ COL_VALUE = "数值"
 COL_NAME = "指标名称"
 COL_UNIT = "单位"
 COL_NOTE = "说明"
-REQUIRED = [COL_PROVINCE, COL_PILOT, COL_CODE, COL_PERIOD, COL_VALUE]
 TEMPLATE_COLUMNS = [COL_PROVINCE, COL_PILOT, COL_CODE, COL_NAME, COL_UNIT, COL_PERIOD, COL_VALUE, COL_NOTE]
 
 
@@ -72,12 +71,12 @@ class ValidRow:
     note: str
 
 
-def _require_import(user: Any) -> None:
+def _require_import(user: User) -> None:
     if not scoping.can(user, Capability.IMPORT_INDICATORS):
         raise DomainError(_("您没有导入指标数据的权限。"))
 
 
-def template_xlsx(*, user: Any, period: Period) -> bytes:
+def template_xlsx(*, user: User, period: Period) -> bytes:
     """A template with one row per visible pilot and entered indicator of ``period``, values empty."""
     _require_import(user)
     pilots = scoping.restrict(PilotArea.objects.select_related("province"), user).order_by("province__code", "name")
@@ -163,79 +162,146 @@ def _progress(job: ImportJob, processed: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, state=ImportState.RUNNING)
 
 
-def validate_rows(*, table: Table, user: Any, job: ImportJob | None = None) -> tuple[list[ValidRow], list[RowError]]:
+class CellRefused(Exception):
+    """A cell's value is refused; ``message`` says why, in Chinese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What the rules look values up in, read once per file for the importing user."""
+
+    pilots: dict[tuple[str, str], PilotArea]
+    visible: set[int]
+    indicators: dict[str, Indicator]
+    open_periods: set[str]
+
+    @classmethod
+    def load(cls, user: User) -> Lookups:
+        return cls(
+            pilots={(p.province.name, p.name): p for p in PilotArea.objects.select_related("province", "batch")},
+            visible=set(scoping.restrict(PilotArea.objects.all(), user).values_list("pk", flat=True)),
+            indicators={i.code: i for i in Indicator.objects.active()},
+            open_periods=set(IndicatorPeriod.objects.filter(is_open=True).values_list("code", flat=True)),
+        )
+
+
+# A rule gets the raw cell, the whole raw row and the values parsed so far (rules run in order); it returns
+# the value (None: nothing to check, another rule already said why) or raises CellRefused.
+Rule = Callable[[str, Mapping[str, str], dict[str, Any], Lookups], Any]
+
+
+def _text(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> str:
+    return raw
+
+
+def _pilot(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> PilotArea:
+    pilot = refs.pilots.get((parsed["province"], raw))
+    if pilot is None or pilot.pk not in refs.visible:
+        # One message for a missing and a hidden pilot, echoing only what the user typed: the import
+        # must not tell whether another province's pilot exists (scope does not leak through messages).
+        raise CellRefused(_("找不到地区“%(province)s %(pilot)s”。") % {"province": parsed["province"], "pilot": raw})
+    return pilot
+
+
+def _indicator(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> Indicator:
+    indicator = refs.indicators.get(raw)
+    if indicator is None:
+        raise CellRefused(_("未知的指标代码“%(code)s”。") % {"code": raw})
+    return indicator
+
+
+def _entered(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> bool:
+    indicator: Indicator | None = parsed.get("indicator")
+    if indicator is not None and indicator.is_computed:
+        raise CellRefused(_("指标“%(name)s”由公式计算，不能导入。") % {"name": indicator.name})
+    return True
+
+
+def _period(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> Period:
+    try:
+        period = Period.parse(raw)
+    except DomainError as exc:
+        raise CellRefused(exc.message) from exc
+    if period.code not in refs.open_periods:
+        raise CellRefused(_("期间“%(period)s”未开放填报。") % {"period": period.code})
+    indicator: Indicator | None = parsed.get("indicator")
+    if indicator is not None and (indicator.period_type == PeriodType.YEAR) != period.is_year:
+        raise CellRefused(
+            _("指标“%(name)s”按%(type)s填报，期间“%(period)s”不符。")
+            % {"name": indicator.name, "type": indicator.get_period_type_display(), "period": period.code}
+        )
+    return period
+
+
+def _value(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> Decimal | None:
+    indicator: Indicator | None = parsed.get("indicator")
+    if indicator is None:
+        return None  # the code's rule has said why
+    try:
+        return services.validate_value(indicator, raw)
+    except DomainError as exc:
+        raise CellRefused(exc.message) from exc
+
+
+def _note(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> str:
+    limit = IndicatorValue._meta.get_field("note").max_length or 200
+    if len(raw) > limit:
+        raise CellRefused(_("最多 %(limit)d 个字符，现有 %(length)d 个。") % {"limit": limit, "length": len(raw)})
+    return raw
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the parsed value's name
+    header: str  # the column it reads and errors name
+    required: bool  # the file must have the column
+    rule: Rule
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("province", COL_PROVINCE, True, _text),
+    Column("pilot", COL_PILOT, True, _pilot),
+    Column("indicator", COL_CODE, True, _indicator),
+    Column("entered", COL_CODE, True, _entered),
+    Column("period", COL_PERIOD, True, _period),
+    Column("value", COL_VALUE, True, _value),
+    Column("note", COL_NOTE, False, _note),
+)
+REQUIRED = list(dict.fromkeys(c.header for c in COLUMNS if c.required))
+
+
+def validate_rows(*, table: Table, user: User, job: ImportJob | None = None) -> tuple[list[ValidRow], list[RowError]]:
     """Check every row; return the valid ones and every error located by sheet, row and column."""
-    all_pilots = {(p.province.name, p.name): p for p in PilotArea.objects.select_related("province", "batch")}
-    visible = set(scoping.restrict(PilotArea.objects.all(), user).values_list("pk", flat=True))
-    indicators = {i.code: i for i in Indicator.objects.active()}
-    open_periods = set(IndicatorPeriod.objects.filter(is_open=True).values_list("code", flat=True))
+    refs = Lookups.load(user)
     valid: list[ValidRow] = []
     errors: list[RowError] = []
     seen: dict[tuple[int, int, str], int] = {}
-
-    def error(row: int, column: str, message: str) -> None:
-        errors.append(RowError(row=row, column=column, message=message, sheet=table.sheet))
-
     for index, (number, cells) in enumerate(table.rows, start=1):
         if job is not None and index % PROGRESS_EVERY == 0:
             _progress(job, index)
         if not cells.get(COL_VALUE, "").strip():
             continue  # a blank value is "not reported" (the template leaves every value blank)
         before = len(errors)
-        pilot = all_pilots.get((cells.get(COL_PROVINCE, ""), cells.get(COL_PILOT, "")))
-        if pilot is None or pilot.pk not in visible:
-            # One message for a missing and a hidden pilot, echoing only what the user typed: the import
-            # must not tell whether another province's pilot exists (scope does not leak through messages).
-            error(
-                number,
-                COL_PILOT,
-                _("找不到地区“%(province)s %(pilot)s”。")
-                % {"province": cells.get(COL_PROVINCE, ""), "pilot": cells.get(COL_PILOT, "")},
-            )
-        code = cells.get(COL_CODE, "")
-        indicator = indicators.get(code)
-        if indicator is None:
-            error(number, COL_CODE, _("未知的指标代码“%(code)s”。") % {"code": code})
-        elif indicator.is_computed:
-            error(number, COL_CODE, _("指标“%(name)s”由公式计算，不能导入。") % {"name": indicator.name})
-        period: Period | None = None
-        try:
-            period = Period.parse(cells.get(COL_PERIOD, ""))
-        except DomainError as exc:
-            error(number, COL_PERIOD, exc.message)
-        if period is not None:
-            if period.code not in open_periods:
-                error(number, COL_PERIOD, _("期间“%(period)s”未开放填报。") % {"period": period.code})
-            elif indicator is not None and (indicator.period_type == PeriodType.YEAR) != period.is_year:
-                error(
-                    number,
-                    COL_PERIOD,
-                    _("指标“%(name)s”按%(type)s填报，期间“%(period)s”不符。")
-                    % {"name": indicator.name, "type": indicator.get_period_type_display(), "period": period.code},
-                )
-        value: Decimal | None = None
-        raw = cells.get(COL_VALUE, "")
-        if indicator is not None:
+        parsed: dict[str, Any] = {}
+        for column in COLUMNS:
             try:
-                value = services.validate_value(indicator, raw)
-            except DomainError as exc:
-                error(number, COL_VALUE, exc.message)
-        note = cells.get(COL_NOTE, "")
-        note_limit = IndicatorValue._meta.get_field("note").max_length or 200
-        if len(note) > note_limit:
-            error(
-                number,
-                COL_NOTE,
-                _("最多 %(limit)d 个字符，现有 %(length)d 个。") % {"limit": note_limit, "length": len(note)},
-            )
-        if len(errors) > before or pilot is None or indicator is None or period is None or value is None:
+                parsed[column.name] = column.rule(cells.get(column.header, ""), cells, parsed, refs)
+            except CellRefused as refused:
+                errors.append(RowError(row=number, column=column.header, message=refused.message, sheet=table.sheet))
+        if len(errors) > before or any(parsed.get(k) is None for k in ("pilot", "indicator", "period", "value")):
             continue
-        key = (pilot.pk, indicator.pk, period.code)
+        row = ValidRow(number, parsed["pilot"], parsed["indicator"], parsed["period"], parsed["value"], parsed["note"])
+        key = (row.pilot.pk, row.indicator.pk, row.period.code)
         if key in seen:
-            error(number, COL_CODE, _("与第 %(row)d 行重复（同一地区、指标和期间）。") % {"row": seen[key]})
+            message = _("与第 %(row)d 行重复（同一地区、指标和期间）。") % {"row": seen[key]}
+            errors.append(RowError(row=number, column=COL_CODE, message=message, sheet=table.sheet))
             continue
         seen[key] = number
-        valid.append(ValidRow(number, pilot, indicator, period, value, note))
+        valid.append(row)
     return valid, errors
 
 

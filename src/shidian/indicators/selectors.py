@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.errors import NotFound
 from shidian.core.periods import Period
@@ -64,7 +65,7 @@ def get_indicator(code: str) -> Indicator:
         raise NotFound from exc
 
 
-def visible_values(*, user: Any) -> QuerySet[IndicatorValue]:
+def visible_values(*, user: User) -> QuerySet[IndicatorValue]:
     return scoping.restrict(IndicatorValue.objects.all(), user)
 
 
@@ -122,7 +123,7 @@ def target_rows(*, pilot: PilotArea) -> list[TargetRow]:
     return [TargetRow(i, own.get(i.pk, {})) for i in indicators]
 
 
-def value_history(*, user: Any, pilot: PilotArea) -> list[IndicatorValue]:
+def value_history(*, user: User, pilot: PilotArea) -> list[IndicatorValue]:
     """Every version of every value of a pilot, newest first within each indicator and period."""
     return list(
         visible_values(user=user)
@@ -140,7 +141,7 @@ class PendingReview:
     since: dt.date | None = None  # the first submission still waiting
 
 
-def pending_reviews(*, user: Any) -> list[PendingReview]:
+def pending_reviews(*, user: User) -> list[PendingReview]:
     """Pilot periods with submitted values waiting for the province to accept (two queries)."""
     rows = list(
         visible_values(user=user)
@@ -165,7 +166,7 @@ class MissingValues:
     expected: int
 
 
-def missing_values(*, user: Any, pilot: PilotArea, today: dt.date) -> list[MissingValues]:
+def missing_values(*, user: User, pilot: PilotArea, today: dt.date) -> list[MissingValues]:
     """Open periods that have ended by ``today`` in which the pilot has not yet reported every indicator."""
     if not scoping.restrict(PilotArea.objects.filter(pk=pilot.pk), user, pilot_field="pk").exists():
         return []
@@ -196,7 +197,7 @@ def period_values(*, pilot: PilotArea, period: Period) -> list[IndicatorValue]:
     )
 
 
-def get_import_job_for(*, user: Any, job_id: int) -> ImportJob:
+def get_import_job_for(*, user: User, job_id: int) -> ImportJob:
     """An import job the user may see: the uploader's pilot or province (national jobs: the nation)."""
     return scoping.get_for(ImportJob.objects.all(), user, pk=job_id)
 
@@ -204,7 +205,7 @@ def get_import_job_for(*, user: Any, job_id: int) -> ImportJob:
 # -- data quality ----------------------------------------------------------------------------------
 
 
-def quality_issues(*, user: Any, status: str = "", period: str = "") -> QuerySet[DataQualityIssue]:
+def quality_issues(*, user: User, status: str = "", period: str = "") -> QuerySet[DataQualityIssue]:
     qs = scoping.restrict(
         DataQualityIssue.objects.select_related("pilot", "pilot__province", "indicator", "rule", "updated_by"),
         user,
@@ -216,7 +217,7 @@ def quality_issues(*, user: Any, status: str = "", period: str = "") -> QuerySet
     return qs.order_by("status", "-period", "pilot__province__code", "pilot__name", "indicator__order")
 
 
-def get_issue_for(*, user: Any, issue_id: int) -> DataQualityIssue:
+def get_issue_for(*, user: User, issue_id: int) -> DataQualityIssue:
     return scoping.get_for(
         DataQualityIssue.objects.select_related("pilot", "indicator"),
         user,
@@ -224,7 +225,7 @@ def get_issue_for(*, user: Any, issue_id: int) -> DataQualityIssue:
     )
 
 
-def open_issue_count(*, user: Any) -> int:
+def open_issue_count(*, user: User) -> int:
     return quality_issues(user=user).filter(status__in=[IssueStatus.OPEN, IssueStatus.FOLLOWING]).count()
 
 
@@ -265,14 +266,14 @@ def _finish(indicator: Indicator, row: dict[str, Any]) -> Rollup:
     return Rollup(value, row["areas"] or 0)
 
 
-def province_rollups(*, user: Any, indicator: Indicator, period: Period) -> dict[int, Rollup]:
+def province_rollups(*, user: User, indicator: Indicator, period: Period) -> dict[int, Rollup]:
     """Province id → aggregate of the reported values of its pilots (one grouped query)."""
     qs = _rollup_queryset(indicator, period, visible_values(user=user))
     rows = qs.values("pilot__province").annotate(**_aggregates(indicator)).order_by("pilot__province")
     return {r["pilot__province"]: _finish(indicator, r) for r in rows}
 
 
-def national_rollup(*, user: Any, indicator: Indicator, period: Period) -> Rollup:
+def national_rollup(*, user: User, indicator: Indicator, period: Period) -> Rollup:
     """The aggregate over every visible pilot (one query)."""
     qs = _rollup_queryset(indicator, period, visible_values(user=user))
     return _finish(indicator, qs.aggregate(**_aggregates(indicator)))
@@ -286,7 +287,7 @@ class RankRow:
     status: str
 
 
-def ranking(*, user: Any, indicator: Indicator, period: Period, limit: int = 200) -> list[RankRow]:
+def ranking(*, user: User, indicator: Indicator, period: Period, limit: int = 200) -> list[RankRow]:
     """Pilots by value, best first (highest for 正向, lowest for 逆向), in one query."""
     order = "value" if indicator.direction == Direction.NEGATIVE else "-value"
     qs = (
@@ -384,7 +385,7 @@ class OffTrack:
     assessment: Assessment
 
 
-def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack]:
+def off_track(*, user: User, indicator: Indicator | None = None) -> list[OffTrack]:
     """Pilots off track or deteriorating against their own targets for the programme's end (fixed queries)."""
     targets_qs = scoping.restrict(
         # the target for the last year of the pilot's batch (registry), not a literal year
@@ -420,7 +421,7 @@ def off_track(*, user: Any, indicator: Indicator | None = None) -> list[OffTrack
 
 
 def comparison(
-    *, user: Any, indicator: Indicator, pilot_ids: list[int]
+    *, user: User, indicator: Indicator, pilot_ids: list[int]
 ) -> tuple[list[PilotArea], dict[int, dict[str, Decimal]]]:
     """Selected pilots' series of one indicator, for a side-by-side chart (two queries)."""
     pilots = list(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shidian.accounts.models import Organisation, User
 from shidian.core.errors import DomainError
-from shidian.core.forms import Form, IsoDateInput, max_length_of
+from shidian.core.forms import Form, IsoDateInput, choice_field, max_length_of, model_choice_field
 from shidian.plans import services
 from shidian.plans.models import (
     AnnualGoal,
@@ -48,7 +48,7 @@ class GoalForm(Form):
 
     def __init__(self, *args: Any, years: tuple[int, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        choice_field(self, "target_year").choices = [(y, str(y)) for y in years]
 
 
 class TaskForm(Form):
@@ -76,10 +76,10 @@ class TaskForm(Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["lead_department"].queryset = departments  # type: ignore[attr-defined]
-        self.fields["supporting_departments"].queryset = departments  # type: ignore[attr-defined]
+        model_choice_field(self, "lead_department").queryset = departments
+        model_choice_field(self, "supporting_departments").queryset = departments
         if users is not None:
-            self.fields["responsible_user"].queryset = users  # type: ignore[attr-defined]
+            model_choice_field(self, "responsible_user").queryset = users
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -89,8 +89,9 @@ class TaskForm(Form):
 
     def clean_deadline(self) -> Any:
         deadline = self.cleaned_data["deadline"]
-        if self.plan is not None:
-            _as_field_error(lambda: services.check_in_window(self.plan, deadline, label=str(_("任务期限"))))  # type: ignore[arg-type]
+        plan = self.plan
+        if plan is not None:
+            _as_field_error(lambda: services.check_in_window(plan, deadline, label=str(_("任务期限"))))
         return deadline
 
 
@@ -106,7 +107,7 @@ class MilestoneForm(Form):
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.task = task
-        self.fields["depends_on"].queryset = task.milestones.all()  # type: ignore[attr-defined]
+        model_choice_field(self, "depends_on").queryset = task.milestones.all()
 
     def clean_duration_days(self) -> Any:
         duration = self.cleaned_data["duration_days"]
@@ -127,7 +128,7 @@ class DependenciesForm(Form):
 
     def __init__(self, *args: Any, milestone: Milestone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["depends_on"].queryset = milestone.task.milestones.exclude(pk=milestone.pk)  # type: ignore[attr-defined]
+        model_choice_field(self, "depends_on").queryset = milestone.task.milestones.exclude(pk=milestone.pk)
 
 
 class ReviewForm(Form):
@@ -157,7 +158,7 @@ class MemberForm(Form):
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = departments  # type: ignore[attr-defined]
+        model_choice_field(self, "organisation").queryset = departments
 
 
 class EndMemberForm(Form):

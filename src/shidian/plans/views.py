@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,13 +26,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
+def _form_errors(request: AuthedHttpRequest, form: Any) -> None:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         messages.error(request, _("%(label)s：%(errors)s") % {"label": label, "errors": "；".join(errors)})
 
 
-def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+def _attempt(request: AuthedHttpRequest, action: Callable[[], object], success: str) -> bool:
     try:
         action()
     except DomainError as exc:
@@ -247,7 +247,7 @@ def _province_commission(pilot: Any) -> str:
 
 @login_required
 @require_GET
-def submit_confirm(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def submit_confirm(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     """Say what submitting the plan does and to whom before it happens."""
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     pilot = version.plan.pilot
@@ -273,7 +273,7 @@ def submit_confirm(request: HttpRequest, plan_version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_confirm(request: HttpRequest, plan_version_id: int) -> HttpResponse:
+def review_confirm(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     """Say what approving or returning the plan does and to whom before it happens."""
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     pilot = version.plan.pilot
@@ -707,7 +707,7 @@ def template_xlsx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     return _download(content, XLSX, _("%(pilot)s工作方案模板.xlsx") % {"pilot": pilot.name})
 
 
-def _version_for_export(request: HttpRequest, pilot_id: int) -> Any:
+def _version_for_export(request: AuthedHttpRequest, pilot_id: int) -> Any:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     version_param = request.GET.get("version", "")
     version_id = (
@@ -743,7 +743,7 @@ def export_docx(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_pdf(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def export_pdf(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     version = _version_for_export(request, pilot_id)
     name = _("%(pilot)s工作方案第%(number)d版.pdf") % {"pilot": version.plan.pilot.name, "number": version.number}
     return _download(workbook.export_pdf(version=version), "application/pdf", name)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from shidian.core import text as core_text
 from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
 from shidian.core.documents import xlsx as sheets_xlsx
 from shidian.core.errors import DomainError, ImportRejected, RowError
+from shidian.pilots.models import PilotArea
 from shidian.plans import scheduling, services
 from shidian.plans.models import FocusArea, Goal, Milestone, PendingPlanImport, PlanStatus, PlanVersion, Task
 from shidian.plans.selectors import PilotProgress
@@ -61,7 +63,7 @@ def _append(sheet: Any, values: list[Any]) -> None:
     sheets_xlsx.append_rows(sheet, (), [values])
 
 
-def _workbook_with_choices(pilot: Any, departments: list[Organisation]) -> Any:
+def _workbook_with_choices(pilot: PilotArea, departments: list[Organisation]) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -130,7 +132,7 @@ def _save(wb: Any) -> bytes:
     return out.getvalue()
 
 
-def template_xlsx(*, pilot: Any) -> bytes:
+def template_xlsx(*, pilot: PilotArea) -> bytes:
     """An empty work-plan template with drop-down lists of focus areas and the pilot's departments."""
     wb, _sheets = _workbook_with_choices(pilot, services.pilot_departments(pilot))
     return _save(wb)
@@ -444,13 +446,27 @@ class _Checker:
             return None
 
 
+Sheets = dict[str, list[tuple[int, dict[str, object]]]]
+
+
 def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
     """Check every row of an uploaded plan; raise ImportRejected listing all errors, or return what it holds."""
     sheets = _read_sheets(content)
     check = _Checker()
-    pilot = version.plan.pilot
-    focus_areas = {f.name: f for f in FocusArea.objects.filter(is_active=True)}
-    departments = {d.name: d for d in services.pilot_departments(pilot)}
+    _check_columns(sheets, check)
+    if check.errors:
+        raise ImportRejected(check.errors)
+    tasks = _read_tasks(sheets[TASK_SHEET], check, version)
+    _read_milestones(sheets[MILESTONE_SHEET], check, version, tasks)
+    _check_schedules(check, version, tasks)
+    goals = _read_goals(sheets.get(GOAL_SHEET, []), check, version.plan.pilot)
+    if check.errors:
+        raise ImportRejected(check.errors)
+    return ImportPreview(tasks=[t for t in tasks.values() if t is not None], goals=goals)
+
+
+def _check_columns(sheets: Sheets, check: _Checker) -> None:
+    """Step 1: the task and milestone sheets exist and carry their required columns."""
     for name, columns in ((TASK_SHEET, TASK_COLUMNS), (MILESTONE_SHEET, MILESTONE_COLUMNS[:4])):
         if name not in sheets:
             check.error(name, None, None, _("缺少工作表。"))
@@ -459,11 +475,17 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
         for column in columns:
             if sheets[name] and column not in header:
                 check.error(name, 1, column, _("缺少必需的列。"))
-    if check.errors:
-        raise ImportRejected(check.errors)
+
+
+def _read_tasks(
+    rows: list[tuple[int, dict[str, object]]], check: _Checker, version: PlanVersion
+) -> dict[str, ImportedTask | None]:
+    """Step 2: the task rows, by number (None for a known number whose row has errors)."""
+    focus_areas = {f.name: f for f in FocusArea.objects.filter(is_active=True)}
+    departments = {d.name: d for d in services.pilot_departments(version.plan.pilot)}
     tasks: dict[str, ImportedTask | None] = {}
-    for row, data in sheets[TASK_SHEET]:
-        s = TASK_SHEET
+    s = TASK_SHEET
+    for row, data in rows:
         number = check.text(s, row, data, "任务编号")
         title = check.text(s, row, data, "任务", model_field=(Task, "title"))
         focus_name = check.text(s, row, data, "重点领域")
@@ -482,13 +504,14 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
                 check.error(s, row, "配合单位", _("“%(value)s”不是本试点的政府部门。") % {"value": name})
         person = check.text(s, row, data, "责任人", model_field=(Task, "responsible_name"))
         contact = check.text(s, row, data, "联系方式", required=False, model_field=(Task, "responsible_contact"))
-        deadline = check.date(s, row, data, "完成期限")
-        if deadline is not None:
-            try:
-                services.check_in_window(version.plan, deadline, label=str(_("任务期限")))
-            except DomainError as exc:
-                check.error(s, row, "完成期限", exc.message)
-                deadline = None
+        deadline = _checked(
+            check,
+            s,
+            row,
+            "完成期限",
+            check.date(s, row, data, "完成期限"),
+            lambda day: services.check_in_window(version.plan, day, label=str(_("任务期限"))),
+        )
         weight_text = check.text(s, row, data, "权重", required=False)
         weight = check.integer(s, row, data, "权重", maximum=services.MAX_WEIGHT) if weight_text else 1
         working = check.text(s, row, data, "按工作日排期", required=False) in ("是", "Y", "y", "1")
@@ -501,18 +524,43 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
             )
         elif number:
             tasks[number] = None  # a known number whose row already has errors
-    for row, data in sheets[MILESTONE_SHEET]:
-        s = MILESTONE_SHEET
+    return tasks
+
+
+def _checked[T](
+    check: _Checker, sheet: str, row: int, column: str, value: T | None, rule: Callable[[T], None]
+) -> T | None:
+    """``value`` if the domain ``rule`` accepts it; otherwise the rule's message on the cell, and None."""
+    if value is None:
+        return None
+    try:
+        rule(value)
+    except DomainError as exc:
+        check.error(sheet, row, column, exc.message)
+        return None
+    return value
+
+
+def _read_milestones(
+    rows: list[tuple[int, dict[str, object]]],
+    check: _Checker,
+    version: PlanVersion,
+    tasks: dict[str, ImportedTask | None],
+) -> None:
+    """Step 3: the milestone rows, each added to its task."""
+    s = MILESTONE_SHEET
+    for row, data in rows:
         task_number = check.text(s, row, data, "任务编号")
         number = check.text(s, row, data, "节点编号")
         name = check.text(s, row, data, "节点", model_field=(Milestone, "name"))
-        duration = check.integer(s, row, data, "工期（天）")
-        if duration is not None:
-            try:
-                services.check_duration(version.plan, duration, name=name)
-            except DomainError as exc:
-                check.error(s, row, "工期（天）", exc.message)
-                duration = None
+        duration = _checked(
+            check,
+            s,
+            row,
+            "工期（天）",
+            check.integer(s, row, data, "工期（天）"),
+            functools.partial(services.check_duration, version.plan, name=name),
+        )
         deps = _split(check.text(s, row, data, "前置节点编号", required=False))
         deliverable = check.text(s, row, data, "成果形式", required=False, model_field=(Milestone, "deliverable"))
         due_by = check.date(s, row, data, "要求完成时间", required=False)
@@ -534,6 +582,10 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
             check.error(s, row, "节点编号", _("同一任务中节点编号“%(value)s”重复。") % {"value": number})
         elif number and name and duration:
             task.milestones.append(ImportedMilestone(row, number, name, duration, deps, deliverable, due_by))
+
+
+def _check_schedules(check: _Checker, version: PlanVersion, tasks: dict[str, ImportedTask | None]) -> None:
+    """Step 4: each task's milestones name known predecessors and fit before its deadline."""
     for task in tasks.values():
         if task is None:
             continue
@@ -558,21 +610,18 @@ def preview_import(*, version: PlanVersion, content: bytes) -> ImportPreview:
             )
         except DomainError as exc:
             check.error(TASK_SHEET, task.row, "完成期限", exc.message)
+
+
+def _read_goals(rows: list[tuple[int, dict[str, object]]], check: _Checker, pilot: PilotArea) -> list[tuple[str, int]]:
+    """Step 5: the goal rows (the goal sheet is optional)."""
     goals: list[tuple[str, int]] = []
-    for row, data in sheets.get(GOAL_SHEET, []):
+    for row, data in rows:
         text = check.text(GOAL_SHEET, row, data, "目标", model_field=(Goal, "text"))
         year = check.integer(GOAL_SHEET, row, data, "目标年份", minimum=2000)
-        if year is not None:
-            try:
-                services.check_goal_year(pilot, year)
-            except DomainError as exc:
-                check.error(GOAL_SHEET, row, "目标年份", exc.message)
-                year = None
+        year = _checked(check, GOAL_SHEET, row, "目标年份", year, lambda y: services.check_goal_year(pilot, y))
         if text and year:
             goals.append((text, year))
-    if check.errors:
-        raise ImportRejected(check.errors)
-    return ImportPreview(tasks=[t for t in tasks.values() if t is not None], goals=goals)
+    return goals
 
 
 def _audit_refused(*, version: PlanVersion, by: User, step: str, exc: ImportRejected | DomainError) -> None:

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from shidian.core import audit, formatting
 from shidian.indicators.selectors import pilot_indicator_facts, province_indicator_summary
+from shidian.pilots.models import PilotArea
 from shidian.plans.selectors import pilot_progress_facts
+from shidian.regions.models import Province
 
 
-def pilot_facts(*, pilot: Any, round: Any) -> dict[str, Any]:
+def pilot_facts(*, pilot: PilotArea, round: Any) -> dict[str, Any]:
     """A JSON snapshot of the plan progress and indicator facts of ``pilot`` for the round's period."""
     period = round.period
     facts: dict[str, Any] = {
@@ -31,7 +33,7 @@ def pilot_facts(*, pilot: Any, round: Any) -> dict[str, Any]:
     return plain
 
 
-def province_facts(*, province: Any, round: Any) -> dict[str, Any]:
+def province_facts(*, province: Province, round: Any) -> dict[str, Any]:
     """A JSON snapshot of the province-wide indicator summary for the round's period."""
     period = round.period
     facts: dict[str, Any] = {

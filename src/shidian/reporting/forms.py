@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shidian.core.forms import Form, IsoDateInput
+from shidian.core.forms import Form, IsoDateInput, choice_field
 from shidian.reporting.models import SECTION_MAX, SECTIONS, TagKind
 
 
@@ -41,9 +41,9 @@ class TagForm(Form):
 
     def __init__(self, *args: Any, ministries: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["ministries"]
-        field.choices = [(m.pk, m.name) for m in ministries]  # type: ignore[attr-defined]
-        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[attr-defined]
+        field = choice_field(self, "ministries")
+        field.choices = [(m.pk, m.name) for m in ministries]
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
 
 
 class AttachmentForm(Form):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shidian.accounts.models import Organisation, OrganisationKind
 from shidian.core import audit, clock, listing, scoping
 from shidian.core.errors import DomainError
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
 from shidian.core.uploads import attachment_response
 from shidian.reporting import documents, filters, permissions, richtext, selectors, services
@@ -35,7 +36,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _errors(request: HttpRequest, form: Any) -> None:
+def _errors(request: AuthedHttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else field
         messages.error(request, "%s：%s" % (label or "", "；".join(str(e) for e in errors)))  # noqa: UP031
@@ -53,7 +54,7 @@ def _download(content: bytes, file_name: str, content_type: str) -> HttpResponse
     return response
 
 
-def _format(request: HttpRequest) -> str:
+def _format(request: AuthedHttpRequest) -> str:
     """The document format asked for: pdf, or docx (also for anything else, as before)."""
     return "pdf" if request.GET.get("format") == "pdf" else "docx"
 
@@ -69,7 +70,7 @@ def _document_response(document: documents.OfficialDocument, fmt: str) -> HttpRe
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     is_ministry = scoping.can(user, Capability.READ_REPORT_COPIES)
     if not (scoping.can(user, Capability.VIEW_REPORTS) or is_ministry):
@@ -117,7 +118,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def inbox_xlsx(request: HttpRequest) -> HttpResponse:
+def inbox_xlsx(request: AuthedHttpRequest) -> HttpResponse:
     """The national inbox as filtered on the home page, every row (not just the page), as XLSX."""
     scoping.require(request.user, Capability.REVIEW_PROVINCE_REPORTS)
     inbox_filter = filters.NationalInboxFilter(request.GET)
@@ -137,7 +138,7 @@ def inbox_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_dues(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_dues(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_ROUNDS)
     reporting_round = selectors.get_round(round_id=round_id)
     form = RoundDuesForm(request.POST)
@@ -163,7 +164,7 @@ def round_dues(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_pilot_report(request: HttpRequest) -> HttpResponse:
+def open_pilot_report(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.WRITE_PILOT_REPORT)
     form = OpenReportForm(request.POST)
     pilot = selectors.user_pilot(request.user)
@@ -174,7 +175,9 @@ def open_pilot_report(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:report", report_id=report.pk)
 
 
-def _report_context(request: HttpRequest, report: PilotReport, form: PilotDraftForm | None = None) -> dict[str, Any]:
+def _report_context(
+    request: AuthedHttpRequest, report: PilotReport, form: PilotDraftForm | None = None
+) -> dict[str, Any]:
     versions = selectors.versions_of(report)
     can_write = permissions.can_write_pilot_report(request.user, report)
     editable = can_write and report.is_editable
@@ -206,14 +209,14 @@ def _report_context(request: HttpRequest, report: PilotReport, form: PilotDraftF
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_detail(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     return render(request, "reporting/report.html", _report_context(request, report))
 
 
 @login_required
 @require_POST
-def report_autosave(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_autosave(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     """Save the draft (htmx autosave or the save button); a conflict is shown, never overwritten."""
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     form = PilotDraftForm(request.POST)
@@ -248,7 +251,7 @@ def report_autosave(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_submit(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     form = PilotDraftForm(request.POST)
     try:
@@ -284,7 +287,7 @@ def _due_line(report: PilotReport) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_submit_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_submit_confirm(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     """Say what submitting does and to whom before it happens (the draft is saved first)."""
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     if not permissions.can_write_pilot_report(request.user, report) or not report.is_editable:
@@ -322,7 +325,7 @@ def report_submit_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_review_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_review_confirm(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     """Say what accepting or returning does and to whom before it happens."""
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     if not permissions.can_review_pilot_report(request.user, report):
@@ -368,7 +371,7 @@ def report_review_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_return(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -383,7 +386,7 @@ def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_accept(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_accept(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -398,7 +401,7 @@ def report_accept(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_tags(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_tags(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     try:
         if "remove" in request.POST:
@@ -425,7 +428,7 @@ def report_tags(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_attachments(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_attachments(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     try:
         if "remove" in request.POST:
@@ -455,7 +458,7 @@ def report_attachments(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_download(request: AuthedHttpRequest, attachment_id: int) -> HttpResponse:
     attachment = selectors.get_attachment_for(user=request.user, attachment_id=attachment_id)
     audit.record(
         action=audit.AuditAction.ATTACHMENT_DOWNLOADED,
@@ -469,7 +472,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
 
 @login_required
 @require_GET
-def report_compare(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_compare(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     """Compare two versions section by section (default: the latest with the one before)."""
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     versions = {v.number: v for v in selectors.versions_of(report)}
@@ -506,7 +509,7 @@ def report_compare(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def version_download(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_download(request: AuthedHttpRequest, version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=version_id)
     fmt = _format(request)
     audit.record(action=audit.AuditAction.REPORT_DOWNLOADED, actor=request.user, obj=version, detail={"format": fmt})
@@ -518,7 +521,7 @@ def version_download(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_province_report(request: HttpRequest) -> HttpResponse:
+def open_province_report(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.REVIEW_PILOT_REPORTS)
     form = OpenReportForm(request.POST)
     scope = scoping.scope_for(request.user)
@@ -532,7 +535,7 @@ def open_province_report(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:province_report", province_report_id=report.pk)
 
 
-def _province_context(request: HttpRequest, report: ProvinceReport) -> dict[str, Any]:
+def _province_context(request: AuthedHttpRequest, report: ProvinceReport) -> dict[str, Any]:
     versions = selectors.province_versions_of(report)
     return {
         "report": report,
@@ -548,12 +551,12 @@ def _province_context(request: HttpRequest, report: ProvinceReport) -> dict[str,
 
 @login_required
 @require_GET
-def province_report_detail(request: HttpRequest, province_report_id: int) -> HttpResponse:
+def province_report_detail(request: AuthedHttpRequest, province_report_id: int) -> HttpResponse:
     report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
     return render(request, "reporting/province_report.html", _province_context(request, report))
 
 
-def _province_fields(request: HttpRequest) -> tuple[int, dict[str, str], dict[int, str]]:
+def _province_fields(request: AuthedHttpRequest) -> tuple[int, dict[str, str], dict[int, str]]:
     try:
         revision = int(request.POST.get("revision", ""))
     except ValueError as exc:
@@ -568,7 +571,7 @@ def _province_fields(request: HttpRequest) -> tuple[int, dict[str, str], dict[in
 
 @login_required
 @require_POST
-def province_report_save(request: HttpRequest, province_report_id: int) -> HttpResponse:
+def province_report_save(request: AuthedHttpRequest, province_report_id: int) -> HttpResponse:
     report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
     action = request.POST.get("action", "save")
     try:
@@ -588,7 +591,7 @@ def province_report_save(request: HttpRequest, province_report_id: int) -> HttpR
     return redirect("reporting:province_report", province_report_id=report.pk)
 
 
-def _province_submit_confirm(request: HttpRequest, report: ProvinceReport) -> HttpResponse:
+def _province_submit_confirm(request: AuthedHttpRequest, report: ProvinceReport) -> HttpResponse:
     from shidian.core import clock, formatting
 
     today = clock.today()
@@ -622,7 +625,7 @@ def _province_submit_confirm(request: HttpRequest, report: ProvinceReport) -> Ht
 
 @login_required
 @require_POST
-def province_report_submit(request: HttpRequest, province_report_id: int) -> HttpResponse:
+def province_report_submit(request: AuthedHttpRequest, province_report_id: int) -> HttpResponse:
     report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
     try:
         report = services.submit_province_report(report=report, by=request.user)
@@ -635,7 +638,7 @@ def province_report_submit(request: HttpRequest, province_report_id: int) -> Htt
 
 @login_required
 @require_POST
-def province_report_review(request: HttpRequest, province_report_id: int) -> HttpResponse:
+def province_report_review(request: AuthedHttpRequest, province_report_id: int) -> HttpResponse:
     report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -653,7 +656,7 @@ def province_report_review(request: HttpRequest, province_report_id: int) -> Htt
     return redirect("reporting:province_report", province_report_id=report.pk)
 
 
-def _province_review_confirm(request: HttpRequest, report: ProvinceReport, comment: str) -> HttpResponse:
+def _province_review_confirm(request: AuthedHttpRequest, report: ProvinceReport, comment: str) -> HttpResponse:
     """Say what acknowledging or returning a province report does and to whom before it happens."""
     if not permissions.can_review_province_report(request.user):
         raise Http404
@@ -689,7 +692,7 @@ def _province_review_confirm(request: HttpRequest, report: ProvinceReport, comme
 
 @login_required
 @require_GET
-def province_version_download(request: HttpRequest, province_version_id: int) -> HttpResponse:
+def province_version_download(request: AuthedHttpRequest, province_version_id: int) -> HttpResponse:
     from shidian.reporting.models import ProvinceReportVersion
 
     version = ProvinceReportVersion.objects.select_related("report").filter(pk=province_version_id).first()
@@ -708,7 +711,7 @@ def province_version_download(request: HttpRequest, province_version_id: int) ->
 
 @login_required
 @require_http_methods(["GET"])
-def copy_detail(request: HttpRequest, copy_id: int) -> HttpResponse:
+def copy_detail(request: AuthedHttpRequest, copy_id: int) -> HttpResponse:
     """A ministry reads a copied province report; the first reading is recorded as a read receipt."""
     copy = selectors.get_copy_for(user=request.user, copy_id=copy_id)
     services.read_copy(copy=copy, by=request.user)
@@ -737,7 +740,7 @@ def copy_detail(request: HttpRequest, copy_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: AuthedHttpRequest) -> HttpResponse:
     data = selectors.completeness_matrix(user=request.user)
     if request.GET.get("format") == "xlsx":
         stamp = clock.today().isoformat()

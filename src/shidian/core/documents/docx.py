@@ -8,6 +8,7 @@ character took two cells (14 a line).
 
 from __future__ import annotations
 
+import copy
 import io
 from typing import Any
 
@@ -141,6 +142,8 @@ class _Writer:
         from docx import Document
 
         self.docx: Any = Document()
+        self._table_style: str | None = None
+        self._row_prototypes: dict[tuple[object, ...], tuple[Any, Any]] = {}
         self._page_setup()
         self._styles()
 
@@ -223,7 +226,9 @@ class _Writer:
         from docx.shared import Pt
 
         grid = self.docx.add_table(rows=1, cols=len(table.header))
-        grid.style = "Table Grid"
+        if self._table_style is None:  # looked up by name once: python-docx searches every style each time
+            self._table_style = self.docx.styles["Table Grid"].style_id
+        grid._tbl.tblStyle_val = self._table_style
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
         widths = table.widths or [1.0] * len(table.header)
@@ -231,7 +236,19 @@ class _Writer:
         total = sum(widths)
         for column, width in zip(grid.columns, widths, strict=False):
             column.width = Pt(L.TEXT_WIDTH_PT * width / total)  # w:gridCol, which LibreOffice reads
+        # A table shaped like an earlier one copies that one's header and first body row; in any table the
+        # rows after the first body row are copies of it, each with its own text.
+        shape = (tuple(widths), tuple(aligns), table.align is None, table.repeat_header)
+        header, prototype = self._row_prototypes.get(shape, (None, None))
+        if header is not None and prototype is not None:
+            for row in grid._tbl.tr_lst:
+                grid._tbl.remove(row)
+            grid._tbl.append(_row_like(header, table.header))
         for row_index, values in enumerate([table.header, *table.rows]):
+            if prototype is not None:
+                if row_index:
+                    grid._tbl.append(_row_like(prototype, values))
+                continue
             row = grid.rows[0] if row_index == 0 else grid.add_row()
             _keep_whole(row)
             if row_index == 0 and table.repeat_header:
@@ -258,11 +275,39 @@ class _Writer:
                     L.FONT_HEADING_1 if row_index == 0 else L.FONT_BODY,
                     L.TABLE_PT,
                 )
+            if row_index == 1:
+                prototype = row._tr
+                self._row_prototypes[shape] = (grid._tbl.tr_lst[0], prototype)
 
     def save(self) -> bytes:
         out = io.BytesIO()
         self.docx.save(out)
         return out.getvalue()
+
+
+def _row_like(prototype: Any, values: list[str]) -> Any:
+    """A copy of the table row ``prototype`` holding ``values``: the same cells, paragraphs and runs.
+
+    Writing each cell through python-docx costs most of a long table's time; a copy costs a fraction.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    row = copy.deepcopy(prototype)
+    for index, cell in enumerate(row.iterchildren(qn("w:tc"))):
+        run = cell.find(f"{qn('w:p')}/{qn('w:r')}")
+        for old in run.findall(qn("w:t")) + run.findall(qn("w:tab")) + run.findall(qn("w:br")):
+            run.remove(old)
+        text = clean_text.clean(str(values[index]) if index < len(values) else "").replace("\n", " ")
+        for position, piece in enumerate(text.split("\t")):
+            if position:
+                run.append(OxmlElement("w:tab"))
+            if piece:
+                element = OxmlElement("w:t")
+                element.set(qn("xml:space"), "preserve")
+                element.text = piece
+                run.append(element)
+    return row
 
 
 def _off_grid(paragraph: Any) -> None:
@@ -347,11 +392,73 @@ def has_record(document: OfficialDocument) -> bool:
 
 
 def render_docx(document: OfficialDocument, *, record_page_breaks: int = 0) -> bytes:
-    """Return the document as DOCX bytes in the GB/T 9704-2012 layout.
+    """Return the document as DOCX bytes in the GB/T 9704-2012 layout, as written (not yet laid out).
 
-    ``record_page_breaks`` page breaks before the 版记 move it on by as many pages: the PDF path uses them
-    to put the 版记 on an even page (see :func:`shidian.core.documents.pdf.render_pdf`).
+    ``record_page_breaks`` move the 版记 on by as many pages (see :meth:`Composed.move_record`). The DOCX
+    and PDF the platform serves are laid out first, so that they end on an even page
+    (:mod:`shidian.core.documents.paging`).
     """
+    composed = compose(document)
+    composed.move_record(record_page_breaks)
+    return composed.save()
+
+
+class Composed:
+    """A document written as DOCX, whose 版记 may still be moved on to a later page before it is saved."""
+
+    def __init__(self, writer: _Writer, record_start: Any) -> None:
+        self._writer = writer
+        self._record_start = record_start  # the 版记's first rule, or None
+
+    def save(self) -> bytes:
+        return self._writer.save()
+
+    def move_record(self, page_breaks: int) -> None:
+        """Move the 版记 on by ``page_breaks`` pages (0, 1 or 2), once.
+
+        One break puts it on the page after the body's. Two leave a blank page between: the blank page and
+        the 版记's page then form a last section without page numbers (GB/T 9704-2012 7.5: 公文的版记页前有
+        空白页的，空白页和版记页均可不编排页码), so the blank page shows nothing at all.
+        """
+        if not page_breaks or self._record_start is None:
+            return
+        if page_breaks >= 2:
+            _end_section_before(self._writer, self._record_start)
+        self._record_start.addprevious(_page_break_paragraph(self._writer))
+
+
+def _page_break_paragraph(w: _Writer) -> Any:
+    """An empty body paragraph that ends its page (detached: the caller places it)."""
+    from docx.enum.text import WD_BREAK
+
+    paragraph = w.paragraph()
+    paragraph.add_run().add_break(WD_BREAK.PAGE)
+    element = paragraph._p
+    element.getparent().remove(element)
+    return element
+
+
+def _end_section_before(w: _Writer, element: Any) -> None:
+    """End the numbered section at the paragraph before ``element``; what follows has empty footers."""
+    from docx.oxml.ns import qn
+
+    body = w.docx.element.body
+    last = element.getprevious()
+    if last is None or last.tag != qn("w:p"):
+        last = _thin(w, 1)._p  # a section ends in a paragraph (the body here ends in a table)
+        last.getparent().remove(last)
+        element.addprevious(last)
+    sentinel = body.get_or_add_sectPr()
+    last.set_sectPr(sentinel.clone())  # the body's section keeps its page numbers
+    for reference in sentinel.xpath("w:headerReference|w:footerReference"):
+        sentinel.remove(reference)
+    section = w.docx.sections[-1]
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+
+
+def compose(document: OfficialDocument) -> Composed:
+    """Write the document as DOCX in the GB/T 9704-2012 layout (see :func:`render_docx`)."""
     w = _Writer()
     official = document.kind is not Kind.ATTACHMENT
     if document.is_demo:
@@ -415,9 +522,8 @@ def render_docx(document: OfficialDocument, *, record_page_breaks: int = 0) -> b
             closing.append(w.paragraph(date_text, align="right", right_chars=4))
         for paragraph in closing[:-1]:
             paragraph.paragraph_format.keep_with_next = True
-    if has_record(document):
-        _record(w, document, page_breaks=record_page_breaks)
-    return w.save()
+    record_start = _record(w, document) if has_record(document) else None
+    return Composed(w, record_start)
 
 
 def _width_in_characters(text: str) -> float:
@@ -512,14 +618,12 @@ def _thin(w: _Writer, height_pt: float, *, fill: str | None = None) -> Any:
     return paragraph
 
 
-def _record(w: _Writer, document: OfficialDocument, *, page_breaks: int = 0) -> None:
+def _record(w: _Writer, document: OfficialDocument) -> Any:
     """版记 at the foot of the last page (GB/T 9704 7.4): 抄送机关, then 印发机关 and 印发日期, between a thick
-    first and last rule (0.35 mm) with a thin one (0.25 mm) between."""
-    from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+    first and last rule (0.35 mm) with a thin one (0.25 mm) between. Returns its first element."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.shared import Pt
 
-    for _break in range(page_breaks):
-        w.paragraph().add_run().add_break(WD_BREAK.PAGE)
     lines = [_thin(w, L.RULE_THICK_PT, fill="000000")]
     if document.copies_to:
         copies = "抄送：" + "，".join(document.copies_to) + "。"
@@ -539,3 +643,4 @@ def _record(w: _Writer, document: OfficialDocument, *, page_breaks: int = 0) -> 
     # The frame's anchor (LibreOffice leaves a frame that ends the document in the text), one point high so
     # that the 版记 shares the page with a body that ends three lines above the foot.
     _thin(w, 1)
+    return lines[0]._p

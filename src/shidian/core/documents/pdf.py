@@ -1,4 +1,4 @@
-"""The server's PDF: the same DOCX laid out by LibreOffice (headless), so both read alike.
+"""LibreOffice (headless) lays a DOCX out as PDF: the server's PDF reads like the DOCX (see paging.py).
 
 LibreOffice resolves the official font names through the fontconfig file that ``make setup`` installs
 (scripts/fontconfig/): 仿宋 and 小标宋 in Noto Serif CJK, 楷体 in LXGW WenKai or AR PL UKai, 黑体 in Noto Sans CJK;
@@ -14,9 +14,6 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-
-from shidian.core.documents.docx import has_record, render_docx
-from shidian.core.documents.elements import OfficialDocument
 
 CONVERT_TIMEOUT_S = 120
 _lock = threading.Lock()
@@ -80,18 +77,3 @@ def page_count(pdf: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def render_pdf(document: OfficialDocument) -> bytes:
-    """Return the document as PDF, laid out from its DOCX.
-
-    A document with a 版记 ends on an even page (GB/T 9704: the 版记 is on the last, even page, the back of
-    the sheet). Only the layout knows the page count, so LibreOffice lays out, in one run, the document as it
-    is and with one and with two page breaks before the 版记, and the first that ends on an even page is
-    kept: one break when the 版记 shared an odd last page with the body, two when it stood alone on it
-    (the body's last page, even, had no room left), which leaves a blank page before the 版记's page.
-    """
-    if not has_record(document):
-        return docx_to_pdf(render_docx(document))
-    variants = _convert([render_docx(document, record_page_breaks=breaks) for breaks in range(3)])
-    return next((pdf for pdf in variants if page_count(pdf) % 2 == 0), variants[0])

@@ -53,6 +53,9 @@ def _flag(
     found[(pilot_id, indicator_id, period, kind, rule_id)] = (message, value)
 
 
+Findings = dict[tuple[int, int, str, str, int | None], tuple[str, Decimal | None]]
+
+
 @transaction.atomic
 def run_quality_checks(*, period: Period, by: User | SystemActor) -> int:
     """Apply the active rules and the z-score outlier test to the reported values of ``period`` in ``by``'s reach.
@@ -68,63 +71,89 @@ def run_quality_checks(*, period: Period, by: User | SystemActor) -> int:
     base = IndicatorValue.objects.filter(period=period.code, is_current=True)
     if scope is not None:
         base = base.filter(pilot_id__in=scope)
-    found: dict[tuple[int, int, str, str, int | None], tuple[str, Decimal | None]] = {}
+    found: Findings = {}
     for rule in ValidationRule.objects.filter(is_active=True).select_related("indicator", "other_indicator"):
         if rule.kind == RuleKind.COMPARE and rule.other_indicator is not None:
-            left = dict(base.filter(indicator=rule.indicator).values_list("pilot_id", "value"))
-            right = dict(base.filter(indicator=rule.other_indicator).values_list("pilot_id", "value"))
-            for pilot_id, a in left.items():
-                b = right.get(pilot_id)
-                if b is not None and not _OPERATORS[Operator(rule.operator)](a, b):
-                    _flag(
-                        found,
-                        pilot_id=pilot_id,
-                        indicator_id=rule.indicator_id,
-                        period=period.code,
-                        kind=IssueKind.RULE,
-                        rule_id=rule.pk,
-                        value=a,
-                        message=_("%(rule)s：%(left)s 为 %(a)s，%(right)s 为 %(b)s。")
-                        % {
-                            "rule": rule.name,
-                            "left": rule.indicator.name,
-                            "a": a.normalize(),
-                            "right": rule.other_indicator.name,
-                            "b": b.normalize(),
-                        },
-                    )
+            _check_comparison(rule, rule.other_indicator, base, period, found)
         elif rule.kind == RuleKind.YEAR_ON_YEAR and rule.max_change_percent is not None:
-            now = dict(base.filter(indicator=rule.indicator).values_list("pilot_id", "value"))
-            before_qs = IndicatorValue.objects.filter(
-                period=period.previous().code if period.is_year else Period(period.year - 1, period.half).code,
-                indicator=rule.indicator,
-                is_current=True,
-                pilot_id__in=list(now),
-            )
-            before = dict(before_qs.values_list("pilot_id", "value"))
-            for pilot_id, value in now.items():
-                previous = before.get(pilot_id)
-                if previous is None or previous == 0:
-                    continue
-                change = (value - previous) / abs(previous) * 100
-                if abs(change) > rule.max_change_percent:
-                    _flag(
-                        found,
-                        pilot_id=pilot_id,
-                        indicator_id=rule.indicator_id,
-                        period=period.code,
-                        kind=IssueKind.RULE,
-                        rule_id=rule.pk,
-                        value=value,
-                        message=_("%(rule)s：由 %(before)s 变为 %(after)s（%(change)s%%）。")
-                        % {
-                            "rule": rule.name,
-                            "before": previous.normalize(),
-                            "after": value.normalize(),
-                            "change": change.quantize(Decimal("0.1")),
-                        },
-                    )
+            _check_year_on_year(rule, rule.max_change_percent, base, period, found)
     _outliers(IndicatorValue.objects.filter(period=period.code, is_current=True), base, period, found)
+    new = _open_issues(found, period, scope)
+    if new:
+        audit.record(
+            action=audit.AuditAction.QUALITY_CHECKED,
+            actor=by,
+            detail={"period": period.code, "new_issues": len(new), "findings": len(found)},
+        )
+    return len(new)
+
+
+def _check_comparison(
+    rule: ValidationRule, other: Indicator, base: models.QuerySet[IndicatorValue], period: Period, found: Findings
+) -> None:
+    """Flag each pilot whose value of the rule's indicator does not compare as the rule says with the other's."""
+    left = dict(base.filter(indicator=rule.indicator).values_list("pilot_id", "value"))
+    right = dict(base.filter(indicator=other).values_list("pilot_id", "value"))
+    for pilot_id, a in left.items():
+        b = right.get(pilot_id)
+        if b is not None and not _OPERATORS[Operator(rule.operator)](a, b):
+            _flag(
+                found,
+                pilot_id=pilot_id,
+                indicator_id=rule.indicator_id,
+                period=period.code,
+                kind=IssueKind.RULE,
+                rule_id=rule.pk,
+                value=a,
+                message=_("%(rule)s：%(left)s 为 %(a)s，%(right)s 为 %(b)s。")
+                % {
+                    "rule": rule.name,
+                    "left": rule.indicator.name,
+                    "a": a.normalize(),
+                    "right": other.name,
+                    "b": b.normalize(),
+                },
+            )
+
+
+def _check_year_on_year(
+    rule: ValidationRule, max_change: Decimal, base: models.QuerySet[IndicatorValue], period: Period, found: Findings
+) -> None:
+    """Flag each pilot whose value changed by more than the rule allows since the same period a year before."""
+    now = dict(base.filter(indicator=rule.indicator).values_list("pilot_id", "value"))
+    before_qs = IndicatorValue.objects.filter(
+        period=period.previous().code if period.is_year else Period(period.year - 1, period.half).code,
+        indicator=rule.indicator,
+        is_current=True,
+        pilot_id__in=list(now),
+    )
+    before = dict(before_qs.values_list("pilot_id", "value"))
+    for pilot_id, value in now.items():
+        previous = before.get(pilot_id)
+        if previous is None or previous == 0:
+            continue
+        change = (value - previous) / abs(previous) * 100
+        if abs(change) > max_change:
+            _flag(
+                found,
+                pilot_id=pilot_id,
+                indicator_id=rule.indicator_id,
+                period=period.code,
+                kind=IssueKind.RULE,
+                rule_id=rule.pk,
+                value=value,
+                message=_("%(rule)s：由 %(before)s 变为 %(after)s（%(change)s%%）。")
+                % {
+                    "rule": rule.name,
+                    "before": previous.normalize(),
+                    "after": value.normalize(),
+                    "change": change.quantize(Decimal("0.1")),
+                },
+            )
+
+
+def _open_issues(found: Findings, period: Period, scope: set[int] | None) -> list[DataQualityIssue]:
+    """Open an issue for each finding not already open (an existing one keeps its follow-up status)."""
     existing = {
         (i.pilot_id, i.indicator_id, i.period, i.kind, i.rule_id): i
         for i in DataQualityIssue.objects.filter(period=period.code)
@@ -144,13 +173,7 @@ def run_quality_checks(*, period: Period, by: User | SystemActor) -> int:
         if key not in existing
     ]
     DataQualityIssue.objects.bulk_create(new)
-    if new:
-        audit.record(
-            action=audit.AuditAction.QUALITY_CHECKED,
-            actor=by,
-            detail={"period": period.code, "new_issues": len(new), "findings": len(found)},
-        )
-    return len(new)
+    return new
 
 
 def _outliers(

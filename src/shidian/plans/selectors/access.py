@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from shidian.accounts.models import Organisation
+from shidian.accounts.models import Organisation, User
 from shidian.core import scoping
 from shidian.core.roles import Capability
 from shidian.pilots.models import PilotArea
 from shidian.plans.models import AnnualGoal, LeadingGroupMember, Milestone, PlanVersion, Task
 
 
-def _require_plans(user: Any) -> None:
+def _require_plans(user: User) -> None:
     scoping.require(user, Capability.VIEW_PLANS)
 
 
-def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
+def visible_pilots(*, user: User) -> QuerySet[PilotArea]:
     _require_plans(user)
     return scoping.restrict(PilotArea.objects.with_facts(), user)
 
 
-def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
+def get_pilot_for(*, user: User, pilot_id: int) -> PilotArea:
     _require_plans(user)
     return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
 
 
-def get_version_for(*, user: Any, version_id: int) -> PlanVersion:
+def get_version_for(*, user: User, version_id: int) -> PlanVersion:
     _require_plans(user)
     return scoping.get_for(
         PlanVersion.objects.select_related("plan__pilot__batch", "plan__pilot__province", "decided_by"),
@@ -36,7 +34,7 @@ def get_version_for(*, user: Any, version_id: int) -> PlanVersion:
     )
 
 
-def get_task_for(*, user: Any, task_id: int) -> Task:
+def get_task_for(*, user: User, task_id: int) -> Task:
     _require_plans(user)
     return scoping.get_for(
         Task.objects.select_related("version__plan__pilot", "lead_department"),
@@ -45,7 +43,7 @@ def get_task_for(*, user: Any, task_id: int) -> Task:
     )
 
 
-def get_milestone_for(*, user: Any, milestone_id: int) -> Milestone:
+def get_milestone_for(*, user: User, milestone_id: int) -> Milestone:
     _require_plans(user)
     return scoping.get_for(
         Milestone.objects.select_related("task__version__plan__pilot", "task__lead_department"),
@@ -54,7 +52,7 @@ def get_milestone_for(*, user: Any, milestone_id: int) -> Milestone:
     )
 
 
-def get_member_for(*, user: Any, member_id: int) -> LeadingGroupMember:
+def get_member_for(*, user: User, member_id: int) -> LeadingGroupMember:
     _require_plans(user)
     return scoping.get_for(
         LeadingGroupMember.objects.select_related("group__pilot"),
@@ -63,7 +61,7 @@ def get_member_for(*, user: Any, member_id: int) -> LeadingGroupMember:
     )
 
 
-def get_department_for(*, user: Any, department_id: int) -> Organisation:
+def get_department_for(*, user: User, department_id: int) -> Organisation:
     _require_plans(user)
     return scoping.get_for(
         Organisation.objects.filter(kind="pilot_department").select_related("pilot"),
@@ -72,7 +70,7 @@ def get_department_for(*, user: Any, department_id: int) -> Organisation:
     )
 
 
-def get_annual_goal_for(*, user: Any, goal_id: int) -> AnnualGoal:
+def get_annual_goal_for(*, user: User, goal_id: int) -> AnnualGoal:
     _require_plans(user)
     return scoping.get_for(
         AnnualGoal.objects.select_related("annual_plan__department"),

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from shidian.accounts.models import User
 from shidian.core.errors import NotFound
 from shidian.pilots.models import PilotArea
 from shidian.plans import permissions
 from shidian.plans.models import LeadingGroupMember
 
 
-def leading_group_members(*, user: Any, pilot: PilotArea) -> list[LeadingGroupMember]:
+def leading_group_members(*, user: User, pilot: PilotArea) -> list[LeadingGroupMember]:
     if not permissions.sees_pilot(user, pilot):
         raise NotFound
     return list(

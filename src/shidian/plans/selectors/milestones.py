@@ -6,10 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.roles import Capability
 from shidian.plans.models import Milestone, MilestoneStatus
@@ -17,7 +17,7 @@ from shidian.plans.selectors.access import _require_plans
 from shidian.plans.selectors.versions import current_version_ids
 
 
-def my_milestones(*, user: Any) -> list[Milestone]:
+def my_milestones(*, user: User) -> list[Milestone]:
     """Milestones of the tasks the user's organisation leads, in the versions in force."""
     _require_plans(user)
     organisation_id = getattr(user, "organisation_id", None)
@@ -32,7 +32,7 @@ def my_milestones(*, user: Any) -> list[Milestone]:
     )
 
 
-def milestones_due(*, user: Any, today: dt.date, within_days: int = 30) -> list[Milestone]:
+def milestones_due(*, user: User, today: dt.date, within_days: int = 30) -> list[Milestone]:
     """Open milestones of the versions in force due within ``within_days`` days or overdue, earliest first.
 
     A department sees the milestones of the tasks it leads; a pilot office those of its whole plan.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch
 
+from shidian.accounts.models import User
 from shidian.core import clock
 from shidian.core.errors import NotFound
 from shidian.pilots.models import PilotArea
@@ -48,7 +48,7 @@ class PlanPage:
     years: list[tuple[int, float]]
 
 
-def plan_page(*, user: Any, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
+def plan_page(*, user: User, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
     """The plan of ``pilot`` as a timeline: the chosen version.
 
     By default the pilot's office and its reviewing province see the version that needs attention (a draft,

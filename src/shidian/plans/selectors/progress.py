@@ -8,11 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from shidian.accounts.models import User
 from shidian.core import clock
 from shidian.pilots.models import BATCH_NAMES, PilotArea
 from shidian.plans.models import FocusArea, Milestone, MilestoneStatus, PlanStatus, PlanVersion, Task
 from shidian.plans.selectors.access import visible_pilots
 from shidian.plans.selectors.versions import attention_version_ids, current_version_ids
+from shidian.regions.models import Province
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def _progress_rows(pilots: Sequence[PilotArea], today: dt.date) -> list[PilotPro
     return result
 
 
-def province_progress(*, user: Any, province: Any, today: dt.date | None = None) -> list[PilotProgress]:
+def province_progress(*, user: User, province: Province, today: dt.date | None = None) -> list[PilotProgress]:
     """Each pilot of ``province`` (within the user's reach): plan status, progress, overdue milestones."""
     pilots = list(visible_pilots(user=user).filter(province=province))
     return _progress_rows(pilots, today or clock.today())
@@ -189,7 +191,7 @@ class NationalView:
     rows: list[PilotProgress]
 
 
-def national_progress(*, user: Any, today: dt.date | None = None) -> NationalView:
+def national_progress(*, user: User, today: dt.date | None = None) -> NationalView:
     """Progress of every visible pilot, grouped by batch, region and focus area."""
     today = today or clock.today()
     pilots = list(visible_pilots(user=user))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from django.db.models import Q
 
@@ -16,14 +15,14 @@ from shidian.plans.models import Milestone, MilestoneStatus, Reminder
 from shidian.plans.selectors.versions import current_version_ids
 
 
-def get_reminder_for(*, user: Any, reminder_id: int) -> Reminder:
+def get_reminder_for(*, user: User, reminder_id: int) -> Reminder:
     reminder = Reminder.objects.filter(pk=reminder_id, user_id=getattr(user, "pk", 0) or 0).first()
     if reminder is None:
         raise NotFound
     return reminder
 
 
-def reminders_for(*, user: Any, limit: int = 20) -> list[Reminder]:
+def reminders_for(*, user: User, limit: int = 20) -> list[Reminder]:
     return list(
         Reminder.objects.filter(user_id=getattr(user, "pk", 0) or 0, read_at__isnull=True)
         .select_related("milestone__task")

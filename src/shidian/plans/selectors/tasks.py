@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from shidian.accounts.models import User
 from shidian.plans.models import PlanVersion, Task
 from shidian.plans.selectors.access import _require_plans
 from shidian.plans.selectors.diffs import _load
 from shidian.plans.selectors.versions import current_version_ids
 
 
-def supported_tasks(*, user: Any) -> list[Task]:
+def supported_tasks(*, user: User) -> list[Task]:
     """Tasks of the versions in force that the user's organisation supports (配合单位)."""
     _require_plans(user)
     organisation = getattr(user, "organisation", None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
@@ -40,7 +40,7 @@ def attention_version_ids(pilot_ids: Iterable[int] | None = None) -> dict[int, i
     return {pilot_id: vid for pilot_id, (_n, vid, status) in latest.items() if status != PlanStatus.APPROVED}
 
 
-def plans_awaiting_review(*, user: Any) -> list[PlanVersion]:
+def plans_awaiting_review(*, user: User) -> list[PlanVersion]:
     """Submitted plan versions the user's provincial commission must approve or return, oldest first."""
     if not scoping.can(user, Capability.REVIEW_PLANS):
         return []
@@ -96,7 +96,7 @@ class PlanState:
     pending: PlanVersion | None
 
 
-def plan_state(*, user: Any, pilot: PilotArea) -> PlanState:
+def plan_state(*, user: User, pilot: PilotArea) -> PlanState:
     if not permissions.sees_pilot(user, pilot):
         raise NotFound
     current = current_version_ids([pilot.pk]).get(pilot.pk)

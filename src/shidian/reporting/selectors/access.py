@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.roles import Capability
 from shidian.pilots.models import PilotStatus
@@ -12,5 +11,5 @@ from shidian.pilots.models import PilotStatus
 REPORTING_STATUSES = frozenset({PilotStatus.ACTIVE, PilotStatus.WARNED})
 
 
-def _require_reports(user: Any) -> None:
+def _require_reports(user: User) -> None:
     scoping.require(user, Capability.VIEW_REPORTS)

@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from shidian.accounts.models import User
 from shidian.core import clock, scoping
 from shidian.pilots.models import BATCH_NAMES, PilotArea, PilotStatusChange
-from shidian.regions.models import RegionClass
+from shidian.regions.models import Province, RegionClass
 from shidian.reporting.models import (
     PilotReport,
     PilotReportVersion,
@@ -166,110 +167,134 @@ def _report_facts(model: Any, version_model: Any, owner: str, reports: QuerySet[
     return {(row[owner], row["round_id"]): row for row in rows}
 
 
-def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
+@dataclass
+class _Rates:
+    """The matrix's rates by province, batch and region, and their total, added to cell by cell."""
+
+    by_province: dict[str, Rate] = field(default_factory=dict)
+    by_batch: dict[str, Rate] = field(default_factory=dict)
+    by_region: dict[str, Rate] = field(default_factory=dict)
+    total: Rate = field(default_factory=lambda: Rate(label=str(_("合计"))))
+
+    def add(self, cell: Cell, row: MatrixRow) -> None:
+        self.by_province.setdefault(row.province, Rate(label=row.province)).add(cell)
+        self.by_batch.setdefault(row.batch, Rate(label=row.batch)).add(cell)
+        self.by_region.setdefault(row.region, Rate(label=row.region)).add(cell)
+        self.total.add(cell)
+
+
+def completeness_matrix(*, user: User, today: dt.date | None = None) -> Matrix:
     """Pilots by rounds and provinces by rounds with rates by province, batch and region (set-based)."""
     _require_reports(user)
     today = today or clock.today()
-    all_rounds = [r for r in rounds()]
+    all_rounds = rounds()
     pilots = scoping.restrict(
         PilotArea.objects.select_related("province", "batch").order_by("province__code", "batch__number", "name"),
         user,
     )
-    pilot_list = list(pilots)
-    history = _status_history(pilots)
-    pilot_reports = _report_facts(
-        PilotReport, PilotReportVersion, "pilot_id", PilotReport.objects.filter(pilot__in=pilots)
-    )
-    scope = scoping.scope_for(user)
-    province_reports: dict[tuple[int, int], Any] = {}
-    if scope.pilots is None:
-        province_reports = _report_facts(
+    rates = _Rates()
+    # Provinces expected to report in a round: those with at least one pilot in the programme then.
+    province_expected: dict[int, set[int]] = defaultdict(set)
+    pilot_rows = _pilot_rows(pilots, all_rounds, today, rates, province_expected)
+    province_rows: list[MatrixRow] = []
+    province_total = Rate(label=str(_("合计")))
+    if scoping.scope_for(user).pilots is None:
+        provinces = sorted({p.province_id: p.province for p in pilots}.values(), key=lambda p: p.code)
+        reports = _report_facts(
             ProvinceReport,
             ProvinceReportVersion,
             "province_id",
             scoping.restrict(ProvinceReport.objects.all(), user),
         )
+        province_rows = _province_rows(provinces, all_rounds, today, reports, province_expected, province_total)
+    return Matrix(
+        rounds=all_rounds,
+        pilot_rows=pilot_rows,
+        province_rows=province_rows,
+        by_province=list(rates.by_province.values()),
+        by_batch=[rates.by_batch[b] for b in (str(name) for name in BATCH_NAMES.values()) if b in rates.by_batch],
+        by_region=list(rates.by_region.values()),
+        province_total=province_total,
+        total=rates.total,
+    )
 
-    by_province: dict[str, Rate] = {}
-    by_batch: dict[str, Rate] = {}
-    by_region: dict[str, Rate] = {}
-    total = Rate(label=str(_("合计")))
-    pilot_rows = []
-    # Provinces expected to report in a round: those with at least one pilot in the programme then.
-    province_expected: dict[int, set[int]] = defaultdict(set)
-    provinces: dict[int, Any] = {}
-    for pilot in pilot_list:
-        provinces[pilot.province_id] = pilot.province
-        batch = str(BATCH_NAMES.get(pilot.batch.number, pilot.batch.number))
-        region = str(RegionClass(pilot.province.region).label) if pilot.province.region else ""
-        cells = []
+
+def _pilot_rows(
+    pilots: QuerySet[PilotArea],
+    all_rounds: list[ReportingRound],
+    today: dt.date,
+    rates: _Rates,
+    province_expected: dict[int, set[int]],
+) -> list[MatrixRow]:
+    """One row per pilot, a cell per round; adds each cell to the rates and notes the provinces expected."""
+    history = _status_history(pilots)
+    reports = _report_facts(PilotReport, PilotReportVersion, "pilot_id", PilotReport.objects.filter(pilot__in=pilots))
+    rows = []
+    for pilot in pilots:
+        row = MatrixRow(
+            label=pilot.name,
+            province=pilot.province.name,
+            batch=str(BATCH_NAMES.get(pilot.batch.number, pilot.batch.number)),
+            region=str(RegionClass(pilot.province.region).label) if pilot.province.region else "",
+            cells=[],
+            object_id=pilot.pk,
+        )
         for reporting_round in all_rounds:
             expected = reporting_on(history.get(pilot.pk, []), reporting_round.pilot_due)
             if reporting_on(history.get(pilot.pk, []), reporting_round.province_due):
                 province_expected[reporting_round.pk].add(pilot.province_id)
             cell = _cell(
                 expected=expected,
-                report=pilot_reports.get((pilot.pk, reporting_round.pk)),
+                report=reports.get((pilot.pk, reporting_round.pk)),
                 reporting_round=reporting_round,
                 due=reporting_round.pilot_due,
                 today=today,
                 accepted_status=ReportStatus.ACCEPTED,
             )
+            row.cells.append(cell)
+            rates.add(cell, row)
+        rows.append(row)
+    return rows
+
+
+def _province_rows(
+    provinces: list[Any],
+    all_rounds: list[ReportingRound],
+    today: dt.date,
+    reports: dict[tuple[int, int], Any],
+    province_expected: dict[int, set[int]],
+    total: Rate,
+) -> list[MatrixRow]:
+    """One row per province, a cell per round for its own report; adds each cell to ``total``."""
+    rows = []
+    for province in provinces:
+        cells = []
+        for reporting_round in all_rounds:
+            cell = _cell(
+                expected=province.pk in province_expected[reporting_round.pk],
+                report=reports.get((province.pk, reporting_round.pk)),
+                reporting_round=reporting_round,
+                due=reporting_round.province_due,
+                today=today,
+                accepted_status=ProvinceStatus.ACKNOWLEDGED,
+            )
             cells.append(cell)
-            by_province.setdefault(pilot.province.name, Rate(label=pilot.province.name)).add(cell)
-            by_batch.setdefault(batch, Rate(label=batch)).add(cell)
-            by_region.setdefault(region, Rate(label=region)).add(cell)
             total.add(cell)
-        pilot_rows.append(
+        rows.append(
             MatrixRow(
-                label=pilot.name,
-                province=pilot.province.name,
-                batch=batch,
-                region=region,
+                label=province.name,
+                province=province.name,
+                batch="",
+                region=str(RegionClass(province.region).label) if province.region else "",
                 cells=cells,
-                object_id=pilot.pk,
+                object_id=province.pk,
             )
         )
-    province_rows = []
-    province_total = Rate(label=str(_("合计")))
-    if scope.pilots is None:
-        for province in sorted(provinces.values(), key=lambda p: p.code):
-            cells = []
-            for reporting_round in all_rounds:
-                cell = _cell(
-                    expected=province.pk in province_expected[reporting_round.pk],
-                    report=province_reports.get((province.pk, reporting_round.pk)),
-                    reporting_round=reporting_round,
-                    due=reporting_round.province_due,
-                    today=today,
-                    accepted_status=ProvinceStatus.ACKNOWLEDGED,
-                )
-                cells.append(cell)
-                province_total.add(cell)
-            province_rows.append(
-                MatrixRow(
-                    label=province.name,
-                    province=province.name,
-                    batch="",
-                    region=str(RegionClass(province.region).label) if province.region else "",
-                    cells=cells,
-                    object_id=province.pk,
-                )
-            )
-    return Matrix(
-        rounds=all_rounds,
-        pilot_rows=pilot_rows,
-        province_rows=province_rows,
-        by_province=list(by_province.values()),
-        by_batch=[by_batch[label] for label in (str(name) for name in BATCH_NAMES.values()) if label in by_batch],
-        by_region=list(by_region.values()),
-        province_total=province_total,
-        total=total,
-    )
+    return rows
 
 
 def province_timeliness(
-    *, province: Any, reporting_round: ReportingRound, today: dt.date | None = None
+    *, province: Province, reporting_round: ReportingRound, today: dt.date | None = None
 ) -> dict[str, Any]:
     """Province-wide reporting statistics for one round (for the assembled province report)."""
     today = today or clock.today()
@@ -308,7 +333,7 @@ class RoundRow:
     cell: Cell
 
 
-def round_rows(*, user: Any, reporting_round: ReportingRound, today: dt.date) -> list[RoundRow]:
+def round_rows(*, user: User, reporting_round: ReportingRound, today: dt.date) -> list[RoundRow]:
     """Every pilot in the user's reach expected in one round, with the state of its report (four queries)."""
     _require_reports(user)
     pilots = scoping.restrict(
@@ -343,7 +368,7 @@ def round_rows(*, user: Any, reporting_round: ReportingRound, today: dt.date) ->
 
 @dataclass
 class ProvinceRoundRow:
-    province: Any
+    province: Province
     expected: int = 0
     submitted: int = 0
     late: int = 0
@@ -356,7 +381,7 @@ class ProvinceRoundRow:
 
 
 def round_completeness_by_province(
-    *, user: Any, reporting_round: ReportingRound, today: dt.date
+    *, user: User, reporting_round: ReportingRound, today: dt.date
 ) -> list[ProvinceRoundRow]:
     """One round's pilot reports by province: expected, submitted (late among them), waiting, missing."""
     by_province: dict[int, ProvinceRoundRow] = {}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
@@ -23,7 +24,7 @@ def copies_sent(report: ProvinceReport) -> list[ReportCopy]:
     )
 
 
-def ministry_inbox(*, user: Any) -> QuerySet[ReportCopy]:
+def ministry_inbox(*, user: User) -> QuerySet[ReportCopy]:
     """The province reports copied to the user's ministry, with whether anyone there has read each."""
     if not scoping.can(user, Capability.READ_REPORT_COPIES) or user.organisation_id is None:
         return ReportCopy.objects.none()
@@ -36,7 +37,7 @@ def ministry_inbox(*, user: Any) -> QuerySet[ReportCopy]:
     )
 
 
-def unread_copies(*, user: Any) -> QuerySet[ReportCopy]:
+def unread_copies(*, user: User) -> QuerySet[ReportCopy]:
     """The copies nobody in the user's ministry has opened yet, oldest first."""
     return (
         ministry_inbox(user=user)
@@ -45,7 +46,7 @@ def unread_copies(*, user: Any) -> QuerySet[ReportCopy]:
     )
 
 
-def get_copy_for(*, user: Any, copy_id: int) -> ReportCopy:
+def get_copy_for(*, user: User, copy_id: int) -> ReportCopy:
     try:
         return ministry_inbox(user=user).get(pk=copy_id)
     except (ReportCopy.DoesNotExist, ValueError, TypeError) as exc:
@@ -64,7 +65,7 @@ class MinistryTag:
     kind: str
 
 
-def ministry_tags(*, user: Any) -> list[MinistryTag]:
+def ministry_tags(*, user: User) -> list[MinistryTag]:
     """Difficulties and suggestions tagged with the user's ministry in the province reports copied to it."""
     if user.organisation_id is None:
         return []

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.roles import Capability
 from shidian.pilots.models import PilotArea
@@ -22,7 +23,7 @@ from shidian.reporting.selectors.reporting_rounds import rounds
 from shidian.reporting.selectors.waiting import Waiting, _waiting
 
 
-def visible_pilot_reports(*, user: Any) -> QuerySet[PilotReport]:
+def visible_pilot_reports(*, user: User) -> QuerySet[PilotReport]:
     if not scoping.can(user, Capability.VIEW_REPORTS):
         return PilotReport.objects.none()
     return scoping.restrict(
@@ -31,7 +32,7 @@ def visible_pilot_reports(*, user: Any) -> QuerySet[PilotReport]:
     )
 
 
-def get_pilot_report_for(*, user: Any, report_id: int) -> PilotReport:
+def get_pilot_report_for(*, user: User, report_id: int) -> PilotReport:
     """One report the user may see; missing and hidden are both 404."""
     _require_reports(user)
     return scoping.get_for(
@@ -41,7 +42,7 @@ def get_pilot_report_for(*, user: Any, report_id: int) -> PilotReport:
     )
 
 
-def reports_awaiting_review(*, user: Any) -> QuerySet[PilotReport]:
+def reports_awaiting_review(*, user: User) -> QuerySet[PilotReport]:
     """Submitted pilot reports a provincial officer should accept or return."""
     if not scoping.can(user, Capability.REVIEW_PILOT_REPORTS):
         return PilotReport.objects.none()
@@ -56,7 +57,7 @@ def versions_of(report: PilotReport) -> list[PilotReportVersion]:
     )
 
 
-def get_version_for(*, user: Any, version_id: int) -> PilotReportVersion:
+def get_version_for(*, user: User, version_id: int) -> PilotReportVersion:
     _require_reports(user)
     return scoping.get_for(
         PilotReportVersion.objects.select_related("report", "report__pilot", "report__round", "submitted_by"),
@@ -65,7 +66,7 @@ def get_version_for(*, user: Any, version_id: int) -> PilotReportVersion:
     )
 
 
-def get_attachment_for(*, user: Any, attachment_id: int) -> Any:
+def get_attachment_for(*, user: User, attachment_id: int) -> Any:
     from shidian.reporting.models import Attachment
 
     _require_reports(user)
@@ -76,7 +77,7 @@ def get_attachment_for(*, user: Any, attachment_id: int) -> Any:
     )
 
 
-def pilot_rounds(*, user: Any) -> list[tuple[ReportingRound, PilotReport | None]]:
+def pilot_rounds(*, user: User) -> list[tuple[ReportingRound, PilotReport | None]]:
     """For a pilot user: every round with its report (or None where none was started)."""
     scope = scoping.scope_for(user)
     if not scope.pilots:
@@ -86,14 +87,14 @@ def pilot_rounds(*, user: Any) -> list[tuple[ReportingRound, PilotReport | None]
     return [(r, reports.get(r.pk)) for r in reversed(rounds())]
 
 
-def user_pilot(user: Any) -> PilotArea | None:
+def user_pilot(user: User) -> PilotArea | None:
     scope = scoping.scope_for(user)
     if not scope.pilots:
         return None
     return PilotArea.objects.filter(pk__in=scope.pilots).select_related("province").first()
 
 
-def returned_pilot_reports(*, user: Any) -> list[tuple[PilotReport, ReviewComment | None]]:
+def returned_pilot_reports(*, user: User) -> list[tuple[PilotReport, ReviewComment | None]]:
     """The user's pilot reports returned for revision, oldest round first, with the reviewer's latest comment."""
     if not scoping.can(user, Capability.WRITE_PILOT_REPORT):
         return []
@@ -107,12 +108,14 @@ def _last_return_comments(reports: list[PilotReport]) -> list[tuple[PilotReport,
         pilot_report_version__report__in=reports, kind=CommentKind.RETURN
     ).select_related("author", "pilot_report_version")
     for comment in rows.order_by("created_at", "id"):
-        comments[comment.pilot_report_version.report_id] = comment  # type: ignore[union-attr]
+        version = comment.pilot_report_version
+        if version is not None:  # the filter asks for it
+            comments[version.report_id] = comment
     ordered = sorted(reports, key=lambda r: (r.round.sort_key, r.pilot.name))
     return [(report, comments.get(report.pk)) for report in ordered]
 
 
-def pilot_reports_waiting(*, user: Any) -> list[Waiting]:
+def pilot_reports_waiting(*, user: User) -> list[Waiting]:
     """Submitted pilot reports the province must accept or return, longest waiting first."""
     return _waiting(list(reports_awaiting_review(user=user)), PilotReportVersion)
 

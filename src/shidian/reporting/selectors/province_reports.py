@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.roles import Capability
 from shidian.reporting.models import CommentKind, ProvinceReport, ProvinceReportVersion, ProvinceStatus, ReviewComment
@@ -13,13 +12,13 @@ from shidian.reporting.selectors.access import _require_reports
 from shidian.reporting.selectors.waiting import Waiting, _waiting
 
 
-def visible_province_reports(*, user: Any) -> QuerySet[ProvinceReport]:
+def visible_province_reports(*, user: User) -> QuerySet[ProvinceReport]:
     if not scoping.can(user, Capability.VIEW_REPORTS):
         return ProvinceReport.objects.none()
     return scoping.restrict(ProvinceReport.objects.select_related("province", "round"), user)
 
 
-def get_province_report_for(*, user: Any, report_id: int) -> ProvinceReport:
+def get_province_report_for(*, user: User, report_id: int) -> ProvinceReport:
     _require_reports(user)
     return scoping.get_for(
         ProvinceReport.objects.select_related("province", "round", "updated_by"),
@@ -32,7 +31,7 @@ def province_versions_of(report: ProvinceReport) -> list[ProvinceReportVersion]:
     return list(report.versions.select_related("submitted_by").prefetch_related("comments__author").order_by("number"))
 
 
-def national_inbox(*, user: Any) -> QuerySet[ProvinceReport]:
+def national_inbox(*, user: User) -> QuerySet[ProvinceReport]:
     """Province reports for the national commission: awaiting acknowledgement first."""
     if not scoping.can(user, Capability.REVIEW_PROVINCE_REPORTS):
         return ProvinceReport.objects.none()
@@ -43,7 +42,7 @@ def national_inbox(*, user: Any) -> QuerySet[ProvinceReport]:
     )
 
 
-def returned_province_reports(*, user: Any) -> list[tuple[ProvinceReport, ReviewComment | None]]:
+def returned_province_reports(*, user: User) -> list[tuple[ProvinceReport, ReviewComment | None]]:
     """The user's province reports the commission returned, with its latest comment."""
     if not scoping.can(user, Capability.REVIEW_PILOT_REPORTS):
         return []
@@ -53,11 +52,13 @@ def returned_province_reports(*, user: Any) -> list[tuple[ProvinceReport, Review
         province_report_version__report__in=reports, kind=CommentKind.RETURN
     ).select_related("author", "province_report_version")
     for comment in rows.order_by("created_at", "id"):
-        comments[comment.province_report_version.report_id] = comment  # type: ignore[union-attr]
+        version = comment.province_report_version
+        if version is not None:  # the filter asks for it
+            comments[version.report_id] = comment
     return [(r, comments.get(r.pk)) for r in sorted(reports, key=lambda r: r.round.sort_key)]
 
 
-def province_reports_waiting(*, user: Any) -> list[Waiting]:
+def province_reports_waiting(*, user: User) -> list[Waiting]:
     """Submitted province reports the commission has not yet acknowledged or returned, longest waiting first."""
     reports = list(national_inbox(user=user).filter(status=ProvinceStatus.SUBMITTED))
     return _waiting(reports, ProvinceReportVersion)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.roles import Capability
 from shidian.reporting.models import ReportReminder
 
 
-def reminders_for(*, user: Any) -> QuerySet[ReportReminder]:
+def reminders_for(*, user: User) -> QuerySet[ReportReminder]:
     scope = scoping.scope_for(user)
     qs = ReportReminder.objects.select_related("round", "pilot", "province")
     if not scoping.can(user, Capability.VIEW_REPORTS) or scope.provinces is None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.db import transaction
 
+from shidian.accounts.models import User
 from shidian.core import audit
 from shidian.reporting import uploads
 from shidian.reporting.models import Attachment, PilotReport
@@ -14,7 +14,7 @@ from shidian.reporting.services.pilot_reports import _editable_for
 
 
 @transaction.atomic
-def add_attachment(*, report: PilotReport, file_name: str, content: bytes, by: Any) -> Attachment:
+def add_attachment(*, report: PilotReport, file_name: str, content: bytes, by: User) -> Attachment:
     """Attach a file to the draft after checking its type by content and its size."""
     content_type = uploads.check_attachment(file_name=file_name, content=content)
     locked = _editable_for(report, by)
@@ -37,7 +37,7 @@ def add_attachment(*, report: PilotReport, file_name: str, content: bytes, by: A
 
 
 @transaction.atomic
-def remove_attachment(*, attachment: Attachment, by: Any) -> Attachment:
+def remove_attachment(*, attachment: Attachment, by: User) -> Attachment:
     """Take a file out of the draft (versions that included it keep it)."""
     _editable_for(attachment.report, by)
     attachment.is_current = False

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from shidian.accounts.models import User
 from shidian.core import audit
 from shidian.core.errors import NotFound
 from shidian.reporting import permissions
@@ -13,7 +12,7 @@ from shidian.reporting.models import ReadReceipt, ReportCopy
 
 
 @transaction.atomic
-def read_copy(*, copy: ReportCopy, by: Any) -> ReadReceipt:
+def read_copy(*, copy: ReportCopy, by: User) -> ReadReceipt:
     """Record that ``by`` opened the copy sent to its ministry (the first time only)."""
     if not permissions.can_read_copy(by, copy):
         raise NotFound

@@ -9,9 +9,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import audit, clock
 from shidian.core import text as core_text
 from shidian.core.errors import DomainError, NotFound
+from shidian.pilots.models import PilotArea
 from shidian.reporting import facts as report_facts
 from shidian.reporting import permissions, richtext
 from shidian.reporting.models import (
@@ -29,7 +31,7 @@ from shidian.reporting.services.workflow import ReportWorkflow, _check_revision,
 
 
 @transaction.atomic
-def open_pilot_report(*, pilot: Any, reporting_round: ReportingRound, by: Any) -> PilotReport:
+def open_pilot_report(*, pilot: PilotArea, reporting_round: ReportingRound, by: User) -> PilotReport:
     """The pilot's report for the round, created as an empty draft the first time."""
     draft = PilotReport(pilot=pilot, round=reporting_round, updated_by=by)
     if not permissions.can_write_pilot_report(by, draft):
@@ -47,7 +49,7 @@ def _lock_report(report: PilotReport) -> PilotReport:
 
 
 @transaction.atomic
-def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[str, str], by: Any) -> PilotReport:
+def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[str, str], by: User) -> PilotReport:
     """Save the draft's sections if nobody saved since ``revision`` was loaded; otherwise refuse."""
     locked = _lock_report(report)
     if not permissions.can_write_pilot_report(by, locked):
@@ -78,7 +80,7 @@ def save_pilot_draft(*, report: PilotReport, revision: int, sections: Mapping[st
     return locked
 
 
-def _editable_for(report: PilotReport, by: Any) -> PilotReport:
+def _editable_for(report: PilotReport, by: User) -> PilotReport:
     locked = _lock_report(report)
     if not permissions.can_write_pilot_report(by, locked):
         raise NotFound
@@ -98,7 +100,7 @@ def _tag_snapshot(report: PilotReport) -> list[dict[str, Any]]:
     ]
 
 
-def _freeze_pilot_report(locked: PilotReport, by: Any, moment: dt.datetime, number: int) -> dict[str, Any]:
+def _freeze_pilot_report(locked: PilotReport, by: User, moment: dt.datetime, number: int) -> dict[str, Any]:
     version = PilotReportVersion.objects.create(
         report=locked,
         number=number,
@@ -130,18 +132,18 @@ PILOT_REPORTS = ReportWorkflow[PilotReport](
 )
 
 
-def submit_pilot_report(*, report: PilotReport, by: Any, now: dt.datetime | None = None) -> PilotReport:
+def submit_pilot_report(*, report: PilotReport, by: User, now: dt.datetime | None = None) -> PilotReport:
     """Submit (or resubmit after a return) the draft as a new immutable, dated version."""
     return _submit(PILOT_REPORTS, report, by=by, now=now)
 
 
-def return_pilot_report(*, report: PilotReport, comment: str, by: Any) -> PilotReport:
+def return_pilot_report(*, report: PilotReport, comment: str, by: User) -> PilotReport:
     """The province returns a submitted report with comments; the pilot revises it."""
     if not comment.strip():
         raise DomainError(_("退回时请填写意见。"))
     return _decide(PILOT_REPORTS, report, ReportStatus.RETURNED, by=by, comment=comment.strip())
 
 
-def accept_pilot_report(*, report: PilotReport, by: Any, comment: str = "") -> PilotReport:
+def accept_pilot_report(*, report: PilotReport, by: User, comment: str = "") -> PilotReport:
     """The province accepts a submitted report; it can no longer change."""
     return _decide(PILOT_REPORTS, report, ReportStatus.ACCEPTED, by=by, comment=comment.strip())

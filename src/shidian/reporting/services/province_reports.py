@@ -10,11 +10,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit
 from shidian.core import text as core_text
 from shidian.core.documents import numbers as document_numbers
 from shidian.core.errors import DomainError, NotFound
+from shidian.regions.models import Province
 from shidian.reporting import facts as report_facts
 from shidian.reporting import permissions, richtext
 from shidian.reporting.models import (
@@ -34,7 +35,7 @@ from shidian.reporting.services.workflow import ReportWorkflow, _check_revision,
 PROVINCE_FIELDS = ["overview", "difficulties", "suggestions"]
 
 
-def assemble_province_content(*, province: Any, reporting_round: ReportingRound) -> dict[str, Any]:
+def assemble_province_content(*, province: Province, reporting_round: ReportingRound) -> dict[str, Any]:
     """A draft for the province: one section per accepted pilot report and province-wide statistics."""
     from shidian.reporting import selectors
 
@@ -93,7 +94,7 @@ def assemble_province_content(*, province: Any, reporting_round: ReportingRound)
 
 
 @transaction.atomic
-def open_province_report(*, province: Any, reporting_round: ReportingRound, by: Any) -> ProvinceReport:
+def open_province_report(*, province: Province, reporting_round: ReportingRound, by: User) -> ProvinceReport:
     """The province's report for the round; the first time, a draft assembled from accepted pilot reports."""
     if not permissions.can_write_province_report(by, province):
         raise NotFound
@@ -115,7 +116,7 @@ def _lock_province_report(report: ProvinceReport) -> ProvinceReport:
     return ProvinceReport.objects.select_for_update().select_related("province", "round").get(pk=report.pk)
 
 
-def _province_editable_for(report: ProvinceReport, by: Any) -> ProvinceReport:
+def _province_editable_for(report: ProvinceReport, by: User) -> ProvinceReport:
     locked = _lock_province_report(report)
     if not permissions.can_write_province_report(by, locked):
         raise NotFound
@@ -125,7 +126,7 @@ def _province_editable_for(report: ProvinceReport, by: Any) -> ProvinceReport:
 
 
 @transaction.atomic
-def reassemble_province_report(*, report: ProvinceReport, revision: int, by: Any) -> ProvinceReport:
+def reassemble_province_report(*, report: ProvinceReport, revision: int, by: User) -> ProvinceReport:
     """Rebuild the pilot sections and statistics from the pilots' currently accepted reports."""
     locked = _province_editable_for(report, by)
     _check_revision(locked, revision)
@@ -146,7 +147,7 @@ def reassemble_province_report(*, report: ProvinceReport, revision: int, by: Any
 
 @transaction.atomic
 def save_province_draft(
-    *, report: ProvinceReport, revision: int, fields: Mapping[str, str], pilot_texts: Mapping[int, str], by: Any
+    *, report: ProvinceReport, revision: int, fields: Mapping[str, str], pilot_texts: Mapping[int, str], by: User
 ) -> ProvinceReport:
     """Save the province draft if nobody saved since ``revision`` was loaded."""
     locked = _province_editable_for(report, by)
@@ -199,7 +200,7 @@ def _province_tags(report: ProvinceReport) -> list[dict[str, Any]]:
     ]
 
 
-def _freeze_province_report(locked: ProvinceReport, by: Any, moment: dt.datetime, number: int) -> dict[str, Any]:
+def _freeze_province_report(locked: ProvinceReport, by: User, moment: dt.datetime, number: int) -> dict[str, Any]:
     version = ProvinceReportVersion.objects.create(
         report=locked,
         number=number,
@@ -237,17 +238,17 @@ PROVINCE_REPORTS = ReportWorkflow[ProvinceReport](
 )
 
 
-def submit_province_report(*, report: ProvinceReport, by: Any, now: dt.datetime | None = None) -> ProvinceReport:
+def submit_province_report(*, report: ProvinceReport, by: User, now: dt.datetime | None = None) -> ProvinceReport:
     """Submit the province report to the national commission and copy it to every ministry (抄送)."""
     return _submit(PROVINCE_REPORTS, report, by=by, now=now)
 
 
-def acknowledge_province_report(*, report: ProvinceReport, by: Any, comment: str = "") -> ProvinceReport:
+def acknowledge_province_report(*, report: ProvinceReport, by: User, comment: str = "") -> ProvinceReport:
     """The national commission acknowledges a submitted province report."""
     return _decide(PROVINCE_REPORTS, report, ProvinceStatus.ACKNOWLEDGED, by=by, comment=comment.strip())
 
 
-def return_province_report(*, report: ProvinceReport, comment: str, by: Any) -> ProvinceReport:
+def return_province_report(*, report: ProvinceReport, comment: str, by: User) -> ProvinceReport:
     """The national commission returns a province report with comments."""
     if not comment.strip():
         raise DomainError(_("退回时请填写意见。"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -72,7 +71,7 @@ def open_due_rounds(*, today: dt.date) -> list[ReportingRound]:
 
 @transaction.atomic
 def change_round_dues(
-    *, reporting_round: ReportingRound, pilot_due: dt.date, province_due: dt.date, by: Any
+    *, reporting_round: ReportingRound, pilot_due: dt.date, province_due: dt.date, by: User
 ) -> ReportingRound:
     """Move a round's due dates (national admins only)."""
     scoping.require(by, Capability.MANAGE_ROUNDS)

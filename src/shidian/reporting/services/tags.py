@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit
 from shidian.core.errors import DomainError
 from shidian.reporting.models import DifficultyTag, PilotReport, TagKind
@@ -15,7 +13,7 @@ from shidian.reporting.services.pilot_reports import _editable_for
 
 
 @transaction.atomic
-def add_tag(*, report: PilotReport, kind: str, text: str, ministry_ids: list[int], by: Any) -> DifficultyTag:
+def add_tag(*, report: PilotReport, kind: str, text: str, ministry_ids: list[int], by: User) -> DifficultyTag:
     """Tag one difficulty or suggestion of the draft with the ministries concerned."""
     locked = _editable_for(report, by)
     if kind not in TagKind.values:
@@ -37,7 +35,7 @@ def add_tag(*, report: PilotReport, kind: str, text: str, ministry_ids: list[int
 
 
 @transaction.atomic
-def remove_tag(*, tag: DifficultyTag, by: Any) -> None:
+def remove_tag(*, tag: DifficultyTag, by: User) -> None:
     _editable_for(tag.report, by)
     audit.record(action=audit.AuditAction.TAG_DELETED, actor=by, obj=tag, detail={"report": tag.report_id})
     tag.delete()

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import audit, clock, transitions
 from shidian.core.errors import Conflict, DomainError, NotFound
 from shidian.core.transitions import Flow
@@ -68,7 +69,7 @@ SUBMITTED, RETURNED = ReportStatus.SUBMITTED.value, ReportStatus.RETURNED.value
 
 
 def _submit[R: (PilotReport, ProvinceReport)](
-    workflow: ReportWorkflow[R], report: R, *, by: Any, now: dt.datetime | None
+    workflow: ReportWorkflow[R], report: R, *, by: User, now: dt.datetime | None
 ) -> R:
     def guard(locked: R) -> None:
         if not workflow.may_submit(by, locked):
@@ -88,7 +89,7 @@ def _submit[R: (PilotReport, ProvinceReport)](
 
 
 def _decide[R: (PilotReport, ProvinceReport)](
-    workflow: ReportWorkflow[R], report: R, to: str, *, by: Any, comment: str
+    workflow: ReportWorkflow[R], report: R, to: str, *, by: User, comment: str
 ) -> R:
     """Return (comment required) or accept/acknowledge the latest submitted version."""
 

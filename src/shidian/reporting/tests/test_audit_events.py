@@ -85,7 +85,7 @@ SCENARIOS: list[Scenario] = [
     (
         AuditAction.REPORT_CREATED,
         lambda w: services.open_pilot_report(
-            pilot=w.pilot.organisation.pilot,  # type: ignore[union-attr]
+            pilot=w.pilot.organisation.pilot,  # type: ignore[union-attr,arg-type]
             reporting_round=year_end(),
             by=w.pilot,
         ),

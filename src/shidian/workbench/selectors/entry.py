@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import clock, scoping
 from shidian.core.roles import Reach, Role
 from shidian.workbench.selectors.evaluation import expert_bench, national_evaluation, province_evaluation
@@ -33,7 +32,7 @@ ADMIN_INTRO: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 
-def workbench_for(*, user: Any) -> Workbench:
+def workbench_for(*, user: User) -> Workbench:
     """The workbench of ``user``: its sections in the order its work is usually done."""
     today = clock.today()
     scope = scoping.scope_for(user)

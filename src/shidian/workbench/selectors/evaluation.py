@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import formatting, scoping
 from shidian.core.roles import Capability
 from shidian.evaluation import selectors as evaluation_selectors
-from shidian.workbench.selectors.items import INFO, SOON, WAITING, Item, Section, due_note, waiting_note
+from shidian.workbench.selectors.items import INFO, SOON, WAITING, Item, Section, due_item, due_note, waiting_item
 
 
-def expert_bench(user: Any, today: dt.date) -> list[Section]:
+def expert_bench(user: User, today: dt.date) -> list[Section]:
     section = Section(
         "assignments",
         _("分配给我的评分任务"),
@@ -25,21 +25,20 @@ def expert_bench(user: Any, today: dt.date) -> list[Section]:
     for a in evaluation_selectors.assignments_of(user=user):
         if a.scored_at is not None:
             continue
-        note, tone = due_note(a.closes_on, today)
         section.items.append(
-            Item(
+            due_item(
                 _("%(year)d年度评估：%(province)s · %(pilot)s")
                 % {"year": a.year, "province": a.pilot.province.name, "pilot": a.pilot.name},
                 reverse("evaluation:score", kwargs={"assignment_id": a.pk}),
-                note=note,
-                tone=tone,
+                due=a.closes_on,
+                today=today,
                 testid=f"assignment-{a.pk}",
             )
         )
     return [section]
 
 
-def national_evaluation(user: Any, today: dt.date) -> list[Section]:
+def national_evaluation(user: User, today: dt.date) -> list[Section]:
     if not scoping.can(user, Capability.MANAGE_EVALUATION):
         return []
     drafts = Section(
@@ -70,11 +69,11 @@ def national_evaluation(user: Any, today: dt.date) -> list[Section]:
     )
     for o in evaluation_selectors.unanswered_objections(user=user):
         objections.items.append(
-            Item(
+            waiting_item(
                 f"{o.province.name} · {o.result.pilot.name} · {o.result.run}",
                 reverse("evaluation:run", kwargs={"run_id": o.result.run_id}) + "#objections",
-                note=waiting_note(o.filed_on or o.filed_at.date(), today),
-                tone=WAITING,
+                since=o.filed_on or o.filed_at.date(),
+                today=today,
                 comment=o.reasons,
                 testid=f"objection-{o.pk}",
             )
@@ -100,7 +99,7 @@ def national_evaluation(user: Any, today: dt.date) -> list[Section]:
     return [drafts, objections, decisions]
 
 
-def province_evaluation(user: Any, today: dt.date) -> list[Section]:
+def province_evaluation(user: User, today: dt.date) -> list[Section]:
     section = Section(
         "evaluation_results",
         _("本省试点的评估结果（草稿，可提出异议）"),

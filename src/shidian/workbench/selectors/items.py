@@ -84,3 +84,21 @@ def waiting_note(since: dt.date | None, today: dt.date) -> str:
         return _("%(date)s 报送") % {"date": formatting.date(since)}
     days = (today - since).days
     return _("%(date)s 报送 · 已等待 %(days)d 天") % {"date": formatting.date(since), "days": days}
+
+
+def waiting_item(
+    title: str, url: str, *, since: dt.date | None, today: dt.date, testid: str, comment: str = ""
+) -> Item:
+    """An item waiting for the user's decision: since when it waits, in the waiting tone."""
+    return Item(title, url, note=waiting_note(since, today), tone=WAITING, comment=comment, testid=testid)
+
+
+def due_item(title: str, url: str, *, due: dt.date, today: dt.date, testid: str) -> Item:
+    """An item with a deadline: how far off it is, in the tone that says so."""
+    note, tone = due_note(due, today)
+    return Item(title, url, note=note, tone=tone, testid=testid)
+
+
+def returned_tone(tone: str) -> str:
+    """Returned work reads late once its deadline has passed, and soon before."""
+    return LATE if tone == LATE else SOON

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.roles import Capability
 from shidian.plans import selectors as plan_selectors
 from shidian.workbench.selectors.items import DUE_SOON_DAYS, INFO, LATE, Item, Section, due_note
 
 
-def milestone_sections(user: Any, today: dt.date) -> tuple[Section, Section]:
+def milestone_sections(user: User, today: dt.date) -> tuple[Section, Section]:
     department = scoping.can(user, Capability.UPDATE_PROGRESS)
     link = reverse("plans:my_tasks") if department else reverse("plans:home")
     overdue = Section(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.reporting import selectors as report_selectors
-from shidian.workbench.selectors.items import WAITING, Item, Section, waiting_note
+from shidian.workbench.selectors.items import Item, Section, waiting_item
 
 
-def ministry_bench(user: Any, today: dt.date) -> list[Section]:
+def ministry_bench(user: User, today: dt.date) -> list[Section]:
     unread = Section(
         "unread",
         _("未读的抄送"),
@@ -23,11 +23,11 @@ def ministry_bench(user: Any, today: dt.date) -> list[Section]:
     for copy in report_selectors.unread_copies(user=user):
         report = copy.version.report
         unread.items.append(
-            Item(
+            waiting_item(
                 f"{report.province.name} · {report.round}",
                 reverse("reporting:copy", kwargs={"copy_id": copy.pk}),
-                note=waiting_note(copy.version.submitted_at.date(), today),
-                tone=WAITING,
+                since=copy.version.submitted_at.date(),
+                today=today,
                 testid=f"copy-{copy.pk}",
             )
         )

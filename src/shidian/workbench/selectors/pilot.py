@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.indicators import selectors as indicator_selectors
+from shidian.pilots.models import PilotArea
 from shidian.plans import selectors as plan_selectors
 from shidian.reporting import selectors as report_selectors
-from shidian.reporting.models import PilotReportVersion
-from shidian.workbench.selectors.items import LATE, SOON, Item, Section, due_note
+from shidian.reporting.models import PilotReportVersion, ReportingRound
+from shidian.workbench.selectors.items import LATE, SOON, Item, Section, due_note, returned_tone
 from shidian.workbench.selectors.milestones import milestone_sections
 
 
-def pilot_bench(user: Any, today: dt.date) -> list[Section]:
+def pilot_bench(user: User, today: dt.date) -> list[Section]:
     pilot = report_selectors.user_pilot(user)
     if pilot is None:
         return []
-    sections: list[Section] = []
+    state = plan_selectors.plan_state(user=user, pilot=pilot)
+    sections = [_returned(user, pilot, state, today)]
+    current = report_selectors.current_round(today=today)
+    if current is not None:
+        sections.append(_round_report(user, current, today))
+    sections += [*milestone_sections(user, today), _missing_values(user, pilot, today), _plan(pilot, state)]
+    return sections
 
+
+def _returned(user: User, pilot: PilotArea, state: plan_selectors.PlanState, today: dt.date) -> Section:
+    """Reports and the plan the province returned, with its comments."""
     returned = Section(
         "returned",
         _("退回待修改"),
@@ -36,12 +46,11 @@ def pilot_bench(user: Any, today: dt.date) -> list[Section]:
                 _("%(round)s已退回，请修改后重新报送") % {"round": report.round},
                 reverse("reporting:report", kwargs={"report_id": report.pk}),
                 note=note,
-                tone=LATE if tone == LATE else SOON,
+                tone=returned_tone(tone),
                 comment=comment.body if comment else "",
                 testid=f"returned-report-{report.pk}",
             )
         )
-    state = plan_selectors.plan_state(user=user, pilot=pilot)
     if state.pending is not None and state.pending.status == "returned":
         returned.items.append(
             Item(
@@ -52,47 +61,41 @@ def pilot_bench(user: Any, today: dt.date) -> list[Section]:
                 testid="returned-plan",
             )
         )
-    sections.append(returned)
+    return returned
 
-    current = report_selectors.current_round(today=today)
-    if current is not None:
-        round_section = Section("round", _("本轮报告：%(round)s") % {"round": current})
-        round_report = report_selectors.visible_pilot_reports(user=user).filter(round=current).first()
-        note, tone = due_note(current.pilot_due, today)
-        status = round_report.status if round_report else ""
-        if status in {"", "draft"}:
-            title = _("尚未开始，请撰写并报送") if round_report is None else _("草稿，尚未报送")
-            url = (
-                reverse("reporting:report", kwargs={"report_id": round_report.pk})
-                if round_report
-                else reverse("reporting:home") + "#rounds"
-            )
-            round_section.items.append(Item(title, url, note=note, tone=tone, testid="round-report"))
-        elif status == "returned":
-            url = reverse("reporting:report", kwargs={"report_id": round_report.pk})  # type: ignore[union-attr]
-            round_section.items.append(
-                Item(
-                    _("已退回，请修改后重新报送"),
-                    url,
-                    note=note,
-                    tone=LATE if tone == LATE else SOON,
-                    testid="round-report",
-                )
-            )
-        round_section.empty = _("本轮报告已报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收。")
-        late = False  # the matrix's 逾期报送 is its first version's; said the same way here
-        if round_report is not None and status in {"submitted", "accepted"}:
-            first = PilotReportVersion.objects.filter(report=round_report).order_by("number")
-            late = bool(first.values_list("is_late", flat=True).first())
-        if late:
-            round_section.empty = (
-                _("本轮报告已逾期报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收（逾期报送）。")
-            )
-        sections.append(round_section)
 
-    overdue, soon = milestone_sections(user, today)
-    sections += [overdue, soon]
+def _round_report(user: User, current: ReportingRound, today: dt.date) -> Section:
+    """The pilot's report of the current round: to write, to rewrite, or how it stands."""
+    round_section = Section("round", _("本轮报告：%(round)s") % {"round": current})
+    round_report = report_selectors.visible_pilot_reports(user=user).filter(round=current).first()
+    note, tone = due_note(current.pilot_due, today)
+    status = round_report.status if round_report else ""
+    if round_report is None or status == "draft":
+        title = _("尚未开始，请撰写并报送") if round_report is None else _("草稿，尚未报送")
+        url = (
+            reverse("reporting:report", kwargs={"report_id": round_report.pk})
+            if round_report
+            else reverse("reporting:home") + "#rounds"
+        )
+        round_section.items.append(Item(title, url, note=note, tone=tone, testid="round-report"))
+    elif round_report is not None and status == "returned":
+        url = reverse("reporting:report", kwargs={"report_id": round_report.pk})
+        round_section.items.append(
+            Item(_("已退回，请修改后重新报送"), url, note=note, tone=returned_tone(tone), testid="round-report")
+        )
+    round_section.empty = _("本轮报告已报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收。")
+    late = False  # the matrix's 逾期报送 is its first version's; said the same way here
+    if round_report is not None and status in {"submitted", "accepted"}:
+        first = PilotReportVersion.objects.filter(report=round_report).order_by("number")
+        late = bool(first.values_list("is_late", flat=True).first())
+    if late:
+        round_section.empty = (
+            _("本轮报告已逾期报送，等待省级审核。") if status == "submitted" else _("本轮报告已接收（逾期报送）。")
+        )
+    return round_section
 
+
+def _missing_values(user: User, pilot: PilotArea, today: dt.date) -> Section:
     values = Section(
         "values",
         _("待填报的指标数据"),
@@ -110,12 +113,13 @@ def pilot_bench(user: Any, today: dt.date) -> list[Section]:
                 testid=f"values-{row.period.code}",
             )
         )
-    sections.append(values)
+    return values
 
-    plan = Section(
-        "plan", _("工作方案"), link=reverse("plans:plan", kwargs={"pilot_id": pilot.pk}), link_label=_("工作方案")
-    )
+
+def _plan(pilot: PilotArea, state: plan_selectors.PlanState) -> Section:
+    """The pilot's work plan: to write, a draft to submit, or the version in force."""
     plan_url = reverse("plans:plan", kwargs={"pilot_id": pilot.pk})
+    plan = Section("plan", _("工作方案"), link=plan_url, link_label=_("工作方案"))
     if state.pending is None and state.in_force is None:
         plan.items.append(Item(_("尚未编制工作方案，请编制并报送省级审核"), plan_url, tone=SOON, testid="plan-state"))
     elif state.pending is not None and state.pending.status == "draft":
@@ -131,5 +135,4 @@ def pilot_bench(user: Any, today: dt.date) -> list[Section]:
         plan.empty = _("第 %(n)d 版已报送，等待省级审核。") % {"n": state.pending.number}
     elif state.in_force is not None:
         plan.empty = _("现行方案：第 %(n)d 版（已批准）。") % {"n": state.in_force.number}
-    sections.append(plan)
-    return sections
+    return plan

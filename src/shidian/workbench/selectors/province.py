@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.contacts import selectors as contact_selectors
 from shidian.core import formatting
 from shidian.indicators import selectors as indicator_selectors
 from shidian.plans import selectors as plan_selectors
 from shidian.reporting import selectors as report_selectors
-from shidian.workbench.selectors.items import LATE, WAITING, Item, Section, due_note, waiting_note
+from shidian.reporting.models import ReportingRound
+from shidian.workbench.selectors.items import LATE, Item, Section, due_item, due_note, waiting_item
 
 
-def province_bench(user: Any, today: dt.date) -> list[Section]:
-    sections: list[Section] = []
+def province_bench(user: User, today: dt.date) -> list[Section]:
+    sections = [_plan_reviews(user, today), _report_reviews(user, today), _value_reviews(user, today)]
+    current = report_selectors.current_round(today=today)
+    if current is not None:
+        sections += [_round_chase(user, current, today), _own_report(user, current, today)]
+    sections.extend(contact_round_sections(user, today))
+    return sections
+
+
+def _plan_reviews(user: User, today: dt.date) -> Section:
     plans = Section(
         "plan_reviews",
         _("待审核的工作方案"),
@@ -26,18 +35,19 @@ def province_bench(user: Any, today: dt.date) -> list[Section]:
         empty=_("没有待审核的工作方案。试点报送后会立即出现在这里。"),
     )
     for version in plan_selectors.plans_awaiting_review(user=user):
-        since = version.submitted_at.date() if version.submitted_at else None
         plans.items.append(
-            Item(
+            waiting_item(
                 _("%(pilot)s 工作方案第 %(n)d 版") % {"pilot": version.plan.pilot.name, "n": version.number},
                 reverse("plans:plan", kwargs={"pilot_id": version.plan.pilot_id}) + f"?version={version.pk}",
-                note=waiting_note(since, today),
-                tone=WAITING,
+                since=version.submitted_at.date() if version.submitted_at else None,
+                today=today,
                 testid=f"plan-review-{version.pk}",
             )
         )
-    sections.append(plans)
+    return plans
 
+
+def _report_reviews(user: User, today: dt.date) -> Section:
     reports = Section(
         "report_reviews",
         _("待审核的试点报告"),
@@ -48,16 +58,18 @@ def province_bench(user: Any, today: dt.date) -> list[Section]:
     for waiting in report_selectors.pilot_reports_waiting(user=user):
         report = waiting.report
         reports.items.append(
-            Item(
+            waiting_item(
                 f"{report.pilot.name} · {report.round}",
                 reverse("reporting:report", kwargs={"report_id": report.pk}),
-                note=waiting_note(waiting.since, today),
-                tone=WAITING,
+                since=waiting.since,
+                today=today,
                 testid=f"report-review-{report.pk}",
             )
         )
-    sections.append(reports)
+    return reports
 
+
+def _value_reviews(user: User, today: dt.date) -> Section:
     values = Section(
         "value_reviews",
         _("待确认的指标数据"),
@@ -68,91 +80,85 @@ def province_bench(user: Any, today: dt.date) -> list[Section]:
     pending = sorted(
         indicator_selectors.pending_reviews(user=user), key=lambda p: (p.since or dt.date.max, p.pilot.name)
     )
-    for pending_row in pending:
+    for row in pending:
         values.items.append(
-            Item(
+            waiting_item(
                 _("%(pilot)s · %(period)s：%(n)d 项")
-                % {
-                    "pilot": pending_row.pilot.name,
-                    "period": formatting.period(pending_row.period),
-                    "n": pending_row.count,
-                },
-                reverse("indicators:review", kwargs={"pilot_id": pending_row.pilot.pk, "period": pending_row.period}),
-                note=waiting_note(pending_row.since, today),
-                tone=WAITING,
-                testid=f"value-review-{pending_row.pilot.pk}-{pending_row.period}",
+                % {"pilot": row.pilot.name, "period": formatting.period(row.period), "n": row.count},
+                reverse("indicators:review", kwargs={"pilot_id": row.pilot.pk, "period": row.period}),
+                since=row.since,
+                today=today,
+                testid=f"value-review-{row.pilot.pk}-{row.period}",
             )
         )
-    sections.append(values)
+    return values
 
-    current = report_selectors.current_round(today=today)
-    if current is not None:
-        chase = Section(
-            "round_chase",
-            _("本轮尚未报送或逾期报送的试点：%(round)s") % {"round": current},
-            link=reverse("reporting:matrix"),
-            link_label=_("报送情况"),
-            empty=_("本轮各试点均已按时报送。"),
+
+def _round_chase(user: User, current: ReportingRound, today: dt.date) -> Section:
+    """The round's pilots not yet reported, reporting late, or due (a late one returned counts too)."""
+    chase = Section(
+        "round_chase",
+        _("本轮尚未报送或逾期报送的试点：%(round)s") % {"round": current},
+        link=reverse("reporting:matrix"),
+        link_label=_("报送情况"),
+        empty=_("本轮各试点均已按时报送。"),
+    )
+    due, due_tone = due_note(current.pilot_due, today)
+    states = report_selectors.CellState
+    for row in report_selectors.round_rows(user=user, reporting_round=current, today=today):
+        state = row.cell.state
+        if state not in {states.MISSING, states.LATE, states.DUE} and not (row.cell.late and state == states.RETURNED):
+            continue
+        url = (
+            reverse("reporting:report", kwargs={"report_id": row.cell.report_id})
+            if row.cell.report_id
+            else reverse("reporting:matrix")
         )
-        due, due_tone = due_note(current.pilot_due, today)
-        for row in report_selectors.round_rows(user=user, reporting_round=current, today=today):
-            state = row.cell.state
-            if state not in {
-                report_selectors.CellState.MISSING,
-                report_selectors.CellState.LATE,
-                report_selectors.CellState.DUE,
-            } and not (row.cell.late and state == report_selectors.CellState.RETURNED):
-                continue
-            tone = due_tone if state == report_selectors.CellState.DUE else LATE
-            url = (
-                reverse("reporting:report", kwargs={"report_id": row.cell.report_id})
-                if row.cell.report_id
-                else reverse("reporting:matrix")
+        chase.items.append(
+            Item(
+                f"{row.pilot.name} · {row.cell.label}",
+                url,
+                note=due,
+                tone=due_tone if state == states.DUE else LATE,
+                testid=f"chase-{row.pilot.pk}",
             )
-            chase.items.append(
-                Item(
-                    f"{row.pilot.name} · {row.cell.label}",
-                    url,
-                    note=due,
-                    tone=tone,
-                    testid=f"chase-{row.pilot.pk}",
-                )
-            )
-        sections.append(chase)
-
-        own = Section("province_report", _("本省报告：%(round)s") % {"round": current})
-        report = report_selectors.visible_province_reports(user=user).filter(round=current).first()
-        note, tone = due_note(current.province_due, today)
-        returned = dict(report_selectors.returned_province_reports(user=user))
-        if report is None or report.status in {"draft", "returned"}:
-            url = (
-                reverse("reporting:province_report", kwargs={"province_report_id": report.pk})
-                if report
-                else reverse("reporting:home") + "#province"
-            )
-            title = {
-                None: _("尚未开始，请汇总本省试点报告后报送国家发展改革委"),
-                "draft": _("草稿，尚未报送"),
-                "returned": _("国家发展改革委已退回，请修改后重新报送"),
-            }[report.status if report else None]
-            comment = returned.get(report) if report else None
-            own.items.append(
-                Item(
-                    title,
-                    url,
-                    note=note,
-                    tone=LATE if report and report.status == "returned" else tone,
-                    comment=comment.body if comment else "",
-                    testid="province-report",
-                )
-            )
-        own.empty = _("本省报告已报送。") if report and report.status == "submitted" else _("本省报告已确认。")
-        sections.append(own)
-    sections.extend(contact_round_sections(user, today))
-    return sections
+        )
+    return chase
 
 
-def contact_round_sections(user: Any, today: dt.date) -> list[Section]:
+def _own_report(user: User, current: ReportingRound, today: dt.date) -> Section:
+    """The province's own report of the round, while it is to be written or rewritten."""
+    own = Section("province_report", _("本省报告：%(round)s") % {"round": current})
+    report = report_selectors.visible_province_reports(user=user).filter(round=current).first()
+    note, tone = due_note(current.province_due, today)
+    returned = dict(report_selectors.returned_province_reports(user=user))
+    if report is None or report.status in {"draft", "returned"}:
+        url = (
+            reverse("reporting:province_report", kwargs={"province_report_id": report.pk})
+            if report
+            else reverse("reporting:home") + "#province"
+        )
+        title = {
+            None: _("尚未开始，请汇总本省试点报告后报送国家发展改革委"),
+            "draft": _("草稿，尚未报送"),
+            "returned": _("国家发展改革委已退回，请修改后重新报送"),
+        }[report.status if report else None]
+        comment = returned.get(report) if report else None
+        own.items.append(
+            Item(
+                title,
+                url,
+                note=note,
+                tone=LATE if report and report.status == "returned" else tone,
+                comment=comment.body if comment else "",
+                testid="province-report",
+            )
+        )
+    own.empty = _("本省报告已报送。") if report and report.status == "submitted" else _("本省报告已确认。")
+    return own
+
+
+def contact_round_sections(user: User, today: dt.date) -> list[Section]:
     """The province's open contact rounds (附件3), shown only while one waits for its submission."""
     open_ones = contact_selectors.open_submissions(user=user)
     if not open_ones:
@@ -164,16 +170,15 @@ def contact_round_sections(user: Any, today: dt.date) -> list[Section]:
         link_label=_("联系人报送轮次"),
     )
     for submission in open_ones:
-        note, tone = due_note(submission.round.due_on, today)
         section.items.append(
-            Item(
+            due_item(
                 f"{submission.round.title} · {submission.province.name}",
                 reverse(
                     "contacts:submission",
                     kwargs={"contact_round_id": submission.round_id, "province_id": submission.province_id},
                 ),
-                note=note,
-                tone=tone,
+                due=submission.round.due_on,
+                today=today,
                 testid=f"contact-round-{submission.round_id}",
             )
         )

@@ -9,7 +9,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx
+from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table
+from shidian.core.documents.docx import render_docx  # the writer itself: these tests read its XML
 
 
 def _document(**changes: object) -> Any:

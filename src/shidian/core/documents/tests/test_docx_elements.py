@@ -9,7 +9,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from shidian.core.documents import Heading, OfficialDocument, Paragraph, Table, render_docx
+from shidian.core.documents import Heading, OfficialDocument, Paragraph, Table
+from shidian.core.documents.docx import render_docx  # the writer itself: these tests read its XML
 
 
 def test_a_table_aligns_its_columns_centres_its_header_and_repeats_it_on_every_page() -> None:

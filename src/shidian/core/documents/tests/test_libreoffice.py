@@ -64,8 +64,14 @@ def test_every_full_page_holds_22_lines(pdf: bytes) -> None:
         assert page[-1].y_min - page[0].y_min == pytest.approx(21 * 579 / 20, abs=0.5)
 
 
+@pytest.fixture(scope="module")
+def docx_pdf() -> bytes:
+    """The DOCX the platform serves, laid out by LibreOffice as a reader's office suite would."""
+    return docx_to_pdf(render_docx(long_document()))
+
+
 def test_page_numbers_alternate_odd_right_even_left(pdf: bytes) -> None:
-    pages = pdfcheck.pages(pdf)
+    pages = pdfcheck.pages(pdf)[:6]  # the blank page and the 版记's page that follow have none
     for number, page in enumerate(pages, start=1):
         footer = [line for line in page if line.text == f"—{number}—"]
         assert footer, f"page {number} has no page number"
@@ -107,12 +113,20 @@ def test_the_record_sits_at_the_foot_of_the_last_page(pdf: bytes) -> None:
     record_at_the_foot(pdf)
 
 
-def test_a_record_without_room_on_an_even_page_goes_to_the_next_even_page(pdf: bytes) -> None:
-    pages = pdfcheck.pages(pdf)
-    # The body ends on page 6, too low for the 版记: page 7 stays blank, the 版记 stands on page 8.
+@pytest.mark.parametrize("served", ["pdf", "docx_pdf"])
+def test_a_record_without_room_on_an_even_page_goes_to_the_next_even_page(
+    served: str, request: pytest.FixtureRequest
+) -> None:
+    pages = pdfcheck.pages(request.getfixturevalue(served))
+    # The body ends on page 6, too low for the 版记: page 7 stays blank, the 版记 stands on page 8, in the
+    # server's PDF and in the DOCX alike (the DOCX, laid out by an office suite, ends on an even page too).
     assert len(pages) == 8
     assert "2018年1月5日" in [line.text for line in pages[5]]
-    assert [line.text for line in pages[6]] == ["—7—"]
+    assert [line.text for line in pages[5] if line.text.startswith("—")] == ["—6—"]
+    # GB/T 9704-2012 7.5: the blank page before the 版记's page, and that page, carry no page number.
+    assert [line.text for line in pages[6]] == []
+    assert not [line.text for line in pages[7] if line.text.startswith("—")]
+    record_at_the_foot(request.getfixturevalue(served))
 
 
 def test_a_one_page_document_has_its_record_on_the_back_of_the_sheet() -> None:
@@ -122,6 +136,9 @@ def test_a_one_page_document_has_its_record_on_the_back_of_the_sheet() -> None:
     # The 版记 would fit under the 成文日期 on page 1; GB/T 9704 puts it on the last, even page.
     assert len(pages) == 2 and "2018年1月5日" in [line.text for line in pages[0]]
     assert record_at_the_foot(render_pdf(document)) == ["抄送：公安部，民政部。", pages[1][1].text]
+    assert pages[1][-1].text == "—2—"  # no blank page before it: the 版记's page keeps its number
+    served = pdfcheck.pages(docx_to_pdf(render_docx(document)))  # the DOCX ends on the even page too
+    assert len(served) == 2 and [line.text for line in served[1]] == [line.text for line in pages[1]]
 
 
 def test_every_character_is_drawn_with_an_embedded_cjk_font(pdf: bytes) -> None:
