@@ -7,6 +7,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("", views.home, name="home"),
     path("schemes/<int:year>/", views.scheme, name="scheme"),
+    path("schemes/<int:year>/rules/", views.scheme_rules, name="scheme_rules"),
     path("schemes/<int:year>/run/", views.start_run, name="start_run"),
     path("schemes/<int:year>/assign/", views.assign, name="assign"),
     path("assess/", views.assess, name="assess"),

@@ -17,7 +17,7 @@ from shidian.core.errors import DomainError, NotFound
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach
 from shidian.core.uploads import attachment_response
-from shidian.evaluation import analysis, selectors, services
+from shidian.evaluation import analysis, selectors
 from shidian.evaluation.filters import ResultFilter
 from shidian.evaluation.forms import (
     AnswerForm,
@@ -28,6 +28,8 @@ from shidian.evaluation.forms import (
     ExpertScoreForm,
     NewSchemeForm,
     ObjectionForm,
+    RectificationForm,
+    RulesForm,
     SchemeForm,
 )
 from shidian.evaluation.models import (
@@ -38,6 +40,8 @@ from shidian.evaluation.models import (
     RunStatus,
     Warning,
 )
+from shidian.evaluation.services import bulletins, experts, inputs, objections, runs, schemes
+from shidian.evaluation.services import decisions as decision_services
 from shidian.pilots.models import PilotArea
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -69,7 +73,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
             try:
                 previous = selectors.schemes()
                 copy_from = next((s for s in previous if s.year < year), None)
-                services.create_scheme(year=year, by=request.user, copy_from=copy_from)
+                schemes.create_scheme(year=year, by=request.user, copy_from=copy_from)
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
@@ -104,7 +108,7 @@ def scheme(request: AuthedHttpRequest, year: int) -> HttpResponse:
         scoping.require(request.user, Capability.MANAGE_EVALUATION)
         if form.is_valid():
             try:
-                services.update_scheme(
+                schemes.update_scheme(
                     scheme=current,
                     weights=form.weights(),
                     thresholds=form.thresholds(),
@@ -130,7 +134,8 @@ def scheme(request: AuthedHttpRequest, year: int) -> HttpResponse:
             "scheme": current,
             "dimensions": list(current.dimensions.all()),
             "form": form if manage and current.status == "draft" else None,
-            "assign_form": AssignForm(pilots=services.evaluated_pilots(year)) if manage else None,
+            "rules_form": RulesForm(scheme=current) if manage and current.status == "draft" else None,
+            "assign_form": AssignForm(pilots=inputs.evaluated_pilots(year)) if manage else None,
             "assignments": list(assignments) if manage else [],
             "manage": manage,
             "runs": selectors.visible_runs(user=request.user).filter(scheme=current).order_by("-number"),
@@ -140,11 +145,30 @@ def scheme(request: AuthedHttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def scheme_rules(request: AuthedHttpRequest, year: int) -> HttpResponse:
+    """Change the year's warning and elimination rules (the national admin; refused once the scheme is frozen)."""
+    scoping.require(request.user, Capability.MANAGE_EVALUATION)
+    current = selectors.get_scheme(user=request.user, year=year)
+    form = RulesForm(request.POST, scheme=current)
+    if form.is_valid():
+        try:
+            schemes.update_rules(scheme=current, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("预警与退出规则已保存。"))
+    else:
+        _errors(request, form)
+    return redirect(reverse("evaluation:scheme", kwargs={"year": year}) + "#rules")
+
+
+@login_required
+@require_POST
 def start_run(request: AuthedHttpRequest, year: int) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_EVALUATION)
     current = selectors.get_scheme(user=request.user, year=year)
     try:
-        run = services.start_run(scheme=current, by=request.user, note=request.POST.get("note", ""))
+        run = runs.start_run(scheme=current, by=request.user, note=request.POST.get("note", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("evaluation:scheme", year=year)
@@ -157,10 +181,10 @@ def start_run(request: AuthedHttpRequest, year: int) -> HttpResponse:
 def assign(request: AuthedHttpRequest, year: int) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_EVALUATION)
     current = selectors.get_scheme(user=request.user, year=year)
-    form = AssignForm(request.POST, pilots=services.evaluated_pilots(year))
+    form = AssignForm(request.POST, pilots=inputs.evaluated_pilots(year))
     if form.is_valid():
         try:
-            services.assign_expert(
+            experts.assign_expert(
                 expert=form.cleaned_data["expert"], pilot=form.cleaned_data["pilot"], scheme=current, by=request.user
             )
         except DomainError as exc:
@@ -183,12 +207,12 @@ def assess(request: AuthedHttpRequest) -> HttpResponse:
         raise NotFound from exc
     if not year:
         raise NotFound
-    pilots = scoping.restrict(services.evaluated_pilots(year), request.user)
+    pilots = scoping.restrict(inputs.evaluated_pilots(year), request.user)
     form = AssessmentForm(request.POST or None, pilots=pilots)
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.set_province_assessment(
+                experts.set_province_assessment(
                     pilot=form.cleaned_data["pilot"],
                     year=year,
                     score=form.cleaned_data["score"],
@@ -240,6 +264,7 @@ def run_detail(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
         for by, title in (("province", _("按省份")), ("batch", _("按批次")), ("region", _("按区域")))
     ]
     others = selectors.visible_runs(user=request.user).filter(scheme=run.scheme).exclude(pk=run.pk)
+    coupled = analysis.coupling(every, selectors.indicator_categories())
     sensitivity = (
         analysis.sensitivity(run, every) if run.status == RunStatus.DRAFT and run.state == RunState.DONE else []
     )
@@ -259,12 +284,26 @@ def run_detail(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
             "others": list(others),
             "sensitivity": sensitivity,
             "unstable": [row for row in sensitivity if row.grade_may_change],
+            "coupling": _coupling_summary(coupled),
             "bulletin": selectors.bulletin_of(run) if run.status == RunStatus.PUBLISHED else None,
             "bulletin_form": BulletinForm(initial=_bulletin_initial(run))
             if manage and run.status == RunStatus.PUBLISHED
             else None,
         },
     )
+
+
+def _coupling_summary(rows: dict[int, analysis.CouplingRow]) -> dict[str, Any] | None:
+    if not rows:
+        return None
+    values = list(rows.values())
+    return {
+        "names": [str(_(name)) for name, _codes in analysis.COUPLING_PAIR],
+        "count": len(values),
+        "c": sum(r.c for r in values) / len(values),
+        "d": sum(r.d for r in values) / len(values),
+        "bands": analysis.coupling_bands(values),
+    }
 
 
 def _bulletin_initial(run: Any) -> dict[str, str]:
@@ -293,8 +332,8 @@ def publish(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_EVALUATION)
     run = selectors.get_run_for(user=request.user, run_id=run_id)
     try:
-        services.publish_run(run=run, by=request.user)
-        warnings, eliminations = services.create_proposals(run=run, by=request.user)
+        runs.publish_run(run=run, by=request.user)
+        warnings, eliminations = decision_services.create_proposals(run=run, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -339,6 +378,8 @@ def result_detail(request: AuthedHttpRequest, result_id: int) -> HttpResponse:
         }
         for d in result.breakdown.get("dimensions", [])
     ]
+    coupled = analysis.coupling([result], selectors.indicator_categories()).get(result.pilot_id)
+    rescaled = "、".join(str(d["label"]) for d in dims if d.get("applicable") is False)
     can_object = (
         result.run.status == RunStatus.DRAFT
         and scoping.can(request.user, Capability.OBJECT_RESULTS)
@@ -352,6 +393,9 @@ def result_detail(request: AuthedHttpRequest, result_id: int) -> HttpResponse:
             "result": result,
             "run": result.run,
             "dims": dims,
+            "rescaled": rescaled,
+            "coupling": coupled,
+            "coupling_names": [str(_(name)) for name, _codes in analysis.COUPLING_PAIR],
             "previous": previous,
             "objection_form": ObjectionForm() if can_object else None,
             "objections": list(result.objections.select_related("filed_by", "answered_by")),
@@ -371,7 +415,7 @@ def object_to(request: AuthedHttpRequest, result_id: int) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["evidence"]
         try:
-            services.file_objection(
+            objections.file_objection(
                 result=result,
                 reasons=form.cleaned_data["reasons"],
                 evidence=upload.read() if upload else None,
@@ -395,7 +439,7 @@ def answer(request: AuthedHttpRequest, objection_id: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_objection(objection=objection, answer=form.cleaned_data["answer"], by=request.user)
+            objections.answer_objection(objection=objection, answer=form.cleaned_data["answer"], by=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -433,7 +477,7 @@ def score(request: AuthedHttpRequest, assignment_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.save_expert_scores(
+                experts.save_expert_scores(
                     assignment=assignment,
                     scores=form.scores(),
                     comments=form.comments(),
@@ -467,6 +511,7 @@ def decisions(request: AuthedHttpRequest) -> HttpResponse:
             "decided": [*decided_w, *decided_e],
             "rectifying": rectifying,
             "form": DecisionForm(),
+            "rectification_form": RectificationForm(),
         },
     )
 
@@ -488,10 +533,10 @@ def decide(request: AuthedHttpRequest, kind: str, proposal_id: int) -> HttpRespo
     try:
         if kind == "warning":
             warning = scoping.get_for(Warning.objects.all(), request.user, pk=proposal_id)
-            services.decide_warning(warning=warning, **args)
+            decision_services.decide_warning(warning=warning, **args)
         elif kind == "elimination":
             proposal = scoping.get_for(EliminationProposal.objects.all(), request.user, pk=proposal_id)
-            services.decide_elimination(proposal=proposal, **args)
+            decision_services.decide_elimination(proposal=proposal, **args)
         else:
             raise NotFound
     except DomainError as exc:
@@ -506,11 +551,15 @@ def decide(request: AuthedHttpRequest, kind: str, proposal_id: int) -> HttpRespo
 def rectification(request: AuthedHttpRequest, warning_id: int) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_EVALUATION)
     warning = scoping.get_for(Warning.objects.all(), request.user, pk=warning_id)
+    form = RectificationForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("evaluation:decisions")
     try:
-        services.record_rectification(
+        decision_services.record_rectification(
             warning=warning,
-            passed=request.POST.get("outcome") == "passed",
-            note=request.POST.get("note", "")[:2000],
+            passed=form.cleaned_data["outcome"] == "passed",
+            note=form.cleaned_data["note"],
             by=request.user,
         )
     except DomainError as exc:
@@ -528,7 +577,7 @@ def bulletin_save(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
     form = BulletinForm(request.POST)
     if form.is_valid():
         try:
-            services.save_bulletin(run=run, by=request.user, **form.cleaned_data)
+            bulletins.save_bulletin(run=run, by=request.user, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -545,7 +594,7 @@ def bulletin_download(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
     run = selectors.get_run_for(user=request.user, run_id=run_id)
     fmt = "pdf" if request.GET.get("format") == "pdf" else "docx"
     try:
-        data, name = services.bulletin_file(run=run, fmt=fmt, by=request.user)
+        data, name = bulletins.bulletin_file(run=run, fmt=fmt, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("evaluation:run", run_id=run.pk)

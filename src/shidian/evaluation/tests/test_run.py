@@ -121,6 +121,38 @@ def test_a_runs_query_count_does_not_grow_with_the_number_of_pilots(n: int, djan
         f.milestones_due(p, done=1, total=2)
     s = f.scheme()
     run = services.start_run(scheme=s, by=f.national(), background=False)
-    with django_assert_max_num_queries(22):
+    # 24 whatever n: the set-based reads, the bulk write, and one update per step of the progress bar.
+    with django_assert_max_num_queries(24):
         services.compute_run(run=type(run).objects.create(scheme=s, number=99, created_by=f.national()))
     assert Result.objects.filter(run__number=99).count() == n
+    done = type(run).objects.get(scheme=s, number=99)
+    assert (done.step, done.percent, done.state) == (5, 100, "done")
+
+
+def test_the_progress_bar_counts_the_runs_steps_not_its_pilots(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shidian.evaluation.models import RUN_STEPS, Run, RunState
+
+    pilots = f.some_pilots(2)
+    f.only_pilots(pilots)
+    s = f.scheme()
+    seen: list[tuple[int, int]] = []
+    original = services.gather_inputs
+
+    def watched(**kwargs: Any) -> Any:
+        progress = kwargs.pop("progress")
+
+        def record(done: int) -> None:
+            progress(done)
+            row = Run.objects.get(scheme=s, number=1)
+            seen.append((row.step, row.percent))
+
+        return original(progress=record, **kwargs)
+
+    from shidian.evaluation.services import runs
+
+    monkeypatch.setattr(runs, "gather_inputs", watched)
+    run = services.start_run(scheme=s, by=f.national(), background=False)
+    assert seen == [(1, 20), (2, 40), (3, 60)]
+    assert len(RUN_STEPS) == 5 and run.state == RunState.DONE and run.percent == 100
+    queued = Run(scheme=s, number=7, created_by=f.national(), step=4, state=RunState.RUNNING)
+    assert queued.percent == 80 and queued.step_label == str(RUN_STEPS[4])
