@@ -52,7 +52,12 @@ class DimensionCode(models.TextChoices):
 
 # The defaults of issue #12: (code, weight, scoring rule as shown on every score card).
 DEFAULT_DIMENSIONS: list[tuple[str, int, str]] = [
-    (DimensionCode.TASKS, 35, "当年到期节点中按期完成的比例（按工期加权），未按期但已完成的计一半。"),
+    (
+        DimensionCode.TASKS,
+        35,
+        "当年到期节点中按期完成的比例（按工期加权），未按期但已完成的计一半；"
+        "当年没有到期节点的试点本项不适用，其权重按比例分配给其余维度。",
+    ),
     (DimensionCode.INDICATORS, 25, "有目标的指标按所选方法计分后取平均（目标达成度封顶）。"),
     (
         DimensionCode.INNOVATION,

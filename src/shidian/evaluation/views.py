@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shidian.core import listing, scoping
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.http import AuthedHttpRequest
-from shidian.core.roles import Capability, Reach
+from shidian.core.roles import Capability, Reach, Role
 from shidian.core.uploads import attachment_response
 from shidian.evaluation import analysis, selectors
 from shidian.evaluation.filters import ResultFilter
@@ -293,6 +293,16 @@ def run_detail(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
     )
 
 
+def _own_scores_only(dimension: dict[str, Any], username: str) -> dict[str, Any]:
+    """The innovation dimension with the other experts' rows left out (the mean they make stays)."""
+    if dimension["code"] != "innovation":
+        return dimension
+    detail = dimension["detail"]
+    mine = [e for e in detail.get("experts", []) if e.get("expert") == username]
+    others = len(detail.get("experts", [])) - len(mine)
+    return {**dimension, "detail": {**detail, "experts": mine, "others_hidden": others}}
+
+
 def _coupling_summary(rows: dict[int, analysis.CouplingRow]) -> dict[str, Any] | None:
     if not rows:
         return None
@@ -369,9 +379,10 @@ def result_detail(request: AuthedHttpRequest, result_id: int) -> HttpResponse:
     previous = selectors.previous_result(result)
     previous_dims = {d["code"]: d for d in previous.breakdown["dimensions"]} if previous else {}
     rules = result.run.inputs.get("scheme", {}).get("rules", {})
+    own_only = request.user.role == Role.EXPERT  # an expert sees the mean and their own scores, no one else's
     dims = [
         {
-            **d,
+            **(_own_scores_only(d, request.user.username) if own_only else d),
             "label": DimensionCode(d["code"]).label,
             "rule": rules.get(d["code"], ""),
             "previous": previous_dims.get(d["code"]),
