@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
@@ -115,7 +114,7 @@ def _decide[D: Decided](
         locked.decision_reason = text
         locked.document_number = number
         locked.decided_by = by
-        locked.decided_at = timezone.now()
+        locked.decided_at = clock.now()
         fields = ["decision_reason", "document_number", "decided_by", "decided_at"]
         if approve:
             pilot = PilotArea.objects.get(pk=locked.pilot_id)

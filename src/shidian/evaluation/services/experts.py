@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
@@ -124,7 +123,7 @@ def save_expert_scores(
             assignment=assignment, item=item, defaults={"score": value, "comment": comments.get(item, "").strip()}
         )
     assignment.comment = comment.strip()
-    assignment.scored_at = timezone.now()
+    assignment.scored_at = clock.now()
     assignment.save(update_fields=["comment", "scored_at"])
     audit.record(
         action=audit.AuditAction.EXPERT_SCORED,

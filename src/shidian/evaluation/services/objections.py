@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
@@ -64,7 +63,7 @@ def answer_objection(*, objection: Objection, answer: str, by: User) -> Objectio
     def apply(locked: Objection) -> transitions.Effects:
         locked.answer = text
         locked.answered_by = by
-        locked.answered_at = timezone.now()
+        locked.answered_at = clock.now()
         return transitions.Effects(fields=("answer", "answered_by", "answered_at"), detail={"answer": text})
 
     return transitions.move(objection, ObjectionStatus.ANSWERED, flow=OBJECTION_FLOW, by=by, apply=apply)

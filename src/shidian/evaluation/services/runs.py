@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
@@ -129,7 +128,7 @@ def publish_run(*, run: Run, by: User) -> Run:
             raise Conflict(_("本年度已有发布的评估结果；更正请通过新的计算并说明理由。"))
 
     def apply(locked: Run) -> transitions.Effects:
-        locked.published_at = timezone.now()
+        locked.published_at = clock.now()
         locked.published_on = clock.today()
         locked.published_by = by
         scheme = locked.scheme

@@ -338,3 +338,13 @@ def test_the_rules_freeze_with_the_scheme_and_the_years_rules_make_the_proposals
     assert warnings == [] and eliminations == []  # no warning: the year's rules say so
     with pytest.raises(Conflict, match="已冻结"):
         _rules(s)
+
+
+def test_a_decision_is_dated_on_the_business_day() -> None:
+    _s, run = _published(1)
+    warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
+    with clock.travel_to(dt.date(2019, 4, 1)):
+        decided = services.decide_warning(
+            warning=warning, approve=False, reason="数据有误", document_number="文〔2019〕8号", by=f.national()
+        )
+    assert decided.decided_at is not None and decided.decided_at.date() == dt.date(2019, 4, 1)
