@@ -140,6 +140,7 @@ class AuditAction(models.TextChoices):
     # evaluation: schemes, scores, runs, objections, warnings and eliminations, bulletins
     SCHEME_CREATED = "evaluation.scheme.created", _("新建评估方案")
     SCHEME_CHANGED = "evaluation.scheme.changed", _("修改评估方案")
+    SCHEME_RULES_CHANGED = "evaluation.scheme.rules_changed", _("修改预警与退出规则")
     SCHEME_FROZEN = "evaluation.scheme.frozen", _("评估方案冻结")
     ASSESSMENT_SET = "evaluation.assessment.set", _("填报省级评价")
     EXPERT_ASSIGNED = "evaluation.assignment.created", _("分配评估专家")

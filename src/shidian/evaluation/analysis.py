@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
-from shidian.evaluation import scoring
+from shidian.evaluation import methods, scoring
 from shidian.evaluation.models import DimensionCode, Grade, Result, Run
 from shidian.regions.models import RegionClass
 
@@ -19,10 +20,11 @@ DIMENSION_LABELS = dict(DimensionCode.choices)
 
 
 def _dims(results: Sequence[Result]) -> np.ndarray:
+    """The stored dimension scores; a dimension that did not apply (score None) is NaN, as in the run."""
     rows = []
     for r in results:
         by_code = {d["code"]: d["score"] for d in r.breakdown.get("dimensions", [])}
-        rows.append([float(by_code.get(code, 0.0)) for code in scoring.DIMENSIONS])
+        rows.append([np.nan if by_code.get(code) is None else float(by_code[code]) for code in scoring.DIMENSIONS])
     return np.array(rows, dtype=np.float64).reshape(len(results), len(scoring.DIMENSIONS))
 
 
@@ -183,3 +185,86 @@ def bar_option(groups_: Sequence[Group], *, title: str) -> dict[str, Any]:
         ],
         "series": series,
     }
+
+
+# The pair of subsystems the dashboard couples (docs/evaluation.md, 耦合协调度): the population's urbanisation
+# against the land's, each the mean attainment (0..1) of the pilot's counted indicators of those catalogue
+# categories (indicators app, 指标分类) in the run's breakdown.
+COUPLING_PAIR: tuple[tuple[str, frozenset[str]], tuple[str, frozenset[str]]] = (
+    (_noop("人口城镇化"), frozenset({"城镇化水平", "农民工融入城镇"})),
+    (_noop("土地城镇化"), frozenset({"土地利用"})),
+)
+# 十级 bands of D (田深圳等 2021, 表1), upper bounds.
+COORDINATION_BANDS = (
+    (0.1, _noop("极度失调")),
+    (0.2, _noop("严重失调")),
+    (0.3, _noop("中度失调")),
+    (0.4, _noop("轻度失调")),
+    (0.5, _noop("濒临失调")),
+    (0.6, _noop("勉强协调")),
+    (0.7, _noop("初级协调")),
+    (0.8, _noop("中级协调")),
+    (0.9, _noop("良好协调")),
+    (1.0, _noop("优质协调")),
+)
+
+
+def coordination_band(d: float) -> str:
+    """The 十级 band of a coordination degree D (0.1 wide; 1.0 itself is 优质协调)."""
+    for upper, label in COORDINATION_BANDS:
+        if d < upper:
+            return _(label)
+    return _(COORDINATION_BANDS[-1][1])
+
+
+@dataclass(frozen=True)
+class CouplingRow:
+    """One pilot's two subsystem levels U1, U2, and the coupling degree C, index T and coordination degree D."""
+
+    pilot_id: int
+    u1: float
+    u2: float
+    c: float
+    t: float
+    d: float
+
+    @property
+    def band(self) -> str:
+        return coordination_band(self.d)
+
+
+def _subsystem_level(result: Result, categories: dict[str, str], wanted: frozenset[str]) -> float | None:
+    indicators = next((d for d in result.breakdown.get("dimensions", []) if d["code"] == "indicators"), None)
+    if indicators is None:
+        return None
+    cells = [
+        min(1.0, max(0.0, float(i["cell"])))
+        for i in indicators["detail"].get("indicators", [])
+        if i.get("counted") and categories.get(i["code"]) in wanted
+    ]
+    return sum(cells) / len(cells) if cells else None
+
+
+def coupling(results: Sequence[Result], categories: dict[str, str]) -> dict[int, CouplingRow]:
+    """{pilot id: coupling row} for every pilot with indicators of both subsystems (methods.coupling_coordination)."""
+    (_n1, first), (_n2, second) = COUPLING_PAIR
+    levels = []
+    for r in results:
+        u1, u2 = _subsystem_level(r, categories, first), _subsystem_level(r, categories, second)
+        if u1 is not None and u2 is not None:
+            levels.append((r.pilot_id, u1, u2))
+    if not levels:
+        return {}
+    model = methods.coupling_coordination(np.array([[u1, u2] for _p, u1, u2 in levels]))
+    return {
+        pid: CouplingRow(pid, u1, u2, float(model.c[i]), float(model.t[i]), float(model.d[i]))
+        for i, (pid, u1, u2) in enumerate(levels)
+    }
+
+
+def coupling_bands(rows: Iterable[CouplingRow]) -> list[tuple[str, int]]:
+    """How many pilots fall in each band of D, in band order (bands with none left out)."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.band] += 1
+    return [(_(label), counts[_(label)]) for _upper, label in COORDINATION_BANDS if counts[_(label)]]

@@ -20,7 +20,7 @@ from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit, clock
 from shidian.core.actors import system
 from shidian.core.roles import Role
-from shidian.evaluation import services
+from shidian.evaluation import rules
 from shidian.evaluation.models import (
     DecisionStatus,
     EliminationProposal,
@@ -34,6 +34,8 @@ from shidian.evaluation.models import (
     ScoreItem,
     Warning,
 )
+from shidian.evaluation.services import bulletins, decisions, inputs, objections, runs, schemes
+from shidian.evaluation.services import experts as expert_services
 from shidian.regions.models import Province
 
 SEED = 20190708
@@ -46,6 +48,10 @@ EXPERTS = [
     ("demo-expert-4", "评估专家四（演示）", "四川省"),
     ("demo-expert-5", "评估专家五（演示）", "辽宁省"),
 ]
+# The 2017 warnings' rectification is checked after its six months (decided 2018-03-30, due 2018-09-30).
+RECTIFICATION_CHECK = dt.date(2018, 10, 15)
+# The 2019 experts' scoring window, open at the demo date (2019-07-08).
+SCORING_2019 = (dt.date(2019, 7, 1), dt.date(2019, 7, 31))
 # The business days of each year's cycle: scoring window, first run, publication, decisions.
 CYCLES = {
     2017: {
@@ -91,7 +97,7 @@ def _scores_and_assessments(
 ) -> None:
     """Three experts per pilot (five for 柳州市, to show the trimmed mean) and every province's assessment."""
     province_of = {e.pk: e.expert_profile.province_id for e in experts}
-    pilots = list(services.evaluated_pilots(scheme.year))
+    pilots = list(inputs.evaluated_pilots(scheme.year))
     officers = {
         u.organisation.province_id: u
         for u in User.objects.filter(role=Role.PROVINCIAL_OFFICER, organisation__province__isnull=False)
@@ -144,79 +150,117 @@ def _cycle(year: int, experts: list[User], national: User, province: User | None
     days = CYCLES[year]
     previous = Scheme.objects.filter(year=year - 1).first()
     with clock.travel_to(days["opens"]):
-        scheme = services.create_scheme(year=year, by=national, copy_from=previous)
+        scheme = schemes.create_scheme(year=year, by=national, copy_from=previous)
         Scheme.objects.filter(pk=scheme.pk).update(scoring_opens_on=days["opens"], scoring_closes_on=days["closes"])
         scheme.refresh_from_db()
         _scores_and_assessments(scheme, (days["opens"], days["closes"]), experts, national, rng)
     with clock.travel_to(days["run"]):
-        run = services.start_run(scheme=scheme, by=national, background=False, note="（演示）")
+        run = runs.start_run(scheme=scheme, by=national, background=False, note="（演示）")
     liuzhou = Result.objects.filter(run=run, pilot__province__name=DEMO_PILOT[0], pilot__name=DEMO_PILOT[1]).first()
     if year == 2018 and province is not None and liuzhou is not None:
         # 广西 objects to 柳州市's draft; the answer leads to a corrected second run, which is published.
         with clock.travel_to(days["run"] + dt.timedelta(days=5)):
-            objection = services.file_objection(
+            objection = objections.file_objection(
                 result=liuzhou,
                 reasons="柳州市的省级评价录入有误（应为 92 分），请更正后重新计算。",
                 by=province,
             )
-            services.set_province_assessment(
+            expert_services.set_province_assessment(
                 pilot=liuzhou.pilot, year=year, score="92", comment="更正录入错误（演示）", by=province
             )
         with clock.travel_to(days["run"] + dt.timedelta(days=12)):
-            services.answer_objection(
+            objections.answer_objection(
                 objection=objection,
                 answer="经核实，省级评价已由广西更正；已按更正后的数据重新计算（第 2 次计算）。",
                 by=national,
             )
-            run = services.start_run(
+            run = runs.start_run(
                 scheme=scheme, by=national, background=False, note="根据广西异议更正后重新计算（演示）"
             )
     with clock.travel_to(days["publish"]):
-        run = services.publish_run(run=run, by=national)
-        services.create_proposals(run=run, by=national)
+        run = runs.publish_run(run=run, by=national)
+        decisions.create_proposals(run=run, by=national)
     return run
 
 
 def _decide(year: int, national: User) -> None:
+    """2017: the first warning rejected, the rest approved, every elimination rejected; 2018: one elimination."""
     day = CYCLES[year]["publish"] + dt.timedelta(days=10)
     number = 10 if year == 2017 else 20
     with clock.travel_to(day):
-        for i, warning in enumerate(Warning.objects.filter(year=year, status=DecisionStatus.PROPOSED).order_by("pk")):
-            if year == 2018:
-                break  # the 2018 warnings wait for the national admin's decision (its workbench)
-            services.decide_warning(
-                warning=warning,
-                approve=i != 0,
-                reason="评估等次为不合格，予以警示并限期整改（演示）。"
-                if i
-                else "数据报送有误，经复核不予警示（演示）。",
-                document_number=f"发改规划〔{year + 1}〕{number + i}号",
-                by=national,
-            )
         if year == 2017:
+            warnings = Warning.objects.filter(year=year, status=DecisionStatus.PROPOSED).order_by("pk")
+            for i, warning in enumerate(warnings):
+                decisions.decide_warning(
+                    warning=warning,
+                    approve=i != 0,
+                    reason="评估等次为不合格，予以警示并限期整改（演示）。"
+                    if i
+                    else "数据报送有误，经复核不予警示（演示）。",
+                    document_number=f"发改规划〔{year + 1}〕{number + i}号",
+                    by=national,
+                )
             for i, rejected in enumerate(EliminationProposal.objects.filter(year=year).order_by("pk")):
-                services.decide_elimination(
+                decisions.decide_elimination(
                     proposal=rejected,
                     approve=False,
                     reason="年度报告已补报，给予整改机会，不予退出（演示）。",
                     document_number=f"发改规划〔{year + 1}〕{number + 30 + i}号",
                     by=national,
                 )
-        proposal = (
-            EliminationProposal.objects.filter(
-                year=year, status=DecisionStatus.PROPOSED, reason_code="consecutive_fail"
-            )
-            .order_by("pk")
-            .first()
+            return
+        # 2018: the elimination on the strongest ground is approved; the rest wait for the national admin.
+        proposals = EliminationProposal.objects.filter(year=year, status=DecisionStatus.PROPOSED)
+        proposal = next(
+            (p for code in rules.ELIMINATION_GROUNDS for p in proposals.order_by("pk") if p.reason_code == code),
+            None,
         )
-        if year == 2018 and proposal is not None:
-            services.decide_elimination(
+        if proposal is not None:
+            decisions.decide_elimination(
                 proposal=proposal,
                 approve=True,
-                reason="连续两年评估不合格，整改未见成效，按动态淘汰机制退出试点（演示）。",
+                reason="预警后整改未通过验收，按动态退出机制退出试点（演示）。",
                 document_number=f"发改规划〔{year + 1}〕{number + 50}号",
                 by=national,
             )
+
+
+def _rectifications(national: User) -> None:
+    """The 2017 warnings' rectifications are checked after their deadline: not passed (grounds for 2018)."""
+    with clock.travel_to(RECTIFICATION_CHECK):
+        for warning in Warning.objects.filter(year=2017, status=DecisionStatus.APPROVED).order_by("pk"):
+            decisions.record_rectification(
+                warning=warning,
+                passed=False,
+                note="整改期满复查：主要问题未整改到位（演示）。",
+                by=national,
+            )
+
+
+def _scheme_2019(previous: Scheme, experts: list[User], national: User, today: dt.date) -> Scheme:
+    """The 2019 draft scheme, its scoring window open at the demo date, demo-expert assigned three pilots."""
+    with clock.travel_to(today):
+        scheme = schemes.create_scheme(year=2019, by=national, copy_from=previous)
+        schemes.update_scheme(
+            scheme=scheme,
+            weights={d.code: d.weight for d in scheme.dimensions.all()},
+            thresholds={f: getattr(scheme, f) for f in ("excellent_from", "good_from", "pass_from")},
+            indicator_method=scheme.indicator_method,
+            composite_method=scheme.composite_method,
+            scoring_opens_on=SCORING_2019[0],
+            scoring_closes_on=SCORING_2019[1],
+            by=national,
+        )
+        scheme.refresh_from_db()
+        expert = experts[0]
+        own = expert.expert_profile.province_id
+        pilots = [p for p in inputs.evaluated_pilots(2019) if p.province_id != own]
+        chosen = [p for p in pilots if (p.province.name, p.name) == DEMO_PILOT] + [
+            p for p in pilots if p.province.name in {"浙江省", "四川省"}
+        ][:2]
+        for pilot in chosen:
+            expert_services.assign_expert(expert=expert, pilot=pilot, scheme=scheme, by=national)
+    return scheme
 
 
 @transaction.atomic
@@ -232,8 +276,10 @@ def load_demo_evaluation(*, today: dt.date | None = None) -> dict[str, int]:
     for year in (2017, 2018):
         run = _cycle(year, experts, national, province, rng)
         _decide(year, national)
+        if year == 2017:
+            _rectifications(national)
     with clock.travel_to(CYCLES[2018]["publish"] + dt.timedelta(days=15)):
-        services.save_bulletin(
+        bulletins.save_bulletin(
             run=run,
             number="发改规划〔2019〕88号",
             title="关于2018年度国家新型城镇化综合试点评估情况的通报",
@@ -242,8 +288,7 @@ def load_demo_evaluation(*, today: dt.date | None = None) -> dict[str, int]:
             "个别试点任务节点逾期未完成，倒排工期落实不到位。",
             by=national,
         )
-    with clock.travel_to(today):
-        services.create_scheme(year=2019, by=national, copy_from=run.scheme)
+    _scheme_2019(run.scheme, experts, national, today)
     counts = {
         "runs": Run.objects.count(),
         "results": Result.objects.count(),

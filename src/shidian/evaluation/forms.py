@@ -54,6 +54,28 @@ class SchemeForm(Form):
         return {k: self.cleaned_data[k] for k in ("excellent_from", "good_from", "pass_from")}
 
 
+class RulesForm(Form):
+    """The year's warning and elimination rules (numbers stay text: the service names the field it refuses)."""
+
+    warn_on_fail = forms.BooleanField(label=_("不合格予以预警"), required=False)
+    consecutive_fails_to_eliminate = forms.CharField(
+        label=_("连续不合格几年建议退出（0 表示不按此规则）"), max_length=2
+    )
+    eliminate_on_failed_rectification = forms.BooleanField(label=_("整改不合格建议退出"), required=False)
+    eliminate_on_missing_year_end_report = forms.BooleanField(label=_("未提交年度报告建议退出"), required=False)
+    rectification_months = forms.CharField(label=_("整改期限（月，1～24）"), max_length=3)
+
+    def __init__(self, *args: Any, scheme: Scheme, **kwargs: Any) -> None:
+        fields = (
+            "warn_on_fail",
+            "consecutive_fails_to_eliminate",
+            "eliminate_on_failed_rectification",
+            "eliminate_on_missing_year_end_report",
+            "rectification_months",
+        )
+        super().__init__(*args, initial={f: getattr(scheme, f) for f in fields}, **kwargs)
+
+
 class AssignForm(Form):
     expert = forms.ModelChoiceField(label=_("专家"), queryset=User.objects.none())
     pilot = forms.ModelChoiceField(label=_("试点地区"), queryset=PilotArea.objects.none())
@@ -107,6 +129,11 @@ class DecisionForm(Form):
     decision = forms.ChoiceField(label=_("决定"), choices=[("approve", _("批准")), ("reject", _("不予批准"))])
     reason = forms.CharField(label=_("决定理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
     document_number = forms.CharField(label=_("决定文号"), max_length=60, required=False)
+
+
+class RectificationForm(Form):
+    outcome = forms.ChoiceField(label=_("整改结果"), choices=[("passed", _("整改合格")), ("failed", _("整改不合格"))])
+    note = forms.CharField(label=_("依据"), max_length=2000)
 
 
 class BulletinForm(Form):

@@ -137,14 +137,29 @@ def entropy_weights(
     return (divergence / total).astype(np.float64)
 
 
-def topsis(matrix: npt.ArrayLike, weights: npt.ArrayLike, *, directions: Sequence[str]) -> FloatArray:
-    """Return TOPSIS relative closeness C_i in [0, 1] (vector normalisation; ideal and anti-ideal by direction)."""
+def topsis(
+    matrix: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    *,
+    directions: Sequence[str],
+    applicable: npt.ArrayLike | None = None,
+) -> FloatArray:
+    """Return TOPSIS relative closeness C_i in [0, 1] (vector normalisation; ideal and anti-ideal by direction).
+
+    ``applicable`` (a boolean matrix like ``matrix``) marks the cells that count. A cell that does not apply
+    (a dimension "not applicable" to a pilot) takes no part in its column's norm, ideal and anti-ideal, and
+    the pilot's own weights are re-scaled over the columns that apply to it, so its distances are measured
+    over those columns only. With every cell applicable this is Hwang & Yoon's TOPSIS unchanged.
+    """
     x = _matrix(matrix, "matrix")
-    m = x.shape[1]
+    n, m = x.shape
     cost = _cost_mask(directions, m)
     w = _weights(weights, m, total=1.0)
+    counts = np.ones((n, m), dtype=np.bool_) if applicable is None else np.asarray(applicable, dtype=np.bool_)
+    if counts.shape != x.shape:
+        raise ValueError(f"applicable must have the matrix's shape {x.shape}, got {counts.shape}")
     # A missing value counts as the column's worst observed value (the anti-ideal).
-    present = ~np.isnan(x)
+    present = ~np.isnan(x) & counts
     worst = np.where(
         cost,
         np.max(np.where(present, x, -np.inf), axis=0),
@@ -152,14 +167,24 @@ def topsis(matrix: npt.ArrayLike, weights: npt.ArrayLike, *, directions: Sequenc
     )
     worst = np.where(present.any(axis=0), worst, 0.0)
     x = np.where(present, x, worst)
+    x = np.where(counts, x, 0.0)
     norms = np.sqrt((x**2).sum(axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(norms > 0, x / norms, 0.0)
-    v = r * w
-    ideal = np.where(cost, v.min(axis=0), v.max(axis=0))
-    anti_ideal = np.where(cost, v.max(axis=0), v.min(axis=0))
-    s_plus = np.sqrt(((v - ideal) ** 2).sum(axis=1))
-    s_minus = np.sqrt(((v - anti_ideal) ** 2).sum(axis=1))
+    row_w = np.where(counts, w, 0.0)
+    row_sum = row_w.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        row_w = np.where(row_sum > 0, row_w / row_sum, 0.0)
+    # Ideal and anti-ideal per column over the cells that apply, in normalised units; the distance of a
+    # pilot weighs each column by the pilot's own weight (equal to v - A when all weights agree).
+    high = np.max(np.where(counts, r, -np.inf), axis=0)
+    low = np.min(np.where(counts, r, np.inf), axis=0)
+    high = np.where(counts.any(axis=0), high, 0.0)
+    low = np.where(counts.any(axis=0), low, 0.0)
+    ideal = np.where(cost, low, high)
+    anti_ideal = np.where(cost, high, low)
+    s_plus = np.sqrt(((row_w * (r - ideal)) ** 2 * counts).sum(axis=1))
+    s_minus = np.sqrt(((row_w * (r - anti_ideal)) ** 2 * counts).sum(axis=1))
     spread = s_plus + s_minus
     with np.errstate(divide="ignore", invalid="ignore"):
         closeness = np.where(spread > 0, s_minus / spread, 1.0)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
+from shidian.evaluation.rules import RuleSet
 
 
 class Grade(models.TextChoices):
@@ -51,7 +52,12 @@ class DimensionCode(models.TextChoices):
 
 # The defaults of issue #12: (code, weight, scoring rule as shown on every score card).
 DEFAULT_DIMENSIONS: list[tuple[str, int, str]] = [
-    (DimensionCode.TASKS, 35, "当年到期节点中按期完成的比例（按工期加权），未按期但已完成的计一半。"),
+    (
+        DimensionCode.TASKS,
+        35,
+        "当年到期节点中按期完成的比例（按工期加权），未按期但已完成的计一半；"
+        "当年没有到期节点的试点本项不适用，其权重按比例分配给其余维度。",
+    ),
     (DimensionCode.INDICATORS, 25, "有目标的指标按所选方法计分后取平均（目标达成度封顶）。"),
     (
         DimensionCode.INNOVATION,
@@ -89,6 +95,19 @@ class Scheme(models.Model):
     scoring_opens_on = models.DateField(_("专家评分开始"), null=True, blank=True)
     scoring_closes_on = models.DateField(_("专家评分截止"), null=True, blank=True)
     objection_days = models.PositiveSmallIntegerField(_("异议期（天）"), default=10)
+    # The warning and elimination rules of the year (预警与退出规则; rules.RuleSet), default and editable.
+    warn_on_fail = models.BooleanField(_("不合格予以预警"), default=True)
+    consecutive_fails_to_eliminate = models.PositiveSmallIntegerField(
+        _("连续不合格几年建议退出"),
+        default=2,
+        validators=[MaxValueValidator(5)],
+        help_text=_("0 表示不按连续不合格建议退出。"),
+    )
+    eliminate_on_failed_rectification = models.BooleanField(_("整改不合格建议退出"), default=True)
+    eliminate_on_missing_year_end_report = models.BooleanField(_("未提交年度报告建议退出"), default=True)
+    rectification_months = models.PositiveSmallIntegerField(
+        _("整改期限（月）"), default=6, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -101,10 +120,28 @@ class Scheme(models.Model):
                 condition=models.Q(excellent_from__gt=models.F("good_from"), good_from__gt=models.F("pass_from")),
                 name="evaluation_scheme_thresholds_ordered",
             ),
+            models.CheckConstraint(
+                condition=models.Q(rectification_months__gte=1, rectification_months__lte=24),
+                name="evaluation_scheme_rectification_months_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consecutive_fails_to_eliminate__lte=5),
+                name="evaluation_scheme_consecutive_fails_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(_("%(year)d年度评估方案") % {"year": self.year})
+
+    def rule_set(self) -> RuleSet:
+        """The year's warning and elimination rules as the pure rules module takes them."""
+        return RuleSet(
+            warn_on_fail=self.warn_on_fail,
+            consecutive_fails_to_eliminate=self.consecutive_fails_to_eliminate,
+            eliminate_on_failed_rectification=self.eliminate_on_failed_rectification,
+            eliminate_on_missing_year_end_report=self.eliminate_on_missing_year_end_report,
+            rectification_months=self.rectification_months,
+        )
 
     def grade_for(self, score: Decimal) -> str:
         if score >= self.excellent_from:
@@ -302,6 +339,16 @@ class RunState(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+# The steps of a run, in order (each is one set-based pass over every pilot; the progress bar counts them).
+RUN_STEPS = (
+    _("读取到期节点"),
+    _("读取指标数值和目标"),
+    _("读取报告、专家评分和省级评价"),
+    _("计算得分、排名和等次"),
+    _("保存结果"),
+)
+
+
 class Run(models.Model):
     """One computation of a year's evaluation: immutable inputs snapshot and results; corrections are new runs."""
 
@@ -311,6 +358,7 @@ class Run(models.Model):
     state = models.CharField(_("计算状态"), max_length=10, choices=RunState.choices, default=RunState.QUEUED)
     total_pilots = models.PositiveIntegerField(_("试点数"), default=0)
     processed_pilots = models.PositiveIntegerField(_("已计算"), default=0)
+    step = models.PositiveSmallIntegerField(_("计算步骤"), default=0, help_text=_("已完成的步骤数（见 RUN_STEPS）。"))
     error = models.TextField(_("错误"), blank=True)
     inputs = models.JSONField(_("输入快照"), default=dict, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
@@ -353,7 +401,21 @@ class Run(models.Model):
 
     @property
     def percent(self) -> int:
-        return round(100 * self.processed_pilots / self.total_pilots) if self.total_pilots else 0
+        """The share of the run's steps done: a set-based run advances by steps, not by pilots."""
+        if self.state == RunState.DONE:
+            return 100
+        return round(100 * min(self.step, len(RUN_STEPS)) / len(RUN_STEPS))
+
+    @property
+    def steps_total(self) -> int:
+        return len(RUN_STEPS)
+
+    @property
+    def step_label(self) -> str:
+        """What the run is doing now (the next step), or that it is done."""
+        if self.state == RunState.DONE:
+            return str(_("已完成"))
+        return str(RUN_STEPS[min(self.step, len(RUN_STEPS) - 1)])
 
 
 RUN_FLOW = Flow(

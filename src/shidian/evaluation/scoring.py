@@ -50,8 +50,12 @@ def grade_of(score: Decimal, thresholds: dict[str, str]) -> str:
 # -- the five dimensions ------------------------------------------------------------------------------
 
 
-def task_score(milestones: Sequence[dict[str, Any]]) -> tuple[float, dict[str, Any]]:
-    """Duration-weighted share of the year's due milestones done on time (late: half credit)."""
+# The rule shown on a score card when a dimension does not apply to a pilot (docs/evaluation.md).
+NOT_APPLICABLE_TASKS = "当年没有到期节点：任务完成不适用于本试点，不计分；其权重按比例分配给其余维度。"
+
+
+def task_score(milestones: Sequence[dict[str, Any]]) -> tuple[float | None, dict[str, Any]]:
+    """Duration-weighted share of the year's due milestones done on time (late: half credit); None if none due."""
     rows = []
     weight = credit = 0.0
     for m in milestones:
@@ -62,7 +66,7 @@ def task_score(milestones: Sequence[dict[str, Any]]) -> tuple[float, dict[str, A
         credit += m["duration"] * c
         rows.append({**m, "credit": c})
     if not weight:
-        return 0.0, {"milestones": rows, "note": "当年没有到期节点，本项计 0 分。"}
+        return None, {"milestones": rows, "not_applicable": True, "note": NOT_APPLICABLE_TASKS}
     return 100.0 * credit / weight, {"milestones": rows, "weight": weight, "credit": credit}
 
 
@@ -170,7 +174,7 @@ def province_score(assessment: dict[str, Any] | None) -> tuple[float, dict[str, 
 
 
 def dimension_matrix(inputs: dict[str, Any]) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """(n_pilots, 5) dimension scores rounded to the cent, and each pilot's per-dimension details."""
+    """(n_pilots, 5) dimension scores rounded to the cent (NaN: not applicable), and each pilot's details."""
     scheme = inputs["scheme"]
     pilots = inputs["pilots"]
     indicators, indicator_details = indicator_scores(
@@ -183,7 +187,7 @@ def dimension_matrix(inputs: dict[str, Any]) -> tuple[np.ndarray, list[dict[str,
         inn, inn_detail = innovation_score(p["experts"], p["experiences"], max_score=int(scheme["max_expert_score"]))
         rep, rep_detail = reporting_score(p["reports"])
         prov, prov_detail = province_score(p["province_assessment"])
-        rows[i] = [t, indicators[i], inn, rep, prov]
+        rows[i] = [np.nan if t is None else t, indicators[i], inn, rep, prov]
         details.append(
             {
                 "tasks": t_detail,
@@ -193,15 +197,39 @@ def dimension_matrix(inputs: dict[str, Any]) -> tuple[np.ndarray, list[dict[str,
                 "province": prov_detail,
             }
         )
-    rounded = np.array([[float(money(x)) for x in row] for row in rows]).reshape(len(pilots), len(DIMENSIONS))
+    rounded = np.array([[_cent(x) for x in row] for row in rows]).reshape(len(pilots), len(DIMENSIONS))
     return rounded, details
 
 
+def _cent(value: float) -> float:
+    return value if np.isnan(value) else float(money(value))
+
+
+def effective_weights(dims: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each pilot's weights (of 100): a dimension that does not apply (NaN) drops out, the rest are re-scaled.
+
+    w'_id = w_d * 100 / (sum of w_e over the dimensions e that apply to pilot i); 0 where d does not apply.
+    """
+    applicable = ~np.isnan(dims)
+    raw = np.where(applicable, weights, 0.0)
+    total = raw.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, raw * 100.0 / total, 0.0)
+
+
 def composite(dims: np.ndarray, weights: np.ndarray, *, method: str) -> tuple[np.ndarray, np.ndarray]:
-    """(totals on 0..100, contributions per dimension). Weighted: contributions are rounded and add up exactly."""
-    contributions = np.array([[float(money(x)) for x in row] for row in dims * weights / 100.0]).reshape(dims.shape)
+    """(totals on 0..100, contributions per dimension). Weighted: contributions are rounded and add up exactly.
+
+    A dimension that does not apply to a pilot (NaN) contributes 0 and its weight is re-scaled onto the
+    others, in the weighted sum and in TOPSIS alike.
+    """
+    w = effective_weights(dims, weights)
+    scores = np.nan_to_num(dims, nan=0.0)
+    contributions = np.array([[float(money(x)) for x in row] for row in scores * w / 100.0]).reshape(dims.shape)
     if method == "topsis" and len(dims) > 1:
-        closeness = methods.topsis(dims, weights, directions=["benefit"] * dims.shape[1])
+        closeness = methods.topsis(
+            scores, weights / 100.0, directions=["benefit"] * dims.shape[1], applicable=~np.isnan(dims)
+        )
         return np.array([float(money(100.0 * c)) for c in closeness]), contributions
     return np.array([float(money(x)) for x in contributions.sum(axis=1)]), contributions
 
@@ -226,6 +254,7 @@ def score_run(inputs: dict[str, Any]) -> list[Scored]:
     weights = np.array([float(scheme["weights"][d]) for d in DIMENSIONS])
     dims, details = dimension_matrix(inputs)
     totals, contributions = composite(dims, weights, method=scheme["composite_method"])
+    applied = effective_weights(dims, weights)
     overall = methods.competition_rank(totals)
     by_batch = group_ranks(totals, [p["batch"] for p in pilots])
     by_region = group_ranks(totals, [p["region"] for p in pilots])
@@ -239,7 +268,9 @@ def score_run(inputs: dict[str, Any]) -> list[Scored]:
                 {
                     "code": code,
                     "weight": float(weights[j]),
-                    "score": float(dims[i, j]),
+                    "applicable": not np.isnan(dims[i, j]),
+                    "effective_weight": round(float(applied[i, j]), 2),
+                    "score": None if np.isnan(dims[i, j]) else float(dims[i, j]),
                     "contribution": float(contributions[i, j]),
                     "detail": details[i][code],
                 }

@@ -220,3 +220,39 @@ def pending_decisions(*, user: Any) -> tuple[list[Warning], list[EliminationProp
 
 def bulletin_of(run: Run) -> Bulletin | None:
     return Bulletin.objects.filter(run=run).first()
+
+
+def issued_bulletins() -> list[Bulletin]:
+    """Public: the bulletins (通报) of published runs, newest year first, for the public portal (no user).
+
+    A bulletin is public once its run is published and it has a document number; drafts of unpublished runs
+    never appear. Render one with :func:`bulletin_document`.
+    """
+    return list(
+        Bulletin.objects.filter(run__status=RunStatus.PUBLISHED)
+        .exclude(number="")
+        .select_related("run__scheme")
+        .order_by("-run__scheme__year", "-id")
+    )
+
+
+def bulletin_document(*, bulletin: Bulletin, fmt: str = "pdf") -> tuple[bytes, str]:
+    """Public: an issued bulletin as PDF (or DOCX) bytes and its file name, for the portal (no user, no audit)."""
+    from shidian.evaluation import bulletin as engine
+    from shidian.evaluation.services import bulletins
+
+    if fmt not in {"pdf", "docx"}:
+        raise NotFound
+    run = bulletin.run
+    if run.status != RunStatus.PUBLISHED:
+        raise NotFound
+    content = bulletins.bulletin_content(run=run)
+    data = engine.pdf_bytes(content) if fmt == "pdf" else engine.docx_bytes(content)
+    return data, f"{run.scheme.year}年度评估通报.{fmt}"
+
+
+def indicator_categories() -> dict[str, str]:
+    """{indicator code: its catalogue category's name} (the subsystems of the coupling coordination model)."""
+    from shidian.indicators.models import Indicator
+
+    return dict(Indicator.objects.values_list("code", "category__name"))

@@ -8,6 +8,6 @@ from django.tasks import task
 @task
 def compute_run_task(run_id: int) -> None:
     """Compute an evaluation run in the background; the run page polls its progress."""
-    from shidian.evaluation import services
+    from shidian.evaluation.services import runs
 
-    services.run_job(run_id)
+    runs.run_job(run_id)

@@ -294,6 +294,10 @@ def _tasks_and_milestones(
             )
             if progress:
                 _progress(m, rng, today)
+            else:
+                # A plan not (yet) approved today was still carried out in the years before (the annual
+                # evaluation reads those milestones); its own generator keeps the rest of the demo unchanged.
+                _progress(m, random.Random(f"{pilot.pk}-{position}-{i}"), today)  # noqa: S311  (demo data)
             milestones.append(m)
         Milestone.objects.bulk_create(milestones)
         for previous, current in itertools.pairwise(milestones):

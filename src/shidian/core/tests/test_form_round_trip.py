@@ -330,6 +330,14 @@ def case_evaluation_scheme(client_as: ClientAs, user: Callable[[str], User]) -> 
     )
 
 
+def case_evaluation_rules(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.evaluation.tests import factories
+
+    scheme = factories.scheme(2018)
+    page = reverse("evaluation:scheme", kwargs={"year": 2018})
+    assert_round_trip(client_as("demo-national"), page, lambda: [scheme], testid="rules-form")
+
+
 def case_expert_score(client_as: ClientAs, user: Callable[[str], User]) -> None:
     from shidian.core import clock
     from shidian.evaluation import services
@@ -417,6 +425,7 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "indicator targets": (case_indicator_targets, set()),  # a hand-written form
     "province report draft": (case_province_report_draft, set()),  # a hand-written form
     "evaluation scheme": (case_evaluation_scheme, {"shidian.evaluation.forms.SchemeForm"}),
+    "evaluation rules": (case_evaluation_rules, {"shidian.evaluation.forms.RulesForm"}),
     "expert score": (case_expert_score, {"shidian.evaluation.forms.ExpertScoreForm"}),
     "bulletin": (case_bulletin, {"shidian.evaluation.forms.BulletinForm"}),
     "contact": (case_contact, {"shidian.contacts.forms.ContactForm"}),
@@ -457,6 +466,7 @@ NOT_EDIT_FORMS = {
     "shidian.evaluation.forms.ObjectionForm": "files an objection",
     "shidian.evaluation.forms.AnswerForm": "answers an objection (a status move)",
     "shidian.evaluation.forms.DecisionForm": "a decision (a status move)",
+    "shidian.evaluation.forms.RectificationForm": "records a rectification's outcome",
     "shidian.evaluation.filters.ResultFilter": "filters a list",
     "shidian.contacts.forms.RoundForm": "opens a new contact round",
     "shidian.contacts.forms.ListForm": "filters a list",

@@ -39,7 +39,8 @@ def test_comparing_runs_names_the_dimension_and_the_input_that_moved() -> None:
     second = f.computed_run(s)
     moves = analysis.compare(first, second, Result.objects.filter(run=first), Result.objects.filter(run=second))
     (move,) = moves
-    assert move.pilot == f.liuzhou() and move.delta == Decimal("9.00")
+    # No milestone due: 任务完成 does not apply, so 省级评价 weighs 10 x 100 / 65 = 15.38; 90 x 15.38% = 13.85.
+    assert move.pilot == f.liuzhou() and move.delta == Decimal("13.85")
     assert any("省级评价" in r for r in move.reasons)
 
 
@@ -56,3 +57,33 @@ def test_a_large_run_goes_to_the_task_worker_and_shows_its_progress(
 
     fragment = client_as("demo-national").get(reverse("evaluation:run_progress", kwargs={"run_id": run.pk}))
     assert 'data-state="done"' in fragment.content.decode()
+
+
+def test_the_coupling_of_population_and_land_urbanisation_keeps_c_and_d_apart() -> None:
+    """Hand computation: U1 = (0.8 + 0.6) / 2 = 0.7 (population), U2 = 0.35 (land; an uncounted cell is left out).
+
+    C = 2 * sqrt(0.7 * 0.35) / 1.05 = 0.9428; T = 0.525; D = sqrt(C * T) = 0.7035 (中级协调).
+    """
+    cells = [
+        {"code": "urban_rate_resident", "cell": 0.8, "counted": True},
+        {"code": "migrant_settled", "cell": 0.6, "counted": True},
+        {"code": "urban_land_per_capita", "cell": 0.35, "counted": True},
+        {"code": "farmland_area", "cell": 0.9, "counted": False},  # not counted: left out
+        {"code": "gdp_per_capita", "cell": 0.1, "counted": True},  # neither subsystem
+    ]
+    result = Result(pilot_id=7, breakdown={"dimensions": [{"code": "indicators", "detail": {"indicators": cells}}]})
+    categories = {
+        "urban_rate_resident": "城镇化水平",
+        "migrant_settled": "农民工融入城镇",
+        "urban_land_per_capita": "土地利用",
+        "farmland_area": "土地利用",
+        "gdp_per_capita": "中心城市建设",
+    }
+    row = analysis.coupling([result], categories)[7]
+    assert (round(row.u1, 4), round(row.u2, 4)) == (0.7, 0.35)
+    assert (round(row.c, 4), round(row.t, 4), round(row.d, 4)) == (0.9428, 0.525, 0.7035)
+    assert row.band == "中级协调"
+    population_only = {"dimensions": [{"code": "indicators", "detail": {"indicators": cells[:2]}}]}
+    no_land = Result(pilot_id=8, breakdown=population_only)
+    assert analysis.coupling([no_land], categories) == {}
+    assert analysis.coupling_bands([row]) == [("中级协调", 1)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pytest
 
 from shidian.core.models import AuditEvent
@@ -121,6 +122,118 @@ def test_a_runs_query_count_does_not_grow_with_the_number_of_pilots(n: int, djan
         f.milestones_due(p, done=1, total=2)
     s = f.scheme()
     run = services.start_run(scheme=s, by=f.national(), background=False)
-    with django_assert_max_num_queries(22):
+    # 24 whatever n: the set-based reads, the bulk write, and one update per step of the progress bar.
+    with django_assert_max_num_queries(24):
         services.compute_run(run=type(run).objects.create(scheme=s, number=99, created_by=f.national()))
     assert Result.objects.filter(run__number=99).count() == n
+    done = type(run).objects.get(scheme=s, number=99)
+    assert (done.step, done.percent, done.state) == (5, 100, "done")
+
+
+def test_the_progress_bar_counts_the_runs_steps_not_its_pilots(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shidian.evaluation.models import RUN_STEPS, Run, RunState
+
+    pilots = f.some_pilots(2)
+    f.only_pilots(pilots)
+    s = f.scheme()
+    seen: list[tuple[int, int]] = []
+    original = services.gather_inputs
+
+    def watched(**kwargs: Any) -> Any:
+        progress = kwargs.pop("progress")
+
+        def record(done: int) -> None:
+            progress(done)
+            row = Run.objects.get(scheme=s, number=1)
+            seen.append((row.step, row.percent))
+
+        return original(progress=record, **kwargs)
+
+    from shidian.evaluation.services import runs
+
+    monkeypatch.setattr(runs, "gather_inputs", watched)
+    run = services.start_run(scheme=s, by=f.national(), background=False)
+    assert seen == [(1, 20), (2, 40), (3, 60)]
+    assert len(RUN_STEPS) == 5 and run.state == RunState.DONE and run.percent == 100
+    queued = Run(scheme=s, number=7, created_by=f.national(), step=4, state=RunState.RUNNING)
+    assert queued.percent == 80 and queued.step_label == str(RUN_STEPS[4])
+
+
+def _pilot(i: int, *, milestones: list[dict[str, Any]], province: str | None) -> dict[str, Any]:
+    return {
+        "id": i,
+        "batch": 1,
+        "region": "east",
+        "province_id": 11,
+        "milestones": milestones,
+        "indicators": [],
+        "experts": [],
+        "experiences": [],
+        "reports": [],
+        "province_assessment": {"score": province, "comment": "", "id": i} if province else None,
+    }
+
+
+def _inputs(method: str, pilots: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "scheme": {
+            "weights": {"tasks": "35", "indicators": "25", "innovation": "20", "reporting": "10", "province": "10"},
+            "thresholds": {"excellent": "90", "good": "80", "pass": "60"},
+            "indicator_method": "attainment",
+            "composite_method": method,
+            "attainment_cap": "1",
+            "max_expert_score": 100,
+        },
+        "pilots": pilots,
+    }
+
+
+DONE = {"id": 1, "task": "t", "name": "m", "duration": 10, "due": "2018-06-01", "status": "done", "finished_on": None}
+
+
+def test_no_milestone_due_makes_task_completion_not_applicable_and_rescales_the_other_weights() -> None:
+    """Hand computation: province 90 with 任务完成 dropped weighs 10 x 100 / 65 = 15.38 %: 90 x 0.1538 = 13.85.
+
+    The pilot with a milestone done on time: 100 x 35 % + 90 x 10 % = 44.00 (nothing dropped).
+    """
+    pilots = [_pilot(1, milestones=[], province="90"), _pilot(2, milestones=[DONE], province="90")]
+    scored = {s.pilot_id: s for s in scoring.score_run(_inputs("weighted", pilots))}
+    blank = {d["code"]: d for d in scored[1].breakdown["dimensions"]}
+    assert blank["tasks"]["applicable"] is False and blank["tasks"]["score"] is None
+    assert blank["tasks"]["contribution"] == 0.0 and blank["tasks"]["effective_weight"] == 0.0
+    assert "不适用" in blank["tasks"]["detail"]["note"]
+    assert [blank[c]["effective_weight"] for c in ("indicators", "innovation", "reporting", "province")] == [
+        38.46,
+        30.77,
+        15.38,
+        15.38,
+    ]
+    assert scored[1].score == Decimal("13.85") == sum(Decimal(str(d["contribution"])) for d in blank.values())
+    full = {d["code"]: d for d in scored[2].breakdown["dimensions"]}
+    assert full["tasks"]["applicable"] is True and full["tasks"]["effective_weight"] == 35.0
+    assert scored[2].score == Decimal("44.00")
+
+
+def test_topsis_and_the_sensitivity_leave_a_dimension_that_does_not_apply_out() -> None:
+    """TOPSIS: the N/A cell takes no part in its column; with only 省级评价 differing beside it, the pilot without
+    a due milestone (province 90) is measured on the four other columns, where it is at the ideal of 省级评价."""
+    pilots = [
+        _pilot(1, milestones=[], province="90"),
+        _pilot(2, milestones=[DONE], province="50"),
+        _pilot(3, milestones=[{**DONE, "status": "x"}], province="50"),
+    ]
+    scored = {s.pilot_id: s for s in scoring.score_run(_inputs("topsis", pilots))}
+    assert scored[1].score == Decimal("100.00")  # every column that applies at its best (others all equal or 0)
+    # Pilot 2: r(任务完成) = 1 at the ideal, r(省级评价) = 50 / 114.455 = 0.4369 against the ideal 0.7863:
+    # S+ = 0.10 x 0.3494 = 0.03494, S- = 0.35 x 1 = 0.35, C = 0.35 / 0.38494 = 0.9092. Pilot 3: S- = 0, C = 0.
+    assert scored[2].score == Decimal("90.92") and scored[3].score == Decimal("0.00")
+    dims = np.array([[np.nan, 0, 0, 0, 90.0], [100.0, 0, 0, 0, 50.0], [0.0, 0, 0, 0, 50.0]])
+    weights = np.array([35.0, 25, 20, 10, 10])
+    rows = scoring.sensitivity(
+        dims,
+        weights,
+        method="weighted",
+        thresholds={"excellent": "90", "good": "80", "pass": "60"},
+        pilot_ids=[1, 2, 3],
+    )
+    assert [(r.rank, r.best, r.worst) for r in rows] == [(2, 2, 2), (1, 1, 1), (3, 3, 3)]

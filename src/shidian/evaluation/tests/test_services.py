@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -265,3 +266,85 @@ def test_a_failed_rectification_is_recorded_and_grounds_an_elimination_next_year
     assert AuditEvent.objects.filter(action="evaluation.warning.rectified").exists()
     history = services._histories([f.liuzhou().pk], 2018)[f.liuzhou().pk]
     assert [(h.year, h.rectification) for h in history] == [(2018, "failed")]
+
+
+def test_a_passed_rectification_returns_the_warned_pilot_to_active_through_its_lifecycle() -> None:
+    _s, run = _published(1)
+    warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
+    services.decide_warning(
+        warning=warning, approve=True, reason="限期整改", document_number="文〔2019〕5号", by=f.national()
+    )
+    assert f.liuzhou().status == PilotStatus.WARNED
+    services.record_rectification(warning=warning, passed=True, note="复查合格", by=f.national())
+    pilot = f.liuzhou()
+    assert pilot.status == PilotStatus.ACTIVE
+    change = pilot.status_changes.order_by("-id").first()
+    assert change is not None and (change.from_status, change.to_status) == (PilotStatus.WARNED, PilotStatus.ACTIVE)
+    assert "整改合格" in change.reason and change.document_number == "文〔2019〕5号"
+    assert AuditEvent.objects.filter(action="pilots.pilot.active", object_id=str(pilot.pk)).exists()
+
+
+def test_a_failed_rectification_leaves_the_pilot_warned() -> None:
+    _s, run = _published(1)
+    warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
+    services.decide_warning(
+        warning=warning, approve=True, reason="限期整改", document_number="文〔2019〕6号", by=f.national()
+    )
+    services.record_rectification(warning=warning, passed=False, note="复查未通过", by=f.national())
+    assert f.liuzhou().status == PilotStatus.WARNED
+
+
+def _rules(scheme: Scheme, **changes: Any) -> Scheme:
+    values: dict[str, Any] = {
+        "warn_on_fail": True,
+        "consecutive_fails_to_eliminate": "2",
+        "eliminate_on_failed_rectification": True,
+        "eliminate_on_missing_year_end_report": True,
+        "rectification_months": "6",
+        **changes,
+    }
+    return services.update_rules(scheme=scheme, by=f.national(), **values)
+
+
+def test_the_rules_are_edited_audited_and_refused_when_out_of_range_changing_nothing() -> None:
+    s = f.scheme()
+    for changes, message in (
+        ({"rectification_months": "0"}, "整改期限"),
+        ({"rectification_months": "x"}, "整改期限（月）：请填写数字"),
+        ({"consecutive_fails_to_eliminate": "6"}, "0 到 5"),
+        ({"consecutive_fails_to_eliminate": "1.5"}, "0 到 5"),
+        ({"consecutive_fails_to_eliminate": "1"}, "至少为 2 年"),
+    ):
+        with pytest.raises(DomainError, match=message):
+            _rules(s, **changes)
+        s.refresh_from_db()
+        assert (s.rectification_months, s.consecutive_fails_to_eliminate) == (6, 2)
+    assert not AuditEvent.objects.filter(action="evaluation.scheme.rules_changed").exists()
+    changed = _rules(s, rectification_months="3", consecutive_fails_to_eliminate="3", warn_on_fail=True)
+    assert (changed.rectification_months, changed.consecutive_fails_to_eliminate) == (3, 3)
+    event = AuditEvent.objects.get(action="evaluation.scheme.rules_changed")
+    assert event.changes["rectification_months"] == [6, 3]
+    assert _rules(changed, consecutive_fails_to_eliminate="1", warn_on_fail=False).consecutive_fails_to_eliminate == 1
+
+
+def test_the_rules_freeze_with_the_scheme_and_the_years_rules_make_the_proposals() -> None:
+    pilots = f.some_pilots(1)
+    f.only_pilots(pilots)
+    s = f.scheme()
+    _rules(s, warn_on_fail=False, eliminate_on_missing_year_end_report=False)
+    run = services.publish_run(run=f.computed_run(s), by=f.national())
+    assert Result.objects.get(run=run).grade == "fail"  # nothing entered: 不合格
+    warnings, eliminations = services.create_proposals(run=run, by=f.national())
+    assert warnings == [] and eliminations == []  # no warning: the year's rules say so
+    with pytest.raises(Conflict, match="已冻结"):
+        _rules(s)
+
+
+def test_a_decision_is_dated_on_the_business_day() -> None:
+    _s, run = _published(1)
+    warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
+    with clock.travel_to(dt.date(2019, 4, 1)):
+        decided = services.decide_warning(
+            warning=warning, approve=False, reason="数据有误", document_number="文〔2019〕8号", by=f.national()
+        )
+    assert decided.decided_at is not None and decided.decided_at.date() == dt.date(2019, 4, 1)

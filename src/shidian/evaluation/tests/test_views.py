@@ -175,3 +175,51 @@ def test_a_pilots_evaluation_page_shows_its_history_and_decisions(client_as: Cal
     assert client_as("demo-province").get(reverse("evaluation:pilot", kwargs={"pilot_id": other.pk})).status_code == 404
     detail = client_as("demo-province").get(reverse("pilots:detail", kwargs={"pilot_id": f.liuzhou().pk}))
     assert 'data-testid="evaluation-history-link"' in detail.content.decode()
+
+
+def test_the_rectification_form_names_the_missing_field_in_chinese_and_changes_nothing(
+    client_as: Callable[[str], Client],
+) -> None:
+    from shidian.evaluation.models import Warning
+
+    run, _pilots = _draft(1)
+    services.publish_run(run=run, by=f.national())
+    warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
+    services.decide_warning(
+        warning=warning, approve=True, reason="限期整改", document_number="发改规划〔2019〕7号", by=f.national()
+    )
+    url = reverse("evaluation:rectification", kwargs={"warning_id": warning.pk})
+    page = client_as("demo-national").post(url, {"outcome": "passed", "note": ""}, follow=True)
+    assert "依据：这个字段是必填项。" in page.content.decode() or "依据：" in page.content.decode()
+    warning.refresh_from_db()
+    assert warning.rectification == "pending"
+    bad = client_as("demo-national").post(url, {"outcome": "maybe", "note": "复查"}, follow=True)
+    assert "整改结果：" in bad.content.decode()
+    warning.refresh_from_db()
+    assert warning.rectification == "pending"
+    client_as("demo-national").post(url, {"outcome": "passed", "note": "复查合格"})
+    warning.refresh_from_db()
+    assert warning.rectification == "passed" and f.liuzhou().status == "active"
+
+
+def test_an_expert_reads_a_published_score_card_without_the_other_experts_scores() -> None:
+    s = f.scheme(scoring_opens_on=dt.date(2019, 1, 10), scoring_closes_on=dt.date(2019, 1, 31))
+    f.only_pilots([f.liuzhou()])
+    mine, theirs = f.expert("expert-mine", province="北京市"), f.expert("expert-theirs", province="上海市")
+    with clock.travel_to(dt.date(2019, 1, 20)):
+        for expert, value in ((mine, "81"), (theirs, "63")):
+            assignment = services.assign_expert(expert=expert, pilot=f.liuzhou(), scheme=s, by=f.national())
+            services.save_expert_scores(
+                assignment=assignment,
+                scores={"reform": value, "results": value, "replicable": value},
+                comments={},
+                comment="",
+                by=expert,
+            )
+    run = services.publish_run(run=f.computed_run(s), by=f.national())
+    url = reverse("evaluation:result", kwargs={"result_id": Result.objects.get(run=run).pk})
+    text = _login(mine).get(url).content.decode()
+    assert "expert-mine" in text and "81.00" in text
+    assert "expert-theirs" not in text and "63.00" not in text and 'data-testid="others-hidden"' in text
+    national = _login(f.national()).get(url).content.decode()
+    assert "expert-theirs" in national  # the commission sees every expert's scores

@@ -75,3 +75,25 @@ def test_a_published_runs_bulletin_downloads_as_docx_with_the_grades(client_as: 
     )
     assert "发改规划〔2019〕88号" in text and "柳州市" in text + tables
     assert AuditEvent.objects.filter(action="evaluation.bulletin.downloaded").exists()
+
+
+def test_issued_bulletins_are_public_only_once_published_and_numbered() -> None:
+    from shidian.evaluation import selectors
+
+    pilots = f.some_pilots(2)
+    f.only_pilots(pilots)
+    s = f.scheme()
+    draft = f.computed_run(s)
+    assert selectors.issued_bulletins() == []
+    with pytest.raises(Exception, match="发布后"):
+        services.save_bulletin(run=draft, number="x", title="y", experiences="", problems="", by=f.national())
+    run = services.publish_run(run=draft, by=f.national())
+    bulletin = services.save_bulletin(
+        run=run, number="发改规划〔2019〕88号", title="关于2018年度的通报", experiences="", problems="", by=f.national()
+    )
+    assert selectors.issued_bulletins() == [bulletin]
+    before = AuditEvent.objects.count()
+    data, name = selectors.bulletin_document(bulletin=bulletin, fmt="docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "发改规划〔2019〕88号" in text and name == "2018年度评估通报.docx"
+    assert AuditEvent.objects.count() == before  # public reading: no user, nothing recorded

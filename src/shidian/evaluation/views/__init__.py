@@ -1,0 +1,1 @@
+"""Evaluation pages, one module per domain object. Thin: parse, call one service or selector, render."""
