@@ -7,10 +7,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from shidian.notifications import selectors as notification_selectors
 from shidian.workbench import selectors
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workbench/home.html", {"bench": selectors.workbench_for(user=request.user)})
+    return render(
+        request,
+        "workbench/home.html",
+        {
+            "bench": selectors.workbench_for(user=request.user),
+            "unread_notifications": notification_selectors.unread_count(user=request.user),
+        },
+    )
