@@ -19,11 +19,13 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from shidian.accounts.models import Organisation, User
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.tests import test_url_walk as url_walk
+from shidian.notifications.models import Notification, OutgoingMail
 from shidian.pilots.models import PilotArea
 from shidian.plans import models as plans
 from shidian.reporting import models as reporting
@@ -44,14 +46,17 @@ VALUES = {"period": "2018", "year": 2018}
 COMMON_PAGES = {"set_language", "accounts:login", "accounts:logout", "accounts:password_change", "workbench:home"}
 # The API's own description (no data) and a user's own access tokens.
 COMMON_PAGES |= {"api:openapi-json", "api:openapi-view", "api_tokens:tokens"}
+# Each account's own inbox and e-mail preferences (its notifications, never another's).
+COMMON_PAGES |= {"notifications:inbox", "notifications:unread", "notifications:read_all", "notifications:preferences"}
 ADMIN_DUTY_PAGES = {
     "demo-auditor": COMMON_PAGES | {"core:audit_log", "core:audit_export", "core:audit_alerts", "accounts:changes"},
     "demo-secadmin": COMMON_PAGES | {"accounts:changes"},
-    "demo-sysadmin": COMMON_PAGES | {"regions:map_upload", "regions:map_geojson"},
+    "demo-sysadmin": COMMON_PAGES | {"regions:map_upload", "regions:map_geojson", "notifications:mail_queue"},
 }
 # Objects an admin duty reaches by its office: the auditor reads every account change (four eyes), so its
 # decisions there are refused with a message; the rows compared before and after show nothing changed.
-SEEN_BY_DUTY = {"demo-auditor": {"change_id"}}
+# The system admin runs the mail relay: it sees every outgoing e-mail (a retry of one not failed is refused).
+SEEN_BY_DUTY = {"demo-auditor": {"change_id"}, "demo-sysadmin": {"mail_id"}}
 # Reached by an admin duty means anything but "not found", "forbidden" or "method not allowed".
 REFUSED = {403, 404, 405}
 # Tables whose rows a refused request may add to: the audit trail (refusals are audited) and the session.
@@ -124,6 +129,13 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
         kind="outlier",
         message="x",
     )
+    notification = Notification.objects.create(
+        recipient=writer, kind="due", title="x", source=f"periodic:sweep:{pilot.pk}"
+    )
+    mail = OutgoingMail.objects.create(
+        notification=notification, recipient=writer, to="x@example.cn", subject="x", body="x",
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
     change = account_services.request_account(
         username=f"sweep-{pilot.pk}",
         role=Role.DEPARTMENT_USER,
@@ -150,6 +162,8 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
         "job_id": job.pk,
         "issue_id": issue.pk,
         "change_id": change.pk,
+        "notification_id": notification.pk,
+        "mail_id": mail.pk,
     }
 
 
@@ -163,6 +177,7 @@ def _pk(model: type[models.Model], **lookup: Any) -> Any:
 PILOT_KWARGS = {
     "pilot_id", "plan_version_id", "task_id", "milestone_id", "evidence_id", "member_id", "department_id",
     "reminder_id", "goal_id", "report_id", "version_id", "attachment_id", "job_id", "issue_id", "change_id",
+    "notification_id", "mail_id",
 }  # fmt: skip
 
 
@@ -227,6 +242,8 @@ def _rows(ids: dict[str, Any]) -> dict[str, Any]:
         "department": list(Organisation.objects.filter(pk=ids["department_id"]).values()),
         "import": list(RegistryImport.objects.filter(pk=ids.get("import_id", 0)).values()),
         "change": list(AccountChange.objects.filter(pk=ids["change_id"]).values()),
+        "notification": list(Notification.objects.filter(pk=ids["notification_id"]).values()),
+        "mail": list(OutgoingMail.objects.filter(pk=ids["mail_id"]).values()),
     }
     return snapshot
 

@@ -186,6 +186,22 @@ def contact_objects(beijing: PilotArea) -> dict[str, Any]:
     return {"contact_round_id": contact_round.pk, "province_id": beijing.province_id}
 
 
+def notification_objects(beijing: PilotArea) -> dict[str, Any]:
+    """A notification of a 北京 pilot officer and its e-mail (someone else's inbox)."""
+    from django.utils import timezone
+
+    from shidian.notifications.models import Notification, OutgoingMail
+    from shidian.plans.tests import factories as plan_factories
+
+    officer = plan_factories.officer_for(beijing)
+    notification = Notification.objects.create(recipient=officer, kind="due", title="x", source="periodic:walk")
+    mail = OutgoingMail.objects.create(
+        notification=notification, recipient=officer, to="x@example.cn", subject="x", body="x",
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
+    return {"notification_id": notification.pk, "mail_id": mail.pk}
+
+
 def other_province_objects() -> dict[str, Any]:
     """An object outside 广西 for every URL keyword."""
     beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
@@ -200,6 +216,7 @@ def other_province_objects() -> dict[str, Any]:
     objects["token_id"] = api_token(national)
     objects.update(evaluation_objects(beijing, national))
     objects.update(contact_objects(beijing))
+    objects.update(notification_objects(beijing))
     return objects
 
 
@@ -250,6 +267,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects["kind"] = "warning"
     objects["warning_id"] = 1
     objects.update({"contact_round_id": 1, "province_id": 1})
+    objects.update({"notification_id": 1, "mail_id": 1})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():
