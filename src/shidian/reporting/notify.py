@@ -46,7 +46,7 @@ def _due_kind(due: dt.date, today: dt.date) -> Kind | None:
 def rounds_due(today: dt.date) -> Iterator[Notice]:
     """Pilots and provinces that have not reported: N days before the due date, and once it has passed."""
     from shidian.pilots.models import PilotArea
-    from shidian.reporting.selectors import _status_history, reporting_on
+    from shidian.reporting.selectors.completeness import _status_history, reporting_on
 
     pilots = PilotArea.objects.all()
     history = _status_history(pilots)

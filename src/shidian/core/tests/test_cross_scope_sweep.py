@@ -10,7 +10,6 @@ A new URL with a keyword the maps below do not know fails the test, so a new vie
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,9 +107,6 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
     goal = _first(plans.AnnualGoal, annual_plan__pilot=pilot) or plans.AnnualGoal.objects.create(
         annual_plan=annual, text="x"
     )
-    reminder = plans.Reminder.objects.create(
-        user=writer, milestone=milestone, kind="overdue", due_on=dt.date(2018, 1, 1)
-    )
     report = _first(reporting.PilotReport, pilot=pilot, versions__isnull=False)
     assert report is not None, pilot
     attachment = _first(reporting.Attachment, report__pilot=pilot) or reporting.Attachment.objects.create(
@@ -150,7 +146,6 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
         "evidence_id": evidence.pk,
         "member_id": _pk(plans.LeadingGroupMember, group__pilot=pilot),
         "department_id": department.pk,
-        "reminder_id": reminder.pk,
         "goal_id": goal.pk,
         "report_id": report.pk,
         "version_id": _pk(reporting.PilotReportVersion, report=report),
@@ -176,7 +171,7 @@ def _pk(model: type[models.Model], **lookup: Any) -> Any:
 # Keywords whose object belongs to one pilot: for the pilot-level accounts these also come from a neighbour pilot.
 PILOT_KWARGS = {
     "pilot_id", "plan_version_id", "task_id", "milestone_id", "evidence_id", "member_id", "department_id",
-    "reminder_id", "goal_id", "report_id", "version_id", "attachment_id", "job_id", "issue_id", "change_id",
+    "goal_id", "report_id", "version_id", "attachment_id", "job_id", "issue_id", "change_id",
     "notification_id", "mail_id",
 }  # fmt: skip
 
@@ -238,7 +233,6 @@ def _rows(ids: dict[str, Any]) -> dict[str, Any]:
         "province_report": list(reporting.ProvinceReport.objects.filter(pk=ids["province_report_id"]).values()),
         "task": list(plans.Task.objects.filter(pk=ids["task_id"]).values()),
         "milestone": list(plans.Milestone.objects.filter(pk=ids["milestone_id"]).values()),
-        "reminder": list(plans.Reminder.objects.filter(pk=ids["reminder_id"]).values()),
         "department": list(Organisation.objects.filter(pk=ids["department_id"]).values()),
         "import": list(RegistryImport.objects.filter(pk=ids.get("import_id", 0)).values()),
         "change": list(AccountChange.objects.filter(pk=ids["change_id"]).values()),
