@@ -15,7 +15,7 @@ from shidian.notifications.models import Notification
 
 # The days before the demo's date on which the daily producers ran (a week of reminders, some already seen).
 DAYS_BACK = (14, 7, 3, 1, 0)
-UNREAD_KEPT = 6  # per user: the newest notifications stay unread, the older ones were read
+UNREAD_KEPT = 6  # per user at most: the newest half (up to six) stay unread, the older ones were read
 
 
 @transaction.atomic
@@ -26,12 +26,17 @@ def load_demo_notifications() -> int:
     for back in DAYS_BACK:
         with clock.travel_to(today - dt.timedelta(days=back)):
             created += services.derive_periodic(today=clock.today())
-    ranked = (
+    if Notification.objects.filter(is_demo=True, read_at__isnull=False).exists():
+        return created  # loaded before: what was read stays read, what is new stays unread
+    ranked = list(
         Notification.objects.filter(is_demo=True, read_at__isnull=True)
         .annotate(rank=Window(RowNumber(), partition_by="recipient_id", order_by=("-day", "-id")))
-        .values_list("pk", "rank")
+        .values_list("pk", "recipient_id", "rank")
     )
-    older = [pk for pk, rank in ranked if rank > UNREAD_KEPT]
+    per_user: dict[int, int] = {}
+    for _pk, recipient_id, _rank in ranked:
+        per_user[recipient_id] = per_user.get(recipient_id, 0) + 1
+    older = [pk for pk, who, rank in ranked if rank > max(1, min(UNREAD_KEPT, per_user[who] // 2))]
     Notification.objects.filter(pk__in=older).update(read_at=timezone.now())
     Notification.objects.filter(is_demo=True).update(mail_considered=True)  # demo inboxes send no e-mail
     return created
