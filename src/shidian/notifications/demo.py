@@ -26,6 +26,7 @@ def load_demo_notifications() -> int:
     for back in DAYS_BACK:
         with clock.travel_to(today - dt.timedelta(days=back)):
             created += services.derive_periodic(today=clock.today())
+    Notification.objects.filter(is_demo=True).update(mail_considered=True)  # demo inboxes send no e-mail
     if Notification.objects.filter(is_demo=True, read_at__isnull=False).exists():
         return created  # loaded before: what was read stays read, what is new stays unread
     ranked = list(
@@ -38,5 +39,4 @@ def load_demo_notifications() -> int:
         per_user[recipient_id] = per_user.get(recipient_id, 0) + 1
     older = [pk for pk, who, rank in ranked if rank > max(1, min(UNREAD_KEPT, per_user[who] // 2))]
     Notification.objects.filter(pk__in=older).update(read_at=timezone.now())
-    Notification.objects.filter(is_demo=True).update(mail_considered=True)  # demo inboxes send no e-mail
     return created
