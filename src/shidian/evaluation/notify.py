@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
-from shidian.evaluation.models import Bulletin, EliminationProposal, Objection, Rectification, Run, Warning
+from shidian.evaluation.models import (
+    Bulletin,
+    EliminationProposal,
+    ExpertAssignment,
+    Objection,
+    Rectification,
+    Run,
+    Warning,
+)
 from shidian.notifications import recipients
 from shidian.notifications.registry import Kind, Notice, on_event
-
-if TYPE_CHECKING:
-    from shidian.accounts.models import User
 
 
 def _people(decision: Warning | EliminationProposal) -> list[User]:
@@ -119,13 +124,28 @@ def objection_answered(event: AuditEvent) -> Iterator[Notice]:
 
 @on_event(AuditAction.RUN_PUBLISHED)
 def results_published(event: AuditEvent) -> Iterator[Notice]:
-    """Every provincial commission learns that the year's results are published."""
+    """Every provincial commission, and the experts who scored that year, learn that the results are published."""
     run = Run.objects.select_related("scheme").filter(pk=event.object_id).first()
     if run is None:
         return
+    experts = User.objects.filter(is_active=True, expert_assignments__year=run.scheme.year).distinct().order_by("id")
     yield Notice(
         kind=Kind.DECISION,
-        recipients=recipients.all_provincial_officers(),
+        recipients=[*recipients.all_provincial_officers(), *experts],
         title=_("%(year)d年度评估结果已发布") % {"year": run.scheme.year},
         url=reverse("evaluation:run", kwargs={"run_id": run.pk}),
+    )
+
+
+@on_event(AuditAction.EXPERT_ASSIGNED)
+def expert_assigned(event: AuditEvent) -> Iterator[Notice]:
+    """The expert learns which pilot to score, and until when."""
+    assignment = ExpertAssignment.objects.select_related("pilot", "expert").filter(pk=event.object_id).first()
+    if assignment is None:
+        return
+    yield Notice(
+        kind=Kind.REVIEW,
+        recipients=[assignment.expert],
+        title=_("请评分：%(pilot)s %(year)d年度") % {"pilot": assignment.pilot.name, "year": assignment.year},
+        url=reverse("evaluation:score", kwargs={"assignment_id": assignment.pk}),
     )

@@ -40,6 +40,7 @@ EXPECTED_KINDS = {
     "demo-national": {"review"},  # contacts submitted, an objection to answer
     "demo-ministry": {"decision"},  # the bulletin
     "demo-department": {"due"},  # its milestone coming due within 30 days
+    "demo-expert": {"decision"},  # the results of the year it scored are published
 }
 
 
