@@ -17,6 +17,7 @@ from shidian.core import clock, db
 from shidian.evaluation.demo import load_demo_evaluation
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
+from shidian.notifications.demo import load_demo_notifications
 from shidian.pilots import demo as registry_demo
 from shidian.plans.demo import load_demo_plans
 from shidian.regions import services as region_services
@@ -53,5 +54,6 @@ def load_demo() -> list[User]:
         load_demo_reports()
         load_demo_evaluation()
         load_demo_contacts()
+        load_demo_notifications()  # last: the inboxes are derived from everything above
     db.analyze()
     return users

@@ -10,7 +10,7 @@ import decimal
 import ipaddress
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -150,7 +150,29 @@ def record(
         prev_hash = previous or GENESIS
         event = AuditEvent(**fields, prev_hash=prev_hash, hash=event_hash(prev_hash=prev_hash, fields=fields))
         event.save(force_insert=True)
+    _schedule_after_commit(fields["action"])
     return event
+
+
+# Callbacks run once after the transaction that recorded a matching event commits: the notification centre
+# enqueues its derivation here (core may not import it). Registered in an AppConfig.ready.
+_after_commit: list[tuple[Callable[[str], bool], Callable[[], None]]] = []
+
+
+def after_commit(callback: Callable[[], None], *, wants: Callable[[str], bool]) -> None:
+    """Run ``callback`` once after each transaction that records an event whose action ``wants`` accepts."""
+    if all(registered is not callback for _wants, registered in _after_commit):
+        _after_commit.append((wants, callback))
+
+
+def _schedule_after_commit(action: str) -> None:
+    for wants, callback in _after_commit:
+        if not wants(action):
+            continue
+        waiting = transaction.get_connection().run_on_commit
+        if any(func is callback for _savepoints, func, _robust in waiting):
+            continue  # already scheduled for this transaction
+        transaction.on_commit(callback, robust=True)
 
 
 @dataclasses.dataclass(frozen=True)

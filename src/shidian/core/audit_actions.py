@@ -117,7 +117,6 @@ class AuditAction(models.TextChoices):
     MATRIX_EXPORTED = "reporting.matrix.exported", _("导出报送情况表")
     INBOX_EXPORTED = "reporting.inbox.exported", _("导出省级报告收件箱")
     OFF_TRACK_EXPORTED = "indicators.off_track.exported", _("导出进度滞后清单")
-    REMINDERS_SENT = "reporting.reminders.sent", _("发送报送提醒")
 
     # indicators: catalogue, targets, values, quality, imports
     INDICATOR_CREATED = "indicators.indicator.created", _("新增指标")

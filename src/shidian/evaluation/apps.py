@@ -11,7 +11,9 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from shidian.core import scoping
-        from shidian.evaluation import selectors
+        from shidian.evaluation import notify, selectors
+
+        del notify  # imported for its rules (notifications.registry)
 
         # Experts reach the pilots assigned to them (core cannot import this app, so it is told).
         scoping.register_assigned_reach(selectors.assigned_pilot_pairs)

@@ -103,3 +103,8 @@ def actions() -> list[str]:
 
 def producers() -> list[Producer]:
     return list(_producers)
+
+
+def has_rules(action: str) -> bool:
+    """Whether some app has a rule for ``action`` (only those events make the centre run)."""
+    return action in _event_rules

@@ -468,38 +468,6 @@ class AnnualGoal(models.Model):
         return self.text
 
 
-class ReminderKind(models.TextChoices):
-    DUE_SOON = "due_soon", _("即将到期")
-    OVERDUE = "overdue", _("已逾期")
-
-
-class Reminder(models.Model):
-    """An in-app reminder about a milestone (a general notifications app should absorb this later)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="plan_reminders"
-    )
-    milestone = models.ForeignKey(Milestone, verbose_name=_("节点"), on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("类型"), max_length=10, choices=ReminderKind.choices)
-    days_before = models.PositiveSmallIntegerField(_("提前天数"), default=0)
-    due_on = models.DateField(_("到期日"))
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("提醒")
-        verbose_name_plural = _("提醒")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "milestone", "kind", "days_before", "due_on"], name="plans_reminder_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.milestone} {self.kind}"
-
-
 class PendingPlanImport(models.Model):
     """An uploaded plan workbook between its preview and its confirmation; it expires (like a registry import)."""
 

@@ -36,7 +36,6 @@ urlpatterns = [
     path("milestone/<int:milestone_id>/dependencies/", views.milestone_dependencies, name="milestone_dependencies"),
     path("milestone/<int:milestone_id>/delete/", views.milestone_delete, name="milestone_delete"),
     path("member/<int:member_id>/end/", views.end_member, name="end_member"),
-    path("reminder/<int:reminder_id>/read/", views.reminder_read, name="reminder_read"),
     path("department/<int:department_id>/annual/<int:year>/", views.annual_plan, name="annual_plan"),
     path("annual-goal/<int:goal_id>/delete/", views.delete_annual_goal, name="delete_annual_goal"),
 ]

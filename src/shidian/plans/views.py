@@ -497,20 +497,11 @@ def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
         "plans/my_tasks.html",
         {
             "rows": [(m, m.is_overdue(today)) for m in items],
-            "reminders": selectors.reminders_for(user=request.user),
             "supported": selectors.supported_tasks(user=request.user),
             "organisation": getattr(request.user, "organisation", None),
             "year": today.year,
         },
     )
-
-
-@login_required
-@require_POST
-def reminder_read(request: AuthedHttpRequest, reminder_id: int) -> HttpResponse:
-    reminder = selectors.get_reminder_for(user=request.user, reminder_id=reminder_id)
-    services.mark_reminder_read(reminder=reminder, by=request.user)
-    return redirect("plans:my_tasks")
 
 
 @login_required

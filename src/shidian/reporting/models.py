@@ -1,4 +1,4 @@
-"""Reporting system (报告制度): rounds, pilot reports, province reports, reviews, copies, reminders."""
+"""Reporting system (报告制度): rounds, pilot reports, province reports, reviews, copies (reminders: notify.py)."""
 
 from __future__ import annotations
 
@@ -478,50 +478,3 @@ class ReadReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reader} {self.read_at}"
-
-
-class ReminderKind(models.TextChoices):
-    UPCOMING = "upcoming", _("即将到期")
-    OVERDUE = "overdue", _("已逾期")
-
-
-class ReportReminder(models.Model):
-    """An in-app reminder to a pilot or a province about one round; at most one of each kind."""
-
-    round = models.ForeignKey(
-        ReportingRound, verbose_name=_("报告轮次"), on_delete=models.CASCADE, related_name="reminders"
-    )
-    pilot = models.ForeignKey(
-        "pilots.PilotArea",
-        verbose_name=_("试点地区"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    province = models.ForeignKey(
-        "regions.Province", verbose_name=_("省级单位"), on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(_("类别"), max_length=10, choices=ReminderKind.choices)
-    due = models.DateField(_("报送期限"))
-    created_at = models.DateTimeField(_("提醒时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("报送提醒")
-        verbose_name_plural = _("报送提醒")
-        ordering = ["-created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["round", "pilot", "kind"],
-                condition=models.Q(pilot__isnull=False),
-                name="reporting_reportreminder_unique_pilot",
-            ),
-            models.UniqueConstraint(
-                fields=["round", "province", "kind"],
-                condition=models.Q(pilot__isnull=True),
-                name="reporting_reportreminder_unique_province",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.round} {self.pilot or self.province} {self.kind}"

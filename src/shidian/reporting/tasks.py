@@ -1,4 +1,4 @@
-"""Scheduled work for reporting: open rounds and send reminders (run daily)."""
+"""Scheduled work for reporting: open the rounds whose day has come (run daily; reminders are notifications)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from shidian.reporting import services
 
 @task()
 def open_reporting_rounds() -> dict[str, int]:
-    """Open every round whose opening day has come and remind pilots and provinces of due dates."""
-    today = clock.today()
-    opened = services.open_due_rounds(today=today)
-    reminders = services.send_reminders(today=today)
-    return {"rounds": len(opened), "reminders": len(reminders)}
+    """Open every round whose opening day has come (``reporting.notify`` reminds of the due dates)."""
+    opened = services.open_due_rounds(today=clock.today())
+    return {"rounds": len(opened)}

@@ -77,7 +77,6 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         raise Http404
     context: dict[str, Any] = {
         "rounds": selectors.rounds()[::-1],
-        "reminders": list(selectors.reminders_for(user=user)[:20]),
         "can_write": scoping.can(user, Capability.WRITE_PILOT_REPORT),
         "can_review": scoping.can(user, Capability.REVIEW_PILOT_REPORTS),
         "can_review_province": scoping.can(user, Capability.REVIEW_PROVINCE_REPORTS),

@@ -272,7 +272,7 @@ MAP_UPLOAD_MAX_BYTES = _int("MAP_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 PLAN_EVIDENCE_MAX_BYTES = _int("PLAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 PLAN_IMPORT_MAX_BYTES = _int("PLAN_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 PLAN_IMPORT_PREVIEW_MINUTES = _int("PLAN_IMPORT_PREVIEW_MINUTES", 60)
-PLAN_REMINDER_DAYS = [int(d) for d in _env("PLAN_REMINDER_DAYS", "7,1").split(",") if d.strip()]
+PLAN_REMINDER_DAYS = [int(d) for d in _env("PLAN_REMINDER_DAYS", "30,7,1").split(",") if d.strip()]
 REPORT_ATTACHMENT_MAX_BYTES = _int("REPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REPORT_REMINDER_DAYS = _int("REPORT_REMINDER_DAYS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
@@ -293,6 +293,11 @@ if EMAIL_ENABLED:
             "OPTIONS": {
                 "host": _require("EMAIL_HOST", "SHIDIAN_EMAIL_ENABLED is on"),
                 "port": _int("EMAIL_PORT", 25),
+                "username": _env("EMAIL_USER", ""),
+                "password": _env("EMAIL_PASSWORD", ""),
+                "use_tls": _flag("EMAIL_STARTTLS"),
+                "use_ssl": _flag("EMAIL_SSL"),
+                "timeout": _int("EMAIL_TIMEOUT", 20),
             },
         }
     }
@@ -301,6 +306,12 @@ else:
     # No mailer at all: code that sends e-mail checks EMAIL_ENABLED first (in-app notifications need none),
     # and anything that tries anyway fails loudly instead of dropping mail silently.
     MAILERS = {}
+
+# Notification e-mail: a failed send is tried again after 5, 10, 20 … minutes, then shown as failed.
+NOTIFY_MAIL_MAX_ATTEMPTS = _int("NOTIFY_MAIL_MAX_ATTEMPTS", 5)
+NOTIFY_MAIL_BACKOFF_SECONDS = _int("NOTIFY_MAIL_BACKOFF_SECONDS", 300)
+# The address users reach the platform at, for the links in e-mails (e.g. https://shidian.example.gov.cn).
+SITE_URL = _env("SITE_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -130,15 +129,6 @@ def test_attachment_downloaded(user: Callable[[str], User], client_as: Callable[
     assert event.detail == {"file": "说明.pdf"}
 
 
-def test_reminders_sent() -> None:
-    reporting_factories.year_end(2017)
-    created = reporting_services.send_reminders(today=dt.date(2017, 12, 16), days_before=5)
-    assert created
-    event = last(AuditAction.REMINDERS_SENT)
-    assert event.actor_username == "send_report_reminders" and event.actor_id is None
-    assert event.detail["count"] == len(created)
-
-
 def test_indicator_created() -> None:
     template = Indicator.objects.get(code="resident_population")
     indicator = Indicator(
@@ -231,6 +221,6 @@ def test_import_rejected(user: Callable[[str], User]) -> None:
 
 
 def test_the_system_actor_is_named_on_platform_events() -> None:
-    """Platform jobs (reminders, demo loaders) carry the job's name instead of an account."""
-    event = audit.record(action=AuditAction.REMINDERS_SENT, actor=system("tests"), detail={"count": 0})
+    """Platform jobs (demo loaders, daily tasks) carry the job's name instead of an account."""
+    event = audit.record(action=AuditAction.PLANS_DEMO_LOADED, actor=system("tests"), detail={"count": 0})
     assert (event.actor_id, event.actor_username) == (None, "tests")

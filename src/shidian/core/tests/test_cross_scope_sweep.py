@@ -10,7 +10,6 @@ A new URL with a keyword the maps below do not know fails the test, so a new vie
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,11 +18,13 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from shidian.accounts.models import Organisation, User
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.tests import test_url_walk as url_walk
+from shidian.notifications.models import Notification, OutgoingMail
 from shidian.pilots.models import PilotArea
 from shidian.plans import models as plans
 from shidian.reporting import models as reporting
@@ -44,14 +45,17 @@ VALUES = {"period": "2018", "year": 2018}
 COMMON_PAGES = {"set_language", "accounts:login", "accounts:logout", "accounts:password_change", "workbench:home"}
 # The API's own description (no data) and a user's own access tokens.
 COMMON_PAGES |= {"api:openapi-json", "api:openapi-view", "api_tokens:tokens"}
+# Each account's own inbox and e-mail preferences (its notifications, never another's).
+COMMON_PAGES |= {"notifications:inbox", "notifications:unread", "notifications:read_all", "notifications:preferences"}
 ADMIN_DUTY_PAGES = {
     "demo-auditor": COMMON_PAGES | {"core:audit_log", "core:audit_export", "core:audit_alerts", "accounts:changes"},
     "demo-secadmin": COMMON_PAGES | {"accounts:changes"},
-    "demo-sysadmin": COMMON_PAGES | {"regions:map_upload", "regions:map_geojson"},
+    "demo-sysadmin": COMMON_PAGES | {"regions:map_upload", "regions:map_geojson", "notifications:mail_queue"},
 }
 # Objects an admin duty reaches by its office: the auditor reads every account change (four eyes), so its
 # decisions there are refused with a message; the rows compared before and after show nothing changed.
-SEEN_BY_DUTY = {"demo-auditor": {"change_id"}}
+# The system admin runs the mail relay: it sees every outgoing e-mail (a retry of one not failed is refused).
+SEEN_BY_DUTY = {"demo-auditor": {"change_id"}, "demo-sysadmin": {"mail_id"}}
 # Reached by an admin duty means anything but "not found", "forbidden" or "method not allowed".
 REFUSED = {403, 404, 405}
 # Tables whose rows a refused request may add to: the audit trail (refusals are audited) and the session.
@@ -103,9 +107,6 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
     goal = _first(plans.AnnualGoal, annual_plan__pilot=pilot) or plans.AnnualGoal.objects.create(
         annual_plan=annual, text="x"
     )
-    reminder = plans.Reminder.objects.create(
-        user=writer, milestone=milestone, kind="overdue", due_on=dt.date(2018, 1, 1)
-    )
     report = _first(reporting.PilotReport, pilot=pilot, versions__isnull=False)
     assert report is not None, pilot
     attachment = _first(reporting.Attachment, report__pilot=pilot) or reporting.Attachment.objects.create(
@@ -124,6 +125,13 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
         kind="outlier",
         message="x",
     )
+    notification = Notification.objects.create(
+        recipient=writer, kind="due", title="x", source=f"periodic:sweep:{pilot.pk}"
+    )
+    mail = OutgoingMail.objects.create(
+        notification=notification, recipient=writer, to="x@example.cn", subject="x", body="x",
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
     change = account_services.request_account(
         username=f"sweep-{pilot.pk}",
         role=Role.DEPARTMENT_USER,
@@ -138,7 +146,6 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
         "evidence_id": evidence.pk,
         "member_id": _pk(plans.LeadingGroupMember, group__pilot=pilot),
         "department_id": department.pk,
-        "reminder_id": reminder.pk,
         "goal_id": goal.pk,
         "report_id": report.pk,
         "version_id": _pk(reporting.PilotReportVersion, report=report),
@@ -150,6 +157,8 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
         "job_id": job.pk,
         "issue_id": issue.pk,
         "change_id": change.pk,
+        "notification_id": notification.pk,
+        "mail_id": mail.pk,
     }
 
 
@@ -162,7 +171,8 @@ def _pk(model: type[models.Model], **lookup: Any) -> Any:
 # Keywords whose object belongs to one pilot: for the pilot-level accounts these also come from a neighbour pilot.
 PILOT_KWARGS = {
     "pilot_id", "plan_version_id", "task_id", "milestone_id", "evidence_id", "member_id", "department_id",
-    "reminder_id", "goal_id", "report_id", "version_id", "attachment_id", "job_id", "issue_id", "change_id",
+    "goal_id", "report_id", "version_id", "attachment_id", "job_id", "issue_id", "change_id",
+    "notification_id", "mail_id",
 }  # fmt: skip
 
 
@@ -223,10 +233,11 @@ def _rows(ids: dict[str, Any]) -> dict[str, Any]:
         "province_report": list(reporting.ProvinceReport.objects.filter(pk=ids["province_report_id"]).values()),
         "task": list(plans.Task.objects.filter(pk=ids["task_id"]).values()),
         "milestone": list(plans.Milestone.objects.filter(pk=ids["milestone_id"]).values()),
-        "reminder": list(plans.Reminder.objects.filter(pk=ids["reminder_id"]).values()),
         "department": list(Organisation.objects.filter(pk=ids["department_id"]).values()),
         "import": list(RegistryImport.objects.filter(pk=ids.get("import_id", 0)).values()),
         "change": list(AccountChange.objects.filter(pk=ids["change_id"]).values()),
+        "notification": list(Notification.objects.filter(pk=ids["notification_id"]).values()),
+        "mail": list(OutgoingMail.objects.filter(pk=ids["mail_id"]).values()),
     }
     return snapshot
 

@@ -413,6 +413,21 @@ def case_contact(client_as: ClientAs, user: Callable[[str], User]) -> None:
         )
 
 
+def case_email_preferences(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.notifications import services
+    from shidian.notifications.models import EmailPreference
+    from shidian.notifications.registry import Kind
+
+    pilot = user("demo-pilot")
+    services.set_email_preferences(user=pilot, wanted={kind: kind != Kind.DUE for kind in Kind.values})
+    assert_round_trip(
+        client_as("demo-pilot"),
+        reverse("notifications:preferences"),
+        lambda: list(EmailPreference.objects.filter(user=pilot).order_by("kind")),
+        testid="preferences-form",
+    )
+
+
 # Which form classes each case renders and posts back.
 EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], set[str]]] = {
     "task": (case_task_edit, {"shidian.plans.forms.TaskForm"}),
@@ -429,6 +444,7 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "expert score": (case_expert_score, {"shidian.evaluation.forms.ExpertScoreForm"}),
     "bulletin": (case_bulletin, {"shidian.evaluation.forms.BulletinForm"}),
     "contact": (case_contact, {"shidian.contacts.forms.ContactForm"}),
+    "e-mail preferences": (case_email_preferences, {"shidian.notifications.forms.PreferencesForm"}),
 }
 
 # Forms that do not edit stored data: each adds something new, moves a status, uploads or filters.
@@ -450,6 +466,7 @@ NOT_EDIT_FORMS = {
     "shidian.indicators.forms.FollowUpForm": "moves a quality issue to a chosen status",
     "shidian.indicators.forms.QualityFilterForm": "filters a list",
     "shidian.pilots.forms.PilotFilterForm": "filters a list",
+    "shidian.notifications.forms.InboxFilterForm": "filters a list",
     "shidian.core.forms.AuditFilterForm": "filters the audit trail",
     "shidian.pilots.forms.RegistryUploadForm": "uploads the registry",
     "shidian.pilots.forms.StatusChangeForm": "moves a pilot to a chosen status",

@@ -57,11 +57,10 @@ def indicator_objects(beijing: PilotArea, national: User) -> dict[str, Any]:
 
 
 def plan_objects(beijing: PilotArea) -> dict[str, Any]:
-    """A work plan of a 北京 pilot with a task, a milestone, a group member, a department and a reminder."""
+    """A work plan of a 北京 pilot with a task, a milestone, a group member and a department."""
     import datetime as dt
 
     from shidian.plans import services as plan_services
-    from shidian.plans.models import Reminder
     from shidian.plans.tests import factories as plan_factories
 
     _plan, version, tasks, milestones = plan_factories.make_plan(beijing, milestones=1)
@@ -78,19 +77,12 @@ def plan_objects(beijing: PilotArea) -> dict[str, Any]:
     )
     annual = plan_services.generate_annual_plan(department=department, year=2018, version=version, by=officer)
     annual_goal = plan_services.add_annual_goal(annual_plan=annual, text="x", by=officer)
-    reminder = Reminder.objects.create(
-        user=plan_factories.department_user_for(department),
-        milestone=milestones[0],
-        kind="overdue",
-        due_on=dt.date(2018, 1, 1),
-    )
     return {
         "plan_version_id": version.pk,
         "task_id": tasks[0].pk,
         "milestone_id": milestones[0].pk,
         "member_id": member.pk,
         "department_id": department.pk,
-        "reminder_id": reminder.pk,
         "evidence_id": evidence.pk,
         "goal_id": annual_goal.pk,
         "year": 2018,
@@ -186,6 +178,22 @@ def contact_objects(beijing: PilotArea) -> dict[str, Any]:
     return {"contact_round_id": contact_round.pk, "province_id": beijing.province_id}
 
 
+def notification_objects(beijing: PilotArea) -> dict[str, Any]:
+    """A notification of a 北京 pilot officer and its e-mail (someone else's inbox)."""
+    from django.utils import timezone
+
+    from shidian.notifications.models import Notification, OutgoingMail
+    from shidian.plans.tests import factories as plan_factories
+
+    officer = plan_factories.officer_for(beijing)
+    notification = Notification.objects.create(recipient=officer, kind="due", title="x", source="periodic:walk")
+    mail = OutgoingMail.objects.create(
+        notification=notification, recipient=officer, to="x@example.cn", subject="x", body="x",
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
+    return {"notification_id": notification.pk, "mail_id": mail.pk}
+
+
 def other_province_objects() -> dict[str, Any]:
     """An object outside 广西 for every URL keyword."""
     beijing = PilotArea.objects.get(province__name="北京市", name="顺义区")
@@ -200,6 +208,7 @@ def other_province_objects() -> dict[str, Any]:
     objects["token_id"] = api_token(national)
     objects.update(evaluation_objects(beijing, national))
     objects.update(contact_objects(beijing))
+    objects.update(notification_objects(beijing))
     return objects
 
 
@@ -243,13 +252,14 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update(dict.fromkeys(["round_id", "report_id", "attachment_id", "version_id"], 1))
     objects.update(dict.fromkeys(["province_report_id", "province_version_id", "copy_id"], 1))
     objects.update(dict.fromkeys(["plan_version_id", "task_id", "milestone_id", "member_id", "department_id"], 1))
-    objects.update({"reminder_id": 1, "evidence_id": 1, "goal_id": 1, "year": 2018, "change_id": 1, "token_id": 1})
+    objects.update({"evidence_id": 1, "goal_id": 1, "year": 2018, "change_id": 1, "token_id": 1})
     objects.update(
         dict.fromkeys(["run_id", "other_id", "result_id", "objection_id", "assignment_id", "proposal_id"], 1)
     )
     objects["kind"] = "warning"
     objects["warning_id"] = 1
     objects.update({"contact_round_id": 1, "province_id": 1})
+    objects.update({"notification_id": 1, "mail_id": 1})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

@@ -31,7 +31,7 @@ from shidian.plans.selectors.progress import (
     task_progress,
     weighted_progress,
 )
-from shidian.plans.selectors.reminders import get_reminder_for, milestones_needing_reminders, reminders_for
+from shidian.plans.selectors.reminders import milestones_needing_reminders
 from shidian.plans.selectors.tasks import supported_tasks, tasks_of
 from shidian.plans.selectors.versions import (
     PlanState,
@@ -65,7 +65,6 @@ __all__ = [
     "get_member_for",
     "get_milestone_for",
     "get_pilot_for",
-    "get_reminder_for",
     "get_task_for",
     "get_version_for",
     "leading_group_members",
@@ -79,7 +78,6 @@ __all__ = [
     "plan_state",
     "plans_awaiting_review",
     "province_progress",
-    "reminders_for",
     "review_history",
     "rollup",
     "supported_tasks",

@@ -1,4 +1,4 @@
-"""Milestone reminders: a user's, and the milestones that need one."""
+"""The milestones that need a reminder (the notification centre's producer in ``plans.notify`` reads them)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,9 @@ from collections.abc import Sequence
 from django.db.models import Q
 
 from shidian.accounts.models import User
-from shidian.core.errors import NotFound
 from shidian.core.roles import Role
-from shidian.plans.models import Milestone, MilestoneStatus, Reminder
+from shidian.plans.models import Milestone, MilestoneStatus
 from shidian.plans.selectors.versions import current_version_ids
-
-
-def get_reminder_for(*, user: User, reminder_id: int) -> Reminder:
-    reminder = Reminder.objects.filter(pk=reminder_id, user_id=getattr(user, "pk", 0) or 0).first()
-    if reminder is None:
-        raise NotFound
-    return reminder
-
-
-def reminders_for(*, user: User, limit: int = 20) -> list[Reminder]:
-    return list(
-        Reminder.objects.filter(user_id=getattr(user, "pk", 0) or 0, read_at__isnull=True)
-        .select_related("milestone__task")
-        .order_by("due_on", "id")[:limit]
-    )
 
 
 def milestones_needing_reminders(*, today: dt.date, days: Sequence[int]) -> list[tuple[Milestone, list[User]]]:

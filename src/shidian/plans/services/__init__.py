@@ -14,7 +14,6 @@ from shidian.plans.services.milestones import (
     set_dependencies,
     update_milestone_progress,
 )
-from shidian.plans.services.reminders import create_reminders, mark_reminder_read
 from shidian.plans.services.rules import (
     MAX_WEIGHT,
     MILESTONE_FIELDS,
@@ -57,7 +56,6 @@ __all__ = [
     "check_duration",
     "check_goal_year",
     "check_in_window",
-    "create_reminders",
     "delete_annual_goal",
     "delete_goal",
     "delete_milestone",
@@ -65,7 +63,6 @@ __all__ = [
     "end_membership",
     "ensure_work_plan",
     "generate_annual_plan",
-    "mark_reminder_read",
     "pilot_departments",
     "plan_window",
     "reopen_plan",

@@ -1,4 +1,4 @@
-"""Plan services: the review state machine (every move, refused ones too), validation, progress, reminders."""
+"""Plan services: the review state machine (every move, refused ones too), validation, progress."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from shidian.plans.models import (
     MilestoneStatus,
     PlanStatus,
     PlanVersion,
-    Reminder,
     Task,
 )
 from shidian.plans.tests import factories
@@ -300,27 +299,6 @@ def test_progress_rolls_up_weighted(user: UserGetter) -> None:
 def test_pilot_without_plan_has_no_facts() -> None:
     facts = selectors.pilot_progress_facts(pilot=factories.pilot("北京市", "顺义区"), period_end=dt.date(2018, 1, 1))
     assert facts["has_plan"] is False and facts["progress_percent"] is None
-
-
-def test_reminders_before_due_and_when_overdue_without_duplicates(user: UserGetter) -> None:
-    _plan, _version, _tasks, ms = factories.make_plan(milestones=2, deadline=dt.date(2018, 12, 31))
-    finish = Milestone.objects.get(pk=ms[-1].pk).planned_finish
-    assert finish is not None
-    dept = user("demo-department")
-    # The last milestone is due in 7 days; the first one (30 days earlier) is already overdue.
-    assert services.create_reminders(today=finish - dt.timedelta(days=7), days=[7, 1]) == 2
-    assert services.create_reminders(today=finish - dt.timedelta(days=7), days=[7, 1]) == 0  # no duplicate
-    assert services.create_reminders(today=finish - dt.timedelta(days=3), days=[7, 1]) == 0  # not a reminder day
-    services.create_reminders(today=finish - dt.timedelta(days=1), days=[7, 1])
-    kinds = sorted(Reminder.objects.filter(user=dept, milestone=ms[-1]).values_list("kind", "days_before"))
-    assert kinds == [("due_soon", 1), ("due_soon", 7)]
-    services.create_reminders(today=finish + dt.timedelta(days=1), days=[7, 1])
-    services.create_reminders(today=finish + dt.timedelta(days=2), days=[7, 1])
-    assert Reminder.objects.filter(user=dept, milestone=ms[-1], kind="overdue").count() == 1
-    services.update_milestone_progress(milestone=ms[0], progress_percent=100, status=MilestoneStatus.DONE, by=dept)
-    before = Reminder.objects.filter(milestone=ms[0]).count()
-    services.create_reminders(today=dt.date(2025, 1, 1), days=[7, 1])
-    assert Reminder.objects.filter(milestone=ms[0]).count() == before  # done: no overdue reminder
 
 
 def test_annual_plan_is_generated_and_keeps_free_text(user: UserGetter) -> None:

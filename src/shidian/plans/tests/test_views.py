@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from shidian.accounts.models import User
 from shidian.plans import services
-from shidian.plans.models import Milestone, PlanStatus, PlanVersion, Reminder
+from shidian.plans.models import Milestone, PlanStatus, PlanVersion
 from shidian.plans.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -155,19 +155,10 @@ def test_department_updates_progress_and_sees_my_tasks(client_as: ClientAs, user
         reverse("plans:milestone", kwargs={"milestone_id": ms[0].pk}), {"progress_percent": 90, "status": "in_progress"}
     )
     assert Milestone.objects.get(pk=ms[0].pk).progress_percent == 60
-    services.create_reminders(today=dt.date(2030, 1, 1), days=[7, 1])
     html = client.get(reverse("plans:my_tasks")).content.decode()
-    assert html.count("已逾期") >= 3 and 'data-testid="my-milestones"' in html
+    assert html.count(" 逾期</td>") >= 3 and 'data-testid="my-milestones"' in html
     assert 'data-testid="supported-tasks"' not in html  # it leads, it does not support
-    reminder = Reminder.objects.filter(user=user("demo-department")).first()
-    assert reminder is not None
-    client.post(reverse("plans:reminder_read", kwargs={"reminder_id": reminder.pk}))
-    reminder.refresh_from_db()
-    assert reminder.read_at is not None
-    assert (
-        client_as("demo-pilot").post(reverse("plans:reminder_read", kwargs={"reminder_id": reminder.pk})).status_code
-        == 404
-    )
+    assert reverse("notifications:inbox") in html  # the reminders are in the notification centre
 
 
 def test_evidence_upload_refuses_disallowed_type(client_as: ClientAs) -> None:
@@ -335,7 +326,6 @@ def test_my_tasks_query_count_is_constant(client_as: ClientAs, django_assert_num
     _plan, version, tasks, _ms = factories.make_plan(tasks=1, milestones=1)
     client = client_as("demo-department")
     url = reverse("plans:my_tasks")
-    services.create_reminders(today=dt.date(2030, 1, 1), days=[7])
     small = _count_queries(client, url, django_assert_num_queries)
     officer = factories.officer_for(factories.pilot())
     for i in range(3):
@@ -350,5 +340,4 @@ def test_my_tasks_query_count_is_constant(client_as: ClientAs, django_assert_num
         )
         for j in range(2):
             services.add_milestone(task=task, name=f"我的节点{i}-{j}", duration_days=10, by=officer)
-    services.create_reminders(today=dt.date(2030, 1, 1), days=[7])
     assert _count_queries(client, url, django_assert_num_queries) == small

@@ -50,7 +50,6 @@ from shidian.reporting.selectors.province_reports import (
     returned_province_reports,
     visible_province_reports,
 )
-from shidian.reporting.selectors.reminders import reminders_for
 from shidian.reporting.selectors.reporting_rounds import current_round, get_round, rounds
 from shidian.reporting.selectors.waiting import Waiting
 from shidian.reporting.selectors.year_facts import ReportFact, report_facts_for_year
@@ -86,7 +85,6 @@ __all__ = [
     "province_reports_waiting",
     "province_timeliness",
     "province_versions_of",
-    "reminders_for",
     "report_facts_for_year",
     "reporting_on",
     "reports_awaiting_review",

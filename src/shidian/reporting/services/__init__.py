@@ -25,7 +25,6 @@ from shidian.reporting.services.province_reports import (
     save_province_draft,
     submit_province_report,
 )
-from shidian.reporting.services.reminders import reminder_days, send_reminders
 from shidian.reporting.services.rounds import (
     FIRST_ROUND,
     OPEN_DAYS_BEFORE_DUE,
@@ -62,7 +61,6 @@ __all__ = [
     "open_round",
     "read_copy",
     "reassemble_province_report",
-    "reminder_days",
     "remove_attachment",
     "remove_tag",
     "return_pilot_report",
@@ -71,7 +69,6 @@ __all__ = [
     "rounds_due_to_open",
     "save_pilot_draft",
     "save_province_draft",
-    "send_reminders",
     "submit_pilot_report",
     "submit_province_report",
 ]

@@ -1,4 +1,4 @@
-"""Completeness and timeliness: who counts, the states, rates, reminders, constant query counts."""
+"""Completeness and timeliness: who counts, the states, rates, constant query counts."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from shidian.pilots import services as pilot_services
 from shidian.pilots.models import Batch, PilotArea, PilotStatus
 from shidian.regions.models import Province
 from shidian.reporting import selectors, services
-from shidian.reporting.models import ReportReminder, RoundKind
+from shidian.reporting.models import RoundKind
 from shidian.reporting.selectors import CellState
 from shidian.reporting.tests.factories import submitted_report, year_end
 
@@ -130,41 +130,3 @@ def test_matrix_query_count_is_constant_in_pilots(
         counts.append(len(ctx.captured_queries))
         assert matrix.pilot_rows
     assert counts[0] == counts[1] <= 6
-
-
-def test_reminders_before_the_due_date_and_when_overdue_are_created_once(user: UserGetter) -> None:
-    r2017 = year_end(2017)
-    liuzhou = PilotArea.objects.get(name="柳州市")
-    guangxi_pilots = PilotArea.objects.filter(province__name="广西壮族自治区").count()
-    submitted_report(user("demo-pilot"), r2017, when=dt.date(2017, 12, 10))
-    created = services.send_reminders(today=dt.date(2017, 12, 16), days_before=5)
-    assert not any(r.pilot_id == liuzhou.pk for r in created)
-    upcoming = ReportReminder.objects.filter(
-        round=r2017, kind="upcoming", province__name="广西壮族自治区", pilot__isnull=False
-    )
-    assert upcoming.count() == guangxi_pilots - 1
-    assert services.send_reminders(today=dt.date(2017, 12, 17), days_before=5) == []
-    overdue = services.send_reminders(today=dt.date(2017, 12, 21), days_before=5)
-    assert overdue and all(r.kind == "overdue" for r in overdue)
-    # Provinces are reminded of their own due date.
-    services.send_reminders(today=dt.date(2018, 1, 8), days_before=5)
-    assert ReportReminder.objects.filter(round=r2017, pilot__isnull=True, kind="upcoming").exists()
-    # The pilot user sees its own reminders only.
-    assert {r.pilot_id for r in selectors.reminders_for(user=user("demo-pilot"))} <= {liuzhou.pk}
-
-
-def test_reminder_email_only_when_enabled(
-    user: UserGetter, settings: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    year_end(2017)
-    settings.EMAIL_ENABLED = False
-    with django_capture_on_commit_callbacks(execute=True):
-        services.send_reminders(today=dt.date(2017, 12, 16), days_before=5)
-    assert mailoutbox == []
-    pilot_user = user("demo-pilot")
-    pilot_user.email = "liuzhou@example.cn"
-    pilot_user.save(update_fields=["email"])
-    settings.EMAIL_ENABLED = True
-    with django_capture_on_commit_callbacks(execute=True):
-        services.send_reminders(today=dt.date(2017, 12, 21), days_before=5)
-    assert [m.to for m in mailoutbox] == [["liuzhou@example.cn"]]

@@ -1,4 +1,4 @@
-"""Run the daily reporting task now: open due rounds, send reminders. Schedule it once a day (cron/systemd)."""
+"""Run the daily reporting task now: open due rounds. Schedule it once a day (cron/systemd)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from shidian.reporting.tasks import open_reporting_rounds
 
 
 class Command(BaseCommand):
-    help = "开启到期的报告轮次并发送报送提醒（请每天运行一次）。--enqueue 交给任务队列执行。"
+    help = "开启到期的报告轮次（请每天运行一次；报送提醒由 notify_daily 生成）。--enqueue 交给任务队列执行。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--enqueue", action="store_true", help="交给任务队列（db_worker）执行")
@@ -21,6 +21,4 @@ class Command(BaseCommand):
             self.stdout.write(f"已加入任务队列：{result.id}")
             return
         summary = open_reporting_rounds.call()
-        self.stdout.write(
-            self.style.SUCCESS(f"已开启 {summary['rounds']} 个报告轮次，新发提醒 {summary['reminders']} 条。")
-        )
+        self.stdout.write(self.style.SUCCESS(f"已开启 {summary['rounds']} 个报告轮次。"))

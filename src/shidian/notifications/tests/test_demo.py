@@ -1,0 +1,63 @@
+"""The demo gives every business role a full inbox, some read and some unread, and loading it twice adds nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from shidian.accounts.demo import DEMO_ACCOUNTS
+from shidian.bootstrap.data import demo_today
+from shidian.core import clock
+from shidian.core.roles import ADMIN_DUTIES
+from shidian.notifications import services
+from shidian.notifications.demo import load_demo_notifications
+from shidian.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_business_demo_role_has_read_and_unread_notifications(demo_world: None) -> None:
+    for username, role, _name in DEMO_ACCOUNTS:
+        if role in ADMIN_DUTIES:
+            continue
+        mine = Notification.objects.filter(recipient__username=username)
+        assert mine.filter(read_at__isnull=True).exists(), username
+        assert mine.filter(read_at__isnull=False).exists(), username
+        assert not mine.filter(is_demo=False).exists(), username
+
+
+def test_loading_the_demo_inboxes_again_creates_nothing(demo_world: None) -> None:
+    before = Notification.objects.count()
+    with clock.travel_to(demo_today()):
+        assert load_demo_notifications() == 0
+    assert services.derive() == 0
+    assert Notification.objects.count() == before
+
+
+# What the demo's history (written through the real services) tells each role: the rules of every app at work.
+EXPECTED_KINDS = {
+    "demo-pilot": {"returned", "decision", "account"},  # its report and plan returned, its warning decided
+    "demo-province": {"review", "decision"},  # a report and a plan waiting, the results and the bulletin
+    "demo-national": {"review"},  # contacts submitted, an objection to answer
+    "demo-ministry": {"decision"},  # the bulletin
+    "demo-department": {"due"},  # its milestone coming due within 30 days
+    "demo-expert": {"decision"},  # the results of the year it scored are published
+}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED_KINDS))
+def test_the_demo_inbox_holds_what_the_history_means_to_the_role(demo_world: None, username: str) -> None:
+    kinds = set(Notification.objects.filter(recipient__username=username).values_list("kind", flat=True))
+    assert EXPECTED_KINDS[username] <= kinds, kinds
+
+
+def test_a_demo_warning_reaches_the_pilots_province(demo_world: None) -> None:
+    from shidian.evaluation.models import Warning
+
+    warning = Warning.objects.filter(pilot__province__name="广西壮族自治区", status="approved").first()
+    assert warning is not None
+    assert Notification.objects.filter(
+        recipient__username="demo-province", kind="decision", url=f"/evaluation/pilots/{warning.pilot_id}/"
+    ).exists()
+    assert not Notification.objects.filter(
+        recipient__username="demo-pilot", url=f"/evaluation/pilots/{warning.pilot_id}/"
+    ).exists()  # another pilot's warning is not 柳州市's business
