@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("shidian.plans.urls")),
     path("evaluation/", include("shidian.evaluation.urls")),
     path("contacts/", include("shidian.contacts.urls")),
+    path("exchange/", include("shidian.exchange.urls")),
     path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

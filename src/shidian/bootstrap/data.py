@@ -15,6 +15,7 @@ from shidian.accounts.models import User
 from shidian.contacts.demo import load_demo_contacts
 from shidian.core import clock, db
 from shidian.evaluation.demo import load_demo_evaluation
+from shidian.exchange.demo import load_demo_exchange
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
@@ -53,5 +54,6 @@ def load_demo() -> list[User]:
         load_demo_reports()
         load_demo_evaluation()
         load_demo_contacts()
+        load_demo_exchange()
     db.analyze()
     return users
