@@ -26,6 +26,7 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "plans": scoping.can(user, Capability.VIEW_PLANS),
             "contacts": scoping.can(user, Capability.VIEW_CONTACTS),
             "exchange": scoping.can(user, Capability.VIEW_DIFFICULTIES),
+            "raise_difficulties": scoping.can(user, Capability.RAISE_DIFFICULTIES),
             "notices": scoping.can(user, Capability.SEND_NOTICES) or scoping.can(user, Capability.READ_NOTICES),
             "reporting": scoping.can(user, Capability.VIEW_REPORTS) or scoping.can(user, Capability.READ_REPORT_COPIES),
             "indicators": scoping.can(user, Capability.VIEW_PILOTS),
