@@ -18,6 +18,7 @@ from shidian.core import clock, listing, scoping, uploads
 from shidian.core.audit_actions import AuditAction
 from shidian.core.documents import render_docx, render_pdf
 from shidian.core.errors import DomainError, NotFound
+from shidian.core.forms import Form
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Reach
 from shidian.exchange import forms, permissions, selectors, services
@@ -166,8 +167,8 @@ def _act(
     return _detail(request, item, **{key: form})
 
 
-class _Empty(dj_forms.Form):
-    pass
+class _Empty(Form):
+    """A move that takes no input (受理)."""
 
 
 @login_required
