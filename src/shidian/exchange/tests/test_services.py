@@ -285,3 +285,21 @@ def test_a_notice_issued_as_a_document_gets_the_commissions_next_number() -> Non
     document = services.notice_document(first)
     assert document.number == first.document_number and document.recipients == ["柳州市"]
     assert document.signature == "国家发展改革委"
+
+
+def test_the_daily_job_and_its_command_escalate_what_is_overdue() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from shidian.exchange.tasks import escalate_overdue_difficulties
+
+    first = f.raised(on=dt.date(2019, 7, 1))
+    second = f.raised(on=dt.date(2019, 7, 2), title="第二项")
+    with clock.travel_to(first.due_on + dt.timedelta(days=1)):
+        assert escalate_overdue_difficulties.call() == {"escalated": 1}
+    out = StringIO()
+    with clock.travel_to(second.due_on + dt.timedelta(days=1)):
+        call_command("escalate_difficulties", stdout=out)
+    assert "已提请督办 1 项" in out.getvalue()
+    assert Difficulty.objects.filter(escalation=Escalation.ESCALATED).count() == 2
