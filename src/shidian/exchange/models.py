@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.audit_actions import AuditAction
 from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
 
@@ -239,8 +240,9 @@ ESCALATION_FLOW = Flow(
     model=Difficulty,
     statuses=Escalation,
     moves={Escalation.NONE: frozenset({Escalation.ESCALATED}), Escalation.ESCALATED: frozenset()},
-    action_prefix="exchange.difficulty",
+    action_prefix="exchange.escalation",
     status_field="escalation",
+    action=AuditAction.DIFFICULTY_ESCALATED,
     refusal=_("该问题已提请督办，不能重复督办。"),
     touch=("updated_at",),
 )
