@@ -163,7 +163,7 @@ def load_demo_exchange() -> int:
     with clock.travel_to(D(2019, 3, 1)):
         national_notice = services.send_notice(
             title=_demo_title("关于做好2019年国家新型城镇化综合试点工作的通知"),
-            body="各试点地区：\n为深入推进国家新型城镇化综合试点，现就2019年试点工作通知如下。\n"
+            body="为深入推进国家新型城镇化综合试点，现就2019年试点工作通知如下。\n"
             "一、加快农业转移人口市民化，全面落实居住证制度。\n二、年中进展报告请于7月15日前报送省级发展改革部门。",
             audience=Audience.BATCH,
             batch=liuzhou.batch,
