@@ -18,6 +18,7 @@ urlpatterns = [
     path("evaluation/", include("shidian.evaluation.urls")),
     path("contacts/", include("shidian.contacts.urls")),
     path("notifications/", include("shidian.notifications.urls")),
+    path("exchange/", include("shidian.exchange.urls")),
     path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

@@ -15,6 +15,7 @@ from shidian.accounts.models import User
 from shidian.contacts.demo import load_demo_contacts
 from shidian.core import clock, db
 from shidian.evaluation.demo import load_demo_evaluation
+from shidian.exchange.demo import load_demo_exchange
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.notifications.demo import load_demo_notifications
@@ -54,6 +55,7 @@ def load_demo() -> list[User]:
         load_demo_reports()
         load_demo_evaluation()
         load_demo_contacts()
+        load_demo_exchange()
         load_demo_notifications()  # last: the inboxes are derived from everything above
     db.analyze()
     return users

@@ -167,11 +167,27 @@ class AuditAction(models.TextChoices):
     CONTACT_SUBMISSION_SUBMITTED = "contacts.submission.submitted", _("报送负责人与联系人")
     CONTACTS_DEMO_LOADED = "contacts.demo.loaded", _("载入联系人演示数据")
 
+    # exchange: difficulties raised and routed (问题反映), guidance notices (指导与通知)
+    DIFFICULTY_RAISED = "exchange.difficulty.raised", _("提出问题反映")
+    DIFFICULTY_ACCEPTED = "exchange.difficulty.accepted", _("受理问题反映")
+    DIFFICULTY_ANSWERED = "exchange.difficulty.answered", _("答复问题反映")
+    DIFFICULTY_CLOSED = "exchange.difficulty.closed", _("办结问题反映")
+    DIFFICULTY_REOPENED = "exchange.difficulty.reopened", _("问题反映重新办理")
+    DIFFICULTY_ESCALATED = "exchange.difficulty.escalated", _("问题反映逾期提请督办")
+    DIFFICULTY_CO_OPINION = "exchange.difficulty.co_opinion", _("填写协办意见")
+    DIFFICULTY_FILE_ADDED = "exchange.file.added", _("上传问题反映附件")
+    EXCHANGE_FILE_DOWNLOADED = "exchange.file.downloaded", _("下载问题反映或通知附件")
+    ROUTING_CHANGED = "exchange.routing.changed", _("修改问题分办规则")
+    NOTICE_SENT = "exchange.notice.sent", _("发送指导与通知")
+    NOTICE_READ = "exchange.notice.read", _("阅读指导与通知")
+    NOTICE_DOWNLOADED = "exchange.notice.downloaded", _("下载通知公文")
+
     # demo data
     PLANS_DEMO_LOADED = "plans.demo.loaded", _("载入工作方案演示数据")
     REPORTING_DEMO_LOADED = "reporting.demo.loaded", _("载入报告演示数据")
     INDICATORS_DEMO_LOADED = "indicators.demo.loaded", _("载入指标演示数据")
     EVALUATION_DEMO_LOADED = "evaluation.demo.loaded", _("载入年度评估演示数据")
+    EXCHANGE_DEMO_LOADED = "exchange.demo.loaded", _("载入问题反映与通知演示数据")
 
 
 def label(action: str) -> str:

@@ -153,6 +153,24 @@ DETAIL_KEYS: dict[str, Any] = {
     "indicator": gettext_lazy("指标"),
     "batch": gettext_lazy("批次"),
     "status": gettext_lazy("状态"),
+    # exchange: difficulties and notices
+    "category": gettext_lazy("类别"),
+    "lead": gettext_lazy("牵头部门"),
+    "co_handlers": gettext_lazy("协办部门"),
+    "source_report": gettext_lazy("来源报告"),
+    "accepted_on": gettext_lazy("受理日期"),
+    "answered_on": gettext_lazy("答复日期"),
+    "escalated_on": gettext_lazy("督办日期"),
+    "rating": gettext_lazy("满意度"),
+    "size": gettext_lazy("大小"),
+    "sha256": gettext_lazy("校验值"),
+    "reply": gettext_lazy("办理记录"),
+    "audience": gettext_lazy("发送范围"),
+    "recipients": gettext_lazy("接收试点数"),
+    "files": gettext_lazy("附件"),
+    "pilot": gettext_lazy("试点地区"),
+    "difficulties": gettext_lazy("问题反映数"),
+    "notices": gettext_lazy("通知数"),
 }
 
 

@@ -79,6 +79,12 @@ class Capability(models.TextChoices):
     VIEW_CONTACTS = "contacts.view", _("查看负责人与联系人")
     EDIT_CONTACTS = "contacts.edit", _("填报和报送负责人与联系人")
     MANAGE_CONTACT_ROUNDS = "contacts.manage_rounds", _("设置联系人报送轮次、维护部委和省级联系人")
+    VIEW_DIFFICULTIES = "exchange.view", _("查看问题反映")
+    RAISE_DIFFICULTIES = "exchange.raise", _("提出问题反映")
+    ANSWER_DIFFICULTIES = "exchange.answer", _("受理和答复分办的问题反映")
+    MANAGE_ROUTING = "exchange.routing", _("维护问题分办规则")
+    SEND_NOTICES = "exchange.send", _("发送指导与通知")
+    READ_NOTICES = "exchange.read", _("接收指导与通知")
 
 
 _BUSINESS_READ = {Capability.VIEW_PILOTS}
@@ -161,4 +167,30 @@ _CONTACTS: dict[str, frozenset[str]] = {
     Role.PILOT_OFFICER: frozenset({Capability.VIEW_CONTACTS}),
 }
 for _role, _capabilities in _CONTACTS.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
+
+# Two-way communication (双向沟通): pilots (or their province) raise difficulties, the routed departments answer,
+# the commission follows up overdue ones and keeps the routing table; the commission and provinces send notices.
+_EXCHANGE: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset(
+        {
+            Capability.VIEW_DIFFICULTIES,
+            Capability.ANSWER_DIFFICULTIES,
+            Capability.MANAGE_ROUTING,
+            Capability.SEND_NOTICES,
+        }
+    ),
+    Role.NATIONAL_OFFICER: frozenset(
+        {Capability.VIEW_DIFFICULTIES, Capability.ANSWER_DIFFICULTIES, Capability.SEND_NOTICES}
+    ),
+    Role.MINISTRY_REVIEWER: frozenset({Capability.VIEW_DIFFICULTIES, Capability.ANSWER_DIFFICULTIES}),
+    Role.PROVINCIAL_OFFICER: frozenset(
+        {Capability.VIEW_DIFFICULTIES, Capability.RAISE_DIFFICULTIES, Capability.SEND_NOTICES}
+    ),
+    Role.PILOT_OFFICER: frozenset(
+        {Capability.VIEW_DIFFICULTIES, Capability.RAISE_DIFFICULTIES, Capability.READ_NOTICES}
+    ),
+    Role.DEPARTMENT_USER: frozenset({Capability.READ_NOTICES}),
+}
+for _role, _capabilities in _EXCHANGE.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities

@@ -274,3 +274,13 @@ def schedule_backward(
         years = "、".join(str(y) for y in sorted(calendar.fallback_years))
         note = _("%(years)s 年不在节假日历覆盖范围内，按周一至周五计算工作日。") % {"years": years}
     return Schedule(slots=slots, calendar_note=note, fallback_years=tuple(sorted(calendar.fallback_years)))
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th working day after ``day`` (holiday calendar where known, else Mon-Fri): reply deadlines."""
+    return _Calendar(working_days=True)._nth(_rank(day.toordinal()) + count)
+
+
+def working_days_between(first: dt.date, last: dt.date) -> int:
+    """Working days after ``first`` up to and including ``last`` (0 when ``last`` is not later)."""
+    return max(_rank(last.toordinal()) - _rank(first.toordinal()), 0)

@@ -172,7 +172,7 @@ def _pk(model: type[models.Model], **lookup: Any) -> Any:
 PILOT_KWARGS = {
     "pilot_id", "plan_version_id", "task_id", "milestone_id", "evidence_id", "member_id", "department_id",
     "goal_id", "report_id", "version_id", "attachment_id", "job_id", "issue_id", "change_id",
-    "notification_id", "mail_id",
+    "notification_id", "mail_id", "difficulty_id", "file_id", "notice_id",
 }  # fmt: skip
 
 
@@ -195,8 +195,9 @@ def foreign(demo_world: None, django_db_blocker: Any) -> dict[str, dict[str, Any
         national = User.objects.get(username="demo-national")
         other_province.update(url_walk.evaluation_objects(beijing, national, year=2016))
         other_province.update(url_walk.contact_objects(beijing))
+        other_province.update(url_walk.exchange_objects(beijing))  # a difficulty of 北京's and a notice to it alone
         other_province["token_id"] = url_walk.api_token(national)  # somebody else's access token
-        neighbour_ids = objects_of(neighbour)
+        neighbour_ids = {**objects_of(neighbour), **url_walk.exchange_objects(neighbour)}
         other_pilot = {**other_province, **{k: v for k, v in neighbour_ids.items() if k in PILOT_KWARGS}}
     return {"province": other_province, "pilot": other_pilot}
 

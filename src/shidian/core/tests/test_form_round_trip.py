@@ -426,6 +426,19 @@ def case_email_preferences(client_as: ClientAs, user: Callable[[str], User]) -> 
         lambda: list(EmailPreference.objects.filter(user=pilot).order_by("kind")),
         testid="preferences-form",
     )
+def case_routing(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.exchange import services
+    from shidian.exchange.models import RoutingRule
+
+    services.ensure_routing()  # land: a lead and two co-handlers, all shown checked and posted back
+    assert_round_trip(
+        client_as("demo-national"),
+        reverse("exchange:edit_routing", kwargs={"category": "land"}),
+        lambda: list(RoutingRule.objects.filter(category="land")),
+        testid="routing-form",
+    )
+    rule = RoutingRule.objects.get(category="land")
+    assert rule.co_handlers.count() == 2
 
 
 # Which form classes each case renders and posts back.
@@ -445,6 +458,7 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "bulletin": (case_bulletin, {"shidian.evaluation.forms.BulletinForm"}),
     "contact": (case_contact, {"shidian.contacts.forms.ContactForm"}),
     "e-mail preferences": (case_email_preferences, {"shidian.notifications.forms.PreferencesForm"}),
+    "routing": (case_routing, {"shidian.exchange.forms.RoutingForm"}),
 }
 
 # Forms that do not edit stored data: each adds something new, moves a status, uploads or filters.
@@ -488,6 +502,14 @@ NOT_EDIT_FORMS = {
     "shidian.contacts.forms.RoundForm": "opens a new contact round",
     "shidian.contacts.forms.ListForm": "filters a list",
     "shidian.api.views.TokenForm": "creates a new access token",
+    "shidian.exchange.forms.RaiseForm": "raises a new difficulty",
+    "shidian.exchange.forms.AnswerForm": "answers a difficulty (a status move)",
+    "shidian.exchange.forms.OpinionForm": "adds a co-handler's opinion",
+    "shidian.exchange.forms.CloseForm": "closes a difficulty with a rating (a status move)",
+    "shidian.exchange.forms.ReopenForm": "reopens a difficulty (a status move)",
+    "shidian.exchange.forms.NoticeForm": "sends a new notice",
+    "shidian.exchange.forms.DifficultyFilter": "filters a list",
+    "shidian.exchange.views._Empty": "accepts a difficulty (a status move)",
     # The admin's change forms are covered by test_admin_change_forms_round_trip below.
     "shidian.indicators.admin.IndicatorForm": "admin",
     "shidian.accounts.admin.UserAdminForm": "admin",

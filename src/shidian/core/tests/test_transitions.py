@@ -24,6 +24,7 @@ from shidian.evaluation.models import (
     Run,
     Scheme,
 )
+from shidian.exchange.models import DIFFICULTY_FLOW, ESCALATION_FLOW
 from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
@@ -79,6 +80,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "evaluation.warning": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "evaluation.elimination": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "contacts.submission": {"draft": {"submitted"}, "submitted": set()},
+    "exchange.difficulty": {
+        "submitted": {"accepted"},
+        "accepted": {"answered"},
+        "answered": {"closed", "reopened"},
+        "reopened": {"answered"},
+        "closed": set(),
+    },
+    "exchange.escalation": {"none": {"escalated"}, "escalated": set()},
 }
 
 
@@ -193,6 +202,19 @@ def _contact_submission() -> models.Model:
     )
 
 
+def _difficulty() -> models.Model:
+    import datetime as dt
+
+    from shidian.exchange.tests import factories as exchange_factories
+
+    # Rated, closed and escalated on a date already, so that the walk may set any status directly.
+    item = exchange_factories.raised()
+    type(item).objects.filter(pk=item.pk).update(
+        rating=4, closed_on=dt.date(2019, 7, 9), escalated_on=dt.date(2019, 7, 30)
+    )
+    return item
+
+
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.scheme": (SCHEME_FLOW, _scheme),
     "evaluation.run": (RUN_FLOW, _run),
@@ -200,6 +222,8 @@ ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.warning": (WARNING_FLOW, _warning),
     "evaluation.elimination": (ELIMINATION_FLOW, _elimination),
     "contacts.submission": (SUBMISSION_FLOW, _contact_submission),
+    "exchange.difficulty": (DIFFICULTY_FLOW, _difficulty),
+    "exchange.escalation": (ESCALATION_FLOW, _difficulty),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),

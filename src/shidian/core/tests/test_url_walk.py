@@ -209,7 +209,15 @@ def other_province_objects() -> dict[str, Any]:
     objects.update(evaluation_objects(beijing, national))
     objects.update(contact_objects(beijing))
     objects.update(notification_objects(beijing))
+    objects.update(exchange_objects(beijing))
     return objects
+
+
+def exchange_objects(pilot: PilotArea) -> dict[str, Any]:
+    """A difficulty of ``pilot`` with a file, and a notice sent to it alone."""
+    from shidian.exchange.tests.factories import exchange_objects as build
+
+    return build(pilot)
 
 
 @pytest.mark.django_db
@@ -260,6 +268,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects["warning_id"] = 1
     objects.update({"contact_round_id": 1, "province_id": 1})
     objects.update({"notification_id": 1, "mail_id": 1})
+    objects.update({"difficulty_id": 1, "file_id": 1, "notice_id": 1, "category": "land"})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

@@ -9,6 +9,7 @@ from shidian.accounts.models import User
 from shidian.core import clock, scoping
 from shidian.core.roles import Reach, Role
 from shidian.workbench.selectors.evaluation import expert_bench, national_evaluation, province_evaluation
+from shidian.workbench.selectors.exchange import exchange_sections
 from shidian.workbench.selectors.items import Workbench
 from shidian.workbench.selectors.milestones import milestone_sections
 from shidian.workbench.selectors.ministry import ministry_bench
@@ -50,14 +51,18 @@ def workbench_for(*, user: User) -> Workbench:
         sections = expert_bench(user, today)
         return Workbench(today, sections if sections[0].items else [], empty=sections[0].empty)
     if role == Role.MINISTRY_REVIEWER:
-        return Workbench(today, ministry_bench(user, today))
+        return Workbench(today, ministry_bench(user, today) + exchange_sections(user, today))
     if role == Role.DEPARTMENT_USER:
         overdue, soon = milestone_sections(user, today)
         return Workbench(today, [overdue, soon])
     if scope.reach is Reach.PILOT:
-        return Workbench(today, pilot_bench(user, today))
+        return Workbench(today, pilot_bench(user, today) + exchange_sections(user, today))
     if scope.reach is Reach.PROVINCE:
-        return Workbench(today, province_bench(user, today) + province_evaluation(user, today))
+        return Workbench(
+            today, province_bench(user, today) + province_evaluation(user, today) + exchange_sections(user, today)
+        )
     if scope.reach is Reach.NATION:
-        return Workbench(today, national_bench(user, today) + national_evaluation(user, today))
+        return Workbench(
+            today, national_bench(user, today) + national_evaluation(user, today) + exchange_sections(user, today)
+        )
     return Workbench(today, [], empty=_("目前没有需要您处理的事项。"))

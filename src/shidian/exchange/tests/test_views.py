@@ -1,0 +1,223 @@
+"""The pages: raising (also from a report's tag), handling and closing, notices and receipts, refusals shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from shidian.core import clock
+from shidian.core.audit_actions import AuditAction
+from shidian.core.models import AuditEvent
+from shidian.exchange import services
+from shidian.exchange.models import Difficulty, DifficultyStatus, Notice, NoticeReceipt
+from shidian.exchange.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+ClientAs = Callable[[str], Client]
+TODAY = dt.date(2019, 7, 8)
+
+
+def _html(response: Any) -> str:
+    return str(response.content.decode())
+
+
+def test_a_pilot_raises_a_land_difficulty_with_a_file_and_sees_where_it_went(client_as: ClientAs) -> None:
+    services.ensure_routing()
+    client = client_as("demo-pilot")
+    assert client.get(reverse("exchange:raise")).status_code == 200
+    with clock.travel_to(TODAY):
+        response = client.post(
+            reverse("exchange:raise"),
+            {
+                "pilot": f.liuzhou().pk,
+                "category": "land",
+                "title": "用地指标不足",
+                "description": "新增建设用地计划指标不足。",
+                "attachments": [SimpleUploadedFile("说明.pdf", f.PDF)],
+            },
+        )
+    item = Difficulty.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("exchange:difficulty", args=[item.pk])
+    page = _html(client.get(response["Location"]))
+    assert "自然资源部" in page and "说明.pdf" in page and "2019年7月29日" in page
+    download = client.get(reverse("exchange:difficulty_file", args=[item.pk, item.files.get().pk]))
+    assert download.status_code == 200 and download.content == f.PDF
+    assert AuditEvent.objects.filter(action=AuditAction.EXCHANGE_FILE_DOWNLOADED, object_id=str(item.pk)).exists()
+
+
+def test_a_file_of_a_type_not_allowed_is_refused_on_the_form_and_nothing_is_written(client_as: ClientAs) -> None:
+    services.ensure_routing()
+    response = client_as("demo-pilot").post(
+        reverse("exchange:raise"),
+        {
+            "pilot": f.liuzhou().pk,
+            "category": "land",
+            "title": "x",
+            "description": "x",
+            "attachments": [SimpleUploadedFile("page.html", b"\x00\x01binary")],
+        },
+    )
+    assert response.status_code == 200 and "文件类型不允许" in _html(response)
+    assert not Difficulty.objects.exists()
+
+
+def test_a_province_cannot_raise_for_another_provinces_pilot(client_as: ClientAs) -> None:
+    response = client_as("demo-province").post(
+        reverse("exchange:raise"),
+        {"pilot": f.beijing().pk, "category": "land", "title": "x", "description": "x"},
+    )
+    assert response.status_code == 200 and "不在您的管辖范围内" in _html(response)
+    assert not Difficulty.objects.exists()
+
+
+def test_a_difficulty_tagged_in_a_report_is_raised_from_it_in_one_click(client_as: ClientAs) -> None:
+    from shidian.reporting import services as reporting_services
+    from shidian.reporting.tests import factories as reporting_factories
+
+    services.ensure_routing()
+    officer = f.user("demo-pilot")
+    report = reporting_factories.filled_report(officer, reporting_factories.year_end(2018))
+    reporting_services.add_tag(
+        report=report,
+        kind="difficulty",
+        text="城镇建设用地指标紧张",
+        ministry_ids=[f.ministry("自然资源部").pk],
+        by=officer,
+    )
+    client = client_as("demo-pilot")
+    page = _html(client.get(reverse("reporting:report", args=[report.pk])))
+    assert 'data-testid="raise-from-tag"' in page
+    link = reverse("exchange:raise") + f"?report={report.pk}&text=" + quote("城镇建设用地指标紧张")
+    assert link.replace("&", "&amp;") in page
+    form = _html(client.get(link))
+    assert "城镇建设用地指标紧张</textarea>" in form and 'name="report"' in form
+    client.post(
+        link,
+        {"report": report.pk, "pilot": report.pilot_id, "category": "land", "title": "用地", "description": "紧张"},
+    )
+    assert Difficulty.objects.get().source_report == report
+    other = client_as("demo-province").get(reverse("exchange:raise") + "?report=999999")
+    assert other.status_code == 404
+
+
+def test_the_ministry_answers_only_what_is_routed_to_it(client_as: ClientAs) -> None:
+    item = f.raised(category="land")
+    mohurd = client_as("demo-ministry")  # 住房城乡建设部 co-handles land
+    page = _html(mohurd.get(reverse("exchange:difficulty", args=[item.pk])))
+    assert 'data-testid="opinion-form"' in page and 'data-testid="accept-form"' not in page
+    response = mohurd.post(reverse("exchange:accept", args=[item.pk]), follow=True)
+    assert "未分办给贵单位牵头办理" in _html(response)
+    item.refresh_from_db()
+    assert item.status == DifficultyStatus.SUBMITTED
+    hukou = f.raised(category="hukou")
+    assert mohurd.get(reverse("exchange:difficulty", args=[hukou.pk])).status_code == 404
+
+
+def test_the_lead_accepts_and_answers_and_the_pilot_closes_with_a_rating(client: Client) -> None:
+    mnr = f.reviewer()
+    item = f.raised(on=TODAY)
+    client.force_login(mnr)
+    with clock.travel_to(TODAY):
+        client.post(reverse("exchange:accept", args=[item.pk]))
+        assert "答复意见" in _html(client.get(reverse("exchange:difficulty", args=[item.pk])))
+        empty = client.post(reverse("exchange:answer", args=[item.pk]), {"body": ""})
+        assert empty.status_code == 400
+        client.post(reverse("exchange:answer", args=[item.pk]), {"body": "已研究，予以支持。"})
+    item.refresh_from_db()
+    assert item.status == DifficultyStatus.ANSWERED
+    client.force_login(f.user("demo-pilot"))
+    page = _html(client.get(reverse("exchange:difficulty", args=[item.pk])))
+    assert 'data-testid="close-form"' in page and "已研究，予以支持。" in page
+    bad = client.post(reverse("exchange:close", args=[item.pk]), {"rating": "9"})
+    assert bad.status_code == 400
+    client.post(reverse("exchange:close", args=[item.pk]), {"rating": "5", "comment": "满意"})
+    item.refresh_from_db()
+    assert item.status == DifficultyStatus.CLOSED and item.rating == 5
+
+
+def test_the_list_and_the_statistics_keep_their_query_count(
+    client_as: ClientAs, django_assert_max_num_queries: Any
+) -> None:
+    for category in ("land", "hukou", "housing"):
+        f.raised(category=category)
+    national = client_as("demo-national")
+    with django_assert_max_num_queries(20):
+        assert national.get(reverse("exchange:home")).status_code == 200
+    for category in ("land", "hukou", "housing", "planning", "fiscal", "finance"):
+        f.raised(category=category, title="再一项")
+    with django_assert_max_num_queries(20):
+        page = _html(national.get(reverse("exchange:home")))
+    assert page.count('data-testid="difficulty-') == 9
+    with django_assert_max_num_queries(20):
+        stats = _html(national.get(reverse("exchange:statistics")))
+    assert "自然资源部" in stats and "公安部" in stats
+    assert client_as("demo-province").get(reverse("exchange:statistics")).status_code == 404
+
+
+def test_routing_is_edited_on_its_page_by_the_national_admin_only(client_as: ClientAs) -> None:
+    services.ensure_routing()
+    page = _html(client_as("demo-national").get(reverse("exchange:routing")))
+    assert "自然资源部" in page and reverse("exchange:edit_routing", args=["land"]) in page
+    assert client_as("demo-province").get(reverse("exchange:edit_routing", args=["land"])).status_code == 404
+    assert client_as("demo-national").get(reverse("exchange:edit_routing", args=["nonsense"])).status_code == 404
+    mof = f.ministry("财政部")
+    client_as("demo-national").post(reverse("exchange:edit_routing", args=["land"]), {"lead": mof.pk})
+    assert f.raised(category="land").lead == mof
+
+
+def test_a_province_sends_a_notice_and_sees_its_receipts_as_the_pilot_opens_it(client_as: ClientAs) -> None:
+    province = client_as("demo-province")
+    with clock.travel_to(dt.date(2019, 6, 10)):
+        response = province.post(
+            reverse("exchange:new_notice"),
+            {
+                "title": "报送通知",
+                "body": "请于7月10日前报送。",
+                "audience": "province",
+                "province": f.liuzhou().province_id,
+            },
+        )
+    notice = Notice.objects.get()
+    assert response.status_code == 302
+    total = notice.receipts.count()
+    page = _html(province.get(reverse("exchange:notice", args=[notice.pk])))
+    assert f"已读 0 / 共 {total}" in page and f'data-testid="unread-{f.liuzhou().pk}"' in page
+    pilot = client_as("demo-pilot")
+    assert f'data-testid="notice-{notice.pk}"' in _html(pilot.get(reverse("workbench:home")))
+    opened = _html(pilot.get(reverse("exchange:notice", args=[notice.pk])))
+    assert 'data-testid="own-receipt"' in opened and 'data-testid="receipts"' not in opened
+    assert NoticeReceipt.objects.get(notice=notice, pilot=f.liuzhou()).read_by == f.user("demo-pilot")
+    page = _html(province.get(reverse("exchange:notice", args=[notice.pk])))
+    assert f"已读 1 / 共 {total}" in page and f'data-testid="read-{f.liuzhou().pk}"' in page
+    assert f'data-testid="notice-{notice.pk}"' not in _html(pilot.get(reverse("workbench:home")))
+
+
+def test_a_notice_to_another_province_is_refused_with_a_message(client_as: ClientAs) -> None:
+    response = client_as("demo-province").post(
+        reverse("exchange:new_notice"),
+        {"title": "x", "body": "x", "audience": "chosen", "pilots": [f.beijing().pk]},
+    )
+    assert response.status_code == 200 and "不属于本省" in _html(response) and "顺义区" in _html(response)
+    assert not Notice.objects.exists()
+
+
+def test_a_notice_issued_as_a_document_downloads_as_docx(client_as: ClientAs) -> None:
+    national = client_as("demo-national")
+    with clock.travel_to(dt.date(2019, 3, 1)):
+        national.post(
+            reverse("exchange:new_notice"),
+            {"title": "关于做好试点工作的通知", "body": "一、总体要求\n二、工作安排", "audience": "batch",
+             "batch": f.liuzhou().batch_id, "as_document": "on"},
+        )  # fmt: skip
+    notice = Notice.objects.get()
+    response = national.get(reverse("exchange:notice_docx", args=[notice.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+    assert AuditEvent.objects.filter(action=AuditAction.NOTICE_DOWNLOADED, object_id=str(notice.pk)).exists()
+    assert notice.document_number in _html(national.get(reverse("exchange:notice", args=[notice.pk])))

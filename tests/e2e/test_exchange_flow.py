@@ -1,0 +1,88 @@
+"""A pilot raises a 土地 difficulty → routed to 自然资源部 → the ministry accepts and answers it from its workbench
+→ the pilot closes it with a rating; each side was told (the notification rules), and the pages are screenshotted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from shidian.core import clock
+from shidian.core.audit_actions import AuditAction
+from shidian.core.models import AuditEvent
+from shidian.exchange.models import Difficulty, DifficultyStatus
+from shidian.exchange.tests import factories
+from shidian.notifications.registry import rules_for
+
+pytestmark = pytest.mark.e2e
+TODAY = dt.date(2019, 7, 8)
+SHOTS = Path(os.environ.get("SHIDIAN_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
+
+
+@pytest.fixture
+def business_day() -> Iterator[None]:
+    with clock.travel_to(TODAY):  # the live server runs in this process, so it shares the business date
+        yield
+
+
+def _told(action: AuditAction, item: Difficulty) -> set[str]:
+    event = AuditEvent.objects.filter(action=action, object_id=str(item.pk)).latest("id")
+    return {u.username for rule in rules_for(action) for note in rule(event) for u in note.recipients}
+
+
+def test_a_land_difficulty_from_raising_to_closing(site: str, login: Any, new_context: Any, business_day: None) -> None:
+    ministry = factories.reviewer("自然资源部", "e2e-mnr")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pilot, mnr = new_context().new_page(), new_context().new_page()
+
+    login(pilot, "demo-pilot")
+    pilot.goto(f"{site}/exchange/raise/")
+    pilot.select_option("select[name=category]", "land")
+    pilot.fill("input[name=title]", "城镇建设用地指标紧张")
+    pilot.fill("textarea[name=description]", "新增建设用地计划指标不足，产业园区项目无法按期落地。")
+    pilot.set_input_files("input[name=attachments]", files=[
+        {"name": "用地说明.pdf", "mimeType": "application/pdf", "buffer": factories.PDF}
+    ])  # fmt: skip
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("raise-form").locator("button[type=submit]").click()
+    expect(pilot.get_by_test_id("lead")).to_have_text("自然资源部")
+    expect(pilot.get_by_test_id("status")).to_contain_text("已提交")
+    item = Difficulty.objects.get()
+    assert _told(AuditAction.DIFFICULTY_RAISED, item) == {"e2e-mnr"}
+
+    login(mnr, "e2e-mnr", "Exchange#Tests2026x")
+    section = mnr.get_by_test_id("section-difficulties_to_answer")
+    expect(section.locator("li").first).to_contain_text("城镇建设用地指标紧张")
+    with mnr.expect_navigation():
+        section.locator("li a").first.click()
+    with mnr.expect_navigation():
+        mnr.get_by_test_id("accept-form").locator("button").click()
+    expect(mnr.get_by_test_id("status")).to_contain_text("已受理")
+    mnr.fill("textarea[name=body]", "已商自治区自然资源厅，在年度计划中对试点单列安排。")
+    with mnr.expect_navigation():
+        mnr.get_by_test_id("answer-form").locator("button[type=submit]").click()
+    expect(mnr.get_by_test_id("status")).to_contain_text("已答复")
+    mnr.screenshot(path=str(SHOTS / "exchange-ministry-answered.png"), full_page=True)
+    assert _told(AuditAction.DIFFICULTY_ANSWERED, item) == {"demo-pilot"}
+
+    pilot.goto(f"{site}/")
+    answered = pilot.get_by_test_id("section-difficulties_answered")
+    expect(answered.locator("li").first).to_contain_text("城镇建设用地指标紧张")
+    with pilot.expect_navigation():
+        answered.locator("li a").first.click()
+    expect(pilot.get_by_test_id("replies")).to_contain_text("单列安排")
+    pilot.get_by_test_id("close-form").locator("input[value='4']").check()
+    pilot.fill("textarea[name=comment]", "答复明确。")
+    with pilot.expect_navigation():
+        pilot.get_by_test_id("close-form").locator("button[type=submit]").click()
+    expect(pilot.get_by_test_id("status")).to_contain_text("已办结")
+    expect(pilot.get_by_test_id("rating")).to_contain_text("满意度 4 分")
+    pilot.screenshot(path=str(SHOTS / "exchange-pilot-closed.png"), full_page=True)
+    item.refresh_from_db()
+    assert item.status == DifficultyStatus.CLOSED and item.rating == 4 and item.lead == ministry.organisation
+    assert _told(AuditAction.DIFFICULTY_CLOSED, item) == {"e2e-mnr"}
