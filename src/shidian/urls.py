@@ -17,6 +17,8 @@ urlpatterns = [
     path("plans/", include("shidian.plans.urls")),
     path("evaluation/", include("shidian.evaluation.urls")),
     path("contacts/", include("shidian.contacts.urls")),
+    path("experiences/", include("shidian.experiences.urls")),
+    path("search/", include("shidian.experiences.search_urls")),
     path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

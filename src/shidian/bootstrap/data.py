@@ -12,9 +12,11 @@ from django.conf import settings
 from shidian.accounts import demo as account_demo
 from shidian.accounts import services as account_services
 from shidian.accounts.models import User
+from shidian.bootstrap.search_index import rebuild_search_index
 from shidian.contacts.demo import load_demo_contacts
 from shidian.core import clock, db
 from shidian.evaluation.demo import load_demo_evaluation
+from shidian.experiences.demo import load_demo_experiences
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
@@ -53,5 +55,7 @@ def load_demo() -> list[User]:
         load_demo_reports()
         load_demo_evaluation()
         load_demo_contacts()
+        load_demo_experiences()
+        rebuild_search_index()
     db.analyze()
     return users

@@ -166,6 +166,20 @@ class AuditAction(models.TextChoices):
     CONTACT_ROUND_OPENED = "contacts.round.opened", _("开启联系人报送轮次")
     CONTACT_SUBMISSION_SUBMITTED = "contacts.submission.submitted", _("报送负责人与联系人")
     CONTACTS_DEMO_LOADED = "contacts.demo.loaded", _("载入联系人演示数据")
+    # experiences: typical experiences (典型经验), promotion batches, adoptions
+    EXPERIENCE_CREATED = "experiences.experience.created", _("新建典型经验")
+    EXPERIENCE_UPDATED = "experiences.experience.updated", _("修改典型经验")
+    EXPERIENCE_SUBMITTED = "experiences.experience.submitted", _("报送典型经验")
+    EXPERIENCE_RETURNED = "experiences.experience.returned", _("退回典型经验")
+    EXPERIENCE_RECOMMENDED = "experiences.experience.recommended", _("推荐典型经验")
+    EXPERIENCE_SELECTED = "experiences.experience.selected", _("遴选典型经验入选推广批次")
+    EXPERIENCE_DECLINED = "experiences.experience.declined", _("典型经验未入选")
+    EXPERIENCE_PUBLISHED = "experiences.experience.published", _("发布典型经验")
+    EXPERIENCE_FILE_ADDED = "experiences.file.added", _("上传典型经验附件或照片")
+    EXPERIENCE_FILE_REMOVED = "experiences.file.removed", _("删除典型经验附件或照片")
+    PROMOTION_BATCH_CREATED = "experiences.batch.created", _("新建典型经验推广批次")
+    ADOPTION_RECORDED = "experiences.adoption.recorded", _("登记借鉴推广典型经验")
+    EXPERIENCES_DEMO_LOADED = "experiences.demo.loaded", _("载入典型经验演示数据")
 
     # demo data
     PLANS_DEMO_LOADED = "plans.demo.loaded", _("载入工作方案演示数据")

@@ -25,6 +25,7 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "map": scoping.can(user, Capability.MANAGE_REFERENCE),
             "plans": scoping.can(user, Capability.VIEW_PLANS),
             "contacts": scoping.can(user, Capability.VIEW_CONTACTS),
+            "experiences": scoping.can(user, Capability.VIEW_EXPERIENCES),
             "reporting": scoping.can(user, Capability.VIEW_REPORTS) or scoping.can(user, Capability.READ_REPORT_COPIES),
             "indicators": scoping.can(user, Capability.VIEW_PILOTS),
             "evaluation": scoping.can(user, Capability.VIEW_EVALUATION),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "shidian.reporting",
     "shidian.evaluation",
     "shidian.contacts",
+    "shidian.experiences",
     "shidian.workbench",
     "shidian.bootstrap",
     "shidian.api",
@@ -275,6 +276,7 @@ PLAN_IMPORT_PREVIEW_MINUTES = _int("PLAN_IMPORT_PREVIEW_MINUTES", 60)
 PLAN_REMINDER_DAYS = [int(d) for d in _env("PLAN_REMINDER_DAYS", "7,1").split(",") if d.strip()]
 REPORT_ATTACHMENT_MAX_BYTES = _int("REPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REPORT_REMINDER_DAYS = _int("REPORT_REMINDER_DAYS", 5)
+EXPERIENCE_FILE_MAX_BYTES = _int("EXPERIENCE_FILE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

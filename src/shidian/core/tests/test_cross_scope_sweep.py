@@ -24,6 +24,7 @@ from shidian.accounts.models import Organisation, User
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.tests import test_url_walk as url_walk
+from shidian.experiences.tests import factories as experience_factories
 from shidian.pilots.models import PilotArea
 from shidian.plans import models as plans
 from shidian.reporting import models as reporting
@@ -150,6 +151,7 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
         "job_id": job.pk,
         "issue_id": issue.pk,
         "change_id": change.pk,
+        **experience_factories.hidden_objects(pilot),
     }
 
 
@@ -163,6 +165,7 @@ def _pk(model: type[models.Model], **lookup: Any) -> Any:
 PILOT_KWARGS = {
     "pilot_id", "plan_version_id", "task_id", "milestone_id", "evidence_id", "member_id", "department_id",
     "reminder_id", "goal_id", "report_id", "version_id", "attachment_id", "job_id", "issue_id", "change_id",
+    "experience_id", "experience_file_id",
 }  # fmt: skip
 
 
@@ -214,6 +217,7 @@ def _counts() -> dict[str, int]:
 def _rows(ids: dict[str, Any]) -> dict[str, Any]:
     """The foreign objects as stored, to compare before and after the walk."""
     from shidian.accounts.models import AccountChange
+    from shidian.experiences.models import Experience
     from shidian.pilots.models import RegistryImport
 
     snapshot = {
@@ -227,6 +231,7 @@ def _rows(ids: dict[str, Any]) -> dict[str, Any]:
         "department": list(Organisation.objects.filter(pk=ids["department_id"]).values()),
         "import": list(RegistryImport.objects.filter(pk=ids.get("import_id", 0)).values()),
         "change": list(AccountChange.objects.filter(pk=ids["change_id"]).values()),
+        "experience": list(Experience.objects.filter(pk=ids["experience_id"]).values()),
     }
     return snapshot
 
