@@ -97,7 +97,7 @@ class BatchForm(Form):
 
 
 class FileForm(Form):
-    file = forms.FileField(label=gettext_lazy("文件（PDF、DOCX、XLSX 或 JPEG、PNG、GIF 照片）"))
+    file = forms.FileField(label=gettext_lazy("文件（PDF、DOCX、XLSX 文档或照片）"))
     caption = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
 
 

@@ -233,6 +233,9 @@ def publish(request: AuthedHttpRequest, experience_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_file(request: AuthedHttpRequest, experience_id: int) -> HttpResponse:
+    experience = selectors.get_experience_for(user=request.user, experience_id=experience_id)
+    if not permissions.can_edit(request.user, experience):
+        raise NotFound
     form = forms.FileForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请选择要上传的文件。"))

@@ -405,6 +405,16 @@ def case_contact(client_as: ClientAs, user: Callable[[str], User]) -> None:
         )
 
 
+def case_experience(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.experiences.tests import factories
+
+    experience = factories.draft(summary="摘要\n第二行", body="正文\n\n第二段")
+    page = reverse("experiences:edit", kwargs={"experience_id": experience.pk})
+    assert_round_trip(
+        client_as("demo-pilot"), page, lambda: [experience, *experience.results.all()], testid="experience-form"
+    )
+
+
 # Which form classes each case renders and posts back.
 EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], set[str]]] = {
     "task": (case_task_edit, {"shidian.plans.forms.TaskForm"}),
@@ -420,6 +430,7 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "expert score": (case_expert_score, {"shidian.evaluation.forms.ExpertScoreForm"}),
     "bulletin": (case_bulletin, {"shidian.evaluation.forms.BulletinForm"}),
     "contact": (case_contact, {"shidian.contacts.forms.ContactForm"}),
+    "experience": (case_experience, {"shidian.experiences.forms.ExperienceForm"}),
 }
 
 # Forms that do not edit stored data: each adds something new, moves a status, uploads or filters.
@@ -461,6 +472,13 @@ NOT_EDIT_FORMS = {
     "shidian.contacts.forms.RoundForm": "opens a new contact round",
     "shidian.contacts.forms.ListForm": "filters a list",
     "shidian.api.views.TokenForm": "creates a new access token",
+    "shidian.experiences.forms.CommentForm": "a review comment (a status move)",
+    "shidian.experiences.forms.SelectForm": "selects into a batch (a status move)",
+    "shidian.experiences.forms.BatchForm": "creates a promotion batch",
+    "shidian.experiences.forms.FileForm": "uploads a file",
+    "shidian.experiences.forms.AdoptionForm": "records an adoption",
+    "shidian.experiences.forms.ListForm": "filters a list",
+    "shidian.experiences.forms.SearchForm": "a search query",
     # The admin's change forms are covered by test_admin_change_forms_round_trip below.
     "shidian.indicators.admin.IndicatorForm": "admin",
     "shidian.accounts.admin.UserAdminForm": "admin",

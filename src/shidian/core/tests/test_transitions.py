@@ -24,6 +24,7 @@ from shidian.evaluation.models import (
     Run,
     Scheme,
 )
+from shidian.experiences.models import EXPERIENCE_FLOW
 from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
@@ -79,6 +80,15 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "evaluation.warning": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "evaluation.elimination": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "contacts.submission": {"draft": {"submitted"}, "submitted": set()},
+    "experiences.experience": {
+        "draft": {"submitted"},
+        "submitted": {"recommended", "returned"},
+        "returned": {"submitted"},
+        "recommended": {"selected", "declined"},
+        "selected": {"published"},
+        "declined": set(),
+        "published": set(),
+    },
 }
 
 
@@ -193,6 +203,19 @@ def _contact_submission() -> models.Model:
     )
 
 
+def _experience() -> models.Model:
+    from shidian.experiences.models import Experience, PromotionBatch
+    from shidian.plans.models import FocusArea
+
+    # In a batch already, so that the walk may set "selected" and "published" directly (the check constraint).
+    return Experience.objects.create(
+        pilot=_pilot(),
+        title="测试",
+        focus_area=FocusArea.objects.order_by("pk").first(),
+        batch=PromotionBatch.objects.create(name="测试批次"),
+    )
+
+
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.scheme": (SCHEME_FLOW, _scheme),
     "evaluation.run": (RUN_FLOW, _run),
@@ -200,6 +223,7 @@ ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.warning": (WARNING_FLOW, _warning),
     "evaluation.elimination": (ELIMINATION_FLOW, _elimination),
     "contacts.submission": (SUBMISSION_FLOW, _contact_submission),
+    "experiences.experience": (EXPERIENCE_FLOW, _experience),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),
