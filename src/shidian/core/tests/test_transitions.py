@@ -211,7 +211,7 @@ def _experience() -> models.Model:
     return Experience.objects.create(
         pilot=_pilot(),
         title="测试",
-        focus_area=FocusArea.objects.order_by("pk").first(),
+        focus_area=FocusArea.objects.order_by("pk")[0],
         batch=PromotionBatch.objects.create(name="测试批次"),
     )
 
