@@ -234,3 +234,22 @@ def test_photos_are_re_encoded_without_exif_documents_kept_and_bad_images_refuse
     submitted = services.submit_experience(experience=experience, by=by)
     with pytest.raises(NotFound):  # files are frozen once submitted
         services.add_file(experience=submitted, by=by, content=f.png(), file_name="late.png")
+
+
+def test_notification_rules_tell_the_next_reviewer_and_the_pilot() -> None:
+    from shidian.notifications.registry import Kind, rules_for
+
+    def notices(action: AuditAction, experience: Experience) -> list[tuple[Kind, set[str]]]:
+        event = AuditEvent.objects.filter(action=action, object_id=str(experience.pk)).latest("pk")
+        return [(n.kind, {u.username for u in n.recipients}) for rule in rules_for(action) for n in rule(event)]
+
+    experience = services.submit_experience(experience=f.draft(), by=f.user("demo-pilot"))
+    assert notices(AuditAction.EXPERIENCE_SUBMITTED, experience) == [(Kind.REVIEW, {"demo-province"})]
+    experience = services.return_experience(experience=experience, by=f.user("demo-province"), comment="补充")
+    assert notices(AuditAction.EXPERIENCE_RETURNED, experience) == [(Kind.RETURNED, {"demo-pilot"})]
+    experience = services.submit_experience(experience=experience, by=f.user("demo-pilot"))
+    experience = services.recommend_experience(experience=experience, by=f.user("demo-province"))
+    [(kind, recipients)] = notices(AuditAction.EXPERIENCE_RECOMMENDED, experience)
+    assert kind == Kind.REVIEW and "demo-national" in recipients and "demo-province" not in recipients
+    experience = services.select_experience(experience=experience, by=f.user("demo-national"), batch=f.batch())
+    assert notices(AuditAction.EXPERIENCE_SELECTED, experience) == [(Kind.DECISION, {"demo-pilot"})]
