@@ -19,6 +19,8 @@ urlpatterns = [
     path("contacts/", include("shidian.contacts.urls")),
     path("notifications/", include("shidian.notifications.urls")),
     path("exchange/", include("shidian.exchange.urls")),
+    path("experiences/", include("shidian.experiences.urls")),
+    path("search/", include("shidian.experiences.search_urls")),
     path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

@@ -12,10 +12,12 @@ from django.conf import settings
 from shidian.accounts import demo as account_demo
 from shidian.accounts import services as account_services
 from shidian.accounts.models import User
+from shidian.bootstrap.search_index import rebuild_search_index
 from shidian.contacts.demo import load_demo_contacts
 from shidian.core import clock, db
 from shidian.evaluation.demo import load_demo_evaluation
 from shidian.exchange.demo import load_demo_exchange
+from shidian.experiences.demo import load_demo_experiences
 from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.notifications.demo import load_demo_notifications
@@ -56,6 +58,8 @@ def load_demo() -> list[User]:
         load_demo_evaluation()
         load_demo_contacts()
         load_demo_exchange()
+        load_demo_experiences()
+        rebuild_search_index()
         load_demo_notifications()  # last: the inboxes are derived from everything above
     db.analyze()
     return users

@@ -28,6 +28,7 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "exchange": scoping.can(user, Capability.VIEW_DIFFICULTIES),
             "raise_difficulties": scoping.can(user, Capability.RAISE_DIFFICULTIES),
             "notices": scoping.can(user, Capability.SEND_NOTICES) or scoping.can(user, Capability.READ_NOTICES),
+            "experiences": scoping.can(user, Capability.VIEW_EXPERIENCES),
             "reporting": scoping.can(user, Capability.VIEW_REPORTS) or scoping.can(user, Capability.READ_REPORT_COPIES),
             "indicators": scoping.can(user, Capability.VIEW_PILOTS),
             "evaluation": scoping.can(user, Capability.VIEW_EVALUATION),

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core.scoping import ScopePath
+
 
 class WriteOnceError(Exception):
     """Raised when code tries to change or remove a row that is written once."""
@@ -242,3 +244,40 @@ class DocumentNumber(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class SearchEntry(models.Model):
+    """One searchable thing (an experience, a report's text, a bulletin), pre-segmented (core/search.py).
+
+    Apps above core fill it through ``core.search.index_entry`` when something is published; the full-text
+    index beside it (PostgreSQL: a tsvector column with a GIN index; SQLite: an FTS5 table) is kept by that
+    module too. Province and pilot are plain ids (core sits below the registry) for scoping.
+    """
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province_id", pilot="pilot_id")
+
+    kind = models.CharField(_("类别"), max_length=30)
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    title = models.CharField(_("标题"), max_length=300)
+    text = models.TextField(_("正文"), blank=True)
+    title_tokens = models.TextField(_("标题分词"), blank=True)
+    body_tokens = models.TextField(_("正文分词"), blank=True)
+    url = models.CharField(_("链接"), max_length=300)
+    is_published = models.BooleanField(_("已公开"), default=False)
+    # Unpublished entries are shown only to users with this capability (and within their scope).
+    capability = models.CharField(_("所需权限"), max_length=60, blank=True)
+    province_id = models.PositiveIntegerField(_("省级单位编号"), null=True, blank=True, db_index=True)
+    pilot_id = models.PositiveIntegerField(_("试点地区编号"), null=True, blank=True, db_index=True)
+    dated = models.DateField(_("日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("索引时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("检索条目")
+        verbose_name_plural = _("检索条目")
+        ordering = ["kind", "object_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="core_searchentry_one_per_object"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -85,6 +85,10 @@ class Capability(models.TextChoices):
     MANAGE_ROUTING = "exchange.routing", _("维护问题分办规则")
     SEND_NOTICES = "exchange.send", _("发送指导与通知")
     READ_NOTICES = "exchange.read", _("接收指导与通知")
+    VIEW_EXPERIENCES = "experiences.view", _("查看典型经验")
+    PROPOSE_EXPERIENCES = "experiences.propose", _("提出典型经验、登记借鉴推广")
+    RECOMMEND_EXPERIENCES = "experiences.recommend", _("推荐或退回本省典型经验")
+    SELECT_EXPERIENCES = "experiences.select", _("遴选、发布典型经验")
 
 
 _BUSINESS_READ = {Capability.VIEW_PILOTS}
@@ -193,4 +197,18 @@ _EXCHANGE: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_USER: frozenset({Capability.READ_NOTICES}),
 }
 for _role, _capabilities in _EXCHANGE.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
+
+# Typical experiences (典型经验): pilots propose and record adoptions, provinces recommend or return, the
+# commission selects into a promotion batch or declines, and publishes; everyone with business reach reads.
+_EXPERIENCES: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset({Capability.VIEW_EXPERIENCES, Capability.SELECT_EXPERIENCES}),
+    Role.NATIONAL_OFFICER: frozenset({Capability.VIEW_EXPERIENCES, Capability.SELECT_EXPERIENCES}),
+    Role.MINISTRY_REVIEWER: frozenset({Capability.VIEW_EXPERIENCES}),
+    Role.PROVINCIAL_OFFICER: frozenset({Capability.VIEW_EXPERIENCES, Capability.RECOMMEND_EXPERIENCES}),
+    Role.PILOT_OFFICER: frozenset({Capability.VIEW_EXPERIENCES, Capability.PROPOSE_EXPERIENCES}),
+    Role.DEPARTMENT_USER: frozenset({Capability.VIEW_EXPERIENCES}),
+    Role.EXPERT: frozenset({Capability.VIEW_EXPERIENCES}),
+}
+for _role, _capabilities in _EXPERIENCES.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities

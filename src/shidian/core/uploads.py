@@ -155,3 +155,62 @@ def attachment_response(content: bytes, *, file_name: str, kind: FileKind | None
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+IMAGES = (PNG, JPEG, GIF)  # photos (experiences, portal news)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An uploaded image as the platform keeps it: re-encoded bytes, their kind and size in pixels."""
+
+    content: bytes
+    kind: FileKind
+    width: int
+    height: int
+
+
+def reencode_image(
+    content: bytes,
+    *,
+    max_bytes: int,
+    max_pixels: int = 40_000_000,
+    max_side: int = 2400,
+    name: str = "",
+) -> Image:
+    """Re-encode an uploaded photo: refuse a non-image or a decompression bomb, drop EXIF and metadata.
+
+    The upload is typed by content first (``check``); Pillow reads only the header before the pixel count is
+    checked, so a small file claiming a huge canvas is refused before it is decoded. The result is a new
+    JPEG (photos) or PNG (anything with transparency or a palette), turned upright by its EXIF orientation,
+    scaled to at most ``max_side`` pixels, with no EXIF, GPS, comments or other metadata carried over.
+    """
+    import warnings
+
+    from PIL import Image as PILImage
+    from PIL import ImageOps, UnidentifiedImageError
+
+    kind = check(content, allowed=IMAGES, max_bytes=max_bytes, name=name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(content)) as source:
+                width, height = source.size
+                if width <= 0 or height <= 0 or width * height > max_pixels:
+                    raise _refuse(_("图片像素过多，已拒绝（疑似解压炸弹）。"), name)
+                source.load()
+                picture = ImageOps.exif_transpose(source)
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
+        raise _refuse(_("图片像素过多，已拒绝（疑似解压炸弹）。"), name) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise _refuse(_("不是可以读取的图片。"), name) from exc
+    picture.thumbnail((max_side, max_side))
+    out = io.BytesIO()
+    transparent = picture.mode in {"RGBA", "LA", "P", "PA"} or "transparency" in picture.info
+    if kind is JPEG and not transparent:
+        picture.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+        kind = JPEG
+    else:
+        picture.convert("RGBA" if transparent else "RGB").save(out, format="PNG", optimize=True)
+        kind = PNG
+    return Image(out.getvalue(), kind, picture.width, picture.height)

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "shidian.evaluation",
     "shidian.contacts",
     "shidian.exchange",
+    "shidian.experiences",
     "shidian.workbench",
     "shidian.bootstrap",
     "shidian.api",
@@ -277,6 +278,7 @@ PLAN_REMINDER_DAYS = [int(d) for d in _env("PLAN_REMINDER_DAYS", "30,7,1").split
 REPORT_ATTACHMENT_MAX_BYTES = _int("REPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 EXCHANGE_FILE_MAX_BYTES = _int("EXCHANGE_FILE_MAX_BYTES", 10 * 1024 * 1024)
 REPORT_REMINDER_DAYS = _int("REPORT_REMINDER_DAYS", 5)
+EXPERIENCE_FILE_MAX_BYTES = _int("EXPERIENCE_FILE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -25,6 +25,7 @@ from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.tests import test_url_walk as url_walk
 from shidian.notifications.models import Notification, OutgoingMail
+from shidian.experiences.tests import factories as experience_factories
 from shidian.pilots.models import PilotArea
 from shidian.plans import models as plans
 from shidian.reporting import models as reporting
@@ -159,6 +160,7 @@ def objects_of(pilot: PilotArea) -> dict[str, Any]:
         "change_id": change.pk,
         "notification_id": notification.pk,
         "mail_id": mail.pk,
+        **experience_factories.hidden_objects(pilot),
     }
 
 
@@ -172,7 +174,7 @@ def _pk(model: type[models.Model], **lookup: Any) -> Any:
 PILOT_KWARGS = {
     "pilot_id", "plan_version_id", "task_id", "milestone_id", "evidence_id", "member_id", "department_id",
     "goal_id", "report_id", "version_id", "attachment_id", "job_id", "issue_id", "change_id",
-    "notification_id", "mail_id", "difficulty_id", "file_id", "notice_id",
+    "notification_id", "mail_id", "difficulty_id", "file_id", "notice_id", "experience_id", "experience_file_id",
 }  # fmt: skip
 
 
@@ -225,6 +227,7 @@ def _counts() -> dict[str, int]:
 def _rows(ids: dict[str, Any]) -> dict[str, Any]:
     """The foreign objects as stored, to compare before and after the walk."""
     from shidian.accounts.models import AccountChange
+    from shidian.experiences.models import Experience
     from shidian.pilots.models import RegistryImport
 
     snapshot = {
@@ -239,6 +242,7 @@ def _rows(ids: dict[str, Any]) -> dict[str, Any]:
         "change": list(AccountChange.objects.filter(pk=ids["change_id"]).values()),
         "notification": list(Notification.objects.filter(pk=ids["notification_id"]).values()),
         "mail": list(OutgoingMail.objects.filter(pk=ids["mail_id"]).values()),
+        "experience": list(Experience.objects.filter(pk=ids["experience_id"]).values()),
     }
     return snapshot
 

@@ -439,6 +439,14 @@ def case_routing(client_as: ClientAs, user: Callable[[str], User]) -> None:
     )
     rule = RoutingRule.objects.get(category="land")
     assert rule.co_handlers.count() == 2
+def case_experience(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.experiences.tests import factories
+
+    experience = factories.draft(summary="摘要\n第二行", body="正文\n\n第二段")
+    page = reverse("experiences:edit", kwargs={"experience_id": experience.pk})
+    assert_round_trip(
+        client_as("demo-pilot"), page, lambda: [experience, *experience.results.all()], testid="experience-form"
+    )
 
 
 # Which form classes each case renders and posts back.
@@ -459,6 +467,7 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "contact": (case_contact, {"shidian.contacts.forms.ContactForm"}),
     "e-mail preferences": (case_email_preferences, {"shidian.notifications.forms.PreferencesForm"}),
     "routing": (case_routing, {"shidian.exchange.forms.RoutingForm"}),
+    "experience": (case_experience, {"shidian.experiences.forms.ExperienceForm"}),
 }
 
 # Forms that do not edit stored data: each adds something new, moves a status, uploads or filters.
@@ -510,6 +519,13 @@ NOT_EDIT_FORMS = {
     "shidian.exchange.forms.NoticeForm": "sends a new notice",
     "shidian.exchange.forms.DifficultyFilter": "filters a list",
     "shidian.exchange.views._Empty": "accepts a difficulty (a status move)",
+    "shidian.experiences.forms.CommentForm": "a review comment (a status move)",
+    "shidian.experiences.forms.SelectForm": "selects into a batch (a status move)",
+    "shidian.experiences.forms.BatchForm": "creates a promotion batch",
+    "shidian.experiences.forms.FileForm": "uploads a file",
+    "shidian.experiences.forms.AdoptionForm": "records an adoption",
+    "shidian.experiences.forms.ListForm": "filters a list",
+    "shidian.experiences.forms.SearchForm": "a search query",
     # The admin's change forms are covered by test_admin_change_forms_round_trip below.
     "shidian.indicators.admin.IndicatorForm": "admin",
     "shidian.accounts.admin.UserAdminForm": "admin",

@@ -25,6 +25,7 @@ from shidian.evaluation.models import (
     Scheme,
 )
 from shidian.exchange.models import DIFFICULTY_FLOW, ESCALATION_FLOW
+from shidian.experiences.models import EXPERIENCE_FLOW
 from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
@@ -88,6 +89,15 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "closed": set(),
     },
     "exchange.escalation": {"none": {"escalated"}, "escalated": set()},
+    "experiences.experience": {
+        "draft": {"submitted"},
+        "submitted": {"recommended", "returned"},
+        "returned": {"submitted"},
+        "recommended": {"selected", "declined"},
+        "selected": {"published"},
+        "declined": set(),
+        "published": set(),
+    },
 }
 
 
@@ -213,6 +223,17 @@ def _difficulty() -> models.Model:
         rating=4, closed_on=dt.date(2019, 7, 9), escalated_on=dt.date(2019, 7, 30)
     )
     return item
+def _experience() -> models.Model:
+    from shidian.experiences.models import Experience, PromotionBatch
+    from shidian.plans.models import FocusArea
+
+    # In a batch already, so that the walk may set "selected" and "published" directly (the check constraint).
+    return Experience.objects.create(
+        pilot=_pilot(),
+        title="测试",
+        focus_area=FocusArea.objects.order_by("pk")[0],
+        batch=PromotionBatch.objects.create(name="测试批次"),
+    )
 
 
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
@@ -224,6 +245,7 @@ ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "contacts.submission": (SUBMISSION_FLOW, _contact_submission),
     "exchange.difficulty": (DIFFICULTY_FLOW, _difficulty),
     "exchange.escalation": (ESCALATION_FLOW, _difficulty),
+    "experiences.experience": (EXPERIENCE_FLOW, _experience),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shidian.accounts.models import User
+from shidian.experiences.tests import factories as experience_factories
 from shidian.pilots import services as pilot_services
 from shidian.pilots.models import PilotArea, RegistryImport
 from shidian.reporting.tests import factories as reporting_factories
@@ -210,6 +211,7 @@ def other_province_objects() -> dict[str, Any]:
     objects.update(contact_objects(beijing))
     objects.update(notification_objects(beijing))
     objects.update(exchange_objects(beijing))
+    objects.update(experience_factories.hidden_objects(beijing))
     return objects
 
 
@@ -269,6 +271,7 @@ def test_anonymous_users_meet_the_login_page(client: Client) -> None:
     objects.update({"contact_round_id": 1, "province_id": 1})
     objects.update({"notification_id": 1, "mail_id": 1})
     objects.update({"difficulty_id": 1, "file_id": 1, "notice_id": 1, "category": "land"})
+    objects.update({"experience_id": 1, "experience_file_id": 1})
     login = reverse("accounts:login")
     checked = 0
     for name, kwargs in all_patterns():

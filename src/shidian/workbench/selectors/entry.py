@@ -10,6 +10,7 @@ from shidian.core import clock, scoping
 from shidian.core.roles import Reach, Role
 from shidian.workbench.selectors.evaluation import expert_bench, national_evaluation, province_evaluation
 from shidian.workbench.selectors.exchange import exchange_sections
+from shidian.workbench.selectors.experiences import experience_sections
 from shidian.workbench.selectors.items import Workbench
 from shidian.workbench.selectors.milestones import milestone_sections
 from shidian.workbench.selectors.ministry import ministry_bench
@@ -56,13 +57,23 @@ def workbench_for(*, user: User) -> Workbench:
         overdue, soon = milestone_sections(user, today)
         return Workbench(today, [overdue, soon])
     if scope.reach is Reach.PILOT:
-        return Workbench(today, pilot_bench(user, today) + exchange_sections(user, today))
+        return Workbench(
+            today, pilot_bench(user, today) + exchange_sections(user, today) + experience_sections(user, today)
+        )
     if scope.reach is Reach.PROVINCE:
         return Workbench(
-            today, province_bench(user, today) + province_evaluation(user, today) + exchange_sections(user, today)
+            today,
+            province_bench(user, today)
+            + province_evaluation(user, today)
+            + exchange_sections(user, today)
+            + experience_sections(user, today),
         )
     if scope.reach is Reach.NATION:
         return Workbench(
-            today, national_bench(user, today) + national_evaluation(user, today) + exchange_sections(user, today)
+            today,
+            national_bench(user, today)
+            + national_evaluation(user, today)
+            + exchange_sections(user, today)
+            + experience_sections(user, today),
         )
     return Workbench(today, [], empty=_("目前没有需要您处理的事项。"))
