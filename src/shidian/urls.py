@@ -17,6 +17,8 @@ urlpatterns = [
     path("plans/", include("shidian.plans.urls")),
     path("evaluation/", include("shidian.evaluation.urls")),
     path("contacts/", include("shidian.contacts.urls")),
+    path("portal/manage/news/", include("shidian.portal.manage_urls")),
+    path("portal/", include("shidian.portal.urls")),
     path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

@@ -19,6 +19,7 @@ from shidian.indicators.demo import load_demo_indicators
 from shidian.indicators.services import load_catalogue
 from shidian.pilots import demo as registry_demo
 from shidian.plans.demo import load_demo_plans
+from shidian.portal.demo import load_demo_news
 from shidian.regions import services as region_services
 from shidian.reporting.demo import load_demo_reports
 
@@ -53,5 +54,6 @@ def load_demo() -> list[User]:
         load_demo_reports()
         load_demo_evaluation()
         load_demo_contacts()
+        load_demo_news()
     db.analyze()
     return users

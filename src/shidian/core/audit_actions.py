@@ -166,6 +166,13 @@ class AuditAction(models.TextChoices):
     CONTACT_ROUND_OPENED = "contacts.round.opened", _("开启联系人报送轮次")
     CONTACT_SUBMISSION_SUBMITTED = "contacts.submission.submitted", _("报送负责人与联系人")
     CONTACTS_DEMO_LOADED = "contacts.demo.loaded", _("载入联系人演示数据")
+    # portal: news items (宣传) on the public portal
+    NEWS_CREATED = "portal.news.created", _("新建宣传稿件")
+    NEWS_UPDATED = "portal.news.updated", _("修改宣传稿件")
+    NEWS_PUBLISHED = "portal.news.published", _("发布宣传稿件")
+    NEWS_WITHDRAWN = "portal.news.draft", _("撤回宣传稿件")
+    NEWS_IMAGE_REFUSED = "portal.news.image_refused", _("宣传稿件图片被拒绝")
+    PORTAL_DEMO_LOADED = "portal.demo.loaded", _("载入门户演示数据")
 
     # demo data
     PLANS_DEMO_LOADED = "plans.demo.loaded", _("载入工作方案演示数据")
