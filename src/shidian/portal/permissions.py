@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shidian.core import scoping
-from shidian.core.roles import Reach, Role
-
-NEWS_WRITERS = frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_OFFICER, Role.PROVINCIAL_OFFICER})
+from shidian.core.roles import NEWS_WRITERS, Reach
 
 
 def can_write_news(user: Any) -> bool:

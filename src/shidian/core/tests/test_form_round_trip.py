@@ -405,6 +405,19 @@ def case_contact(client_as: ClientAs, user: Callable[[str], User]) -> None:
         )
 
 
+def case_news(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.portal import services
+    from shidian.portal.demo import demo_picture
+
+    officer = user("demo-province")
+    item = services.create_news(
+        title="标题", summary="摘要", body="第一段。\n\n第二段。", image=demo_picture(3), image_alt="图", by=officer
+    )
+    item = services.publish_news(item=item, by=officer)
+    page = reverse("news:edit", kwargs={"news_id": item.pk})
+    assert_round_trip(client_as("demo-province"), page, lambda: [item], testid="news-form")
+
+
 # Which form classes each case renders and posts back.
 EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], set[str]]] = {
     "task": (case_task_edit, {"shidian.plans.forms.TaskForm"}),
@@ -420,6 +433,7 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "expert score": (case_expert_score, {"shidian.evaluation.forms.ExpertScoreForm"}),
     "bulletin": (case_bulletin, {"shidian.evaluation.forms.BulletinForm"}),
     "contact": (case_contact, {"shidian.contacts.forms.ContactForm"}),
+    "news": (case_news, {"shidian.portal.forms.NewsForm"}),
 }
 
 # Forms that do not edit stored data: each adds something new, moves a status, uploads or filters.
@@ -460,6 +474,7 @@ NOT_EDIT_FORMS = {
     "shidian.evaluation.filters.ResultFilter": "filters a list",
     "shidian.contacts.forms.RoundForm": "opens a new contact round",
     "shidian.contacts.forms.ListForm": "filters a list",
+    "shidian.portal.forms.PublicFilterForm": "filters the public registry",
     "shidian.api.views.TokenForm": "creates a new access token",
     # The admin's change forms are covered by test_admin_change_forms_round_trip below.
     "shidian.indicators.admin.IndicatorForm": "admin",
