@@ -64,7 +64,9 @@ class NewsForm(Form):
     image = forms.FileField(
         label=_("图片"),
         required=False,
-        help_text=_("PNG、JPEG 或 GIF，不超过 5 MB；上传后重新编码，去除拍摄信息（EXIF），长边缩至 1600 像素以内。"),
+        help_text=_(
+            "PNG、JPEG 或 GIF，不超过 5 MB；上传后重新编码，去除拍摄信息（如位置、相机型号），长边缩至 1600 像素以内。"
+        ),
     )
     image_alt = forms.CharField(
         label=_("图片说明"),

@@ -27,7 +27,11 @@ ALLOWED = {
     "XLSX",
     "DOCX",
     "PDF",
-    "GeoJSON",  # file formats
+    "GeoJSON",
+    "JSON",
+    "PNG",
+    "JPEG",
+    "GIF",  # file formats
     "KB",
     "MB",
     "Mbps",  # units (文件大小, 宽带速率)
