@@ -28,6 +28,7 @@ from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, 
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
 from shidian.plans.tests import factories as plan_factories
+from shidian.portal.models import NEWS_FLOW
 from shidian.regions.models import Province
 from shidian.reporting import services as reporting_services
 from shidian.reporting.models import PILOT_REPORT_FLOW, PROVINCE_REPORT_FLOW, ProvinceStatus, ReportStatus
@@ -79,6 +80,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "evaluation.warning": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "evaluation.elimination": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "contacts.submission": {"draft": {"submitted"}, "submitted": set()},
+    "portal.news": {"draft": {"published"}, "published": {"draft"}},
 }
 
 
@@ -193,6 +195,18 @@ def _contact_submission() -> models.Model:
     )
 
 
+def _news() -> models.Model:
+    import datetime as dt
+
+    from shidian.portal.models import NewsItem
+
+    # Dated already, so that the walk may set "published" directly (a published item always has its date).
+    return NewsItem.objects.create(
+        title="x", summary="x", body="x", publisher="x", published_on=dt.date(2019, 1, 1),
+        created_by=User.objects.get(username="demo-national"),
+    )  # fmt: skip
+
+
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.scheme": (SCHEME_FLOW, _scheme),
     "evaluation.run": (RUN_FLOW, _run),
@@ -200,6 +214,7 @@ ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.warning": (WARNING_FLOW, _warning),
     "evaluation.elimination": (ELIMINATION_FLOW, _elimination),
     "contacts.submission": (SUBMISSION_FLOW, _contact_submission),
+    "portal.news": (NEWS_FLOW, _news),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),
