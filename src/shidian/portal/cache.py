@@ -54,8 +54,8 @@ PUBLICATIONS = frozenset(
         AuditAction.ADMIN_DELETED,
     }
 )
-# Prefixes of actions of apps that publish to the portal as they come (typical experiences).
-PUBLICATION_PREFIXES = ("experiences.experience.published", "experiences.experience.withdrawn")
+# Actions of the typical experiences (named, not imported, so this module does not wait for that app).
+PUBLICATION_PREFIXES = ("experiences.experience.published", "experiences.adoption.recorded", "experiences.batch.")
 
 
 def store() -> BaseCache:

@@ -26,7 +26,7 @@ class Column:
     label: str | Promise
     kind: str | Promise
     meaning: str | Promise
-    value: Callable[[PilotRow], Any]
+    value: Callable[[Any], Any]
 
 
 REGISTRY_COLUMNS: Sequence[Column] = (
@@ -76,22 +76,30 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def registry_csv(rows: Sequence[PilotRow]) -> bytes:
-    """UTF-8 with a byte-order mark (Excel opens it as Chinese), one header row of the keys."""
+def table_csv(columns: Sequence[Column], rows: Sequence[Any]) -> bytes:
+    """UTF-8 with a byte-order mark (spreadsheets open it as Chinese), one header row of the keys."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.key for c in REGISTRY_COLUMNS])
+    writer.writerow([c.key for c in columns])
     for row in rows:
-        writer.writerow([_cell(c.value(row)) for c in REGISTRY_COLUMNS])
+        writer.writerow([_cell(c.value(row)) for c in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def registry_json(rows: Sequence[PilotRow]) -> bytes:
-    """The rows under ``pilots``, with the date and the fields' meanings."""
+def table_json(columns: Sequence[Column], rows: Sequence[Any], *, title: str, key: str) -> bytes:
+    """The rows under ``key``, with the title, the date and the fields' meanings."""
     payload = {
-        "title": str(_("国家新型城镇化综合试点名录（公开数据）")),
+        "title": title,
         "as_of": clock.today().isoformat(),
-        "fields": [{"key": c.key, "label": str(c.label), "type": str(c.kind)} for c in REGISTRY_COLUMNS],
-        "pilots": [{c.key: c.value(row) for c in REGISTRY_COLUMNS} for row in rows],
+        "fields": [{"key": c.key, "label": str(c.label), "type": str(c.kind)} for c in columns],
+        key: [{c.key: c.value(row) for c in columns} for row in rows],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+def registry_csv(rows: Sequence[PilotRow]) -> bytes:
+    return table_csv(REGISTRY_COLUMNS, rows)
+
+
+def registry_json(rows: Sequence[PilotRow]) -> bytes:
+    return table_json(REGISTRY_COLUMNS, rows, title=str(_("国家新型城镇化综合试点名录（公开数据）")), key="pilots")
