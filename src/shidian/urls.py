@@ -21,6 +21,8 @@ urlpatterns = [
     path("exchange/", include("shidian.exchange.urls")),
     path("experiences/", include("shidian.experiences.urls")),
     path("search/", include("shidian.experiences.search_urls")),
+    path("portal/manage/news/", include("shidian.portal.manage_urls")),
+    path("portal/", include("shidian.portal.urls")),
     path("", include("shidian.workbench.urls")),
     path("", include("shidian.pilots.urls")),
 ]

@@ -40,7 +40,9 @@ ROLES = [
 PAGES_PER_ROLE = 12
 DEPTH = 2
 # Not pages: downloads, the language switch and logout, and the admin's repetitive add/history/delete forms.
-NOT_A_PAGE = re.compile(r"logout|/i18n/|export|download|format=|\.(docx|pdf|xlsx|csv)$|/(add|history|delete)/")
+NOT_A_PAGE = re.compile(
+    r"logout|/i18n/|/portal/language/|export|download|format=|\.(docx|pdf|xlsx|csv|json)$|/(add|history|delete)/"
+)
 RUN_AXE = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
   .then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' '))
   .join(' | ')))"""
@@ -60,10 +62,10 @@ def violations(page: Any) -> list[str]:
     return found
 
 
-def walk(page: Any, site: str, shapes: set[str]) -> dict[str, list[str]]:
-    """The violations of the workbench and the pages reached from it whose shape is not in ``shapes`` yet."""
+def walk(page: Any, site: str, shapes: set[str], start: str = "/") -> dict[str, list[str]]:
+    """The violations of the workbench (or ``start``) and the pages reached from it whose shape is new."""
     found: dict[str, list[str]] = {}
-    queue: list[tuple[str, int]] = [("/", 0)]
+    queue: list[tuple[str, int]] = [(start, 0)]
     while queue and len(found) < PAGES_PER_ROLE:
         url, depth = queue.pop(0)
         if depth and shape(url) in shapes:
@@ -108,5 +110,9 @@ def test_every_roles_workbench_and_main_pages_meet_wcag_21_aa(demo_day: str, new
         opened[username] = list(found)
         failures.update({f"{username} {url}": v for url, v in found.items() if v})
     assert all(urls[0] == "/" for urls in opened.values()), opened  # every role's workbench was checked
+    # The public portal, as a reader who is not signed in: its home and the pages it links to.
+    public = walk(new_context().new_page(), demo_day, shapes, start="/portal/")
+    assert len([url for url in public if url.startswith("/portal/")]) >= 6, list(public)
+    failures.update({f"public {url}": v for url, v in public.items() if v})
     assert len(shapes) >= 30, sorted(shapes)  # the walk went well beyond the workbenches
     assert not failures, "\n".join(f"{where}: {'; '.join(v)}" for where, v in failures.items())

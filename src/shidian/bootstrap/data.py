@@ -23,6 +23,7 @@ from shidian.indicators.services import load_catalogue
 from shidian.notifications.demo import load_demo_notifications
 from shidian.pilots import demo as registry_demo
 from shidian.plans.demo import load_demo_plans
+from shidian.portal.demo import load_demo_news
 from shidian.regions import services as region_services
 from shidian.reporting.demo import load_demo_reports
 
@@ -60,6 +61,7 @@ def load_demo() -> list[User]:
         load_demo_exchange()
         load_demo_experiences()
         rebuild_search_index()
+        load_demo_news()
         load_demo_notifications()  # last: the inboxes are derived from everything above
     db.analyze()
     return users

@@ -195,6 +195,13 @@ class AuditAction(models.TextChoices):
     NOTICE_SENT = "exchange.notice.sent", _("发送指导与通知")
     NOTICE_READ = "exchange.notice.read", _("阅读指导与通知")
     NOTICE_DOWNLOADED = "exchange.notice.downloaded", _("下载通知公文")
+    # portal: news items (宣传) on the public portal
+    NEWS_CREATED = "portal.news.created", _("新建宣传稿件")
+    NEWS_UPDATED = "portal.news.updated", _("修改宣传稿件")
+    NEWS_PUBLISHED = "portal.news.published", _("发布宣传稿件")
+    NEWS_WITHDRAWN = "portal.news.draft", _("撤回宣传稿件")
+    NEWS_IMAGE_REFUSED = "portal.news.image_refused", _("宣传稿件图片被拒绝")
+    PORTAL_DEMO_LOADED = "portal.demo.loaded", _("载入门户演示数据")
 
     # demo data
     PLANS_DEMO_LOADED = "plans.demo.loaded", _("载入工作方案演示数据")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from shidian.core import clock, formatting, scoping
-from shidian.core.roles import Capability, Role
+from shidian.core.roles import NEWS_WRITERS, Capability, Role
 
 # Who reads the account-change queue (accounts.permissions decides what each may see and approve).
 ACCOUNT_CHANGE_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCIAL_OFFICER, Role.AUDITOR})
@@ -35,6 +35,7 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "evaluation_manage": scoping.can(user, Capability.MANAGE_EVALUATION),
             "indicators_review": scoping.can(user, Capability.ACCEPT_INDICATORS),
             "indicators_import": scoping.can(user, Capability.IMPORT_INDICATORS),
+            "news": bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") in NEWS_WRITERS,
             "account_changes": bool(getattr(user, "is_authenticated", False))
             and getattr(user, "role", "") in ACCOUNT_CHANGE_READERS,
         },

@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
 
 
+# Who writes news items (宣传) for the public portal: the commission's officers and the provincial commissions.
+NEWS_WRITERS = frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_OFFICER, Role.PROVINCIAL_OFFICER})
+
 # The three separated admin duties (等保 2.0): none may do another's work or see business data.
 ADMIN_DUTIES = frozenset({Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN})
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "shidian.exchange",
     "shidian.experiences",
     "shidian.workbench",
+    "shidian.portal",
     "shidian.bootstrap",
     "shidian.api",
     "ninja",  # its templates and static files: the API docs load Swagger UI from this server, not a CDN
@@ -281,6 +282,24 @@ REPORT_REMINDER_DAYS = _int("REPORT_REMINDER_DAYS", 5)
 EXPERIENCE_FILE_MAX_BYTES = _int("EXPERIENCE_FILE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The public portal's pages (portal/cache.py): kept in a cache shared by the app servers' processes; a
+# publication changes the cache's generation, so every page is rendered anew. Defaults to files under VAR_DIR.
+PORTAL_CACHE_SECONDS = _int("PORTAL_CACHE_SECONDS", 15 * 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "portal": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": _env("PORTAL_CACHE_DIR", str(VAR_DIR / "cache" / "portal")),
+        "TIMEOUT": PORTAL_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+# News images (宣传): the upload limit before decoding, the pixel limit (decompression bombs) and the longest side
+# kept after re-encoding.
+NEWS_IMAGE_MAX_BYTES = _int("NEWS_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+NEWS_IMAGE_MAX_PIXELS = _int("NEWS_IMAGE_MAX_PIXELS", 40_000_000)
+NEWS_IMAGE_MAX_SIDE = _int("NEWS_IMAGE_MAX_SIDE", 1600)
 
 TASKS = {
     "default": {

@@ -447,6 +447,17 @@ def case_experience(client_as: ClientAs, user: Callable[[str], User]) -> None:
     assert_round_trip(
         client_as("demo-pilot"), page, lambda: [experience, *experience.results.all()], testid="experience-form"
     )
+def case_news(client_as: ClientAs, user: Callable[[str], User]) -> None:
+    from shidian.portal import services
+    from shidian.portal.demo import demo_picture
+
+    officer = user("demo-province")
+    item = services.create_news(
+        title="标题", summary="摘要", body="第一段。\n\n第二段。", image=demo_picture(3), image_alt="图", by=officer
+    )
+    item = services.publish_news(item=item, by=officer)
+    page = reverse("news:edit", kwargs={"news_id": item.pk})
+    assert_round_trip(client_as("demo-province"), page, lambda: [item], testid="news-form")
 
 
 # Which form classes each case renders and posts back.
@@ -468,6 +479,7 @@ EDIT_CASES: dict[str, tuple[Callable[[ClientAs, Callable[[str], User]], None], s
     "e-mail preferences": (case_email_preferences, {"shidian.notifications.forms.PreferencesForm"}),
     "routing": (case_routing, {"shidian.exchange.forms.RoutingForm"}),
     "experience": (case_experience, {"shidian.experiences.forms.ExperienceForm"}),
+    "news": (case_news, {"shidian.portal.forms.NewsForm"}),
 }
 
 # Forms that do not edit stored data: each adds something new, moves a status, uploads or filters.
@@ -510,6 +522,7 @@ NOT_EDIT_FORMS = {
     "shidian.evaluation.filters.ResultFilter": "filters a list",
     "shidian.contacts.forms.RoundForm": "opens a new contact round",
     "shidian.contacts.forms.ListForm": "filters a list",
+    "shidian.portal.forms.PublicFilterForm": "filters the public registry",
     "shidian.api.views.TokenForm": "creates a new access token",
     "shidian.exchange.forms.RaiseForm": "raises a new difficulty",
     "shidian.exchange.forms.AnswerForm": "answers a difficulty (a status move)",

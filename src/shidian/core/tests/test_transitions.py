@@ -30,6 +30,7 @@ from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, 
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
 from shidian.plans.tests import factories as plan_factories
+from shidian.portal.models import NEWS_FLOW
 from shidian.regions.models import Province
 from shidian.reporting import services as reporting_services
 from shidian.reporting.models import PILOT_REPORT_FLOW, PROVINCE_REPORT_FLOW, ProvinceStatus, ReportStatus
@@ -98,6 +99,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "declined": set(),
         "published": set(),
     },
+    "portal.news": {"draft": {"published"}, "published": {"draft"}},
 }
 
 
@@ -234,6 +236,16 @@ def _experience() -> models.Model:
         focus_area=FocusArea.objects.order_by("pk")[0],
         batch=PromotionBatch.objects.create(name="测试批次"),
     )
+def _news() -> models.Model:
+    import datetime as dt
+
+    from shidian.portal.models import NewsItem
+
+    # Dated already, so that the walk may set "published" directly (a published item always has its date).
+    return NewsItem.objects.create(
+        title="x", summary="x", body="x", publisher="x", published_on=dt.date(2019, 1, 1),
+        created_by=User.objects.get(username="demo-national"),
+    )  # fmt: skip
 
 
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
@@ -246,6 +258,7 @@ ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "exchange.difficulty": (DIFFICULTY_FLOW, _difficulty),
     "exchange.escalation": (ESCALATION_FLOW, _difficulty),
     "experiences.experience": (EXPERIENCE_FLOW, _experience),
+    "portal.news": (NEWS_FLOW, _news),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),

@@ -1,0 +1,142 @@
+"""The portal's page cache: one entry per page, language and generation; a publication starts a new generation.
+
+Every public page is the same for every reader (no session, no CSRF token, no user name), so a rendered page is
+kept in the ``portal`` cache under its path and query, the active language and the current *generation*. Any
+audit event that changes what the portal shows (a news item published, edited or withdrawn, a bulletin saved, a
+run published, the registry changed, a plan version approved, a report accepted, an experience published) sets a
+new generation once its transaction commits: every page is rendered anew on its next request, and the old
+entries expire. What changes without such an event (a milestone's progress) shows after at most
+``PORTAL_CACHE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from shidian.core.audit_actions import AuditAction
+
+GENERATION_KEY = "portal:generation"
+
+# The audit actions after which the portal shows something else.
+PUBLICATIONS = frozenset(
+    {
+        AuditAction.NEWS_PUBLISHED,
+        AuditAction.NEWS_UPDATED,
+        AuditAction.NEWS_WITHDRAWN,
+        AuditAction.BULLETIN_SAVED,
+        AuditAction.RUN_PUBLISHED,
+        AuditAction.WARNING_APPROVED,
+        AuditAction.ELIMINATION_APPROVED,
+        AuditAction.PILOT_CREATED,
+        AuditAction.PILOT_UPDATED,
+        AuditAction.PILOT_ACTIVE,
+        AuditAction.PILOT_WARNED,
+        AuditAction.PILOT_ELIMINATED,
+        AuditAction.PILOT_COMPLETED,
+        AuditAction.REGISTRY_IMPORTED,
+        AuditAction.PLAN_VERSION_APPROVED,
+        AuditAction.REPORT_ACCEPTED,
+        AuditAction.ADMIN_CHANGED,
+        AuditAction.ADMIN_CREATED,
+        AuditAction.ADMIN_DELETED,
+    }
+)
+# Actions of the typical experiences (named, not imported, so this module does not wait for that app).
+PUBLICATION_PREFIXES = ("experiences.experience.published", "experiences.adoption.recorded", "experiences.batch.")
+
+
+def store() -> BaseCache:
+    return caches["portal"]
+
+
+def generation() -> str:
+    """The current generation (a new one is started when none is kept)."""
+    current = store().get(GENERATION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        store().add(GENERATION_KEY, current, timeout=None)
+        current = store().get(GENERATION_KEY, current)
+    return str(current)
+
+
+def invalidate() -> None:
+    """Start a new generation: every page is rendered anew on its next request."""
+    store().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def is_publication(action: str) -> bool:
+    return action in PUBLICATIONS or action.startswith(PUBLICATION_PREFIXES)
+
+
+def _on_audit_event(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created and instance.success and is_publication(instance.action):
+        transaction.on_commit(invalidate)
+
+
+def connect() -> None:
+    """Follow the audit trail (from PortalConfig.ready): the one place every publication passes."""
+    from shidian.core.models import AuditEvent
+
+    post_save.connect(_on_audit_event, sender=AuditEvent, dispatch_uid="portal-cache-invalidation")
+
+
+def page_key(request: HttpRequest, *, gen: str) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"portal:page:{gen}:{translation.get_language()}:{path}"
+
+
+# Headers set per response (or by the middleware around the view) are not kept with the page.
+NOT_KEPT = {"content-type", "content-length", "set-cookie", "cache-control", "vary", "expires", "x-portal-cache"}
+
+View = Callable[..., HttpResponse]
+
+
+def cached_page(view: View) -> View:
+    """Serve the page from the cache when it was rendered in this generation; keep a rendered 200 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in {"GET", "HEAD"}:
+            return view(request, *args, **kwargs)
+        key = page_key(request, gen=generation())
+        kept = store().get(key)
+        if kept is not None:
+            content, content_type, headers = kept
+            response = HttpResponse(content, content_type=content_type)
+            for name, value in headers.items():
+                response[name] = value
+            response["X-Portal-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            headers = {k: v for k, v in response.items() if k.lower() not in NOT_KEPT}
+            store().set(key, (response.content, response["Content-Type"], headers), settings.PORTAL_CACHE_SECONDS)
+        response["X-Portal-Cache"] = "miss"
+        return response
+
+    return _public(wrapper)
+
+
+def _public(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=60)
+            patch_vary_headers(response, ["Cookie"])  # the language choice lives in a cookie
+        return response
+
+    return wrapper

@@ -1,0 +1,366 @@
+"""The public portal over the whole demo: every page answers without sign-in, shows only what is published,
+is cached and renewed on publication, and the open data agrees with its dictionary."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from shidian.accounts.models import User
+from shidian.core import clock
+from shidian.pilots.models import PilotArea
+from shidian.portal import opendata, services
+from shidian.portal.demo import demo_picture
+from shidian.portal.models import NewsItem, NewsStatus
+
+pytestmark = pytest.mark.django_db
+
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "portal": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-tests"},
+}
+
+
+@pytest.fixture(autouse=True)
+def _world(demo_world: None) -> Iterator[None]:
+    with clock.travel_to(dt.date(2019, 7, 8)):
+        yield
+
+
+def liuzhou() -> PilotArea:
+    return PilotArea.objects.get(name="柳州市")
+
+
+def portal_urls() -> list[str]:
+    """Every public page and file of the portal, with the demo's objects in them."""
+    from shidian.portal import selectors
+
+    news = NewsItem.objects.filter(status=NewsStatus.PUBLISHED, image__isnull=False).order_by("pk").first()
+    bulletin = selectors.issued_bulletins().first()
+    assert news is not None and bulletin is not None, "the demo publishes news and a bulletin"
+    pilot = liuzhou()
+    return [
+        reverse("portal:home"),
+        reverse("portal:pilots"),
+        reverse("portal:pilots") + "?page=2",
+        reverse("portal:pilots") + f"?province={pilot.province.code}&focus=urban_rural",
+        reverse("portal:pilot", kwargs={"pilot_id": pilot.pk}),
+        reverse("portal:bulletins"),
+        reverse("portal:bulletin_download", kwargs={"bulletin_id": bulletin.pk}),
+        reverse("portal:news"),
+        reverse("portal:news_item", kwargs={"news_id": news.pk}),
+        reverse("portal:news_image", kwargs={"news_id": news.pk}),
+        reverse("portal:data"),
+        reverse("portal:data_pilots_csv"),
+        reverse("portal:data_pilots_json"),
+    ]
+
+
+def text_of(response: Any) -> str:
+    """What a reader gets: the page, or the text inside a DOCX download."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode())
+    return content.decode("utf-8", errors="replace")
+
+
+def test_every_page_answers_a_reader_who_is_not_signed_in(client: Client) -> None:
+    for url in portal_urls():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response["Content-Type"].startswith("text/html"):
+            page = response.content.decode()
+            assert "csrfmiddlewaretoken" not in page and "X-CSRFToken" not in page, url  # one page for all
+            assert re.search(r"<title>[^<]+ · ", page), url
+            assert re.search(r'<meta name="description" content="[^"]{10,}">', page), url
+            assert '<main class="container" id="main"' in page and 'href="#main"' in page, url
+            assert "<script" not in page, url  # readable without JavaScript: there is none
+
+
+def test_the_pilot_list_filters_by_public_fields(client: Client) -> None:
+    pilot = liuzhou()
+    page = client.get(reverse("portal:pilots"), {"province": pilot.province.code, "batch": str(pilot.batch.number)})
+    assert "柳州市" in page.content.decode()
+    other = client.get(reverse("portal:pilots"), {"province": "11"}).content.decode()
+    assert "柳州市" not in other and "顺义区" in other
+    from shidian.regions.models import Province
+
+    assert page.content.decode().count('<li class="tile ') == Province.objects.count()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"batch": "x"}, {"province": "<script>"}, {"focus": "' OR 1=1"}, {"q": "户" * 500}, {"page": "-1"}],
+)
+def test_bad_filters_are_refused_quietly(client: Client, query: dict[str, str]) -> None:
+    response = client.get(reverse("portal:pilots"), query)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("</header>", 1)[1]
+
+
+def test_unknown_and_unpublished_objects_are_not_found(client: Client) -> None:
+    draft = NewsItem.objects.filter(is_demo=True, status=NewsStatus.DRAFT).get()
+    for url in [
+        reverse("portal:pilot", kwargs={"pilot_id": 999999}),
+        reverse("portal:news_item", kwargs={"news_id": draft.pk}),
+        reverse("portal:news_image", kwargs={"news_id": draft.pk}),
+        reverse("portal:bulletin_download", kwargs={"bulletin_id": 999999}),
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("portal:home")).status_code == 405
+
+
+def test_the_language_switch_stays_on_the_portal(client: Client) -> None:
+    response = client.get(reverse("portal:language"), {"lang": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/portal/"
+    assert response.cookies["django_language"].value == "en"
+    back = client.get(reverse("portal:language"), {"lang": "xx", "next": "/portal/pilots/"})
+    assert back["Location"] == "/portal/pilots/" and back.cookies.get("django_language") is None
+
+
+def test_open_data_follows_its_dictionary(client: Client) -> None:
+    keys = [c.key for c in opendata.REGISTRY_COLUMNS]
+    raw = client.get(reverse("portal:data_pilots_csv")).content
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == keys
+    assert len(rows) - 1 == PilotArea.objects.count()
+    payload = json.loads(client.get(reverse("portal:data_pilots_json")).content)
+    assert [f["key"] for f in payload["fields"]] == keys and len(payload["pilots"]) == PilotArea.objects.count()
+    by_name = {p["name"]: p for p in payload["pilots"] if p["province"] == "广西壮族自治区"}
+    assert by_name["柳州市"]["focus_areas"]  # its approved plan's focus areas
+    dictionary = client.get(reverse("portal:data")).content.decode()
+    assert all(f"<code>{key}</code>" in dictionary for key in keys)
+
+
+def test_a_cell_that_reads_like_a_formula_stays_text() -> None:
+    assert opendata._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert opendata._cell(["a", "b"]) == "a；b"
+
+
+def test_pages_take_a_bounded_number_of_queries(client: Client, django_assert_max_num_queries: Any) -> None:
+    for url, limit in [
+        (reverse("portal:home"), 8),
+        (reverse("portal:pilots"), 12),
+        (reverse("portal:pilot", kwargs={"pilot_id": liuzhou().pk}), 14),
+        (reverse("portal:news"), 4),
+        (reverse("portal:data_pilots_json"), 6),
+    ]:
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200
+
+
+# ---- only published content ------------------------------------------------------------------------------
+
+SECRET = "未发布标记"
+
+
+def unpublished_things() -> dict[str, Any]:
+    """One of each thing the portal must never show, each carrying SECRET, around 柳州市."""
+    from shidian.contacts.models import ContactEntry
+    from shidian.evaluation.models import Bulletin, EliminationProposal, Objection, Result, Run, Scheme, Warning
+    from shidian.plans.models import FocusArea, PlanStatus, PlanVersion, Task
+    from shidian.reporting.models import PilotReport, ReportingRound, ReportStatus, RoundKind
+
+    pilot = liuzhou()
+    national = User.objects.get(username="demo-national")
+    services.create_news(title=f"{SECRET}稿件", summary=f"{SECRET}摘要", body=f"{SECRET}正文", by=national)
+    # An unpublished evaluation run of a year nothing is published for, its result, a bulletin drafted on it.
+    scheme = Scheme.objects.get(year=2019)
+    run = Run.objects.create(scheme=scheme, number=99, created_by=national, status="draft", state="done")
+    Result.objects.create(
+        run=run, pilot=pilot, score=12, grade="fail", rank_overall=1, rank_batch=1, rank_region=1, rank_province=1
+    )
+    Bulletin.objects.create(
+        run=run,
+        number=f"{SECRET}〔2020〕1号",
+        title=f"{SECRET}通报",
+        issued_on=dt.date(2019, 7, 1),
+        created_by=national,
+    )
+    # Objections and proposals not decided, on a published result.
+    published = Result.objects.filter(pilot=pilot, run__status="published").select_related("run").first()
+    assert published is not None
+    Objection.objects.create(
+        result=published, province=pilot.province, reasons=f"{SECRET}异议", filed_by=national, evidence_name="x.pdf"
+    )
+    Warning.objects.create(pilot=pilot, year=2030, run=published.run, reason_code="x", reason=f"{SECRET}警示")
+    EliminationProposal.objects.create(
+        pilot=pilot, year=2030, run=published.run, reason_code="x", reason=f"{SECRET}退出"
+    )
+    # A contact of the pilot.
+    current = ContactEntry.objects.filter(pilot=pilot, valid_until__isnull=True)
+    if not current.update(leader_name=f"{SECRET}人"):
+        ContactEntry.objects.create(
+            pilot=pilot, province=pilot.province, valid_from=dt.date(2019, 1, 1), leader_name=f"{SECRET}人"
+        )
+    # A report submitted, not accepted.
+    reporting_round, _created = ReportingRound.objects.get_or_create(
+        year=2030,
+        kind=RoundKind.YEAR_END,
+        defaults={"pilot_due": dt.date(2030, 12, 20), "province_due": dt.date(2031, 1, 10)},
+    )
+    PilotReport.objects.create(
+        pilot=pilot, round=reporting_round, status=ReportStatus.SUBMITTED, progress=f"<p>{SECRET}进展</p>"
+    )
+    # A plan version submitted, not approved, with a task in a focus area the approved plan does not work on.
+    plan = pilot.work_plan
+    approved_task = Task.objects.filter(version__plan=plan, version__status=PlanStatus.APPROVED).first()
+    assert approved_task is not None
+    used = set(
+        Task.objects.filter(version__plan=plan, version__status=PlanStatus.APPROVED).values_list(
+            "focus_area", flat=True
+        )
+    )
+    unused = FocusArea.objects.exclude(pk__in=used).order_by("position").first()
+    assert unused is not None
+    version = PlanVersion.objects.create(plan=plan, number=99, status=PlanStatus.SUBMITTED)
+    Task.objects.create(
+        version=version,
+        title=f"{SECRET}任务",
+        focus_area=unused,
+        lead_department=approved_task.lead_department,
+        responsible_name="x",
+        deadline=dt.date(2020, 6, 30),
+    )
+    return {"pilot": pilot, "focus": unused.name}
+
+
+def test_the_portal_never_shows_anything_unpublished(client: Client) -> None:
+    made = unpublished_things()
+    urls = [*portal_urls(), reverse("portal:pilots") + "?q=柳州"]
+    pages = PilotArea.objects.count() // 50 + 1
+    urls += [reverse("portal:pilots") + f"?page={n}" for n in range(1, pages + 1)]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert SECRET not in text_of(response), url
+    page = client.get(reverse("portal:pilot", kwargs={"pilot_id": made["pilot"].pk})).content.decode()
+    facts = page.split('data-testid="pilot-facts"', 1)[1].split("</dl>", 1)[0]
+    assert made["focus"] not in facts  # focus areas come from the approved plan only
+    assert "2019 年度" not in page and "不合格" not in page.split('id="grades"', 1)[1]
+    assert "2030" not in page
+    by_name = {p["name"]: p for p in json.loads(client.get(reverse("portal:data_pilots_json")).content)["pilots"]}
+    assert made["focus"] not in by_name["柳州市"]["focus_areas"]
+
+
+# ---- cache ---------------------------------------------------------------------------------------------
+
+
+@override_settings(CACHES=LOCMEM)
+def test_pages_are_served_from_the_cache_and_renewed_on_publication(
+    client: Client, django_capture_on_commit_callbacks: Callable[..., Any], django_assert_num_queries: Any
+) -> None:
+    caches["portal"].clear()
+    url = reverse("portal:news")
+    first = client.get(url)
+    assert first["X-Portal-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again["X-Portal-Cache"] == "hit" and again.content == first.content
+    english = client.get(url, headers={"cookie": "django_language=en"})
+    assert english["X-Portal-Cache"] == "miss"  # one entry per language
+
+    officer = User.objects.select_related("organisation").get(username="demo-province")
+    item = services.create_news(title="缓存更新测试稿件", summary="摘要", body="正文", by=officer)
+    assert client.get(url)["X-Portal-Cache"] == "hit"  # a draft changes nothing on the portal
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_news(item=item, by=officer)
+    renewed = client.get(url)
+    assert renewed["X-Portal-Cache"] == "miss" and "缓存更新测试稿件" in renewed.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_news(item=item, by=officer)
+    assert "缓存更新测试稿件" not in client.get(url).content.decode()
+
+
+@override_settings(CACHES=LOCMEM)
+def test_a_registry_change_and_a_bulletin_renew_the_pages(
+    client: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from shidian.evaluation import services as evaluation_services
+    from shidian.portal import selectors
+    from shidian.portal.cache import generation
+
+    caches["portal"].clear()
+    pilot = liuzhou()
+    url = reverse("portal:pilot", kwargs={"pilot_id": pilot.pk})
+    client.get(url)
+    assert client.get(url)["X-Portal-Cache"] == "hit"
+    before = generation()
+    national = User.objects.get(username="demo-national")
+    bulletin = selectors.issued_bulletins().first()
+    assert bulletin is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation_services.save_bulletin(
+            run=bulletin.run,
+            number=bulletin.number,
+            title=bulletin.title + "（修订）",
+            experiences=bulletin.experiences,
+            problems=bulletin.problems,
+            by=national,
+        )
+    assert generation() != before
+    assert "（修订）" in client.get(reverse("portal:bulletins")).content.decode()
+    from shidian.pilots import services as pilot_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pilot_services.change_pilot_status(
+            pilot=pilot, to="warned", effective_on=dt.date(2019, 7, 8), reason="测试", by=national
+        )
+    renewed = client.get(url)
+    assert renewed["X-Portal-Cache"] == "miss" and "已警示" in renewed.content.decode()
+
+
+# ---- the writers' pages ----------------------------------------------------------------------------------
+
+
+def test_a_provincial_officer_writes_and_publishes_with_a_picture(client_as: Callable[[str], Client]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as("demo-province")
+    assert client.get(reverse("news:list")).status_code == 200
+    picture = SimpleUploadedFile("photo.png", demo_picture(9), content_type="image/png")
+    response = client.post(
+        reverse("news:new"),
+        {"title": "页面新建稿件", "summary": "摘要", "body": "正文", "image": picture, "image_alt": "示意图"},
+    )
+    item = NewsItem.objects.get(title="页面新建稿件")
+    assert response.status_code == 302 and item.image is not None and item.image_width
+    assert client.get(reverse("news:image", kwargs={"news_id": item.pk}))["Content-Type"] == "image/jpeg"
+    assert client.post(reverse("news:publish", kwargs={"news_id": item.pk})).status_code == 302
+    public = Client().get(reverse("portal:news_item", kwargs={"news_id": item.pk}))
+    assert public.status_code == 200 and 'alt="示意图"' in public.content.decode()
+
+
+def test_a_bad_picture_is_shown_as_an_error_and_nothing_is_written(client_as: Callable[[str], Client]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as("demo-province")
+    before = NewsItem.objects.count()
+    bomb = SimpleUploadedFile("x.png", b"GIF89a" + b"\x00" * 20, content_type="image/png")
+    response = client.post(
+        reverse("news:new"), {"title": "坏图片", "summary": "摘要", "body": "正文", "image": bomb, "image_alt": "x"}
+    )
+    assert response.status_code == 200 and "不是有效的" in response.content.decode()
+    assert NewsItem.objects.count() == before
+
+
+@pytest.mark.parametrize("username", ["demo-pilot", "demo-department", "demo-expert", "demo-auditor"])
+def test_other_roles_do_not_reach_the_writers_pages(client_as: Callable[[str], Client], username: str) -> None:
+    item = NewsItem.objects.filter(is_demo=True).first()
+    assert item is not None
+    client = client_as(username)
+    assert client.get(reverse("news:list")).status_code == 404
+    assert client.post(reverse("news:withdraw", kwargs={"news_id": item.pk})).status_code == 404
