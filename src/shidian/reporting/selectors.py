@@ -676,6 +676,19 @@ def filter_pilot_reports(
     return queryset
 
 
+def filter_province_reports(
+    queryset: QuerySet[ProvinceReport], *, round_id: int | None, province: str, status: str
+) -> QuerySet[ProvinceReport]:
+    """Narrow province reports by round, province (by code) and status."""
+    if round_id:
+        queryset = queryset.filter(round_id=round_id)
+    if province:
+        queryset = queryset.filter(province__code=province)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
 # -- the annual evaluation reads the year's reports (set-based) -------------------------------------
 
 
