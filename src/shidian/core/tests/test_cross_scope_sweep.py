@@ -45,7 +45,8 @@ COMMON_PAGES = {"set_language", "accounts:login", "accounts:logout", "accounts:p
 # The API's own description (no data) and a user's own access tokens.
 COMMON_PAGES |= {"api:openapi-json", "api:openapi-view", "api_tokens:tokens"}
 ADMIN_DUTY_PAGES = {
-    "demo-auditor": COMMON_PAGES | {"core:audit_log", "core:audit_export", "core:audit_alerts", "accounts:changes"},
+    "demo-auditor": COMMON_PAGES
+    | {"core:audit_log", "core:audit_export", "core:audit_alerts", "accounts:changes", "api:list_events"},
     "demo-secadmin": COMMON_PAGES | {"accounts:changes"},
     "demo-sysadmin": COMMON_PAGES | {"regions:map_upload", "regions:map_geojson"},
 }
