@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from shidian.core.formatting import fractions_as_text
 from shidian.evaluation.models import Result, Run
 
 
@@ -74,4 +75,8 @@ class ResultOut(Schema):
 class ResultDetailOut(ResultOut):
     """A result with the full breakdown of every number, as stored by the run (docs/evaluation.md)."""
 
-    breakdown: dict[str, Any]
+    breakdown: dict[str, Any] = Field(description="得分构成；其中的小数写作文本")
+
+    @staticmethod
+    def resolve_breakdown(obj: Result) -> dict[str, Any]:
+        return dict(fractions_as_text(obj.breakdown))

@@ -7,7 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from shidian.reporting.models import PilotReportVersion, ProvinceReport, ReportingRound
+from shidian.core.formatting import fractions_as_text
+from shidian.reporting.models import PilotReportVersion, ProvinceReport, ProvinceReportVersion, ReportingRound
 
 
 class RoundOut(Schema):
@@ -60,6 +61,10 @@ class PilotReportVersionOut(Schema):
     def resolve_attachments(obj: PilotReportVersion) -> list[Any]:
         return list(obj.attachments.all())
 
+    @staticmethod
+    def resolve_facts(obj: PilotReportVersion) -> dict[str, Any]:
+        return dict(fractions_as_text(obj.facts))
+
 
 class ProvinceReportOut(Schema):
     id: int
@@ -93,6 +98,14 @@ class ProvinceReportVersionOut(Schema):
     suggestions: str
     tags: list[Any]
     facts: dict[str, Any]
+
+    @staticmethod
+    def resolve_facts(obj: ProvinceReportVersion) -> dict[str, Any]:
+        return dict(fractions_as_text(obj.facts))
+
+    @staticmethod
+    def resolve_statistics(obj: ProvinceReportVersion) -> dict[str, Any]:
+        return dict(fractions_as_text(obj.statistics))
 
 
 class CellOut(Schema):
