@@ -129,7 +129,7 @@ LISTS = [
     ("/api/v1/reporting/province-reports/{province_report}/versions", "demo-national", 11),
     ("/api/v1/evaluation/runs", "demo-national", 8),
     ("/api/v1/evaluation/runs/{run}/results?page_size=500", "demo-national", 10),
-    ("/api/v1/audit/events?page_size=500", "demo-auditor", 12),
+    ("/api/v1/audit/events?page_size=500", "demo-auditor", 13),
 ]
 
 
