@@ -32,6 +32,10 @@ class TokenAuth(HttpBearer):
 
     openapi_description = "个人访问令牌（在“接口令牌”页面创建）"
 
+    def __init__(self, *, business: bool = True) -> None:
+        super().__init__()
+        self.business = business  # False for the audit trail, which only the auditor (no business reach) reads
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = services.token_for_secret(token)
         if found is None:
@@ -41,7 +45,8 @@ class TokenAuth(HttpBearer):
             raise RateLimited(wait)
         if request.method not in SAFE_METHODS and not found.can_write:
             raise HttpError(403, _("该令牌只读，不能写入。"))
-        _refuse_admin_duties(found.user)
+        if self.business:
+            _refuse_admin_duties(found.user)
         request.user = found.user
         audit.act_through_token(str(found))
         return found
@@ -50,13 +55,21 @@ class TokenAuth(HttpBearer):
 class BrowserSession(SessionAuth):
     """The signed-in browser (the interactive docs); writes need the CSRF token."""
 
+    def __init__(self, *, business: bool = True) -> None:
+        super().__init__(csrf=True)
+        self.business = business
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
-            _refuse_admin_duties(user)
+            if self.business:
+                _refuse_admin_duties(user)
             return user
         return None
 
 
 token_auth = TokenAuth()
-session_auth = BrowserSession(csrf=True)
+session_auth = BrowserSession()
+# The audit trail is read by the security auditor, who has no business reach; its endpoint checks READ_AUDIT.
+audit_token_auth = TokenAuth(business=False)
+audit_session_auth = BrowserSession(business=False)

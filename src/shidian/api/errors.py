@@ -38,6 +38,7 @@ _MESSAGES: dict[str, Any] = {
     "less_than_equal": gettext_lazy("数值过大。"),
     "literal_error": gettext_lazy("取值不正确。"),
     "enum": gettext_lazy("取值不正确。"),
+    "cursor_invalid": gettext_lazy("游标无效，请使用上一页答复中的 next 或 previous。"),
 }
 
 
@@ -50,6 +51,8 @@ def _field(loc: Any) -> str:
 
 
 def _validation_message(error: dict[str, Any]) -> str:
+    if error.get("type") == "form_invalid":  # a Django form's message (core/api.py), already Chinese
+        return str(error.get("msg", ""))
     text = _MESSAGES.get(str(error.get("type", "")))
     return str(text) if text else _("取值不正确。")
 

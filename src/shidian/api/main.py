@@ -8,15 +8,17 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from shidian.api import errors
-from shidian.api.auth import session_auth, token_auth
+from shidian.api.auth import audit_session_auth, audit_token_auth, session_auth, token_auth
 from shidian.api.schemas import ErrorBody
+from shidian.core.api import router as audit_router
+from shidian.evaluation.api import router as evaluation_router
 from shidian.indicators.api import router as indicators_router
 from shidian.pilots.api import router as pilots_router
 from shidian.plans.api import router as plans_router
 from shidian.regions.api import router as regions_router
 from shidian.reporting.api import router as reporting_router
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 api = NinjaAPI(
     title="试点 Shidian API",
@@ -36,6 +38,8 @@ api.add_router("/v1/regions/", regions_router)
 api.add_router("/v1/indicators/", indicators_router)
 api.add_router("/v1/plans/", plans_router)
 api.add_router("/v1/reporting/", reporting_router)
+api.add_router("/v1/evaluation/", evaluation_router)
+api.add_router("/v1/audit/", audit_router, auth=[audit_token_auth, audit_session_auth])
 
 # Every operation documents the error body.
 for _router_path, router in api._routers:

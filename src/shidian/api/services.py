@@ -7,7 +7,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,16 +93,19 @@ def token_for_secret(secret: str) -> ApiToken | None:
 
 
 def rate_limit_wait(token: ApiToken) -> int:
-    """Count one request of ``token``; return 0 if within its per-minute limit, else the seconds to wait."""
+    """Count one request of ``token``; return 0 if within its per-minute limit, else the seconds to wait.
+
+    The counter is in the shared cache (settings.API_RATE_LIMIT_CACHE), so every thread and process of the
+    server counts the same calls.
+    """
+    cache = caches[settings.API_RATE_LIMIT_CACHE]
     now = int(timezone.now().timestamp())
     window = now // 60
     key = f"shidian:api-rate:{token.secret_hash[:32]}:{window}"
-    cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
+    except ValueError:  # the first call of the window (or the key expired)
+        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
     if count <= settings.API_TOKEN_REQUESTS_PER_MINUTE:
         return 0
-    return (window + 1) * 60 - now
+    return max((window + 1) * 60 - now, 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils import timezone
 
@@ -106,3 +107,14 @@ def percent(value: Decimal | float | int | None, decimals: int = 1) -> str:
 def days(count: int) -> str:
     """Return a day count: "3天"."""
     return f"{count}天"
+
+
+def fractions_as_text(value: Any) -> Any:
+    """A JSON value with every fractional number written as text (the API's rule: no precision lost)."""
+    if isinstance(value, dict):
+        return {key: fractions_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fractions_as_text(item) for item in value]
+    if isinstance(value, float | Decimal) and not isinstance(value, bool):
+        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
+    return value

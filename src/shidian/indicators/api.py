@@ -4,9 +4,10 @@ from typing import Any
 
 from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
 from shidian.core.http import AuthedHttpRequest
+from shidian.core.pagination import Pagination
 from shidian.indicators import imports, selectors
 from shidian.indicators.models import Indicator
 from shidian.indicators.schemas import IndicatorOut, ValueOut, ValuePushIn, ValuePushOut
@@ -22,12 +23,13 @@ class ValueQuery(Schema):
 
 
 @router.get("/catalogue", response=list[IndicatorOut], summary="指标目录（启用的指标）")
+@paginate(Pagination)
 def list_indicators(request: AuthedHttpRequest) -> list[Indicator]:
     return [indicator for category in selectors.catalogue() for indicator in category.indicators.all()]
 
 
 @router.get("/values", response=list[ValueOut], summary="指标数据（按权限范围，可按地区、指标、期间筛选）")
-@paginate(CursorPagination, ordering=("id",))
+@paginate(Pagination, ordering=("id",))
 def list_values(request: AuthedHttpRequest, filters: Query[ValueQuery]) -> Any:
     return selectors.filter_values(
         selectors.visible_values(user=request.user),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from shidian.core.errors import Conflict, DomainError, ImportRejected, RowError
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
 from shidian.core.tables import Table, read_table
-from shidian.indicators import services
+from shidian.indicators import bulk, services
 from shidian.indicators.models import (
     ImportJob,
     ImportMode,
@@ -457,7 +457,14 @@ def push_values(*, rows: Sequence[PushRow], idempotency_key: str, by: User) -> P
         raise ImportRejected(
             [RowError(row=e.row, column=PUSH_FIELDS.get(e.column or "", e.column), message=e.message) for e in errors]
         )
-    return PushResult(job=_apply_push(rows=valid, total=len(rows), key=key, digest=digest, by=by), replayed=False)
+    try:
+        job = _apply_push(rows=valid, total=len(rows), key=key, digest=digest, by=by)
+    except IntegrityError:  # the same key pushed at the same moment by another call: answer as a replay would
+        earlier = ImportJob.objects.filter(created_by=by, idempotency_key=key).first()
+        if earlier is None or earlier.body_hash != digest:
+            raise Conflict(_("幂等键“%(key)s”已用于另一份数据。") % {"key": key}) from None
+        return PushResult(job=earlier, replayed=True)
+    return PushResult(job=job, replayed=False)
 
 
 @transaction.atomic
@@ -476,7 +483,17 @@ def _apply_push(*, rows: list[ValidRow], total: int, key: str, digest: str, by: 
         body_hash=digest,
     )
     status = ValueStatus.DRAFT if scoping.scope_for(by).pilots is not None else ValueStatus.SUBMITTED
-    written = _write(job=job, rows=rows, status=status, user=by, source=ValueSource.API)
+    result = bulk.write_values(
+        values=[
+            bulk.BulkValue(pilot_id=r.pilot.pk, indicator=r.indicator, period=r.period, value=r.value, note=r.note)
+            for r in rows
+        ],
+        status=status,
+        source=ValueSource.API,
+        by=by,
+        job=job,
+    )
+    written = result.written
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DONE, processed_rows=total, written_rows=written, finished_at=timezone.now()
     )
@@ -484,7 +501,14 @@ def _apply_push(*, rows: list[ValidRow], total: int, key: str, digest: str, by: 
         action=audit.AuditAction.API_VALUES_PUSHED,
         actor=by,
         obj=job,
-        detail={"rows": total, "written": written, "idempotency_key": key},
+        detail={
+            "rows": total,
+            "written": written,
+            "updated_drafts": result.updated_drafts,
+            "new_versions": result.new_versions,
+            "computed": result.computed,
+            "idempotency_key": key,
+        },
     )
     job.refresh_from_db()
     return job

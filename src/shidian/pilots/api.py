@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
+from shidian.core.pagination import Pagination
 from shidian.pilots import selectors
 from shidian.pilots.models import Batch, PilotArea
 from shidian.pilots.schemas import BatchOut, PilotOut
@@ -24,12 +25,13 @@ class PilotQuery(Schema):
 
 
 @router.get("/batches", response=list[BatchOut], summary="试点批次")
+@paginate(Pagination)
 def list_batches(request: HttpRequest) -> list[Batch]:
     return selectors.batches()
 
 
 @router.get("/pilots", response=list[PilotOut], summary="试点地区（按权限范围）")
-@paginate(CursorPagination, ordering=("id",))
+@paginate(Pagination, ordering=("id",))
 def list_pilots(request: HttpRequest, filters: Query[PilotQuery]) -> Any:
     return selectors.filter_pilots(
         selectors.visible_pilots(user=request.user), selectors.PilotFilters(**filters.model_dump())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from shidian.plans.models import Milestone, PlanVersion, Task
 
@@ -67,3 +69,30 @@ class TaskOut(Schema):
 class PlanVersionDetailOut(Schema):
     version: PlanVersionOut
     tasks: list[TaskOut]
+
+
+class MilestoneDetailOut(MilestoneOut):
+    task_id: int
+    version_id: int
+    pilot_id: int
+    note: str
+    progress_updated_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_version_id(obj: Milestone) -> int:
+        return obj.task.version_id
+
+    @staticmethod
+    def resolve_pilot_id(obj: Milestone) -> int:
+        return obj.task.version.plan.pilot_id
+
+
+class MilestoneProgressIn(Schema):
+    """What a lead department reports; 已完成 sets 100 % (and today as the finish date when none is given)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    progress_percent: int = Field(ge=0, le=100)
+    status: Literal["not_started", "in_progress", "done", "blocked"]
+    note: str = Field("", max_length=2000)
+    finished_on: dt.date | None = None

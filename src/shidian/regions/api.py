@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
+from shidian.core.pagination import Pagination
 from shidian.regions import selectors
 from shidian.regions.models import Division, Province
 from shidian.regions.schemas import DivisionOut, ProvinceOut
@@ -20,12 +21,13 @@ class DivisionFilters(Schema):
 
 
 @router.get("/provinces", response=list[ProvinceOut], summary="省级单位")
+@paginate(Pagination)
 def list_provinces(request: HttpRequest) -> list[Province]:
     return selectors.provinces()
 
 
 @router.get("/divisions", response=list[DivisionOut], summary="行政区划")
-@paginate(CursorPagination, ordering=("id",))
+@paginate(Pagination, ordering=("id",))
 def list_divisions(request: HttpRequest, filters: Query[DivisionFilters]) -> Any:
     queryset: Any = selectors.divisions(
         province=filters.province, level=filters.level, current_only=not filters.include_retired

@@ -246,6 +246,18 @@ LOGIN_ADDRESS_MAX_WAIT_SECONDS = _int("LOGIN_ADDRESS_MAX_WAIT_SECONDS", 60)
 # API: requests per token and minute (a 429 with Retry-After beyond), and the size of one page of a list.
 API_TOKEN_REQUESTS_PER_MINUTE = _int("API_TOKEN_REQUESTS_PER_MINUTE", 600)
 NINJA_PAGINATION_PER_PAGE = 100
+# The per-token counter must be one for every waitress thread and process, so it lives in a shared cache:
+# the database (table ``shidian_cache``, made by api's migration 0002), unless another shared backend
+# (Redis, Memcached: atomic increments) is configured here. "default" stays the per-process memory cache.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shidian_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+API_RATE_LIMIT_CACHE = "shared"
 NINJA_MAX_PER_PAGE_SIZE = 1000
 
 LANGUAGE_CODE = "zh-hans"

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -109,6 +111,19 @@ def test_too_many_requests_get_a_clear_429(token_client: Callable[..., Any]) -> 
     response = client.get("/api/v1/registry/batches")
     assert "频繁" in response.json()["message"]
     assert 0 < int(response["Retry-After"]) <= 60
+
+
+@override_settings(API_TOKEN_REQUESTS_PER_MINUTE=2)
+def test_the_rate_limit_counts_in_the_shared_database_cache_not_in_process_memory(
+    token_client: Callable[..., Any],
+) -> None:
+    client = token_client("demo-province")
+    assert [client.get("/api/v1/registry/batches").status_code for _ in range(2)] == [200, 200]
+    caches["default"].clear()  # the memory of this process, which another waitress process would not share
+    assert client.get("/api/v1/registry/batches").status_code == 429
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM shidian_cache WHERE cache_key LIKE %s", ["%api-rate%"])
+        assert cursor.fetchone()[0] == 1
 
 
 def test_the_token_pages_show_the_secret_once_and_revoke(client_as: Callable[[str], Client]) -> None:

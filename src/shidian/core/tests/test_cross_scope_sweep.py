@@ -49,7 +49,8 @@ COMMON_PAGES |= {"api:openapi-json", "api:openapi-view", "api_tokens:tokens"}
 # Each account's own inbox and e-mail preferences (its notifications, never another's).
 COMMON_PAGES |= {"notifications:inbox", "notifications:unread", "notifications:read_all", "notifications:preferences"}
 ADMIN_DUTY_PAGES = {
-    "demo-auditor": COMMON_PAGES | {"core:audit_log", "core:audit_export", "core:audit_alerts", "accounts:changes"},
+    "demo-auditor": COMMON_PAGES
+    | {"core:audit_log", "core:audit_export", "core:audit_alerts", "accounts:changes", "api:list_events"},
     "demo-secadmin": COMMON_PAGES | {"accounts:changes"},
     "demo-sysadmin": COMMON_PAGES | {"regions:map_upload", "regions:map_geojson", "notifications:mail_queue"},
 }

@@ -43,6 +43,7 @@ from shidian.reporting.selectors.pilot_reports import (
     visible_pilot_reports,
 )
 from shidian.reporting.selectors.province_reports import (
+    filter_province_reports,
     get_province_report_for,
     national_inbox,
     province_reports_waiting,
@@ -71,6 +72,7 @@ __all__ = [
     "copies_sent",
     "current_round",
     "filter_pilot_reports",
+    "filter_province_reports",
     "get_attachment_for",
     "get_copy_for",
     "get_pilot_report_for",

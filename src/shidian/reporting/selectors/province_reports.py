@@ -62,3 +62,16 @@ def province_reports_waiting(*, user: User) -> list[Waiting]:
     """Submitted province reports the commission has not yet acknowledged or returned, longest waiting first."""
     reports = list(national_inbox(user=user).filter(status=ProvinceStatus.SUBMITTED))
     return _waiting(reports, ProvinceReportVersion)
+
+
+def filter_province_reports(
+    queryset: QuerySet[ProvinceReport], *, round_id: int | None, province: str, status: str
+) -> QuerySet[ProvinceReport]:
+    """Narrow province reports by round, province (by code) and status."""
+    if round_id:
+        queryset = queryset.filter(round_id=round_id)
+    if province:
+        queryset = queryset.filter(province__code=province)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
