@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_view runs after every other one's (core/db_router.py).
+    "shidian.core.db_router.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "shidian.urls"
@@ -147,6 +149,26 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(_env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shidian.sqlite3'}"))}
+# A PostgreSQL streaming replica (hot standby) for the monitoring and analytics reads (core/db_router.py,
+# docs/scaling.md). In tests it mirrors the default test database: the standby's copy of the same database.
+REPLICA_DATABASE_URL = _env("REPLICA_DATABASE_URL")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {**database_from_url(REPLICA_DATABASE_URL), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["shidian.core.db_router.ReplicaRouter"]
+REPLICA_READS = bool(REPLICA_DATABASE_URL)
+# After a write the browser reads from the primary this long (read-your-writes); longer than the lag.
+REPLICA_PIN_SECONDS = _int("REPLICA_PIN_SECONDS", 15)
+# The views whose GET reads go to the replica: many rows read, nothing written.
+REPLICA_READ_VIEWS = [
+    "indicators:monitoring",
+    "indicators:compare",
+    "indicators:off_track",
+    "indicators:quality",
+    "reporting:matrix",
+    "pilots:dashboard",
+    "pilots:completeness",
+    "evaluation:compare",
+]
 # PostgreSQL: the role the application connects as, which does not own the tables. ``migrate`` runs as the
 # owner and grants this role DML on every table but only SELECT and INSERT on the audit trail
 # (core/database.py, docs/operations.md). Empty: no grants are managed (SQLite, or a single-role setup).
