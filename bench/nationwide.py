@@ -69,7 +69,7 @@ def _units_per_province(scale: float) -> list[tuple[int, int, int]]:
 
 
 def _ensure_indicators() -> list[int]:
-    from shidian.indicators.models import Aggregation, Indicator
+    from shidian.indicators.models import Aggregation, Indicator, PeriodType
 
     existing = list(Indicator.objects.filter(is_active=True).order_by("order", "pk"))
     template = next(i for i in existing if i.aggregation == Aggregation.MEAN and not i.formula)
@@ -82,7 +82,7 @@ def _ensure_indicators() -> list[int]:
                 "category": template.category,
                 "aggregation": Aggregation.MEAN,
                 "decimals": 2,
-                "period_type": template.period_type,
+                "period_type": PeriodType.HALF_YEAR,
                 "order": 900 + n,
             },
         )
