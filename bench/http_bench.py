@@ -206,6 +206,23 @@ def pages(smoke: bool = False) -> list[tuple[str, str, str | None, float | None]
     return out
 
 
+BEFORE_PAGES = 3  # the first authenticated pages, measured again with the session saved on every request
+
+
+def run_before(*, env: dict[str, str], duration: int, smoke: bool = False) -> list[Result]:
+    """The baseline and a few signed-in pages with the pre-issue-16 sessions (bench_settings), same run."""
+    wanted = [p for p in pages(smoke) if p[2]][:BEFORE_PAGES]
+    cookies = {username: session_cookie(username) for _n, _p, username, _g in wanted if username}
+    server = Server({**env, "BENCH_SESSION_EVERY_REQUEST": "1"})
+    try:
+        results = [wrk(server, "基准：最小 JSON 视图", "/bench/baseline/", None, duration, None)]
+        for name, path, username, goal in wanted:
+            results.append(wrk(server, name, path, cookies[username] if username else None, duration, goal))
+        return results
+    finally:
+        server.stop()
+
+
 def run(*, env: dict[str, str], duration: int, smoke: bool = False) -> list[Result]:
     cookies: dict[str, str] = {}
     wanted = pages(smoke)

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shidian.accounts.sessions.SessionRenewalMiddleware",
     "shidian.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -223,7 +224,11 @@ AXES_VERBOSE = False
 # Idle timeout: the session expires after this many seconds without a request.
 SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: the expiry is renewed once it has run down by SESSION_RENEW_SECONDS
+# (accounts/sessions.py), which saves an UPDATE per request (issue 16).
+SESSION_ENGINE = "shidian.accounts.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = _int("SESSION_RENEW_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
