@@ -211,7 +211,7 @@ BEFORE_PAGES = 3  # the first authenticated pages, measured again with the sessi
 
 def run_before(*, env: dict[str, str], duration: int, smoke: bool = False) -> list[Result]:
     """The baseline and a few signed-in pages with the pre-issue-16 sessions (bench_settings), same run."""
-    wanted = [p for p in pages(smoke) if p[2]][:BEFORE_PAGES]
+    wanted = [p for p in pages(smoke) if p[2]][: 1 if smoke else BEFORE_PAGES]
     cookies = {username: session_cookie(username) for _n, _p, username, _g in wanted if username}
     server = Server({**env, "BENCH_SESSION_EVERY_REQUEST": "1"})
     try:
