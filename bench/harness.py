@@ -258,10 +258,13 @@ def machine() -> str:
 def write_doc(table: str, dataset: object, seconds: float) -> None:
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    start, end = "<!-- bench:results -->", "<!-- /bench:results -->"
+    # A run of some sections only (BENCH_ONLY) gets a block of its own beside the full run's.
+    tag = "bench:results" + (":" + ",".join(sorted(ONLY)) if ONLY else "")
+    start, end = f"<!-- {tag} -->", f"<!-- /{tag} -->"
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    of = " of " + ", ".join(sorted(ONLY)) if ONLY else ""
     block = (
-        f"{start}\n_Last `make bench` run: {now}, SCALE={SCALE} ({getattr(dataset, 'units', 0):,} units, "
+        f"{start}\n_Last `make bench` run{of}: {now}, SCALE={SCALE} ({getattr(dataset, 'units', 0):,} units, "
         f"{getattr(dataset, 'values', 0):,} values), wrk {DURATION} s per page, {seconds / 60:.0f} min in all._\n\n"
         f"- Machine: {machine()}\n- Versions: {versions()}\n\n{table}\n{end}"
     )
