@@ -21,6 +21,27 @@ def _flushes(item: pytest.Item | None) -> bool:
     )
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files whose tests use the whole demo (``demo_world``) run last, so each process loads it once.
+
+    Runs after pytest-django's ordering (transactional tests last) and keeps it within each group. pytest-xdist
+    (``--dist loadfile``) hands files out in this order, so a worker never gets a file without the demo after
+    one with it.
+    """
+    from shidian.conftest import uses_demo
+
+    demo_files = {item.path for item in items if uses_demo(item)}
+    items.sort(key=lambda item: item.path in demo_files)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    from shidian.conftest import leave_demo_before
+
+    leave_demo_before(item, item.config.stash[blocking_manager_key])
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """Reload the session's reference data after a flushing test unless another flushing test comes next.

@@ -27,22 +27,83 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     yield
 
 
-@pytest.fixture(scope="module")
-def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The whole demo (plans, indicator values, reports), loaded once for a module's tests, rolled back after.
+class _Demo:
+    """The whole demo, loaded at most once per test process and kept while the modules that need it run.
 
-    Each test still runs in its own savepoint inside this module-wide transaction, so what one test writes is
-    gone before the next. Loading the demo costs tens of seconds; per test it would dominate the suite.
+    The modules that use ``demo_world`` run last (the root conftest orders them so, file by file, and
+    pytest-xdist hands out files in that order), so each worker loads the demo once. If a test that uses the
+    database without the demo comes after them anyway, the demo is rolled back first and loaded again when a
+    demo module asks for it.
     """
-    with django_db_blocker.unblock():
+
+    outer: transaction.Atomic | None = None
+    in_module = False
+    loads = 0
+
+    @classmethod
+    def load(cls) -> None:
+        if cls.outer is not None:
+            return
         outer = transaction.atomic()
         outer.__enter__()
         try:
             data.load_demo()
-            yield
-        finally:
+        except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+            raise
+        cls.outer = outer
+        cls.loads += 1
+
+    @classmethod
+    def unload(cls) -> None:
+        if cls.outer is not None and not cls.in_module:
+            transaction.set_rollback(True)
+            cls.outer.__exit__(None, None, None)
+            cls.outer = None
+
+
+def uses_demo(item: pytest.Item) -> bool:
+    return "demo_world" in getattr(item, "fixturenames", ())
+
+
+def leave_demo_before(item: pytest.Item, blocker: Any) -> None:
+    """Roll the demo back before a test that uses the database without it (called by the root conftest)."""
+    names = getattr(item, "fixturenames", ())
+    if _Demo.outer is None or uses_demo(item):
+        return
+    if item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(names):
+        with blocker.unblock():
+            _Demo.unload()
+
+
+@pytest.fixture(scope="session")
+def _demo_process(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Rolls the demo back at the end of the session, before the test database goes."""
+    yield
+    with django_db_blocker.unblock():
+        _Demo.unload()
+
+
+@pytest.fixture(scope="module")
+def demo_world(_demo_process: None, django_db_blocker: Any) -> Iterator[None]:
+    """The whole demo (plans, indicator values, reports) for a module's tests; what the module writes is undone.
+
+    The demo itself is loaded once per test process (``_Demo``); each module runs in a savepoint inside it,
+    rolled back after the module, and each test in its own savepoint inside that, so what one test writes is
+    gone before the next. Loading the demo costs tens of seconds; per module it dominated the suite.
+    """
+    with django_db_blocker.unblock():
+        _Demo.load()
+        module = transaction.atomic()
+        module.__enter__()
+        _Demo.in_module = True
+        try:
+            yield
+        finally:
+            _Demo.in_module = False
+            transaction.set_rollback(True)
+            module.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -42,6 +42,7 @@ from shidian.indicators.models import (
     ValueSource,
     ValueStatus,
 )
+from shidian.indicators.services.values import _write_value
 from shidian.pilots.models import PilotArea
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -279,7 +280,7 @@ def _write(*, job: ImportJob, rows: list[ValidRow], status: str, user: User, sou
     written = 0
     touched: dict[tuple[int, str], tuple[PilotArea, Period]] = {}
     for row in rows:
-        result = services._write_value(
+        result = _write_value(
             pilot=row.pilot,
             indicator=row.indicator,
             period=row.period,

@@ -39,7 +39,9 @@ from shidian.reporting.models import (
     ReportStatus,
     ReviewComment,
 )
-from shidian.reporting.selectors import _status_history, reporting_on
+from shidian.reporting.selectors import reporting_on
+from shidian.reporting.selectors.completeness import _status_history
+from shidian.reporting.services.province_reports import _province_tags
 
 LIUZHOU_RETURN = "请补充上半年指标完成情况和产城融合的典型案例（演示）。"
 
@@ -229,7 +231,7 @@ def _province_reports(
                 submitted_at=_moment(submitted_on),
                 submitted_by=reviewer,
                 is_late=late,
-                tags=services._province_tags(report),
+                tags=_province_tags(report),
                 facts={"period": reporting_round.period_code, "indicators": None},
                 overview=report.overview,
                 pilot_sections=report.pilot_sections,

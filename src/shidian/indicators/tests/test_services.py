@@ -19,6 +19,7 @@ from shidian.indicators.models import (
     ValueSource,
     ValueStatus,
 )
+from shidian.indicators.services.reviews import _transition
 from shidian.pilots.models import PilotArea
 
 pytestmark = pytest.mark.django_db
@@ -132,9 +133,9 @@ def test_refused_moves(liuzhou: PilotArea, period: Period, pilot_user: User, pro
     services.accept_values(pilot=liuzhou, period=period, by=province_user)
     value = current(liuzhou, "resident_population", period)
     with pytest.raises(DomainError):
-        services._transition(value, ValueStatus.DRAFT, by=province_user)
+        _transition(value, ValueStatus.DRAFT, by=province_user)
     with pytest.raises(DomainError):
-        services._transition(value, ValueStatus.SUBMITTED, by=province_user)
+        _transition(value, ValueStatus.SUBMITTED, by=province_user)
 
 
 def test_scoping(

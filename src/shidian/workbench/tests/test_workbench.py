@@ -25,7 +25,7 @@ from shidian.plans import services as plan_services
 from shidian.plans.tests import factories as plan_factories
 from shidian.regions.models import Province
 from shidian.reporting import services
-from shidian.reporting.models import RoundKind, TagKind
+from shidian.reporting.models import ReportCopy, RoundKind, TagKind
 from shidian.reporting.tests import factories as report_factories
 from shidian.workbench import selectors
 
@@ -228,7 +228,7 @@ def test_the_ministry_sees_unread_copies_and_difficulties_tagged_with_it(scene: 
     assert unread.count == 1 and "广西壮族自治区" in unread.items[0].title
     assert [t.title for t in tags.items] == ["棚户区改造资金缺口大"]
     copy_id = int(unread.items[0].url.rstrip("/").split("/")[-1])
-    services.read_copy(copy=services.ReportCopy.objects.get(pk=copy_id), by=_user("demo-ministry"))  # type: ignore[attr-defined]
+    services.read_copy(copy=ReportCopy.objects.get(pk=copy_id), by=_user("demo-ministry"))
     assert _section(_bench("demo-ministry"), "unread").count == 0
 
 

@@ -1,0 +1,368 @@
+"""The completeness and timeliness matrix: who reported in which round, on time or late."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from shidian.core import clock, scoping
+from shidian.pilots.models import BATCH_NAMES, PilotArea, PilotStatusChange
+from shidian.regions.models import RegionClass
+from shidian.reporting.models import (
+    PilotReport,
+    PilotReportVersion,
+    ProvinceReport,
+    ProvinceReportVersion,
+    ProvinceStatus,
+    ReportingRound,
+    ReportStatus,
+)
+from shidian.reporting.selectors.access import REPORTING_STATUSES, _require_reports
+from shidian.reporting.selectors.reporting_rounds import rounds
+
+
+class CellState:
+    EXEMPT = "exempt"
+    NOT_DUE = "not_due"
+    DUE = "due"
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
+CELL_LABELS = {
+    CellState.EXEMPT: _("不计"),
+    CellState.NOT_DUE: _("未到期"),
+    CellState.DUE: _("待报送"),
+    CellState.ON_TIME: _("按时报送"),
+    CellState.LATE: _("逾期报送"),
+    CellState.MISSING: _("未报送"),
+    CellState.RETURNED: _("已退回"),
+    CellState.ACCEPTED: _("已接收"),
+}
+
+
+@dataclass
+class Cell:
+    state: str
+    counted: bool = False  # expected and the due date has passed
+    submitted: bool = False
+    on_time: bool = False
+    late: bool = False
+    report_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        label = str(CELL_LABELS[self.state])
+        if self.late and self.state in {CellState.ACCEPTED, CellState.RETURNED}:
+            return label + str(_("（逾期）"))
+        return label
+
+
+@dataclass
+class Rate:
+    label: str
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+
+    def add(self, cell: Cell) -> None:
+        if cell.counted:
+            self.expected += 1
+            self.submitted += int(cell.submitted)
+            self.on_time += int(cell.on_time)
+
+    @property
+    def submitted_rate(self) -> float | None:
+        return round(100 * self.submitted / self.expected, 1) if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+@dataclass
+class MatrixRow:
+    label: str
+    province: str
+    batch: str
+    region: str
+    cells: list[Cell]
+    object_id: int
+
+
+@dataclass
+class Matrix:
+    rounds: list[ReportingRound]
+    pilot_rows: list[MatrixRow]
+    province_rows: list[MatrixRow]
+    by_province: list[Rate] = field(default_factory=list)
+    by_batch: list[Rate] = field(default_factory=list)
+    by_region: list[Rate] = field(default_factory=list)
+    province_total: Rate = field(default_factory=lambda: Rate(label=""))
+    total: Rate = field(default_factory=lambda: Rate(label=""))
+
+
+def _status_history(pilots: QuerySet[PilotArea]) -> dict[int, list[tuple[dt.date, str]]]:
+    history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    rows = PilotStatusChange.objects.filter(pilot__in=pilots).order_by("pilot_id", "effective_on", "id")
+    for pilot_id, effective_on, to_status in rows.values_list("pilot_id", "effective_on", "to_status"):
+        history[pilot_id].append((effective_on, to_status))
+    return history
+
+
+def reporting_on(history: list[tuple[dt.date, str]], day: dt.date) -> bool:
+    """Whether a pilot with this status history was in the programme (admitted, not out) on ``day``."""
+    status = None
+    for effective_on, to_status in history:
+        if effective_on > day:
+            break
+        status = to_status
+    return status in REPORTING_STATUSES
+
+
+def _cell(
+    *,
+    expected: bool,
+    report: dict[str, Any] | None,
+    reporting_round: ReportingRound,
+    due: dt.date,
+    today: dt.date,
+    accepted_status: str,
+) -> Cell:
+    if not expected:
+        return Cell(state=CellState.EXEMPT)
+    closed = today > due
+    if report is not None and report["has_versions"]:
+        late = bool(report["first_late"])
+        if report["status"] == accepted_status:
+            state = CellState.ACCEPTED
+        elif report["status"] == ReportStatus.RETURNED:
+            state = CellState.RETURNED
+        else:
+            state = CellState.LATE if late else CellState.ON_TIME
+        return Cell(state=state, counted=closed, submitted=True, on_time=not late, late=late, report_id=report["pk"])
+    report_id = report["pk"] if report else None
+    if today <= reporting_round.period.end:
+        return Cell(state=CellState.NOT_DUE, report_id=report_id)
+    if not closed:
+        return Cell(state=CellState.DUE, report_id=report_id)
+    return Cell(state=CellState.MISSING, counted=True, report_id=report_id)
+
+
+def _report_facts(model: Any, version_model: Any, owner: str, reports: QuerySet[Any]) -> dict[tuple[int, int], Any]:
+    first = version_model.objects.filter(report=OuterRef("pk")).order_by("number")
+    rows = reports.annotate(
+        first_late=Subquery(first.values("is_late")[:1]),
+        has_versions=Exists(version_model.objects.filter(report=OuterRef("pk"))),
+    ).values("pk", owner, "round_id", "status", "first_late", "has_versions")
+    return {(row[owner], row["round_id"]): row for row in rows}
+
+
+def completeness_matrix(*, user: Any, today: dt.date | None = None) -> Matrix:
+    """Pilots by rounds and provinces by rounds with rates by province, batch and region (set-based)."""
+    _require_reports(user)
+    today = today or clock.today()
+    all_rounds = [r for r in rounds()]
+    pilots = scoping.restrict(
+        PilotArea.objects.select_related("province", "batch").order_by("province__code", "batch__number", "name"),
+        user,
+    )
+    pilot_list = list(pilots)
+    history = _status_history(pilots)
+    pilot_reports = _report_facts(
+        PilotReport, PilotReportVersion, "pilot_id", PilotReport.objects.filter(pilot__in=pilots)
+    )
+    scope = scoping.scope_for(user)
+    province_reports: dict[tuple[int, int], Any] = {}
+    if scope.pilots is None:
+        province_reports = _report_facts(
+            ProvinceReport,
+            ProvinceReportVersion,
+            "province_id",
+            scoping.restrict(ProvinceReport.objects.all(), user),
+        )
+
+    by_province: dict[str, Rate] = {}
+    by_batch: dict[str, Rate] = {}
+    by_region: dict[str, Rate] = {}
+    total = Rate(label=str(_("合计")))
+    pilot_rows = []
+    # Provinces expected to report in a round: those with at least one pilot in the programme then.
+    province_expected: dict[int, set[int]] = defaultdict(set)
+    provinces: dict[int, Any] = {}
+    for pilot in pilot_list:
+        provinces[pilot.province_id] = pilot.province
+        batch = str(BATCH_NAMES.get(pilot.batch.number, pilot.batch.number))
+        region = str(RegionClass(pilot.province.region).label) if pilot.province.region else ""
+        cells = []
+        for reporting_round in all_rounds:
+            expected = reporting_on(history.get(pilot.pk, []), reporting_round.pilot_due)
+            if reporting_on(history.get(pilot.pk, []), reporting_round.province_due):
+                province_expected[reporting_round.pk].add(pilot.province_id)
+            cell = _cell(
+                expected=expected,
+                report=pilot_reports.get((pilot.pk, reporting_round.pk)),
+                reporting_round=reporting_round,
+                due=reporting_round.pilot_due,
+                today=today,
+                accepted_status=ReportStatus.ACCEPTED,
+            )
+            cells.append(cell)
+            by_province.setdefault(pilot.province.name, Rate(label=pilot.province.name)).add(cell)
+            by_batch.setdefault(batch, Rate(label=batch)).add(cell)
+            by_region.setdefault(region, Rate(label=region)).add(cell)
+            total.add(cell)
+        pilot_rows.append(
+            MatrixRow(
+                label=pilot.name,
+                province=pilot.province.name,
+                batch=batch,
+                region=region,
+                cells=cells,
+                object_id=pilot.pk,
+            )
+        )
+    province_rows = []
+    province_total = Rate(label=str(_("合计")))
+    if scope.pilots is None:
+        for province in sorted(provinces.values(), key=lambda p: p.code):
+            cells = []
+            for reporting_round in all_rounds:
+                cell = _cell(
+                    expected=province.pk in province_expected[reporting_round.pk],
+                    report=province_reports.get((province.pk, reporting_round.pk)),
+                    reporting_round=reporting_round,
+                    due=reporting_round.province_due,
+                    today=today,
+                    accepted_status=ProvinceStatus.ACKNOWLEDGED,
+                )
+                cells.append(cell)
+                province_total.add(cell)
+            province_rows.append(
+                MatrixRow(
+                    label=province.name,
+                    province=province.name,
+                    batch="",
+                    region=str(RegionClass(province.region).label) if province.region else "",
+                    cells=cells,
+                    object_id=province.pk,
+                )
+            )
+    return Matrix(
+        rounds=all_rounds,
+        pilot_rows=pilot_rows,
+        province_rows=province_rows,
+        by_province=list(by_province.values()),
+        by_batch=[by_batch[label] for label in (str(name) for name in BATCH_NAMES.values()) if label in by_batch],
+        by_region=list(by_region.values()),
+        province_total=province_total,
+        total=total,
+    )
+
+
+def province_timeliness(
+    *, province: Any, reporting_round: ReportingRound, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Province-wide reporting statistics for one round (for the assembled province report)."""
+    today = today or clock.today()
+    pilots = PilotArea.objects.filter(province=province)
+    history = _status_history(pilots)
+    reports = _report_facts(
+        PilotReport,
+        PilotReportVersion,
+        "pilot_id",
+        PilotReport.objects.filter(pilot__province=province, round=reporting_round),
+    )
+    expected = submitted = on_time = late = 0
+    for pilot_id in pilots.values_list("pk", flat=True):
+        if not reporting_on(history.get(pilot_id, []), reporting_round.pilot_due):
+            continue
+        expected += 1
+        report = reports.get((pilot_id, reporting_round.pk))
+        if report and report["has_versions"]:
+            submitted += 1
+            if report["first_late"]:
+                late += 1
+            else:
+                on_time += 1
+    return {
+        "pilots_expected": expected,
+        "reports_submitted": submitted,
+        "reports_on_time": on_time,
+        "reports_late": late,
+        "reports_missing": expected - submitted,
+    }
+
+
+@dataclass
+class RoundRow:
+    pilot: PilotArea
+    cell: Cell
+
+
+def round_rows(*, user: Any, reporting_round: ReportingRound, today: dt.date) -> list[RoundRow]:
+    """Every pilot in the user's reach expected in one round, with the state of its report (four queries)."""
+    _require_reports(user)
+    pilots = scoping.restrict(
+        PilotArea.objects.select_related("province").order_by("province__code", "name"),
+        user,
+        province_field="province",
+        pilot_field="pk",
+    )
+    history = _status_history(pilots)
+    facts = _report_facts(
+        PilotReport,
+        PilotReportVersion,
+        "pilot_id",
+        PilotReport.objects.filter(pilot__in=pilots, round=reporting_round),
+    )
+    rows = []
+    for pilot in pilots:
+        expected = reporting_on(history.get(pilot.pk, []), reporting_round.pilot_due)
+        if not expected:
+            continue
+        cell = _cell(
+            expected=True,
+            report=facts.get((pilot.pk, reporting_round.pk)),
+            reporting_round=reporting_round,
+            due=reporting_round.pilot_due,
+            today=today,
+            accepted_status=ReportStatus.ACCEPTED,
+        )
+        rows.append(RoundRow(pilot, cell))
+    return rows
+
+
+@dataclass
+class ProvinceRoundRow:
+    province: Any
+    expected: int = 0
+    submitted: int = 0
+    late: int = 0
+    missing: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.submitted / self.expected, 1) if self.expected else None
+
+
+def round_completeness_by_province(
+    *, user: Any, reporting_round: ReportingRound, today: dt.date
+) -> list[ProvinceRoundRow]:
+    """One round's pilot reports by province: expected, submitted, late, missing."""
+    by_province: dict[int, ProvinceRoundRow] = {}
+    for row in round_rows(user=user, reporting_round=reporting_round, today=today):
+        item = by_province.setdefault(row.pilot.province_id, ProvinceRoundRow(row.pilot.province))
+        item.expected += 1
+        item.submitted += int(row.cell.submitted)
+        item.late += int(row.cell.late)
+        item.missing += int(row.cell.state == CellState.MISSING)
+    return sorted(by_province.values(), key=lambda r: r.province.code)

@@ -1,0 +1,80 @@
+"""Copies of province reports sent to the ministries and the tags that concern each ministry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from shidian.core import scoping
+from shidian.core.errors import NotFound
+from shidian.core.roles import Capability
+from shidian.reporting.models import ProvinceReport, ProvinceReportVersion, ReadReceipt, ReportCopy
+
+
+def copies_sent(report: ProvinceReport) -> list[ReportCopy]:
+    """The copies of a province report's versions with their read receipts (for the sender)."""
+    return list(
+        ReportCopy.objects.filter(version__report=report)
+        .select_related("ministry", "version")
+        .prefetch_related("receipts__reader", "ministry__former_names")
+        .order_by("-version__number", "ministry__name")
+    )
+
+
+def ministry_inbox(*, user: Any) -> QuerySet[ReportCopy]:
+    """The province reports copied to the user's ministry, with whether anyone there has read each."""
+    if not scoping.can(user, Capability.READ_REPORT_COPIES) or user.organisation_id is None:
+        return ReportCopy.objects.none()
+    return (
+        ReportCopy.objects.filter(ministry_id=user.organisation_id)
+        .select_related("ministry", "version", "version__report", "version__report__province", "version__report__round")
+        .prefetch_related("ministry__former_names")
+        .annotate(is_read=Exists(ReadReceipt.objects.filter(copy=OuterRef("pk"))))
+        .order_by("-version__submitted_at", "-id")
+    )
+
+
+def unread_copies(*, user: Any) -> QuerySet[ReportCopy]:
+    """The copies nobody in the user's ministry has opened yet, oldest first."""
+    return (
+        ministry_inbox(user=user)
+        .exclude(Exists(ReadReceipt.objects.filter(copy=OuterRef("pk"))))
+        .order_by("version__submitted_at", "id")
+    )
+
+
+def get_copy_for(*, user: Any, copy_id: int) -> ReportCopy:
+    try:
+        return ministry_inbox(user=user).get(pk=copy_id)
+    except (ReportCopy.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound from exc
+
+
+def tags_for_ministry(version: ProvinceReportVersion, ministry_id: int) -> list[dict[str, Any]]:
+    """The difficulties and suggestions in a province report tagged with one ministry."""
+    return [tag for tag in version.tags if any(m.get("id") == ministry_id for m in tag.get("ministries", []))]
+
+
+@dataclass
+class MinistryTag:
+    copy: ReportCopy
+    text: str
+    kind: str
+
+
+def ministry_tags(*, user: Any) -> list[MinistryTag]:
+    """Difficulties and suggestions tagged with the user's ministry in the province reports copied to it."""
+    if user.organisation_id is None:
+        return []
+    seen: set[tuple[int, str]] = set()
+    result = []
+    for copy in ministry_inbox(user=user).order_by("version__submitted_at", "id"):
+        for tag in tags_for_ministry(copy.version, user.organisation_id):
+            key = (copy.version.report_id, str(tag.get("text", "")))
+            if key in seen:
+                continue
+            seen.add(key)
+            result.append(MinistryTag(copy, str(tag.get("text", "")), str(tag.get("kind", ""))))
+    return result

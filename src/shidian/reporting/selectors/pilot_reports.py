@@ -1,0 +1,130 @@
+"""Pilot reports a user may read: lists, versions, attachments, returned and waiting ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from shidian.core import scoping
+from shidian.core.roles import Capability
+from shidian.pilots.models import PilotArea
+from shidian.reporting.models import (
+    CommentKind,
+    PilotReport,
+    PilotReportVersion,
+    ReportingRound,
+    ReportStatus,
+    ReviewComment,
+)
+from shidian.reporting.selectors.access import _require_reports
+from shidian.reporting.selectors.reporting_rounds import rounds
+from shidian.reporting.selectors.waiting import Waiting, _waiting
+
+
+def visible_pilot_reports(*, user: Any) -> QuerySet[PilotReport]:
+    if not scoping.can(user, Capability.VIEW_REPORTS):
+        return PilotReport.objects.none()
+    return scoping.restrict(
+        PilotReport.objects.select_related("pilot", "pilot__province", "round"),
+        user,
+    )
+
+
+def get_pilot_report_for(*, user: Any, report_id: int) -> PilotReport:
+    """One report the user may see; missing and hidden are both 404."""
+    _require_reports(user)
+    return scoping.get_for(
+        PilotReport.objects.select_related("pilot", "pilot__province", "round", "updated_by"),
+        user,
+        pk=report_id,
+    )
+
+
+def reports_awaiting_review(*, user: Any) -> QuerySet[PilotReport]:
+    """Submitted pilot reports a provincial officer should accept or return."""
+    if not scoping.can(user, Capability.REVIEW_PILOT_REPORTS):
+        return PilotReport.objects.none()
+    return visible_pilot_reports(user=user).filter(status=ReportStatus.SUBMITTED).order_by("round__year", "pilot__name")
+
+
+def versions_of(report: PilotReport) -> list[PilotReportVersion]:
+    return list(
+        report.versions.select_related("submitted_by")
+        .prefetch_related("attachments", "comments__author")
+        .order_by("number")
+    )
+
+
+def get_version_for(*, user: Any, version_id: int) -> PilotReportVersion:
+    _require_reports(user)
+    return scoping.get_for(
+        PilotReportVersion.objects.select_related("report", "report__pilot", "report__round", "submitted_by"),
+        user,
+        pk=version_id,
+    )
+
+
+def get_attachment_for(*, user: Any, attachment_id: int) -> Any:
+    from shidian.reporting.models import Attachment
+
+    _require_reports(user)
+    return scoping.get_for(
+        Attachment.objects.select_related("report", "report__pilot"),
+        user,
+        pk=attachment_id,
+    )
+
+
+def pilot_rounds(*, user: Any) -> list[tuple[ReportingRound, PilotReport | None]]:
+    """For a pilot user: every round with its report (or None where none was started)."""
+    scope = scoping.scope_for(user)
+    if not scope.pilots:
+        return []
+    (pilot_id,) = tuple(scope.pilots)[:1]
+    reports = {r.round_id: r for r in PilotReport.objects.filter(pilot_id=pilot_id)}
+    return [(r, reports.get(r.pk)) for r in reversed(rounds())]
+
+
+def user_pilot(user: Any) -> PilotArea | None:
+    scope = scoping.scope_for(user)
+    if not scope.pilots:
+        return None
+    return PilotArea.objects.filter(pk__in=scope.pilots).select_related("province").first()
+
+
+def returned_pilot_reports(*, user: Any) -> list[tuple[PilotReport, ReviewComment | None]]:
+    """The user's pilot reports returned for revision, oldest round first, with the reviewer's latest comment."""
+    if not scoping.can(user, Capability.WRITE_PILOT_REPORT):
+        return []
+    reports = list(visible_pilot_reports(user=user).filter(status=ReportStatus.RETURNED))
+    return [(report, comment) for report, comment in _last_return_comments(reports)]
+
+
+def _last_return_comments(reports: list[PilotReport]) -> list[tuple[PilotReport, ReviewComment | None]]:
+    comments: dict[int, ReviewComment] = {}
+    rows = ReviewComment.objects.filter(
+        pilot_report_version__report__in=reports, kind=CommentKind.RETURN
+    ).select_related("author", "pilot_report_version")
+    for comment in rows.order_by("created_at", "id"):
+        comments[comment.pilot_report_version.report_id] = comment  # type: ignore[union-attr]
+    ordered = sorted(reports, key=lambda r: (r.round.sort_key, r.pilot.name))
+    return [(report, comments.get(report.pk)) for report in ordered]
+
+
+def pilot_reports_waiting(*, user: Any) -> list[Waiting]:
+    """Submitted pilot reports the province must accept or return, longest waiting first."""
+    return _waiting(list(reports_awaiting_review(user=user)), PilotReportVersion)
+
+
+def filter_pilot_reports(
+    queryset: QuerySet[PilotReport], *, round_id: int | None, pilot_id: int | None, status: str
+) -> QuerySet[PilotReport]:
+    """Narrow pilot reports by round, pilot and status."""
+    if round_id:
+        queryset = queryset.filter(round_id=round_id)
+    if pilot_id:
+        queryset = queryset.filter(pilot_id=pilot_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
