@@ -3,7 +3,7 @@
 #   make setup          OS packages (if missing), .venv (uv), node_modules (npm ci), vendored assets
 #   make run            demo server on http://127.0.0.1:8000 (waitress + task worker)
 #   make test           lint, migration and deploy checks, pytest on SQLite and on PostgreSQL
-#   make lint | format | messages | test-sqlite | test-postgres | bench | clean | distclean
+#   make lint | format | messages | test-sqlite | test-postgres | bench [SCALE=0.1] | bench-smoke | clean | distclean
 #
 # Every recipe runs as one bash script with -e -u -o pipefail: any failing step fails the target.
 
@@ -20,7 +20,7 @@ PG_BIN := /usr/lib/postgresql/15/bin
 # LibreOffice (headless Writer) converts the official documents to PDF and checks them in the tests; the CJK
 # families are the free stand-ins for 仿宋/小标宋 (serif), 楷体 (Kai) and 黑体 (Hei) that fontconfig maps below.
 APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-liberation2 \
-	fonts-wqy-zenhei gettext libreoffice-writer-nogui poppler-utils
+	fonts-wqy-zenhei gettext libreoffice-writer-nogui poppler-utils wrk
 FONTCONFIG_CONF := scripts/fontconfig/64-shidian-official-fonts.conf
 NPM_STAMP := node_modules/.shidian-npm-ci
 
@@ -30,7 +30,7 @@ RUN_SECRET_KEY := dev-only-shidian-demo-key-do-not-use-in-production-7f3a9c2e41b
 DEPLOY_CHECK_SECRET_KEY := Qk7vN2pX9rT4wZ8mB3cF6hJ1yL5sD0gA-check-deploy-only_e8R2uV7nK4tP9q
 
 .PHONY: help setup setup-os setup-python setup-node setup-messages messages run test lint format check-migrations \
-	check-deploy test-sqlite test-postgres bench clean distclean
+	check-deploy test-sqlite test-postgres bench bench-smoke clean distclean
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -154,9 +154,10 @@ define TEST_SQLITE_STEPS
 env -u SHIDIAN_DATABASE_URL DJANGO_SETTINGS_MODULE=shidian.settings.test $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 endef
 
-# Every test, the browser tests included, runs on both databases (DESIGN.md).
+# Every test, the browser tests included, runs on both databases (DESIGN.md). The PostgreSQL pass also
+# starts a hot standby of its server, on which the replica router's tests read (core/db_router.py).
 define TEST_POSTGRES_STEPS
-bash scripts/with_postgres.sh env DJANGO_SETTINGS_MODULE=shidian.settings.test \
+PG_STANDBY=1 bash scripts/with_postgres.sh env DJANGO_SETTINGS_MODULE=shidian.settings.test \
   $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 endef
 
@@ -171,6 +172,8 @@ test: setup
 	$(TEST_SQLITE_STEPS)
 	echo "==> pytest (PostgreSQL 15)"
 	$(TEST_POSTGRES_STEPS)
+	echo "==> bench-smoke"
+	$(BENCH_SMOKE_STEPS)
 
 lint: setup
 	$(LINT_STEPS)
@@ -191,9 +194,28 @@ test-sqlite: setup
 test-postgres: setup
 	$(TEST_POSTGRES_STEPS)
 
-# Each benchmark reports a ratio against a baseline measured in the same process.
+# Nationwide-scale benchmarks (docs/benchmarks.md): PostgreSQL, production settings, gunicorn, wrk. Each
+# figure is a ratio against a baseline measured in the same run. SHIDIAN_DATABASE_URL (PostgreSQL) keeps the
+# generated dataset between runs; without it a throwaway server is used. SCALE=0.1 is a tenth of the country.
+SCALE ?= 1
+define BENCH_STEPS
+if [[ "$${SHIDIAN_DATABASE_URL:-}" == postgres* ]]; then
+  env SCALE=$(SCALE) $(PY) bench/harness.py
+else
+  bash scripts/with_postgres.sh env SCALE=$(SCALE) $(PY) bench/harness.py
+fi
+endef
+
+# A tiny scale and one second per page: every benchmark runs, nothing is judged (make test runs it).
+define BENCH_SMOKE_STEPS
+env -u SHIDIAN_DATABASE_URL BENCH_SMOKE=1 bash scripts/with_postgres.sh $(PY) bench/harness.py
+endef
+
 bench: setup
-	$(PY) bench/run.py
+	$(BENCH_STEPS)
+
+bench-smoke: setup
+	$(BENCH_SMOKE_STEPS)
 
 # ---------------------------------------------------------------------------- clean
 

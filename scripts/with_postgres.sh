@@ -17,7 +17,13 @@
 # (plus PGHOST/PGPORT/PGUSER/PGDATABASE for psql, as the superuser "postgres"),
 # runs CMD, then stops the server and deletes the cluster. Exits with CMD's exit code.
 #
-# Environment: PG_BIN (default /usr/lib/postgresql/15/bin), PG_PORT (default: a free port).
+# With PG_STANDBY=1 it also starts a hot standby of that server (pg_basebackup -R, streaming on loopback,
+# its own free port) and exports
+#   SHIDIAN_REPLICA_DATABASE_URL=postgresql://shidian_owner@127.0.0.1:<standby port>/shidian
+# Streaming replicates the whole cluster, so the standby also holds every test database the test runner
+# creates on the primary (core/db_router.py, docs/scaling.md).
+#
+# Environment: PG_BIN (default /usr/lib/postgresql/15/bin), PG_PORT (default: a free port), PG_STANDBY.
 # As root the server runs as the "postgres" OS user (initdb refuses root);
 # otherwise as the current user. CMD always runs as the calling user, in the
 # foreground (so it keeps the terminal, and Ctrl-C reaches it); the server is
@@ -65,11 +71,11 @@ as_pg() {
   fi
 }
 
-cleanup() {
-  local pid
-  if [[ -f "$PG_TMP/data/postmaster.pid" ]]; then
-    if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m fast -w -t 30 stop >/dev/null 2>&1; then
-      pid=$(head -n 1 "$PG_TMP/data/postmaster.pid" 2>/dev/null || true)
+stop_cluster() {
+  local dir=$1 pid
+  if [[ -f "$dir/postmaster.pid" ]]; then
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$dir" -m fast -w -t 30 stop >/dev/null 2>&1; then
+      pid=$(head -n 1 "$dir/postmaster.pid" 2>/dev/null || true)
       if [[ -n "$pid" ]]; then
         kill -QUIT "$pid" 2>/dev/null || true
         sleep 1
@@ -77,6 +83,11 @@ cleanup() {
       fi
     fi
   fi
+}
+
+cleanup() {
+  stop_cluster "$PG_TMP/standby"
+  stop_cluster "$PG_TMP/data"
   rm -rf "$PG_TMP"
 }
 trap cleanup EXIT
@@ -137,6 +148,35 @@ done
   -c "CREATE ROLE shidian_owner LOGIN CREATEDB" \
   -c "CREATE ROLE shidian_app LOGIN NOCREATEDB NOCREATEROLE"
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT_USED" -U postgres -E UTF8 -O shidian_owner shidian
+
+if [[ "${PG_STANDBY:-0}" == 1 ]]; then
+  # The initdb defaults allow replication connections from loopback (trust) and wal_level=replica.
+  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT_USED" -U postgres -D "$PG_TMP/standby" -R \
+    -X stream --checkpoint=fast >"$PG_TMP/basebackup.log" 2>&1 || {
+    cat "$PG_TMP/basebackup.log" >&2
+    echo "with_postgres: pg_basebackup failed" >&2
+    exit 1
+  }
+  mkdir -p "$PG_TMP/standby-sock"
+  [[ $(id -u) -eq 0 ]] && chown "$PG_OS_USER:" "$PG_TMP/standby-sock"
+  standby=0
+  for _attempt in 1 2 3 4 5; do
+    PG_STANDBY_PORT=$(free_port)
+    if as_pg "$PG_BIN/pg_ctl" -D "$PG_TMP/standby" -l "$PG_TMP/standby.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $PG_STANDBY_PORT -k $PG_TMP/standby-sock -c hot_standby=on -c fsync=off" \
+      start >/dev/null; then
+      standby=1
+      break
+    fi
+  done
+  if [[ $standby -ne 1 ]]; then
+    cat "$PG_TMP/standby.log" >&2 || true
+    echo "with_postgres: hot standby did not start" >&2
+    exit 1
+  fi
+  export SHIDIAN_REPLICA_DATABASE_URL="postgresql://shidian_owner@127.0.0.1:$PG_STANDBY_PORT/shidian"
+  echo "with_postgres: hot standby ready at $SHIDIAN_REPLICA_DATABASE_URL" >&2
+fi
 
 export SHIDIAN_DATABASE_URL="postgresql://shidian_owner@127.0.0.1:$PG_PORT_USED/shidian"
 export SHIDIAN_APP_DATABASE_URL="postgresql://shidian_app@127.0.0.1:$PG_PORT_USED/shidian"

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shidian.accounts.sessions.SessionRenewalMiddleware",
     "shidian.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_view runs after every other one's (core/db_router.py).
+    "shidian.core.db_router.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "shidian.urls"
@@ -150,6 +153,26 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(_env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shidian.sqlite3'}"))}
+# A PostgreSQL streaming replica (hot standby) for the monitoring and analytics reads (core/db_router.py,
+# docs/scaling.md). In tests it mirrors the default test database: the standby's copy of the same database.
+REPLICA_DATABASE_URL = _env("REPLICA_DATABASE_URL")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {**database_from_url(REPLICA_DATABASE_URL), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["shidian.core.db_router.ReplicaRouter"]
+REPLICA_READS = bool(REPLICA_DATABASE_URL)
+# After a write the browser reads from the primary this long (read-your-writes); longer than the lag.
+REPLICA_PIN_SECONDS = _int("REPLICA_PIN_SECONDS", 15)
+# The views whose GET reads go to the replica: many rows read, nothing written.
+REPLICA_READ_VIEWS = [
+    "indicators:monitoring",
+    "indicators:compare",
+    "indicators:off_track",
+    "indicators:quality",
+    "reporting:matrix",
+    "pilots:dashboard",
+    "pilots:completeness",
+    "evaluation:compare",
+]
 # PostgreSQL: the role the application connects as, which does not own the tables. ``migrate`` runs as the
 # owner and grants this role DML on every table but only SELECT and INSERT on the audit trail
 # (core/database.py, docs/operations.md). Empty: no grants are managed (SQLite, or a single-role setup).
@@ -204,7 +227,11 @@ AXES_VERBOSE = False
 # Idle timeout: the session expires after this many seconds without a request.
 SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: the expiry is renewed once it has run down by SESSION_RENEW_SECONDS
+# (accounts/sessions.py), which saves an UPDATE per request (issue 16).
+SESSION_ENGINE = "shidian.accounts.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = _int("SESSION_RENEW_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

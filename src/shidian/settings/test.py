@@ -29,3 +29,7 @@ AUDIT_ALLOW_TEST_FLUSH = True
 # A bad query plan fails in seconds instead of eating CI's time (issue 11: one demo query ran ten minutes).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"]["OPTIONS"] = {"options": "-c statement_timeout=30000"}  # noqa: F405
+
+# The replica (scripts/with_postgres.sh starts a hot standby) sees only committed rows, and most tests write
+# inside a transaction that is rolled back: its routing is off except in the tests that switch it on.
+REPLICA_READS = False
