@@ -24,8 +24,8 @@ from shidian.accounts.models import Organisation, User
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.tests import test_url_walk as url_walk
-from shidian.notifications.models import Notification, OutgoingMail
 from shidian.experiences.tests import factories as experience_factories
+from shidian.notifications.models import Notification, OutgoingMail
 from shidian.pilots.models import PilotArea
 from shidian.plans import models as plans
 from shidian.reporting import models as reporting

@@ -426,6 +426,8 @@ def case_email_preferences(client_as: ClientAs, user: Callable[[str], User]) -> 
         lambda: list(EmailPreference.objects.filter(user=pilot).order_by("kind")),
         testid="preferences-form",
     )
+
+
 def case_routing(client_as: ClientAs, user: Callable[[str], User]) -> None:
     from shidian.exchange import services
     from shidian.exchange.models import RoutingRule
@@ -439,6 +441,8 @@ def case_routing(client_as: ClientAs, user: Callable[[str], User]) -> None:
     )
     rule = RoutingRule.objects.get(category="land")
     assert rule.co_handlers.count() == 2
+
+
 def case_experience(client_as: ClientAs, user: Callable[[str], User]) -> None:
     from shidian.experiences.tests import factories
 
@@ -447,6 +451,8 @@ def case_experience(client_as: ClientAs, user: Callable[[str], User]) -> None:
     assert_round_trip(
         client_as("demo-pilot"), page, lambda: [experience, *experience.results.all()], testid="experience-form"
     )
+
+
 def case_news(client_as: ClientAs, user: Callable[[str], User]) -> None:
     from shidian.portal import services
     from shidian.portal.demo import demo_picture

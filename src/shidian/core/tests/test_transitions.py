@@ -225,6 +225,8 @@ def _difficulty() -> models.Model:
         rating=4, closed_on=dt.date(2019, 7, 9), escalated_on=dt.date(2019, 7, 30)
     )
     return item
+
+
 def _experience() -> models.Model:
     from shidian.experiences.models import Experience, PromotionBatch
     from shidian.plans.models import FocusArea
@@ -236,6 +238,8 @@ def _experience() -> models.Model:
         focus_area=FocusArea.objects.order_by("pk")[0],
         batch=PromotionBatch.objects.create(name="测试批次"),
     )
+
+
 def _news() -> models.Model:
     import datetime as dt
 

@@ -195,6 +195,8 @@ def notification_objects(beijing: PilotArea) -> dict[str, Any]:
         next_attempt_at=timezone.now(),
     )  # fmt: skip
     return {"notification_id": notification.pk, "mail_id": mail.pk}
+
+
 def news_objects(province: Any) -> dict[str, Any]:
     """A draft news item of ``province``'s commission (the writers' pages) and a bulletin id (public pages)."""
     from shidian.portal.models import NewsItem
