@@ -37,7 +37,8 @@ def test_news_with_a_picture_reaches_the_public_portal(site: str, new_context: A
     reader.click("text=柳州市推进城乡统筹发展")
     image = reader.locator("article[data-testid=news-item] img")
     assert image.get_attribute("alt") == "城市天际线示意图"
-    assert reader.evaluate("document.querySelector('article img').naturalWidth") > 0
+    # The picture decodes (a broken one never gets a width); it may still be loading when the page is.
+    reader.wait_for_function("document.querySelector('article img').naturalWidth > 0", timeout=10_000)
     reader.emulate_media(media="print")
     assert not reader.locator("nav.site-sections").is_visible()  # the print layout drops the navigation
     reader.emulate_media(media="screen")

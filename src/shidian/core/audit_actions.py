@@ -203,6 +203,11 @@ class AuditAction(models.TextChoices):
     NEWS_IMAGE_REFUSED = "portal.news.image_refused", _("宣传稿件图片被拒绝")
     PORTAL_DEMO_LOADED = "portal.demo.loaded", _("载入门户演示数据")
 
+    # notifications: the e-mail queue (a mail sent, given up after its attempts, or queued again by an admin)
+    MAIL_SENT = "notifications.mail.sent", _("发送通知邮件")
+    MAIL_FAILED = "notifications.mail.failed", _("通知邮件发送失败")
+    MAIL_REQUEUED = "notifications.mail.pending", _("重新发送通知邮件")
+
     # demo data
     PLANS_DEMO_LOADED = "plans.demo.loaded", _("载入工作方案演示数据")
     REPORTING_DEMO_LOADED = "reporting.demo.loaded", _("载入报告演示数据")

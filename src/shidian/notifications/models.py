@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shidian.core import clock
+from shidian.core.transitions import Flow
 from shidian.notifications.registry import Kind
 
 
@@ -144,3 +145,18 @@ class DeriveCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_event_id}"
+
+
+# An e-mail waits (待发送) until sent, or until its attempts run out (发送失败); an admin may queue a failed one
+# again. A failed attempt with attempts left keeps it waiting (no move).
+MAIL_FLOW = Flow(
+    model=OutgoingMail,
+    statuses=MailStatus,
+    moves={
+        MailStatus.PENDING: frozenset({MailStatus.SENT, MailStatus.FAILED}),
+        MailStatus.FAILED: frozenset({MailStatus.PENDING}),
+        MailStatus.SENT: frozenset(),
+    },
+    action_prefix="notifications.mail",
+    refusal=_("这封邮件不能从“%(from)s”变为“%(to)s”。"),
+)

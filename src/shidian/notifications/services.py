@@ -19,10 +19,19 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shidian.core import transitions
 from shidian.core.errors import DomainError
 from shidian.core.models import AuditEvent
+from shidian.core.transitions import Effects
 from shidian.notifications import registry
-from shidian.notifications.models import DeriveCursor, EmailPreference, MailStatus, Notification, OutgoingMail
+from shidian.notifications.models import (
+    MAIL_FLOW,
+    DeriveCursor,
+    EmailPreference,
+    MailStatus,
+    Notification,
+    OutgoingMail,
+)
 from shidian.notifications.registry import Kind, Notice
 
 if TYPE_CHECKING:
@@ -246,20 +255,26 @@ def _send_one(mail_id: int, now: dt.datetime) -> bool:
         try:
             EmailMessage(subject=mail.subject, body=mail.body, to=[mail.to]).send()
         except Exception as error:  # SMTP refusals, timeouts, a server that is down: retried, then shown
-            mail.attempts += 1
-            mail.last_error = f"{type(error).__name__}: {error}"[:500]
-            if mail.attempts >= max_attempts():
-                mail.status = MailStatus.FAILED
-            else:
-                mail.next_attempt_at = now + backoff(mail.attempts)
-            mail.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning("mail #%s to %s failed (attempt %s): %s", mail.pk, mail.to, mail.attempts, mail.last_error)
+            attempts = mail.attempts + 1
+            last_error = f"{type(error).__name__}: {error}"[:500]
+            logger.warning("mail #%s to %s failed (attempt %s): %s", mail.pk, mail.to, attempts, last_error)
+            if attempts < max_attempts():  # still waiting: no move, the next attempt later
+                mail.attempts, mail.last_error, mail.next_attempt_at = attempts, last_error, now + backoff(attempts)
+                mail.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+                return False
+
+            def given_up(locked: OutgoingMail) -> Effects:
+                locked.attempts, locked.last_error = attempts, last_error
+                return Effects(fields=["attempts", "last_error"], detail={"count": attempts, "message": last_error})
+
+            transitions.move(mail, MailStatus.FAILED, flow=MAIL_FLOW, by=None, apply=given_up)
             return False
-        mail.attempts += 1
-        mail.status = MailStatus.SENT
-        mail.sent_at = timezone.now()
-        mail.last_error = ""
-        mail.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+
+        def sent(locked: OutgoingMail) -> Effects:
+            locked.attempts, locked.sent_at, locked.last_error = locked.attempts + 1, timezone.now(), ""
+            return Effects(fields=["attempts", "sent_at", "last_error"], detail={"count": locked.attempts})
+
+        transitions.move(mail, MailStatus.SENT, flow=MAIL_FLOW, by=None, apply=sent)
         return True
 
 
@@ -275,16 +290,18 @@ def send_due_mail(*, now: dt.datetime | None = None, limit: int = 200) -> dict[s
     return {"sent": sent, "failed": len(ids) - sent}
 
 
-def retry_mail(*, mail: OutgoingMail) -> OutgoingMail:
+def retry_mail(*, mail: OutgoingMail, by: User) -> OutgoingMail:
     """Give a failed e-mail a fresh set of attempts, due now (the system admin's button)."""
-    with transaction.atomic():
-        locked = OutgoingMail.objects.select_for_update().get(pk=mail.pk)
+
+    def failed_only(locked: OutgoingMail) -> None:
         if locked.status != MailStatus.FAILED:
             raise DomainError(_("只有发送失败的邮件可以重新发送。"))
-        locked.status = MailStatus.PENDING
-        locked.attempts = 0
-        locked.next_attempt_at = timezone.now()
-        locked.save(update_fields=["status", "attempts", "next_attempt_at"])
+
+    def again(locked: OutgoingMail) -> Effects:
+        locked.attempts, locked.next_attempt_at = 0, timezone.now()
+        return Effects(fields=["attempts", "next_attempt_at"])
+
+    locked = transitions.move(mail, MailStatus.PENDING, flow=MAIL_FLOW, by=by, guard=failed_only, apply=again)
     transaction.on_commit(_enqueue_mail, robust=True)
     return locked
 

@@ -124,7 +124,7 @@ def mail_queue(request: AuthedHttpRequest) -> HttpResponse:
 def mail_retry(request: AuthedHttpRequest, mail_id: int) -> HttpResponse:
     mail = selectors.get_mail_for(user=request.user, mail_id=mail_id)
     try:
-        services.retry_mail(mail=mail)
+        services.retry_mail(mail=mail, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import random
 import re
+import zlib
 
 from django.db import transaction
 
@@ -139,6 +140,11 @@ TEMPLATES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 PERSONS = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"]
 
 
+def _key(pilot: PilotArea) -> str:
+    """A pilot's name in the demo's random draws: never its id, which differs after a database is flushed."""
+    return f"{pilot.province.code}-{pilot.name}"
+
+
 def _departments(pilot: PilotArea) -> list[Organisation]:
     office = account_services.ensure_pilot_organisations(pilot=pilot)
     result = []
@@ -225,7 +231,11 @@ def _bulk_plan(
     if awaiting:
         status = PlanStatus.SUBMITTED
     approved = _moment(start + dt.timedelta(days=75))
-    submitted = _moment(today - dt.timedelta(days=3 + pilot.pk % 20)) if status == PlanStatus.SUBMITTED else approved
+    submitted = (
+        _moment(today - dt.timedelta(days=3 + zlib.crc32(_key(pilot).encode()) % 20))
+        if status == PlanStatus.SUBMITTED
+        else approved
+    )
     version = PlanVersion.objects.create(
         plan=plan,
         number=1,
@@ -297,7 +307,7 @@ def _tasks_and_milestones(
             else:
                 # A plan not (yet) approved today was still carried out in the years before (the annual
                 # evaluation reads those milestones); its own generator keeps the rest of the demo unchanged.
-                _progress(m, random.Random(f"{pilot.pk}-{position}-{i}"), today)  # noqa: S311  (demo data)
+                _progress(m, random.Random(f"{_key(pilot)}-{position}-{i}"), today)  # noqa: S311  (demo data)
             milestones.append(m)
         Milestone.objects.bulk_create(milestones)
         for previous, current in itertools.pairwise(milestones):

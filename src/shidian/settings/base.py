@@ -276,14 +276,6 @@ NINJA_PAGINATION_PER_PAGE = 100
 # The per-token counter must be one for every waitress thread and process, so it lives in a shared cache:
 # the database (table ``shidian_cache``, made by api's migration 0002), unless another shared backend
 # (Redis, Memcached: atomic increments) is configured here. "default" stays the per-process memory cache.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "shidian_cache",
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    },
-}
 API_RATE_LIMIT_CACHE = "shared"
 NINJA_MAX_PER_PAGE_SIZE = 1000
 
@@ -327,6 +319,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PORTAL_CACHE_SECONDS = _int("PORTAL_CACHE_SECONDS", 15 * 60)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by every process (the API's per-token rate limit): a table in the database.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shidian_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
     "portal": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": _env("PORTAL_CACHE_DIR", str(VAR_DIR / "cache" / "portal")),

@@ -13,10 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Portal pages are not kept between tests (their database rolls back); the portal's cache tests switch it on.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "portal": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-}
+CACHES = {**CACHES, "portal": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 

@@ -53,3 +53,23 @@ def test_no_call_site_builds_an_action_name() -> None:
                     if keyword.arg == "action" and isinstance(keyword.value, ast.Constant | ast.JoinedStr):
                         offenders.append(f"{path.relative_to(SOURCE)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_every_detail_key_written_has_a_chinese_label() -> None:
+    """The audit trail shows each detail under a Chinese label; a key written without one would show in English."""
+    from shidian.core.audit_display import DETAIL_KEYS
+
+    written: dict[str, str] = {}
+    for path in SOURCE.glob("**/*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "detail" and isinstance(keyword.value, ast.Dict):
+                    for key in keyword.value.keys:
+                        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                            written.setdefault(key.value, f"{path.relative_to(SOURCE)}:{key.lineno}")
+    missing = sorted(f"{where}: {key!r}" for key, where in written.items() if key not in DETAIL_KEYS)
+    assert not missing, "detail keys without a label in core/audit_display.py DETAIL_KEYS:\n" + "\n".join(missing)

@@ -98,8 +98,11 @@ def english_words(html: str, names: set[str]) -> tuple[set[str], list[str]]:
     parser = VisibleText()
     parser.feed(html)
     words: set[str] = set()
-    for token in " ".join(parser.parts).split():
-        if CODE_LIKE.search(token) or token in names:
+    text = " ".join(parser.parts)
+    if names:  # user names are data, also inside a sentence (您的账号已开通：demo-pilot)
+        text = re.sub("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), " ", text)
+    for token in text.split():
+        if CODE_LIKE.search(token):
             continue
         words.update(w for w in LATIN_WORD.findall(token) if w not in ALLOWED)
     return words, parser.links

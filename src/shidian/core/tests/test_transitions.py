@@ -27,6 +27,7 @@ from shidian.evaluation.models import (
 from shidian.exchange.models import DIFFICULTY_FLOW, ESCALATION_FLOW
 from shidian.experiences.models import EXPERIENCE_FLOW
 from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
+from shidian.notifications.models import MAIL_FLOW
 from shidian.pilots.models import PILOT_FLOW, PilotArea
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
 from shidian.plans.tests import factories as plan_factories
@@ -100,6 +101,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "published": set(),
     },
     "portal.news": {"draft": {"published"}, "published": {"draft"}},
+    "notifications.mail": {"pending": {"sent", "failed"}, "failed": {"pending"}, "sent": set()},
 }
 
 
@@ -240,6 +242,14 @@ def _experience() -> models.Model:
     )
 
 
+def _mail() -> models.Model:
+    from django.utils import timezone
+
+    from shidian.notifications.models import OutgoingMail
+
+    return OutgoingMail.objects.create(to="x@example.cn", subject="x", body="x", next_attempt_at=timezone.now())
+
+
 def _news() -> models.Model:
     import datetime as dt
 
@@ -263,6 +273,7 @@ ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "exchange.escalation": (ESCALATION_FLOW, _difficulty),
     "experiences.experience": (EXPERIENCE_FLOW, _experience),
     "portal.news": (NEWS_FLOW, _news),
+    "notifications.mail": (MAIL_FLOW, _mail),
     "accounts.change": (ACCOUNT_CHANGE_FLOW, _account_change),
     "plans.version": (PLAN_FLOW, _plan_version),
     "plans.milestone": (MILESTONE_FLOW, _milestone),

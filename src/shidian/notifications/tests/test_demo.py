@@ -50,14 +50,15 @@ def test_the_demo_inbox_holds_what_the_history_means_to_the_role(demo_world: Non
     assert EXPECTED_KINDS[username] <= kinds, kinds
 
 
-def test_a_demo_warning_reaches_the_pilots_province(demo_world: None) -> None:
+def test_the_demo_warning_reaches_its_pilot_and_province_and_nobody_else(demo_world: None) -> None:
+    from shidian.evaluation import notify as evaluation_notify
     from shidian.evaluation.models import Warning
 
-    warning = Warning.objects.filter(pilot__province__name="广西壮族自治区", status="approved").first()
-    assert warning is not None
-    assert Notification.objects.filter(
-        recipient__username="demo-province", kind="decision", url=f"/evaluation/pilots/{warning.pilot_id}/"
-    ).exists()
+    warning = Warning.objects.select_related("pilot").get(status="approved")
+    about = Notification.objects.filter(kind="decision", url=f"/evaluation/pilots/{warning.pilot_id}/")
+    assert set(about.values_list("recipient_id", flat=True)) == {u.pk for u in evaluation_notify._people(warning)}
+    if warning.pilot.province.name != "广西壮族自治区":  # the demo province's officer is not told of another's
+        assert not about.filter(recipient__username="demo-province").exists()
     assert not Notification.objects.filter(
         recipient__username="demo-pilot", url=f"/evaluation/pilots/{warning.pilot_id}/"
     ).exists()  # another pilot's warning is not 柳州市's business

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shidian.accounts.models import User
+from shidian.core.audit_actions import AuditAction
+from shidian.core.models import AuditEvent
 from shidian.notifications import services, tasks
 from shidian.notifications.models import MailStatus, OutgoingMail
 from shidian.notifications.registry import Kind
@@ -121,6 +123,7 @@ def test_a_refused_mail_is_retried_with_backoff_then_shown_as_failed(
     services.send_due_mail(now=now + dt.timedelta(minutes=15))
     mail.refresh_from_db()
     assert mail.status == MailStatus.FAILED and mail.attempts == 3
+    assert _mail_events(mail) == [AuditAction.MAIL_FAILED]  # the give-up is on the audit trail, the retries not
     assert services.send_due_mail(now=now + dt.timedelta(days=2)) == {"sent": 0, "failed": 0}  # given up
     assert smtp.received == []
     # Visible to the system admin, who may send it again once the relay is fixed.
@@ -135,6 +138,18 @@ def test_a_refused_mail_is_retried_with_backoff_then_shown_as_failed(
     services.send_due_mail()
     mail.refresh_from_db()
     assert mail.status == MailStatus.SENT and len(smtp.received) == 1
+    assert _mail_events(mail) == [AuditAction.MAIL_FAILED, AuditAction.MAIL_REQUEUED, AuditAction.MAIL_SENT]
+    assert AuditEvent.objects.get(action=AuditAction.MAIL_REQUEUED, object_id=str(mail.pk)).actor.username == (
+        "demo-sysadmin"
+    )
+
+
+def _mail_events(mail: OutgoingMail) -> list[str]:
+    return list(
+        AuditEvent.objects.filter(object_type=OutgoingMail._meta.label, object_id=str(mail.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
 
 
 def test_a_server_that_is_down_counts_as_a_failed_attempt(

@@ -41,7 +41,8 @@ class TestQueryCounts:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
-        assert counts[0] == counts[1] <= 15, counts
+        # The workbench is the largest: one query or two per section (exchange and experiences included).
+        assert counts[0] == counts[1] <= 17, counts
 
     def test_pilot_page(
         self, client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
