@@ -139,9 +139,8 @@ def test_a_refused_mail_is_retried_with_backoff_then_shown_as_failed(
     mail.refresh_from_db()
     assert mail.status == MailStatus.SENT and len(smtp.received) == 1
     assert _mail_events(mail) == [AuditAction.MAIL_FAILED, AuditAction.MAIL_REQUEUED, AuditAction.MAIL_SENT]
-    assert AuditEvent.objects.get(action=AuditAction.MAIL_REQUEUED, object_id=str(mail.pk)).actor.username == (
-        "demo-sysadmin"
-    )
+    requeued = AuditEvent.objects.filter(action=AuditAction.MAIL_REQUEUED, object_id=str(mail.pk))
+    assert list(requeued.values_list("actor__username", flat=True)) == ["demo-sysadmin"]
 
 
 def _mail_events(mail: OutgoingMail) -> list[str]:
