@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from shidian.evaluation import methods, scoring
 from shidian.evaluation.models import DimensionCode, Grade, Result, Run
@@ -191,21 +191,21 @@ def bar_option(groups_: Sequence[Group], *, title: str) -> dict[str, Any]:
 # against the land's, each the mean attainment (0..1) of the pilot's counted indicators of those catalogue
 # categories (indicators app, 指标分类) in the run's breakdown.
 COUPLING_PAIR: tuple[tuple[str, frozenset[str]], tuple[str, frozenset[str]]] = (
-    (_noop("人口城镇化"), frozenset({"城镇化水平", "农民工融入城镇"})),
-    (_noop("土地城镇化"), frozenset({"土地利用"})),
+    (gettext_noop("人口城镇化"), frozenset({"城镇化水平", "农民工融入城镇"})),
+    (gettext_noop("土地城镇化"), frozenset({"土地利用"})),
 )
 # 十级 bands of D (田深圳等 2021, 表1), upper bounds.
 COORDINATION_BANDS = (
-    (0.1, _noop("极度失调")),
-    (0.2, _noop("严重失调")),
-    (0.3, _noop("中度失调")),
-    (0.4, _noop("轻度失调")),
-    (0.5, _noop("濒临失调")),
-    (0.6, _noop("勉强协调")),
-    (0.7, _noop("初级协调")),
-    (0.8, _noop("中级协调")),
-    (0.9, _noop("良好协调")),
-    (1.0, _noop("优质协调")),
+    (0.1, gettext_noop("极度失调")),
+    (0.2, gettext_noop("严重失调")),
+    (0.3, gettext_noop("中度失调")),
+    (0.4, gettext_noop("轻度失调")),
+    (0.5, gettext_noop("濒临失调")),
+    (0.6, gettext_noop("勉强协调")),
+    (0.7, gettext_noop("初级协调")),
+    (0.8, gettext_noop("中级协调")),
+    (0.9, gettext_noop("良好协调")),
+    (1.0, gettext_noop("优质协调")),
 )
 
 

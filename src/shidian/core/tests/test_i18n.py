@@ -288,3 +288,15 @@ def test_import_row_error_renders_in_english() -> None:
     with override("zh-hans"):
         message = gettext("未知的省份“%(value)s”。") % {"value": "火星省"}
         assert str(RowError(row=3, column="province", message=message)) == "第 3 行，“province”列：未知的省份“火星省”。"
+
+
+def test_coupling_labels_translate() -> None:
+    """Labels marked with gettext_noop are extracted only under that name (an alias such as _noop is not)."""
+    from shidian.evaluation.analysis import COUPLING_PAIR, coordination_band
+
+    with override("en"):
+        assert coordination_band(0.95) == "High-quality coordination"
+        assert coordination_band(0.05) == "Extreme imbalance"
+        assert [gettext(name) for name, _codes in COUPLING_PAIR] == ["Population urbanization", "Land urbanization"]
+    with override("zh-hans"):
+        assert coordination_band(0.95) == "优质协调"
