@@ -6,7 +6,7 @@ PostgreSQL database you keep (then the dataset is generated once and reused). En
   SCALE            share of the nationwide dataset (1 = ~40,850 units, ~49M values; 0.1 a tenth)
   BENCH_DURATION   seconds of wrk per page (default 10)
   BENCH_SMOKE=1    tiny run for ``make test``: every benchmark runs once, nothing is judged or written
-  BENCH_ONLY       comma-separated sections (demo,http,import,rollups,documents) to run only those
+  BENCH_ONLY       comma-separated sections (demo,http,import,rollups,evaluation,documents) to run only those
 
 The table goes to stdout and, except in smoke runs, to docs/benchmarks.md (with machine, versions, date).
 """
@@ -166,6 +166,13 @@ def main() -> int:
         import rollups_bench
 
         for args in rollups_bench.run(dataset=dataset, smoke=SMOKE):
+            row(*args)
+    if wanted("evaluation"):
+        print(f"  ({time.perf_counter() - started:.0f} s)", flush=True)
+        print("== evaluation", flush=True)
+        import evaluation_bench
+
+        for args in evaluation_bench.run(smoke=SMOKE):
             row(*args)
     if wanted("import"):
         print(f"  ({time.perf_counter() - started:.0f} s)", flush=True)

@@ -218,6 +218,31 @@ def coupling_coordination(subsystems: npt.ArrayLike, *, weights: npt.ArrayLike |
     return Coupling(c=c.astype(np.float64), t=t.astype(np.float64), d=d.astype(np.float64))
 
 
+# How close to a half unit of the last place a scaled value must be for float error to matter (then Decimal decides).
+_NEAR_HALF = 1e-6
+
+
+def round_half_up(values: npt.ArrayLike, decimals: int = 2) -> FloatArray:
+    """Round half up to ``decimals`` places on each value's shortest decimal text (NaN stays NaN), as an array.
+
+    The same result as ``float(Decimal(repr(v)).quantize(Decimal(10) ** -decimals, ROUND_HALF_UP))`` for every
+    element: ``floor(v * 10**d + 0.5) / 10**d`` is that rounding except within float error of a half unit,
+    and those few values (exact halves such as 2.675) go through Decimal one by one.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    scale = 10.0**decimals
+    y = v * scale
+    with np.errstate(invalid="ignore"):
+        out = np.floor(y + 0.5) / scale
+        near = np.abs(y - np.floor(y) - 0.5) < _NEAR_HALF
+    if near.any():
+        quantum = Decimal(1).scaleb(-decimals)
+        out = out.copy()
+        for i in np.flatnonzero(near):
+            out.flat[i] = float(Decimal(repr(float(v.flat[i]))).quantize(quantum, rounding=ROUND_HALF_UP))
+    return out
+
+
 def competition_rank(scores: npt.ArrayLike, *, higher_is_better: bool = True, decimals: int = 2) -> IntArray:
     """Return "1224" ranks of the scores rounded half-up to ``decimals`` (ties share the best rank, missing last)."""
     s = np.asarray(scores, dtype=np.float64)
@@ -230,14 +255,7 @@ def competition_rank(scores: npt.ArrayLike, *, higher_is_better: bool = True, de
     present = ~np.isnan(s)
     # Round exactly as the pages print (core.formatting.number: half-up on the decimal text), so equal printed
     # scores share a rank.
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = np.array(
-        [
-            float(Decimal(str(float(v))).quantize(quantum, rounding=ROUND_HALF_UP)) if ok else 0.0
-            for v, ok in zip(s, present, strict=True)
-        ],
-        dtype=np.float64,
-    )
+    rounded = np.where(present, round_half_up(s, decimals), 0.0)
     key = -rounded if higher_is_better else rounded
     valid = key[present]
     ranks = np.empty(s.shape, dtype=np.int64)

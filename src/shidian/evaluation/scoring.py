@@ -112,23 +112,31 @@ def indicator_scores(
         weights = (
             methods.entropy_weights(normalised, directions=["benefit"] * k) if method == "entropy" and n > 1 else None
         )
-    scores = np.zeros(n)
-    for i in range(n):
-        if weights is not None:
-            scores[i] = 100.0 * float(cells[i] @ weights)
-        elif counted[i].any():
-            scores[i] = 100.0 * float(cells[i][counted[i]].mean())
-        for row in pilots[i]["indicators"]:
-            j = index[row["code"]]
-            details[i]["indicators"].append(
-                {
-                    **row,
-                    "cell": round(float(cells[i, j]), 4),
-                    "counted": bool(counted[i, j]),
-                    **({"weight": round(float(weights[j]), 4)} if weights is not None else {}),
-                }
-            )
-        if not counted[i].any():
+    if weights is not None:
+        scores = np.array([100.0 * float(cells[i] @ weights) for i in range(n)])
+    else:
+        count = counted.sum(axis=1)
+        # A sequential sum (cumsum) of the counted cells in column order: the same number as summing the
+        # pilot's own cells one by one, whatever the number of columns (numpy's sum pairs long rows).
+        sums = np.cumsum(np.where(counted, cells, 0.0), axis=1)[:, -1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = np.where(count > 0, 100.0 * (sums / count), 0.0)
+    any_counted = counted.any(axis=1).tolist()
+    cell_rows = cells.tolist()
+    counted_rows = counted.tolist()
+    rounded_weights = [round(float(w), 4) for w in weights] if weights is not None else None
+    for i, p in enumerate(pilots):
+        rows = p["indicators"]
+        if rows:
+            cell_row, counted_row = cell_rows[i], counted_rows[i]
+            out = details[i]["indicators"]
+            for row in rows:
+                j = index[row["code"]]
+                cell = {**row, "cell": round(cell_row[j], 4), "counted": counted_row[j]}
+                if rounded_weights is not None:
+                    cell["weight"] = rounded_weights[j]
+                out.append(cell)
+        if not any_counted[i]:
             details[i]["note"] = "没有设定目标的指标，本项计 0 分。"
     return scores, details
 
@@ -174,20 +182,49 @@ def province_score(assessment: dict[str, Any] | None) -> tuple[float, dict[str, 
 
 
 def dimension_matrix(inputs: dict[str, Any]) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """(n_pilots, 5) dimension scores rounded to the cent (NaN: not applicable), and each pilot's details."""
+    """(n_pilots, 5) dimension scores rounded to the cent (NaN: not applicable), and each pilot's details.
+
+    A pilot without milestones, expert scores, reports or an assessment gets that dimension's fixed score
+    and note without a call per pilot: at nationwide scale most areas have nothing in most dimensions.
+    """
     scheme = inputs["scheme"]
     pilots = inputs["pilots"]
     indicators, indicator_details = indicator_scores(
         pilots, method=scheme["indicator_method"], cap=float(scheme["attainment_cap"])
     )
+    max_score = int(scheme["max_expert_score"])
     rows = np.zeros((len(pilots), len(DIMENSIONS)))
+    rows[:, 1] = indicators
     details = []
+    no_reports = "当年没有报告轮次，本项计 0 分。"
+    no_experts = "没有专家评分，本项计 0 分。"
+    no_assessment = "省级发展改革部门未评价，本项计 0 分。"
+    experiences_note = "典型经验模块尚未上线，入选典型经验暂计 0 分。"
     for i, p in enumerate(pilots):
-        t, t_detail = task_score(p["milestones"])
-        inn, inn_detail = innovation_score(p["experts"], p["experiences"], max_score=int(scheme["max_expert_score"]))
-        rep, rep_detail = reporting_score(p["reports"])
-        prov, prov_detail = province_score(p["province_assessment"])
-        rows[i] = [np.nan if t is None else t, indicators[i], inn, rep, prov]
+        row = rows[i]
+        if p["milestones"]:
+            t, t_detail = task_score(p["milestones"])
+            row[0] = np.nan if t is None else t
+        else:
+            row[0] = np.nan
+            t_detail = {"milestones": [], "not_applicable": True, "note": NOT_APPLICABLE_TASKS}
+        if p["experts"]:
+            row[2], inn_detail = innovation_score(p["experts"], p["experiences"], max_score=max_score)
+        else:
+            inn_detail = {
+                "experts": [],
+                "experiences": list(p["experiences"]),
+                "experiences_note": experiences_note,
+                "note": no_experts,
+            }
+        if p["reports"]:
+            row[3], rep_detail = reporting_score(p["reports"])
+        else:
+            rep_detail = {"reports": [], "note": no_reports}
+        if p["province_assessment"] is not None:
+            row[4], prov_detail = province_score(p["province_assessment"])
+        else:
+            prov_detail = {"assessment": None, "note": no_assessment}
         details.append(
             {
                 "tasks": t_detail,
@@ -197,8 +234,7 @@ def dimension_matrix(inputs: dict[str, Any]) -> tuple[np.ndarray, list[dict[str,
                 "province": prov_detail,
             }
         )
-    rounded = np.array([[_cent(x) for x in row] for row in rows]).reshape(len(pilots), len(DIMENSIONS))
-    return rounded, details
+    return methods.round_half_up(rows, 2), details
 
 
 def _cent(value: float) -> float:
@@ -225,13 +261,13 @@ def composite(dims: np.ndarray, weights: np.ndarray, *, method: str) -> tuple[np
     """
     w = effective_weights(dims, weights)
     scores = np.nan_to_num(dims, nan=0.0)
-    contributions = np.array([[float(money(x)) for x in row] for row in scores * w / 100.0]).reshape(dims.shape)
+    contributions = methods.round_half_up(scores * w / 100.0, 2)
     if method == "topsis" and len(dims) > 1:
         closeness = methods.topsis(
             scores, weights / 100.0, directions=["benefit"] * dims.shape[1], applicable=~np.isnan(dims)
         )
-        return np.array([float(money(100.0 * c)) for c in closeness]), contributions
-    return np.array([float(money(x)) for x in contributions.sum(axis=1)]), contributions
+        return methods.round_half_up(100.0 * closeness, 2), contributions
+    return methods.round_half_up(contributions.sum(axis=1), 2), contributions
 
 
 def group_ranks(scores: np.ndarray, keys: Sequence[Any]) -> np.ndarray:
@@ -259,39 +295,54 @@ def score_run(inputs: dict[str, Any]) -> list[Scored]:
     by_batch = group_ranks(totals, [p["batch"] for p in pilots])
     by_region = group_ranks(totals, [p["region"] for p in pilots])
     by_province = group_ranks(totals, [p["province_id"] for p in pilots])
+    grades = _grades(totals, scheme["thresholds"])
+    # Plain lists and per-value caches: the loop below runs once per area (40,000 at nationwide scale).
+    method = scheme["composite_method"]
+    codes = list(enumerate(DIMENSIONS))
+    weight_list = [float(w) for w in weights]
+    dims_rows = dims.tolist()
+    contribution_rows = contributions.tolist()
+    applied_rows = applied.tolist()
+    rounded_weight = {v: round(v, 2) for v in set(applied.ravel().tolist())}
+    score_of = {v: money(v) for v in set(totals.tolist())}
+    ranks = zip(overall.tolist(), by_batch.tolist(), by_region.tolist(), by_province.tolist(), strict=True)
     scored = []
-    for i, p in enumerate(pilots):
-        score = money(totals[i])
+    for i, (p, total, grade, (r_all, r_batch, r_region, r_province)) in enumerate(
+        zip(pilots, totals.tolist(), grades, ranks, strict=True)
+    ):
+        dim_row, contribution_row, applied_row, detail = dims_rows[i], contribution_rows[i], applied_rows[i], details[i]
         breakdown = {
-            "method": scheme["composite_method"],
+            "method": method,
             "dimensions": [
                 {
                     "code": code,
-                    "weight": float(weights[j]),
-                    "applicable": not np.isnan(dims[i, j]),
-                    "effective_weight": round(float(applied[i, j]), 2),
-                    "score": None if np.isnan(dims[i, j]) else float(dims[i, j]),
-                    "contribution": float(contributions[i, j]),
-                    "detail": details[i][code],
+                    "weight": weight_list[j],
+                    "applicable": dim_row[j] == dim_row[j],  # NaN (not applicable) is the value unequal to itself
+                    "effective_weight": rounded_weight[applied_row[j]],
+                    "score": dim_row[j] if dim_row[j] == dim_row[j] else None,
+                    "contribution": contribution_row[j],
+                    "detail": detail[code],
                 }
-                for j, code in enumerate(DIMENSIONS)
+                for j, code in codes
             ],
         }
         scored.append(
             Scored(
                 pilot_id=p["id"],
-                score=score,
-                grade=grade_of(score, scheme["thresholds"]),
-                ranks={
-                    "overall": int(overall[i]),
-                    "batch": int(by_batch[i]),
-                    "region": int(by_region[i]),
-                    "province": int(by_province[i]),
-                },
+                score=score_of[total],
+                grade=grade,
+                ranks={"overall": r_all, "batch": r_batch, "region": r_region, "province": r_province},
                 breakdown=breakdown,
             )
         )
     return scored
+
+
+def _grades(totals: np.ndarray, thresholds: dict[str, str]) -> list[str]:
+    """grade_of for every total at once (totals are cents and thresholds two-decimal: float order is theirs)."""
+    bounds = [(float(Decimal(thresholds[g])), g) for g in ("excellent", "good", "pass")]
+    conditions = [totals >= bound for bound, _g in bounds]
+    return [str(g) for g in np.select(conditions, [g for _b, g in bounds], default="fail").tolist()]
 
 
 # -- sensitivity --------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ unless every row is valid, or the uploader chose to import only the valid rows. 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,7 +29,7 @@ from shidian.core.documents import xlsx as sheets
 from shidian.core.errors import Conflict, DomainError, ImportRejected, RowError
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
-from shidian.core.tables import Table, read_table
+from shidian.core.tables import StreamedTable, Table, open_table
 from shidian.indicators import bulk, services
 from shidian.indicators.models import (
     ImportJob,
@@ -42,10 +42,11 @@ from shidian.indicators.models import (
     ValueSource,
     ValueStatus,
 )
-from shidian.indicators.services.values import _write_value
 from shidian.pilots.models import PilotArea
 
-IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_BYTES = 20 * 1024 * 1024  # an XLSX is read whole
+CSV_MAX_BYTES = 256 * 1024 * 1024  # a CSV is streamed: read, validated and written a chunk at a time
+WRITE_CHUNK = 5000  # valid rows written per set-based write (indicators.bulk)
 BACKGROUND_ROWS = 10_000
 PROGRESS_EVERY = 500
 MAX_REPORTED_ERRORS = 2000
@@ -112,16 +113,17 @@ def start_import(*, content: bytes, file_name: str, mode: str, by: User) -> Impo
     _require_import(by)
     if mode not in ImportMode.values:
         raise DomainError(_("导入方式不正确。"))
-    table = read_table(content, max_bytes=IMPORT_MAX_BYTES)  # size, type by content and zip bomb first
+    table = _open(content)  # size, type by content and zip bomb first
     missing = [c for c in REQUIRED if c not in table.header]
     if missing:
         raise DomainError(_("缺少必填列：%(columns)s。") % {"columns": "、".join(missing)})
     organisation = by.organisation
+    total = len(table.rows) if isinstance(table, Table) else sum(1 for _row in table.rows)
     job = ImportJob.objects.create(
         file_name=file_name[:200],
         content=content,
         mode=mode,
-        total_rows=len(table.rows),
+        total_rows=total,
         created_by=by,
         province_id=getattr(organisation, "province_id", None),
         pilot_id=getattr(organisation, "pilot_id", None),
@@ -147,7 +149,7 @@ def run_job(job_id: int) -> ImportJob:
     if job.state != ImportState.QUEUED:
         return job
     try:
-        table = read_table(bytes(job.content), max_bytes=IMPORT_MAX_BYTES)
+        table = _open(bytes(job.content))
         return process_job(job=job, table=table)
     except DomainError as exc:
         ImportJob.objects.filter(pk=job.pk).update(
@@ -155,6 +157,10 @@ def run_job(job_id: int) -> ImportJob:
         )
         job.refresh_from_db()
         return job
+
+
+def _open(content: bytes) -> Table | StreamedTable:
+    return open_table(content, max_bytes=CSV_MAX_BYTES, xlsx_max_bytes=IMPORT_MAX_BYTES)
 
 
 def _progress(job: ImportJob, processed: int) -> None:
@@ -274,12 +280,22 @@ COLUMNS: tuple[Column, ...] = (
 REQUIRED = list(dict.fromkeys(c.header for c in COLUMNS if c.required))
 
 
-def validate_rows(*, table: Table, user: User, job: ImportJob | None = None) -> tuple[list[ValidRow], list[RowError]]:
+def validate_rows(
+    *, table: Table | StreamedTable, user: User, job: ImportJob | None = None
+) -> tuple[list[ValidRow], list[RowError]]:
     """Check every row; return the valid ones and every error located by sheet, row and column."""
-    refs = Lookups.load(user)
-    valid: list[ValidRow] = []
     errors: list[RowError] = []
-    seen: dict[tuple[int, int, str], int] = {}
+    valid = list(_validated(table=table, refs=Lookups.load(user), errors=errors, job=job))
+    return valid, errors
+
+
+def _validated(
+    *, table: Table | StreamedTable, refs: Lookups, errors: list[RowError], job: ImportJob | None
+) -> Iterator[ValidRow]:
+    """Yield each valid row as it is read, appending every error to ``errors`` (row by row, never the file)."""
+    # Duplicates: one int per row seen (pilot, indicator, period packed), to the row number it was first on.
+    seen: dict[int, int] = {}
+    period_index: dict[str, int] = {}
     for index, (number, cells) in enumerate(table.rows, start=1):
         if job is not None and index % PROGRESS_EVERY == 0:
             _progress(job, index)
@@ -295,23 +311,46 @@ def validate_rows(*, table: Table, user: User, job: ImportJob | None = None) -> 
         if len(errors) > before or any(parsed.get(k) is None for k in ("pilot", "indicator", "period", "value")):
             continue
         row = ValidRow(number, parsed["pilot"], parsed["indicator"], parsed["period"], parsed["value"], parsed["note"])
-        key = (row.pilot.pk, row.indicator.pk, row.period.code)
-        if key in seen:
-            message = _("与第 %(row)d 行重复（同一地区、指标和期间）。") % {"row": seen[key]}
+        code = row.period.code
+        key = ((row.pilot.pk << 20 | row.indicator.pk) << 16) | period_index.setdefault(code, len(period_index))
+        first = seen.setdefault(key, number)
+        if first != number:
+            message = _("与第 %(row)d 行重复（同一地区、指标和期间）。") % {"row": first}
             errors.append(RowError(row=number, column=COL_CODE, message=message, sheet=table.sheet))
             continue
-        seen[key] = number
-        valid.append(row)
-    return valid, errors
+        yield row
 
 
-def process_job(*, job: ImportJob, table: Table) -> ImportJob:
-    """Validate every row, then write all of them, the valid ones only, or nothing."""
+def process_job(*, job: ImportJob, table: Table | StreamedTable) -> ImportJob:
+    """Validate every row and write the valid ones a chunk at a time, set-based; all of them, the valid only, or none.
+
+    Streaming: rows are read, checked and written in chunks of ``WRITE_CHUNK`` inside one transaction; a file
+    imported "all or nothing" that turns out to have an error is rolled back whole (its later rows are still
+    checked, so every error is reported). Memory holds one chunk and one packed key per row, not the file.
+    """
     user = job.created_by
-    valid, errors = validate_rows(table=table, user=user, job=job)
     status = ValueStatus.DRAFT if scoping.scope_for(user).pilots is not None else ValueStatus.SUBMITTED
+    refs = Lookups.load(user)
+    errors: list[RowError] = []
+    valid = written = 0
+    all_or_nothing = job.mode == ImportMode.ALL_OR_NOTHING
+    with transaction.atomic():
+        chunk: list[ValidRow] = []
+        for row in _validated(table=table, refs=refs, errors=errors, job=job):
+            valid += 1
+            if errors and all_or_nothing:
+                continue  # nothing will be kept: only check the rest
+            chunk.append(row)
+            if len(chunk) >= WRITE_CHUNK:
+                written += _write(job=job, rows=chunk, status=status, user=user)
+                chunk = []
+        rejected = (errors and all_or_nothing) or not valid
+        if rejected:
+            transaction.set_rollback(True)
+        elif chunk:
+            written += _write(job=job, rows=chunk, status=status, user=user)
     messages = [str(e) for e in errors[:MAX_REPORTED_ERRORS]]
-    if (errors and job.mode == ImportMode.ALL_OR_NOTHING) or not valid:
+    if rejected:
         ImportJob.objects.filter(pk=job.pk).update(
             state=ImportState.REJECTED if errors else ImportState.DONE,
             errors=messages,
@@ -323,7 +362,6 @@ def process_job(*, job: ImportJob, table: Table) -> ImportJob:
         )
         job.refresh_from_db()
         return job
-    written = _write(job=job, rows=valid, status=status, user=user)
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DONE,
         errors=messages,
@@ -335,33 +373,27 @@ def process_job(*, job: ImportJob, table: Table) -> ImportJob:
         action=audit.AuditAction.IMPORT_APPLIED,
         actor=user,
         obj=job,
-        detail={"rows": len(valid), "written": written, "skipped_with_errors": len(errors)},
+        detail={"rows": valid, "written": written, "skipped_with_errors": len(errors)},
     )
     job.refresh_from_db()
     return job
 
 
-@transaction.atomic
-def _write(*, job: ImportJob, rows: list[ValidRow], status: str, user: User, source: str = ValueSource.IMPORT) -> int:
-    written = 0
-    touched: dict[tuple[int, str], tuple[PilotArea, Period]] = {}
-    for row in rows:
-        result = _write_value(
-            pilot=row.pilot,
-            indicator=row.indicator,
-            period=row.period,
-            value=row.value,
-            source=source,
-            status=status,
-            by=user,
-            job=job,
-            note=row.note,
-        )
-        written += result is not None
-        touched[(row.pilot.pk, row.period.code)] = (row.pilot, row.period)
-    for pilot, period in touched.values():
-        services.recompute(pilot=pilot, period=period, by=user)
-    return written
+def _write(
+    *, job: ImportJob, rows: Sequence[ValidRow], status: str, user: User, source: str = ValueSource.IMPORT
+) -> int:
+    """Write valid rows with the API push's set-based path (indicators.bulk): the one-value path's rules."""
+    result = bulk.write_values(
+        values=[
+            bulk.BulkValue(pilot_id=r.pilot.pk, indicator=r.indicator, period=r.period, value=r.value, note=r.note)
+            for r in rows
+        ],
+        status=status,
+        source=source,
+        by=user,
+        job=job,
+    )
+    return result.written
 
 
 MAX_PUSH_ROWS = 20_000

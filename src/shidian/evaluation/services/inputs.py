@@ -57,30 +57,24 @@ def _milestones(pilot_ids: list[int], year: int) -> dict[int, list[dict[str, Any
 def _indicators(pilots: Sequence[PilotArea], year: int) -> dict[int, list[dict[str, Any]]]:
     """Each pilot's indicators with a target: the latest value of the year or before, and the target."""
     end_years = {p.pk: p.batch.rollout_by.year if p.batch.rollout_by else year for p in pilots}
-    series = indicator_selectors.series_for_pilots(end_years=end_years)
-    out: dict[int, list[dict[str, Any]]] = {}
-    for p in pilots:
-        rows = []
-        for s in series.get(p.pk, []):
-            if s.target is None:
-                continue
-            in_year = [(period, v) for period, v in s.points if period.year <= year]
-            latest = in_year[-1] if in_year else None
-            rows.append(
-                {
-                    "code": s.indicator.code,
-                    "name": s.indicator.name,
-                    "unit": s.indicator.unit,
-                    "direction": s.indicator.direction,
-                    "value": str(latest[1]) if latest else None,
-                    "period": latest[0].code if latest else None,
-                    "target": str(s.target),
-                    "target_year": s.target_year,
-                    "own_target": s.target_year in s.targets,
-                }
-            )
-        out[p.pk] = rows
-    return out
+    found = indicator_selectors.latest_with_targets(end_years=end_years, year=year)
+    return {
+        p.pk: [
+            {
+                "code": s.indicator.code,
+                "name": s.indicator.name,
+                "unit": s.indicator.unit,
+                "direction": s.indicator.direction,
+                "value": str(s.latest[1]) if s.latest else None,
+                "period": s.latest[0].code if s.latest else None,
+                "target": str(s.target),
+                "target_year": s.target_year,
+                "own_target": s.own_target,
+            }
+            for s in found.get(p.pk, [])
+        ]
+        for p in pilots
+    }
 
 
 def _reports(pilot_ids: list[int], year: int) -> dict[int, list[dict[str, Any]]]:

@@ -552,3 +552,22 @@ def test_min_max_entropy_is_the_sum_variant_on_the_shifted_standardised_matrix(c
         entropy_weights(standard, directions=[B] * matrix.shape[1], normalisation="sum", shift=0.0),
         atol=1e-12,
     )
+
+
+def test_round_half_up_is_decimal_half_up_on_the_printed_value_for_every_element():
+    # Exact halves in decimal that are not halves in binary (2.675 is 2.67499999... as a float, 1.005 too):
+    # the array rounding must say what Decimal(repr(v)).quantize(ROUND_HALF_UP) says, element by element.
+    import random
+
+    from shidian.evaluation.methods import round_half_up
+
+    rng = random.Random(16)  # noqa: S311 - test data
+    values = [2.675, 1.005, 0.125, 1.115, 87.245, 99.995, 0.0, 100.0, float("nan")]
+    values += [rng.randint(0, 1_000_000) / 1000 for _ in range(5000)] + [rng.uniform(0, 100) for _ in range(5000)]
+    got = round_half_up(values, 2)
+    for v, g in zip(values, got.tolist(), strict=True):
+        if v != v:
+            assert g != g
+            continue
+        assert g == float(Decimal(repr(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), v
+    assert round_half_up([2.5, 3.5, 0.45], 0).tolist() == [3.0, 4.0, 0.0]

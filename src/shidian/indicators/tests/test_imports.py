@@ -195,3 +195,31 @@ def test_a_formula_looking_pilot_name_stays_text_in_the_template(province_user: 
     cells = [row[1] for row in sheet.iter_rows(min_row=2) if str(row[1].value).startswith("=")]
     assert cells and all(cell.data_type == "s" for cell in cells)  # strings, never formulas
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+
+
+def test_a_csv_streams_past_the_xlsx_cap_and_writes_in_set_based_chunks(
+    pilot_user: User, liuzhou: PilotArea, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CSV is read row by row and written a chunk at a time, so the whole-file cap (IMPORT_MAX_BYTES, kept
+    # for an XLSX that is parsed whole) does not hold it; CSV_MAX_BYTES does.
+    text = HEADER + GOOD + "广西壮族自治区,柳州市,migrant_settled,2018H1,1200\n" + "\n" * 3
+    monkeypatch.setattr(imports, "IMPORT_MAX_BYTES", 20)
+    monkeypatch.setattr(imports, "WRITE_CHUNK", 1)
+    job = upload(text, pilot_user)
+    assert (job.state, job.total_rows, job.written_rows, job.errors) == (ImportState.DONE, 2, 2, [])
+    assert IndicatorValue.objects.filter(pilot=liuzhou, import_job=job, status="draft").count() == 2
+    monkeypatch.setattr(imports, "CSV_MAX_BYTES", 20)
+    with pytest.raises(DomainError, match="文件过大"):
+        upload(text, pilot_user)
+
+
+def test_all_or_nothing_rolls_back_the_chunks_written_before_an_error(
+    pilot_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "WRITE_CHUNK", 1)  # the first row is written before the bad one is read
+    job = upload(HEADER + GOOD + "广西壮族自治区,柳州市,no_such_code,2018,1\n" + GOOD.replace("400", "1"), pilot_user)
+    assert job.state == ImportState.REJECTED
+    assert len(job.errors) == 2 and "第 3 行" in job.errors[0] and "与第 2 行重复" in job.errors[1], job.errors
+    assert not IndicatorValue.objects.exists()
+    job = upload(HEADER + GOOD + "广西壮族自治区,柳州市,no_such_code,2018,1\n", pilot_user, mode=ImportMode.VALID_ONLY)
+    assert (job.state, job.written_rows) == (ImportState.DONE, 1)
