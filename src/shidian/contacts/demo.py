@@ -74,7 +74,9 @@ def load_demo_contacts() -> dict[str, int]:
     actor = system("load_demo")
     today = clock.today()
     pilots = list(
-        PilotArea.objects.select_related("province", "batch", "division").order_by("batch__number", "province__code", "name")
+        PilotArea.objects.select_related("province", "batch", "division").order_by(
+            "batch__number", "province__code", "name"
+        )
     )
     # Batches 1 and 2 sent theirs before the platform: their first versions are history, written in bulk.
     ContactEntry.objects.bulk_create(
