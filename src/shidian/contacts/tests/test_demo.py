@@ -53,6 +53,7 @@ def test_demo_phones_dial_the_area_code_of_the_pilots_city() -> None:
     codes = {}
     for entry in entries.filter(pilot__isnull=False):
         pilot = entry.pilot
+        assert pilot is not None
         division = pilot.division.code if pilot.division is not None else None
         expected = area_code(province_code=pilot.province.code, division_code=division)
         for phone in (entry.office_phone, entry.fax):
