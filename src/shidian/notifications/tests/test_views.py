@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from shidian.accounts.models import User
 from shidian.notifications import services
-from shidian.notifications.models import Notification
+from shidian.notifications.models import EmailPreference, Notification
 from shidian.notifications.registry import Kind
 from shidian.notifications.tests.helpers import notify
 
@@ -103,6 +103,16 @@ def test_preferences_are_saved_per_kind(client_as: ClientAs, user: UserGetter) -
     saved = services.email_wanted(user=user("demo-pilot"))
     assert saved[Kind.DUE] is False and saved[Kind.RETURNED] is True
     assert services.email_wanted(user=user("demo-province"))[Kind.DUE] is True
+    assert set(EmailPreference.objects.filter(user=user("demo-pilot")).values_list("kind", flat=True)) == {Kind.DUE}
+
+
+def test_preferences_posted_back_unchanged_write_nothing(client_as: ClientAs, user: UserGetter) -> None:
+    client = client_as("demo-province")
+    services.set_email_preferences(user=user("demo-province"), wanted={Kind.NOTICE: False})
+    before = list(EmailPreference.objects.order_by("pk").values_list("pk", "user_id", "kind", "email"))
+    unchanged = {kind: "on" for kind, email in services.email_wanted(user=user("demo-province")).items() if email}
+    assert client.post(reverse("notifications:preferences"), unchanged).status_code == 302
+    assert list(EmailPreference.objects.order_by("pk").values_list("pk", "user_id", "kind", "email")) == before
 
 
 def test_every_role_opens_its_inbox(client_as: ClientAs) -> None:
