@@ -1,5 +1,6 @@
 """A pilot raises a 土地 difficulty → routed to 自然资源部 → the ministry accepts and answers it from its workbench
-→ the pilot closes it with a rating; each side was told (the notification rules), and the pages are screenshotted."""
+→ the pilot closes it with a rating; each side was notified (the ministry's and the pilot's inboxes and header
+badges, derived by the notification centre after each commit), and the pages are screenshotted."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.exchange.models import Difficulty, DifficultyStatus
 from shidian.exchange.tests import factories
+from shidian.notifications.models import Notification
 from shidian.notifications.registry import rules_for
 
 pytestmark = pytest.mark.e2e
@@ -33,6 +35,23 @@ def business_day() -> Iterator[None]:
 def _told(action: AuditAction, item: Difficulty) -> set[str]:
     event = AuditEvent.objects.filter(action=action, object_id=str(item.pk)).latest("id")
     return {u.username for rule in rules_for(action) for note in rule(event) for u in note.recipients}
+
+
+def _inbox(page: Any, site: str, who: str, title: str) -> Any:
+    """Open /notifications/ and return the one notification with ``title`` (screenshotted)."""
+    page.goto(f"{site}/notifications/")
+    note = page.get_by_test_id("inbox").locator("li", has_text=title)
+    expect(note).to_have_count(1)
+    page.screenshot(path=str(SHOTS / f"exchange-inbox-{who}.png"), full_page=True)
+    return note
+
+
+def _badge_counts(page: Any, username: str) -> None:
+    """The header's badge (loaded by htmx) shows the unread count the database holds for ``username``."""
+    unread = Notification.objects.filter(recipient__username=username, read_at__isnull=True).count()
+    assert unread > 0
+    page.reload()
+    expect(page.get_by_test_id("header-notifications").get_by_test_id("unread-count")).to_have_text(str(unread))
 
 
 def test_a_land_difficulty_from_raising_to_closing(site: str, login: Any, new_context: Any, business_day: None) -> None:
@@ -53,7 +72,7 @@ def test_a_land_difficulty_from_raising_to_closing(site: str, login: Any, new_co
     expect(pilot.get_by_test_id("lead")).to_have_text("自然资源部")
     expect(pilot.get_by_test_id("status")).to_contain_text("已提交")
     item = Difficulty.objects.get()
-    assert _told(AuditAction.DIFFICULTY_RAISED, item) == {"e2e-mnr"}
+    assert _told(AuditAction.DIFFICULTY_RAISED, item) == {"e2e-mnr", "demo-ministry"}  # lead, co-handler
 
     login(mnr, "e2e-mnr", "Exchange#Tests2026x")
     section = mnr.get_by_test_id("section-difficulties_to_answer")
@@ -69,6 +88,11 @@ def test_a_land_difficulty_from_raising_to_closing(site: str, login: Any, new_co
     expect(mnr.get_by_test_id("status")).to_contain_text("已答复")
     mnr.screenshot(path=str(SHOTS / "exchange-ministry-answered.png"), full_page=True)
     assert _told(AuditAction.DIFFICULTY_ANSWERED, item) == {"demo-pilot"}
+
+    # The pilot's side was told: its inbox holds the answer (derived after the commit), the header counts it.
+    answer_note = _inbox(pilot, site, "pilot", "自然资源部已答复：城镇建设用地指标紧张，请办结并评价")
+    expect(answer_note).to_contain_text("未读")
+    _badge_counts(pilot, "demo-pilot")
 
     pilot.goto(f"{site}/")
     answered = pilot.get_by_test_id("section-difficulties_answered")
@@ -86,3 +110,13 @@ def test_a_land_difficulty_from_raising_to_closing(site: str, login: Any, new_co
     item.refresh_from_db()
     assert item.status == DifficultyStatus.CLOSED and item.rating == 4 and item.lead == ministry.organisation
     assert _told(AuditAction.DIFFICULTY_CLOSED, item) == {"e2e-mnr"}
+
+    # Each side was notified: the ministry's inbox shows the routed item and its closing, the header counts them.
+    routed = _inbox(mnr, site, "ministry", "新分办的问题：柳州市 · 城镇建设用地指标紧张")
+    expect(mnr.get_by_test_id("inbox")).to_contain_text("已办结（满意度 4 分）：城镇建设用地指标紧张")
+    _badge_counts(mnr, "e2e-mnr")
+    with mnr.expect_navigation():  # opening it marks it read and goes to the item
+        routed.locator("form button").first.click()
+    expect(mnr.get_by_test_id("status")).to_contain_text("已办结")
+    assert Notification.objects.get(recipient=ministry, title__startswith="新分办的问题").read_at is not None
+    _badge_counts(mnr, "e2e-mnr")

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from shidian.accounts.models import Organisation, OrganisationKind
 from shidian.contacts import services
+from shidian.contacts.area_codes import area_code, capital_code
 from shidian.contacts.models import PERSON_FIELDS, ContactEntry, ContactRound, ContactSubmission
 from shidian.contacts.selectors import IN_PROGRAMME
 from shidian.contacts.services import write_version
@@ -59,8 +60,9 @@ def _values(rng: random.Random, *, holder: str, area: str, key: str) -> dict[str
 
 
 def _area(pilot: PilotArea) -> str:
-    """A plausible area code: 0 and three digits from the province's code (demo only)."""
-    return f"0{int(pilot.province.code) * 11 % 900 + 100}"
+    """The area code of the pilot's place: its prefecture's, or its capital's where the table has none."""
+    division = pilot.division.code if pilot.division is not None else None
+    return area_code(province_code=pilot.province.code, division_code=division)
 
 
 @transaction.atomic
@@ -72,7 +74,9 @@ def load_demo_contacts() -> dict[str, int]:
     actor = system("load_demo")
     today = clock.today()
     pilots = list(
-        PilotArea.objects.select_related("province", "batch").order_by("batch__number", "province__code", "name")
+        PilotArea.objects.select_related("province", "batch", "division").order_by(
+            "batch__number", "province__code", "name"
+        )
     )
     # Batches 1 and 2 sent theirs before the platform: their first versions are history, written in bulk.
     ContactEntry.objects.bulk_create(
@@ -102,7 +106,7 @@ def load_demo_contacts() -> dict[str, int]:
                     **_values(
                         rng,
                         holder=o.name,
-                        area="010" if o.province is None else f"0{rng.randint(311, 999)}",
+                        area="010" if o.province is None else capital_code(o.province.code),  # 部委 in 北京
                         key=f"unit{o.pk}",
                     ),
                     "leader_organisation": o.name,

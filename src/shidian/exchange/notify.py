@@ -1,6 +1,6 @@
 """What the exchange's audit events mean to whom (the notification centre reads these rules, see
-``notifications.registry``): a routed item reaches its lead department, an answer the raiser, an overdue item
-the commission, a notice its pilots."""
+``notifications.registry``): a routed item reaches its lead department (to answer) and its co-handling
+departments (to give their opinion), an answer the raiser, an overdue item the commission, a notice its pilots."""
 
 from __future__ import annotations
 
@@ -59,6 +59,20 @@ def routed(event: AuditEvent) -> Iterable[Note]:
         return
     title = _("新分办的问题：%(pilot)s · %(title)s") % {"pilot": item.pilot.name, "title": item.title}
     yield Note(kind=Kind.REVIEW, recipients=department_users(item.lead), title=title, url=_url(item))
+    lead_side = set(department_users(item.lead).values_list("pk", flat=True))
+    co_side = [
+        user
+        for unit in item.co_handlers.order_by("pk")
+        for user in department_users(unit)
+        if user.pk not in lead_side  # the commission's officers may sit on both sides: told once, as the lead
+    ]
+    if co_side:
+        co_title = _("请协办：%(pilot)s · %(title)s（牵头部门：%(lead)s）") % {
+            "pilot": item.pilot.name,
+            "title": item.title,
+            "lead": item.lead.name,
+        }
+        yield Note(kind=Kind.NOTICE, recipients=co_side, title=co_title, url=_url(item))
 
 
 @on_event("exchange.difficulty.accepted")

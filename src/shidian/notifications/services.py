@@ -172,12 +172,17 @@ def email_wanted(*, user: User) -> dict[str, bool]:
 
 @transaction.atomic
 def set_email_preferences(*, user: User, wanted: Mapping[str, bool]) -> dict[str, bool]:
-    """Store ``user``'s e-mail choice for every kind named in ``wanted`` (unknown kinds are refused)."""
+    """Store ``user``'s e-mail choice for every kind named in ``wanted`` (unknown kinds are refused).
+
+    Only a choice that differs from the one in force is written: the form posted back unchanged writes nothing.
+    """
     unknown = set(wanted) - set(Kind.values)
     if unknown:
         raise DomainError(_("未知的通知类型：%(kinds)s") % {"kinds": "、".join(sorted(unknown))})
+    current = email_wanted(user=user)
     for kind, email in wanted.items():
-        EmailPreference.objects.update_or_create(user_id=user.pk, kind=kind, defaults={"email": bool(email)})
+        if current[kind] != bool(email):
+            EmailPreference.objects.update_or_create(user_id=user.pk, kind=kind, defaults={"email": bool(email)})
     return email_wanted(user=user)
 
 

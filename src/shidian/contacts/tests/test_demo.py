@@ -43,3 +43,45 @@ def test_liuzhou_changed_its_contact_person_in_2018() -> None:
     versions = ContactEntry.objects.filter(pilot__name="柳州市").order_by("valid_from")
     assert versions.count() >= 2
     assert versions.on(dt.date(2018, 3, 1)).get().contact_name == "覃丽华（演示）"
+
+
+def test_demo_phones_dial_the_area_code_of_the_pilots_city() -> None:
+    """Office phone and fax carry the code of the pilot's prefecture (or the capital's), never a random one."""
+    from shidian.contacts.area_codes import area_code
+
+    entries = ContactEntry.objects.current().select_related("pilot__province", "pilot__division", "organisation")
+    codes = {}
+    for entry in entries.filter(pilot__isnull=False):
+        pilot = entry.pilot
+        assert pilot is not None
+        division = pilot.division.code if pilot.division is not None else None
+        expected = area_code(province_code=pilot.province.code, division_code=division)
+        for phone in (entry.office_phone, entry.fax):
+            assert not phone or phone.startswith(f"{expected}-"), (pilot.name, phone, expected)
+        codes[pilot.name] = entry.office_phone.split("-")[0]
+    assert codes["柳州市"] == "0772" and codes["来宾市"] == "0772" and codes["北流市"] == "0775"  # 玉林
+    assert codes["靖西市"] == "0776" and codes["顺义区"] == "010" and codes["临沂市兰山区义堂镇"] == "0539"
+    assert codes["江苏省"] == "025" and codes["海西蒙古族藏族自治州格尔木市"] == "0979"
+    guangxi = entries.get(organisation__kind="provincial_commission", organisation__province__name="广西壮族自治区")
+    assert guangxi.office_phone.startswith("0771-")  # 南宁
+    assert all(e.office_phone.startswith("010-") for e in entries.filter(organisation__kind="ministry"))
+
+
+@pytest.mark.parametrize(
+    ("province", "division", "code"),
+    [
+        ("45", "450200", "0772"),  # 柳州市
+        ("45", "450981", "0775"),  # 北流市 → 玉林
+        ("45", None, "0771"),  # 六景镇 without a division → 南宁
+        ("13", "130682", "0312"),  # 定州市 → 保定
+        ("13", "130100", "0311"),  # 石家庄 (a capital)
+        ("42", "429004", "0728"),  # 仙桃市, its own code
+        ("52", "520300", "0851"),  # 遵义: 贵州's one code
+        ("41", "410225", "0371"),  # 兰考县 (开封): the capital's, as the table says
+        ("11", "110113", "010"),
+    ],
+)
+def test_the_area_code_of_a_place(province: str, division: str | None, code: str) -> None:
+    from shidian.contacts.area_codes import area_code
+
+    assert area_code(province_code=province, division_code=division) == code

@@ -98,3 +98,43 @@ def test_another_province_cannot_upload_for_guangxi() -> None:
         upload.apply_upload(
             submission=f.guangxi_submission(contact_round), content=f.annex3([]), by=f.user("demo-pilot")
         )
+
+
+def _snapshot() -> list[tuple[object, ...]]:
+    return list(ContactEntry.objects.order_by("pk").values_list("pk", "pilot_id", "mobile", "email", "valid_until"))
+
+
+@pytest.mark.parametrize("fault", ["phone", "email", "missing", "unknown", "other_province"])
+def test_a_refused_second_upload_leaves_the_recorded_versions_as_they_were(fault: str) -> None:
+    """Bad input after a good upload: refused with a Chinese message naming the place, and nothing changes."""
+    contact_round = f.make_round()
+    pilots = f.round_pilots(contact_round)
+    submission, officer = f.guangxi_submission(contact_round), f.user("demo-province")
+    with clock.travel_to(dt.date(2016, 12, 5)):
+        upload.apply_upload(submission=submission, content=f.annex3(f.row_for(p) for p in pilots), by=officer)
+    before = _snapshot()
+    rows = [f.row_for(p) for p in pilots]
+    rows[0]["手机"] = "13600000000"  # a real change, which must not be kept either
+    other = PilotArea.objects.exclude(province__name=f.GUANGXI).first()
+    assert other is not None
+    expected = {
+        "phone": "“办公电话”列",
+        "email": "“电子邮箱”列",
+        "missing": f"缺少试点“{pilots[-1].name}”",
+        "unknown": "不存在县",
+        "other_province": "不属于本省",
+    }[fault]
+    if fault == "phone":
+        rows[1]["办公电话"] = "772-12"
+    elif fault == "email":
+        rows[1]["电子邮箱"] = "lzsdb@"
+    elif fault == "missing":
+        rows.pop()
+    elif fault == "unknown":
+        rows.append(f.row_for(pilots[0], **{PILOT: "不存在县"}))
+    else:
+        rows.append(f.row_for(pilots[0], **{PILOT: other.name}))
+    with clock.travel_to(dt.date(2017, 1, 9)), pytest.raises(ImportRejected) as rejected:
+        upload.apply_upload(submission=submission, content=f.annex3(rows), by=officer)
+    assert any(expected in str(e) for e in rejected.value.errors), [str(e) for e in rejected.value.errors]
+    assert _snapshot() == before

@@ -12,6 +12,8 @@ from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.exchange import notify, services
 from shidian.exchange.tests import factories as f
+from shidian.notifications import services as centre
+from shidian.notifications.models import DeriveCursor, Notification
 from shidian.notifications.registry import Kind, rules_for
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +34,9 @@ def test_every_rule_is_registered_for_its_action() -> None:
 def test_a_routed_item_reaches_the_lead_and_its_answer_the_raising_pilot() -> None:
     mnr = f.reviewer()
     item = f.raised()
-    [(kind, people, title, url)] = _notes(AuditAction.DIFFICULTY_RAISED, item)
+    [(kind, people, title, url), (co_kind, co_people, co_title, _url)] = _notes(AuditAction.DIFFICULTY_RAISED, item)
     assert kind == Kind.REVIEW and people == {"test-mnr"} and "柳州市" in title and url.endswith(f"/{item.pk}/")
+    assert co_kind == Kind.NOTICE and co_people == {"demo-ministry"} and "请协办" in co_title  # 住房城乡建设部
     services.accept_difficulty(difficulty=item, by=mnr)
     [(kind, people, title, _url)] = _notes(AuditAction.DIFFICULTY_ACCEPTED, item)
     assert kind == Kind.ANSWER and people == {"demo-pilot"} and "自然资源部已受理" in title
@@ -80,3 +83,59 @@ def test_a_notice_reaches_the_offices_of_its_pilots_only() -> None:
         )
     [(kind, people, title, url)] = _notes(AuditAction.NOTICE_SENT, notice)
     assert kind == Kind.NOTICE and people == {"demo-pilot"} and "报送通知" in title and str(notice.pk) in url
+
+
+# -- through the real notification centre: derive() reads the trail and stores the inbox rows ------------------
+
+
+def _inbox(username: str) -> list[tuple[str, str]]:
+    """What the exchange put in ``username``'s inbox (the accounts' own notifications left aside)."""
+    mine = Notification.objects.filter(recipient__username=username, event__action__startswith="exchange.")
+    return list(mine.order_by("id").values_list("kind", "title"))
+
+
+def test_the_whole_life_of_an_item_reaches_each_side_through_derive_once() -> None:
+    mnr = f.reviewer()
+    pilot = f.user("demo-pilot")
+    centre.derive()  # catch up with what the set-up left (the accounts' own notifications)
+    item = f.raised(on=dt.date(2019, 7, 1))
+    assert centre.derive() == 2  # the lead (自然资源部) and the co-handler 住房城乡建设部 (demo-ministry)
+    assert _inbox("test-mnr") == [(Kind.REVIEW, "新分办的问题：柳州市 · 用地指标不足")]
+    assert _inbox("demo-ministry") == [(Kind.NOTICE, "请协办：柳州市 · 用地指标不足（牵头部门：自然资源部）")]
+    assert not _inbox("demo-pilot")
+    with clock.travel_to(item.due_on + dt.timedelta(days=1)):  # nobody accepted it in time
+        services.escalate_overdue(by=system("escalate_difficulties"))
+    services.accept_difficulty(difficulty=item, by=mnr)
+    services.answer_difficulty(difficulty=item, body="答复。", by=mnr)
+    assert centre.derive() == 4  # escalation: demo-national and test-mnr; accepted and answered: demo-pilot
+    assert [kind for kind, _title in _inbox("demo-national")] == [Kind.OVERDUE]
+    assert [kind for kind, _title in _inbox("demo-pilot")] == [Kind.ANSWER, Kind.ANSWER]
+    assert "请办结并评价" in _inbox("demo-pilot")[-1][1]
+    services.reopen_difficulty(difficulty=item, reason="不清楚。", by=pilot)
+    services.answer_difficulty(difficulty=item, body="补充。", by=mnr)
+    services.close_difficulty(difficulty=item, rating=5, by=pilot)
+    assert centre.derive() == 3  # reopened and closed: the lead; answered again: the pilot
+    assert [title for _kind, title in _inbox("test-mnr")][-2:] == [
+        "要求重新办理：柳州市 · 用地指标不足",
+        "已办结（满意度 5 分）：用地指标不足",
+    ]
+    assert len(_inbox("demo-pilot")) == 3
+    before = Notification.objects.count()
+    assert centre.derive() == 0  # a second run (or the after-commit task again) creates nothing
+    DeriveCursor.objects.update(last_event_id=0)  # even reading the whole trail again
+    assert centre.derive() == 0
+    assert Notification.objects.count() == before
+
+
+def test_a_notice_sent_reaches_its_pilots_inboxes_once_and_not_the_others() -> None:
+    neighbour = f.pilot_officer_for(f.laibin(), "laibin-officer")
+    beijing = f.pilot_officer_for(f.beijing(), "beijing-officer")
+    with clock.travel_to(dt.date(2019, 6, 10)):
+        services.send_notice(
+            title="报送通知", body="x", audience="province", province=f.liuzhou().province, by=f.user("demo-province")
+        )
+    centre.derive()
+    assert _inbox("demo-pilot") == [(Kind.NOTICE, "广西壮族自治区发展改革委通知：报送通知")]
+    assert _inbox(neighbour.username) == _inbox("demo-pilot")
+    assert not _inbox(beijing.username) and not _inbox("demo-province")
+    assert centre.derive() == 0

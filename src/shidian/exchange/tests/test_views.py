@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from shidian.core import clock
 from shidian.core.audit_actions import AuditAction
+from shidian.core.errors import DomainError
 from shidian.core.models import AuditEvent
 from shidian.exchange import services
 from shidian.exchange.models import Difficulty, DifficultyStatus, Notice, NoticeReceipt
@@ -221,3 +222,83 @@ def test_a_notice_issued_as_a_document_downloads_as_docx(client_as: ClientAs) ->
     assert response.status_code == 200 and response.content.startswith(b"PK")
     assert AuditEvent.objects.filter(action=AuditAction.NOTICE_DOWNLOADED, object_id=str(notice.pk)).exists()
     assert notice.document_number in _html(national.get(reverse("exchange:notice", args=[notice.pk])))
+
+
+def _state(item: Difficulty) -> tuple[Any, ...]:
+    item.refresh_from_db()
+    return (item.status, item.rating, item.answered_on, item.closed_on, item.replies.count(), item.updated_at)
+
+
+def test_answering_an_accepted_item_not_routed_to_you_is_refused_in_chinese_and_changes_nothing(
+    client_as: ClientAs,
+) -> None:
+    mnr = f.reviewer()
+    item = f.raised(category="land")
+    services.accept_difficulty(difficulty=item, by=mnr)
+    before = _state(item)
+    for username in ("demo-ministry", "demo-national"):  # the co-handler; the commission, which sees every item
+        response = client_as(username).post(
+            reverse("exchange:answer", args=[item.pk]), {"body": "我们来答复。"}, follow=True
+        )
+        assert "该问题未分办给贵单位牵头办理，不能受理或答复。" in _html(response), username
+        assert _state(item) == before
+    with pytest.raises(DomainError, match="未分办给贵单位牵头办理"):
+        services.answer_difficulty(difficulty=item, body="x", by=f.user("demo-ministry"))
+    assert _state(item) == before
+
+
+def test_closing_or_reopening_someone_elses_item_is_refused_in_chinese_and_changes_nothing(
+    client_as: ClientAs,
+) -> None:
+    mnr = f.reviewer()
+    item = f.raised(category="land")
+    services.accept_difficulty(difficulty=item, by=mnr)
+    services.answer_difficulty(difficulty=item, body="答复。", by=mnr)
+    before = _state(item)
+    refusal = "只有提出该问题的试点（或代为提出的省级发展改革部门）可以办结或要求重新办理。"
+    for username in ("demo-province", "demo-national"):  # they see the item, they did not raise it
+        client = client_as(username)
+        closed = client.post(reverse("exchange:close", args=[item.pk]), {"rating": "5", "comment": "好"}, follow=True)
+        assert refusal in _html(closed), username
+        reopened = client.post(reverse("exchange:reopen", args=[item.pk]), {"reason": "不清楚"}, follow=True)
+        assert refusal in _html(reopened), username
+        assert _state(item) == before
+    assert item.status == DifficultyStatus.ANSWERED
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+# Queries for (the difficulties list, the notices list) per role; a ministry has no notices list (404).
+PINNED = {"demo-pilot": (6, 7), "demo-province": (6, 6), "demo-ministry": (6, None), "demo-national": (7, 6)}
+
+
+@pytest.mark.parametrize("username", sorted(PINNED))
+def test_the_exchange_lists_query_counts_are_pinned_and_do_not_grow(client_as: ClientAs, username: str) -> None:
+    """The difficulties and the notices lists cost the same queries for 2 items as for 12, for every role."""
+    f.reviewer()
+    for category in ("land", "housing"):
+        f.raised(category=category)
+    province, national = f.user("demo-province"), f.user("demo-national")
+    with clock.travel_to(TODAY):
+        services.send_notice(title="一", body="x", audience="chosen", pilots=[f.liuzhou()], by=province)
+        services.send_notice(title="二", body="x", audience="chosen", pilots=[f.liuzhou()], by=national)
+    client = client_as(username)
+    home, notices = reverse("exchange:home"), reverse("exchange:notices")
+    if PINNED[username][1] is None:
+        assert client.get(notices).status_code == 404
+    few = (_queries(client, home), _queries(client, notices) if PINNED[username][1] is not None else None)
+    for index in range(10):
+        f.raised(category=("land", "housing", "planning", "hukou", "finance")[index % 5], title=f"再一项{index}")
+        with clock.travel_to(TODAY):
+            services.send_notice(
+                title=f"通知{index}", body="x", audience="chosen", pilots=[f.liuzhou(), f.laibin()], by=province
+            )
+    many = (_queries(client, home), _queries(client, notices) if PINNED[username][1] is not None else None)
+    assert few == many == PINNED[username], (few, many)

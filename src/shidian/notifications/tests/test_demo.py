@@ -62,3 +62,23 @@ def test_the_demo_warning_reaches_its_pilot_and_province_and_nobody_else(demo_wo
     assert not Notification.objects.filter(
         recipient__username="demo-pilot", url=f"/evaluation/pilots/{warning.pilot_id}/"
     ).exists()  # another pilot's warning is not 柳州市's business
+
+
+def test_the_demo_inboxes_hold_the_exchange_for_the_pilot_the_ministry_and_the_commission(demo_world: None) -> None:
+    """The demo's difficulties and notices, derived by the centre: each side of the exchange finds its part."""
+
+    def exchange(username: str) -> set[str]:
+        mine = Notification.objects.filter(recipient__username=username, event__action__startswith="exchange.")
+        return set(mine.values_list("kind", flat=True))
+
+    for username in ("demo-pilot", "demo-ministry", "demo-province"):  # something new to open
+        assert Notification.objects.filter(
+            recipient__username=username, event__action__startswith="exchange.", read_at__isnull=True
+        ).exists(), username
+
+    assert exchange("demo-pilot") == {"answer", "notice"}  # accepted and answered items, the two notices
+    assert exchange("demo-ministry") == {"review", "notice"}  # 住房 items routed to it, 土地/规划 to co-handle
+    assert "overdue" in exchange("demo-national")  # the escalated 户籍 item
+    assert exchange("demo-province") == {"answer"}  # the 编制 item it raised for 来宾市
+    titles = set(Notification.objects.filter(recipient__username="demo-ministry").values_list("title", flat=True))
+    assert "新分办的问题：柳州市 · 老旧小区改造居民出资机制（演示）" in titles

@@ -125,7 +125,10 @@ def test_email_preferences_default_to_yes_and_are_kept_per_kind(user: UserGetter
     assert services.email_wanted(user=user("demo-province"))[Kind.DUE] is True  # another user's stay
     with pytest.raises(DomainError, match="未知"):
         services.set_email_preferences(user=pilot, wanted={"nonsense": True})
-    assert EmailPreference.objects.filter(user=pilot).count() == 2
+    # Only the choice that differs from the one in force is stored (RETURNED was already wanted).
+    assert list(EmailPreference.objects.filter(user=pilot).values_list("kind", "email")) == [(Kind.DUE, False)]
+    services.set_email_preferences(user=pilot, wanted={Kind.DUE: True})
+    assert list(EmailPreference.objects.filter(user=pilot).values_list("kind", "email")) == [(Kind.DUE, True)]
 
 
 def test_mail_is_queued_only_for_wanted_kinds_with_an_address(settings: object, user: UserGetter) -> None:

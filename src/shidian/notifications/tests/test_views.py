@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from shidian.accounts.models import User
 from shidian.notifications import services
-from shidian.notifications.models import Notification
+from shidian.notifications.models import EmailPreference, Notification
 from shidian.notifications.registry import Kind
 from shidian.notifications.tests.helpers import notify
 
@@ -103,8 +103,48 @@ def test_preferences_are_saved_per_kind(client_as: ClientAs, user: UserGetter) -
     saved = services.email_wanted(user=user("demo-pilot"))
     assert saved[Kind.DUE] is False and saved[Kind.RETURNED] is True
     assert services.email_wanted(user=user("demo-province"))[Kind.DUE] is True
+    assert set(EmailPreference.objects.filter(user=user("demo-pilot")).values_list("kind", flat=True)) == {Kind.DUE}
+
+
+def test_preferences_posted_back_unchanged_write_nothing(client_as: ClientAs, user: UserGetter) -> None:
+    client = client_as("demo-province")
+    services.set_email_preferences(user=user("demo-province"), wanted={Kind.NOTICE: False})
+    before = list(EmailPreference.objects.order_by("pk").values_list("pk", "user_id", "kind", "email"))
+    unchanged = {kind: "on" for kind, email in services.email_wanted(user=user("demo-province")).items() if email}
+    assert client.post(reverse("notifications:preferences"), unchanged).status_code == 302
+    assert list(EmailPreference.objects.order_by("pk").values_list("pk", "user_id", "kind", "email")) == before
 
 
 def test_every_role_opens_its_inbox(client_as: ClientAs) -> None:
     for username in ("demo-national", "demo-ministry", "demo-expert", "demo-sysadmin", "demo-auditor"):
         assert client_as(username).get(INBOX).status_code == 200, username
+
+
+# Queries for (the inbox, the inbox filtered to one kind and unread, the header badge) per role, pinned.
+INBOX_PINNED = {
+    "demo-pilot": (6, 6, 4),
+    "demo-province": (6, 6, 4),
+    "demo-ministry": (6, 6, 4),
+    "demo-national": (6, 6, 4),
+}
+
+
+@pytest.mark.parametrize("username", sorted(INBOX_PINNED))
+def test_the_inbox_query_count_is_pinned_for_each_role(client_as: ClientAs, user: UserGetter, username: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts() -> tuple[int, ...]:
+        found = []
+        for url in (INBOX, f"{INBOX}?kind=answer&unread=on", reverse("notifications:unread")):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return tuple(found)
+
+    client = client_as(username)
+    notify(user(username), 2, prefix="few", kind=Kind.ANSWER)
+    few = counts()
+    notify(user(username), 45, prefix="many", kind=Kind.ANSWER)  # more than a page
+    notify(user(username), 15, prefix="other", kind=Kind.NOTICE)
+    assert few == counts() == INBOX_PINNED[username], few
