@@ -190,7 +190,7 @@ def _running_office(program: str) -> _Office:
     """Return this process's running office, started (or replaced) when needed."""
     global _office
     if _office is not None and _office.owner != os.getpid():
-        _office = None  # forked: the parent's office is the parent's (its watchdog ends it with the parent)
+        _office = None  # forked: the parent's office is the parent's (see _after_fork_in_child)
     if _office is not None and (not _office.alive() or _office.served >= SERVED_LIMIT):
         _office.stop()
         _office = None
@@ -274,8 +274,12 @@ def _convert(contents: list[bytes]) -> list[bytes]:
 
 
 def _after_fork_in_child() -> None:
-    global _lock
+    global _lock, _office
     _lock = threading.Lock()  # a thread of the parent may have held it
+    if _office is not None and _office.process is not None and _office.process.stdin is not None:
+        with contextlib.suppress(OSError):  # the parent's office must end with the parent, not with us
+            _office.process.stdin.close()  # this process's copy only
+    _office = None
 
 
 def _at_exit() -> None:
