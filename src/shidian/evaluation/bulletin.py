@@ -19,8 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shidian.core import formatting
-from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx
-from shidian.core.documents.pdf import docx_to_pdf
+from shidian.core.documents import Heading, Kind, OfficialDocument, Paragraph, Table, render_docx, render_pdf
 from shidian.evaluation.rules import EXCELLENT, FAIL, GOOD, PASS, grade_label
 
 GRADE_ORDER = (EXCELLENT, GOOD, PASS, FAIL)
@@ -81,8 +80,8 @@ def docx_bytes(content: BulletinContent) -> bytes:
 
 
 def pdf_bytes(content: BulletinContent) -> bytes:
-    """Return the bulletin as PDF, laid out from its DOCX by LibreOffice."""
-    return docx_to_pdf(docx_bytes(content))
+    """Return the bulletin as PDF, laid out from its DOCX by LibreOffice (once when it ends on an even page)."""
+    return render_pdf(compose(content))
 
 
 def grade_counts(rows: list[GradeRow]) -> str:

@@ -314,6 +314,10 @@ EXPERIENCE_FILE_MAX_BYTES = _int("EXPERIENCE_FILE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Official documents' PDF layouts (core/documents/pdf.py): each process keeps one LibreOffice running and
+# converts through it (about 1 s of start-up saved per conversion); 0 starts LibreOffice for each conversion.
+DOCUMENTS_OFFICE_PERSISTENT = _flag("DOCUMENTS_OFFICE_PERSISTENT", True)
+
 # The public portal's pages (portal/cache.py): kept in a cache shared by the app servers' processes; a
 # publication changes the cache's generation, so every page is rendered anew. Defaults to files under VAR_DIR.
 PORTAL_CACHE_SECONDS = _int("PORTAL_CACHE_SECONDS", 15 * 60)

@@ -166,6 +166,20 @@ def test_the_docx_reads_back_title_number_recipients_grades_and_copies(docx_byte
 
 
 @pytest.mark.libreoffice
+def test_the_docx_and_the_pdf_are_each_one_layout_by_the_running_office() -> None:
+    from shidian.core.documents import pdf as layout
+    from shidian.core.documents.docx import compose
+
+    assert layout.page_count(layout.docx_to_pdf(compose(bulletin.compose(content())).save())) == 4  # even
+    before = dataclasses.replace(layout.counters)
+    bulletin.docx_bytes(content())
+    bulletin.pdf_bytes(content())  # the first layout is the PDF: nothing moved
+    assert layout.counters.conversions - before.conversions == 2
+    assert layout.counters.served - before.served == 2
+    assert layout.counters.office_starts == before.office_starts
+
+
+@pytest.mark.libreoffice
 def test_the_pdf_reads_back_with_pypdf(pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(pdf))
     page = reader.pages[0]

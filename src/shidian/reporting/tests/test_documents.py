@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -129,6 +130,34 @@ def test_province_report_documents(user: UserGetter) -> None:
     assert any(t.endswith("2018年1月5日印发") for t in texts)
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(documents.render_pdf(document))).pages)
     assert "全省总体进展顺利" in pdf_text.replace("\n", "")
+
+
+@pytest.mark.libreoffice
+def test_the_province_report_is_laid_out_once_per_format_by_the_running_office(user: UserGetter) -> None:
+    from shidian.core.documents import pdf
+    from shidian.core.documents.docx import compose
+    from shidian.regions.models import Province
+
+    province = user("demo-province")
+    reporting_round = year_end(2017)
+    services.accept_pilot_report(report=submitted_report(user("demo-pilot"), reporting_round), by=province)
+    draft = services.open_province_report(
+        province=Province.objects.get(name="广西壮族自治区"), reporting_round=reporting_round, by=province
+    )
+    draft = services.save_province_draft(
+        report=draft, revision=draft.revision, fields={"overview": "全省总体进展顺利。"}, pilot_texts={}, by=province
+    )
+    draft = services.submit_province_report(report=draft, by=province, now=on(dt.date(2018, 1, 5)))
+    document = documents.province_report_document(draft.versions.get())
+    first_layout_even = pdf.page_count(pdf.docx_to_pdf(compose(document).save())) % 2 == 0
+    before = dataclasses.replace(pdf.counters)
+    documents.render_docx(document)
+    assert pdf.counters.conversions - before.conversions == 1
+    documents.render_pdf(document)
+    # One layout is the PDF when the report ends on an even page; else the moved 版记 is laid out again.
+    assert pdf.counters.conversions - before.conversions == (2 if first_layout_even else 3)
+    assert pdf.counters.served - before.served == pdf.counters.conversions - before.conversions
+    assert pdf.counters.office_starts == before.office_starts  # the office started for the first layout
 
 
 def test_matrix_xlsx(user: UserGetter) -> None:
