@@ -1,0 +1,44 @@
+"""What the reporting pages share: form errors, downloads, the document format asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+
+from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.core.http import AuthedHttpRequest
+from shidian.reporting import documents
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _errors(request: AuthedHttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else field
+        messages.error(request, "%s：%s" % (label or "", "；".join(str(e) for e in errors)))  # noqa: UP031
+
+
+def _ministries() -> list[Organisation]:
+    return list(Organisation.objects.filter(kind=OrganisationKind.MINISTRY).order_by("name"))
+
+
+def _download(content: bytes, file_name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
+    return response
+
+
+def _format(request: AuthedHttpRequest) -> str:
+    """The document format asked for: pdf, or docx (also for anything else, as before)."""
+    return "pdf" if request.GET.get("format") == "pdf" else "docx"
+
+
+def _document_response(document: documents.OfficialDocument, fmt: str) -> HttpResponse:
+    if fmt == "pdf":
+        return _download(documents.render_pdf(document), f"{document.title}.pdf", "application/pdf")
+    return _download(documents.render_docx(document), f"{document.title}.docx", DOCX_TYPE)
