@@ -8,18 +8,19 @@ one of the round's pilots of that province, each pilot once, and a full round mu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.contacts import permissions
 from shidian.contacts.fields import PERSON_COLUMNS, PILOT, PROVINCE, clean_person
 from shidian.contacts.models import ContactSubmission
 from shidian.contacts.selectors import round_pilots
 from shidian.contacts.services import write_version
 from shidian.core import audit
+from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import ImportRejected, NotFound, RowError
 from shidian.core.tables import read_table
@@ -112,7 +113,9 @@ def plan_upload(*, submission: ContactSubmission, content: bytes) -> list[Planne
     return planned
 
 
-def apply_upload(*, submission: ContactSubmission, content: bytes, by: Any, is_demo: bool = False) -> int:
+def apply_upload(
+    *, submission: ContactSubmission, content: bytes, by: User | SystemActor, is_demo: bool = False
+) -> int:
     """Check the file, then record every changed row as a new version; return how many changed.
 
     A refused file writes nothing but its audit event (who tried, how many errors).
