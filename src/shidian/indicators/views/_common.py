@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from shidian.core import clock, scoping
+from shidian.core import clock, scoping, uploads
 from shidian.core.errors import DomainError
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
@@ -13,7 +13,7 @@ from shidian.indicators.models import Indicator, PeriodType
 from shidian.pilots import selectors as pilot_selectors
 
 PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = uploads.XLSX.content_type
 DEFAULT_INDICATOR = "urban_rate_resident"
 
 

@@ -11,11 +11,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
+from shidian.core import uploads
 from shidian.core.errors import DomainError
 from shidian.core.http import AuthedHttpRequest
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = uploads.XLSX.content_type
+DOCX = uploads.DOCX.content_type
 
 
 def _form_errors(request: AuthedHttpRequest, form: Any) -> None:

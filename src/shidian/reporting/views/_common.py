@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 
 from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.core import uploads
 from shidian.core.http import AuthedHttpRequest
 from shidian.reporting import documents
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = uploads.DOCX.content_type
+XLSX_TYPE = uploads.XLSX.content_type
 
 
 def _errors(request: AuthedHttpRequest, form: Any) -> None:
