@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
 from shidian.core import uploads
@@ -17,12 +16,6 @@ from shidian.core.http import AuthedHttpRequest
 
 XLSX = uploads.XLSX.content_type
 DOCX = uploads.DOCX.content_type
-
-
-def _form_errors(request: AuthedHttpRequest, form: Any) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        messages.error(request, _("%(label)s：%(errors)s") % {"label": label, "errors": "；".join(errors)})
 
 
 def _attempt(request: AuthedHttpRequest, action: Callable[[], object], success: str) -> bool:

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.plans import forms, permissions, selectors, services
-from shidian.plans.views._common import _attempt, _form_errors
+from shidian.plans.views._common import _attempt
 
 
 @login_required
@@ -33,7 +34,7 @@ def leading_group(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
             ):
                 return redirect("plans:leading_group", pilot_id=pilot.pk)
         else:
-            _form_errors(request, form)
+            errors_as_messages(request, form)
     return render(
         request,
         "plans/leading_group.html",
@@ -59,7 +60,7 @@ def end_member(request: AuthedHttpRequest, member_id: int) -> HttpResponse:
             _("任期已结束。"),
         )
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect("plans:leading_group", pilot_id=member.group.pilot_id)
 
 

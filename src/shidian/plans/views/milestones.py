@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.core import audit, clock, uploads
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.plans import forms, permissions, selectors, services
-from shidian.plans.views._common import _attempt, _form_errors, _to_plan
+from shidian.plans.views._common import _attempt, _to_plan
 
 
 @login_required
@@ -40,7 +41,7 @@ def milestone(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
             ):
                 return redirect("plans:milestone", milestone_id=item.pk)
         else:
-            _form_errors(request, form)
+            errors_as_messages(request, form)
     return render(
         request,
         "plans/milestone.html",
@@ -95,7 +96,7 @@ def milestone_dependencies(request: AuthedHttpRequest, milestone_id: int) -> Htt
             _("前置节点已更新，并重新倒排了时间。"),
         )
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect("plans:milestone", milestone_id=item.pk)
 
 
@@ -133,7 +134,7 @@ def evidence(request: AuthedHttpRequest, milestone_id: int) -> HttpResponse:
                 _("佐证材料已上传。"),
             )
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect("plans:milestone", milestone_id=item.pk)
 
 

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shidian.accounts.models import Organisation
 from shidian.core import clock, scoping
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach
 from shidian.plans import forms, permissions, selectors, services
 from shidian.plans.models import PlanStatus
-from shidian.plans.views._common import _attempt, _form_errors, _pilot_users, _to_plan
+from shidian.plans.views._common import _attempt, _pilot_users, _to_plan
 
 
 @login_required
@@ -112,7 +113,7 @@ def add_goal(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
             _("已添加目标。"),
         )
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return _to_plan(version.plan.pilot_id, version.pk)
 
 
@@ -133,7 +134,7 @@ def add_task(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
             _("已添加任务。"),
         )
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return _to_plan(version.plan.pilot_id, version.pk)
 
 
@@ -164,7 +165,7 @@ def edit_task(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
         ):
             return _to_plan(pilot.pk, task.version_id)
     elif request.method == "POST":
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return render(request, "plans/task_edit.html", {"task": task, "form": form, "pilot": pilot})
 
 
@@ -190,5 +191,5 @@ def add_milestone(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
             _("已添加节点，并按期限倒排了时间。"),
         )
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return _to_plan(task.version.plan.pilot_id, task.version_id)

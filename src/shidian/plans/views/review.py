@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shidian.accounts import selectors as account_selectors
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.plans import forms, permissions, selectors, services
-from shidian.plans.views._common import _attempt, _form_errors, _to_plan
+from shidian.plans.views._common import _attempt, _to_plan
 
 
 @login_required
@@ -64,7 +65,7 @@ def review_confirm(request: AuthedHttpRequest, plan_version_id: int) -> HttpResp
         raise Http404
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        errors_as_messages(request, form)
         return _to_plan(pilot.pk, version.pk)
     decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
     target = {"pilot": pilot.name, "n": version.number}
@@ -112,7 +113,7 @@ def review(request: AuthedHttpRequest, plan_version_id: int) -> HttpResponse:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     elif form.cleaned_data["decision"] == "approve":
         _attempt(
             request,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
 from django.http import HttpResponse
 
 from shidian.accounts.models import Organisation, OrganisationKind
@@ -14,12 +11,6 @@ from shidian.reporting import documents
 
 DOCX_TYPE = uploads.DOCX.content_type
 XLSX_TYPE = uploads.XLSX.content_type
-
-
-def _errors(request: AuthedHttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else field
-        messages.error(request, "%s：%s" % (label or "", "；".join(str(e) for e in errors)))  # noqa: UP031
 
 
 def _ministries() -> list[Organisation]:

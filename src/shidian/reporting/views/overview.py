@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shidian.core import audit, clock, listing, scoping
 from shidian.core.errors import DomainError
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
 from shidian.reporting import documents, filters, selectors, services
 from shidian.reporting.forms import (
     RoundDuesForm,
 )
-from shidian.reporting.views._common import XLSX_TYPE, _document_response, _download, _errors, _format
+from shidian.reporting.views._common import XLSX_TYPE, _document_response, _download, _format
 
 
 @login_required
@@ -93,7 +94,7 @@ def round_dues(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     reporting_round = selectors.get_round(round_id=round_id)
     form = RoundDuesForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        errors_as_messages(request, form)
     else:
         try:
             services.change_round_dues(

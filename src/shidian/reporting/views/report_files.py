@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shidian.core import audit
 from shidian.core.errors import DomainError
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.uploads import attachment_response
 from shidian.reporting import selectors, services
@@ -20,7 +21,7 @@ from shidian.reporting.forms import (
     TagForm,
 )
 from shidian.reporting.models import DifficultyTag
-from shidian.reporting.views._common import _errors, _ministries
+from shidian.reporting.views._common import _ministries
 
 
 @login_required
@@ -36,7 +37,7 @@ def report_tags(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
         else:
             form = TagForm(request.POST, ministries=_ministries())
             if not form.is_valid():
-                _errors(request, form)
+                errors_as_messages(request, form)
                 return redirect("reporting:report", report_id=report.pk)
             services.add_tag(
                 report=report,
@@ -63,7 +64,7 @@ def report_attachments(request: AuthedHttpRequest, report_id: int) -> HttpRespon
         else:
             form = AttachmentForm(request.POST, request.FILES)
             if not form.is_valid():
-                _errors(request, form)
+                errors_as_messages(request, form)
                 return redirect("reporting:report", report_id=report.pk)
             upload = form.cleaned_data["file"]
             from shidian.reporting import uploads
