@@ -1,5 +1,12 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from shidian.pilots.models import PilotArea
 
 
 class AccountsConfig(AppConfig):
@@ -14,7 +21,7 @@ class AccountsConfig(AppConfig):
         pilot_admitted.connect(_give_pilot_its_organisations, dispatch_uid="accounts.pilot_organisations")
 
 
-def _give_pilot_its_organisations(sender: object, *, pilot: object, **kwargs: object) -> None:
+def _give_pilot_its_organisations(sender: object, *, pilot: PilotArea, **kwargs: object) -> None:
     """A pilot the registry admits gets its government and leading-group office (accounts.services)."""
     from shidian.accounts import services
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 
-from shidian.accounts.models import PILOT_KINDS, AccountChange, Organisation, OrganisationKind
+from shidian.accounts.models import PILOT_KINDS, AccountChange, Organisation, OrganisationKind, User
 from shidian.core.roles import Role
 
 # Accounts of these units are approved by the national admin; pilot units' by their provincial officer.
@@ -21,7 +19,7 @@ NATIONALLY_APPROVED_KINDS = frozenset(
 )
 
 
-def approves_organisation(user: Any, organisation: Organisation) -> bool:
+def approves_organisation(user: User, organisation: Organisation) -> bool:
     """Whether ``user`` is the business administrator of the level that owns ``organisation``."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -38,7 +36,7 @@ def approves_organisation(user: Any, organisation: Organisation) -> bool:
     return False  # operations: admin duties are created on the server only
 
 
-def approvable_filter(user: Any) -> Q | None:
+def approvable_filter(user: User) -> Q | None:
     """The changes ``user`` may approve, as a filter on AccountChange (None: none at all)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -50,12 +48,12 @@ def approvable_filter(user: Any) -> Q | None:
     return None
 
 
-def can_approve_account_change(user: Any, change: AccountChange) -> bool:
+def can_approve_account_change(user: User, change: AccountChange) -> bool:
     """The owning level's administrator approves, never for their own account."""
     return change.user_id != getattr(user, "pk", None) and approves_organisation(user, change.organisation)
 
 
-def can_read_account_changes(user: Any) -> bool:
+def can_read_account_changes(user: User) -> bool:
     """The auditor reads every change; approvers read those they approve."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False

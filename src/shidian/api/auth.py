@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from shidian.accounts.models import User
 from shidian.api import services
 from shidian.core import audit, scoping
 
@@ -21,7 +22,7 @@ class RateLimited(HttpError):
         self.wait = wait
 
 
-def _refuse_admin_duties(user: Any) -> None:
+def _refuse_admin_duties(user: User) -> None:
     """The API serves business data: the admin duties (no business reach) are refused, as on the pages."""
     if not scoping.scope_for(user).sees_business_data:
         raise HttpError(403, _("安全审计员、安全管理员和系统管理员账号不能使用数据接口。"))

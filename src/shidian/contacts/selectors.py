@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from shidian.accounts.models import User
 from shidian.contacts.models import REQUIRED_FIELDS, ContactEntry, ContactRound, ContactSubmission, SubmissionStatus
 from shidian.contacts.permissions import can_view_contacts
 from shidian.core import clock, scoping
@@ -25,7 +25,7 @@ def _complete_q(prefix: str = "") -> Q:
     return condition
 
 
-def contacts_on(*, user: Any, day: dt.date, province_id: int | None = None) -> QuerySet[ContactEntry]:
+def contacts_on(*, user: User, day: dt.date, province_id: int | None = None) -> QuerySet[ContactEntry]:
     """The versions in force on ``day`` that ``user`` may see: pilots first, then commissions and ministries."""
     if not can_view_contacts(user):
         return ContactEntry.objects.none()
@@ -44,7 +44,7 @@ def contacts_on(*, user: Any, day: dt.date, province_id: int | None = None) -> Q
     )
 
 
-def get_round(*, user: Any, contact_round_id: int) -> ContactRound:
+def get_round(*, user: User, contact_round_id: int) -> ContactRound:
     if not can_view_contacts(user):
         raise NotFound
     try:
@@ -53,13 +53,13 @@ def get_round(*, user: Any, contact_round_id: int) -> ContactRound:
         raise NotFound from exc
 
 
-def rounds_for(*, user: Any) -> QuerySet[ContactRound]:
+def rounds_for(*, user: User) -> QuerySet[ContactRound]:
     if not can_view_contacts(user):
         return ContactRound.objects.none()
     return ContactRound.objects.prefetch_related("batches").order_by("-due_on", "id")
 
 
-def get_submission(*, user: Any, contact_round_id: int, province_id: int) -> ContactSubmission:
+def get_submission(*, user: User, contact_round_id: int, province_id: int) -> ContactSubmission:
     """One province's answer; another province's is "not found" (404)."""
     if not can_view_contacts(user):
         raise NotFound
@@ -115,7 +115,7 @@ class ProgressRow:
         return self.submission.status != SubmissionStatus.SUBMITTED
 
 
-def round_progress(*, user: Any, contact_round: ContactRound) -> list[ProgressRow]:
+def round_progress(*, user: User, contact_round: ContactRound) -> list[ProgressRow]:
     """Each province's answer, missing and late ones first (the commission's view; a province sees its own)."""
     today = clock.today()
     submissions = list(
@@ -148,7 +148,7 @@ def round_progress(*, user: Any, contact_round: ContactRound) -> list[ProgressRo
     return sorted(rows, key=lambda r: (not r.missing, not r.late, r.submission.province.code))
 
 
-def open_submissions(*, user: Any) -> list[ContactSubmission]:
+def open_submissions(*, user: User) -> list[ContactSubmission]:
     """The province's answers still to be submitted, soonest due first (its workbench)."""
     if not can_view_contacts(user):
         return []
@@ -160,7 +160,7 @@ def open_submissions(*, user: Any) -> list[ContactSubmission]:
     )
 
 
-def missing_by_round(*, user: Any) -> list[tuple[ContactRound, list[ContactSubmission]]]:
+def missing_by_round(*, user: User) -> list[tuple[ContactRound, list[ContactSubmission]]]:
     """For each open round, the provinces that have not submitted (the commission's workbench)."""
     if not can_view_contacts(user) or not scoping.scope_for(user).is_national:
         return []

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.contacts import permissions
 from shidian.contacts.fields import clean_person
 from shidian.contacts.models import (
@@ -22,6 +21,7 @@ from shidian.contacts.models import (
 )
 from shidian.contacts.selectors import IN_PROGRAMME, round_pilots, submission_rows
 from shidian.core import audit, clock
+from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.transitions import Effects, move
@@ -36,7 +36,7 @@ def validated_person(values: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def _check_may_record(*, by: Any, pilot: PilotArea | None, organisation: Organisation | None) -> None:
+def _check_may_record(*, by: User | SystemActor, pilot: PilotArea | None, organisation: Organisation | None) -> None:
     if pilot is not None:
         if not permissions.can_record_for(by, pilot):
             raise NotFound
@@ -62,7 +62,7 @@ def write_version(
     pilot: PilotArea | None,
     organisation: Organisation | None,
     values: Mapping[str, str],
-    by: Any,
+    by: User | SystemActor,
     contact_round: ContactRound | None,
     is_demo: bool,
 ) -> ContactEntry | None:
@@ -94,7 +94,7 @@ def write_version(
         for name, value in values.items():
             setattr(entry, name, value)
         entry.round = contact_round or entry.round
-        entry.recorded_by = by if getattr(by, "is_authenticated", False) else None
+        entry.recorded_by = by if isinstance(by, User) else None
         entry.save(update_fields=[*PERSON_FIELDS, "round", "recorded_by"])
     else:
         if current is not None:
@@ -106,7 +106,7 @@ def write_version(
             **values,
             valid_from=today,
             round=contact_round,
-            recorded_by=by if getattr(by, "is_authenticated", False) else None,
+            recorded_by=by if isinstance(by, User) else None,
             is_demo=is_demo,
         )
     audit.record(
@@ -122,7 +122,7 @@ def write_version(
 @transaction.atomic
 def record_contact(
     *,
-    by: Any,
+    by: User | SystemActor,
     values: Mapping[str, str],
     pilot: PilotArea | None = None,
     organisation: Organisation | None = None,
@@ -145,7 +145,7 @@ def open_contact_round(
     title: str,
     batch_numbers: Iterable[int],
     due_on: dt.date,
-    by: Any,
+    by: User | SystemActor,
     changes_only: bool = False,
     is_demo: bool = False,
 ) -> ContactRound:
@@ -163,7 +163,7 @@ def open_contact_round(
         changes_only=changes_only,
         opened_on=opened_on,
         due_on=due_on,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=by if isinstance(by, User) else None,
         is_demo=is_demo,
     )
     contact_round.batches.set(batches)
@@ -192,7 +192,7 @@ def incomplete_pilots(*, submission: ContactSubmission) -> list[str]:
     return [row.pilot.name for row in submission_rows(submission=submission) if not row.complete]
 
 
-def submit_contacts(*, submission: ContactSubmission, by: Any) -> ContactSubmission:
+def submit_contacts(*, submission: ContactSubmission, by: User | SystemActor) -> ContactSubmission:
     """Submit the province's answer once complete; later changes are new dated versions."""
 
     def guard(locked: ContactSubmission) -> None:
@@ -207,7 +207,7 @@ def submit_contacts(*, submission: ContactSubmission, by: Any) -> ContactSubmiss
                     _("以下试点的负责人或联系人尚未填写完整，不能报送：%(pilots)s。") % {"pilots": "、".join(missing)}
                 )
         locked.submitted_on = clock.today()
-        locked.submitted_by = by if getattr(by, "is_authenticated", False) else None
+        locked.submitted_by = by if isinstance(by, User) else None
         return Effects(
             fields=["submitted_on", "submitted_by"],
             detail={"submitted_on": locked.submitted_on, "late": locked.submitted_on > locked.round.due_on},

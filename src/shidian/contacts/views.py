@@ -20,13 +20,14 @@ from shidian.contacts import exports, forms, permissions, selectors, services
 from shidian.contacts import upload as uploads
 from shidian.contacts.models import PERSON_FIELDS, ContactEntry, ContactSubmission, SubmissionStatus
 from shidian.core import audit, clock, listing, scoping
+from shidian.core import uploads as core_uploads
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import DomainError, ImportRejected, NotFound
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Reach
 from shidian.pilots.models import PilotArea
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = core_uploads.XLSX.content_type
 
 
 def _require_view(request: AuthedHttpRequest) -> None:

@@ -8,6 +8,15 @@ request) and audit events name it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from shidian.accounts.models import User
+
+    # Whoever may be asked about: a person, a visitor not logged in, the platform's own job, or nobody (None).
+    type Actor = User | AnonymousUser | SystemActor | None
 
 
 @dataclass(frozen=True)

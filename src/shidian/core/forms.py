@@ -10,8 +10,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -159,3 +161,11 @@ def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceFiel
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - a programming error, not input
     return field
+
+
+def errors_as_messages(request: HttpRequest, form: forms.BaseForm) -> None:
+    """Each refused field of ``form`` as one error message, "label：errors" (a form-wide error: the errors)."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text_ = "；".join(str(e) for e in errors)
+        messages.error(request, _("%(label)s：%(errors)s") % {"label": label, "errors": text_} if label else text_)

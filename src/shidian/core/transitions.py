@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils.functional import Promise
@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from shidian.core import audit
 from shidian.core.errors import Conflict
+
+if TYPE_CHECKING:
+    from shidian.core.actors import Actor
 
 
 class MoveRefused(Conflict):
@@ -89,7 +92,7 @@ def move[M: models.Model](
     to: str,
     *,
     flow: Flow[M],
-    by: Any,
+    by: Actor,
     guard: Callable[[M], None] | None = None,
     apply: Callable[[M], Effects | None] | None = None,
     queryset: models.QuerySet[M] | None = None,
@@ -127,7 +130,7 @@ def _move[M: models.Model](
     to: str,
     *,
     flow: Flow[M],
-    by: Any,
+    by: Actor,
     guard: Callable[[M], None] | None,
     apply: Callable[[M], Effects | None] | None,
     queryset: models.QuerySet[M] | None,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from shidian.core import audit, scoping
+from shidian.core import audit, scoping, uploads
 from shidian.core.audit_actions import AuditAction
 from shidian.core.documents import xlsx
 from shidian.core.forms import AuditFilterForm
@@ -23,7 +23,7 @@ from shidian.core.roles import Capability
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = uploads.XLSX.content_type
 
 # What the alerts page gathers (等保 2.0: lockouts, changes to accounts and roles, bursts of refusals).
 ACCOUNT_ALERTS = (

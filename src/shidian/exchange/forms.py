@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shidian.accounts.models import Organisation
 from shidian.core.filters import ListFilter, choice_of, status_field
-from shidian.core.forms import Form, max_length_of
+from shidian.core.forms import Form, max_length_of, model_choice_field
 from shidian.exchange.models import Audience, Category, Difficulty, DifficultyStatus, Notice
 from shidian.exchange.services import HANDLING_KINDS, IN_PROGRAMME, Upload
 from shidian.pilots.models import Batch, PilotArea
@@ -51,9 +52,9 @@ class RaiseForm(Form):
     description = forms.CharField(label=_("问题描述"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     attachments = FilesField(label=FILES_LABEL)
 
-    def __init__(self, *args: Any, pilots: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pilots: QuerySet[PilotArea], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pilot"].queryset = pilots  # type: ignore[attr-defined]
+        model_choice_field(self, "pilot").queryset = pilots
 
 
 class AnswerForm(Form):
@@ -90,7 +91,7 @@ class RoutingForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("lead", "co_handlers"):
-            self.fields[name].queryset = handling_organisations()  # type: ignore[attr-defined]
+            model_choice_field(self, name).queryset = handling_organisations()
 
 
 class NoticeForm(Form):
@@ -110,13 +111,13 @@ class NoticeForm(Form):
     as_document = forms.BooleanField(label=_("以公文形式印发（自动编发文字号）"), required=False)
     attachments = FilesField(label=FILES_LABEL)
 
-    def __init__(self, *args: Any, provinces: Any, pilots: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, provinces: QuerySet[Province], pilots: QuerySet[PilotArea], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = provinces  # type: ignore[attr-defined]
+        model_choice_field(self, "province").queryset = provinces
         # Any pilot in the programme is accepted here, so that one of another province is refused by the service
         # with its name; the list offers only the sender's own (``pilots``).
-        chosen = self.fields["pilots"]
-        chosen.queryset = PilotArea.objects.filter(status__in=IN_PROGRAMME).select_related("province")  # type: ignore[attr-defined]
+        chosen = model_choice_field(self, "pilots")
+        chosen.queryset = PilotArea.objects.filter(status__in=IN_PROGRAMME).select_related("province")
         chosen.widget.choices = [(p.pk, f"{p.province.name} · {p.name}") for p in pilots.select_related("province")]
 
 

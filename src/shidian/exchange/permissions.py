@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import scoping
 from shidian.core.actors import SystemActor
 from shidian.core.roles import Capability, Reach
@@ -14,12 +14,12 @@ if TYPE_CHECKING:
     from shidian.pilots.models import PilotArea
 
 
-def is_platform(user: Any) -> bool:
+def is_platform(user: User | SystemActor) -> bool:
     """The platform's own jobs (escalation, the demo loader) act for anybody."""
     return isinstance(user, SystemActor)
 
 
-def acting_organisation(user: Any) -> Organisation | None:
+def acting_organisation(user: User | SystemActor) -> Organisation | None:
     """The department a user handles difficulties for: its ministry, or the commission for its divisions."""
     organisation: Organisation | None = getattr(user, "organisation", None)
     if organisation is not None and organisation.kind == OrganisationKind.NATIONAL_DIVISION:
@@ -27,11 +27,11 @@ def acting_organisation(user: Any) -> Organisation | None:
     return organisation
 
 
-def can_view_difficulties(user: Any) -> bool:
+def can_view_difficulties(user: User | SystemActor) -> bool:
     return scoping.can(user, Capability.VIEW_DIFFICULTIES)
 
 
-def handles_all(user: Any) -> bool:
+def handles_all(user: User | SystemActor) -> bool:
     """The commission's officers see every difficulty; a ministry only those routed to it."""
     if is_platform(user):
         return True
@@ -39,14 +39,14 @@ def handles_all(user: Any) -> bool:
     return scoping.scope_for(user).is_national and role != "ministry_reviewer"
 
 
-def can_raise_for(user: Any, pilot: PilotArea) -> bool:
+def can_raise_for(user: User | SystemActor, pilot: PilotArea) -> bool:
     """A pilot's own office raises its difficulties; its province may raise one for it."""
     if is_platform(user):
         return True
     return scoping.can(user, Capability.RAISE_DIFFICULTIES) and scoping.sees(user, pilot)
 
 
-def is_lead(user: Any, difficulty: Difficulty) -> bool:
+def is_lead(user: User | SystemActor, difficulty: Difficulty) -> bool:
     """The user works for the lead department the difficulty is routed to."""
     if is_platform(user):
         return True
@@ -58,7 +58,7 @@ def is_lead(user: Any, difficulty: Difficulty) -> bool:
     )
 
 
-def is_co_handler(user: Any, difficulty: Difficulty) -> bool:
+def is_co_handler(user: User | SystemActor, difficulty: Difficulty) -> bool:
     organisation = acting_organisation(user)
     return (
         scoping.can(user, Capability.ANSWER_DIFFICULTIES)
@@ -67,7 +67,7 @@ def is_co_handler(user: Any, difficulty: Difficulty) -> bool:
     )
 
 
-def is_raiser_side(user: Any, difficulty: Difficulty) -> bool:
+def is_raiser_side(user: User | SystemActor, difficulty: Difficulty) -> bool:
     """The raising pilot's office, or the province's officers when the province raised it: they close it."""
     if is_platform(user):
         return True
@@ -79,19 +79,19 @@ def is_raiser_side(user: Any, difficulty: Difficulty) -> bool:
     return raiser_reach is Reach.PROVINCE and scoping.sees(user, difficulty, level=Reach.PROVINCE)
 
 
-def can_manage_routing(user: Any) -> bool:
+def can_manage_routing(user: User | SystemActor) -> bool:
     return is_platform(user) or scoping.can(user, Capability.MANAGE_ROUTING)
 
 
-def can_send_notices(user: Any) -> bool:
+def can_send_notices(user: User | SystemActor) -> bool:
     return is_platform(user) or scoping.can(user, Capability.SEND_NOTICES)
 
 
-def can_read_notices(user: Any) -> bool:
+def can_read_notices(user: User | SystemActor) -> bool:
     return scoping.can(user, Capability.READ_NOTICES)
 
 
-def sees_receipts(user: Any, notice: Notice) -> bool:
+def sees_receipts(user: User | SystemActor, notice: Notice) -> bool:
     """The sending side sees who read a notice: its organisation, and the commission for every notice."""
     if is_platform(user):
         return True

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from shidian.accounts.models import Organisation, OrganisationKind
+from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import scoping
 from shidian.core.errors import NotFound
 from shidian.core.roles import Reach
@@ -23,12 +22,13 @@ from shidian.exchange.models import (
     Notice,
     NoticeFile,
     NoticeReceipt,
+    Reply,
     RoutingRule,
 )
 from shidian.plans.scheduling import working_days_between
 
 
-def visible_difficulties(*, user: Any) -> QuerySet[Difficulty]:
+def visible_difficulties(*, user: User) -> QuerySet[Difficulty]:
     """The province its pilots' items, the nation all, a ministry the items routed to it (lead or co-handling)."""
     if not (permissions.can_view_difficulties(user) or permissions.is_platform(user)):
         return Difficulty.objects.none()
@@ -42,23 +42,23 @@ def visible_difficulties(*, user: Any) -> QuerySet[Difficulty]:
     return rows.select_related("pilot", "province", "lead")
 
 
-def get_difficulty_for(*, user: Any, difficulty_id: int) -> Difficulty:
+def get_difficulty_for(*, user: User, difficulty_id: int) -> Difficulty:
     """One difficulty ``user`` may see; a missing and a hidden one both raise NotFound."""
     return scoping.get_for(visible_difficulties(user=user), user, pk=difficulty_id)
 
 
-def get_difficulty_file_for(*, user: Any, difficulty: Difficulty, file_id: int) -> DifficultyFile:
+def get_difficulty_file_for(*, user: User, difficulty: Difficulty, file_id: int) -> DifficultyFile:
     try:
         return DifficultyFile.objects.get(difficulty=difficulty, pk=file_id)
     except (DifficultyFile.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound from exc
 
 
-def replies_of(difficulty: Difficulty) -> QuerySet[Any]:
+def replies_of(difficulty: Difficulty) -> QuerySet[Reply]:
     return difficulty.replies.select_related("organisation", "author").order_by("id")
 
 
-def awaiting_answer_by(*, user: Any) -> QuerySet[Difficulty]:
+def awaiting_answer_by(*, user: User) -> QuerySet[Difficulty]:
     """The items the user's department leads and still owes an answer to, oldest deadline first."""
     organisation = permissions.acting_organisation(user)
     if organisation is None:
@@ -68,7 +68,7 @@ def awaiting_answer_by(*, user: Any) -> QuerySet[Difficulty]:
     )
 
 
-def co_handled_by(*, user: Any) -> QuerySet[Difficulty]:
+def co_handled_by(*, user: User) -> QuerySet[Difficulty]:
     """Open items the user's department co-handles."""
     organisation = permissions.acting_organisation(user)
     if organisation is None:
@@ -80,7 +80,7 @@ def co_handled_by(*, user: Any) -> QuerySet[Difficulty]:
     )
 
 
-def answered_awaiting_closing(*, user: Any) -> QuerySet[Difficulty]:
+def answered_awaiting_closing(*, user: User) -> QuerySet[Difficulty]:
     """Answered items the user's side raised: to close with a rating, or to reopen."""
     rows = visible_difficulties(user=user).filter(status=DifficultyStatus.ANSWERED).order_by("answered_on", "id")
     reach = scoping.scope_for(user).reach
@@ -91,7 +91,7 @@ def answered_awaiting_closing(*, user: Any) -> QuerySet[Difficulty]:
     return rows
 
 
-def escalated_open(*, user: Any) -> QuerySet[Difficulty]:
+def escalated_open(*, user: User) -> QuerySet[Difficulty]:
     """Items escalated to the commission that still wait for an answer (the national officer follows them up)."""
     if not permissions.handles_all(user):
         return Difficulty.objects.none()
@@ -150,7 +150,7 @@ class DepartmentStats:
         return sum(self.ratings) / len(self.ratings) if self.ratings else None
 
 
-def department_statistics(*, user: Any, today: dt.date) -> list[DepartmentStats]:
+def department_statistics(*, user: User, today: dt.date) -> list[DepartmentStats]:
     """Response times per lead department (working days from raising to the first answer), for the commission."""
     if not permissions.handles_all(user):
         raise NotFound
@@ -180,7 +180,7 @@ def department_statistics(*, user: Any, today: dt.date) -> list[DepartmentStats]
 # -- notices ----------------------------------------------------------------------------------------
 
 
-def visible_notices(*, user: Any) -> QuerySet[Notice]:
+def visible_notices(*, user: User) -> QuerySet[Notice]:
     """The commission all; a province its own notices and those sent to its pilots; a pilot those sent to it."""
     scope = scoping.scope_for(user)
     if not scope.sees_business_data or scope.reach is Reach.ASSIGNED:
@@ -199,7 +199,7 @@ def visible_notices(*, user: Any) -> QuerySet[Notice]:
     return rows.select_related("sender_organisation", "batch", "audience_province")
 
 
-def get_notice_for(*, user: Any, notice_id: int) -> Notice:
+def get_notice_for(*, user: User, notice_id: int) -> Notice:
     try:
         return visible_notices(user=user).get(pk=notice_id)
     except (Notice.DoesNotExist, ValueError, TypeError) as exc:
@@ -221,14 +221,14 @@ def receipts_of(notice: Notice) -> list[NoticeReceipt]:
     )
 
 
-def own_receipt(*, user: Any, notice: Notice) -> NoticeReceipt | None:
+def own_receipt(*, user: User, notice: Notice) -> NoticeReceipt | None:
     """The receipt of the user's own pilot, if the notice went to it."""
     if scoping.scope_for(user).reach is not Reach.PILOT:
         return None
     return scoping.restrict(notice.receipts.all(), user).first()
 
 
-def unread_notices(*, user: Any) -> QuerySet[Notice]:
+def unread_notices(*, user: User) -> QuerySet[Notice]:
     """Notices sent to the user's pilot that its office has not opened yet."""
     if not permissions.can_read_notices(user) or scoping.scope_for(user).reach is not Reach.PILOT:
         return Notice.objects.none()
@@ -236,7 +236,7 @@ def unread_notices(*, user: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(pk__in=unread).order_by("-sent_on", "-id")
 
 
-def notices_with_counts(*, user: Any) -> QuerySet[Notice]:
+def notices_with_counts(*, user: User) -> QuerySet[Notice]:
     """The notices ``user`` sees with each one's recipients and reads counted (the sender's list)."""
     return (
         visible_notices(user=user)

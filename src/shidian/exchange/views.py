@@ -9,11 +9,13 @@ from urllib.parse import quote
 from django import forms as dj_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shidian.accounts.models import User
 from shidian.core import clock, listing, scoping, uploads
 from shidian.core.audit_actions import AuditAction
 from shidian.core.documents import render_docx, render_pdf
@@ -62,7 +64,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _raisable_pilots(user: Any) -> Any:
+def _raisable_pilots(user: User) -> QuerySet[PilotArea]:
     return scoping.restrict(PilotArea.objects.filter(status__in=services.IN_PROGRAMME), user).order_by(
         "province__code", "name"
     )
@@ -324,7 +326,7 @@ def notices(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _notice_choices(user: Any) -> tuple[Any, Any]:
+def _notice_choices(user: User) -> tuple[QuerySet[Province], QuerySet[PilotArea]]:
     provinces = scoping.restrict(Province.objects.order_by("code"), user, province_field="pk", pilot_field=None)
     pilots = _raisable_pilots(user)
     return provinces, pilots

@@ -3,8 +3,9 @@
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.params.functions import Header  # the plain function: ninja.Header is a generic alias for mypy
 
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.pagination import Pagination
@@ -45,7 +46,7 @@ def push_values(
     request: AuthedHttpRequest,
     response: HttpResponse,
     payload: ValuePushIn,
-    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100),  # type: ignore[type-arg]
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100),
 ) -> dict[str, Any]:
     user = request.user
     rows = [imports.PushRow(**row.model_dump()) for row in payload.rows]

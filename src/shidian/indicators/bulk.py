@@ -60,9 +60,7 @@ def _current_of(keys: Iterable[Key]) -> dict[Key, IndicatorValue]:
     return {(v.pilot_id, v.indicator_id, v.period): v for v in rows if (v.pilot_id, v.indicator_id, v.period) in keys}
 
 
-def _apply(
-    *, values: Sequence[tuple[BulkValue, str]], source: str, by: User | None, job: ImportJob | None
-) -> tuple[int, int]:
+def _apply(*, values: Sequence[tuple[BulkValue, str]], source: str, by: User, job: ImportJob | None) -> tuple[int, int]:
     """Write ``(value, status)`` pairs as the one-value path would; return (drafts updated, versions added)."""
     current = _current_of((v.pilot_id, v.indicator.pk, v.period.code) for v, _status in values)
     now = clock.now()
@@ -112,7 +110,7 @@ def _apply(
     return len(drafts), len(created)
 
 
-def _recomputed(*, pairs: set[tuple[int, str]], by: User | None) -> list[tuple[BulkValue, str]]:
+def _recomputed(*, pairs: set[tuple[int, str]], by: User) -> list[tuple[BulkValue, str]]:
     """The computed values of the touched (pilot, period) pairs that differ from what is stored."""
     if not pairs:
         return []
@@ -154,7 +152,7 @@ def _recomputed(*, pairs: set[tuple[int, str]], by: User | None) -> list[tuple[B
 
 @transaction.atomic
 def write_values(
-    *, values: Sequence[BulkValue], status: str, source: str, by: User | None, job: ImportJob | None
+    *, values: Sequence[BulkValue], status: str, source: str, by: User, job: ImportJob | None
 ) -> BulkResult:
     """Write ``values`` with ``status`` and ``source``, then store the computed indicators they change.
 

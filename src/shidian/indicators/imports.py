@@ -425,34 +425,27 @@ class PushResult:
     replayed: bool
 
 
-def push_values(*, rows: Sequence[PushRow], idempotency_key: str, by: User) -> PushResult:
-    """Write pushed values all-or-nothing with the file import's checks; ``source = API``.
-
-    The same Idempotency-Key with the same rows answers with the first push and writes nothing; the key
-    with other rows is a conflict. A rejected push stores nothing, so the corrected rows may reuse the key.
-    """
-    _require_import(by)
-    key = idempotency_key.strip()
+def _check_push(key: str, rows: Sequence[PushRow]) -> None:
     if not key or len(key) > 100:
         raise DomainError(_("请在请求头 Idempotency-Key 中提供 1 至 100 个字符的幂等键。"))
     if not rows:
         raise DomainError(_("没有要写入的数据。"))
     if len(rows) > MAX_PUSH_ROWS:
         raise DomainError(_("一次最多写入 %(limit)d 条数据。") % {"limit": MAX_PUSH_ROWS})
-    digest = hashlib.sha256(
-        "\n".join(f"{r.pilot_id}\t{r.indicator}\t{r.period}\t{r.value}\t{r.note}" for r in rows).encode()
-    ).hexdigest()
+
+
+def _replay(*, key: str, digest: str, by: User) -> PushResult | None:
+    """The first push under ``key`` when these are its rows; another push's key is a conflict; None: a new key."""
     earlier = ImportJob.objects.filter(created_by=by, idempotency_key=key).first()
-    if earlier is not None:
-        if earlier.body_hash != digest:
-            raise Conflict(_("幂等键“%(key)s”已用于另一份数据。") % {"key": key})
-        return PushResult(job=earlier, replayed=True)
-    # A blank value is "not reported" in a file; a pushed row must carry one.
-    blank = [
-        RowError(row=i, column="value", message=_("必须填写。")) for i, r in enumerate(rows) if not r.value.strip()
-    ]
-    if blank:
-        raise ImportRejected(blank)
+    if earlier is None:
+        return None
+    if earlier.body_hash != digest:
+        raise Conflict(_("幂等键“%(key)s”已用于另一份数据。") % {"key": key})
+    return PushResult(job=earlier, replayed=True)
+
+
+def _push_table(rows: Sequence[PushRow], by: User) -> Table:
+    """The pushed rows as the table a file would give, for the file import's checks."""
     # Only pilots in the caller's reach get their names: a hidden pilot reads like a missing one.
     names = {
         pk: (province, name)
@@ -460,7 +453,7 @@ def push_values(*, rows: Sequence[PushRow], idempotency_key: str, by: User) -> P
         .filter(pk__in={r.pilot_id for r in rows})
         .values_list("pk", "province__name", "name")
     }
-    table = Table(
+    return Table(
         sheet=None,
         header=[*REQUIRED, COL_NOTE],
         rows=[
@@ -478,7 +471,30 @@ def push_values(*, rows: Sequence[PushRow], idempotency_key: str, by: User) -> P
             for index, row in enumerate(rows)
         ],
     )
-    valid, errors = validate_rows(table=table, user=by)
+
+
+def push_values(*, rows: Sequence[PushRow], idempotency_key: str, by: User) -> PushResult:
+    """Write pushed values all-or-nothing with the file import's checks; ``source = API``.
+
+    The same Idempotency-Key with the same rows answers with the first push and writes nothing; the key
+    with other rows is a conflict. A rejected push stores nothing, so the corrected rows may reuse the key.
+    """
+    _require_import(by)
+    key = idempotency_key.strip()
+    _check_push(key, rows)
+    digest = hashlib.sha256(
+        "\n".join(f"{r.pilot_id}\t{r.indicator}\t{r.period}\t{r.value}\t{r.note}" for r in rows).encode()
+    ).hexdigest()
+    replayed = _replay(key=key, digest=digest, by=by)
+    if replayed is not None:
+        return replayed
+    # A blank value is "not reported" in a file; a pushed row must carry one.
+    blank = [
+        RowError(row=i, column="value", message=_("必须填写。")) for i, r in enumerate(rows) if not r.value.strip()
+    ]
+    if blank:
+        raise ImportRejected(blank)
+    valid, errors = validate_rows(table=_push_table(rows, by), user=by)
     if errors:
         audit.record(
             action=audit.AuditAction.API_VALUES_REJECTED,
@@ -492,10 +508,10 @@ def push_values(*, rows: Sequence[PushRow], idempotency_key: str, by: User) -> P
     try:
         job = _apply_push(rows=valid, total=len(rows), key=key, digest=digest, by=by)
     except IntegrityError:  # the same key pushed at the same moment by another call: answer as a replay would
-        earlier = ImportJob.objects.filter(created_by=by, idempotency_key=key).first()
-        if earlier is None or earlier.body_hash != digest:
+        replayed = _replay(key=key, digest=digest, by=by)
+        if replayed is None:
             raise Conflict(_("幂等键“%(key)s”已用于另一份数据。") % {"key": key}) from None
-        return PushResult(job=earlier, replayed=True)
+        return replayed
     return PushResult(job=job, replayed=False)
 
 

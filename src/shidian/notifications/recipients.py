@@ -50,34 +50,30 @@ def national_officers() -> list[User]:
     return list(_active().filter(role__in=NATIONAL_ROLES))
 
 
+def _grouped(users: QuerySet[User], field: str) -> dict[int, list[User]]:
+    """{the id in the organisation's ``field``: its users}; users without one are left out."""
+    found: dict[int, list[User]] = {}
+    for user in users.select_related("organisation"):
+        key = getattr(user.organisation, field) if user.organisation else None
+        if key is not None:
+            found.setdefault(key, []).append(user)
+    return found
+
+
 def pilot_officers_by_pilot(pilot_ids: Iterable[int]) -> dict[int, list[User]]:
     """{pilot id: its officers} in one query (for producers that run over many pilots)."""
-    found: dict[int, list[User]] = {}
     ids = set(pilot_ids)
     if not ids:
-        return found
-    for user in (
-        _active().filter(role=Role.PILOT_OFFICER, organisation__pilot_id__in=ids).select_related("organisation")
-    ):
-        pilot_id = user.organisation.pilot_id if user.organisation else None
-        if pilot_id is not None:
-            found.setdefault(pilot_id, []).append(user)
-    return found
+        return {}
+    return _grouped(_active().filter(role=Role.PILOT_OFFICER, organisation__pilot_id__in=ids), "pilot_id")
 
 
 def provincial_officers_by_province(province_ids: Iterable[int]) -> dict[int, list[User]]:
     """{province id: its commission's officers} in one query."""
-    found: dict[int, list[User]] = {}
     ids = set(province_ids)
     if not ids:
-        return found
-    for user in (
-        _active().filter(role=Role.PROVINCIAL_OFFICER, organisation__province_id__in=ids).select_related("organisation")
-    ):
-        province_id = user.organisation.province_id if user.organisation else None
-        if province_id is not None:
-            found.setdefault(province_id, []).append(user)
-    return found
+        return {}
+    return _grouped(_active().filter(role=Role.PROVINCIAL_OFFICER, organisation__province_id__in=ids), "province_id")
 
 
 def all_provincial_officers() -> list[User]:

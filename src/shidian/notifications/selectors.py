@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
+from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
@@ -13,13 +12,13 @@ from shidian.notifications.models import MailStatus, Notification, OutgoingMail
 from shidian.notifications.registry import Kind
 
 
-def _own(user: Any) -> QuerySet[Notification]:
+def _own(user: User) -> QuerySet[Notification]:
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=user.pk)
 
 
-def inbox_for(*, user: Any, kind: str = "", unread_only: bool = False) -> QuerySet[Notification]:
+def inbox_for(*, user: User, kind: str = "", unread_only: bool = False) -> QuerySet[Notification]:
     """``user``'s notifications, unread first, newest first within each; optionally of one kind or unread only."""
     qs = _own(user)
     if kind in Kind.values:
@@ -30,11 +29,11 @@ def inbox_for(*, user: Any, kind: str = "", unread_only: bool = False) -> QueryS
     return qs.order_by(unread.desc(), "-created_at", "-id")
 
 
-def unread_count(*, user: Any) -> int:
+def unread_count(*, user: User) -> int:
     return _own(user).filter(read_at__isnull=True).count()
 
 
-def unread_by_kind(*, user: Any) -> dict[str, int]:
+def unread_by_kind(*, user: User) -> dict[str, int]:
     """{kind: unread notifications of that kind} (the filter's counts)."""
     counts: dict[str, int] = dict.fromkeys(Kind.values, 0)
     for kind in _own(user).filter(read_at__isnull=True).values_list("kind", flat=True):
@@ -42,7 +41,7 @@ def unread_by_kind(*, user: Any) -> dict[str, int]:
     return counts
 
 
-def get_notification_for(*, user: Any, notification_id: int) -> Notification:
+def get_notification_for(*, user: User, notification_id: int) -> Notification:
     """One of ``user``'s own notifications; someone else's is not found, like a missing one."""
     notification = _own(user).filter(pk=notification_id).first()
     if notification is None:
@@ -50,12 +49,12 @@ def get_notification_for(*, user: Any, notification_id: int) -> Notification:
     return notification
 
 
-def can_see_mail_queue(user: Any) -> bool:
+def can_see_mail_queue(user: User) -> bool:
     """The system admin runs the system, the mail relay included (not the business data in the mails' links)."""
     return scoping.can(user, Capability.MANAGE_REFERENCE)
 
 
-def mail_queue(*, user: Any, status: str = "") -> QuerySet[OutgoingMail]:
+def mail_queue(*, user: User, status: str = "") -> QuerySet[OutgoingMail]:
     """The outgoing e-mail, failed first, for the system admin."""
     if not can_see_mail_queue(user):
         raise NotFound
@@ -66,7 +65,7 @@ def mail_queue(*, user: Any, status: str = "") -> QuerySet[OutgoingMail]:
     return qs.order_by(failed_first.desc(), "-created_at", "-id")
 
 
-def get_mail_for(*, user: Any, mail_id: int) -> OutgoingMail:
+def get_mail_for(*, user: User, mail_id: int) -> OutgoingMail:
     mail = mail_queue(user=user).filter(pk=mail_id).first()
     if mail is None:
         raise NotFound

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.core import transitions
+from shidian.core.actors import system
 from shidian.core.errors import DomainError
 from shidian.core.models import AuditEvent
 from shidian.core.transitions import Effects
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 EVENTS_CURSOR = "events"
+MAILER = system("send_mail")  # the mail job moves a mail to sent or given up, nobody clicks for it
 BATCH = 1000
 
 
@@ -272,14 +274,14 @@ def _send_one(mail_id: int, now: dt.datetime) -> bool:
                 locked.attempts, locked.last_error = attempts, last_error
                 return Effects(fields=["attempts", "last_error"], detail={"count": attempts, "message": last_error})
 
-            transitions.move(mail, MailStatus.FAILED, flow=MAIL_FLOW, by=None, apply=given_up)
+            transitions.move(mail, MailStatus.FAILED, flow=MAIL_FLOW, by=MAILER, apply=given_up)
             return False
 
         def sent(locked: OutgoingMail) -> Effects:
             locked.attempts, locked.sent_at, locked.last_error = locked.attempts + 1, timezone.now(), ""
             return Effects(fields=["attempts", "sent_at", "last_error"], detail={"count": locked.attempts})
 
-        transitions.move(mail, MailStatus.SENT, flow=MAIL_FLOW, by=None, apply=sent)
+        transitions.move(mail, MailStatus.SENT, flow=MAIL_FLOW, by=MAILER, apply=sent)
         return True
 
 

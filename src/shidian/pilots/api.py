@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from shidian.core.api_params import id_path
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.pagination import Pagination
 from shidian.pilots import selectors
 from shidian.pilots.models import Batch, PilotArea
@@ -26,18 +27,18 @@ class PilotQuery(Schema):
 
 @router.get("/batches", response=list[BatchOut], summary="试点批次")
 @paginate(Pagination)
-def list_batches(request: HttpRequest) -> list[Batch]:
+def list_batches(request: AuthedHttpRequest) -> list[Batch]:
     return selectors.batches()
 
 
 @router.get("/pilots", response=list[PilotOut], summary="试点地区（按权限范围）")
 @paginate(Pagination, ordering=("id",))
-def list_pilots(request: HttpRequest, filters: Query[PilotQuery]) -> Any:
+def list_pilots(request: AuthedHttpRequest, filters: Query[PilotQuery]) -> Any:
     return selectors.filter_pilots(
         selectors.visible_pilots(user=request.user), selectors.PilotFilters(**filters.model_dump())
     )
 
 
 @router.get("/pilots/{pilot_id}", response=PilotOut, summary="一个试点地区")
-def get_pilot(request: HttpRequest, pilot_id: int = Path(..., ge=1, le=2**31 - 1)) -> PilotArea:  # type: ignore[type-arg]
+def get_pilot(request: AuthedHttpRequest, pilot_id: int = id_path()) -> PilotArea:
     return selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -14,13 +14,16 @@ from shidian.core.roles import Capability
 from shidian.pilots.models import VERIFIED_LEVELS, AreaKind, Batch, PilotArea, PilotStatus, RegistryImport, Verification
 from shidian.regions.models import Province, RegionClass
 
+if TYPE_CHECKING:
+    from shidian.accounts.models import User
 
-def visible_pilots(*, user: Any) -> QuerySet[PilotArea]:
+
+def visible_pilots(*, user: User) -> QuerySet[PilotArea]:
     """The pilots ``user`` may see."""
     return scoping.restrict(PilotArea.objects.with_facts(), user)
 
 
-def get_pilot_for(*, user: Any, pilot_id: int) -> PilotArea:
+def get_pilot_for(*, user: User, pilot_id: int) -> PilotArea:
     """One pilot, or NotFound when it does not exist or is outside the user's scope."""
     return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
 
@@ -72,7 +75,7 @@ class Dashboard:
     by_province: list[tuple[Province, int]]
 
 
-def dashboard_for(*, user: Any) -> Dashboard:
+def dashboard_for(*, user: User) -> Dashboard:
     """Counts of the user's pilots by batch, region, kind, status and province (one query each)."""
     pilots = visible_pilots(user=user)
     by_batch = _counts(pilots, "batch__number")
@@ -104,7 +107,7 @@ class BatchCompleteness:
         return max(self.batch.declared_areas - self.loaded, 0)
 
 
-def registry_completeness(*, user: Any) -> list[BatchCompleteness]:
+def registry_completeness(*, user: User) -> list[BatchCompleteness]:
     """Per batch: declared (the notices' public numbers) vs loaded vs verified, counting the user's pilots."""
     visible = visible_pilots(user=user).order_by()
     loaded = _counts(visible, "batch_id")
@@ -124,7 +127,7 @@ def registry_completeness(*, user: Any) -> list[BatchCompleteness]:
     ]
 
 
-def get_pending_import_for(*, user: Any, import_id: int) -> RegistryImport:
+def get_pending_import_for(*, user: User, import_id: int) -> RegistryImport:
     """A registry upload awaiting confirmation by the user who uploaded it; NotFound otherwise."""
     scoping.require(user, Capability.IMPORT_REGISTRY)
     upload = RegistryImport.objects.filter(pk=import_id, uploaded_by_id=user.pk).first()
@@ -152,7 +155,7 @@ def batches() -> list[Batch]:
     return list(Batch.objects.order_by("number"))
 
 
-def warned_pilots(*, user: Any) -> QuerySet[PilotArea]:
+def warned_pilots(*, user: User) -> QuerySet[PilotArea]:
     """The pilots under warning in the user's reach (the pilot list filtered by 警告)."""
     return filter_pilots(visible_pilots(user=user), PilotFilters(status=PilotStatus.WARNED)).order_by(
         "province__code", "name"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -125,7 +125,7 @@ def apply_registry_import(*, content: bytes, file_name: str, by: User | SystemAc
 
 
 @transaction.atomic
-def preview_registry_upload(*, content: bytes, file_name: str, by: Any) -> tuple[RegistryImport, ImportPlan]:
+def preview_registry_upload(*, content: bytes, file_name: str, by: User) -> tuple[RegistryImport, ImportPlan]:
     """Validate an uploaded file and keep it for confirmation; raise ImportRejected if any row is bad."""
     scoping.require(by, Capability.IMPORT_REGISTRY)
     plan = plan_registry_import(content)
@@ -136,7 +136,7 @@ def preview_registry_upload(*, content: bytes, file_name: str, by: Any) -> tuple
 
 
 @transaction.atomic
-def confirm_registry_upload(*, upload: RegistryImport, by: Any) -> ImportPlan:
+def confirm_registry_upload(*, upload: RegistryImport, by: User) -> ImportPlan:
     """Apply a previewed upload once; the file is validated again against today's registry."""
     scoping.require(by, Capability.IMPORT_REGISTRY)
     locked = RegistryImport.objects.select_for_update().get(pk=upload.pk)

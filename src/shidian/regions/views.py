@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from shidian.core import scoping
 from shidian.core.errors import DomainError
+from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
 from shidian.regions import selectors, services
 from shidian.regions.forms import MapUploadForm
 
 
 @login_required
-def map_upload(request: HttpRequest) -> HttpResponse:
+def map_upload(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.MANAGE_REFERENCE)
     form = MapUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from shidian.core.api_params import ID_MAX, id_path
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.pagination import Pagination
 from shidian.reporting import selectors
@@ -26,12 +27,10 @@ from shidian.reporting.schemas import (
 
 router = Router(tags=["报告"])
 
-_ID = {"ge": 1, "le": 2**31 - 1}
-
 
 class ReportQuery(Schema):
-    round: int | None = Field(None, ge=1, le=2**31 - 1)
-    pilot: int | None = Field(None, ge=1, le=2**31 - 1)
+    round: int | None = Field(None, ge=1, le=ID_MAX)
+    pilot: int | None = Field(None, ge=1, le=ID_MAX)
     status: str = Field("", max_length=10)
 
 
@@ -53,7 +52,7 @@ def list_pilot_reports(request: AuthedHttpRequest, filters: Query[ReportQuery]) 
 
 
 @router.get("/pilot-reports/{report_id}", response=PilotReportOut, summary="一份试点报告的状态")
-def get_pilot_report(request: AuthedHttpRequest, report_id: int = Path(..., ge=1, le=2**31 - 1)) -> PilotReport:  # type: ignore[type-arg]
+def get_pilot_report(request: AuthedHttpRequest, report_id: int = id_path()) -> PilotReport:
     return selectors.get_pilot_report_for(user=request.user, report_id=report_id)
 
 
@@ -63,7 +62,7 @@ def get_pilot_report(request: AuthedHttpRequest, report_id: int = Path(..., ge=1
 @paginate(Pagination)
 def list_pilot_report_versions(
     request: AuthedHttpRequest,
-    report_id: int = Path(..., **_ID),  # type: ignore[type-arg]
+    report_id: int = id_path(),
 ) -> list[PilotReportVersion]:
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     return selectors.versions_of(report)
@@ -72,13 +71,13 @@ def list_pilot_report_versions(
 @router.get("/pilot-report-versions/{version_id}", response=PilotReportVersionOut, summary="试点报告的一个报送版本")
 def get_pilot_report_version(
     request: AuthedHttpRequest,
-    version_id: int = Path(..., **_ID),  # type: ignore[type-arg]
+    version_id: int = id_path(),
 ) -> PilotReportVersion:
     return selectors.get_version_for(user=request.user, version_id=version_id)
 
 
 class ProvinceReportQuery(Schema):
-    round: int | None = Field(None, ge=1, le=2**31 - 1)
+    round: int | None = Field(None, ge=1, le=ID_MAX)
     province: str = Field("", max_length=2, description="省级区划代码，如 45")
     status: str = Field("", max_length=12)
 
@@ -97,7 +96,7 @@ def list_province_reports(request: AuthedHttpRequest, filters: Query[ProvinceRep
 @router.get("/province-reports/{province_report_id}", response=ProvinceReportOut, summary="一份省级报告的状态")
 def get_province_report(
     request: AuthedHttpRequest,
-    province_report_id: int = Path(..., **_ID),  # type: ignore[type-arg]
+    province_report_id: int = id_path(),
 ) -> ProvinceReport:
     return selectors.get_province_report_for(user=request.user, report_id=province_report_id)
 
@@ -110,7 +109,7 @@ def get_province_report(
 @paginate(Pagination)
 def list_province_report_versions(
     request: AuthedHttpRequest,
-    province_report_id: int = Path(..., **_ID),  # type: ignore[type-arg]
+    province_report_id: int = id_path(),
 ) -> list[ProvinceReportVersion]:
     report = selectors.get_province_report_for(user=request.user, report_id=province_report_id)
     return selectors.province_versions_of(report)

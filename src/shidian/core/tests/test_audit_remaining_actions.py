@@ -134,12 +134,12 @@ def test_indicator_created() -> None:
     indicator = Indicator(
         code="sweep_new_indicator", name="新增测试指标", category=template.category, unit=template.unit
     )
-    indicator_services.save_indicator(indicator=indicator, by=None)
+    indicator_services.save_indicator(indicator=indicator, by=system("test"))
     event = last(AuditAction.INDICATOR_CREATED)
     assert (event.object_type, event.object_id) == ("indicators.Indicator", str(indicator.pk))
     assert event.detail["code"] == "sweep_new_indicator"
     indicator.name = "改名"
-    indicator_services.save_indicator(indicator=indicator, by=None)
+    indicator_services.save_indicator(indicator=indicator, by=system("test"))
     assert last(AuditAction.INDICATOR_CHANGED).object_id == str(indicator.pk)
     assert AuditEvent.objects.filter(action=AuditAction.INDICATOR_CREATED).count() == 1
 

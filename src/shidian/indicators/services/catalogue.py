@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
 from shidian.core import audit
+from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError
 from shidian.indicators import formulas
 from shidian.indicators.models import (
@@ -178,7 +179,7 @@ def check_indicator(indicator: Indicator) -> None:
 
 
 @transaction.atomic
-def save_indicator(*, indicator: Indicator, by: User | None) -> Indicator:
+def save_indicator(*, indicator: Indicator, by: User | SystemActor) -> Indicator:
     """Create or change an indicator (an admin adds indicators to the catalogue)."""
     check_indicator(indicator)
     created = indicator.pk is None

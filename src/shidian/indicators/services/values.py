@@ -96,7 +96,7 @@ def _write_value(
     value: Decimal,
     source: str,
     status: str,
-    by: User | None,
+    by: User,
     job: ImportJob | None = None,
     note: str = "",
 ) -> IndicatorValue | None:
@@ -205,7 +205,7 @@ def save_values(
 _STATUS_RANK: dict[str, int] = {ValueStatus.DRAFT: 0, ValueStatus.SUBMITTED: 1, ValueStatus.ACCEPTED: 2}
 
 
-def recompute(*, pilot: PilotArea, period: Period, by: User | None) -> list[IndicatorValue]:
+def recompute(*, pilot: PilotArea, period: Period, by: User) -> list[IndicatorValue]:
     """Store the computed indicators of a pilot and period from the current inputs (stored on change).
 
     A computed value takes the weakest status of its inputs; where an input is missing or a divisor is

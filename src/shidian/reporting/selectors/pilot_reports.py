@@ -115,7 +115,7 @@ def _last_return_comments(reports: list[PilotReport]) -> list[tuple[PilotReport,
     return [(report, comments.get(report.pk)) for report in ordered]
 
 
-def pilot_reports_waiting(*, user: User) -> list[Waiting]:
+def pilot_reports_waiting(*, user: User) -> list[Waiting[PilotReport]]:
     """Submitted pilot reports the province must accept or return, longest waiting first."""
     return _waiting(list(reports_awaiting_review(user=user)), PilotReportVersion)
 

@@ -58,7 +58,7 @@ def returned_province_reports(*, user: User) -> list[tuple[ProvinceReport, Revie
     return [(r, comments.get(r.pk)) for r in sorted(reports, key=lambda r: r.round.sort_key)]
 
 
-def province_reports_waiting(*, user: User) -> list[Waiting]:
+def province_reports_waiting(*, user: User) -> list[Waiting[ProvinceReport]]:
     """Submitted province reports the commission has not yet acknowledged or returned, longest waiting first."""
     reports = list(national_inbox(user=user).filter(status=ProvinceStatus.SUBMITTED))
     return _waiting(reports, ProvinceReportVersion)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from shidian.reporting.models import PilotReport, ProvinceReport
+
 
 @dataclass
-class Waiting:
+class Waiting[R: (PilotReport, ProvinceReport)]:
     """A submitted report and the first day it waited (the submission of its latest version)."""
 
-    report: Any
+    report: R
     since: dt.date | None
 
 
-def _waiting(reports: list[Any], version_model: Any) -> list[Waiting]:
+def _waiting[R: (PilotReport, ProvinceReport)](reports: list[R], version_model: Any) -> list[Waiting[R]]:
     latest: dict[int, dt.datetime] = {}
     for report_id, submitted_at in version_model.objects.filter(report__in=reports).values_list(
         "report_id", "submitted_at"

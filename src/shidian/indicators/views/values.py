@@ -1,8 +1,6 @@
-"""Indicator pages: monitoring, entry, review, history, quality, import. Thin: parse, call, render."""
+"""A pilot's values: its page, entry and submission, targets, history, and the province's review."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,81 +9,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from shidian.core import audit, clock, listing, scoping
+from shidian.accounts import selectors as account_selectors
+from shidian.core import scoping
 from shidian.core.errors import DomainError
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.periods import Period
 from shidian.core.roles import Capability
-from shidian.indicators import charts, exports, imports, permissions, selectors, services
-from shidian.indicators.filters import OffTrackFilter
-from shidian.indicators.forms import EntryForm, FollowUpForm, ImportForm, QualityFilterForm, ReturnForm
-from shidian.indicators.models import Indicator, PeriodType
-from shidian.indicators.progress import ProgressStatus
+from shidian.indicators import charts, permissions, selectors, services
+from shidian.indicators.forms import EntryForm, ReturnForm
+from shidian.indicators.views._common import PAGE_SIZE, _business, _period
 from shidian.pilots import selectors as pilot_selectors
-from shidian.regions import selectors as region_selectors
-
-PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DEFAULT_INDICATOR = "urban_rate_resident"
-
-
-def _business(request: HttpRequest) -> None:
-    scoping.require(request.user, Capability.VIEW_PILOTS)
-
-
-def _period(code: str) -> Period:
-    try:
-        return Period.parse(code)
-    except DomainError as exc:
-        raise Http404 from exc
-
-
-def _selected(request: HttpRequest) -> tuple[Indicator, Period]:
-    indicator = selectors.get_indicator(request.GET.get("indicator") or DEFAULT_INDICATOR)
-    today = clock.today()
-    years = selectors.years()
-    ended = [y for y in years if Period(y).end < today]  # the demo's 2019-07-08 has no 2020 values yet
-    default = str((ended or years)[-1]) if years else str(pilot_selectors.programme_end_year())
-    if indicator.period_type == PeriodType.HALF_YEAR:
-        default = f"{default}H2"
-    return indicator, _period(request.GET.get("period") or default)
-
-
-@login_required
-def monitoring(request: AuthedHttpRequest) -> HttpResponse:
-    """Roll-ups by province and for the nation, the province map, the ranking."""
-    _business(request)
-    indicator, period = _selected(request)
-    rollups = selectors.province_rollups(user=request.user, indicator=indicator, period=period)
-    provinces = region_selectors.provinces()
-    rows = [(p, rollups[p.pk]) for p in provinces if p.pk in rollups]
-    boundary = region_selectors.active_map_boundary()
-    return render(
-        request,
-        "indicators/monitoring.html",
-        {
-            "indicator": indicator,
-            "period": period,
-            "catalogue": selectors.catalogue(),
-            "periods": selectors.periods(),
-            "national": selectors.national_rollup(user=request.user, indicator=indicator, period=period),
-            "rows": rows,
-            "ranking": selectors.ranking(user=request.user, indicator=indicator, period=period),
-            "map": (charts.province_boundary_map if boundary else charts.province_tile_map)(
-                indicator, list(provinces), rollups
-            ),
-            "boundary": boundary,
-            "scope": scoping.scope_for(request.user),
-        },
-    )
-
-
-@login_required
-def catalogue(request: AuthedHttpRequest) -> HttpResponse:
-    _business(request)
-    return render(request, "indicators/catalogue.html", {"categories": selectors.catalogue()})
+from shidian.pilots.models import PilotArea
 
 
 @login_required
@@ -167,16 +103,7 @@ def entry(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpRespons
     )
 
 
-def _province_commission(area: Any) -> str:
-    from shidian.accounts.models import Organisation, OrganisationKind
-
-    office = Organisation.objects.filter(
-        kind=OrganisationKind.PROVINCIAL_COMMISSION, province_id=area.province_id
-    ).first()
-    return office.name if office else _("省级发展改革部门")
-
-
-def _submit_values_confirm(request: HttpRequest, area: Any, the_period: Period) -> HttpResponse:
+def _submit_values_confirm(request: HttpRequest, area: PilotArea, the_period: Period) -> HttpResponse:
     """Say what submitting the period's values does and to whom before it happens (drafts are saved)."""
     drafts = [v for v in selectors.period_values(pilot=area, period=the_period) if v.status == "draft"]
     if not drafts:
@@ -188,7 +115,7 @@ def _submit_values_confirm(request: HttpRequest, area: Any, the_period: Period) 
         "core/confirm.html",
         {
             "heading": _("确认报送：%(pilot)s %(period)s指标数据") % {"pilot": area.name, "period": the_period.label},
-            "recipient": _province_commission(area),
+            "recipient": account_selectors.province_commission_name(area.province_id),
             "consequences": [
                 _("已保存为草稿的 %(n)d 项数值报送省级发展改革部门确认。") % {"n": len(drafts)},
                 _("报送的数值计入监测和汇总；确认后如需更正，将形成新版本。"),
@@ -201,7 +128,7 @@ def _submit_values_confirm(request: HttpRequest, area: Any, the_period: Period) 
     )
 
 
-def _review_values_confirm(request: HttpRequest, area: Any, the_period: Period, reason: str) -> HttpResponse:
+def _review_values_confirm(request: HttpRequest, area: PilotArea, the_period: Period, reason: str) -> HttpResponse:
     action = "return" if request.POST.get("action") == "return" else "accept"
     target = {"pilot": area.name, "period": the_period.label}
     submitted = [v for v in selectors.period_values(pilot=area, period=the_period) if v.status == "submitted"]
@@ -343,180 +270,3 @@ def review(request: AuthedHttpRequest, pilot_id: int, period: str) -> HttpRespon
         "indicators/review.html",
         {"pilot": area, "period": the_period, "values": values, "return_form": return_form},
     )
-
-
-@login_required
-def compare(request: AuthedHttpRequest) -> HttpResponse:
-    """Selected pilots side by side on one indicator."""
-    _business(request)
-    indicator, _period_unused = _selected(request)
-    ids = [int(i) for i in request.GET.getlist("pilots") if i.isdigit()]
-    pilots, values = selectors.comparison(user=request.user, indicator=indicator, pilot_ids=ids)
-    chart = charts.comparison_chart(indicator, selectors.years(), [(p.name, values.get(p.pk, {})) for p in pilots])
-    return render(
-        request,
-        "indicators/compare.html",
-        {
-            "indicator": indicator,
-            "catalogue": selectors.catalogue(),
-            "choices": pilot_selectors.visible_pilots(user=request.user).select_related("province"),
-            "selected": {p.pk for p in pilots},
-            "pilots": pilots,
-            "chart": chart,
-        },
-    )
-
-
-@login_required
-def off_track(request: AuthedHttpRequest) -> HttpResponse:
-    _business(request)
-    code = request.GET.get("indicator")
-    indicator = selectors.get_indicator(code) if code else None
-    rows = selectors.off_track(user=request.user, indicator=indicator)
-    list_filter = OffTrackFilter(request.GET, national=scoping.scope_for(request.user).is_national)
-    if request.GET.get("format") == "xlsx":
-        found = list_filter.apply(rows)
-        audit.record(
-            action=audit.AuditAction.OFF_TRACK_EXPORTED,
-            actor=request.user,
-            detail={"format": "xlsx", "rows": len(found), "indicator": code or ""},
-        )
-        response = HttpResponse(exports.off_track_xlsx(found), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="off-track.xlsx"'
-        return response
-    page, query = listing.page_of(request, list_filter.apply(rows))
-    return render(
-        request,
-        "indicators/off_track.html",
-        {
-            "rows": page,
-            "query": query,
-            "filters": list_filter,
-            "indicator": indicator,
-            "catalogue": selectors.catalogue(),
-            "statuses": ProgressStatus,
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def quality(request: AuthedHttpRequest) -> HttpResponse:
-    """The data-quality list of a province or the nation; POST runs the checks for a period."""
-    _business(request)
-    may_follow = scoping.can(request.user, Capability.FOLLOW_UP_QUALITY)
-    if request.method == "POST":
-        if not may_follow:
-            raise Http404
-        the_period = _period(request.POST.get("period", ""))
-        found = services.run_quality_checks(period=the_period, by=request.user)
-        messages.success(request, _("检查完成，新发现 %(n)d 个问题。") % {"n": found})
-        return redirect(f"{request.path}?period={the_period.code}")
-    filters = QualityFilterForm(request.GET or None)
-    status = period = ""
-    if filters.is_valid():
-        status, period = filters.cleaned_data["status"], filters.cleaned_data["period"]
-    issues = selectors.quality_issues(user=request.user, status=status, period=period)
-    page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "indicators/quality.html",
-        {
-            "page": page,
-            "filters": filters,
-            "may_follow": may_follow,
-            "follow_form": FollowUpForm(),
-            "periods": selectors.periods(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def follow_up(request: AuthedHttpRequest, issue_id: int) -> HttpResponse:
-    _business(request)
-    issue = selectors.get_issue_for(user=request.user, issue_id=issue_id)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.follow_up_issue(
-                issue=issue,
-                to=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-            messages.success(request, _("已更新处理状态。"))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return redirect("indicators:quality")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request: AuthedHttpRequest) -> HttpResponse:
-    _business(request)
-    if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
-        raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > imports.CSV_MAX_BYTES:  # a CSV streams; start_import holds an XLSX to IMPORT_MAX_BYTES
-            error = _("文件过大：%(size)d 字节，上限 %(limit)d 字节。") % {
-                "size": upload.size,
-                "limit": imports.CSV_MAX_BYTES,
-            }
-        else:
-            try:
-                job = imports.start_import(
-                    content=upload.read(),
-                    file_name=upload.name,
-                    mode=form.cleaned_data["mode"],
-                    by=request.user,
-                )
-            except DomainError as exc:
-                error = exc.message
-            else:
-                return redirect("indicators:import_job", job_id=job.pk)
-    return render(
-        request,
-        "indicators/import.html",
-        {
-            "form": form,
-            "error": error,
-            "periods": selectors.periods(open_only=True),
-            "max_bytes": imports.IMPORT_MAX_BYTES,
-            "background_rows": imports.BACKGROUND_ROWS,
-        },
-        status=400 if error else 200,
-    )
-
-
-@login_required
-def import_template(request: AuthedHttpRequest) -> HttpResponse:
-    _business(request)
-    if not scoping.can(request.user, Capability.IMPORT_INDICATORS):
-        raise Http404
-    the_period = _period(request.GET.get("period") or str(pilot_selectors.programme_end_year()))
-    content = imports.template_xlsx(user=request.user, period=the_period)
-    audit.record(
-        action=audit.AuditAction.INDICATOR_TEMPLATE_DOWNLOADED, actor=request.user, detail={"period": the_period.code}
-    )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="indicators-{the_period.code}.xlsx"'
-    return response
-
-
-@login_required
-def import_job(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
-    _business(request)
-    job = selectors.get_import_job_for(user=request.user, job_id=job_id)
-    return render(request, "indicators/import_job.html", {"job": job})
-
-
-@login_required
-def import_progress(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
-    """The progress fragment htmx polls while a background import runs."""
-    _business(request)
-    job = selectors.get_import_job_for(user=request.user, job_id=job_id)
-    return render(request, "indicators/_import_progress.html", {"job": job})

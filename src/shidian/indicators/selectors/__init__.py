@@ -1,0 +1,78 @@
+"""Reads of the indicator system, always for a user (or for a pilot/province the caller already scoped).
+
+The roll-ups are set-based: one aggregate query per indicator and period, grouped by province in the
+database; no per-row Python on the aggregation path (docs/indicators.md).
+
+One module per domain object; callers import the package (``from shidian.indicators import selectors``) and
+use the names re-exported here.
+"""
+
+from shidian.indicators.selectors.catalogue import catalogue, get_indicator, periods, target_comparator_label, years
+from shidian.indicators.selectors.facts import pilot_indicator_facts, province_indicator_summary
+from shidian.indicators.selectors.quality import get_import_job_for, get_issue_for, open_issue_count, quality_issues
+from shidian.indicators.selectors.rollups import RankRow, Rollup, national_rollup, province_rollups, ranking
+from shidian.indicators.selectors.series import (
+    LatestWithTarget,
+    OffTrack,
+    Series,
+    comparison,
+    latest_with_targets,
+    off_track,
+    pilot_series,
+    series_for_pilots,
+)
+from shidian.indicators.selectors.values import (
+    EntryGroup,
+    EntryRow,
+    MissingValues,
+    PendingReview,
+    TargetRow,
+    entry_groups,
+    filter_values,
+    missing_values,
+    pending_reviews,
+    period_values,
+    target_rows,
+    value_history,
+    visible_values,
+)
+
+__all__ = [
+    "EntryGroup",
+    "EntryRow",
+    "MissingValues",
+    "LatestWithTarget",
+    "OffTrack",
+    "PendingReview",
+    "RankRow",
+    "Rollup",
+    "Series",
+    "TargetRow",
+    "catalogue",
+    "comparison",
+    "entry_groups",
+    "filter_values",
+    "get_import_job_for",
+    "get_indicator",
+    "get_issue_for",
+    "missing_values",
+    "national_rollup",
+    "latest_with_targets",
+    "off_track",
+    "open_issue_count",
+    "pending_reviews",
+    "period_values",
+    "periods",
+    "pilot_indicator_facts",
+    "pilot_series",
+    "province_indicator_summary",
+    "province_rollups",
+    "quality_issues",
+    "ranking",
+    "series_for_pilots",
+    "target_comparator_label",
+    "target_rows",
+    "value_history",
+    "visible_values",
+    "years",
+]
