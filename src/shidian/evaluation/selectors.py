@@ -11,6 +11,7 @@ from shidian.core.errors import NotFound
 from shidian.core.roles import Capability, Reach
 from shidian.evaluation.models import (
     Bulletin,
+    BulletinStatus,
     DecisionStatus,
     EliminationProposal,
     ExpertAssignment,
@@ -225,12 +226,11 @@ def bulletin_of(run: Run) -> Bulletin | None:
 def issued_bulletins() -> list[Bulletin]:
     """Public: the bulletins (通报) of published runs, newest year first, for the public portal (no user).
 
-    A bulletin is public once its run is published and it has a document number; drafts of unpublished runs
-    never appear. Render one with :func:`bulletin_document`.
+    A bulletin is public once it is issued (numbered by core.documents.numbers); drafts never appear.
+    Render one with :func:`bulletin_document`.
     """
     return list(
-        Bulletin.objects.filter(run__status=RunStatus.PUBLISHED)
-        .exclude(number="")
+        Bulletin.objects.filter(run__status=RunStatus.PUBLISHED, status=BulletinStatus.ISSUED)
         .select_related("run__scheme")
         .order_by("-run__scheme__year", "-id")
     )
