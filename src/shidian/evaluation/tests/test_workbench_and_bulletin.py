@@ -14,7 +14,7 @@ from django.urls import reverse
 from shidian.core import clock
 from shidian.core.documents.numbers import number_of, subject_of
 from shidian.core.models import AuditEvent, DocumentNumber
-from shidian.evaluation import services
+from shidian.evaluation import selectors, services
 from shidian.evaluation.models import Bulletin, Result
 from shidian.evaluation.tests import factories as f
 from shidian.workbench import selectors as workbench
@@ -139,3 +139,30 @@ def test_the_bulletin_is_numbered_at_issue_by_the_numbering_service_and_frozen_a
     following = issue_document_number(organisation=record.sequence.organisation, year=2019, subject="test:next")
     assert record.sequence.organisation.kind == "national_commission"  # the commission's sequence (发改规划)
     assert following.serial == record.serial + 1
+
+
+def test_the_expert_sees_todays_work_first_and_past_years_folded(client_as: Callable[[str], Client]) -> None:
+    """Many past assignments do not bury the open ones: the workbench lists only what is to do now."""
+    from shidian.accounts.models import User
+
+    expert = f.expert("expert-desk", province="北京市")
+    pilots = [p for p in f.some_pilots(6, year=2017) if p.province.name != "北京市"][:4]
+    past_2017 = f.scheme(2017, scoring_opens_on=dt.date(2018, 1, 15), scoring_closes_on=dt.date(2018, 2, 10))
+    past_2018 = f.scheme(2018, scoring_opens_on=dt.date(2019, 1, 15), scoring_closes_on=dt.date(2019, 2, 10))
+    open_2019 = f.scheme(2019, scoring_opens_on=dt.date(2019, 7, 1), scoring_closes_on=dt.date(2019, 7, 31))
+    for s in (past_2017, past_2018):
+        for pilot in pilots:
+            services.assign_expert(expert=expert, pilot=pilot, scheme=s, by=f.national())
+    now = services.assign_expert(expert=expert, pilot=f.liuzhou(), scheme=open_2019, by=f.national())
+    with clock.travel_to(dt.date(2019, 7, 8)):
+        bench = workbench.workbench_for(user=User.objects.get(username="expert-desk"))
+        desk = selectors.expert_desk(user=expert, today=clock.today())
+        page = client_as("expert-desk").get(reverse("evaluation:home")).content.decode()
+    (section,) = bench.sections
+    assert [i.testid for i in section.items] == [f"assignment-{now.pk}"]  # the past years are not "to do"
+    assert [a.pk for a in desk.now] == [now.pk] and desk.to_score == 1 and desk.past_count == 2 * len(pilots)
+    assert [year for year, _rows in desk.past] == [2018, 2017]
+    # On the evaluation home the open assignment comes first; each past year is folded (<details>, closed).
+    assert page.index('data-testid="assignments-now"') < page.index('data-testid="assignments-past"')
+    assert f'data-testid="assignment-now-{now.pk}"' in page
+    assert '<details data-testid="assignments-past-2018">' in page  # no "open" attribute: collapsed
