@@ -14,8 +14,13 @@ register = template.Library()
 
 
 @register.filter
-def cn_date(value: dt.date | dt.datetime | None) -> str:
-    """2019年7月10日."""
+def cn_date(value: dt.date | dt.datetime | str | None) -> str:
+    """2019年7月10日; also an ISO date or time kept as text (a JSON snapshot's ``"2019-07-10"``)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     return formatting.date(value)
 
 

@@ -226,6 +226,7 @@ def test_an_approved_elimination_changes_the_pilots_status_and_a_rejected_one_do
     services.decide_elimination(proposal=proposal, approve=True, reason="连续两年不合格", by=f.national())
     pilot = f.liuzhou()
     assert pilot.status == PilotStatus.ELIMINATED
+    assert not services.evaluated_pilots(2019).filter(pk=pilot.pk).exists()  # out of later rounds
     proposal.refresh_from_db()
     issued = DocumentNumber.objects.get(subject=f"evaluation.eliminationproposal:{proposal.pk}")
     assert proposal.document_number == issued.text and re.fullmatch(r"发改规划〔\d{4}〕\d+号", issued.text)

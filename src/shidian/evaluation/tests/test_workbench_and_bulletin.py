@@ -166,3 +166,21 @@ def test_the_expert_sees_todays_work_first_and_past_years_folded(client_as: Call
     assert page.index('data-testid="assignments-now"') < page.index('data-testid="assignments-past"')
     assert f'data-testid="assignment-now-{now.pk}"' in page
     assert '<details data-testid="assignments-past-2018">' in page  # no "open" attribute: collapsed
+
+
+def test_a_closed_window_shows_the_scores_read_only_and_refuses_a_post(client_as: Callable[[str], Client]) -> None:
+    from shidian.evaluation.models import ExpertScore
+
+    expert = f.expert("expert-closed", province="北京市")
+    s = f.scheme(2018, scoring_opens_on=dt.date(2019, 1, 15), scoring_closes_on=dt.date(2019, 2, 10))
+    past = services.assign_expert(expert=expert, pilot=f.liuzhou(), scheme=s, by=f.national())
+    url = reverse("evaluation:score", kwargs={"assignment_id": past.pk})
+    with clock.travel_to(dt.date(2019, 7, 8)):
+        page = client_as("expert-closed").get(url).content.decode()
+        posted = client_as("expert-closed").post(
+            url, {"score_reform": "80", "score_results": "80", "score_replicable": "80"}, follow=True
+        )
+    assert 'data-testid="window-closed"' in page and 'data-testid="score-form"' not in page
+    assert "评分期已结束" in page
+    assert "评分期为 2019年1月15日 至 2019年2月10日，现在不能评分。" in posted.content.decode()
+    assert not ExpertScore.objects.filter(assignment=past).exists()
