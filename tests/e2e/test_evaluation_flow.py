@@ -66,8 +66,10 @@ def test_run_objection_answer_publish_and_bulletin(site: str, login: Any, new_co
     assert bulletin.status == "issued" and re.fullmatch(r"发改规划〔\d{4}〕\d+号", bulletin.number)
     expect(national.get_by_test_id("bulletin-state")).to_contain_text(bulletin.number)
     expect(national.get_by_test_id("bulletin-form")).to_have_count(0)  # no edits after issue
-    with national.expect_download() as download:
-        national.get_by_test_id("bulletin-docx").click()
+    # The served DOCX is laid out once by LibreOffice (core.documents.paging: 版记 on an even page), which takes
+    # well over the default 10 s on a loaded machine.
+    with national.expect_download(timeout=120_000) as download:
+        national.get_by_test_id("bulletin-docx").click(timeout=120_000)
     content = Path(download.value.path()).read_bytes()
     document = Document(io.BytesIO(content))
     text = "\n".join(p.text for p in document.paragraphs)
