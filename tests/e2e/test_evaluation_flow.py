@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from shidian.evaluation.models import Objection, Run, RunStatus
+from shidian.evaluation.models import Bulletin, Objection, Run, RunStatus
 from shidian.evaluation.tests import factories
 
 pytestmark = pytest.mark.e2e
@@ -54,13 +55,23 @@ def test_run_objection_answer_publish_and_bulletin(site: str, login: Any, new_co
     assert Run.objects.get().status == RunStatus.PUBLISHED
 
     form = national.get_by_test_id("bulletin-form")
-    form.locator("input[name=number]").fill("发改规划〔2019〕88号")
+    expect(form.locator("input[name=number]")).to_have_count(0)  # the 发文字号 is issued, not typed
+    form.locator("textarea[name=problems]").fill("部分试点年度报告报送不及时。")
     with national.expect_navigation():
         form.get_by_role("button").click()
-    with national.expect_download() as download:
-        national.get_by_test_id("bulletin-docx").click()
+    expect(national.get_by_test_id("bulletin-state")).to_contain_text("草稿")
+    with national.expect_navigation():
+        national.get_by_test_id("bulletin-issue").get_by_role("button").click()
+    bulletin = Bulletin.objects.get()
+    assert bulletin.status == "issued" and re.fullmatch(r"发改规划〔\d{4}〕\d+号", bulletin.number)
+    expect(national.get_by_test_id("bulletin-state")).to_contain_text(bulletin.number)
+    expect(national.get_by_test_id("bulletin-form")).to_have_count(0)  # no edits after issue
+    # The served DOCX is laid out once by LibreOffice (core.documents.paging: 版记 on an even page), which takes
+    # well over the default 10 s on a loaded machine.
+    with national.expect_download(timeout=120_000) as download:
+        national.get_by_test_id("bulletin-docx").click(timeout=120_000)
     content = Path(download.value.path()).read_bytes()
     document = Document(io.BytesIO(content))
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
-    assert "发改规划〔2019〕88号" in text and "柳州市" in text + cells
+    assert bulletin.number in text and "柳州市" in text + cells and "部分试点年度报告报送不及时。" in text

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from shidian.core import clock, search
 from shidian.core.roles import Capability
-from shidian.evaluation.models import Bulletin, RunStatus
+from shidian.evaluation.models import Bulletin, BulletinStatus, RunStatus
 from shidian.experiences import services as experience_services
 from shidian.reporting.models import PilotReport, ReportStatus
 
@@ -48,8 +48,10 @@ def index_accepted_reports() -> int:
 
 
 def index_issued_bulletins() -> int:
-    """Bulletins of published evaluation runs dated up to today: public."""
-    bulletins = Bulletin.objects.filter(run__status=RunStatus.PUBLISHED, issued_on__lte=clock.today())
+    """Issued bulletins of published evaluation runs dated up to today: public."""
+    bulletins = Bulletin.objects.filter(
+        run__status=RunStatus.PUBLISHED, status=BulletinStatus.ISSUED, issued_on__lte=clock.today()
+    )
     kept = []
     for bulletin in bulletins.select_related("run"):
         text = "\n".join(p for p in (bulletin.number, bulletin.experiences, bulletin.problems) if p)

@@ -155,6 +155,7 @@ class AuditAction(models.TextChoices):
     ELIMINATION_APPROVED = "evaluation.elimination.approved", _("批准退出")
     ELIMINATION_REJECTED = "evaluation.elimination.rejected", _("不予退出")
     BULLETIN_SAVED = "evaluation.bulletin.saved", _("编制评估通报")
+    BULLETIN_ISSUED = "evaluation.bulletin.issued", _("印发评估通报")
     BULLETIN_DOWNLOADED = "evaluation.bulletin.downloaded", _("下载评估通报")
     # contacts: leaders and contact persons (附件3), contact rounds
     CONTACT_RECORDED = "contacts.entry.recorded", _("填报负责人与联系人")

@@ -19,6 +19,7 @@ from shidian.accounts.demo import DEMO_PASSWORD
 from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import audit, clock
 from shidian.core.actors import system
+from shidian.core.models import DocumentNumberSequence
 from shidian.core.roles import Role
 from shidian.evaluation import rules
 from shidian.evaluation.models import (
@@ -48,6 +49,10 @@ EXPERTS = [
     ("demo-expert-4", "评估专家四（演示）", "四川省"),
     ("demo-expert-5", "评估专家五（演示）", "辽宁省"),
 ]
+# The commission's next 发文字号 serial when the platform's evaluation decisions begin (its earlier documents of
+# the year were issued outside the platform): the 2017 decisions (2018-03-30) are numbered from
+# 发改规划〔2018〕10号; in 2019 the elimination takes 87 and the bulletin 发改规划〔2019〕88号.
+NUMBERS_FROM = {2018: 10, 2019: 87}
 # The 2017 warnings' rectification is checked after its six months (decided 2018-03-30, due 2018-09-30).
 RECTIFICATION_CHECK = dt.date(2018, 10, 15)
 # The 2019 experts' scoring window, open at the demo date (2019-07-08).
@@ -183,10 +188,19 @@ def _cycle(year: int, experts: list[User], national: User, province: User | None
     return run
 
 
+def _number_from() -> None:
+    """The commission's 2018 and 2019 numbering starts where its documents issued outside the platform end."""
+    commission = Organisation.objects.get(kind=OrganisationKind.NATIONAL_COMMISSION)
+    for year, next_serial in NUMBERS_FROM.items():
+        sequence, _created = DocumentNumberSequence.objects.get_or_create(organisation=commission, year=year)
+        if sequence.last_serial < next_serial - 1:
+            sequence.last_serial = next_serial - 1
+            sequence.save(update_fields=["last_serial"])
+
+
 def _decide(year: int, national: User) -> None:
     """2017: the first warning rejected, the rest approved, every elimination rejected; 2018: one elimination."""
     day = CYCLES[year]["publish"] + dt.timedelta(days=10)
-    number = 10 if year == 2017 else 20
     with clock.travel_to(day):
         if year == 2017:
             warnings = Warning.objects.filter(year=year, status=DecisionStatus.PROPOSED).order_by("pk")
@@ -197,15 +211,13 @@ def _decide(year: int, national: User) -> None:
                     reason="评估等次为不合格，予以警示并限期整改（演示）。"
                     if i
                     else "数据报送有误，经复核不予警示（演示）。",
-                    document_number=f"发改规划〔{year + 1}〕{number + i}号",
                     by=national,
                 )
-            for i, rejected in enumerate(EliminationProposal.objects.filter(year=year).order_by("pk")):
+            for rejected in EliminationProposal.objects.filter(year=year).order_by("pk"):
                 decisions.decide_elimination(
                     proposal=rejected,
                     approve=False,
                     reason="年度报告已补报，给予整改机会，不予退出（演示）。",
-                    document_number=f"发改规划〔{year + 1}〕{number + 30 + i}号",
                     by=national,
                 )
             return
@@ -220,7 +232,6 @@ def _decide(year: int, national: User) -> None:
                 proposal=proposal,
                 approve=True,
                 reason="预警后整改未通过验收，按动态退出机制退出试点（演示）。",
-                document_number=f"发改规划〔{year + 1}〕{number + 50}号",
                 by=national,
             )
 
@@ -273,6 +284,7 @@ def load_demo_evaluation(*, today: dt.date | None = None) -> dict[str, int]:
     national = User.objects.get(username="demo-national")
     province = User.objects.filter(username="demo-province").first()
     experts = _experts()
+    _number_from()
     for year in (2017, 2018):
         run = _cycle(year, experts, national, province, rng)
         _decide(year, national)
@@ -281,13 +293,13 @@ def load_demo_evaluation(*, today: dt.date | None = None) -> dict[str, int]:
     with clock.travel_to(CYCLES[2018]["publish"] + dt.timedelta(days=15)):
         bulletins.save_bulletin(
             run=run,
-            number="发改规划〔2019〕88号",
             title="关于2018年度国家新型城镇化综合试点评估情况的通报",
             experiences="",
             problems="部分试点年度报告报送不及时、退回修改较多。\n部分试点指标数据缺报，目标达成度偏低。\n"
             "个别试点任务节点逾期未完成，倒排工期落实不到位。",
             by=national,
         )
+        bulletins.issue_bulletin(run=run, by=national)  # 发改规划〔2019〕88号 (NUMBERS_FROM)
     _scheme_2019(run.scheme, experts, national, today)
     counts = {
         "runs": Run.objects.count(),

@@ -128,7 +128,6 @@ class AnswerForm(Form):
 class DecisionForm(Form):
     decision = forms.ChoiceField(label=_("决定"), choices=[("approve", _("批准")), ("reject", _("不予批准"))])
     reason = forms.CharField(label=_("决定理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
-    document_number = forms.CharField(label=_("决定文号"), max_length=60, required=False)
 
 
 class RectificationForm(Form):
@@ -137,7 +136,6 @@ class RectificationForm(Form):
 
 
 class BulletinForm(Form):
-    number = forms.CharField(label=_("发文字号"), max_length=60)
     title = forms.CharField(label=_("标题"), max_length=200)
     experiences = forms.CharField(
         label=_("典型经验（每行一条）"), required=False, max_length=5000, widget=forms.Textarea(attrs=TEXT)

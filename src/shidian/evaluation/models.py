@@ -536,7 +536,8 @@ class Decided(models.Model):
     reason = models.TextField(_("理由"))
     status = models.CharField(_("状态"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED)
     decision_reason = models.TextField(_("决定理由"), blank=True, max_length=2000)
-    document_number = models.CharField(_("决定文号"), max_length=60, blank=True)
+    # Assigned at the decision by core.documents.numbers (the decider's organisation, the decision's year).
+    document_number = models.CharField(_("决定文号"), max_length=80, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("决定人"),
@@ -609,15 +610,22 @@ ELIMINATION_FLOW = Flow(
 )
 
 
+class BulletinStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ISSUED = "issued", _("已印发")
+
+
 class Bulletin(models.Model):
-    """The bulletin (通报) of a published run: what the document engine composes, editable until issued."""
+    """The bulletin (通报) of a published run: editable while a draft; at issue it gets its 发文字号 and date."""
 
     run = models.OneToOneField(Run, verbose_name=_("评估计算"), on_delete=models.PROTECT, related_name="bulletin")
-    number = models.CharField(_("发文字号"), max_length=60)
+    status = models.CharField(_("状态"), max_length=10, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT)
+    # Assigned at issue by core.documents.numbers (per organisation and year, never reused); blank while a draft.
+    number = models.CharField(_("发文字号"), max_length=80, blank=True, editable=False)
     title = models.CharField(_("标题"), max_length=200)
     experiences = models.TextField(_("典型经验"), blank=True, max_length=5000, help_text=_("每行一条。"))
     problems = models.TextField(_("共性问题"), blank=True, max_length=5000, help_text=_("每行一条。"))
-    issued_on = models.DateField(_("成文日期"))
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("拟稿人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -629,3 +637,13 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+BULLETIN_FLOW = Flow(
+    model=Bulletin,
+    statuses=BulletinStatus,
+    moves={BulletinStatus.DRAFT: frozenset({BulletinStatus.ISSUED}), BulletinStatus.ISSUED: frozenset()},
+    action_prefix="evaluation.bulletin",
+    refusal=_("通报已印发，不能再修改或再次印发。"),
+    touch=("updated_at",),
+)

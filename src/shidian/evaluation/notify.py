@@ -74,11 +74,9 @@ def elimination_approved(event: AuditEvent) -> Iterator[Notice]:
     )
 
 
-@on_event(AuditAction.BULLETIN_SAVED)
+@on_event(AuditAction.BULLETIN_ISSUED)
 def bulletin_issued(event: AuditEvent) -> Iterator[Notice]:
     """Every provincial commission and the ministries learn that the year's bulletin (通报) was issued."""
-    if not event.detail.get("created"):
-        return  # an edit of an issued bulletin is not news
     bulletin = Bulletin.objects.select_related("run__scheme").filter(pk=event.object_id).first()
     if bulletin is None:
         return

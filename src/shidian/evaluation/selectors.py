@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -11,6 +13,7 @@ from shidian.core.errors import NotFound
 from shidian.core.roles import Capability, Reach
 from shidian.evaluation.models import (
     Bulletin,
+    BulletinStatus,
     DecisionStatus,
     EliminationProposal,
     ExpertAssignment,
@@ -195,6 +198,47 @@ def assignments_of(*, user: Any) -> list[ExpertAssignment]:
     )
 
 
+@dataclass(frozen=True)
+class ExpertDesk:
+    """An expert's assignments at a glance: what to score now, what opens later, and the past years folded."""
+
+    now: list[ExpertAssignment]  # the window is open: not yet scored first, then by deadline
+    upcoming: list[ExpertAssignment]  # the window opens later
+    past: list[tuple[int, list[ExpertAssignment]]]  # windows closed, by year (newest first)
+
+    @property
+    def to_score(self) -> int:
+        return sum(1 for a in self.now if a.scored_at is None)
+
+    @property
+    def past_count(self) -> int:
+        return sum(len(rows) for _year, rows in self.past)
+
+    def __bool__(self) -> bool:
+        return bool(self.now or self.upcoming or self.past)
+
+
+def expert_desk(*, user: Any, today: dt.date) -> ExpertDesk:
+    """An expert's assignments split by their scoring window on ``today`` (one query, the scores prefetched)."""
+    now: list[ExpertAssignment] = []
+    upcoming: list[ExpertAssignment] = []
+    past: dict[int, list[ExpertAssignment]] = {}
+    for a in assignments_of(user=user):
+        if a.closes_on < today:
+            past.setdefault(a.year, []).append(a)
+        elif a.opens_on > today:
+            upcoming.append(a)
+        else:
+            now.append(a)
+    now.sort(key=lambda a: (a.scored_at is not None, a.closes_on, a.pilot.name))
+    upcoming.sort(key=lambda a: (a.opens_on, a.pilot.name))
+    return ExpertDesk(
+        now=now,
+        upcoming=upcoming,
+        past=[(year, sorted(rows, key=lambda a: a.pilot.name)) for year, rows in sorted(past.items(), reverse=True)],
+    )
+
+
 def get_assignment_for(*, user: Any, assignment_id: int) -> ExpertAssignment:
     """An expert's own assignment (anyone else's is "not found")."""
     try:
@@ -225,12 +269,11 @@ def bulletin_of(run: Run) -> Bulletin | None:
 def issued_bulletins() -> list[Bulletin]:
     """Public: the bulletins (通报) of published runs, newest year first, for the public portal (no user).
 
-    A bulletin is public once its run is published and it has a document number; drafts of unpublished runs
-    never appear. Render one with :func:`bulletin_document`.
+    A bulletin is public once it is issued (numbered by core.documents.numbers); drafts never appear.
+    Render one with :func:`bulletin_document`.
     """
     return list(
-        Bulletin.objects.filter(run__status=RunStatus.PUBLISHED)
-        .exclude(number="")
+        Bulletin.objects.filter(run__status=RunStatus.PUBLISHED, status=BulletinStatus.ISSUED)
         .select_related("run__scheme")
         .order_by("-run__scheme__year", "-id")
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("runs/<int:run_id>/publish/", runs.publish, name="publish"),
     path("runs/<int:run_id>/compare/<int:other_id>/", runs.compare, name="compare"),
     path("runs/<int:run_id>/bulletin/", runs.bulletin_save, name="bulletin_save"),
+    path("runs/<int:run_id>/bulletin/issue/", runs.bulletin_issue, name="bulletin_issue"),
     path("runs/<int:run_id>/bulletin/download/", runs.bulletin_download, name="bulletin"),
     path("results/<int:result_id>/", runs.result_detail, name="result"),
     path("results/<int:result_id>/object/", objections.object_to, name="object"),

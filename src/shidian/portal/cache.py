@@ -37,6 +37,7 @@ PUBLICATIONS = frozenset(
         AuditAction.NEWS_UPDATED,
         AuditAction.NEWS_WITHDRAWN,
         AuditAction.BULLETIN_SAVED,
+        AuditAction.BULLETIN_ISSUED,
         AuditAction.RUN_PUBLISHED,
         AuditAction.WARNING_APPROVED,
         AuditAction.ELIMINATION_APPROVED,

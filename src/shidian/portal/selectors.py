@@ -6,7 +6,7 @@ published (docs/portal.md, "What is published"), and nothing else is read:
 - the registry's public facts of every pilot (name, province, batch, level, status, admission and status dates);
 - its focus areas and progress from its latest *approved* plan version only (goals, tasks, milestones done);
 - the rounds of its *accepted* reports (that a report was accepted, never its text);
-- grades of *published* evaluation runs; bulletins of published runs once saved with a number;
+- grades of *published* evaluation runs; bulletins of published runs once issued (numbered);
 - *published* news items.
 Drafts, returned or submitted versions, contacts, unpublished runs, objections, proposals and warnings not
 yet decided are never read here.
@@ -22,7 +22,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from shidian.core import clock
-from shidian.evaluation.models import Bulletin, Grade, Result, RunStatus
+from shidian.evaluation.models import Bulletin, BulletinStatus, Grade, Result, RunStatus
 from shidian.pilots.models import Batch, PilotArea, PilotStatusChange, Programme
 from shidian.plans.models import FocusArea, Goal, Milestone, MilestoneStatus, PlanStatus, PlanVersion, Task
 from shidian.plans.selectors import MilestoneRow, rollup
@@ -242,7 +242,9 @@ def status_counts() -> dict[str, int]:
 def issued_bulletins() -> QuerySet[Bulletin]:
     """Bulletins of published runs, saved with their number and dated on or before today."""
     return (
-        Bulletin.objects.filter(run__status=RunStatus.PUBLISHED, issued_on__lte=clock.today())
+        Bulletin.objects.filter(
+            run__status=RunStatus.PUBLISHED, status=BulletinStatus.ISSUED, issued_on__lte=clock.today()
+        )
         .select_related("run__scheme")
         .order_by("-run__scheme__year", "-issued_on")
     )

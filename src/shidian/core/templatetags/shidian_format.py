@@ -14,8 +14,14 @@ register = template.Library()
 
 
 @register.filter
-def cn_date(value: dt.date | dt.datetime | None) -> str:
-    """2019年7月10日."""
+def cn_date(value: dt.date | dt.datetime | str | None) -> str:
+    """2019年7月10日; also an ISO date or time kept as text (a JSON snapshot's ``"2019-07-10"``)."""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+        except ValueError:
+            return text
     return formatting.date(value)
 
 

@@ -370,7 +370,6 @@ def case_bulletin(client_as: ClientAs, user: Callable[[str], User]) -> None:
     run = services.publish_run(run=factories.computed_run(factories.scheme(2018)), by=user("demo-national"))
     bulletin = services.save_bulletin(
         run=run,
-        number="发改规划〔2019〕1号",
         title="通报",
         experiences="一\n二",
         problems="三",

@@ -10,7 +10,7 @@
 """
 
 from shidian.evaluation.services._common import BACKGROUND_PILOTS, EVALUATED_STATUSES
-from shidian.evaluation.services.bulletins import bulletin_content, bulletin_file, save_bulletin
+from shidian.evaluation.services.bulletins import bulletin_content, bulletin_file, issue_bulletin, save_bulletin
 from shidian.evaluation.services.decisions import (
     _histories,
     create_proposals,
@@ -40,6 +40,7 @@ __all__ = [
     "evaluated_pilots",
     "file_objection",
     "gather_inputs",
+    "issue_bulletin",
     "publish_run",
     "record_rectification",
     "run_job",

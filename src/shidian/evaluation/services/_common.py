@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from shidian.accounts.models import User
+from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import scoping
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.roles import Capability
@@ -22,6 +22,18 @@ def manage(by: User) -> None:
     """Only the national admin changes the evaluation; anyone else is told "not found"."""
     if not scoping.can(by, Capability.MANAGE_EVALUATION):
         raise NotFound
+
+
+def issuing_organisation(what: str) -> Organisation:
+    """The organisation whose 发文字号 the evaluation's documents take: the commission (国家发展改革委, 发改规划).
+
+    Decisions and bulletins are the commission's acts whichever division the national admin sits in, so they
+    share its yearly sequence in core.documents.numbers. Without the commission nothing can be numbered.
+    """
+    organisation = Organisation.objects.filter(kind=OrganisationKind.NATIONAL_COMMISSION).order_by("pk").first()
+    if organisation is None:
+        raise DomainError(_("%(field)s：平台没有国家发展改革委机构，无法编发文字号，什么也没有改。") % {"field": what})
+    return organisation
 
 
 def decimal(value: object, label: str) -> Decimal:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
 from shidian.core import audit, clock, transitions
+from shidian.core.documents import numbers as document_numbers
 from shidian.core.errors import Conflict, DomainError
 from shidian.core.transitions import Flow
 from shidian.evaluation import rules
@@ -24,7 +25,7 @@ from shidian.evaluation.models import (
     RunStatus,
     Warning,
 )
-from shidian.evaluation.services._common import manage
+from shidian.evaluation.services._common import issuing_organisation, manage
 from shidian.pilots import services as pilot_services
 from shidian.pilots.models import PilotArea, PilotStatus
 from shidian.reporting import selectors as report_selectors
@@ -98,19 +99,23 @@ def create_proposals(*, run: Run, by: User) -> tuple[list[Warning], list[Elimina
     return warnings, eliminations
 
 
-def _decide[D: Decided](
-    obj: D, *, flow: Flow[D], approve: bool, reason: str, document_number: str, by: User, on: dt.date | None
-) -> D:
-    """Approve or reject a proposal through its flow; approval moves the pilot through its own lifecycle."""
+def _decide[D: Decided](obj: D, *, flow: Flow[D], approve: bool, reason: str, by: User, on: dt.date | None) -> D:
+    """Approve or reject a proposal through its flow; approval moves the pilot through its own lifecycle.
+
+    The decision's 决定文号 is issued by core.documents.numbers (the commission's sequence of the decision's
+    year, one number per decision, never reused); what cannot be numbered is refused and nothing changes.
+    """
     manage(by)
-    text, number = reason.strip(), document_number.strip()
+    text = reason.strip()
     if not text:
         raise DomainError(_("决定理由：请写明理由。"))
-    if not number:
-        raise DomainError(_("决定文号：请填写决定所依据的文号，没有文号不能作出决定。"))
+    organisation = issuing_organisation(_("决定文号"))
     to = DecisionStatus.APPROVED if approve else DecisionStatus.REJECTED
 
     def apply(locked: D) -> transitions.Effects:
+        number = document_numbers.issue_document_number(
+            organisation=organisation, year=clock.today().year, subject=document_numbers.subject_of(locked)
+        ).text
         locked.decision_reason = text
         locked.document_number = number
         locked.decided_by = by
@@ -136,13 +141,9 @@ def _decide[D: Decided](
     return transitions.move(obj, to, flow=flow, by=by, apply=apply)
 
 
-def decide_warning(
-    *, warning: Warning, approve: bool, reason: str, document_number: str, by: User, on: dt.date | None = None
-) -> Warning:
-    """Approve (the pilot is warned) or reject a proposed warning, with reason and document number."""
-    result: Warning = _decide(
-        warning, flow=WARNING_FLOW, approve=approve, reason=reason, document_number=document_number, by=by, on=on
-    )
+def decide_warning(*, warning: Warning, approve: bool, reason: str, by: User, on: dt.date | None = None) -> Warning:
+    """Approve (the pilot is warned) or reject a proposed warning, with reason; the 决定文号 is issued."""
+    result: Warning = _decide(warning, flow=WARNING_FLOW, approve=approve, reason=reason, by=by, on=on)
     return result
 
 
@@ -195,18 +196,9 @@ def decide_elimination(
     proposal: EliminationProposal,
     approve: bool,
     reason: str,
-    document_number: str,
     by: User,
     on: dt.date | None = None,
 ) -> EliminationProposal:
-    """Approve (the pilot leaves the programme) or reject a proposed elimination, with reason and document number."""
-    result: EliminationProposal = _decide(
-        proposal,
-        flow=ELIMINATION_FLOW,
-        approve=approve,
-        reason=reason,
-        document_number=document_number,
-        by=by,
-        on=on,
-    )
+    """Approve (the pilot leaves the programme) or reject a proposed elimination, with reason; 决定文号 issued."""
+    result: EliminationProposal = _decide(proposal, flow=ELIMINATION_FLOW, approve=approve, reason=reason, by=by, on=on)
     return result

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.core import audit, clock, scoping
+from shidian.core import audit, clock, formatting, scoping
 from shidian.core.errors import Conflict, DomainError, NotFound
 from shidian.core.roles import Capability, Reach, Role
 from shidian.evaluation.models import (
@@ -94,7 +94,7 @@ def save_expert_scores(
     if not assignment.opens_on <= today <= assignment.closes_on:
         raise DomainError(
             _("评分期为 %(start)s 至 %(end)s，现在不能评分。")
-            % {"start": assignment.opens_on.isoformat(), "end": assignment.closes_on.isoformat()}
+            % {"start": formatting.date(assignment.opens_on), "end": formatting.date(assignment.closes_on)}
         )
     scheme = Scheme.objects.filter(year=assignment.year).first()
     top = Decimal(scheme.max_expert_score if scheme else 100)

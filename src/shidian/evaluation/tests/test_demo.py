@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from shidian.core.documents.numbers import number_of, subject_of
 from shidian.core.models import AuditEvent
 from shidian.evaluation.models import (
     Bulletin,
@@ -39,7 +40,9 @@ def test_the_demo_has_two_published_years_a_drafted_2019_and_every_decision_kind
     assert Warning.objects.filter(status=DecisionStatus.APPROVED).exists()
     eliminated = EliminationProposal.objects.get(status=DecisionStatus.APPROVED)
     assert PilotArea.objects.get(pk=eliminated.pilot_id).status == PilotStatus.ELIMINATED
-    assert Bulletin.objects.get(run__scheme__year=2018).number == "发改规划〔2019〕88号"
+    bulletin = Bulletin.objects.get(run__scheme__year=2018)
+    assert bulletin.status == "issued" and bulletin.number == "发改规划〔2019〕88号"
+    assert number_of(subject_of(bulletin)) == bulletin.number  # issued by core.documents.numbers, not typed
     # The history was scored; only the 2019 draft's assignments (demo-expert's, window open) wait.
     assert not ExpertAssignment.objects.filter(scored_at__isnull=True).exclude(year=2019).exists()
     liuzhou_2018 = Result.objects.get(run__scheme__year=2018, run__status=RunStatus.PUBLISHED, pilot__name="柳州市")

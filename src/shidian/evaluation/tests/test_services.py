@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from shidian.accounts.models import Organisation, OrganisationKind
 from shidian.core import clock
 from shidian.core.errors import Conflict, DomainError, NotFound
-from shidian.core.models import AuditEvent
+from shidian.core.models import AuditEvent, DocumentNumber
 from shidian.evaluation import services
 from shidian.evaluation.models import (
     DecisionStatus,
@@ -206,13 +208,11 @@ def test_a_fail_grade_proposes_a_warning_and_its_approval_warns_the_pilot() -> N
     assert [w.pilot_id for w in warnings] == [f.liuzhou().pk] and not eliminations
     warning = warnings[0]
     assert warning.rectify_by is not None and "不合格" in warning.reason
-    with pytest.raises(DomainError, match="文号"):
-        services.decide_warning(warning=warning, approve=True, reason="未达合格", document_number=" ", by=f.national())
+    with pytest.raises(DomainError, match="理由"):
+        services.decide_warning(warning=warning, approve=True, reason=" ", by=f.national())
     warning.refresh_from_db()
     assert warning.status == DecisionStatus.PROPOSED and f.liuzhou().status == PilotStatus.ACTIVE
-    decided = services.decide_warning(
-        warning=warning, approve=True, reason="未达合格", document_number="发改规划〔2019〕1号", by=f.national()
-    )
+    decided = services.decide_warning(warning=warning, approve=True, reason="未达合格", by=f.national())
     assert decided.status == DecisionStatus.APPROVED and f.liuzhou().status == PilotStatus.WARNED
     assert AuditEvent.objects.filter(action="evaluation.warning.approved").exists()
     assert AuditEvent.objects.filter(action="pilots.pilot.warned").exists()
@@ -223,30 +223,28 @@ def test_an_approved_elimination_changes_the_pilots_status_and_a_rejected_one_do
     proposal = EliminationProposal.objects.create(
         pilot=f.liuzhou(), year=2018, run=run, reason_code="consecutive_fail", reason="连续两年不合格"
     )
-    services.decide_elimination(
-        proposal=proposal, approve=True, reason="连续两年不合格", document_number="发改规划〔2019〕2号", by=f.national()
-    )
+    services.decide_elimination(proposal=proposal, approve=True, reason="连续两年不合格", by=f.national())
     pilot = f.liuzhou()
     assert pilot.status == PilotStatus.ELIMINATED
+    assert not services.evaluated_pilots(2019).filter(pk=pilot.pk).exists()  # out of later rounds
+    proposal.refresh_from_db()
+    issued = DocumentNumber.objects.get(subject=f"evaluation.eliminationproposal:{proposal.pk}")
+    assert proposal.document_number == issued.text and re.fullmatch(r"发改规划〔\d{4}〕\d+号", issued.text)
     change = pilot.status_changes.order_by("-id").first()
-    assert change is not None and change.document_number == "发改规划〔2019〕2号"
+    assert change is not None and change.document_number == issued.text
     assert AuditEvent.objects.filter(action="evaluation.elimination.approved").exists()
     with pytest.raises(Conflict):
-        services.decide_elimination(proposal=proposal, approve=False, reason="x", document_number="y", by=f.national())
+        services.decide_elimination(proposal=proposal, approve=False, reason="x", by=f.national())
 
 
 def test_rejecting_a_warning_leaves_the_pilot_as_it_was() -> None:
     _s, run = _published(1)
     warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
-    services.decide_warning(
-        warning=warning, approve=False, reason="数据有误", document_number="内部〔2019〕3号", by=f.national()
-    )
+    services.decide_warning(warning=warning, approve=False, reason="数据有误", by=f.national())
     assert f.liuzhou().status == PilotStatus.ACTIVE
     assert AuditEvent.objects.filter(action="evaluation.warning.rejected").exists()
     proposal = EliminationProposal.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="x", reason="x")
-    services.decide_elimination(
-        proposal=proposal, approve=False, reason="情况特殊", document_number="内部〔2019〕4号", by=f.national()
-    )
+    services.decide_elimination(proposal=proposal, approve=False, reason="情况特殊", by=f.national())
     assert AuditEvent.objects.filter(action="evaluation.elimination.rejected").exists()
     assert f.liuzhou().status == PilotStatus.ACTIVE
 
@@ -256,9 +254,7 @@ def test_a_failed_rectification_is_recorded_and_grounds_an_elimination_next_year
     warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
     with pytest.raises(Conflict):
         services.record_rectification(warning=warning, passed=False, note="x", by=f.national())
-    services.decide_warning(
-        warning=warning, approve=True, reason="限期整改", document_number="文〔2019〕1号", by=f.national()
-    )
+    services.decide_warning(warning=warning, approve=True, reason="限期整改", by=f.national())
     with pytest.raises(DomainError, match="依据"):
         services.record_rectification(warning=warning, passed=False, note=" ", by=f.national())
     recorded = services.record_rectification(warning=warning, passed=False, note="复查未通过", by=f.national())
@@ -271,25 +267,22 @@ def test_a_failed_rectification_is_recorded_and_grounds_an_elimination_next_year
 def test_a_passed_rectification_returns_the_warned_pilot_to_active_through_its_lifecycle() -> None:
     _s, run = _published(1)
     warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
-    services.decide_warning(
-        warning=warning, approve=True, reason="限期整改", document_number="文〔2019〕5号", by=f.national()
-    )
+    services.decide_warning(warning=warning, approve=True, reason="限期整改", by=f.national())
     assert f.liuzhou().status == PilotStatus.WARNED
     services.record_rectification(warning=warning, passed=True, note="复查合格", by=f.national())
     pilot = f.liuzhou()
     assert pilot.status == PilotStatus.ACTIVE
     change = pilot.status_changes.order_by("-id").first()
     assert change is not None and (change.from_status, change.to_status) == (PilotStatus.WARNED, PilotStatus.ACTIVE)
-    assert "整改合格" in change.reason and change.document_number == "文〔2019〕5号"
+    warning.refresh_from_db()
+    assert "整改合格" in change.reason and change.document_number == warning.document_number != ""
     assert AuditEvent.objects.filter(action="pilots.pilot.active", object_id=str(pilot.pk)).exists()
 
 
 def test_a_failed_rectification_leaves_the_pilot_warned() -> None:
     _s, run = _published(1)
     warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
-    services.decide_warning(
-        warning=warning, approve=True, reason="限期整改", document_number="文〔2019〕6号", by=f.national()
-    )
+    services.decide_warning(warning=warning, approve=True, reason="限期整改", by=f.national())
     services.record_rectification(warning=warning, passed=False, note="复查未通过", by=f.national())
     assert f.liuzhou().status == PilotStatus.WARNED
 
@@ -344,7 +337,40 @@ def test_a_decision_is_dated_on_the_business_day() -> None:
     _s, run = _published(1)
     warning = Warning.objects.create(pilot=f.liuzhou(), year=2018, run=run, reason_code="fail_grade", reason="x")
     with clock.travel_to(dt.date(2019, 4, 1)):
-        decided = services.decide_warning(
-            warning=warning, approve=False, reason="数据有误", document_number="文〔2019〕8号", by=f.national()
-        )
+        decided = services.decide_warning(warning=warning, approve=False, reason="数据有误", by=f.national())
     assert decided.decided_at is not None and decided.decided_at.date() == dt.date(2019, 4, 1)
+
+
+def test_every_decision_is_numbered_by_the_numbering_service_never_twice() -> None:
+    """决定文号 come from core.documents.numbers: the commission's sequence of the year, no gaps, no reuse."""
+    _s, run = _published(1)
+    pilot = f.liuzhou()
+    warning = Warning.objects.create(pilot=pilot, year=2018, run=run, reason_code="fail_grade", reason="x")
+    proposal = EliminationProposal.objects.create(pilot=pilot, year=2018, run=run, reason_code="x", reason="x")
+    national = f.national()
+    with clock.travel_to(dt.date(2019, 4, 1)):
+        services.decide_warning(warning=warning, approve=False, reason="数据有误", by=national)
+        services.decide_elimination(proposal=proposal, approve=False, reason="情况特殊", by=national)
+    warning.refresh_from_db()
+    proposal.refresh_from_db()
+    serials = [re.fullmatch(r"发改规划〔2019〕(\d+)号", d.document_number) for d in (warning, proposal)]
+    first, second = (int(m[1]) for m in serials if m is not None)
+    assert second == first + 1
+    assert DocumentNumber.objects.filter(text=warning.document_number).count() == 1
+
+
+def test_a_decision_that_cannot_be_numbered_is_refused_and_changes_nothing() -> None:
+    """Eliminating without a document number: with no commission to number it, the decision is refused."""
+    _s, run = _published(1)
+    proposal = EliminationProposal.objects.create(
+        pilot=f.liuzhou(), year=2018, run=run, reason_code="consecutive_fail", reason="连续两年不合格"
+    )
+    national = f.national()
+    Organisation.objects.filter(kind=OrganisationKind.NATIONAL_COMMISSION).update(kind=OrganisationKind.OPERATIONS)
+    before = (AuditEvent.objects.count(), DocumentNumber.objects.count())
+    with pytest.raises(DomainError, match="决定文号"):
+        services.decide_elimination(proposal=proposal, approve=True, reason="连续两年不合格", by=national)
+    proposal.refresh_from_db()
+    assert proposal.status == DecisionStatus.PROPOSED and proposal.document_number == ""
+    assert f.liuzhou().status == PilotStatus.ACTIVE
+    assert (AuditEvent.objects.count(), DocumentNumber.objects.count()) == before

@@ -60,7 +60,6 @@ def decide(request: AuthedHttpRequest, kind: str, proposal_id: int) -> HttpRespo
     args = {
         "approve": form.cleaned_data["decision"] == "approve",
         "reason": form.cleaned_data["reason"],
-        "document_number": form.cleaned_data["document_number"],
         "by": request.user,
     }
     try:

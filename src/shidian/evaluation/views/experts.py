@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shidian.core import scoping
+from shidian.core import clock, scoping
 from shidian.core.errors import DomainError
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
@@ -39,6 +39,11 @@ def score(request: AuthedHttpRequest, assignment_id: int) -> HttpResponse:
         initial[f"score_{item}"] = s.score
         initial[f"comment_{item}"] = s.comment
     form = ExpertScoreForm(request.POST or None, initial=initial, top=top)
+    today = clock.today()
+    window_open = assignment.opens_on <= today <= assignment.closes_on
+    if not window_open:
+        for field in form.fields.values():
+            field.disabled = True  # shown for reference; the service refuses a score outside the window
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -56,4 +61,8 @@ def score(request: AuthedHttpRequest, assignment_id: int) -> HttpResponse:
                 return redirect("evaluation:score", assignment_id=assignment.pk)
         else:
             form_errors(request, form)
-    return render(request, "evaluation/score.html", {"assignment": assignment, "form": form})
+    return render(
+        request,
+        "evaluation/score.html",
+        {"assignment": assignment, "form": form, "window_open": window_open, "today": today},
+    )

@@ -24,6 +24,7 @@ from shidian.evaluation.forms import (
     ObjectionForm,
 )
 from shidian.evaluation.models import (
+    BulletinStatus,
     DimensionCode,
     RunState,
     RunStatus,
@@ -84,7 +85,7 @@ def run_detail(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
             "coupling": _coupling_summary(coupled),
             "bulletin": selectors.bulletin_of(run) if run.status == RunStatus.PUBLISHED else None,
             "bulletin_form": BulletinForm(initial=_bulletin_initial(run))
-            if manage and run.status == RunStatus.PUBLISHED
+            if manage and run.status == RunStatus.PUBLISHED and not _bulletin_issued(run)
             else None,
         },
     )
@@ -113,11 +114,15 @@ def _coupling_summary(rows: dict[int, analysis.CouplingRow]) -> dict[str, Any] |
     }
 
 
+def _bulletin_issued(run: Any) -> bool:
+    existing = selectors.bulletin_of(run)
+    return existing is not None and existing.status == BulletinStatus.ISSUED
+
+
 def _bulletin_initial(run: Any) -> dict[str, str]:
     existing = selectors.bulletin_of(run)
     if existing is not None:
         return {
-            "number": existing.number,
             "title": existing.title,
             "experiences": existing.experiences,
             "problems": existing.problems,
@@ -229,6 +234,20 @@ def bulletin_save(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
             messages.success(request, _("通报已保存。"))
     else:
         form_errors(request, form)
+    return redirect(reverse("evaluation:run", kwargs={"run_id": run.pk}) + "#bulletin")
+
+
+@login_required
+@require_POST
+def bulletin_issue(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
+    scoping.require(request.user, Capability.MANAGE_EVALUATION)
+    run = selectors.get_run_for(user=request.user, run_id=run_id)
+    try:
+        bulletin = bulletins.issue_bulletin(run=run, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("通报已印发，发文字号 %(number)s。") % {"number": bulletin.number})
     return redirect(reverse("evaluation:run", kwargs={"run_id": run.pk}) + "#bulletin")
 
 

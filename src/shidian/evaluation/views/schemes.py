@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shidian.core import listing, scoping
+from shidian.core import clock, listing, scoping
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
@@ -60,7 +60,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
             "query": query,
             "form": form if manages(request) else None,
             "assess": scoping.can(request.user, Capability.ASSESS_PILOTS),
-            "assignments": selectors.assignments_of(user=request.user),
+            "desk": selectors.expert_desk(user=request.user, today=clock.today()),
         },
     )
 

@@ -15,14 +15,22 @@ from shidian.workbench.selectors.items import INFO, SOON, WAITING, Item, Section
 
 
 def expert_bench(user: User, today: dt.date) -> list[Section]:
+    desk = evaluation_selectors.expert_desk(user=user, today=today)
+    if desk.past_count:
+        empty = _("目前没有处在评分期内、需要您评分的试点；往年的 %(n)d 项评分任务在“年度评估”中按年度列出。") % {
+            "n": desk.past_count
+        }
+    else:
+        empty = _("评估任务分配给您之后，这里会列出需要您评分的试点和评分截止日期。目前没有评估任务。")
     section = Section(
         "assignments",
         _("分配给我的评分任务"),
         link=reverse("evaluation:home"),
-        link_label=_("年度评估"),
-        empty=_("评估任务分配给您之后，这里会列出需要您评分的试点和评分截止日期。目前没有评估任务。"),
+        link_label=_("全部评分任务（含往年）") if desk.past_count else _("年度评估"),
+        empty=empty,
     )
-    for a in evaluation_selectors.assignments_of(user=user):
+    # What to do now: the open windows' pilots not yet scored, nearest deadline first; then what opens later.
+    for a in desk.now:
         if a.scored_at is not None:
             continue
         section.items.append(
@@ -32,6 +40,17 @@ def expert_bench(user: User, today: dt.date) -> list[Section]:
                 reverse("evaluation:score", kwargs={"assignment_id": a.pk}),
                 due=a.closes_on,
                 today=today,
+                testid=f"assignment-{a.pk}",
+            )
+        )
+    for a in desk.upcoming:
+        section.items.append(
+            Item(
+                _("%(year)d年度评估：%(province)s · %(pilot)s")
+                % {"year": a.year, "province": a.pilot.province.name, "pilot": a.pilot.name},
+                reverse("evaluation:score", kwargs={"assignment_id": a.pk}),
+                note=_("评分期 %(opens)s 开始") % {"opens": formatting.date(a.opens_on)},
+                tone=INFO,
                 testid=f"assignment-{a.pk}",
             )
         )
