@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 from ninja.pagination import paginate
 
 from shidian.core.pagination import Pagination
+from shidian.core.schemas import InputSchema
 from shidian.pilots import selectors
 from shidian.pilots.models import Batch, PilotArea
 from shidian.pilots.schemas import BatchOut, PilotOut
@@ -14,7 +15,7 @@ from shidian.pilots.schemas import BatchOut, PilotOut
 router = Router(tags=["试点名录"])
 
 
-class PilotQuery(Schema):
+class PilotQuery(InputSchema):
     batch: int | None = Field(None, ge=1, le=99)
     province: str = Field("", max_length=2, description="省级区划代码，如 45")
     region: str = ""

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 from ninja.pagination import paginate
 
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.pagination import Pagination
+from shidian.core.schemas import InputSchema
 from shidian.reporting import selectors
 from shidian.reporting.models import (
     PilotReport,
@@ -29,7 +30,7 @@ router = Router(tags=["报告"])
 _ID = {"ge": 1, "le": 2**31 - 1}
 
 
-class ReportQuery(Schema):
+class ReportQuery(InputSchema):
     round: int | None = Field(None, ge=1, le=2**31 - 1)
     pilot: int | None = Field(None, ge=1, le=2**31 - 1)
     status: str = Field("", max_length=10)
@@ -77,7 +78,7 @@ def get_pilot_report_version(
     return selectors.get_version_for(user=request.user, version_id=version_id)
 
 
-class ProvinceReportQuery(Schema):
+class ProvinceReportQuery(InputSchema):
     round: int | None = Field(None, ge=1, le=2**31 - 1)
     province: str = Field("", max_length=2, description="省级区划代码，如 45")
     status: str = Field("", max_length=12)
