@@ -24,6 +24,8 @@ _MESSAGES: dict[str, Any] = {
     "string_type": gettext_lazy("须为文本。"),
     "string_too_long": gettext_lazy("过长。"),
     "string_too_short": gettext_lazy("过短。"),
+    "string_nul": gettext_lazy("不能包含空字符（NUL）。"),
+    "string_pattern_mismatch": gettext_lazy("含有不允许的字符。"),
     "decimal_parsing": gettext_lazy("须为数字。"),
     "decimal_type": gettext_lazy("须为数字，并写作文本，如“12.5”。"),
     "date_parsing": gettext_lazy("须为日期（YYYY-MM-DD）。"),

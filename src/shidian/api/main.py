@@ -6,6 +6,7 @@ App routers do not know about this app (layers); authentication is set here, whe
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from shidian.api import errors
 from shidian.api.auth import audit_session_auth, audit_token_auth, session_auth, token_auth
@@ -18,7 +19,14 @@ from shidian.plans.api import router as plans_router
 from shidian.regions.api import router as regions_router
 from shidian.reporting.api import router as reporting_router
 
-VERSION = "1.1.0"
+VERSION = "1.1.1"
+
+
+class ReadableJSON(JSONRenderer):
+    """UTF-8 JSON with Chinese as it is (``"未找到。"``), not the ``\\u`` escapes nobody reads in curl's output."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="试点 Shidian API",
@@ -28,6 +36,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    renderer=ReadableJSON(),
 )
 errors.install(api)
 

@@ -13,9 +13,11 @@ import pydantic
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field
 from ninja.errors import ValidationError
 from ninja.pagination import CursorPagination
+
+from shidian.core.schemas import InputSchema
 
 
 def _bad_cursor() -> ValidationError:
@@ -23,7 +25,7 @@ def _bad_cursor() -> ValidationError:
 
 
 class Pagination(CursorPagination):
-    class Input(Schema):
+    class Input(InputSchema):
         page_size: int | None = Field(None, ge=1, le=1000, description="每页条数，默认 100，最多 1000")
         cursor: str | None = Field(None, max_length=200, description="上一页答复中 next / previous 所带的游标")
 

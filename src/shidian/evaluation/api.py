@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 from ninja.pagination import paginate
 
 from shidian.core.errors import NotFound
 from shidian.core.pagination import Pagination
+from shidian.core.schemas import InputSchema
 from shidian.evaluation import selectors
 from shidian.evaluation.models import Result, Run, RunStatus
 from shidian.evaluation.schemas import ResultDetailOut, ResultOut, RunOut
@@ -25,7 +26,7 @@ def _published_run(request: HttpRequest, run_id: int) -> Run:
     return run
 
 
-class ResultQuery(Schema):
+class ResultQuery(InputSchema):
     province: str = Field("", max_length=2, description="省级区划代码，如 45")
     batch: int | None = Field(None, ge=1, le=99)
     region: str = Field("", max_length=20, description="东部 / 中部 / 西部 / 东北的代码")

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 from ninja.params.functions import Header  # the plain function: ninja.Header is a generic alias for mypy
 
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.pagination import Pagination
+from shidian.core.schemas import InputSchema
 from shidian.indicators import imports, selectors
 from shidian.indicators.models import Indicator
 from shidian.indicators.schemas import IndicatorOut, ValueOut, ValuePushIn, ValuePushOut
@@ -16,7 +17,7 @@ from shidian.indicators.schemas import IndicatorOut, ValueOut, ValuePushIn, Valu
 router = Router(tags=["指标"])
 
 
-class ValueQuery(Schema):
+class ValueQuery(InputSchema):
     pilot: int | None = Field(None, ge=1, le=2**31 - 1)
     indicator: str = Field("", max_length=60)
     period: str = Field("", max_length=7)
@@ -46,7 +47,7 @@ def push_values(
     request: AuthedHttpRequest,
     response: HttpResponse,
     payload: ValuePushIn,
-    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100),
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100, pattern=r"^[^\x00]+$"),
 ) -> dict[str, Any]:
     user = request.user
     rows = [imports.PushRow(**row.model_dump()) for row in payload.rows]

@@ -7,6 +7,7 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from shidian.core.schemas import InputSchema
 from shidian.indicators.models import Indicator, IndicatorValue
 
 
@@ -61,7 +62,7 @@ class ValueOut(Schema):
         return format(obj.value.normalize(), "f")  # 400.500000 → "400.5", 1E+2 → "100"
 
 
-class ValueRowIn(Schema):
+class ValueRowIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     pilot_id: int = Field(ge=1, le=2**31 - 1)
@@ -71,7 +72,7 @@ class ValueRowIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class ValuePushIn(Schema):
+class ValuePushIn(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
     rows: list[ValueRowIn] = Field(max_length=20_000)

@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 
 from shidian.core.api_params import id_path
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.pagination import Pagination
+from shidian.core.schemas import InputSchema
 from shidian.pilots import selectors
 from shidian.pilots.models import Batch, PilotArea
 from shidian.pilots.schemas import BatchOut, PilotOut
@@ -15,7 +16,7 @@ from shidian.pilots.schemas import BatchOut, PilotOut
 router = Router(tags=["试点名录"])
 
 
-class PilotQuery(Schema):
+class PilotQuery(InputSchema):
     batch: int | None = Field(None, ge=1, le=99)
     province: str = Field("", max_length=2, description="省级区划代码，如 45")
     region: str = ""

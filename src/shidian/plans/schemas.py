@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from shidian.core.schemas import InputSchema, IsoDate
 from shidian.plans.models import Milestone, PlanVersion, Task
 
 
@@ -87,7 +88,7 @@ class MilestoneDetailOut(MilestoneOut):
         return obj.task.version.plan.pilot_id
 
 
-class MilestoneProgressIn(Schema):
+class MilestoneProgressIn(InputSchema):
     """What a lead department reports; 已完成 sets 100 % (and today as the finish date when none is given)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -95,4 +96,4 @@ class MilestoneProgressIn(Schema):
     progress_percent: int = Field(ge=0, le=100)
     status: Literal["not_started", "in_progress", "done", "blocked"]
     note: str = Field("", max_length=2000)
-    finished_on: dt.date | None = None
+    finished_on: IsoDate | None = None

@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from shidian.core.pagination import Pagination
+from shidian.core.schemas import InputSchema
 from shidian.regions import selectors
 from shidian.regions.models import Division, Province
 from shidian.regions.schemas import DivisionOut, ProvinceOut
@@ -14,7 +15,7 @@ from shidian.regions.schemas import DivisionOut, ProvinceOut
 router = Router(tags=["区划"])
 
 
-class DivisionFilters(Schema):
+class DivisionFilters(InputSchema):
     province: str = ""
     level: str = ""
     include_retired: bool = False

@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 
 from shidian.core.api_params import ID_MAX, id_path
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.pagination import Pagination
+from shidian.core.schemas import InputSchema
 from shidian.reporting import selectors
 from shidian.reporting.models import (
     PilotReport,
@@ -28,7 +29,7 @@ from shidian.reporting.schemas import (
 router = Router(tags=["报告"])
 
 
-class ReportQuery(Schema):
+class ReportQuery(InputSchema):
     round: int | None = Field(None, ge=1, le=ID_MAX)
     pilot: int | None = Field(None, ge=1, le=ID_MAX)
     status: str = Field("", max_length=10)
@@ -76,7 +77,7 @@ def get_pilot_report_version(
     return selectors.get_version_for(user=request.user, version_id=version_id)
 
 
-class ProvinceReportQuery(Schema):
+class ProvinceReportQuery(InputSchema):
     round: int | None = Field(None, ge=1, le=ID_MAX)
     province: str = Field("", max_length=2, description="省级区划代码，如 45")
     status: str = Field("", max_length=12)

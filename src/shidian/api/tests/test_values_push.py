@@ -119,8 +119,12 @@ def test_bad_input_is_a_4xx_with_field_paths_and_writes_nothing(
     response = push(token_client("demo-province"), body)
     assert response.status_code == 400, response.content
     assert field in {e["field"] for e in response.json()["errors"]}
-    assert all(e["message"] for e in response.json()["errors"])
+    assert _chinese(response.json()["message"]) and all(_chinese(e["message"]) for e in response.json()["errors"])
     assert not IndicatorValue.objects.exists() and not ImportJob.objects.exists()
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 def test_a_push_without_idempotency_key_is_refused(token_client: Callable[..., Any]) -> None:
