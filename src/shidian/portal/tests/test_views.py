@@ -353,7 +353,7 @@ def test_a_bad_picture_is_shown_as_an_error_and_nothing_is_written(client_as: Ca
     response = client.post(
         reverse("news:new"), {"title": "坏图片", "summary": "摘要", "body": "正文", "image": bomb, "image_alt": "x"}
     )
-    assert response.status_code == 200 and "不是有效的" in response.content.decode()
+    assert response.status_code == 200 and "不是可以读取的图片" in response.content.decode()
     assert NewsItem.objects.count() == before
 
 
