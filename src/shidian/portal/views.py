@@ -211,8 +211,8 @@ def experience_theme(request: HttpRequest, theme: str) -> HttpResponse:
 
 @require_GET
 @cached_page
-def experience_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch, rows = selectors.batch_experiences(batch_id)
+def experience_batch(request: HttpRequest, promotion_batch_id: int) -> HttpResponse:
+    batch, rows = selectors.batch_experiences(promotion_batch_id)
     return _page(request, "portal/experience_batch.html", {"batch": batch, "rows": rows})
 
 

@@ -53,7 +53,7 @@ def test_published_experiences_appear_by_theme_batch_and_pilot(client: Client) -
         assert experience.title in overview
         theme = page(client, reverse("portal:experience_theme", kwargs={"theme": experience.focus_area.code}))
         assert experience.title in theme and f"<h1>{experience.focus_area.name}</h1>" in theme
-        batch = page(client, reverse("portal:experience_batch", kwargs={"batch_id": experience.batch_id}))
+        batch = page(client, reverse("portal:experience_batch", kwargs={"promotion_batch_id": experience.batch_id}))
         assert experience.title in batch
         pilot = page(client, reverse("portal:pilot", kwargs={"pilot_id": experience.pilot_id}))
         assert experience.title in pilot.split('id="experiences"', 1)[1].split("</section>", 1)[0]
@@ -98,7 +98,7 @@ def test_anything_unpublished_is_not_found(client: Client) -> None:
     empty_theme = next(e.focus_area.code for e in hidden if e.focus_area.code not in unused)
     for url in [
         reverse("portal:experience", kwargs={"experience_id": 999999}),
-        reverse("portal:experience_batch", kwargs={"batch_id": selected_only.pk}),
+        reverse("portal:experience_batch", kwargs={"promotion_batch_id": selected_only.pk}),
         reverse("portal:experience_theme", kwargs={"theme": empty_theme}),
         reverse("portal:experience_theme", kwargs={"theme": "no-such-theme"}),
         reverse("portal:experience_photo", kwargs={"file_id": attachment.pk}),  # attachments are not served
@@ -112,7 +112,7 @@ def test_pages_take_a_bounded_number_of_queries(client: Client, django_assert_ma
     for url, limit in [
         (reverse("portal:experiences"), 6),
         (reverse("portal:experience_theme", kwargs={"theme": experience.focus_area.code}), 4),
-        (reverse("portal:experience_batch", kwargs={"batch_id": experience.batch_id}), 4),
+        (reverse("portal:experience_batch", kwargs={"promotion_batch_id": experience.batch_id}), 4),
         (reverse("portal:experience", kwargs={"experience_id": experience.pk}), 6),
         (reverse("portal:search") + "?q=户籍", 4),
         (reverse("portal:data_experiences_json"), 5),

@@ -303,7 +303,7 @@ def experience_urls() -> list[str]:
             for a, _n in experience_selectors.published_themes()
         ),
         *(
-            reverse("portal:experience_batch", kwargs={"batch_id": b.pk})
+            reverse("portal:experience_batch", kwargs={"promotion_batch_id": b.pk})
             for b in experience_selectors.promotion_batches()
         ),
         *(reverse("portal:experience", kwargs={"experience_id": e.pk}) for e in published),
@@ -339,7 +339,8 @@ def test_the_portal_never_shows_anything_unpublished(client: Client) -> None:
         assert client.get(reverse("portal:experience", kwargs={"experience_id": experience.pk})).status_code == 404
     for photo in made["photos"]:
         assert client.get(reverse("portal:experience_photo", kwargs={"file_id": photo.pk})).status_code == 404
-    assert client.get(reverse("portal:experience_batch", kwargs={"batch_id": made["batch"].pk})).status_code == 404
+    hidden_batch = reverse("portal:experience_batch", kwargs={"promotion_batch_id": made["batch"].pk})
+    assert client.get(hidden_batch).status_code == 404
     page = client.get(reverse("portal:pilot", kwargs={"pilot_id": made["pilot"].pk})).content.decode()
     facts = page.split('data-testid="pilot-facts"', 1)[1].split("</dl>", 1)[0]
     assert made["focus"] not in facts  # focus areas come from the approved plan only
