@@ -83,6 +83,24 @@ def walk(page: Any, site: str, shapes: set[str], start: str = "/") -> dict[str, 
     return found
 
 
+def portal_experience_pages() -> list[str]:
+    """The experience overview, a theme, a batch, an experience with photos and spread, the search, open data."""
+    from shidian.experiences import selectors
+
+    experience = next(e for e in selectors.published() if selectors.adoptions_of(e) and selectors.public_photos(e))
+    return [
+        "/portal/experiences/",
+        f"/portal/experiences/themes/{experience.focus_area.code}/",
+        f"/portal/experiences/batches/{experience.batch_id}/",
+        f"/portal/experiences/{experience.pk}/",
+        f"/portal/pilots/{experience.pilot_id}/",
+        "/portal/search/",
+        "/portal/search/?q=户籍",
+        "/portal/search/?q=" + "户籍" * 80,
+        "/portal/data/",
+    ]
+
+
 @pytest.fixture
 def demo_day(site: str) -> Iterator[str]:
     """The whole demo at its business date (the live server runs in this process and shares the clock)."""
@@ -114,5 +132,13 @@ def test_every_roles_workbench_and_main_pages_meet_wcag_21_aa(demo_day: str, new
     public = walk(new_context().new_page(), demo_day, shapes, start="/portal/")
     assert len([url for url in public if url.startswith("/portal/")]) >= 6, list(public)
     failures.update({f"public {url}": v for url, v in public.items() if v})
+    # The portal's typical experiences and its search, each page checked whatever the walk reached.
+    reader = new_context().new_page()
+    for url in portal_experience_pages():
+        response = reader.goto(f"{demo_day}{url}")
+        assert response is not None and response.status == 200, url
+        found = violations(reader)
+        if found:
+            failures[f"public {url}"] = found
     assert len(shapes) >= 30, sorted(shapes)  # the walk went well beyond the workbenches
     assert not failures, "\n".join(f"{where}: {'; '.join(v)}" for where, v in failures.items())

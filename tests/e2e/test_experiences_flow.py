@@ -76,3 +76,27 @@ def test_experience_from_draft_to_search(site: str, login: Any, new_context: Any
     with pilot.expect_navigation():
         results.get_by_role("link", name="城乡建设用地增减挂钩节余指标调剂").click()
     expect(pilot.get_by_test_id("experience-status")).to_have_text("已发布")
+
+    # A reader who is not signed in finds it on the portal: on its theme's page, on its pilot's page, in the
+    # public search (highlighted), and reads it, with and without JavaScript.
+    reader = new_context().new_page()
+    reader.goto(f"{site}/portal/experiences/")
+    with reader.expect_navigation():
+        reader.get_by_test_id("themes").get_by_role("link", name="城乡统筹发展").click()
+    theme = reader.get_by_test_id("experience-list")
+    expect(theme).to_contain_text("城乡建设用地增减挂钩节余指标调剂")
+    reader.goto(f"{site}/portal/pilots/{experience.pilot_id}/")
+    expect(reader.get_by_test_id("pilot-experiences")).to_contain_text("城乡建设用地增减挂钩节余指标调剂")
+    reader.goto(f"{site}/portal/search/")
+    reader.fill("#search-q", "增减挂钩")
+    with reader.expect_navigation():
+        reader.get_by_role("button", name="检索", exact=True).click()
+    hits = reader.get_by_test_id("search-hits")
+    expect(hits.locator("mark").first).to_have_text("增减挂钩")
+    with reader.expect_navigation():
+        hits.get_by_role("link", name="城乡建设用地增减挂钩节余指标调剂").click()
+    assert reader.url.endswith(f"/portal/experiences/{experience.pk}/")
+    expect(reader.get_by_test_id("experience-results")).to_contain_text("复垦耕地")
+    without_js = new_context(java_script_enabled=False).new_page()
+    without_js.goto(f"{site}/portal/search/?q=增减挂钩")
+    expect(without_js.get_by_test_id("search-hits")).to_contain_text("城乡建设用地增减挂钩节余指标调剂")

@@ -37,8 +37,10 @@ def test_news_with_a_picture_reaches_the_public_portal(site: str, new_context: A
     reader.click("text=柳州市推进城乡统筹发展")
     image = reader.locator("article[data-testid=news-item] img")
     assert image.get_attribute("alt") == "城市天际线示意图"
-    # The picture decodes (a broken one never gets a width); it may still be loading when the page is.
-    reader.wait_for_function("document.querySelector('article img').naturalWidth > 0", timeout=10_000)
+    # The picture decodes (a broken one never gets a width); it may still be loading when the page is. decode()
+    # waits for it in the page (a string predicate of wait_for_function is polled through eval, which the CSP
+    # refuses once the first check fails: it did on a loaded machine).
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     reader.emulate_media(media="print")
     assert not reader.locator("nav.site-sections").is_visible()  # the print layout drops the navigation
     reader.emulate_media(media="screen")

@@ -1,9 +1,14 @@
 """Fill the search index (core.search) with what the apps below have accepted or issued.
 
-Experiences index themselves when they are published (experiences.services). Accepted pilot reports and
-issued bulletins belong to apps that sit beside or above experiences, and core may not import them, so this
-module, above them all, rebuilds their part of the index: at the end of ``load_demo`` and through the
-``rebuild_search_index`` command (run it after a restore, a dictionary change, or nightly).
+Experiences index themselves when they are published (experiences.services, in the publication's transaction).
+Accepted pilot reports and issued bulletins belong to apps that sit beside or above experiences, and core may not
+import them, so this module, above them all, indexes them:
+
+- after each transaction that accepted a report, saved a bulletin or published a run (``refresh_search_index``,
+  registered with ``core.audit.after_commit`` in ``BootstrapConfig.ready``): the bulletins again (a handful a
+  year) and the accepted reports not yet indexed (an accepted report is final);
+- wholly at the end of ``load_demo`` and through the ``rebuild_search_index`` command (run it after a restore, a
+  dictionary change, or nightly: a bulletin dated ahead becomes public on its day, with no event).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from shidian.core import clock, search
+from shidian.core.audit_actions import AuditAction
+from shidian.core.models import SearchEntry
 from shidian.core.roles import Capability
 from shidian.evaluation.models import Bulletin, BulletinStatus, RunStatus
 from shidian.experiences import services as experience_services
@@ -20,9 +27,15 @@ REPORT = "report"
 BULLETIN = "bulletin"
 
 
-def index_accepted_reports() -> int:
-    """The latest version of every accepted pilot report: scoped to its pilot, readable with VIEW_REPORTS."""
+def index_accepted_reports(*, only_new: bool = False) -> int:
+    """The latest version of every accepted pilot report: scoped to its pilot, readable with VIEW_REPORTS.
+
+    ``only_new`` indexes only the accepted reports the index does not hold yet and removes nothing.
+    """
     reports = PilotReport.objects.filter(status=ReportStatus.ACCEPTED).select_related("pilot", "round")
+    if only_new:
+        indexed = SearchEntry.objects.filter(kind=REPORT).values("object_id")
+        reports = reports.exclude(pk__in=indexed)
     kept = []
     for report in reports.prefetch_related("versions"):
         versions = sorted(report.versions.all(), key=lambda v: v.number)
@@ -43,7 +56,8 @@ def index_accepted_reports() -> int:
             dated=latest.submitted_at.date(),
         )
         kept.append(report.pk)
-    search.remove_kind(REPORT, keep=kept)
+    if not only_new:
+        search.remove_kind(REPORT, keep=kept)
     return len(kept)
 
 
@@ -69,6 +83,21 @@ def index_issued_bulletins() -> int:
         kept.append(bulletin.pk)
     search.remove_kind(BULLETIN, keep=kept)
     return len(kept)
+
+
+REFRESHED_AFTER = frozenset(
+    {AuditAction.REPORT_ACCEPTED, AuditAction.BULLETIN_SAVED, AuditAction.BULLETIN_ISSUED, AuditAction.RUN_PUBLISHED}
+)
+
+
+def wants_refresh(action: str) -> bool:
+    return action in REFRESHED_AFTER
+
+
+def refresh_search_index() -> None:
+    """After commit of an acceptance or an issue: index the new accepted reports and the issued bulletins."""
+    index_accepted_reports(only_new=True)
+    index_issued_bulletins()
 
 
 def rebuild_search_index() -> dict[str, int]:

@@ -178,39 +178,50 @@ def reencode_image(
     max_side: int = 2400,
     name: str = "",
 ) -> Image:
-    """Re-encode an uploaded photo: refuse a non-image or a decompression bomb, drop EXIF and metadata.
+    """Re-encode an uploaded picture from its pixels alone: the one re-encoder (experiences' photos, portal news).
 
-    The upload is typed by content first (``check``); Pillow reads only the header before the pixel count is
-    checked, so a small file claiming a huge canvas is refused before it is decoded. The result is a new
-    JPEG (photos) or PNG (anything with transparency or a palette), turned upright by its EXIF orientation,
-    scaled to at most ``max_side`` pixels, with no EXIF, GPS, comments or other metadata carried over.
+    Decoding runs a parser over bytes someone else chose, so the upload is typed by content first (``check``:
+    PNG, JPEG or GIF, at most ``max_bytes``); Pillow reads only the header before the pixel count is checked, so a
+    small file claiming a huge canvas (a decompression bomb) is refused before it is decoded, and Pillow's own
+    bomb warning is an error too. The first frame is decoded once, turned upright by its EXIF orientation, scaled
+    to at most ``max_side`` pixels and copied into a *new* image from its pixels alone (Pillow would otherwise
+    write a JPEG's comment, EXIF or ICC profile back), then written as JPEG, or PNG where it has transparency:
+    nothing of the original file (EXIF with GPS and camera, comments, ICC profile, trailing bytes, other frames)
+    survives.
     """
     import warnings
 
     from PIL import Image as PILImage
     from PIL import ImageOps, UnidentifiedImageError
 
-    kind = check(content, allowed=IMAGES, max_bytes=max_bytes, name=name)
+    check(content, allowed=IMAGES, max_bytes=max_bytes, name=name)
+    bomb = _("图片像素过多，已拒绝（疑似解压炸弹）。")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(io.BytesIO(content)) as source:
                 width, height = source.size
                 if width <= 0 or height <= 0 or width * height > max_pixels:
-                    raise _refuse(_("图片像素过多，已拒绝（疑似解压炸弹）。"), name)
+                    raise _refuse(bomb, name)
+                source.seek(0)  # the first frame of an animation only
                 source.load()
                 picture = ImageOps.exif_transpose(source)
+    except DomainError:
+        raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
-        raise _refuse(_("图片像素过多，已拒绝（疑似解压炸弹）。"), name) from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise _refuse(_("不是可以读取的图片。"), name) from exc
-    picture.thumbnail((max_side, max_side))
+        raise _refuse(bomb, name) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise _refuse(_("不是可以读取的图片（只接受 PNG、JPEG 或 GIF 图片）。"), name) from exc
+    picture.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
+    has_alpha = picture.mode in {"RGBA", "LA", "PA"} or (picture.mode == "P" and "transparency" in picture.info)
+    mode = "RGBA" if has_alpha else "RGB"
+    converted = picture.convert(mode)
+    clean = PILImage.frombytes(mode, converted.size, converted.tobytes())
     out = io.BytesIO()
-    transparent = picture.mode in {"RGBA", "LA", "P", "PA"} or "transparency" in picture.info
-    if kind is JPEG and not transparent:
-        picture.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
-        kind = JPEG
-    else:
-        picture.convert("RGBA" if transparent else "RGB").save(out, format="PNG", optimize=True)
+    if has_alpha:
+        clean.save(out, format="PNG", optimize=True)
         kind = PNG
-    return Image(out.getvalue(), kind, picture.width, picture.height)
+    else:
+        clean.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+        kind = JPEG
+    return Image(out.getvalue(), kind, clean.width, clean.height)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import zlib
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -227,6 +228,37 @@ ADOPTIONS = (
 )
 
 
+def demo_photo(seed: int, *, size: tuple[int, int] = (800, 450)) -> bytes:
+    """A street scene drawn from ``seed`` (the same every time), as JPEG bytes: the published demo's photos."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)  # noqa: S311  (a picture, not a secret)
+    width, height = size
+    image = Image.new("RGB", size, (200, 222, 240))
+    draw = ImageDraw.Draw(image)
+    horizon = height * 3 // 5
+    x = 0
+    while x < width:
+        w, h = rng.randint(50, 120), rng.randint(60, horizon - 40)
+        tone = rng.randint(150, 220)
+        draw.rectangle([x, horizon - h, x + w, horizon], fill=(tone, tone - 20, tone - 50))
+        x += w + rng.randint(4, 16)
+    draw.rectangle([0, horizon, width, height], fill=(110, 160, 90))
+    draw.polygon(
+        [(width // 2 - 30, height), (width // 2 + 30, height), (width // 2 + 4, horizon), (width // 2 - 4, horizon)],
+        fill=(120, 120, 120),
+    )
+    for _tree in range(12):
+        tx, ty = rng.randint(0, width), rng.randint(horizon + 10, height - 10)
+        draw.ellipse([tx - 14, ty - 14, tx + 14, ty + 14], fill=(40, rng.randint(100, 140), 50))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
 def _pilot(province: str, name: str) -> PilotArea:
     return PilotArea.objects.get(province__name=province, name=name)
 
@@ -249,6 +281,14 @@ def _walk(spec: DemoExperience, batches: dict[str, PromotionBatch]) -> Experienc
             results=[ResultRow(w, decimal.Decimal(v), u) for w, v, u in spec.results],
             is_demo=True,
         )
+        if spec.status == ExperienceStatus.PUBLISHED:
+            services.add_file(
+                experience=experience,
+                by=by,
+                content=demo_photo(zlib.crc32(spec.title.encode())),  # keyed by name, not id
+                file_name="现场照片.jpg",
+                caption=f"{spec.pilot}{spec.title}现场（演示示意图）",
+            )
     if spec.status == ExperienceStatus.DRAFT:
         return experience
     with clock.travel_to(spec.submitted):

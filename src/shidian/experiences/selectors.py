@@ -1,7 +1,8 @@
 """Reads of experiences, always for a user — and the public surface the portal uses (published only).
 
 Public surface (no user; only what is published ever comes out): ``published``, ``published_for_pilot``,
-``get_published``, ``published_file``, ``promotion_batches``, ``adoptions_of``. Search goes through
+``get_published``, ``published_file``, ``public_photos``, ``published_themes``, ``promotion_batches``,
+``get_promotion_batch``, ``adoptions_of``, ``published_for_open_data``. Search goes through
 ``core.search`` (published experiences are indexed with ``published=True``).
 """
 
@@ -24,6 +25,7 @@ from shidian.experiences.models import (
     PromotionBatch,
 )
 from shidian.pilots.models import PilotArea
+from shidian.plans.models import FocusArea
 
 # What the commission sees of an experience: from the province's recommendation on.
 _NATIONAL_STATUSES = (
@@ -172,11 +174,36 @@ def get_published(experience_id: int) -> Experience:
         raise NotFound from exc
 
 
-def published_file(file_id: int) -> ExperienceFile:
-    """A photo or attachment of a published experience; anything else is NotFound."""
+def published_file(file_id: int, *, kind: str | None = None) -> ExperienceFile:
+    """A photo or attachment (``kind``: only that one) of a published experience; anything else is NotFound."""
+    rows = ExperienceFile.objects.filter(pk=file_id, experience__status=ExperienceStatus.PUBLISHED)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
     try:
-        return ExperienceFile.objects.get(pk=file_id, experience__status=ExperienceStatus.PUBLISHED)
+        return rows.get()
     except (ExperienceFile.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound from exc
+
+
+def public_photos(experience: Experience) -> list[ExperienceFile]:
+    """The photos of a published experience, without their bytes (nothing for an unpublished one)."""
+    if not experience.is_published:
+        return []
+    return list(experience.files.filter(kind=FileKind.PHOTO).defer("content").order_by("id"))
+
+
+def published_themes() -> list[tuple[FocusArea, int]]:
+    """The focus areas (themes) that hold published experiences, in the programme's order, with their count."""
+    counts = dict(_published().order_by().values_list("focus_area_id").annotate(n=Count("pk")))
+    areas = FocusArea.objects.filter(pk__in=list(counts)).order_by("position", "code")
+    return [(area, counts[area.pk]) for area in areas]
+
+
+def get_published_theme(code: str) -> FocusArea:
+    """A focus area that holds published experiences; anything else is NotFound."""
+    try:
+        return FocusArea.objects.filter(experiences__status=ExperienceStatus.PUBLISHED).distinct().get(code=code)
+    except (FocusArea.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound from exc
 
 
@@ -195,6 +222,24 @@ def promotion_batches() -> list[PromotionBatch]:
         .order_by("issued_on", "id")
     )
     return list(rows)
+
+
+def get_promotion_batch(batch_id: int) -> PromotionBatch:
+    """A batch that holds published experiences, with them in ``.published_experiences``; else NotFound."""
+    for batch in promotion_batches():
+        if batch.pk == batch_id:
+            return batch
+    raise NotFound
+
+
+def published_for_open_data() -> list[Experience]:
+    """Every published experience with its results and adoptions loaded (the open data's rows)."""
+    adoptions = Adoption.objects.select_related("pilot__province").order_by("adopted_on", "id")
+    return list(
+        published()
+        .order_by("published_on", "id")
+        .prefetch_related("results", Prefetch("adoptions", queryset=adoptions, to_attr="spread"))
+    )
 
 
 def adoptions_of(experience: Experience) -> list[Adoption]:

@@ -128,10 +128,12 @@ def cached_page(view: View) -> View:
         response["X-Portal-Cache"] = "miss"
         return response
 
-    return _public(wrapper)
+    return public_page(wrapper)
 
 
-def _public(view: View) -> View:
+def public_page(view: View) -> View:
+    """Mark a 200 page as public (the same for every reader), varying by the language cookie only."""
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)

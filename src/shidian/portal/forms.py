@@ -47,6 +47,16 @@ class PublicFilterForm(Form):
         )
 
 
+SEARCH_INPUT_MAX = 2000  # longer input is cut here; core.search reads at most its first QUERY_MAX_CHARS
+
+
+class PublicSearchForm(Form):
+    q = forms.CharField(label=_("检索词"), required=False, strip=True)
+
+    def clean_q(self) -> str:
+        return str(self.cleaned_data.get("q") or "")[:SEARCH_INPUT_MAX]
+
+
 class NewsForm(Form):
     title = forms.CharField(label=_("标题"), max_length=max_length_of(NewsItem, "title"))
     summary = forms.CharField(

@@ -44,7 +44,7 @@ class NewsItem(models.Model):
     )
     publisher = models.CharField(_("发布单位"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=NewsStatus.choices, default=NewsStatus.DRAFT)
-    # The re-encoded picture (portal/images.py): no EXIF, bounded size; its type is sniffed when served.
+    # The re-encoded picture (core.uploads.reencode_image): no EXIF, bounded size; its type is sniffed when served.
     image = models.BinaryField(_("图片"), null=True, blank=True)
     image_alt = models.CharField(_("图片说明"), max_length=120, blank=True)
     image_width = models.PositiveIntegerField(_("图片宽度"), null=True, blank=True)

@@ -1,7 +1,8 @@
-"""Open data (开放数据): the published registry as CSV and JSON, described column by column.
+"""Open data (开放数据): the published registry and the promoted experiences as CSV and JSON, column by column.
 
-One table, ``REGISTRY_COLUMNS``, gives each column its key, its Chinese label, its type and its meaning; the
-CSV header, the JSON keys and the data dictionary page all read it, so they cannot disagree.
+One table per file, ``REGISTRY_COLUMNS`` and ``EXPERIENCE_COLUMNS``, gives each column its key, its Chinese label,
+its type and its meaning; the CSV header, the JSON keys and the data dictionary page all read it, so they cannot
+disagree.
 """
 
 from __future__ import annotations
@@ -67,6 +68,61 @@ REGISTRY_COLUMNS: Sequence[Column] = (
     ),
 )
 
+
+def _result(r: Any) -> str:
+    return f"{r.what} {r.value.normalize():f}{r.unit}"
+
+
+# Rows are published experiences (experiences.selectors.published_for_open_data): results and spread prefetched.
+EXPERIENCE_COLUMNS: Sequence[Column] = (
+    Column(
+        "id",
+        _("编号"),
+        _("整数"),
+        _("门户中经验页面的编号（/portal/experiences/编号/），长期不变。"),
+        lambda e: e.pk,
+    ),
+    Column("title", _("标题"), _("文本"), _("典型经验的标题。"), lambda e: e.title),
+    Column("pilot_id", _("试点编号"), _("整数"), _("提出经验的试点地区，即试点名录中的编号。"), lambda e: e.pilot_id),
+    Column("pilot", _("试点地区"), _("文本"), _("提出经验的试点地区。"), lambda e: e.pilot.name),
+    Column(
+        "province", _("省级单位"), _("文本"), _("试点地区所在省、自治区、直辖市。"), lambda e: e.pilot.province.name
+    ),
+    Column(
+        "focus_area", _("重点领域"), _("文本"), _("经验所属的重点领域（门户按主题浏览）。"), lambda e: e.focus_area.name
+    ),
+    Column(
+        "focus_area_code",
+        _("重点领域代码"),
+        _("文本"),
+        _("重点领域的代码（/portal/experiences/themes/代码/）。"),
+        lambda e: e.focus_area.code,
+    ),
+    Column("batch", _("推广批次"), _("文本"), _("国家发展改革委推广该经验的批次。"), lambda e: e.batch.name),
+    Column(
+        "published_on",
+        _("发布日期"),
+        _("日期（YYYY-MM-DD）"),
+        _("经验在门户发布的日期。"),
+        lambda e: e.published_on.isoformat() if e.published_on else "",
+    ),
+    Column("summary", _("摘要"), _("文本"), _("经验的摘要；全文见门户中的经验页面。"), lambda e: e.summary),
+    Column(
+        "results",
+        _("成效数据"),
+        _("文本列表"),
+        _("带数值的成效（成效 数值单位）；CSV 中以“；”分隔。"),
+        lambda e: [_result(r) for r in e.results.all()],
+    ),
+    Column(
+        "adopted_by",
+        _("借鉴地区"),
+        _("文本列表"),
+        _("登记借鉴了这条经验的其他试点地区（按借鉴日期）；CSV 中以“；”分隔。"),
+        lambda e: [a.pilot.name for a in e.spread],
+    ),
+)
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -103,3 +159,12 @@ def registry_csv(rows: Sequence[PilotRow]) -> bytes:
 
 def registry_json(rows: Sequence[PilotRow]) -> bytes:
     return table_json(REGISTRY_COLUMNS, rows, title=str(_("国家新型城镇化综合试点名录（公开数据）")), key="pilots")
+
+
+def experiences_csv(rows: Sequence[Any]) -> bytes:
+    return table_csv(EXPERIENCE_COLUMNS, rows)
+
+
+def experiences_json(rows: Sequence[Any]) -> bytes:
+    title = str(_("国家新型城镇化综合试点典型经验（公开数据）"))
+    return table_json(EXPERIENCE_COLUMNS, rows, title=title, key="experiences")

@@ -7,7 +7,9 @@ published (docs/portal.md, "What is published"), and nothing else is read:
 - its focus areas and progress from its latest *approved* plan version only (goals, tasks, milestones done);
 - the rounds of its *accepted* reports (that a report was accepted, never its text);
 - grades of *published* evaluation runs; bulletins of published runs once issued (numbered);
-- *published* news items.
+- *published* news items;
+- *published* typical experiences (experiences.selectors' public surface): text, results, photos, adoptions;
+- the search index's *published* entries (published experiences, issued bulletins).
 Drafts, returned or submitted versions, contacts, unpublished runs, objections, proposals and warnings not
 yet decided are never read here.
 """
@@ -20,9 +22,15 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from shidian.core import clock
+from shidian.core import clock, search
+from shidian.core.models import SearchEntry
 from shidian.evaluation.models import Bulletin, BulletinStatus, Grade, Result, RunStatus
+from shidian.experiences import selectors as experience_selectors
+from shidian.experiences.models import Adoption, Experience, ExperienceFile, ExperienceResult, FileKind, PromotionBatch
+from shidian.experiences.services import SEARCH_KIND as EXPERIENCE_KIND
 from shidian.pilots.models import Batch, PilotArea, PilotStatusChange, Programme
 from shidian.plans.models import FocusArea, Goal, Milestone, MilestoneStatus, PlanStatus, PlanVersion, Task
 from shidian.plans.selectors import MilestoneRow, rollup
@@ -296,3 +304,98 @@ def get_news_for(*, user: object, news_id: int) -> NewsItem:
     if not permissions.can_write_news(user):
         raise NotFound
     return scoping.get_for(NewsItem.objects.select_related("province"), user, pk=news_id)
+
+
+# ---- typical experiences (published only: experiences.selectors' public surface) ---------------------
+
+
+@dataclass
+class ExperiencePage:
+    experience: Experience
+    results: list[ExperienceResult]
+    photos: list[ExperienceFile]
+    adoptions: list[Adoption]
+
+
+def experience_page(experience_id: int) -> ExperiencePage:
+    """One published experience with its results, photos and where it spread; NotFound for anything else."""
+    experience = experience_selectors.get_published(experience_id)
+    return ExperiencePage(
+        experience=experience,
+        results=list(experience.results.all()),
+        photos=experience_selectors.public_photos(experience),
+        adoptions=experience_selectors.adoptions_of(experience),
+    )
+
+
+def experiences_overview() -> tuple[list[tuple[FocusArea, int]], list[PromotionBatch]]:
+    """The themes holding published experiences (with counts) and the promotion batches with theirs."""
+    return experience_selectors.published_themes(), experience_selectors.promotion_batches()
+
+
+def theme_experiences(code: str) -> tuple[FocusArea, list[Experience]]:
+    """A theme (focus area) and its published experiences, newest first; NotFound for an unknown or empty one."""
+    theme = experience_selectors.get_published_theme(code)
+    return theme, list(experience_selectors.published(theme.code))
+
+
+def batch_experiences(batch_id: int) -> tuple[PromotionBatch, list[Experience]]:
+    """A promotion batch and its published experiences; NotFound for one without any."""
+    batch = experience_selectors.get_promotion_batch(batch_id)
+    return batch, list(getattr(batch, "published_experiences", []))
+
+
+def pilot_experiences(pilot: PilotArea) -> list[Experience]:
+    return list(experience_selectors.published_for_pilot(pilot))
+
+
+def experience_photo(file_id: int) -> ExperienceFile:
+    """A photo of a published experience; NotFound for an attachment, or a file of an unpublished one."""
+    return experience_selectors.published_file(file_id, kind=FileKind.PHOTO)
+
+
+# ---- public search (core.search over published entries only) ----------------------------------------
+
+BULLETIN_KIND = "bulletin"  # as bootstrap.search_index indexes issued bulletins (a test holds them equal)
+SEARCH_KINDS = (EXPERIENCE_KIND, BULLETIN_KIND)
+SEARCH_PAGE = 20
+
+
+@dataclass(frozen=True)
+class PublicHit:
+    hit: search.Hit
+    url: str
+    kind_label: str
+
+
+@dataclass
+class PublicResults:
+    results: search.Results
+    hits: list[PublicHit]
+    page: int
+    pages: int
+
+
+def _portal_url(entry: SearchEntry) -> str:
+    """Where a reader who is not signed in reads the entry (the index keeps the signed-in address)."""
+    if entry.kind == EXPERIENCE_KIND:
+        return reverse("portal:experience", kwargs={"experience_id": entry.object_id})
+    return reverse("portal:bulletins") + f"#bulletin-{entry.object_id}"
+
+
+def public_search(query: str, page_number: str | None) -> PublicResults:
+    """Published experiences and issued bulletins matching every word of ``query``, ranked and highlighted.
+
+    Report text is never public (docs/portal.md "What is published"), so reports are not searched here.
+    """
+    try:
+        page = max(1, min(int(page_number or 1), 50))
+    except ValueError:
+        page = 1
+    results = search.search(
+        query=query, public=True, kinds=SEARCH_KINDS, limit=SEARCH_PAGE, offset=(page - 1) * SEARCH_PAGE
+    )
+    labels = {EXPERIENCE_KIND: _("典型经验"), BULLETIN_KIND: _("评估通报")}
+    hits = [PublicHit(hit=h, url=_portal_url(h.entry), kind_label=str(labels[h.entry.kind])) for h in results.hits]
+    pages = max(1, -(-results.total // SEARCH_PAGE))
+    return PublicResults(results=results, hits=hits, page=min(page, pages), pages=pages)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shidian.core import audit, clock, scoping, transitions
+from shidian.core import audit, clock, scoping, transitions, uploads
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import DomainError, NotFound
 from shidian.portal import permissions
-from shidian.portal.images import reencode
 from shidian.portal.models import NEWS_FLOW, NewsItem, NewsStatus
 
 if TYPE_CHECKING:
@@ -40,7 +40,12 @@ def _picture(item: NewsItem, image: bytes | None, by: User) -> list[str]:
     if image is None:
         return []
     try:
-        picture = reencode(image)
+        picture = uploads.reencode_image(
+            image,
+            max_bytes=settings.NEWS_IMAGE_MAX_BYTES,
+            max_pixels=settings.NEWS_IMAGE_MAX_PIXELS,
+            max_side=settings.NEWS_IMAGE_MAX_SIDE,
+        )
     except DomainError as exc:
         audit.record_refusal(
             action=AuditAction.NEWS_IMAGE_REFUSED,

@@ -19,11 +19,12 @@ from shidian.core import clock, uploads
 from shidian.core.errors import NotFound
 from shidian.evaluation import bulletin as bulletin_engine
 from shidian.evaluation import services as evaluation_services
+from shidian.experiences import selectors as experience_selectors
 from shidian.pilots.models import PilotStatus
 from shidian.pilots.selectors import batches
 from shidian.portal import opendata, selectors
-from shidian.portal.cache import cached_page
-from shidian.portal.forms import PublicFilterForm
+from shidian.portal.cache import cached_page, public_page
+from shidian.portal.forms import PublicFilterForm, PublicSearchForm
 from shidian.regions.selectors import provinces
 
 LATEST = 4
@@ -79,7 +80,11 @@ def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
         pilot = selectors.get_public_pilot(pilot_id)
     except ObjectDoesNotExist as exc:
         raise NotFound from exc
-    return _page(request, "portal/pilot.html", {"data": selectors.pilot_page(pilot)})
+    return _page(
+        request,
+        "portal/pilot.html",
+        {"data": selectors.pilot_page(pilot), "experiences": selectors.pilot_experiences(pilot)},
+    )
 
 
 @require_GET
@@ -141,7 +146,11 @@ def news_image(request: HttpRequest, news_id: int) -> HttpResponse:
 @require_GET
 @cached_page
 def data_dictionary(request: HttpRequest) -> HttpResponse:
-    return _page(request, "portal/data.html", {"columns": opendata.REGISTRY_COLUMNS})
+    return _page(
+        request,
+        "portal/data.html",
+        {"columns": opendata.REGISTRY_COLUMNS, "experience_columns": opendata.EXPERIENCE_COLUMNS},
+    )
 
 
 @require_GET
@@ -179,4 +188,80 @@ def language(request: HttpRequest) -> HttpResponse:
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
+    return response
+
+
+# ---- typical experiences ---------------------------------------------------------------------------------
+
+
+@require_GET
+@cached_page
+def experiences(request: HttpRequest) -> HttpResponse:
+    """Promoted (published) experiences by theme and by promotion batch."""
+    themes, promotion_batches = selectors.experiences_overview()
+    return _page(request, "portal/experiences.html", {"themes": themes, "batches": promotion_batches})
+
+
+@require_GET
+@cached_page
+def experience_theme(request: HttpRequest, theme: str) -> HttpResponse:
+    area, rows = selectors.theme_experiences(theme)
+    return _page(request, "portal/experience_theme.html", {"theme": area, "rows": rows})
+
+
+@require_GET
+@cached_page
+def experience_batch(request: HttpRequest, promotion_batch_id: int) -> HttpResponse:
+    batch, rows = selectors.batch_experiences(promotion_batch_id)
+    return _page(request, "portal/experience_batch.html", {"batch": batch, "rows": rows})
+
+
+@require_GET
+@cached_page
+def experience_detail(request: HttpRequest, experience_id: int) -> HttpResponse:
+    """One published experience: full text, results, photos, and where it spread."""
+    return _page(request, "portal/experience.html", {"data": selectors.experience_page(experience_id)})
+
+
+@require_GET
+@cached_page
+def experience_photo(request: HttpRequest, file_id: int) -> HttpResponse:
+    """A re-encoded photo of a published experience, typed by its content."""
+    content = bytes(selectors.experience_photo(file_id).content)
+    kind = uploads.sniff(content)
+    if kind not in (uploads.PNG, uploads.JPEG):
+        raise NotFound
+    response = HttpResponse(content, content_type=kind.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@public_page
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Public full-text search over published experiences and issued bulletins (not cached: any query)."""
+    form = PublicSearchForm(request.GET or None)
+    query = str(form.cleaned_data.get("q") or "") if form.is_valid() else ""
+    found = selectors.public_search(query, request.GET.get("page")) if query.strip() else None
+    return _page(request, "portal/search.html", {"form": form, "found": found, "query": query})
+
+
+@require_GET
+@cached_page
+def experiences_csv(request: HttpRequest) -> HttpResponse:
+    return uploads.attachment_response(
+        opendata.experiences_csv(experience_selectors.published_for_open_data()),
+        file_name="experiences.csv",
+        kind=uploads.CSV,
+    )
+
+
+@require_GET
+@cached_page
+def experiences_json(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        opendata.experiences_json(experience_selectors.published_for_open_data()),
+        content_type="application/json; charset=utf-8",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response

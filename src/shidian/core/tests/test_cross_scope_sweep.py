@@ -40,7 +40,8 @@ ADMIN_DUTIES = ("demo-auditor", "demo-secadmin", "demo-sysadmin")
 ROLES = (*NATIONAL, *PROVINCIAL, *PILOT_LEVEL, *EXPERTS, *ADMIN_DUTIES)
 
 # Keywords that are not object ids: one value that exists for every pilot.
-VALUES = {"period": "2018", "year": 2018}
+# theme, promotion_batch_id: the portal's public pages of a focus area and of a promotion batch.
+VALUES = {"period": "2018", "year": 2018, "theme": "migrant_integration", "promotion_batch_id": 1}
 
 # The pages without ids each admin duty may open: its own tools and its own account, never business data.
 COMMON_PAGES = {"set_language", "accounts:login", "accounts:logout", "accounts:password_change", "workbench:home"}

@@ -528,6 +528,7 @@ NOT_EDIT_FORMS = {
     "shidian.contacts.forms.RoundForm": "opens a new contact round",
     "shidian.contacts.forms.ListForm": "filters a list",
     "shidian.portal.forms.PublicFilterForm": "filters the public registry",
+    "shidian.portal.forms.PublicSearchForm": "searches the portal's published content",
     "shidian.api.views.TokenForm": "creates a new access token",
     "shidian.exchange.forms.RaiseForm": "raises a new difficulty",
     "shidian.exchange.forms.AnswerForm": "answers a difficulty (a status move)",

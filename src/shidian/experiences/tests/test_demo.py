@@ -36,6 +36,7 @@ def test_two_promoted_batches_with_published_experiences_and_adoptions(demo_worl
     assert [b.name for b in batches] == [BATCH_1, BATCH_2]
     assert all(e.is_published for b in batches for e in b.published_experiences)  # type: ignore[attr-defined]
     assert Adoption.objects.filter(is_demo=True).count() >= 3
+    assert all(selectors.public_photos(e) for e in selectors.published())  # each shows a photo on the portal
     spread = {e.title: len(selectors.adoptions_of(e)) for e in selectors.published()}
     assert spread["以居住证为载体推进农业转移人口市民化"] == 2
 

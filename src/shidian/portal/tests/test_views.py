@@ -235,18 +235,112 @@ def unpublished_things() -> dict[str, Any]:
         responsible_name="x",
         deadline=dt.date(2020, 6, 30),
     )
-    return {"pilot": pilot, "focus": unused.name}
+    return {"pilot": pilot, "focus": unused.name, **unpublished_experiences()}
+
+
+def unpublished_experiences() -> dict[str, Any]:
+    """One experience in each unpublished state (draft, submitted, returned, recommended, declined, selected and
+    not published), each carrying SECRET in its text, results and review comment, each with a photo (SECRET in
+    its caption and EXIF), and a promotion batch holding only the selected one."""
+    import decimal
+
+    from shidian.core.actors import system
+    from shidian.experiences import services as experience_services
+    from shidian.experiences.models import ExperienceStatus, PromotionBatch
+    from shidian.experiences.tests import factories as f
+
+    by = system("test")
+    batch = PromotionBatch.objects.create(name=f"{SECRET}推广批次")
+    moves = {
+        "submitted": lambda e: experience_services.submit_experience(experience=e, by=by),
+        "returned": lambda e: experience_services.return_experience(experience=e, by=by, comment=f"{SECRET}意见"),
+        "recommended": lambda e: experience_services.recommend_experience(experience=e, by=by, comment=f"{SECRET}推荐"),
+        "declined": lambda e: experience_services.decline_experience(experience=e, by=by, comment=f"{SECRET}不选"),
+        "selected": lambda e: experience_services.select_experience(experience=e, by=by, batch=batch),
+    }
+    paths = {
+        ExperienceStatus.DRAFT: [],
+        ExperienceStatus.SUBMITTED: ["submitted"],
+        ExperienceStatus.RETURNED: ["submitted", "returned"],
+        ExperienceStatus.RECOMMENDED: ["submitted", "recommended"],
+        ExperienceStatus.DECLINED: ["submitted", "recommended", "declined"],
+        ExperienceStatus.SELECTED: ["submitted", "recommended", "selected"],
+    }
+    made, photos = [], []
+    for status, path in paths.items():
+        experience = experience_services.create_experience(
+            pilot=f.liuzhou(),
+            by=f.user("demo-pilot"),
+            values=f.values(title=f"{SECRET}{status}户籍经验", summary=f"{SECRET}摘要", body=f"{SECRET}正文户籍"),
+            results=[experience_services.ResultRow(f"{SECRET}成效", decimal.Decimal("7"), "人")],
+        )
+        photos.append(
+            experience_services.add_file(
+                experience=experience,
+                by=f.user("demo-pilot"),
+                content=f.jpeg_with_exif(),
+                file_name=f"{SECRET}.jpg",
+                caption=f"{SECRET}照片",
+            )
+        )
+        for step in path:
+            experience = moves[step](experience)
+        assert experience.status == status
+        made.append(experience)
+    return {"experiences": made, "photos": photos, "batch": batch}
+
+
+def experience_urls() -> list[str]:
+    """The portal's experience pages over the demo: overview, every theme and batch, every published one."""
+    from shidian.experiences import selectors as experience_selectors
+
+    published = list(experience_selectors.published())
+    assert published, "the demo publishes experiences"
+    return [
+        reverse("portal:experiences"),
+        *(
+            reverse("portal:experience_theme", kwargs={"theme": a.code})
+            for a, _n in experience_selectors.published_themes()
+        ),
+        *(
+            reverse("portal:experience_batch", kwargs={"promotion_batch_id": b.pk})
+            for b in experience_selectors.promotion_batches()
+        ),
+        *(reverse("portal:experience", kwargs={"experience_id": e.pk}) for e in published),
+        *(
+            reverse("portal:experience_photo", kwargs={"file_id": p.pk})
+            for p in experience_selectors.public_photos(published[0])
+        ),
+        reverse("portal:data_experiences_csv"),
+        reverse("portal:data_experiences_json"),
+    ]
 
 
 def test_the_portal_never_shows_anything_unpublished(client: Client) -> None:
     made = unpublished_things()
-    urls = [*portal_urls(), reverse("portal:pilots") + "?q=柳州"]
+    urls = [*portal_urls(), *experience_urls(), reverse("portal:pilots") + "?q=柳州"]
     pages = PilotArea.objects.count() // 50 + 1
     urls += [reverse("portal:pilots") + f"?page={n}" for n in range(1, pages + 1)]
+    # The search, for the marker and for the words the unpublished experiences share with published ones.
+    urls += [
+        reverse("portal:search") + f"?q={q}" for q in (SECRET, "未发布", "标记", "户籍", "户籍经验", "成效", "意见")
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert SECRET not in text_of(response), url
+        shown = text_of(response)
+        if url.startswith(reverse("portal:search")):
+            shown = shown.split("</form>", 1)[1]  # the results, not the query echoed in the title and the box
+            assert "search-total" in shown, url
+        assert SECRET not in shown, url
+        assert b"ShidianCam" not in response.content, url  # no photo's EXIF either
+    # Nothing of theirs is reachable by its own address.
+    for experience in made["experiences"]:
+        assert client.get(reverse("portal:experience", kwargs={"experience_id": experience.pk})).status_code == 404
+    for photo in made["photos"]:
+        assert client.get(reverse("portal:experience_photo", kwargs={"file_id": photo.pk})).status_code == 404
+    hidden_batch = reverse("portal:experience_batch", kwargs={"promotion_batch_id": made["batch"].pk})
+    assert client.get(hidden_batch).status_code == 404
     page = client.get(reverse("portal:pilot", kwargs={"pilot_id": made["pilot"].pk})).content.decode()
     facts = page.split('data-testid="pilot-facts"', 1)[1].split("</dl>", 1)[0]
     assert made["focus"] not in facts  # focus areas come from the approved plan only
@@ -350,7 +444,7 @@ def test_a_bad_picture_is_shown_as_an_error_and_nothing_is_written(client_as: Ca
     response = client.post(
         reverse("news:new"), {"title": "坏图片", "summary": "摘要", "body": "正文", "image": bomb, "image_alt": "x"}
     )
-    assert response.status_code == 200 and "不是有效的" in response.content.decode()
+    assert response.status_code == 200 and "不是可以读取的图片" in response.content.decode()
     assert NewsItem.objects.count() == before
 
 
