@@ -248,29 +248,31 @@ def test_publishing_an_experience_renews_the_pages_and_reaches_the_search(
     assert hits(client, "供水一体化") == [reverse("portal:experience", kwargs={"experience_id": selected.pk})]
 
 
-def test_a_bulletin_saved_reaches_the_public_search_after_commit(
+def test_a_bulletin_issued_reaches_the_public_search_after_commit(
     client: Client, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
     from django.db import connection
 
     from shidian.bootstrap import search_index
     from shidian.evaluation import services as evaluation_services
+    from shidian.evaluation.models import Bulletin, Run, RunStatus
 
     # The demo was loaded inside the tests' outer transaction, which never commits: the refresh it scheduled is
     # still waiting there, and core.audit schedules a callback once per transaction. Drop that stale one.
     connection.run_on_commit[:] = [c for c in connection.run_on_commit if c[1] is not search_index.refresh_search_index]
-    bulletin = selectors.issued_bulletins().first()
-    assert bulletin is not None
+    run = Run.objects.filter(status=RunStatus.PUBLISHED).exclude(pk__in=Bulletin.objects.values("run_id")).first()
+    assert run is not None  # the demo's 2017 results have no bulletin yet
     national = User.objects.get(username="demo-national")
+    evaluation_services.save_bulletin(
+        run=run, title="评估通报", experiences="冰雪旅游带动就业做法", problems="", by=national
+    )
+    pending = [c for c in connection.run_on_commit if c[1] is search_index.refresh_search_index]
+    connection.run_on_commit[:] = [c for c in connection.run_on_commit if c not in pending]
+    for entry in pending:  # the draft's refresh, as if committed
+        entry[1]()
+    assert hits(client, "冰雪旅游") == []  # a draft is not public
     with django_capture_on_commit_callbacks(execute=False) as waiting:
-        evaluation_services.save_bulletin(
-            run=bulletin.run,
-            number=bulletin.number,
-            title=bulletin.title,
-            experiences=bulletin.experiences + "\n冰雪旅游带动就业做法",
-            problems=bulletin.problems,
-            by=national,
-        )
+        bulletin = evaluation_services.issue_bulletin(run=run, by=national)
     assert hits(client, "冰雪旅游") == []  # not before the commit
     assert search_index.refresh_search_index in waiting
     for callback in waiting:
