@@ -102,7 +102,7 @@ EXPERIENCE_COLUMNS: Sequence[Column] = (
     Column(
         "published_on",
         _("发布日期"),
-        _("日期（YYYY-MM-DD）"),
+        _("日期（如 2019-07-10）"),
         _("经验在门户发布的日期。"),
         lambda e: e.published_on.isoformat() if e.published_on else "",
     ),

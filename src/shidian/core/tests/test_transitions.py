@@ -16,6 +16,7 @@ from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.core.transitions import FLOWS, Flow, MoveRefused
 from shidian.evaluation.models import (
+    BULLETIN_FLOW,
     ELIMINATION_FLOW,
     OBJECTION_FLOW,
     RUN_FLOW,
@@ -79,6 +80,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "evaluation.scheme": {"draft": {"frozen"}, "frozen": set()},
     "evaluation.run": {"draft": {"published"}, "published": set()},
+    "evaluation.bulletin": {"draft": {"issued"}, "issued": set()},
     "evaluation.objection": {"open": {"answered"}, "answered": set()},
     "evaluation.warning": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "evaluation.elimination": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
@@ -173,6 +175,12 @@ def _run() -> Run:
     return Run.objects.create(scheme=_scheme(), number=1, created_by=User.objects.get(username="demo-national"))
 
 
+def _bulletin() -> models.Model:
+    from shidian.evaluation.models import Bulletin
+
+    return Bulletin.objects.create(run=_run(), title="测试", created_by=User.objects.get(username="demo-national"))
+
+
 def _objection() -> models.Model:
     from shidian.evaluation.models import Objection, Result
 
@@ -265,6 +273,7 @@ def _news() -> models.Model:
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.scheme": (SCHEME_FLOW, _scheme),
     "evaluation.run": (RUN_FLOW, _run),
+    "evaluation.bulletin": (BULLETIN_FLOW, _bulletin),
     "evaluation.objection": (OBJECTION_FLOW, _objection),
     "evaluation.warning": (WARNING_FLOW, _warning),
     "evaluation.elimination": (ELIMINATION_FLOW, _elimination),
