@@ -94,7 +94,9 @@ def test_other_province_pilot_page_is_not_found(page: Any, site: str, login: Any
     assert "顺义区" not in page.content()
     # Not-allowed looks the same as not-found: an id that does not exist gives the same page.
     missing = (PilotArea.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    page.wait_for_load_state("networkidle")  # the header's unread badge loads after the page (htmx)
     body = page.locator("body").inner_text()
     response = page.goto(f"{site}/pilots/{missing}/")
     assert response is not None and response.status == 404
+    page.wait_for_load_state("networkidle")
     assert re.sub(r"\d+", "", page.locator("body").inner_text()) == re.sub(r"\d+", "", body)
