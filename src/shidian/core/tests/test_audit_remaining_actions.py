@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -55,38 +57,55 @@ def test_password_change_locked(client_as: Callable[[str], Client]) -> None:
     assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGE_FAILED).count() == settings.AXES_FAILURE_LIMIT
 
 
-@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="restores into a fresh SQLite file as the default database")
-def test_backup_restored(tmp_path: Path) -> None:
-    """``manage.py restore`` into a new installation records the restore on the restored trail."""
-    archive = backup.create_backup(directory=tmp_path / "out").archive
-    target = tmp_path / "restored.sqlite3"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("SHIDIAN_DATABASE")},
-        "DJANGO_SETTINGS_MODULE": "shidian.settings.test",
-        "SHIDIAN_DATABASE_URL": f"sqlite:///{target}",
-        "PYTHONPATH": str(REPO / "src"),
-    }
-    result = subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, str(REPO / "manage.py"), "restore", str(archive)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    restored = load_backend(connection.settings_dict["ENGINE"]).DatabaseWrapper(
-        {**connections["default"].settings_dict, "NAME": str(target)}, alias="restored"
-    )
+@contextlib.contextmanager
+def _fresh_database(tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A new, empty database of the kind under test: its URL (for manage.py) and its settings (to read it back)."""
+    settings_dict = connections["default"].settings_dict
+    if connection.vendor == "sqlite":
+        target = tmp_path / "restored.sqlite3"
+        yield f"sqlite:///{target}", {**settings_dict, "NAME": str(target)}
+        return
+    name = f"restored_{os.getpid()}"
+    with connection._nodb_cursor() as cursor:  # CREATE DATABASE cannot run inside the test's transaction
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    login = settings_dict["USER"] + (f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else "")
+    url = f"postgresql://{login}@{settings_dict['HOST']}:{settings_dict['PORT']}/{name}"
     try:
-        with restored.cursor() as cursor:
-            cursor.execute("SELECT action, actor_username, detail FROM core_auditevent ORDER BY id DESC LIMIT 1")
-            action, actor, detail = cursor.fetchone()
-        assert (action, actor) == (AuditAction.BACKUP_RESTORED, "manage.py restore")
-        assert archive.name in detail
-        assert audit.verify_chain(connection=restored).ok
+        yield url, {**settings_dict, "NAME": name}
     finally:
-        restored.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_backup_restored(tmp_path: Path) -> None:
+    """``manage.py restore`` into a new installation records the restore on the restored trail (both databases)."""
+    archive = backup.create_backup(directory=tmp_path / "out").archive
+    with _fresh_database(tmp_path) as (url, restored_settings):
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("SHIDIAN_DATABASE")},
+            "DJANGO_SETTINGS_MODULE": "shidian.settings.test",
+            "SHIDIAN_DATABASE_URL": url,
+            "PYTHONPATH": str(REPO / "src"),
+        }
+        result = subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, str(REPO / "manage.py"), "restore", str(archive)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        restored = load_backend(connection.settings_dict["ENGINE"]).DatabaseWrapper(restored_settings, alias="restored")
+        try:
+            with restored.cursor() as cursor:
+                cursor.execute("SELECT action, actor_username, detail FROM core_auditevent ORDER BY id DESC LIMIT 1")
+                action, actor, detail = cursor.fetchone()
+            assert (action, actor) == (AuditAction.BACKUP_RESTORED, "manage.py restore")
+            assert archive.name in str(detail)
+            assert audit.verify_chain(connection=restored).ok
+        finally:
+            restored.close()
 
 
 def test_registry_imported(user: Callable[[str], User]) -> None:
