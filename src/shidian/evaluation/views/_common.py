@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
-
 from shidian.core import scoping
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
@@ -15,12 +11,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def require_view(request: AuthedHttpRequest) -> None:
     scoping.require(request.user, Capability.VIEW_EVALUATION)
-
-
-def form_errors(request: AuthedHttpRequest, form: Any) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else name
-        messages.error(request, "%s：%s" % (label or "", "；".join(str(e) for e in errors)))  # noqa: UP031
 
 
 def manages(request: AuthedHttpRequest) -> bool:

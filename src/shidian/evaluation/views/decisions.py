@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shidian.core import scoping
 from shidian.core.errors import DomainError, NotFound
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
 from shidian.evaluation import selectors
@@ -23,7 +24,7 @@ from shidian.evaluation.models import (
     Warning,
 )
 from shidian.evaluation.services import decisions as decision_services
-from shidian.evaluation.views._common import form_errors, require_view
+from shidian.evaluation.views._common import require_view
 from shidian.pilots.models import PilotArea
 
 
@@ -55,7 +56,7 @@ def decide(request: AuthedHttpRequest, kind: str, proposal_id: int) -> HttpRespo
     scoping.require(request.user, Capability.MANAGE_EVALUATION)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        form_errors(request, form)
+        errors_as_messages(request, form)
         return redirect("evaluation:decisions")
     args = {
         "approve": form.cleaned_data["decision"] == "approve",
@@ -85,7 +86,7 @@ def rectification(request: AuthedHttpRequest, warning_id: int) -> HttpResponse:
     warning = scoping.get_for(Warning.objects.all(), request.user, pk=warning_id)
     form = RectificationForm(request.POST)
     if not form.is_valid():
-        form_errors(request, form)
+        errors_as_messages(request, form)
         return redirect("evaluation:decisions")
     try:
         decision_services.record_rectification(

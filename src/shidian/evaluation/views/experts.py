@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from shidian.core import clock, scoping
 from shidian.core.errors import DomainError
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
 from shidian.evaluation import selectors
@@ -20,7 +21,6 @@ from shidian.evaluation.forms import (
     ExpertScoreForm,
 )
 from shidian.evaluation.services import experts
-from shidian.evaluation.views._common import form_errors
 
 
 @login_required
@@ -60,7 +60,7 @@ def score(request: AuthedHttpRequest, assignment_id: int) -> HttpResponse:
                 messages.success(request, _("评分已保存。"))
                 return redirect("evaluation:score", assignment_id=assignment.pk)
         else:
-            form_errors(request, form)
+            errors_as_messages(request, form)
     return render(
         request,
         "evaluation/score.html",

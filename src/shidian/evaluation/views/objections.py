@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shidian.core import scoping
 from shidian.core.errors import DomainError, NotFound
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
 from shidian.core.uploads import attachment_response
@@ -21,7 +22,6 @@ from shidian.evaluation.forms import (
     ObjectionForm,
 )
 from shidian.evaluation.services import objections
-from shidian.evaluation.views._common import form_errors
 
 
 @login_required
@@ -45,7 +45,7 @@ def object_to(request: AuthedHttpRequest, result_id: int) -> HttpResponse:
         else:
             messages.success(request, _("异议已提交，等待国家发展改革委答复。"))
     else:
-        form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect("evaluation:result", result_id=result.pk)
 
 
@@ -63,7 +63,7 @@ def answer(request: AuthedHttpRequest, objection_id: int) -> HttpResponse:
         else:
             messages.success(request, _("异议已答复。"))
     else:
-        form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect(reverse("evaluation:run", kwargs={"run_id": objection.result.run_id}) + "#objections")
 
 

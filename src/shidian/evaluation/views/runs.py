@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shidian.core import listing, scoping
 from shidian.core.errors import DomainError
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability, Reach, Role
 from shidian.evaluation import analysis, selectors
@@ -31,7 +32,7 @@ from shidian.evaluation.models import (
 )
 from shidian.evaluation.services import bulletins, runs
 from shidian.evaluation.services import decisions as decision_services
-from shidian.evaluation.views._common import DOCX_TYPE, form_errors, manages, require_view
+from shidian.evaluation.views._common import DOCX_TYPE, manages, require_view
 
 
 def _filtered(request: AuthedHttpRequest, results: Any) -> tuple[Any, ResultFilter]:
@@ -233,7 +234,7 @@ def bulletin_save(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
         else:
             messages.success(request, _("通报已保存。"))
     else:
-        form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect(reverse("evaluation:run", kwargs={"run_id": run.pk}) + "#bulletin")
 
 

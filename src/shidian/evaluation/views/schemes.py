@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shidian.core import clock, listing, scoping
 from shidian.core.errors import DomainError, NotFound
+from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
 from shidian.core.roles import Capability
 from shidian.evaluation import selectors
@@ -26,7 +27,7 @@ from shidian.evaluation.models import (
     ExpertAssignment,
 )
 from shidian.evaluation.services import experts, inputs, runs, schemes
-from shidian.evaluation.views._common import form_errors, manages, require_view
+from shidian.evaluation.views._common import manages, require_view
 
 
 @login_required
@@ -48,7 +49,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
                 messages.success(request, _("评估方案已建立。"))
                 return redirect("evaluation:scheme", year=year)
         else:
-            form_errors(request, form)
+            errors_as_messages(request, form)
     runs = selectors.visible_runs(user=request.user).order_by("-scheme__year", "-number")
     page, query = listing.page_of(request, runs)
     return render(
@@ -93,7 +94,7 @@ def scheme(request: AuthedHttpRequest, year: int) -> HttpResponse:
                 messages.success(request, _("评估方案已保存。"))
                 return redirect("evaluation:scheme", year=year)
         else:
-            form_errors(request, form)
+            errors_as_messages(request, form)
     assignments = ExpertAssignment.objects.filter(year=year).select_related("expert", "pilot__province")
     return render(
         request,
@@ -126,7 +127,7 @@ def scheme_rules(request: AuthedHttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(request, _("预警与退出规则已保存。"))
     else:
-        form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect(reverse("evaluation:scheme", kwargs={"year": year}) + "#rules")
 
 
@@ -160,7 +161,7 @@ def assign(request: AuthedHttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(request, _("专家已分配。"))
     else:
-        form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect(reverse("evaluation:scheme", kwargs={"year": year}) + "#experts")
 
 
@@ -193,7 +194,7 @@ def assess(request: AuthedHttpRequest) -> HttpResponse:
                 messages.success(request, _("省级评价已保存。"))
                 return redirect(reverse("evaluation:assess") + f"?year={year}")
         else:
-            form_errors(request, form)
+            errors_as_messages(request, form)
     from shidian.evaluation.models import ProvinceAssessment
 
     given = {a.pilot_id: a for a in ProvinceAssessment.objects.filter(year=year, pilot__in=pilots)}
