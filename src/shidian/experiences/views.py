@@ -72,11 +72,12 @@ def experience_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedHttpRequest, experience: Experience) -> dict[str, object]:
     user = request.user
+    adoptions = selectors.spread_of(experience)  # read once: shown, and whether this pilot adopted it already
     return {
         "experience": experience,
         "results": list(experience.results.all()),
         "files": list(experience.files.all()),
-        "adoptions": selectors.spread_of(experience),
+        "adoptions": adoptions,
         "can_edit": permissions.can_edit(user, experience),
         "can_submit": experience.is_editable and permissions.can_propose_for(user, experience.pilot),
         "can_recommend": experience.status == ExperienceStatus.SUBMITTED
@@ -84,7 +85,7 @@ def _detail_context(request: AuthedHttpRequest, experience: Experience) -> dict[
         "can_select": experience.status == ExperienceStatus.RECOMMENDED and permissions.can_select(user),
         "can_publish": experience.status == ExperienceStatus.SELECTED and permissions.can_select(user),
         "can_adopt": permissions.can_adopt(user, experience)
-        and not any(a.pilot_id == _own_pilot_id(request) for a in selectors.spread_of(experience)),
+        and not any(a.pilot_id == _own_pilot_id(request) for a in adoptions),
         "comment_form": forms.CommentForm(),
         "select_form": forms.SelectForm(),
         "file_form": forms.FileForm(),
