@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -170,15 +169,11 @@ def add_file(*, experience: Experience, by: Any, content: bytes, file_name: str,
     stored = ExperienceFile.objects.create(
         experience=experience,
         kind=kind,
-        file_name=name,
         caption=caption,
-        content_type=sniffed.content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
         width=width,
         height=height,
-        content=content,
         uploaded_by=_actor(by),
+        **uploads.stored(content, file_name=name, content_type=sniffed.content_type),
     )
     audit.record(
         action=AuditAction.EXPERIENCE_FILE_ADDED,
