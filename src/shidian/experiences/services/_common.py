@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import decimal
 from dataclasses import dataclass
-from typing import Any
 
+from shidian.accounts.models import User
 from shidian.core import uploads
+from shidian.core.actors import SystemActor
 
 SEARCH_KIND = "experience"
 
@@ -29,5 +30,5 @@ class ResultRow:
     unit: str = ""
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "is_authenticated", False) else None
+def _actor(by: User | SystemActor) -> User | None:
+    return by if isinstance(by, User) else None

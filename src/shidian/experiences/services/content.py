@@ -9,7 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import audit, text
+from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import DomainError, NotFound
 from shidian.experiences import permissions
@@ -71,7 +73,7 @@ def _results_snapshot(experience: Experience) -> list[str]:
 def create_experience(
     *,
     pilot: PilotArea,
-    by: Any,
+    by: User | SystemActor,
     values: Mapping[str, Any],
     results: Iterable[ResultRow] = (),
     is_demo: bool = False,
@@ -94,7 +96,7 @@ def create_experience(
 
 @transaction.atomic
 def update_experience(
-    *, experience: Experience, by: Any, values: Mapping[str, Any], results: Iterable[ResultRow] = ()
+    *, experience: Experience, by: User | SystemActor, values: Mapping[str, Any], results: Iterable[ResultRow] = ()
 ) -> Experience:
     """Change a draft or returned experience; saving it unchanged writes nothing."""
     locked = Experience.objects.select_for_update().get(pk=experience.pk)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import transaction
 
+from shidian.accounts.models import User
 from shidian.core import audit, text, uploads
+from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import NotFound
 from shidian.experiences import permissions
@@ -20,7 +20,9 @@ from shidian.experiences.services._common import ATTACHMENTS, _actor
 
 
 @transaction.atomic
-def add_file(*, experience: Experience, by: Any, content: bytes, file_name: str, caption: str = "") -> ExperienceFile:
+def add_file(
+    *, experience: Experience, by: User | SystemActor, content: bytes, file_name: str, caption: str = ""
+) -> ExperienceFile:
     """Attach a document (PDF, DOCX, XLSX) or a photo; photos are re-encoded without their metadata."""
     if not permissions.can_edit(by, experience):
         raise NotFound
@@ -55,7 +57,7 @@ def add_file(*, experience: Experience, by: Any, content: bytes, file_name: str,
 
 
 @transaction.atomic
-def remove_file(*, stored: ExperienceFile, by: Any) -> None:
+def remove_file(*, stored: ExperienceFile, by: User | SystemActor) -> None:
     """Remove a file from a draft or returned experience."""
     if not permissions.can_edit(by, stored.experience):
         raise NotFound

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import audit, clock, text
+from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import DomainError, NotFound
 from shidian.experiences import permissions
@@ -23,7 +24,9 @@ from shidian.pilots.models import PilotArea
 
 
 @transaction.atomic
-def create_batch(*, name: str, by: Any, issued_on: dt.date | None = None, is_demo: bool = False) -> PromotionBatch:
+def create_batch(
+    *, name: str, by: User | SystemActor, issued_on: dt.date | None = None, is_demo: bool = False
+) -> PromotionBatch:
     """Open a named promotion batch (e.g. 国家新型城镇化综合试点经验（第一批）)."""
     _require_select(by)
     cleaned = text.clean(name).strip()
@@ -42,7 +45,7 @@ def record_adoption(
     *,
     experience: Experience,
     pilot: PilotArea,
-    by: Any,
+    by: User | SystemActor,
     what: str,
     adopted_on: dt.date,
     result: str = "",

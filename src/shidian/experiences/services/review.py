@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shidian.accounts.models import User
 from shidian.core import clock, text
+from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.transitions import Effects, move
 from shidian.experiences import permissions
@@ -20,7 +20,7 @@ from shidian.experiences.models import (
 from shidian.experiences.services.indexing import index_experience
 
 
-def submit_experience(*, experience: Experience, by: Any) -> Experience:
+def submit_experience(*, experience: Experience, by: User | SystemActor) -> Experience:
     """The pilot submits its experience to its province (again after a return)."""
 
     def guard(locked: Experience) -> None:
@@ -46,7 +46,7 @@ def _comment(comment: str, *, required: bool) -> str:
     return cleaned
 
 
-def recommend_experience(*, experience: Experience, by: Any, comment: str = "") -> Experience:
+def recommend_experience(*, experience: Experience, by: User | SystemActor, comment: str = "") -> Experience:
     """The province recommends its pilot's experience to the commission."""
     cleaned = _comment(comment, required=False)
 
@@ -62,7 +62,7 @@ def recommend_experience(*, experience: Experience, by: Any, comment: str = "") 
     return move(experience, ExperienceStatus.RECOMMENDED, flow=EXPERIENCE_FLOW, by=by, guard=guard, apply=apply)
 
 
-def return_experience(*, experience: Experience, by: Any, comment: str) -> Experience:
+def return_experience(*, experience: Experience, by: User | SystemActor, comment: str) -> Experience:
     """The province returns the experience to its pilot, saying why."""
     cleaned = _comment(comment, required=True)
 
@@ -77,12 +77,12 @@ def return_experience(*, experience: Experience, by: Any, comment: str) -> Exper
     return move(experience, ExperienceStatus.RETURNED, flow=EXPERIENCE_FLOW, by=by, guard=guard, apply=apply)
 
 
-def _require_select(by: Any) -> None:
+def _require_select(by: User | SystemActor) -> None:
     if not permissions.can_select(by):
         raise NotFound
 
 
-def select_experience(*, experience: Experience, by: Any, batch: PromotionBatch | None) -> Experience:
+def select_experience(*, experience: Experience, by: User | SystemActor, batch: PromotionBatch | None) -> Experience:
     """The commission selects a recommended experience into a promotion batch."""
     _require_select(by)
     if batch is None:
@@ -96,7 +96,7 @@ def select_experience(*, experience: Experience, by: Any, batch: PromotionBatch 
     return move(experience, ExperienceStatus.SELECTED, flow=EXPERIENCE_FLOW, by=by, apply=apply)
 
 
-def decline_experience(*, experience: Experience, by: Any, comment: str) -> Experience:
+def decline_experience(*, experience: Experience, by: User | SystemActor, comment: str) -> Experience:
     """The commission declines a recommended experience, saying why."""
     _require_select(by)
     cleaned = _comment(comment, required=True)
@@ -109,7 +109,7 @@ def decline_experience(*, experience: Experience, by: Any, comment: str) -> Expe
 
 
 @transaction.atomic
-def publish_experience(*, experience: Experience, by: Any) -> Experience:
+def publish_experience(*, experience: Experience, by: User | SystemActor) -> Experience:
     """Publish a selected experience (anything not selected is refused) and index it for search."""
     _require_select(by)
 
