@@ -134,11 +134,10 @@ def round_detail(request: AuthedHttpRequest, contact_round_id: int) -> HttpRespo
     scope = scoping.scope_for(request.user)
     if not scope.is_national:
         # A province goes to its own answer; a round that asks nothing of it, or a pilot's user, finds nothing.
-        if scope.reach is not Reach.PROVINCE or not scope.provinces:
+        province_id = scoping.own_province(request.user)
+        if scope.reach is not Reach.PROVINCE or province_id is None:
             raise NotFound
-        own = selectors.get_submission(
-            user=request.user, contact_round_id=contact_round.pk, province_id=min(scope.provinces)
-        )
+        own = selectors.get_submission(user=request.user, contact_round_id=contact_round.pk, province_id=province_id)
         return redirect("contacts:submission", contact_round_id=own.round_id, province_id=own.province_id)
     progress = selectors.round_progress(user=request.user, contact_round=contact_round)
     return render(

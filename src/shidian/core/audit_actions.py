@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     PILOT_ELIMINATED = "pilots.pilot.eliminated", _("试点退出")
     PILOT_COMPLETED = "pilots.pilot.completed", _("试点完成")
     REGISTRY_IMPORTED = "pilots.registry.imported", _("导入试点名单")
+    REGISTRY_UPLOAD_APPLIED = "pilots.registry_import.applied", _("确认导入试点名单文件")
 
     # regions
     MAP_UPLOADED = "regions.map.uploaded", _("上传审定地图")
@@ -134,6 +135,8 @@ class AuditAction(models.TextChoices):
     IMPORT_UPLOADED = "indicators.import.uploaded", _("上传指标导入文件")
     IMPORT_REJECTED = "indicators.import.rejected", _("指标导入被拒绝")
     IMPORT_APPLIED = "indicators.import.applied", _("应用指标导入")
+    IMPORT_RUNNING = "indicators.import.running", _("开始处理指标导入")
+    IMPORT_FAILED = "indicators.import.failed", _("指标导入失败")
     INDICATOR_TEMPLATE_DOWNLOADED = "indicators.template.downloaded", _("下载指标导入模板")
 
     # evaluation: schemes, scores, runs, objections, warnings and eliminations, bulletins
@@ -146,6 +149,9 @@ class AuditAction(models.TextChoices):
     EXPERT_SCORED = "evaluation.score.saved", _("专家评分")
     RUN_CREATED = "evaluation.run.created", _("计算年度评估")
     RUN_PUBLISHED = "evaluation.run.published", _("发布年度评估结果")
+    COMPUTATION_RUNNING = "evaluation.computation.running", _("开始评估计算")
+    COMPUTATION_DONE = "evaluation.computation.done", _("评估计算完成")
+    COMPUTATION_FAILED = "evaluation.computation.failed", _("评估计算失败")
     OBJECTION_FILED = "evaluation.objection.filed", _("提出评估异议")
     OBJECTION_ANSWERED = "evaluation.objection.answered", _("答复评估异议")
     PROPOSALS_CREATED = "evaluation.proposals.created", _("生成警示与退出建议")

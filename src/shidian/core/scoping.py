@@ -113,6 +113,18 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
+def own_province(user: Any) -> int | None:
+    """The province ``user``'s reach is bound to (the lowest where several); None when nationwide or none."""
+    provinces = scope_for(user).provinces
+    return min(provinces) if provinces else None
+
+
+def own_pilot(user: Any) -> int | None:
+    """The pilot ``user``'s reach is bound to (the lowest id where it spans several); None when unbounded or none."""
+    pilots = scope_for(user).pilots
+    return min(pilots) if pilots else None
+
+
 def can(user: Any, capability: str) -> bool:
     """Whether ``user``'s role grants ``capability``."""
     return capability in scope_for(user).capabilities

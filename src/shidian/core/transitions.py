@@ -40,6 +40,8 @@ class Effects:
     action: audit.AuditAction | None = None
     # The form was saved unchanged: write and record nothing (only when the status stays too).
     unchanged: bool = False
+    # A move that records a refusal of the work itself (an import rejected for its errors) audits success=False.
+    success: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +59,8 @@ class Flow[M: models.Model]:
     touch: tuple[str, ...] = field(default=())
     # Where every move of the flow is one kind of event (a follow-up, a progress update): its one audit action.
     action: audit.AuditAction | None = None
+    # Moves recorded under an action named otherwise than ``<prefix>.<to>`` (an older name kept in the trail).
+    actions: Mapping[str, audit.AuditAction] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # The map names every status and nothing else, so a new status cannot be forgotten.
@@ -67,11 +71,11 @@ class Flow[M: models.Model]:
         FLOWS.append(self)
 
     def action_for(self, to: str) -> audit.AuditAction:
-        """The registered audit action of a move to ``to``: the flow's one action, else ``<prefix>.<to>``.
+        """The registered audit action of a move to ``to``: its own, the flow's one action, else ``<prefix>.<to>``.
 
         A name the registry lacks raises ValueError, so an unregistered move is never recorded.
         """
-        return self.action or audit.AuditAction(f"{self.action_prefix}.{to}")
+        return self.actions.get(to) or self.action or audit.AuditAction(f"{self.action_prefix}.{to}")
 
     def allows(self, current: str, to: str) -> bool:
         return to in self.moves.get(current, frozenset())
@@ -154,5 +158,6 @@ def _move[M: models.Model](
         obj=locked,
         changes={**({flow.status_field: [current, to]} if current != to else {}), **(effects.changes or {})},
         detail=effects.detail,
+        success=effects.success,
     )
     return locked

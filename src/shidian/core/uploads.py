@@ -8,10 +8,12 @@ file named ``x.html`` is never served as a page.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -124,6 +126,21 @@ def type_refused(allowed: Iterable[FileKind], *, name: str = "") -> DomainError:
     """The one refusal for a file of a type this upload does not accept."""
     kinds = _kinds_text(allowed)
     return _refuse(_("文件类型不允许：只接受 %(kinds)s 文件（按文件内容判断，不看文件名）。") % {"kinds": kinds}, name)
+
+
+def stored(content: bytes, *, file_name: str, content_type: str) -> dict[str, Any]:
+    """The columns every kept upload shares, ready for ``create(**...)``: name, type, size, sha256 and bytes.
+
+    Report attachments, experience files and exchange files keep the same five columns; the digest lets
+    anyone check later that the bytes served are the bytes received.
+    """
+    return {
+        "file_name": file_name[:200],
+        "content_type": content_type,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "content": content,
+    }
 
 
 def _ascii_name(file_name: str, kind: FileKind) -> str:

@@ -426,6 +426,22 @@ RUN_FLOW = Flow(
     refusal=_("评估结果不能从“%(from)s”变为“%(to)s”：已发布的结果不再修改，更正请重新计算。"),
 )
 
+# The computation of a run (the task worker's progress): queued, running, then done or failed; a failed one
+# may be computed again, a done one never.
+RUN_STATE_FLOW = Flow(
+    model=Run,
+    statuses=RunState,
+    moves={
+        RunState.QUEUED: frozenset({RunState.RUNNING}),
+        RunState.RUNNING: frozenset({RunState.DONE, RunState.FAILED}),
+        RunState.FAILED: frozenset({RunState.RUNNING}),
+        RunState.DONE: frozenset(),
+    },
+    action_prefix="evaluation.computation",
+    status_field="state",
+    refusal=_("评估计算不能从“%(from)s”变为“%(to)s”。"),
+)
+
 
 class Result(models.Model):
     """A pilot's result in a run: score, grade, ranks and the full breakdown of every number."""

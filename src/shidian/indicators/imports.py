@@ -152,11 +152,9 @@ def run_job(job_id: int) -> ImportJob:
         table = _open(bytes(job.content))
         return process_job(job=job, table=table)
     except DomainError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportState.FAILED, errors=[exc.message], finished_at=timezone.now()
+        return services.move_job(
+            job, ImportState.FAILED, by=job.created_by, errors=[exc.message], finished_at=timezone.now()
         )
-        job.refresh_from_db()
-        return job
 
 
 def _open(content: bytes) -> Table | StreamedTable:
@@ -165,7 +163,9 @@ def _open(content: bytes) -> Table | StreamedTable:
 
 def _progress(job: ImportJob, processed: int) -> None:
     # Outside the write transaction's rows: the progress bar polls this column.
-    ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, state=ImportState.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
+    if job.state == ImportState.QUEUED:
+        job.state = services.move_job(job, ImportState.RUNNING, by=job.created_by).state
 
 
 class CellRefused(Exception):
@@ -351,29 +351,28 @@ def process_job(*, job: ImportJob, table: Table | StreamedTable) -> ImportJob:
             written += _write(job=job, rows=chunk, status=status, user=user)
     messages = [str(e) for e in errors[:MAX_REPORTED_ERRORS]]
     if rejected:
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportState.REJECTED if errors else ImportState.DONE,
+        services.move_job(
+            job,
+            ImportState.REJECTED if errors else ImportState.DONE,
+            by=user,
+            action=audit.AuditAction.IMPORT_REJECTED,
+            detail={"errors": len(errors)},
+            success=False,
             errors=messages,
             processed_rows=job.total_rows,
             finished_at=timezone.now(),
         )
-        audit.record(
-            action=audit.AuditAction.IMPORT_REJECTED, actor=user, obj=job, detail={"errors": len(errors)}, success=False
-        )
         job.refresh_from_db()
         return job
-    ImportJob.objects.filter(pk=job.pk).update(
-        state=ImportState.DONE,
+    services.move_job(
+        job,
+        ImportState.DONE,
+        by=user,
+        detail={"rows": valid, "written": written, "skipped_with_errors": len(errors)},
         errors=messages,
         processed_rows=job.total_rows,
         written_rows=written,
         finished_at=timezone.now(),
-    )
-    audit.record(
-        action=audit.AuditAction.IMPORT_APPLIED,
-        actor=user,
-        obj=job,
-        detail={"rows": valid, "written": written, "skipped_with_errors": len(errors)},
     )
     job.refresh_from_db()
     return job
@@ -542,13 +541,14 @@ def _apply_push(*, rows: list[ValidRow], total: int, key: str, digest: str, by: 
         job=job,
     )
     written = result.written
-    ImportJob.objects.filter(pk=job.pk).update(
-        state=ImportState.DONE, processed_rows=total, written_rows=written, finished_at=timezone.now()
-    )
-    audit.record(
+    services.move_job(
+        job,
+        ImportState.DONE,
+        by=by,
         action=audit.AuditAction.API_VALUES_PUSHED,
-        actor=by,
-        obj=job,
+        processed_rows=total,
+        written_rows=written,
+        finished_at=timezone.now(),
         detail={
             "rows": total,
             "written": written,

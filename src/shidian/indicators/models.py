@@ -535,3 +535,24 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+
+# An import job is queued, processed (small files at once, without a running step), then done, rejected (an
+# all-or-nothing file with errors) or failed (unreadable); a finished job stays as it ended.
+IMPORT_JOB_FLOW = Flow(
+    model=ImportJob,
+    statuses=ImportState,
+    moves={
+        ImportState.QUEUED: frozenset(
+            {ImportState.RUNNING, ImportState.DONE, ImportState.REJECTED, ImportState.FAILED}
+        ),
+        ImportState.RUNNING: frozenset({ImportState.DONE, ImportState.REJECTED, ImportState.FAILED}),
+        ImportState.DONE: frozenset(),
+        ImportState.REJECTED: frozenset(),
+        ImportState.FAILED: frozenset(),
+    },
+    action_prefix="indicators.import",
+    status_field="state",
+    actions={ImportState.DONE: AuditAction.IMPORT_APPLIED},
+    refusal=_("导入任务已结束（%(from)s），不能再改为“%(to)s”。"),
+)

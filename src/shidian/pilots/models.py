@@ -275,3 +275,17 @@ class RegistryImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# A previewed registry file is applied once; what was applied stays applied.
+REGISTRY_IMPORT_FLOW = Flow(
+    model=RegistryImport,
+    statuses=RegistryImport.State,
+    moves={
+        RegistryImport.State.PREVIEWED: frozenset({RegistryImport.State.APPLIED}),
+        RegistryImport.State.APPLIED: frozenset(),
+    },
+    action_prefix="pilots.registry_import",
+    status_field="state",
+    refusal=_("该导入已处理或不属于您。"),
+)

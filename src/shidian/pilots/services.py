@@ -17,6 +17,7 @@ from shidian.core.roles import Capability
 from shidian.pilots import signals
 from shidian.pilots.models import (
     PILOT_FLOW,
+    REGISTRY_IMPORT_FLOW,
     Batch,
     PilotArea,
     PilotStatus,
@@ -139,20 +140,26 @@ def preview_registry_upload(*, content: bytes, file_name: str, by: User) -> tupl
 def confirm_registry_upload(*, upload: RegistryImport, by: User) -> ImportPlan:
     """Apply a previewed upload once; the file is validated again against today's registry."""
     scoping.require(by, Capability.IMPORT_REGISTRY)
-    locked = RegistryImport.objects.select_for_update().get(pk=upload.pk)
-    if locked.state != RegistryImport.State.PREVIEWED or locked.uploaded_by_id != by.pk:
-        raise DomainError(_("该导入已处理或不属于您。"))
-    if timezone.now() - locked.uploaded_at > PREVIEW_VALID_FOR:
-        raise DomainError(
-            _("预览已超过 %(hours)d 小时，请重新上传并预览。") % {"hours": PREVIEW_VALID_FOR.seconds // 3600}
-        )
-    if plan_registry_import(bytes(locked.content)).fingerprint != locked.fingerprint:
-        raise DomainError(_("名录在预览后已有变化，确认的内容将与预览不同：请重新上传并预览。"))
-    plan = apply_registry_import(content=bytes(locked.content), file_name=locked.file_name, by=by)
-    locked.state = RegistryImport.State.APPLIED
-    locked.summary = plan.summary
-    locked.save(update_fields=["state", "summary"])
-    return plan
+    applied: list[ImportPlan] = []
+
+    def guard(locked: RegistryImport) -> None:
+        if locked.uploaded_by_id != by.pk:
+            raise DomainError(_("该导入已处理或不属于您。"))
+
+    def apply(locked: RegistryImport) -> transitions.Effects:
+        if timezone.now() - locked.uploaded_at > PREVIEW_VALID_FOR:
+            raise DomainError(
+                _("预览已超过 %(hours)d 小时，请重新上传并预览。") % {"hours": PREVIEW_VALID_FOR.seconds // 3600}
+            )
+        if plan_registry_import(bytes(locked.content)).fingerprint != locked.fingerprint:
+            raise DomainError(_("名录在预览后已有变化，确认的内容将与预览不同：请重新上传并预览。"))
+        plan = apply_registry_import(content=bytes(locked.content), file_name=locked.file_name, by=by)
+        locked.summary = plan.summary
+        applied.append(plan)
+        return transitions.Effects(fields=["summary"], detail={"file": locked.file_name})
+
+    transitions.move(upload, RegistryImport.State.APPLIED, flow=REGISTRY_IMPORT_FLOW, by=by, guard=guard, apply=apply)
+    return applied[0]
 
 
 @transaction.atomic

@@ -31,8 +31,7 @@ def _publisher(user: User) -> tuple[int | None, str]:
     organisation = getattr(user, "organisation", None)
     if scope.is_national:
         return None, str(organisation) if organisation else _("国家发展改革委")
-    province_id = next(iter(scope.provinces or ()), None)
-    return province_id, str(organisation) if organisation else ""
+    return scoping.own_province(user), str(organisation) if organisation else ""
 
 
 def _picture(item: NewsItem, image: bytes | None, by: User) -> list[str]:

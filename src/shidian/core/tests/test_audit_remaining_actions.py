@@ -116,6 +116,9 @@ def test_registry_imported(user: Callable[[str], User]) -> None:
     event = last(AuditAction.REGISTRY_IMPORTED)
     assert event.actor_username == "demo-national" and event.detail["file"] == "名录.csv"
     assert PilotArea.objects.filter(province__name="北京市", name="通州区").exists()
+    # The upload itself moved through its flow: previewed → applied, recorded on the upload.
+    applied = last(AuditAction.REGISTRY_UPLOAD_APPLIED)
+    assert (applied.object_id, applied.changes) == (str(upload.pk), {"state": ["previewed", "applied"]})
 
 
 def test_plan_version_imported(user: Callable[[str], User]) -> None:
@@ -237,6 +240,34 @@ def test_import_rejected(user: Callable[[str], User]) -> None:
     event = last(AuditAction.IMPORT_REJECTED)
     assert (event.object_id, event.success, event.detail) == (str(job.pk), False, {"errors": 1})
     assert not AuditEvent.objects.filter(action=AuditAction.IMPORT_APPLIED).exists()
+
+
+def test_a_processed_job_moves_queued_running_done_through_its_flow(
+    user: Callable[[str], User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shidian.indicators.models import ImportJob
+
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 1)
+    content = (HEADER + "广西壮族自治区,柳州市,resident_population,2018,400\n").encode()
+    job = ImportJob.objects.create(file_name="数值.csv", content=content, total_rows=1, created_by=user("demo-pilot"))
+    done = imports.run_job(job.pk)
+    assert done.state == ImportState.DONE
+    running, applied = last(AuditAction.IMPORT_RUNNING), last(AuditAction.IMPORT_APPLIED)
+    assert running.id < applied.id
+    assert (running.object_id, running.changes) == (str(job.pk), {"state": ["queued", "running"]})
+    assert applied.changes == {"state": ["running", "done"]}
+
+
+def test_an_unreadable_job_fails_through_its_flow(user: Callable[[str], User]) -> None:
+    from shidian.indicators.models import ImportJob
+
+    job = ImportJob.objects.create(file_name="坏.xlsx", content=b"PK\x03\x04broken", created_by=user("demo-pilot"))
+    failed = imports.run_job(job.pk)
+    assert failed.state == ImportState.FAILED and failed.errors and failed.finished_at is not None
+    event = last(AuditAction.IMPORT_FAILED)
+    assert (event.object_id, event.changes) == (str(job.pk), {"state": ["queued", "failed"]})
+    # A finished job is not processed again.
+    assert imports.run_job(job.pk).state == ImportState.FAILED
 
 
 def test_the_system_actor_is_named_on_platform_events() -> None:

@@ -537,7 +537,7 @@ NOT_EDIT_FORMS = {
     "shidian.exchange.forms.ReopenForm": "reopens a difficulty (a status move)",
     "shidian.exchange.forms.NoticeForm": "sends a new notice",
     "shidian.exchange.forms.DifficultyFilter": "filters a list",
-    "shidian.exchange.views._Empty": "accepts a difficulty (a status move)",
+    "shidian.exchange.views.difficulties._Empty": "accepts a difficulty (a status move)",
     "shidian.experiences.forms.CommentForm": "a review comment (a status move)",
     "shidian.experiences.forms.SelectForm": "selects into a batch (a status move)",
     "shidian.experiences.forms.BatchForm": "creates a promotion batch",

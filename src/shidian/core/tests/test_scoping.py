@@ -37,6 +37,19 @@ class TestScope:
         visible = scoping.restrict(PilotArea.objects.all(), user(username))
         assert list(visible.values_list("name", flat=True)) == ["柳州市"]
 
+    def test_own_province_and_pilot_are_those_the_reach_is_bound_to(self, user: Callable[[str], User]) -> None:
+        liuzhou = PilotArea.objects.get(name="柳州市")
+        assert (scoping.own_province(user("demo-national")), scoping.own_pilot(user("demo-national"))) == (None, None)
+        assert (scoping.own_province(user("demo-province")), scoping.own_pilot(user("demo-province"))) == (
+            liuzhou.province_id,
+            None,
+        )
+        assert (scoping.own_province(user("demo-pilot")), scoping.own_pilot(user("demo-pilot"))) == (
+            liuzhou.province_id,
+            liuzhou.pk,
+        )
+        assert (scoping.own_province(None), scoping.own_pilot(None)) == (None, None)
+
     @pytest.mark.parametrize("username", ["demo-auditor", "demo-secadmin", "demo-sysadmin", "demo-expert"])
     def test_admin_duties_and_unassigned_experts_see_no_pilot(self, user: Callable[[str], User], username: str) -> None:
         assert not scoping.restrict(PilotArea.objects.all(), user(username), pilot_field="pk").exists()

@@ -20,6 +20,7 @@ from shidian.evaluation.models import (
     ELIMINATION_FLOW,
     OBJECTION_FLOW,
     RUN_FLOW,
+    RUN_STATE_FLOW,
     SCHEME_FLOW,
     WARNING_FLOW,
     Run,
@@ -27,9 +28,17 @@ from shidian.evaluation.models import (
 )
 from shidian.exchange.models import DIFFICULTY_FLOW, ESCALATION_FLOW
 from shidian.experiences.models import EXPERIENCE_FLOW
-from shidian.indicators.models import ISSUE_FLOW, VALUE_FLOW, DataQualityIssue, Indicator, IndicatorValue
+from shidian.indicators.models import (
+    IMPORT_JOB_FLOW,
+    ISSUE_FLOW,
+    VALUE_FLOW,
+    DataQualityIssue,
+    ImportJob,
+    Indicator,
+    IndicatorValue,
+)
 from shidian.notifications.models import MAIL_FLOW
-from shidian.pilots.models import PILOT_FLOW, PilotArea
+from shidian.pilots.models import PILOT_FLOW, REGISTRY_IMPORT_FLOW, PilotArea, RegistryImport
 from shidian.plans.models import MILESTONE_FLOW, PLAN_FLOW
 from shidian.plans.tests import factories as plan_factories
 from shidian.portal.models import NEWS_FLOW
@@ -80,6 +89,20 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "evaluation.scheme": {"draft": {"frozen"}, "frozen": set()},
     "evaluation.run": {"draft": {"published"}, "published": set()},
+    "evaluation.computation": {
+        "queued": {"running"},
+        "running": {"done", "failed"},
+        "failed": {"running"},
+        "done": set(),
+    },
+    "indicators.import": {
+        "queued": {"running", "done", "rejected", "failed"},
+        "running": {"done", "rejected", "failed"},
+        "done": set(),
+        "rejected": set(),
+        "failed": set(),
+    },
+    "pilots.registry_import": {"previewed": {"applied"}, "applied": set()},
     "evaluation.bulletin": {"draft": {"issued"}, "issued": set()},
     "evaluation.objection": {"open": {"answered"}, "answered": set()},
     "evaluation.warning": {"proposed": {"approved", "rejected"}, "approved": set(), "rejected": set()},
@@ -173,6 +196,16 @@ def _scheme() -> Scheme:
 
 def _run() -> Run:
     return Run.objects.create(scheme=_scheme(), number=1, created_by=User.objects.get(username="demo-national"))
+
+
+def _import_job() -> ImportJob:
+    return ImportJob.objects.create(file_name="x.csv", content=b"x", created_by=User.objects.get(username="demo-pilot"))
+
+
+def _registry_import() -> RegistryImport:
+    return RegistryImport.objects.create(
+        file_name="x.csv", content=b"x", uploaded_by=User.objects.get(username="demo-national")
+    )
 
 
 def _bulletin() -> models.Model:
@@ -273,6 +306,9 @@ def _news() -> models.Model:
 ROWS: dict[str, tuple[Flow[Any], Callable[[], models.Model]]] = {
     "evaluation.scheme": (SCHEME_FLOW, _scheme),
     "evaluation.run": (RUN_FLOW, _run),
+    "evaluation.computation": (RUN_STATE_FLOW, _run),
+    "indicators.import": (IMPORT_JOB_FLOW, _import_job),
+    "pilots.registry_import": (REGISTRY_IMPORT_FLOW, _registry_import),
     "evaluation.bulletin": (BULLETIN_FLOW, _bulletin),
     "evaluation.objection": (OBJECTION_FLOW, _objection),
     "evaluation.warning": (WARNING_FLOW, _warning),
@@ -301,13 +337,15 @@ def test_every_flow_is_walked_and_every_map_is_as_the_programme_wants() -> None:
 
 
 def test_every_model_with_a_status_has_a_flow() -> None:
-    """A status field (a new app's included) changes only through a declared flow."""
-    with_flow = {flow.model for flow in FLOWS}
+    """A status or state field (a new app's included) changes only through a declared flow."""
+    with_flow = {(flow.model, flow.status_field) for flow in FLOWS}
     for model in apps.get_models():
-        field = next((f for f in model._meta.get_fields() if f.name == "status"), None)
-        ours = model.__module__.startswith("shidian.")
-        if ours and isinstance(field, models.CharField) and field.choices:
-            assert model in with_flow, f"{model._meta.label} has a status but no transitions.Flow"
+        if not model.__module__.startswith("shidian."):
+            continue
+        for name in ("status", "state"):
+            field = next((f for f in model._meta.get_fields() if f.name == name), None)
+            if isinstance(field, models.CharField) and field.choices:
+                assert (model, name) in with_flow, f"{model._meta.label}.{name} changes through no transitions.Flow"
 
 
 def test_pilot_and_province_reports_name_their_shared_statuses_alike() -> None:

@@ -86,3 +86,17 @@ def test_text_stored_under_another_name_is_served_as_bytes() -> None:
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_stored_keeps_name_type_size_digest_and_bytes() -> None:
+    import hashlib
+
+    content = b"%PDF-1.4 test"
+    columns = uploads.stored(content, file_name="名" * 250, content_type="application/pdf")
+    assert columns == {
+        "file_name": "名" * 200,
+        "content_type": "application/pdf",
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "content": content,
+    }

@@ -15,6 +15,7 @@ from shidian.core.errors import Conflict, DomainError
 from shidian.evaluation import scoring
 from shidian.evaluation.models import (
     RUN_FLOW,
+    RUN_STATE_FLOW,
     RUN_STEPS,
     SCHEME_FLOW,
     DimensionCode,
@@ -78,13 +79,15 @@ def _store(run: Run, scored: list[scoring.Scored], inputs: dict[str, object]) ->
             )
             for s in scored
         )
-        Run.objects.filter(pk=run.pk).update(
-            inputs=inputs,
-            state=RunState.DONE,
-            step=len(RUN_STEPS),
-            processed_pilots=len(scored),
-            objections_until=clock.today() + dt.timedelta(days=run.scheme.objection_days),
-        )
+
+        def done(locked: Run) -> transitions.Effects:
+            locked.inputs, locked.step, locked.processed_pilots = inputs, len(RUN_STEPS), len(scored)
+            locked.objections_until = clock.today() + dt.timedelta(days=run.scheme.objection_days)
+            return transitions.Effects(
+                fields=["inputs", "step", "processed_pilots", "objections_until"], detail={"pilots": len(scored)}
+            )
+
+        transitions.move(run, RunState.DONE, flow=RUN_STATE_FLOW, by=run.created_by, apply=done)
 
 
 def compute_run(*, run: Run, pilots: Iterable[PilotArea] | None = None) -> Run:
@@ -95,7 +98,12 @@ def compute_run(*, run: Run, pilots: Iterable[PilotArea] | None = None) -> Run:
     """
     if run.state not in {RunState.QUEUED, RunState.FAILED}:
         return run
-    Run.objects.filter(pk=run.pk).update(state=RunState.RUNNING, step=0, error="")
+
+    def start(locked: Run) -> transitions.Effects:
+        locked.step, locked.error = 0, ""
+        return transitions.Effects(fields=["step", "error"])
+
+    transitions.move(run, RunState.RUNNING, flow=RUN_STATE_FLOW, by=run.created_by, apply=start)
     try:
         inputs = gather_inputs(scheme=run.scheme, pilots=pilots, progress=lambda done: _advance(run, done))
         Run.objects.filter(pk=run.pk).update(total_pilots=len(inputs["pilots"]))
@@ -103,7 +111,13 @@ def compute_run(*, run: Run, pilots: Iterable[PilotArea] | None = None) -> Run:
         _advance(run, 4)
         _store(run, scored, inputs)
     except (ValueError, DomainError) as exc:
-        Run.objects.filter(pk=run.pk).update(state=RunState.FAILED, error=str(exc))
+        message = str(exc)
+
+        def failed(locked: Run) -> transitions.Effects:
+            locked.error = message
+            return transitions.Effects(fields=["error"], detail={"message": locked.error[:200]})
+
+        transitions.move(run, RunState.FAILED, flow=RUN_STATE_FLOW, by=run.created_by, apply=failed)
     run.refresh_from_db()
     return run
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 
@@ -33,21 +31,12 @@ def _checked(files: Sequence[Upload]) -> list[tuple[Upload, str]]:
     ]
 
 
-def _stored(upload: Upload, content_type: str) -> dict[str, Any]:
-    """The columns a stored file shares, difficulty or notice: name, type, size, digest, bytes."""
-    return {
-        "file_name": upload.name[:200],
-        "content_type": content_type,
-        "size": len(upload.content),
-        "sha256": hashlib.sha256(upload.content).hexdigest(),
-        "content": upload.content,
-    }
-
-
 def _store_files(difficulty: Difficulty, files: list[tuple[Upload, str]], by: User | SystemActor) -> None:
     for upload, content_type in files:
         stored = DifficultyFile.objects.create(
-            difficulty=difficulty, uploaded_by=_user(by), **_stored(upload, content_type)
+            difficulty=difficulty,
+            uploaded_by=_user(by),
+            **uploads.stored(upload.content, file_name=upload.name, content_type=content_type),
         )
         audit.record(
             action=AuditAction.DIFFICULTY_FILE_ADDED,
@@ -59,7 +48,9 @@ def _store_files(difficulty: Difficulty, files: list[tuple[Upload, str]], by: Us
 
 def _store_notice_files(notice: Notice, files: list[tuple[Upload, str]]) -> None:
     for upload, content_type in files:
-        NoticeFile.objects.create(notice=notice, **_stored(upload, content_type))
+        NoticeFile.objects.create(
+            notice=notice, **uploads.stored(upload.content, file_name=upload.name, content_type=content_type)
+        )
 
 
 def _user(by: User | SystemActor) -> User | None:

@@ -12,6 +12,7 @@ from shidian.indicators.services.catalogue import (
     parse_target,
     save_indicator,
 )
+from shidian.indicators.services.import_jobs import move_job
 from shidian.indicators.services.quality import OUTLIER_MIN_GROUP, OUTLIER_Z, follow_up_issue, run_quality_checks
 from shidian.indicators.services.reviews import accept_values, return_values, submit_values
 from shidian.indicators.services.targets import set_pilot_target, set_pilot_targets
@@ -36,6 +37,7 @@ __all__ = [
     "follow_up_issue",
     "indicators_for_period",
     "load_catalogue",
+    "move_job",
     "open_period",
     "parse_target",
     "recompute",

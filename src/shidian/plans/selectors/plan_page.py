@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -48,17 +49,10 @@ class PlanPage:
     years: list[tuple[int, float]]
 
 
-def plan_page(*, user: User, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
-    """The plan of ``pilot`` as a timeline: the chosen version.
-
-    By default the pilot's office and its reviewing province see the version that needs attention (a draft,
-    submitted or returned version newer than the approved one); everyone else sees the one in force.
-    """
-    if not permissions.sees_pilot(user, pilot):
-        raise NotFound
-    today = today or clock.today()
-    plan = WorkPlan.objects.filter(pilot=pilot).first()
-    versions = versions_of(pilot=pilot)
+def _chosen_version(
+    user: User, pilot: PilotArea, versions: list[PlanVersion], version_id: int | None
+) -> PlanVersion | None:
+    """The version asked for, else the one needing attention (for its office and reviewers), else the one in force."""
     if version_id is None and (permissions.can_edit_plan(user, pilot) or permissions.can_review_plan(user, pilot)):
         version_id = attention_version_ids([pilot.pk]).get(pilot.pk)
     if version_id is None:
@@ -66,26 +60,13 @@ def plan_page(*, user: User, pilot: PilotArea, version_id: int | None = None, to
     version = next((v for v in versions if v.pk == version_id), None)
     if version_id is not None and version is None:
         raise NotFound
-    if version is None:
-        return PlanPage(pilot, plan, None, versions, [], None, 0, None, None, None, [])
-    tasks = list(
-        Task.objects.filter(version=version)
-        .select_related("focus_area", "lead_department", "responsible_user")
-        .prefetch_related(
-            "supporting_departments",
-            Prefetch("milestones", queryset=Milestone.objects.prefetch_related("depends_on", "evidence")),
-        )
-    )
-    dates = [d for t in tasks for m in t.milestones.all() for d in (m.planned_start, m.planned_finish) if d]
-    start = min([plan.start_date if plan else today, *dates]) if dates else None
-    end = max([*(t.deadline for t in tasks), *dates]) if dates else None
-    span = max(((end - start).days + 1) if start and end else 1, 1)
+    return version
 
-    origin = start or today
 
-    def pos(day: dt.date) -> float:
-        return round(100.0 * (day - origin).days / span, 3)
-
+def _task_views(
+    tasks: list[Task], *, pos: Callable[[dt.date], float], span: int, today: dt.date
+) -> tuple[list[TaskView], list[MilestoneRow]]:
+    """Each task with its progress, its Gantt bars and its overdue count; and every milestone's row."""
     views: list[TaskView] = []
     all_rows: list[MilestoneRow] = []
     for task in tasks:
@@ -116,6 +97,42 @@ def plan_page(*, user: User, pilot: PilotArea, version_id: int | None = None, to
                 )
         all_rows += rows
         views.append(TaskView(task, task_progress(rows), bars, sum(1 for r in rows if r.overdue(today))))
+    return views, all_rows
+
+
+def plan_page(*, user: User, pilot: PilotArea, version_id: int | None = None, today: dt.date | None = None) -> PlanPage:
+    """The plan of ``pilot`` as a timeline: the chosen version.
+
+    By default the pilot's office and its reviewing province see the version that needs attention (a draft,
+    submitted or returned version newer than the approved one); everyone else sees the one in force.
+    """
+    if not permissions.sees_pilot(user, pilot):
+        raise NotFound
+    today = today or clock.today()
+    plan = WorkPlan.objects.filter(pilot=pilot).first()
+    versions = versions_of(pilot=pilot)
+    version = _chosen_version(user, pilot, versions, version_id)
+    if version is None:
+        return PlanPage(pilot, plan, None, versions, [], None, 0, None, None, None, [])
+    tasks = list(
+        Task.objects.filter(version=version)
+        .select_related("focus_area", "lead_department", "responsible_user")
+        .prefetch_related(
+            "supporting_departments",
+            Prefetch("milestones", queryset=Milestone.objects.prefetch_related("depends_on", "evidence")),
+        )
+    )
+    dates = [d for t in tasks for m in t.milestones.all() for d in (m.planned_start, m.planned_finish) if d]
+    start = min([plan.start_date if plan else today, *dates]) if dates else None
+    end = max([*(t.deadline for t in tasks), *dates]) if dates else None
+    span = max(((end - start).days + 1) if start and end else 1, 1)
+
+    origin = start or today
+
+    def pos(day: dt.date) -> float:
+        return round(100.0 * (day - origin).days / span, 3)
+
+    views, all_rows = _task_views(tasks, pos=pos, span=span, today=today)
     # Today is drawn where it falls; after the end of the timeline it is pinned to the right edge.
     today_left = (100.0 if today > end else pos(today) if start <= today else None) if start and end else None
     years = [(y, pos(dt.date(y, 1, 1))) for y in range(start.year + 1, end.year + 1)] if start and end else []

@@ -18,6 +18,7 @@ from shidian.core.errors import DomainError, ImportRejected
 from shidian.plans import services, workbook
 from shidian.plans.models import Milestone, PendingPlanImport, PlanVersion, Task
 from shidian.plans.tests import factories
+from shidian.plans.workbook import export as workbook_export
 
 pytestmark = pytest.mark.django_db
 
@@ -242,4 +243,4 @@ def test_the_plan_document_is_dated_on_the_business_date(user: Callable[[str], U
     with clock.travel_to(dt.date(2020, 1, 6)):
         version.refresh_from_db()
         assert workbook.plan_date(version) == dt.date(2019, 8, 2)  # approved: the day of approval
-        assert render_docx(workbook._plan_document(version))
+        assert render_docx(workbook_export._plan_document(version))

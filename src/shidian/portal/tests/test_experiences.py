@@ -257,9 +257,6 @@ def test_a_bulletin_issued_reaches_the_public_search_after_commit(
     from shidian.evaluation import services as evaluation_services
     from shidian.evaluation.models import Bulletin, Run, RunStatus
 
-    # The demo was loaded inside the tests' outer transaction, which never commits: the refresh it scheduled is
-    # still waiting there, and core.audit schedules a callback once per transaction. Drop that stale one.
-    connection.run_on_commit[:] = [c for c in connection.run_on_commit if c[1] is not search_index.refresh_search_index]
     run = Run.objects.filter(status=RunStatus.PUBLISHED).exclude(pk__in=Bulletin.objects.values("run_id")).first()
     assert run is not None  # the demo's 2017 results have no bulletin yet
     national = User.objects.get(username="demo-national")

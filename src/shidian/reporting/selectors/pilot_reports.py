@@ -79,19 +79,18 @@ def get_attachment_for(*, user: User, attachment_id: int) -> Any:
 
 def pilot_rounds(*, user: User) -> list[tuple[ReportingRound, PilotReport | None]]:
     """For a pilot user: every round with its report (or None where none was started)."""
-    scope = scoping.scope_for(user)
-    if not scope.pilots:
+    pilot_id = scoping.own_pilot(user)
+    if pilot_id is None:
         return []
-    (pilot_id,) = tuple(scope.pilots)[:1]
     reports = {r.round_id: r for r in PilotReport.objects.filter(pilot_id=pilot_id)}
     return [(r, reports.get(r.pk)) for r in reversed(rounds())]
 
 
 def user_pilot(user: User) -> PilotArea | None:
-    scope = scoping.scope_for(user)
-    if not scope.pilots:
+    pilot_id = scoping.own_pilot(user)
+    if pilot_id is None:
         return None
-    return PilotArea.objects.filter(pk__in=scope.pilots).select_related("province").first()
+    return PilotArea.objects.filter(pk=pilot_id).select_related("province").first()
 
 
 def returned_pilot_reports(*, user: User) -> list[tuple[PilotReport, ReviewComment | None]]:

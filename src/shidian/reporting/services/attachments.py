@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import transaction
 
 from shidian.accounts.models import User
 from shidian.core import audit
+from shidian.core import uploads as core_uploads
 from shidian.reporting import uploads
 from shidian.reporting.models import Attachment, PilotReport
 from shidian.reporting.services.pilot_reports import _editable_for
@@ -20,12 +19,9 @@ def add_attachment(*, report: PilotReport, file_name: str, content: bytes, by: U
     locked = _editable_for(report, by)
     attachment = Attachment.objects.create(
         report=locked,
-        file_name=file_name[-200:],
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
         uploaded_by=by,
+        # The name's end is kept (its extension), where a long name would lose it.
+        **core_uploads.stored(content, file_name=file_name[-200:], content_type=content_type),
     )
     audit.record(
         action=audit.AuditAction.ATTACHMENT_ADDED,

@@ -31,12 +31,12 @@ from shidian.reporting.views._common import _document_response, _format
 def open_province_report(request: AuthedHttpRequest) -> HttpResponse:
     scoping.require(request.user, Capability.REVIEW_PILOT_REPORTS)
     form = OpenReportForm(request.POST)
-    scope = scoping.scope_for(request.user)
-    if not form.is_valid() or not scope.provinces:
+    province_id = scoping.own_province(request.user)
+    if not form.is_valid() or province_id is None:
         raise Http404
     from shidian.regions.models import Province
 
-    province = Province.objects.get(pk=next(iter(scope.provinces)))
+    province = Province.objects.get(pk=province_id)
     reporting_round = selectors.get_round(round_id=form.cleaned_data["round"])
     report = services.open_province_report(province=province, reporting_round=reporting_round, by=request.user)
     return redirect("reporting:province_report", province_report_id=report.pk)

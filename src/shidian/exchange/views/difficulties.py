@@ -1,10 +1,9 @@
-"""Exchange pages: difficulties (list, raise, one item and its moves, statistics, routing) and notices. Thin."""
+"""Difficulty pages: the list, raising one, one item and its moves, its files. Thin."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django import forms as dj_forms
 from django.contrib import messages
@@ -18,21 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shidian.accounts.models import User
 from shidian.core import clock, listing, scoping, uploads
 from shidian.core.audit_actions import AuditAction
-from shidian.core.documents import render_docx, render_pdf
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.forms import Form
 from shidian.core.http import AuthedHttpRequest
-from shidian.core.roles import Reach
 from shidian.exchange import forms, permissions, selectors, services
-from shidian.exchange.models import AWAITING_ANSWER, Category, Difficulty, DifficultyStatus
+from shidian.exchange.models import AWAITING_ANSWER, Difficulty, DifficultyStatus
+from shidian.exchange.views._common import _require_view
 from shidian.pilots.models import PilotArea
-from shidian.regions.models import Province
 from shidian.reporting import selectors as report_selectors
-
-
-def _require_view(request: AuthedHttpRequest) -> None:
-    if not permissions.can_view_difficulties(request.user):
-        raise NotFound
 
 
 @login_required
@@ -251,164 +243,3 @@ def difficulty_file(request: AuthedHttpRequest, difficulty_id: int, file_id: int
         obj=item, by=request.user, file_name=stored.file_name, action=AuditAction.EXCHANGE_FILE_DOWNLOADED
     )
     return uploads.attachment_response(bytes(stored.content), file_name=stored.file_name)
-
-
-@login_required
-@require_GET
-def statistics(request: AuthedHttpRequest) -> HttpResponse:
-    """Response times per lead department (national users)."""
-    today = clock.today()
-    rows = selectors.department_statistics(user=request.user, today=today)
-    return render(request, "exchange/statistics.html", {"rows": rows, "today": today})
-
-
-@login_required
-@require_GET
-def routing(request: AuthedHttpRequest) -> HttpResponse:
-    """The routing table: which departments each category goes to."""
-    _require_view(request)
-    return render(
-        request,
-        "exchange/routing.html",
-        {"rules": selectors.routing_table(), "can_edit": permissions.can_manage_routing(request.user)},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit_routing(request: AuthedHttpRequest, category: str) -> HttpResponse:
-    if not permissions.can_manage_routing(request.user) or category not in Category.values:
-        raise NotFound
-    rule = selectors.get_rule(category=category)
-    initial = {"lead": rule.lead, "co_handlers": list(rule.co_handlers.all())}
-    form = forms.RoutingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_routing(
-                category=category,
-                lead=form.cleaned_data["lead"],
-                co_handlers=form.cleaned_data["co_handlers"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("分办规则已保存；此后提出的问题按新规则分办。"))
-            return redirect("exchange:routing")
-    return render(request, "exchange/edit_routing.html", {"form": form, "rule": rule})
-
-
-# -- notices ----------------------------------------------------------------------------------------
-
-
-def _require_notices(request: AuthedHttpRequest) -> None:
-    if not (permissions.can_send_notices(request.user) or permissions.can_read_notices(request.user)):
-        raise NotFound
-
-
-@login_required
-@require_GET
-def notices(request: AuthedHttpRequest) -> HttpResponse:
-    _require_notices(request)
-    rows = selectors.notices_with_counts(user=request.user)
-    page, query = listing.page_of(request, rows)
-    unread = set(selectors.unread_notices(user=request.user).values_list("pk", flat=True))
-    return render(
-        request,
-        "exchange/notices.html",
-        {
-            "rows": page,
-            "query": query,
-            "unread": unread,
-            "can_send": permissions.can_send_notices(request.user),
-            "receiver": scoping.scope_for(request.user).reach is Reach.PILOT,
-        },
-    )
-
-
-def _notice_choices(user: User) -> tuple[QuerySet[Province], QuerySet[PilotArea]]:
-    provinces = scoping.restrict(Province.objects.order_by("code"), user, province_field="pk", pilot_field=None)
-    pilots = _raisable_pilots(user)
-    return provinces, pilots
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def new_notice(request: AuthedHttpRequest) -> HttpResponse:
-    if not permissions.can_send_notices(request.user):
-        raise NotFound
-    provinces, pilots = _notice_choices(request.user)
-    form = forms.NoticeForm(request.POST or None, request.FILES or None, provinces=provinces, pilots=pilots)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            notice = services.send_notice(
-                title=data["title"],
-                body=data["body"],
-                audience=data["audience"],
-                batch=data["batch"],
-                province=data["province"],
-                pilots=list(data["pilots"]),
-                as_document=data["as_document"],
-                files=data["attachments"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("通知已发送至 %(n)d 个试点。") % {"n": notice.receipts.count()})
-            return redirect("exchange:notice", notice_id=notice.pk)
-    return render(request, "exchange/new_notice.html", {"form": form})
-
-
-@login_required
-@require_GET
-def notice(request: AuthedHttpRequest, notice_id: int) -> HttpResponse:
-    """One notice; its first opening by a recipient pilot's office is recorded as its read receipt."""
-    _require_notices(request)
-    item = selectors.get_notice_for(user=request.user, notice_id=notice_id)
-    receipt = services.open_notice(notice=item, by=request.user)
-    receipts = selectors.receipts_of(item) if permissions.sees_receipts(request.user, item) else None
-    return render(
-        request,
-        "exchange/notice.html",
-        {
-            "notice": item,
-            "receipt": receipt,
-            "receipts": receipts,
-            "read": [r for r in receipts if r.read_at] if receipts is not None else [],
-            "unread": [r for r in receipts if not r.read_at] if receipts is not None else [],
-            "files": item.files.only("pk", "file_name", "size"),
-        },
-    )
-
-
-@login_required
-@require_GET
-def notice_file(request: AuthedHttpRequest, notice_id: int, file_id: int) -> HttpResponse:
-    _require_notices(request)
-    item = selectors.get_notice_for(user=request.user, notice_id=notice_id)
-    stored = selectors.get_notice_file_for(notice=item, file_id=file_id)
-    services.record_download(
-        obj=item, by=request.user, file_name=stored.file_name, action=AuditAction.EXCHANGE_FILE_DOWNLOADED
-    )
-    return uploads.attachment_response(bytes(stored.content), file_name=stored.file_name)
-
-
-@login_required
-@require_GET
-def notice_document(request: AuthedHttpRequest, notice_id: int, fmt: str) -> HttpResponse:
-    """The notice as an official document (DOCX, or PDF from the same content)."""
-    _require_notices(request)
-    item = selectors.get_notice_for(user=request.user, notice_id=notice_id)
-    if not item.as_document:
-        raise NotFound
-    document = services.notice_document(item)
-    name = f"{item.document_number or item.title}.{fmt}"
-    services.record_download(obj=item, by=request.user, file_name=name, action=AuditAction.NOTICE_DOWNLOADED)
-    if fmt == "pdf":
-        response = HttpResponse(render_pdf(document), content_type="application/pdf")
-    else:
-        response = HttpResponse(render_docx(document), content_type=uploads.DOCX.content_type)
-    response["Content-Disposition"] = f"attachment; filename=\"notice.{fmt}\"; filename*=UTF-8''{quote(name)}"
-    return response
