@@ -31,6 +31,13 @@ def analyze(*app_labels: str) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
+def _column(field: models.Field[Any, Any] | models.ForeignObjectRel) -> str:
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise ValueError(f"{field} has no column of its own")
+    return column
+
+
 def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Insert plain rows into ``model``'s table in one statement: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
 
@@ -41,10 +48,10 @@ def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[S
     """
     opts = model._meta
     table = connection.ops.quote_name(opts.db_table)
-    columns = ", ".join(connection.ops.quote_name(opts.get_field(name).column) for name in fields)
+    columns = ", ".join(connection.ops.quote_name(_column(opts.get_field(name))) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:

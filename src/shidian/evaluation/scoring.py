@@ -106,7 +106,7 @@ def reporting_score(reports: Sequence[dict[str, Any]]) -> tuple[float, dict[str,
 
 def _report_points(report: dict[str, Any]) -> float:
     base = 0.0 if report["submitted_at"] is None else REPORT_LATE if report["late"] else REPORT_ON_TIME
-    return max(0.0, base - RETURN_PENALTY * report["returns"])
+    return max(0.0, base - RETURN_PENALTY * int(report["returns"]))
 
 
 def _milestone_credit(m: dict[str, Any]) -> float:
