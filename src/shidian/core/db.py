@@ -1,9 +1,12 @@
-"""Database housekeeping shared by the loaders: planner statistics after bulk writes."""
+"""Database housekeeping shared by the loaders: planner statistics after bulk writes, rows written in bulk."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from django.apps import apps
-from django.db import connection
+from django.db import connection, models
 
 
 def analyze(*app_labels: str) -> None:
@@ -26,3 +29,31 @@ def analyze(*app_labels: str) -> None:
     with connection.cursor() as cursor:
         for table in sorted(set(tables)):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def _column(field: models.Field[Any, Any] | models.ForeignObjectRel) -> str:
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise ValueError(f"{field} has no column of its own")
+    return column
+
+
+def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert plain rows into ``model``'s table in one statement: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
+
+    The values go to the database as they are, without the fields' conversions: a JSON column takes its text
+    (serialised once by the caller), a decimal a Decimal. For large result sets written once by a service (an
+    evaluation run's results with their breakdowns), where building model instances and adapting every JSON
+    value on its own costs more than the write itself. No signals, no ``save()``; the caller owns the atomicity.
+    """
+    opts = model._meta
+    table = connection.ops.quote_name(opts.db_table)
+    columns = ", ".join(connection.ops.quote_name(_column(opts.get_field(name))) for name in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(rows))  # noqa: S608

@@ -32,6 +32,34 @@ def number(value: Decimal | float | int | str | None, decimals: int = 2, *, grou
     return f"{rounded:,.{decimals}f}" if grouping else f"{rounded:.{decimals}f}"
 
 
+# The evaluation's numbers (issue 12): scores, contributions and points on 0..100 to the cent; indices on 0..1
+# (an indicator's cell, the coupling model's U, C, T and D) to three places; weights of 100 as whole numbers.
+SCORE_DECIMALS = 2
+INDEX_DECIMALS = 3
+
+
+def score(value: Decimal | float | int | str | None) -> str:
+    """Return a score on 0..100 to the cent ("61.98", "100.00"); "" for None."""
+    return number(value, SCORE_DECIMALS)
+
+
+def index(value: Decimal | float | int | str | None) -> str:
+    """Return an index on 0..1 to three places ("0.958"), as the coupling coordination degree D is written."""
+    return number(value, INDEX_DECIMALS)
+
+
+def weight(value: Decimal | float | int | str | None) -> str:
+    """Return a weight of 100 as a whole number ("35"), or to the cent once re-scaled ("38.89"); "" for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        exact = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    rounded = number(exact, SCORE_DECIMALS)
+    return rounded[:-3] if rounded.endswith(".00") else rounded
+
+
 def decimal(value: Decimal | float | int | str | None) -> str:
     """Return a stored decimal with only the places it needs ("12.5" for 12.500000, "3" for 3.000); "" for None."""
     if value is None or value == "":

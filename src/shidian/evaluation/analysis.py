@@ -12,6 +12,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from shidian.core import formatting
 from shidian.evaluation import methods, scoring
 from shidian.evaluation.models import DimensionCode, Grade, Result, Run
 from shidian.regions.models import RegionClass
@@ -19,13 +20,13 @@ from shidian.regions.models import RegionClass
 DIMENSION_LABELS = dict(DimensionCode.choices)
 
 
-def _dims(results: Sequence[Result]) -> np.ndarray:
+def _dims(breakdowns: Sequence[dict[str, Any]]) -> np.ndarray:
     """The stored dimension scores; a dimension that did not apply (score None) is NaN, as in the run."""
     rows = []
-    for r in results:
-        by_code = {d["code"]: d["score"] for d in r.breakdown.get("dimensions", [])}
+    for breakdown in breakdowns:
+        by_code = {d["code"]: d["score"] for d in breakdown.get("dimensions", [])}
         rows.append([np.nan if by_code.get(code) is None else float(by_code[code]) for code in scoring.DIMENSIONS])
-    return np.array(rows, dtype=np.float64).reshape(len(results), len(scoring.DIMENSIONS))
+    return np.array(rows, dtype=np.float64).reshape(len(breakdowns), len(scoring.DIMENSIONS))
 
 
 @dataclass(frozen=True)
@@ -40,24 +41,30 @@ class StabilityRow:
         return len(self.grades) > 1
 
 
-def sensitivity(run: Run, results: Sequence[Result]) -> list[StabilityRow]:
-    """Each weight ±20% (the rest rescaled to 100): every pilot's rank range and the grades it could get."""
+def sensitivity(run: Run, results: Sequence[Result], every: Sequence[tuple[int, dict[str, Any]]]) -> list[StabilityRow]:
+    """Each weight ±20% (the rest rescaled to 100): the rank range and the grades each of ``results`` could get.
+
+    The ranks are national, so they are recomputed over ``every`` result of the run (pilot id, breakdown),
+    whoever looks; only the rows of ``results`` (the pilots the user may see) are returned.
+    """
     results = list(results)
-    if not results:
+    if not results or not every:
         return []
     scheme = run.inputs.get("scheme", {})
     weights = np.array([float(scheme["weights"][c]) for c in scoring.DIMENSIONS])
     rows = scoring.sensitivity(
-        _dims(results),
+        _dims([breakdown for _pid, breakdown in every]),
         weights,
         method=scheme.get("composite_method", "weighted"),
         thresholds=scheme["thresholds"],
-        pilot_ids=[r.pilot_id for r in results],
+        pilot_ids=[pid for pid, _b in every],
     )
+    by_pilot = {s.pilot_id: s for s in rows}
     order = [g.value for g in Grade]
     return [
         StabilityRow(r, s.best, s.worst, [str(Grade(g).label) for g in sorted(s.grades, key=order.index)])
-        for r, s in zip(results, rows, strict=True)
+        for r in results
+        if (s := by_pilot.get(r.pilot_id)) is not None
     ]
 
 
@@ -80,9 +87,19 @@ class Move:
             return None
         return self.before.rank_overall - self.after.rank_overall
 
+    @property
+    def rank_fall(self) -> int | None:
+        """How many places the pilot fell (the page writes ↓n)."""
+        delta = self.rank_delta
+        return None if delta is None else -delta
+
 
 def _inputs_by_pilot(run: Run) -> dict[int, dict[str, Any]]:
     return {p["id"]: p for p in run.inputs.get("pilots", [])}
+
+
+def _score_text(value: float | None) -> str:
+    return _("不适用") if value is None else formatting.score(value)
 
 
 def compare(old: Run, new: Run, old_results: Iterable[Result], new_results: Iterable[Result]) -> list[Move]:
@@ -105,10 +122,10 @@ def compare(old: Run, new: Run, old_results: Iterable[Result], new_results: Iter
                         _("%(dim)s：%(old)s → %(new)s 分（贡献 %(oc)s → %(nc)s）")
                         % {
                             "dim": DIMENSION_LABELS.get(d["code"], d["code"]),
-                            "old": was["score"],
-                            "new": d["score"],
-                            "oc": was["contribution"],
-                            "nc": d["contribution"],
+                            "old": _score_text(was["score"]),
+                            "new": _score_text(d["score"]),
+                            "oc": formatting.score(was["contribution"]),
+                            "nc": formatting.score(d["contribution"]),
                         }
                     )
             oi, ni = old_inputs.get(pid, {}), new_inputs.get(pid, {})
@@ -188,8 +205,8 @@ def bar_option(groups_: Sequence[Group], *, title: str) -> dict[str, Any]:
 
 
 # The pair of subsystems the dashboard couples (docs/evaluation.md, 耦合协调度): the population's urbanisation
-# against the land's, each the mean attainment (0..1) of the pilot's counted indicators of those catalogue
-# categories (indicators app, 指标分类) in the run's breakdown.
+# against the land's, each the development level (0..1) of the indicators of those catalogue categories
+# (indicators app, 指标分类) in the run's snapshot: every value min-max normalised over the run's pilots.
 COUPLING_PAIR: tuple[tuple[str, frozenset[str]], tuple[str, frozenset[str]]] = (
     (gettext_noop("人口城镇化"), frozenset({"城镇化水平", "农民工融入城镇"})),
     (gettext_noop("土地城镇化"), frozenset({"土地利用"})),
@@ -233,26 +250,58 @@ class CouplingRow:
         return coordination_band(self.d)
 
 
-def _subsystem_level(result: Result, categories: dict[str, str], wanted: frozenset[str]) -> float | None:
-    indicators = next((d for d in result.breakdown.get("dimensions", []) if d["code"] == "indicators"), None)
-    if indicators is None:
-        return None
-    cells = [
-        min(1.0, max(0.0, float(i["cell"])))
-        for i in indicators["detail"].get("indicators", [])
-        if i.get("counted") and categories.get(i["code"]) in wanted
-    ]
-    return sum(cells) / len(cells) if cells else None
+def _subsystem_levels(
+    pilots: Sequence[dict[str, Any]], categories: dict[str, str], wanted: frozenset[str]
+) -> list[float | None]:
+    """Each pilot's level of one subsystem: the mean of its indicators' values min-max normalised over the pilots.
+
+    Normalised by direction (a cost indicator such as 人均城市建设用地 reversed); a pilot without a value of
+    the subsystem has no level (None). Not the capped target attainment of the score: a pilot on target in
+    both subsystems would be 1 and 1, "perfectly coupled" whatever its actual levels.
+    """
+    columns = sorted(
+        {
+            row["code"]: row["direction"]
+            for p in pilots
+            for row in p["indicators"]
+            if categories.get(row["code"]) in wanted
+        }.items()
+    )
+    if not columns:
+        return [None] * len(pilots)
+    index = {code: j for j, (code, _d) in enumerate(columns)}
+    values = np.full((len(pilots), len(columns)), np.nan)
+    for i, p in enumerate(pilots):
+        for row in p["indicators"]:
+            j = index.get(row["code"])
+            if j is not None and row["value"] is not None:
+                values[i, j] = float(row["value"])
+    present = ~np.isnan(values)
+    scaled = methods.min_max(values, directions=["cost" if d == "negative" else "benefit" for _c, d in columns])
+    counts = present.sum(axis=1)
+    sums = np.where(present, scaled, 0.0).sum(axis=1)
+    return [float(sums[i] / counts[i]) if counts[i] else None for i in range(len(pilots))]
 
 
-def coupling(results: Sequence[Result], categories: dict[str, str]) -> dict[int, CouplingRow]:
-    """{pilot id: coupling row} for every pilot with indicators of both subsystems (methods.coupling_coordination)."""
+def coupling(run: Run, pilot_ids: Iterable[int], categories: dict[str, str]) -> dict[int, CouplingRow]:
+    """{pilot id: coupling row} for the given pilots of ``run`` with both subsystems (methods.coupling_coordination).
+
+    The levels U1, U2 are normalised over every pilot of the run's snapshot, so a pilot's C and D are the same
+    on its score card, on the run page of the nation and on that of its province.
+    """
+    pilots = run.inputs.get("pilots", [])
     (_n1, first), (_n2, second) = COUPLING_PAIR
-    levels = []
-    for r in results:
-        u1, u2 = _subsystem_level(r, categories, first), _subsystem_level(r, categories, second)
-        if u1 is not None and u2 is not None:
-            levels.append((r.pilot_id, u1, u2))
+    wanted = set(pilot_ids)
+    levels = [
+        (p["id"], u1, u2)
+        for p, u1, u2 in zip(
+            pilots,
+            _subsystem_levels(pilots, categories, first),
+            _subsystem_levels(pilots, categories, second),
+            strict=True,
+        )
+        if p["id"] in wanted and u1 is not None and u2 is not None
+    ]
     if not levels:
         return {}
     model = methods.coupling_coordination(np.array([[u1, u2] for _p, u1, u2 in levels]))

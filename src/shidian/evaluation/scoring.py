@@ -7,7 +7,6 @@ the breakdown that a score card shows: for every number, the rule and the inputs
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -78,69 +77,6 @@ def _indicator_columns(pilots: Sequence[dict[str, Any]]) -> list[tuple[str, str]
     return sorted(seen.items())
 
 
-def indicator_scores(
-    pilots: Sequence[dict[str, Any]], *, method: str, cap: float
-) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """Indicator progress per pilot on 0..100 by the scheme's method, and each pilot's cells."""
-    columns = _indicator_columns(pilots)
-    n, k = len(pilots), len(columns)
-    details: list[dict[str, Any]] = [{"indicators": [], "method": method} for _p in pilots]
-    if not k:
-        for d in details:
-            d["note"] = "没有设定目标的指标，本项计 0 分。"
-        return np.zeros(n), details
-    index = {code: j for j, (code, _d) in enumerate(columns)}
-    directions = ["cost" if d == "negative" else "benefit" for _c, d in columns]
-    values = np.full((n, k), np.nan)
-    targets = np.full((n, k), np.nan)
-    for i, p in enumerate(pilots):
-        for row in p["indicators"]:
-            j = index[row["code"]]
-            if row["value"] is not None:
-                values[i, j] = float(row["value"])
-            if row["target"] is not None:
-                targets[i, j] = float(row["target"])
-    has_target = ~np.isnan(targets)
-    if method == "attainment":
-        cells = methods.attainment(values, targets, directions=directions, cap=cap)
-        counted = has_target
-        weights = None
-    else:
-        normalised = np.nan_to_num(methods.min_max(values, directions=directions), nan=0.0)
-        cells = normalised
-        counted = np.ones((n, k), dtype=bool)
-        weights = (
-            methods.entropy_weights(normalised, directions=["benefit"] * k) if method == "entropy" and n > 1 else None
-        )
-    if weights is not None:
-        scores = np.array([100.0 * float(cells[i] @ weights) for i in range(n)])
-    else:
-        count = counted.sum(axis=1)
-        # A sequential sum (cumsum) of the counted cells in column order: the same number as summing the
-        # pilot's own cells one by one, whatever the number of columns (numpy's sum pairs long rows).
-        sums = np.cumsum(np.where(counted, cells, 0.0), axis=1)[:, -1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scores = np.where(count > 0, 100.0 * (sums / count), 0.0)
-    any_counted = counted.any(axis=1).tolist()
-    cell_rows = cells.tolist()
-    counted_rows = counted.tolist()
-    rounded_weights = [round(float(w), 4) for w in weights] if weights is not None else None
-    for i, p in enumerate(pilots):
-        rows = p["indicators"]
-        if rows:
-            cell_row, counted_row = cell_rows[i], counted_rows[i]
-            out = details[i]["indicators"]
-            for row in rows:
-                j = index[row["code"]]
-                cell = {**row, "cell": round(cell_row[j], 4), "counted": counted_row[j]}
-                if rounded_weights is not None:
-                    cell["weight"] = rounded_weights[j]
-                out.append(cell)
-        if not any_counted[i]:
-            details[i]["note"] = "没有设定目标的指标，本项计 0 分。"
-    return scores, details
-
-
 def innovation_score(
     experts: Sequence[dict[str, Any]], experiences: Sequence[dict[str, Any]], *, max_score: int
 ) -> tuple[float, dict[str, Any]]:
@@ -149,13 +85,13 @@ def innovation_score(
     detail: dict[str, Any] = {
         "experts": list(experts),
         "experiences": list(experiences),
-        "experiences_note": "典型经验模块尚未上线，入选典型经验暂计 0 分。",
+        "experiences_note": EXPERIENCES_NOTE,
     }
     if not totals:
-        detail["note"] = "没有专家评分，本项计 0 分。"
+        detail["note"] = NO_EXPERTS
         return 0.0, detail
     mean = methods.trimmed_mean(np.array(totals))
-    detail["trimmed"] = len(totals) >= 5
+    detail["trimmed"] = len(totals) >= TRIM_FROM
     detail["mean"] = round(mean, 4)
     return min(100.0, mean * 100.0 / max_score), detail
 
@@ -163,82 +99,240 @@ def innovation_score(
 def reporting_score(reports: Sequence[dict[str, Any]]) -> tuple[float, dict[str, Any]]:
     """Mean over the year's rounds: on time 100, late 60, missing 0, minus 10 per return (not below 0)."""
     if not reports:
-        return 0.0, {"reports": [], "note": "当年没有报告轮次，本项计 0 分。"}
-    rows = []
-    for r in reports:
-        base = 0.0 if r["submitted_at"] is None else REPORT_LATE if r["late"] else REPORT_ON_TIME
-        points = max(0.0, base - RETURN_PENALTY * r["returns"])
-        rows.append({**r, "points": points})
+        return 0.0, {"reports": [], "note": NO_REPORTS}
+    rows = [{**r, "points": _report_points(r)} for r in reports]
     return sum(r["points"] for r in rows) / len(rows), {"reports": rows}
+
+
+def _report_points(report: dict[str, Any]) -> float:
+    base = 0.0 if report["submitted_at"] is None else REPORT_LATE if report["late"] else REPORT_ON_TIME
+    return max(0.0, base - RETURN_PENALTY * int(report["returns"]))
+
+
+def _milestone_credit(m: dict[str, Any]) -> float:
+    done = m["status"] == "done"
+    on_time = done and (m["finished_on"] is None or m["finished_on"] <= m["due"])
+    return ON_TIME if on_time else LATE_DONE if done else 0.0
 
 
 def province_score(assessment: dict[str, Any] | None) -> tuple[float, dict[str, Any]]:
     if assessment is None:
-        return 0.0, {"assessment": None, "note": "省级发展改革部门未评价，本项计 0 分。"}
+        return 0.0, {"assessment": None, "note": NO_ASSESSMENT}
     return float(assessment["score"]), {"assessment": assessment}
 
 
-# -- the run ------------------------------------------------------------------------------------------
+# The notes a score card shows when a dimension has nothing to count (docs/evaluation.md).
+NO_INDICATORS = "没有设定目标的指标，本项计 0 分。"
+NO_EXPERTS = "没有专家评分，本项计 0 分。"
+NO_REPORTS = "当年没有报告轮次，本项计 0 分。"
+NO_ASSESSMENT = "省级发展改革部门未评价，本项计 0 分。"
+EXPERIENCES_NOTE = "典型经验模块尚未上线，入选典型经验暂计 0 分。"
+TRIM_FROM = 5  # experts on a pilot from which the highest and the lowest total are dropped (methods.trimmed_mean)
 
 
-def dimension_matrix(inputs: dict[str, Any]) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """(n_pilots, 5) dimension scores rounded to the cent (NaN: not applicable), and each pilot's details.
+# -- the run: the snapshot as arrays, the arithmetic on them, then the breakdown -----------------------
 
-    A pilot without milestones, expert scores, reports or an assessment gets that dimension's fixed score
-    and note without a call per pilot: at nationwide scale most areas have nothing in most dimensions.
-    """
-    scheme = inputs["scheme"]
+
+@dataclass(frozen=True)
+class Flat:
+    """The numbers of a snapshot as arrays, read in one pass over it: what the run's arithmetic starts from."""
+
+    n: int
+    ms_pilot: np.ndarray  # per milestone due: the pilot's row, its duration, its credit (1, 0.5 or 0)
+    ms_duration: np.ndarray
+    ms_credit: np.ndarray
+    columns: list[tuple[str, str]]  # indicator (code, direction) of each column of values / targets
+    values: np.ndarray  # (n, k) the latest value of each indicator with a target (NaN: none)
+    targets: np.ndarray
+    rep_pilot: np.ndarray  # per report round: the pilot's row and its points
+    rep_points: np.ndarray
+    experts: np.ndarray  # (n, widest panel) each pilot's complete expert totals, NaN-padded
+    province: np.ndarray  # the provincial assessment (NaN: none)
+    groups: dict[str, np.ndarray]  # each pilot's ranking group (a code) by batch, region and province
+
+
+def flatten(inputs: dict[str, Any]) -> Flat:
+    """The snapshot's numbers as arrays (milestone credits and report points are decided here, row by row)."""
     pilots = inputs["pilots"]
-    indicators, indicator_details = indicator_scores(
-        pilots, method=scheme["indicator_method"], cap=float(scheme["attainment_cap"])
-    )
-    max_score = int(scheme["max_expert_score"])
-    rows = np.zeros((len(pilots), len(DIMENSIONS)))
-    rows[:, 1] = indicators
-    details = []
-    no_reports = "当年没有报告轮次，本项计 0 分。"
-    no_experts = "没有专家评分，本项计 0 分。"
-    no_assessment = "省级发展改革部门未评价，本项计 0 分。"
-    experiences_note = "典型经验模块尚未上线，入选典型经验暂计 0 分。"
+    n = len(pilots)
+    columns = _indicator_columns(pilots)
+    index = {code: j for j, (code, _d) in enumerate(columns)}
+    values = np.full((n, len(columns)), np.nan)
+    targets = np.full((n, len(columns)), np.nan)
+    ms_pilot: list[int] = []
+    ms_duration: list[float] = []
+    ms_credit: list[float] = []
+    rep_pilot: list[int] = []
+    rep_points: list[float] = []
+    expert_totals: list[list[float]] = []
+    province = np.full(n, np.nan)
     for i, p in enumerate(pilots):
-        row = rows[i]
-        if p["milestones"]:
-            t, t_detail = task_score(p["milestones"])
-            row[0] = np.nan if t is None else t
-        else:
-            row[0] = np.nan
-            t_detail = {"milestones": [], "not_applicable": True, "note": NOT_APPLICABLE_TASKS}
-        if p["experts"]:
-            row[2], inn_detail = innovation_score(p["experts"], p["experiences"], max_score=max_score)
-        else:
-            inn_detail = {
-                "experts": [],
-                "experiences": list(p["experiences"]),
-                "experiences_note": experiences_note,
-                "note": no_experts,
-            }
-        if p["reports"]:
-            row[3], rep_detail = reporting_score(p["reports"])
-        else:
-            rep_detail = {"reports": [], "note": no_reports}
+        for m in p["milestones"]:
+            ms_pilot.append(i)
+            ms_duration.append(m["duration"])
+            ms_credit.append(_milestone_credit(m))
+        for row in p["indicators"]:
+            j = index[row["code"]]
+            if row["value"] is not None:
+                values[i, j] = float(row["value"])
+            if row["target"] is not None:
+                targets[i, j] = float(row["target"])
+        for r in p["reports"]:
+            rep_pilot.append(i)
+            rep_points.append(_report_points(r))
+        expert_totals.append([e["total"] for e in p["experts"] if e["total"] is not None])
         if p["province_assessment"] is not None:
-            row[4], prov_detail = province_score(p["province_assessment"])
-        else:
-            prov_detail = {"assessment": None, "note": no_assessment}
-        details.append(
-            {
-                "tasks": t_detail,
-                "indicators": indicator_details[i],
-                "innovation": inn_detail,
-                "reporting": rep_detail,
-                "province": prov_detail,
-            }
-        )
-    return methods.round_half_up(rows, 2), details
+            province[i] = float(p["province_assessment"]["score"])
+    experts = np.full((n, max([len(t) for t in expert_totals] + [1])), np.nan)
+    for i, totals in enumerate(expert_totals):
+        if totals:
+            experts[i, : len(totals)] = totals
+    return Flat(
+        n=n,
+        ms_pilot=np.array(ms_pilot, dtype=np.int64),
+        ms_duration=np.array(ms_duration, dtype=np.float64),
+        ms_credit=np.array(ms_credit, dtype=np.float64),
+        columns=columns,
+        values=values,
+        targets=targets,
+        rep_pilot=np.array(rep_pilot, dtype=np.int64),
+        rep_points=np.array(rep_points, dtype=np.float64),
+        experts=experts,
+        province=province,
+        groups={key: _group_codes([p[field] for p in pilots]) for key, field in GROUP_FIELDS},
+    )
 
 
-def _cent(value: float) -> float:
-    return value if np.isnan(value) else float(money(value))
+@dataclass(frozen=True)
+class Computed:
+    """Everything a run computes, as arrays: the dimension scores, totals, ranks, grades and the cells behind them."""
+
+    dims: np.ndarray  # (n, 5) rounded to the cent, NaN where a dimension does not apply
+    totals: np.ndarray
+    contributions: np.ndarray
+    applied: np.ndarray  # each pilot's effective weights
+    ranks: dict[str, np.ndarray]  # overall, batch, region, province
+    grades: list[str]
+    cells: np.ndarray  # (n, k) indicator cells and whether each counts
+    counted: np.ndarray
+    indicator_weights: np.ndarray | None  # entropy weights of the columns, if that method
+    task_weight: np.ndarray  # the summed durations of each pilot's milestones due, and the credit earned
+    task_credit: np.ndarray
+    expert_means: np.ndarray  # the (trimmed) mean of each pilot's expert totals (NaN: none)
+    expert_counts: np.ndarray
+
+
+def _indicator_arrays(
+    flat: Flat, *, method: str, cap: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Indicator progress per pilot on 0..100 by the scheme's method, with the cells, what counts and the weights."""
+    n, k = flat.values.shape
+    if not k:
+        return np.zeros(n), flat.values, np.zeros((n, 0), dtype=bool), None
+    directions = ["cost" if d == "negative" else "benefit" for _c, d in flat.columns]
+    weights = None
+    if method == "attainment":
+        cells = methods.attainment(flat.values, flat.targets, directions=directions, cap=cap)
+        counted = ~np.isnan(flat.targets)
+    else:
+        cells = np.nan_to_num(methods.min_max(flat.values, directions=directions), nan=0.0)
+        counted = np.ones((n, k), dtype=bool)
+        if method == "entropy" and n > 1:
+            weights = methods.entropy_weights(cells, directions=["benefit"] * k)
+    if weights is not None:
+        return 100.0 * (cells @ weights), cells, counted, weights
+    count = counted.sum(axis=1)
+    # A sequential sum (cumsum) of the counted cells in column order: the same number as summing the
+    # pilot's own cells one by one, whatever the number of columns (numpy's sum pairs long rows).
+    sums = np.cumsum(np.where(counted, cells, 0.0), axis=1)[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores = np.where(count > 0, 100.0 * (sums / count), 0.0)
+    return scores, cells, counted, None
+
+
+def _expert_means(experts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """methods.trimmed_mean of every row's totals at once (NaN where none), and how many totals each row has."""
+    ordered = np.sort(experts, axis=1)  # NaN last
+    count = (~np.isnan(ordered)).sum(axis=1)
+    cols = np.arange(ordered.shape[1])
+    trim = (count >= TRIM_FROM)[:, None] & ((cols == 0) | (cols == (count - 1)[:, None]))
+    keep = ~np.isnan(ordered) & ~trim
+    kept = keep.sum(axis=1)
+    # Sequential sums, as numpy's mean of fewer than 8 numbers is; a longer row goes through trimmed_mean itself.
+    sums = np.cumsum(np.where(keep, ordered, 0.0), axis=1)[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = np.where(kept > 0, sums / kept, np.nan)
+    for i in np.flatnonzero(kept >= 8):
+        means[i] = methods.trimmed_mean(ordered[i, : count[i]], drop_extremes_from=TRIM_FROM)
+    return means, count
+
+
+GROUP_FIELDS = (("batch", "batch"), ("region", "region"), ("province", "province_id"))
+
+
+def _group_codes(keys: Sequence[Any]) -> np.ndarray:
+    """Each key's group as a small integer (first seen, first numbered)."""
+    codes: dict[Any, int] = {}
+    return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.int64)
+
+
+def group_ranks(scores: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Competition ranks ("1224") of ``scores`` (rounded to the cent) within each group (``_group_codes``)."""
+    rounded = methods.round_half_up(scores, 2)
+    order = np.lexsort((-rounded, group))
+    g, r = group[order], rounded[order]
+    position = np.arange(len(order))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    tie_start = first.copy()
+    tie_start[1:] |= r[1:] != r[:-1]
+    group_start = np.maximum.accumulate(np.where(first, position, 0))
+    block_start = np.maximum.accumulate(np.where(tie_start, position, 0))
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = block_start - group_start + 1
+    return ranks
+
+
+def compute(flat: Flat, scheme: dict[str, Any]) -> Computed:
+    """The run's arithmetic on the snapshot's arrays: no per-pilot Python, the same numbers as the scalar rules."""
+    n = flat.n
+    rows = np.zeros((n, len(DIMENSIONS)))
+    weight = np.bincount(flat.ms_pilot, flat.ms_duration, minlength=n)
+    earned = np.bincount(flat.ms_pilot, flat.ms_duration * flat.ms_credit, minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows[:, 0] = np.where(weight > 0, 100.0 * earned / weight, np.nan)
+    indicators, cells, counted, indicator_weights = _indicator_arrays(
+        flat, method=scheme["indicator_method"], cap=float(scheme["attainment_cap"])
+    )
+    rows[:, 1] = indicators
+    means, expert_counts = _expert_means(flat.experts)
+    rows[:, 2] = np.where(expert_counts > 0, np.minimum(100.0, means * 100.0 / int(scheme["max_expert_score"])), 0.0)
+    rounds = np.bincount(flat.rep_pilot, minlength=n)
+    points = np.bincount(flat.rep_pilot, flat.rep_points, minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows[:, 3] = np.where(rounds > 0, points / rounds, 0.0)
+    rows[:, 4] = np.nan_to_num(flat.province, nan=0.0)
+    dims = methods.round_half_up(rows, 2)
+    weights = np.array([float(scheme["weights"][d]) for d in DIMENSIONS])
+    totals, contributions = composite(dims, weights, method=scheme["composite_method"])
+    ranks = {"overall": methods.competition_rank(totals)}
+    for key, group in flat.groups.items():
+        ranks[key] = group_ranks(totals, group)
+    return Computed(
+        dims=dims,
+        totals=totals,
+        contributions=contributions,
+        applied=effective_weights(dims, weights),
+        ranks=ranks,
+        grades=_grades(totals, scheme["thresholds"]),
+        cells=cells,
+        counted=counted,
+        indicator_weights=indicator_weights,
+        task_weight=weight,
+        task_credit=earned,
+        expert_means=means,
+        expert_counts=expert_counts,
+    )
 
 
 def effective_weights(dims: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -270,72 +364,114 @@ def composite(dims: np.ndarray, weights: np.ndarray, *, method: str) -> tuple[np
     return methods.round_half_up(contributions.sum(axis=1), 2), contributions
 
 
-def group_ranks(scores: np.ndarray, keys: Sequence[Any]) -> np.ndarray:
-    """Competition ranks ("1224") of ``scores`` within each group of ``keys``."""
-    ranks = np.zeros(len(scores), dtype=np.int64)
-    groups: dict[Any, list[int]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        groups[key].append(i)
-    for members in groups.values():
-        ranks[members] = methods.competition_rank(scores[members])
-    return ranks
+def breakdowns(inputs: dict[str, Any], flat: Flat, computed: Computed) -> list[dict[str, Any]]:
+    """Every pilot's score card from the computed arrays, in one pass: each number with its rule and inputs.
+
+    The arrays are turned into plain lists once; a dimension with nothing to count shares its fixed detail.
+    """
+    scheme = inputs["scheme"]
+    method, indicator_method = scheme["composite_method"], scheme["indicator_method"]
+    weight_list = [float(scheme["weights"][d]) for d in DIMENSIONS]
+    dims_rows = computed.dims.tolist()
+    contribution_rows = computed.contributions.tolist()
+    applied_rows = computed.applied.tolist()
+    rounded_weight = {v: round(v, 2) for v in set(computed.applied.ravel().tolist())}
+    index = {code: j for j, (code, _d) in enumerate(flat.columns)}
+    cell_rows = computed.cells.tolist()
+    counted_rows = computed.counted.tolist()
+    any_counted = computed.counted.any(axis=1).tolist()
+    column_weights = (
+        [round(float(w), 4) for w in computed.indicator_weights] if computed.indicator_weights is not None else None
+    )
+    credits = iter(flat.ms_credit.tolist())
+    points = iter(flat.rep_points.tolist())
+    means = computed.expert_means.tolist()
+    task_weights, task_credits = computed.task_weight.tolist(), computed.task_credit.tolist()
+    expert_counts = computed.expert_counts.tolist()
+    out = []
+    for i, p in enumerate(inputs["pilots"]):
+        dim_row = dims_rows[i]
+        if p["milestones"]:
+            milestones = [{**m, "credit": next(credits)} for m in p["milestones"]]
+            tasks: dict[str, Any] = (
+                {"milestones": milestones, "not_applicable": True, "note": NOT_APPLICABLE_TASKS}
+                if dim_row[0] != dim_row[0]
+                else {"milestones": milestones, "weight": task_weights[i], "credit": task_credits[i]}
+            )
+        else:
+            tasks = {"milestones": [], "not_applicable": True, "note": NOT_APPLICABLE_TASKS}
+        cells = []
+        if p["indicators"]:
+            cell_row, counted_row = cell_rows[i], counted_rows[i]
+            for row in p["indicators"]:
+                j = index[row["code"]]
+                cell = {**row, "cell": round(cell_row[j], 4), "counted": counted_row[j]}
+                if column_weights is not None:
+                    cell["weight"] = column_weights[j]
+                cells.append(cell)
+        indicators: dict[str, Any] = {"indicators": cells, "method": indicator_method}
+        if not any_counted[i]:
+            indicators["note"] = NO_INDICATORS
+        innovation: dict[str, Any] = {
+            "experts": list(p["experts"]),
+            "experiences": list(p["experiences"]),
+            "experiences_note": EXPERIENCES_NOTE,
+        }
+        if expert_counts[i]:
+            innovation["trimmed"] = expert_counts[i] >= TRIM_FROM
+            innovation["mean"] = round(means[i], 4)
+        else:
+            innovation["note"] = NO_EXPERTS
+        if p["reports"]:
+            reporting: dict[str, Any] = {"reports": [{**r, "points": next(points)} for r in p["reports"]]}
+        else:
+            reporting = {"reports": [], "note": NO_REPORTS}
+        assessment = p["province_assessment"]
+        province = {"assessment": assessment} if assessment is not None else {"assessment": None, "note": NO_ASSESSMENT}
+        details = (tasks, indicators, innovation, reporting, province)
+        contribution_row, applied_row = contribution_rows[i], applied_rows[i]
+        out.append(
+            {
+                "method": method,
+                "dimensions": [
+                    {
+                        "code": code,
+                        "weight": weight_list[j],
+                        "applicable": dim_row[j] == dim_row[j],  # NaN (not applicable) is the value unequal to itself
+                        "effective_weight": rounded_weight[applied_row[j]],
+                        "score": dim_row[j] if dim_row[j] == dim_row[j] else None,
+                        "contribution": contribution_row[j],
+                        "detail": details[j],
+                    }
+                    for j, code in enumerate(DIMENSIONS)
+                ],
+            }
+        )
+    return out
 
 
 def score_run(inputs: dict[str, Any]) -> list[Scored]:
-    """Every pilot's score, grade, ranks and breakdown from the snapshot."""
+    """Every pilot's score, grade, ranks and breakdown from the snapshot: flatten, compute, then the breakdowns."""
     pilots = inputs["pilots"]
     if not pilots:
         return []
-    scheme = inputs["scheme"]
-    weights = np.array([float(scheme["weights"][d]) for d in DIMENSIONS])
-    dims, details = dimension_matrix(inputs)
-    totals, contributions = composite(dims, weights, method=scheme["composite_method"])
-    applied = effective_weights(dims, weights)
-    overall = methods.competition_rank(totals)
-    by_batch = group_ranks(totals, [p["batch"] for p in pilots])
-    by_region = group_ranks(totals, [p["region"] for p in pilots])
-    by_province = group_ranks(totals, [p["province_id"] for p in pilots])
-    grades = _grades(totals, scheme["thresholds"])
-    # Plain lists and per-value caches: the loop below runs once per area (40,000 at nationwide scale).
-    method = scheme["composite_method"]
-    codes = list(enumerate(DIMENSIONS))
-    weight_list = [float(w) for w in weights]
-    dims_rows = dims.tolist()
-    contribution_rows = contributions.tolist()
-    applied_rows = applied.tolist()
-    rounded_weight = {v: round(v, 2) for v in set(applied.ravel().tolist())}
-    score_of = {v: money(v) for v in set(totals.tolist())}
-    ranks = zip(overall.tolist(), by_batch.tolist(), by_region.tolist(), by_province.tolist(), strict=True)
-    scored = []
-    for i, (p, total, grade, (r_all, r_batch, r_region, r_province)) in enumerate(
-        zip(pilots, totals.tolist(), grades, ranks, strict=True)
-    ):
-        dim_row, contribution_row, applied_row, detail = dims_rows[i], contribution_rows[i], applied_rows[i], details[i]
-        breakdown = {
-            "method": method,
-            "dimensions": [
-                {
-                    "code": code,
-                    "weight": weight_list[j],
-                    "applicable": dim_row[j] == dim_row[j],  # NaN (not applicable) is the value unequal to itself
-                    "effective_weight": rounded_weight[applied_row[j]],
-                    "score": dim_row[j] if dim_row[j] == dim_row[j] else None,
-                    "contribution": contribution_row[j],
-                    "detail": detail[code],
-                }
-                for j, code in codes
-            ],
-        }
-        scored.append(
-            Scored(
-                pilot_id=p["id"],
-                score=score_of[total],
-                grade=grade,
-                ranks={"overall": r_all, "batch": r_batch, "region": r_region, "province": r_province},
-                breakdown=breakdown,
-            )
+    flat = flatten(inputs)
+    computed = compute(flat, inputs["scheme"])
+    cards = breakdowns(inputs, flat, computed)
+    score_of = {v: money(v) for v in set(computed.totals.tolist())}
+    ranks = zip(*(computed.ranks[k].tolist() for k in ("overall", "batch", "region", "province")), strict=True)
+    return [
+        Scored(
+            pilot_id=p["id"],
+            score=score_of[total],
+            grade=grade,
+            ranks={"overall": r_all, "batch": r_batch, "region": r_region, "province": r_province},
+            breakdown=card,
         )
-    return scored
+        for p, total, grade, (r_all, r_batch, r_region, r_province), card in zip(
+            pilots, computed.totals.tolist(), computed.grades, ranks, cards, strict=True
+        )
+    ]
 
 
 def _grades(totals: np.ndarray, thresholds: dict[str, str]) -> list[str]:

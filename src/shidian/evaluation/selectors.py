@@ -104,6 +104,15 @@ def get_result_for(*, user: Any, result_id: int) -> Result:
     return result
 
 
+def run_dimension_rows(run: Run) -> list[tuple[int, Any]]:
+    """(pilot id, breakdown) of every result of ``run``, for arithmetic over the whole run (the sensitivity).
+
+    Not for display: the ranks a user is shown are national, so their ranges are computed over every pilot,
+    and only the rows of the pilots the user may see (``visible_results``) are then shown.
+    """
+    return list(Result.objects.filter(run=run).order_by("pilot_id").values_list("pilot_id", "breakdown"))
+
+
 def published_run(year: int) -> Run | None:
     return Run.objects.filter(scheme__year=year, status=RunStatus.PUBLISHED).select_related("scheme").first()
 
@@ -299,3 +308,13 @@ def indicator_categories() -> dict[str, str]:
     from shidian.indicators.models import Indicator
 
     return dict(Indicator.objects.values_list("code", "category__name"))
+
+
+def indicator_formats() -> dict[str, tuple[str, int]]:
+    """{indicator code: (value type, decimals)}: how the catalogue writes each indicator's values."""
+    from shidian.indicators.models import Indicator
+
+    return {
+        code: (value_type, decimals)
+        for code, value_type, decimals in Indicator.objects.values_list("code", "value_type", "decimals")
+    }

@@ -44,6 +44,30 @@ def cn_number(value: Decimal | float | int | None, decimals: int = 2) -> str:
 
 
 @register.filter
+def cn_score(value: Decimal | float | int | str | None) -> str:
+    """A score on 0..100 to the cent."""
+    return formatting.score(value)
+
+
+@register.filter
+def cn_weight(value: Decimal | float | int | str | None) -> str:
+    """A weight of 100: whole, or to the cent once re-scaled."""
+    return formatting.weight(value)
+
+
+@register.filter
+def cn_index(value: Decimal | float | int | str | None) -> str:
+    """An index on 0..1 (an indicator's cell, the coupling degree C, the coordination degree D) to three places."""
+    return formatting.index(value)
+
+
+@register.filter
+def cn_decimal(value: Decimal | float | int | str | None) -> str:
+    """A stored decimal with only the places it needs ("12.5" for 12.500000)."""
+    return formatting.decimal(value)
+
+
+@register.filter
 def indicator_value(value: Decimal | float | int | None, indicator: Any) -> str:
     """A value with its indicator's decimals and unit, or 是/否."""
     if indicator is None:

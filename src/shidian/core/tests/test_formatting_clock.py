@@ -20,6 +20,22 @@ def test_numbers_keep_the_indicators_decimals_and_unit() -> None:
     assert formatting.number(Decimal("-0.001"), 2) == "0.00"
 
 
+def test_evaluation_numbers_scores_to_the_cent_weights_whole_indices_to_three_places() -> None:
+    from django.template import Context, Template
+
+    assert formatting.score(Decimal("61.980000")) == "61.98"
+    assert formatting.score(100.0) == "100.00"
+    assert formatting.weight(Decimal("35.00")) == "35"
+    assert formatting.weight(38.888888) == "38.89"  # re-scaled onto the dimensions that apply
+    assert formatting.weight(None) == ""
+    assert formatting.index(0.98076) == "0.981"
+    assert formatting.index(1) == "1.000"
+    page = Template(
+        "{% load shidian_format %}{{ s|cn_score }}|{{ w|cn_weight }}|{{ c|cn_index }}|{{ v|cn_decimal }}"
+    ).render(Context({"s": 87.15, "w": Decimal("20.00"), "c": 0.8594, "v": "81.000000"}))
+    assert page == "87.15|20|0.859|81"
+
+
 def test_periods_and_dates_read_as_in_documents() -> None:
     assert formatting.period("2019H1") == "2019年上半年"
     assert formatting.period("2019H2") == "2019年下半年"

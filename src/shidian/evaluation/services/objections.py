@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.core import audit, clock, scoping, transitions, uploads
+from shidian.core import audit, clock, formatting, scoping, transitions, uploads
 from shidian.core.errors import Conflict, DomainError, NotFound
 from shidian.core.roles import Capability, Reach
 from shidian.evaluation.models import OBJECTION_FLOW, Objection, ObjectionStatus, Result, RunStatus
@@ -24,7 +24,7 @@ def file_objection(
     if run.status != RunStatus.DRAFT:
         raise Conflict(_("评估结果已发布，不能再提出异议。"))
     if run.objections_until is not None and clock.today() > run.objections_until:
-        raise DomainError(_("异议期已于 %(date)s 结束。") % {"date": run.objections_until.isoformat()})
+        raise DomainError(_("异议期已于 %(date)s 结束。") % {"date": formatting.date(run.objections_until)})
     text = reasons.strip()
     if not text:
         raise DomainError(_("异议理由：请写明理由。"))

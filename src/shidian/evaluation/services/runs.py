@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
 from shidian.core import audit, clock, transitions
+from shidian.core.db import copy_rows
 from shidian.core.errors import Conflict, DomainError
 from shidian.evaluation import scoring
 from shidian.evaluation.models import (
@@ -62,22 +64,45 @@ def _advance(run: Run, step: int) -> None:
     Run.objects.filter(pk=run.pk).update(step=step)
 
 
+RESULT_FIELDS = (
+    "run",
+    "pilot",
+    "score",
+    "grade",
+    "rank_overall",
+    "rank_batch",
+    "rank_region",
+    "rank_province",
+    "breakdown",
+)
+
+
 def _store(run: Run, scored: list[scoring.Scored], inputs: dict[str, object]) -> None:
-    """Write the results and the snapshot, and mark the run done, in one transaction."""
+    """Write the results and the snapshot, and mark the run done, in one transaction.
+
+    The results go in one statement (COPY on PostgreSQL), each breakdown serialised once by the C encoder:
+    at nationwide scale they are tens of megabytes of JSON, and model instances with per-value adaptation
+    cost more than the reads and the arithmetic of the run together (docs/benchmarks.md, finding 8).
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
     with transaction.atomic():
-        Result.objects.bulk_create(
-            Result(
-                run=run,
-                pilot_id=s.pilot_id,
-                score=s.score,
-                grade=s.grade,
-                rank_overall=s.ranks["overall"],
-                rank_batch=s.ranks["batch"],
-                rank_region=s.ranks["region"],
-                rank_province=s.ranks["province"],
-                breakdown=s.breakdown,
-            )
-            for s in scored
+        copy_rows(
+            Result,
+            RESULT_FIELDS,
+            (
+                (
+                    run.pk,
+                    s.pilot_id,
+                    s.score,
+                    s.grade,
+                    s.ranks["overall"],
+                    s.ranks["batch"],
+                    s.ranks["region"],
+                    s.ranks["province"],
+                    dumps(s.breakdown),
+                )
+                for s in scored
+            ),
         )
 
         def done(locked: Run) -> transitions.Effects:

@@ -11,9 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.core import audit
+from shidian.core import audit, formatting
 from shidian.core.errors import Conflict, DomainError
-from shidian.evaluation import scoring
 from shidian.evaluation.models import (
     DEFAULT_DIMENSIONS,
     CompositeMethod,
@@ -86,7 +85,7 @@ def _weights(dims: Mapping[str, Dimension], weights: Mapping[str, Any]) -> dict[
         parsed[code] = value
     total = sum(parsed.values(), Decimal(0))
     if total != 100:
-        raise DomainError(_("各维度权重之和应为 100，现为 %(total)s。") % {"total": scoring.money(float(total))})
+        raise DomainError(_("各维度权重之和应为 100，现为 %(total)s。") % {"total": formatting.weight(total)})
     return parsed
 
 
@@ -104,7 +103,10 @@ def _thresholds(locked: Scheme, thresholds: Mapping[str, Any]) -> dict[str, Deci
     if not levels["excellent_from"] > levels["good_from"] > levels["pass_from"]:
         raise DomainError(
             _("分数线应依次递减：优秀分数线 %(e)s 应高于良好分数线 %(g)s，良好分数线应高于合格分数线 %(p)s。")
-            % {"e": levels["excellent_from"], "g": levels["good_from"], "p": levels["pass_from"]}
+            % {
+                f[0]: formatting.weight(levels[f"{name}_from"])
+                for f, name in (("e", "excellent"), ("g", "good"), ("p", "pass"))
+            }
         )
     return levels
 

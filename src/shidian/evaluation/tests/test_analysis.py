@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from shidian.evaluation import analysis, scoring, services
-from shidian.evaluation.models import ProvinceAssessment, Result, RunState
+from shidian.evaluation.models import ProvinceAssessment, Result, Run, RunState
 from shidian.evaluation.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -60,30 +60,48 @@ def test_a_large_run_goes_to_the_task_worker_and_shows_its_progress(
 
 
 def test_the_coupling_of_population_and_land_urbanisation_keeps_c_and_d_apart() -> None:
-    """Hand computation: U1 = (0.8 + 0.6) / 2 = 0.7 (population), U2 = 0.35 (land; an uncounted cell is left out).
+    """Hand computation over a run's snapshot: every value min-max normalised over the run's pilots.
 
-    C = 2 * sqrt(0.7 * 0.35) / 1.05 = 0.9428; T = 0.525; D = sqrt(C * T) = 0.7035 (中级协调).
+    Population (城镇化水平, 农民工融入城镇): urban rate 60 / 40 / 80 -> 0.5 / 0 / 1; migrants settled 40 / 50 / 10
+    -> 0.75 / 1 / 0; so U1 = 0.625 / 0.5 / 0.5. Land (土地利用, cost): land per head 100 / 140 / 120 -> 1 / 0 / 0.5.
+    Pilot 7: C = 2 * sqrt(0.625 * 1) / 1.625 = 0.9730; T = 0.8125; D = sqrt(C * T) = 0.8891 (良好协调).
+    Pilot 9: U1 = U2 = 0.5: C = 1, D = sqrt(0.5) = 0.7071 (中级协调). Pilot 8: U2 = 0: C = 0, D = 0.
     """
-    cells = [
-        {"code": "urban_rate_resident", "cell": 0.8, "counted": True},
-        {"code": "migrant_settled", "cell": 0.6, "counted": True},
-        {"code": "urban_land_per_capita", "cell": 0.35, "counted": True},
-        {"code": "farmland_area", "cell": 0.9, "counted": False},  # not counted: left out
-        {"code": "gdp_per_capita", "cell": 0.1, "counted": True},  # neither subsystem
-    ]
-    result = Result(pilot_id=7, breakdown={"dimensions": [{"code": "indicators", "detail": {"indicators": cells}}]})
+
+    def pilot(pid: int, **values: float) -> dict[str, Any]:
+        directions = {"urban_land_per_capita": "negative"}
+        return {
+            "id": pid,
+            "indicators": [
+                {"code": code, "direction": directions.get(code, "positive"), "value": str(value)}
+                for code, value in values.items()
+            ],
+        }
+
+    run = Run(
+        inputs={
+            "pilots": [
+                pilot(7, urban_rate_resident=60, migrant_settled=40, urban_land_per_capita=100, gdp_per_capita=9),
+                pilot(8, urban_rate_resident=40, migrant_settled=50, urban_land_per_capita=140),
+                pilot(9, urban_rate_resident=80, migrant_settled=10, urban_land_per_capita=120),
+                pilot(10, urban_rate_resident=60, migrant_settled=30),  # no land indicator: no coupling
+            ]
+        }
+    )
     categories = {
         "urban_rate_resident": "城镇化水平",
         "migrant_settled": "农民工融入城镇",
         "urban_land_per_capita": "土地利用",
-        "farmland_area": "土地利用",
         "gdp_per_capita": "中心城市建设",
     }
-    row = analysis.coupling([result], categories)[7]
-    assert (round(row.u1, 4), round(row.u2, 4)) == (0.7, 0.35)
-    assert (round(row.c, 4), round(row.t, 4), round(row.d, 4)) == (0.9428, 0.525, 0.7035)
-    assert row.band == "中级协调"
-    population_only = {"dimensions": [{"code": "indicators", "detail": {"indicators": cells[:2]}}]}
-    no_land = Result(pilot_id=8, breakdown=population_only)
-    assert analysis.coupling([no_land], categories) == {}
-    assert analysis.coupling_bands([row]) == [("中级协调", 1)]
+    rows = analysis.coupling(run, [7, 8, 9, 10], categories)
+    assert set(rows) == {7, 8, 9}
+    row = rows[7]
+    assert (round(row.u1, 4), round(row.u2, 4)) == (0.625, 1.0)
+    assert (round(row.c, 4), round(row.t, 4), round(row.d, 4)) == (0.973, 0.8125, 0.8891)
+    assert row.band == "良好协调"
+    assert (round(rows[9].c, 4), round(rows[9].d, 4), rows[9].band) == (1.0, 0.7071, "中级协调")
+    assert (rows[8].c, rows[8].d, rows[8].band) == (0.0, 0.0, "极度失调")
+    # The levels are the run's: a province that sees only pilot 7 gets the same numbers as the nation.
+    assert analysis.coupling(run, [7], categories)[7] == row
+    assert analysis.coupling_bands(rows.values()) == [("极度失调", 1), ("中级协调", 1), ("良好协调", 1)]

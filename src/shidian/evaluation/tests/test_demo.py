@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -93,3 +95,63 @@ def test_the_demo_expert_has_an_open_2019_assignment_on_the_workbench(demo_world
         bench = workbench.workbench_for(user=expert)
     section = next(s for s in bench.sections if s.key == "assignments")
     assert section.count == 3 and any("柳州市" in item.title for item in section.items)
+
+
+def _texts(html: str) -> str:
+    """The page's text: scripts (chart data) and tags left out, so only what a reader sees is checked."""
+    html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _cells(html: str, testid: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>", "", m).strip()
+        for m in re.findall(rf'data-testid="{testid}"[^>]*>(.*?)</(?:td|span|strong)>', html)
+    ]
+
+
+def test_the_demo_pages_write_every_number_through_the_formatting_rules(demo_world: None, client_as: Any) -> None:
+    """Scores to the cent, weights whole (or to the cent when re-scaled), C and D to three places; nothing longer."""
+    from django.urls import reverse
+
+    from shidian.evaluation import analysis, selectors
+
+    published = Run.objects.get(scheme__year=2018, status=RunStatus.PUBLISHED)
+    draft = Run.objects.get(scheme__year=2018, status=RunStatus.DRAFT)  # the run the objection corrected
+    card = Result.objects.get(run=published, pilot__name="柳州市")
+    client = client_as("demo-national")
+    pages = {
+        "score card": reverse("evaluation:result", kwargs={"result_id": card.pk}),
+        "dashboard": reverse("evaluation:run", kwargs={"run_id": published.pk}),
+        "sensitivity": reverse("evaluation:run", kwargs={"run_id": draft.pk}),
+        "comparison": reverse("evaluation:compare", kwargs={"run_id": published.pk, "other_id": draft.pk}),
+        "scheme": reverse("evaluation:scheme", kwargs={"year": 2018}),
+        "home": reverse("evaluation:home"),
+        "pilot": reverse("evaluation:pilot", kwargs={"pilot_id": card.pilot_id}),
+    }
+    html = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        html[name] = response.content.decode()
+        too_long = re.findall(r"\d+\.\d{4,}", _texts(html[name]))
+        assert not too_long, (name, too_long[:5])
+    assert 'data-testid="sensitivity"' in html["sensitivity"]
+    cent = re.compile(r"\d+\.\d{2}")
+    for testid in ("score", "dimension-score", "contribution"):
+        values = _cells(html["score card"], testid)
+        assert values and all(cent.fullmatch(v) for v in values), (testid, values)
+    ranking = _cells(html["dashboard"], "score")
+    assert ranking and all(cent.fullmatch(v) for v in ranking)
+    weights = _cells(html["score card"], "weight")
+    assert weights and all(re.fullmatch(r"\d+(\.\d{2})?", w) for w in weights), weights
+    assert "35" in weights and "35.00" not in weights  # the scheme's weight is written whole
+    for testid in ("coupling-c", "coupling-d"):
+        assert re.fullmatch(r"[01]\.\d{3}", _cells(html["score card"], testid)[0])
+    summary = re.search(r"平均耦合度 C = (\S+?)（.*?平均耦合协调度 D = (\S+?)（", _texts(html["dashboard"]))
+    assert summary and all(re.fullmatch(r"[01]\.\d{3}", v) for v in summary.groups())
+    # The demo's coupling is not flat: C and D vary over the pilots, across several bands of D.
+    rows = analysis.coupling(published, [r.pilot_id for r in published.results.all()], selectors.indicator_categories())
+    cs = {round(r.c, 3) for r in rows.values()}
+    assert len(rows) > 50 and len(cs) > 20 and min(cs) < 0.8
+    assert len(analysis.coupling_bands(rows.values())) >= 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -62,6 +63,25 @@ def test_a_province_sees_only_its_own_pilots_draft_results_and_another_provinces
     assert card.status_code == 200 and 'data-testid="objection-form"' in card.content.decode()
 
 
+def test_a_provinces_sensitivity_gives_national_rank_ranges_around_the_national_rank(
+    client_as: Callable[[str], Client],
+) -> None:
+    """The page shows the national rank, so its range is computed over every pilot, not the province's few."""
+    pilots = f.some_pilots(4)
+    f.only_pilots(pilots)
+    for p in pilots:
+        f.milestones_due(p, done=0 if p == f.liuzhou() else 2, total=2)
+    run = f.computed_run(f.scheme())
+    own = Result.objects.get(run=run, pilot=f.liuzhou())
+    assert own.rank_overall > 1  # the others did better
+    text = client_as("demo-province").get(reverse("evaluation:run", kwargs={"run_id": run.pk})).content.decode()
+    best, worst = (
+        int(n)
+        for n in re.search(rf'data-testid="range-{own.pilot_id}">(\d+) — (\d+)<', text).groups()  # type: ignore[union-attr]
+    )
+    assert best <= own.rank_overall <= worst
+
+
 def test_a_pilot_officer_sees_nothing_before_publication_and_everyone_sees_it_after(
     client_as: Callable[[str], Client],
 ) -> None:
@@ -114,7 +134,7 @@ def test_scheme_form_refuses_bad_weights_with_the_message(client_as: Callable[[s
         "objection_days": "10",
     }
     page = client_as("demo-national").post(reverse("evaluation:scheme", kwargs={"year": s.year}), data, follow=True)
-    assert "各维度权重之和应为 100，现为 115.00" in page.content.decode()
+    assert "各维度权重之和应为 100，现为 115。" in page.content.decode()
     assert (
         client_as("demo-province").post(reverse("evaluation:scheme", kwargs={"year": s.year}), data).status_code == 404
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from shidian.core import listing, scoping
+from shidian.core import formatting, listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
@@ -63,9 +63,11 @@ def run_detail(request: AuthedHttpRequest, run_id: int) -> HttpResponse:
         for by, title in (("province", _("按省份")), ("batch", _("按批次")), ("region", _("按区域")))
     ]
     others = selectors.visible_runs(user=request.user).filter(scheme=run.scheme).exclude(pk=run.pk)
-    coupled = analysis.coupling(every, selectors.indicator_categories())
+    coupled = analysis.coupling(run, [r.pilot_id for r in every], selectors.indicator_categories())
     sensitivity = (
-        analysis.sensitivity(run, every) if run.status == RunStatus.DRAFT and run.state == RunState.DONE else []
+        analysis.sensitivity(run, every, selectors.run_dimension_rows(run))
+        if run.status == RunStatus.DRAFT and run.state == RunState.DONE
+        else []
     )
     return render(
         request,
@@ -100,6 +102,27 @@ def _own_scores_only(dimension: dict[str, Any], username: str) -> dict[str, Any]
     mine = [e for e in detail.get("experts", []) if e.get("expert") == username]
     others = len(detail.get("experts", [])) - len(mine)
     return {**dimension, "detail": {**detail, "experts": mine, "others_hidden": others}}
+
+
+def _with_indicator_texts(dimension: dict[str, Any], formats: dict[str, tuple[str, int]]) -> dict[str, Any]:
+    """The indicators dimension with each value and target written with its indicator's decimals (core.formatting)."""
+    if dimension["code"] != "indicators":
+        return dimension
+
+    def text(value: Any, code: str) -> str:
+        if value is None:
+            return ""
+        if code not in formats:
+            return formatting.decimal(value)
+        value_type, decimals = formats[code]
+        return formatting.indicator_value(value, value_type=value_type, decimals=decimals, with_unit=False)
+
+    detail = dimension["detail"]
+    rows = [
+        {**row, "value_text": text(row.get("value"), row["code"]), "target_text": text(row.get("target"), row["code"])}
+        for row in detail.get("indicators", [])
+    ]
+    return {**dimension, "detail": {**detail, "indicators": rows}}
 
 
 def _coupling_summary(rows: dict[int, analysis.CouplingRow]) -> dict[str, Any] | None:
@@ -183,16 +206,17 @@ def result_detail(request: AuthedHttpRequest, result_id: int) -> HttpResponse:
     previous_dims = {d["code"]: d for d in previous.breakdown["dimensions"]} if previous else {}
     rules = result.run.inputs.get("scheme", {}).get("rules", {})
     own_only = request.user.role == Role.EXPERT  # an expert sees the mean and their own scores, no one else's
+    formats = selectors.indicator_formats()
     dims = [
         {
-            **(_own_scores_only(d, request.user.username) if own_only else d),
+            **_with_indicator_texts(_own_scores_only(d, request.user.username) if own_only else d, formats),
             "label": DimensionCode(d["code"]).label,
             "rule": rules.get(d["code"], ""),
             "previous": previous_dims.get(d["code"]),
         }
         for d in result.breakdown.get("dimensions", [])
     ]
-    coupled = analysis.coupling([result], selectors.indicator_categories()).get(result.pilot_id)
+    coupled = analysis.coupling(result.run, [result.pilot_id], selectors.indicator_categories()).get(result.pilot_id)
     rescaled = "、".join(str(d["label"]) for d in dims if d.get("applicable") is False)
     can_object = (
         result.run.status == RunStatus.DRAFT
