@@ -48,26 +48,30 @@ def index(value: Decimal | float | int | str | None) -> str:
     return number(value, INDEX_DECIMALS)
 
 
-def weight(value: Decimal | float | int | str | None) -> str:
-    """Return a weight of 100 as a whole number ("35"), or to the cent once re-scaled ("38.89"); "" for None."""
+def _exact(value: Decimal | float | int | str | None) -> Decimal | str:
+    """The value as an exact Decimal, or the text to show as it is ("" for None, the text if not a number)."""
     if value is None or value == "":
         return ""
     try:
-        exact = Decimal(str(value))
+        return Decimal(str(value))
     except InvalidOperation:
         return str(value)
+
+
+def weight(value: Decimal | float | int | str | None) -> str:
+    """Return a weight of 100 as a whole number ("35"), or to the cent once re-scaled ("38.89"); "" for None."""
+    exact = _exact(value)
+    if not isinstance(exact, Decimal):
+        return exact
     rounded = number(exact, SCORE_DECIMALS)
     return rounded[:-3] if rounded.endswith(".00") else rounded
 
 
 def decimal(value: Decimal | float | int | str | None) -> str:
     """Return a stored decimal with only the places it needs ("12.5" for 12.500000, "3" for 3.000); "" for None."""
-    if value is None or value == "":
-        return ""
-    try:
-        exact = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
+    exact = _exact(value)
+    if not isinstance(exact, Decimal):
+        return exact
     exponent = exact.normalize().as_tuple().exponent
     return number(exact, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
 
