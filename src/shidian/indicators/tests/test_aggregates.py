@@ -64,7 +64,7 @@ def recomputed() -> dict[tuple[int, str, int], Row]:
 def stored() -> dict[tuple[int, str, int], Row]:
     fields = ("areas", "total", "minimum", "maximum", "weighted_areas", "weighted_total", "weight_total")
     return {
-        (r[0], r[1], r[2]): tuple(r[3:])  # type: ignore[misc]
+        (r[0], r[1], r[2]): tuple(r[3:])
         for r in IndicatorRollup.objects.values_list("indicator_id", "period", "province_id", *fields)
     }
 
@@ -79,7 +79,7 @@ def save(pilot: PilotArea, period: Period, by: User, submit: bool = False, **val
 
 @pytest.fixture
 def guilin(db: None) -> PilotArea:
-    return PilotArea.objects.exclude(name="柳州市").filter(province__name="广西壮族自治区").order_by("pk").first()
+    return PilotArea.objects.exclude(name="柳州市").filter(province__name="广西壮族自治区").order_by("pk")[0]
 
 
 def test_the_one_value_service_submit_accept_correct_and_withdraw_keep_them(
@@ -178,6 +178,7 @@ def test_the_roll_ups_read_from_the_maintained_rows_equal_the_scan(
         assert (table.national[period.code], table.provinces[period.code]) == (national, provinces)
         assert national.areas > 0
     if username != "demo-national":  # a province (and a pilot) sees only its own
+        assert viewer.organisation is not None
         assert {p for rows in table.provinces.values() for p in rows} == {viewer.organisation.province_id}
 
 
