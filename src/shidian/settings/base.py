@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and CSRF: a cached portal page for the public costs about a bare view (issue 16).
+    "shidian.portal.middleware.PortalPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shidian.accounts.sessions.SessionRenewalMiddleware",
     "shidian.core.middleware.ChineseFirstLocaleMiddleware",
