@@ -67,12 +67,18 @@ def _valid_ip(value: str | None) -> str | None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address as the WSGI server reports it.
+    """The client address as the WSGI server reports it, or as a trusted proxy forwards it.
 
-    Behind a proxy, waitress's ``--trusted-proxy`` options put the client's address into REMOTE_ADDR
-    (docs/operations.md); reading X-Forwarded-For here would let a client write its own address.
+    REMOTE_ADDR is the peer. Only when the peer is one of ``TRUSTED_PROXIES`` (the nginx in front of gunicorn,
+    docs/operations.md) is X-Forwarded-For read, and then its last entry: the one that proxy wrote (it replaces
+    the header). From anyone else the header is the client's own claim and is ignored.
     """
-    return _valid_ip(request.META.get("REMOTE_ADDR"))
+    remote = request.META.get("REMOTE_ADDR")
+    if remote and remote in settings.TRUSTED_PROXIES:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return _valid_ip(forwarded.rsplit(",", 1)[-1])
+    return _valid_ip(remote)
 
 
 def plain(value: Any) -> Any:

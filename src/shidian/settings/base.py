@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and CSRF: a cached portal page for the public costs about a bare view (issue 16).
+    "shidian.portal.middleware.PortalPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shidian.accounts.sessions.SessionRenewalMiddleware",
     "shidian.core.middleware.ChineseFirstLocaleMiddleware",
@@ -245,6 +247,9 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _flag("BEHIND_PROXY") else None
+# The proxies whose X-Forwarded-For names the client (core.audit.client_ip): gunicorn, unlike waitress's
+# --trusted-proxy, leaves REMOTE_ADDR the proxy's address. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = frozenset(a.strip() for a in _env("TRUSTED_PROXIES", "").split(",") if a.strip())
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
