@@ -315,6 +315,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Official documents' PDF layouts (core/documents/pdf.py): each process keeps one LibreOffice running and
 # converts through it (about 1 s of start-up saved per conversion); 0 starts LibreOffice for each conversion.
 DOCUMENTS_OFFICE_PERSISTENT = _flag("DOCUMENTS_OFFICE_PERSISTENT", True)
+# Each server process (shidian/wsgi.py) starts that LibreOffice in the background when it starts, so its first
+# PDF does not wait 6 to 10 s for the start; it costs about 100 MB of memory per process from the start.
+DOCUMENTS_OFFICE_WARM_UP = _flag("DOCUMENTS_OFFICE_WARM_UP", True)
 
 # The public portal's pages (portal/cache.py): kept in a cache shared by the app servers' processes; a
 # publication changes the cache's generation, so every page is rendered anew. Defaults to files under VAR_DIR.
