@@ -56,3 +56,15 @@ def test_dates_out_of_any_sane_range_are_a_field_error() -> None:
         form = _Sample(data={"name": "甲", "day": "9999-12-31"})
         assert not form.is_valid()
         assert "日期须在" in str(form.errors["day"])
+
+
+def test_labels_end_without_an_ascii_colon_on_every_form() -> None:
+    from shidian.api.views import TokenForm
+    from shidian.contacts.forms import ContactForm
+
+    class Named(Form):
+        name = forms.CharField(label="名称")
+
+    assert Named()["name"].label_tag() == '<label for="id_name">名称</label>'
+    for form in (TokenForm(), ContactForm()):
+        assert all(not bound.label_tag().endswith(":</label>") for bound in form), type(form).__name__
