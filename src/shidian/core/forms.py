@@ -124,6 +124,8 @@ class Form(forms.Form):
     """A form whose text fields are cleaned, whose date boxes carry ISO values and whose dates are bounded."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Labels carry no suffix: Django's ASCII colon ("名称:") on label_tag matches none of the other forms.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         prepare_fields(self.fields)
 

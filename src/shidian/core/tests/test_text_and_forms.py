@@ -78,3 +78,15 @@ def test_selects_render_exactly_as_djangos_templates(data: dict[str, str] | None
         widget.__class__ = forms.Select
         assert fast == str(bound), bound.name
         widget.__class__ = type(_Choices().fields["plain"].widget)
+
+
+def test_labels_end_without_an_ascii_colon_on_every_form() -> None:
+    from shidian.api.views import TokenForm
+    from shidian.contacts.forms import ContactForm
+
+    class Named(Form):
+        name = forms.CharField(label="名称")
+
+    assert Named()["name"].label_tag() == '<label for="id_name">名称</label>'
+    for form in (TokenForm(), ContactForm()):
+        assert all(not bound.label_tag().endswith(":</label>") for bound in form), type(form).__name__
