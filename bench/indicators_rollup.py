@@ -28,7 +28,7 @@ def main() -> None:
     django_with_reference()
     from shidian.accounts.models import User
     from shidian.core.periods import Period
-    from shidian.indicators import selectors
+    from shidian.indicators import aggregates, selectors
     from shidian.indicators.models import Aggregation, Indicator, IndicatorValue, ValueStatus
     from shidian.pilots.models import Batch, PilotArea
     from shidian.regions.models import Province
@@ -57,6 +57,7 @@ def main() -> None:
         for code in CODES
     )  # fmt: skip
     IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    aggregates.rebuild()  # written around the services that keep the roll-ups
     total = IndicatorValue.objects.count()
     print(f"generated {total} values for {len(pilot_ids)} areas in {time.perf_counter() - start:.1f} s")
     national = User.objects.get(username="demo-national")

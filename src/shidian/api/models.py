@@ -54,3 +54,20 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.access == TokenAccess.WRITE
+
+
+class RateWindow(models.Model):
+    """How many calls a token made in one minute (the per-token rate limit), counted by one atomic upsert."""
+
+    token = models.ForeignKey(ApiToken, verbose_name=_("接口令牌"), on_delete=models.CASCADE, related_name="+")
+    minute = models.BigIntegerField(_("分钟"), help_text=_("Unix 时间除以 60。"))
+    count = models.PositiveIntegerField(_("调用次数"))
+
+    class Meta:
+        verbose_name = _("接口调用计数")
+        verbose_name_plural = _("接口调用计数")
+        constraints = [models.UniqueConstraint(fields=["token", "minute"], name="api_rate_window_token_minute")]
+        indexes = [models.Index(fields=["minute"], name="api_rate_window_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id}@{self.minute}: {self.count}"

@@ -7,13 +7,12 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.api.models import ApiToken, TokenAccess
+from shidian.api.models import ApiToken, RateWindow, TokenAccess
 from shidian.core import audit
 from shidian.core.errors import Conflict, DomainError
 
@@ -95,17 +94,23 @@ def token_for_secret(secret: str) -> ApiToken | None:
 def rate_limit_wait(token: ApiToken) -> int:
     """Count one request of ``token``; return 0 if within its per-minute limit, else the seconds to wait.
 
-    The counter is in the shared cache (settings.API_RATE_LIMIT_CACHE), so every thread and process of the
-    server counts the same calls.
+    One statement counts the call: an upsert on (token, minute) that returns the new count, atomic on
+    SQLite (3.35 or later, for RETURNING) and PostgreSQL alike, so every thread and process of the server
+    counts the same calls. The first call of a token's minute also deletes the windows that are over.
     """
-    cache = caches[settings.API_RATE_LIMIT_CACHE]
     now = int(timezone.now().timestamp())
-    window = now // 60
-    key = f"shidian:api-rate:{token.secret_hash[:32]}:{window}"
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the first call of the window (or the key expired)
-        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
+    minute = now // 60
+    table = connection.ops.quote_name(RateWindow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (token_id, minute, count) VALUES (%s, %s, 1) "  # noqa: S608 (a model's table name)
+            f"ON CONFLICT (token_id, minute) DO UPDATE SET count = {table}.count + 1 RETURNING count",
+            [token.pk, minute],
+        )
+        row = cursor.fetchone()
+    count = int(row[0]) if row else 1
+    if count == 1:
+        RateWindow.objects.filter(minute__lt=minute).delete()
     if count <= settings.API_TOKEN_REQUESTS_PER_MINUTE:
         return 0
-    return max((window + 1) * 60 - now, 1)
+    return max((minute + 1) * 60 - now, 1)

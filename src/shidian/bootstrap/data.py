@@ -51,8 +51,8 @@ def demo_today() -> dt.date:
 
 def load_demo() -> list[User]:
     """The demo accounts, then plans, indicator values and reports up to the business date, deterministic."""
-    users = account_demo.load_demo_accounts()
     with clock.travel_to(demo_today()):  # services see the demo's "today" while the history is written
+        users = account_demo.load_demo_accounts()  # their events (and notifications) dated the demo's day too
         load_demo_plans()
         load_demo_indicators()
         load_demo_reports()

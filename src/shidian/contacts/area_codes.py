@@ -1,19 +1,25 @@
 """Long-distance area codes (长途区号) of the places the demo's contacts are in, for plausible demo phones.
 
-Source: there is none in shared/data or data/reference, so this is a small table from public knowledge: the
-national long-distance area-code plan of the telecommunications authority (工业和信息化部 长途区号, as printed in
-the usual 全国长途区号表), for the prefecture-level units (地级市、自治州) that hold a pilot, the four
-municipalities and each province's capital. It was written from that plan as commonly published, not checked
-against a file here; a place it does not list gets its provincial capital's code (said below, never guessed).
+Source, checked 2026-12-02: Google libphonenumber's geocoding table for China,
+``resources/geocoding/zh/86.txt`` (github.com/google/libphonenumber; "Generated from: Internal statistical
+data (2011-06-01)"), which names the place of every long-distance code (``86772|广西壮族自治区柳州市``). Every
+code below was compared with it; the capitals, the prefectures and the two county codes all match. Where the
+table and later changes differ, or the table is silent, it is said here, never guessed:
 
 * Keyed by the first four digits of the GB/T 2260 code (the prefecture), a county-level unit that dials its
-  own code by its six digits (格尔木市 0979, 仙桃市 0728). A county, a district or a town uses the code of the
-  prefecture it belongs to (兰山区义堂镇 → 临沂 0539; 北流市 → 玉林 0775; 来宾市 shares 柳州's 0772).
-* Left to the capital's code on purpose, being unsure of the date of a change: 开封 (its own 0378, or 郑州's
-  0371 after the two were merged: 0371 either way), 眉山 (0833, shared with 乐山, or 成都's 028), and 贵州
-  (the province's codes were unified on 贵阳's 0851: the capital's code either way). A province-level pilot
-  (江苏省, 安徽省) and a unit without a division (重庆市主城九区; 六景镇, in 南宁's 横县) also take the
-  capital's code.
+  own code by its six digits (格尔木市 0979, the table's second 海西 code; 仙桃市 0728, the table's
+  "湖北省" code of the cities directly under the province). A county, a district or a town uses the code of
+  the prefecture it belongs to (兰山区义堂镇 → 临沂 0539; 北流市 → 玉林 0775; 来宾市 dials 柳州's 0772,
+  which the table names 柳州 alone; 金昌 dials 武威's 0935 likewise).
+* 开封 has its own 0378 (the table: ``86378|河南省开封市``); an earlier version of this file gave 兰考县
+  郑州's 0371 on a wrong memory of a merger.
+* 长株潭: 株洲 and 湘潭 dial 长沙's 0731 (the table has no 0732 or 0733 any more: merged in 2009).
+* 贵州: the table (2011) still lists 0852 to 0859 for the prefectures; the province unified them on 贵阳's
+  0851 in 2015, before the demo's contact rounds (2016 to 2019), so every 贵州 place takes 0851.
+* 眉山: the table names 0833 for 乐山 only and has no entry of its own for 眉山, so 眉山 keeps the capital's
+  028 (not verified here). 通辽 (0475) is missing from the table; 0475 is kept as published elsewhere.
+* A province-level pilot (江苏省, 安徽省) and a unit without a division (重庆市主城九区; 六景镇, in 南宁's 横县)
+  take the capital's code; 海南 dials 0898 throughout (the table's one 海南 code).
 """
 
 from __future__ import annotations
@@ -88,6 +94,7 @@ PREFECTURES: dict[str, str] = {
     "3713": "0539",  # 临沂 (兰山区义堂镇)
     "3714": "0534",  # 德州
     "3715": "0635",  # 聊城
+    "4102": "0378",  # 开封 (兰考县)
     "4103": "0379",  # 洛阳
     "4106": "0392",  # 鹤壁
     "4107": "0373",  # 新乡 (长垣)
@@ -124,7 +131,7 @@ PREFECTURES: dict[str, str] = {
     "6106": "0911",  # 延安
     "6108": "0912",  # 榆林 (神木)
     "6110": "0914",  # 商洛 (山阳县)
-    "6203": "0935",  # 金昌
+    "6203": "0935",  # 金昌 (dials 武威's code)
     "6211": "0932",  # 定西 (陇西县)
     "6302": "0972",  # 海东 (and 循化县街子镇)
     "6322": "0970",  # 海北藏族自治州 (海晏县、门源县)

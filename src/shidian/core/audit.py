@@ -21,10 +21,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from shidian.core import clock
 from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction as AuditAction
 from shidian.core.audit_hash import GENESIS, HASHED_FIELDS, event_hash
 from shidian.core.models import AuditEvent
+
+BUSINESS_DAY = "business_day"  # the detail key of an event recorded on a business date other than the real one
 
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("shidian_audit_ip", default=None)
 # The personal access token a request acts through (its label, e.g. "#12 省统计局推送"), None for a session.
@@ -67,12 +70,18 @@ def _valid_ip(value: str | None) -> str | None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address as the WSGI server reports it.
+    """The client address as the WSGI server reports it, or as a trusted proxy forwards it.
 
-    Behind a proxy, waitress's ``--trusted-proxy`` options put the client's address into REMOTE_ADDR
-    (docs/operations.md); reading X-Forwarded-For here would let a client write its own address.
+    REMOTE_ADDR is the peer. Only when the peer is one of ``TRUSTED_PROXIES`` (the nginx in front of gunicorn,
+    docs/operations.md) is X-Forwarded-For read, and then its last entry: the one that proxy wrote (it replaces
+    the header). From anyone else the header is the client's own claim and is ignored.
     """
-    return _valid_ip(request.META.get("REMOTE_ADDR"))
+    remote = request.META.get("REMOTE_ADDR")
+    if remote and remote in settings.TRUSTED_PROXIES:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return _valid_ip(forwarded.rsplit(",", 1)[-1])
+    return _valid_ip(remote)
 
 
 def plain(value: Any) -> Any:
@@ -143,6 +152,10 @@ def record(
     }
     if (api_token := _api_token.get()) is not None:
         fields["detail"]["api_token"] = api_token
+    if (business_day := clock.today()) != timezone.localdate():
+        # A demo or a journey back in time (clock.travel_to): the timestamp stays real, the business date is
+        # kept beside it, so what is derived from the event (notifications) carries the day it happened on.
+        fields["detail"][BUSINESS_DAY] = business_day.isoformat()
     with transaction.atomic():
         _lock_chain()
         previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
@@ -152,6 +165,15 @@ def record(
         event.save(force_insert=True)
     _schedule_after_commit(fields["action"])
     return event
+
+
+def business_day_of(event: AuditEvent) -> dt.date:
+    """Return the business date ``event`` happened on: the one recorded beside it, else its local date."""
+    recorded = event.detail.get(BUSINESS_DAY) if isinstance(event.detail, dict) else None
+    if isinstance(recorded, str):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(recorded)
+    return timezone.localdate(event.occurred_at)
 
 
 # Callbacks run once after the transaction that recorded a matching event commits: the notification centre

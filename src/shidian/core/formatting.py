@@ -10,7 +10,9 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.encoding import force_str
 
 from shidian.core.periods import Period
 
@@ -150,3 +152,21 @@ def fractions_as_text(value: Any) -> Any:
     if isinstance(value, float | Decimal) and not isinstance(value, bool):
         return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
     return value
+
+
+# One {value: label} per model field and language: ``get_FOO_display()`` rebuilds the mapping from the lazy
+# labels (a translation lookup each) on every call, which on a list of rows was most of a page (issue 16).
+_CHOICE_LABELS: dict[tuple[type[models.Model], str, str], dict[Any, str]] = {}
+
+
+def choice_label(instance: models.Model, field_name: str) -> str:
+    """What ``instance.get_<field_name>_display()`` shows, in the active language."""
+    field = instance._meta.get_field(field_name)
+    key = (type(instance), field_name, translation.get_language() or "")
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = {value: str(label) for value, label in field.flatchoices}  # type: ignore[union-attr]
+        _CHOICE_LABELS[key] = labels
+    value = getattr(instance, field.attname)  # type: ignore[union-attr]
+    label = labels.get(value)
+    return label if label is not None else force_str(value, strings_only=True)

@@ -37,6 +37,12 @@ class NoStoreForSignedInMiddleware:
         return response
 
 
+def chosen_language(request: HttpRequest) -> str:
+    """The language the user chose with the switch (the language cookie), else Simplified Chinese."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class ChineseFirstLocaleMiddleware:
     """Simplified Chinese unless the user chose another language with the switch (the language cookie).
 
@@ -48,8 +54,7 @@ class ChineseFirstLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core.roles import Role
 from shidian.exchange.models import Difficulty, Notice
-from shidian.notifications.registry import Kind, on_event
+from shidian.notifications.registry import Kind, on_event, on_read
 from shidian.notifications.registry import Notice as Note
 
 if TYPE_CHECKING:
@@ -134,9 +134,22 @@ def notice_received(event: AuditEvent) -> Iterable[Note]:
         organisation__pilot__notice_receipts__notice=notice, role=Role.PILOT_OFFICER, is_active=True
     ).order_by("pk")
     title = _("%(sender)s通知：%(title)s") % {"sender": notice.sender_organisation.name, "title": notice.title}
+    # Opened before this notification was derived: the reader's copy starts read, as its receipt says.
+    already = notice.receipts.filter(read_by__isnull=False).values_list("read_by_id", "read_at")
     yield Note(
         kind=Kind.NOTICE,
         recipients=people,
         title=title,
         url=reverse("exchange:notice", kwargs={"notice_id": notice.pk}),
+        read_at={reader: when for reader, when in already if reader is not None and when is not None},
     )
+
+
+@on_read("exchange.notice.sent")
+def notice_read(event: AuditEvent, user: User) -> None:
+    """The notice's notification was read in the inbox: the pilot's read receipt records it (one service)."""
+    from shidian.exchange.services.notices import open_notice
+
+    notice = Notice.objects.filter(pk=event.object_id).first()
+    if notice is not None:
+        open_notice(notice=notice, by=user)

@@ -19,7 +19,7 @@ from django.db import transaction
 from shidian.accounts.models import User
 from shidian.core import clock
 from shidian.core.periods import Period
-from shidian.indicators import formulas
+from shidian.indicators import aggregates, formulas
 from shidian.indicators.models import ImportJob, Indicator, IndicatorValue, PeriodType, ValueSource, ValueStatus
 
 BATCH = 2000
@@ -162,6 +162,7 @@ def write_values(
     pairs = {(v.pilot_id, v.period.code) for v in values}
     derived = _recomputed(pairs=pairs, by=by)
     computed_drafts, computed_versions = _apply(values=derived, source=ValueSource.COMPUTED, by=by, job=None)
+    aggregates.refresh((v.pilot_id, v.indicator.pk, v.period.code) for v in [*values, *(d for d, _s in derived)])
     return BulkResult(
         written=drafts + versions,
         updated_drafts=drafts,

@@ -20,7 +20,7 @@ from django.db import transaction
 from shidian.core import audit, clock, db
 from shidian.core.actors import system
 from shidian.core.periods import Period
-from shidian.indicators import formulas, services
+from shidian.indicators import aggregates, formulas, services
 from shidian.indicators.models import (
     Comparator,
     Indicator,
@@ -231,6 +231,7 @@ def load_demo_indicators(*, today: dt.date | None = None) -> int:
                 add(pilot, code, open_half, population * 1.03 * rng.uniform(low, high), half_status)
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     PilotTarget.objects.bulk_create(targets, batch_size=2000)
+    aggregates.rebuild()  # the values went in without the services
     db.analyze("indicators")  # the quality checks below query what was just written
     for year in years:
         services.run_quality_checks(period=Period(year), by=system("load_demo"))

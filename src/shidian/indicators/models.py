@@ -325,6 +325,45 @@ class IndicatorValue(models.Model):
         return f"{self.pilot} {self.indicator} {self.period} v{self.version}"
 
 
+class IndicatorRollup(models.Model):
+    """The reported values of one indicator and period in one province, kept up to date as values are written.
+
+    Maintained by ``indicators.aggregates`` inside the transaction of every service that writes values, so
+    the monitoring pages read one row per province instead of scanning the values (docs/indicators.md);
+    ``manage.py rebuild_indicator_rollups`` recomputes it from scratch. The national roll-up is the sum
+    over provinces. ``weighted_*`` count only the values whose pilot has a positive weight (the value of
+    the indicator's ``weight_indicator`` for the same pilot and period).
+    """
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot=None)
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(_("期间"), max_length=7)
+    province = models.ForeignKey(
+        "regions.Province", verbose_name=_("省级单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    areas = models.PositiveIntegerField(_("报送地区数"))
+    total = models.DecimalField(_("合计"), max_digits=32, decimal_places=6)
+    minimum = models.DecimalField(_("最小值"), max_digits=20, decimal_places=6)
+    maximum = models.DecimalField(_("最大值"), max_digits=20, decimal_places=6)
+    weighted_areas = models.PositiveIntegerField(_("有权重的地区数"), default=0)
+    weighted_total = models.DecimalField(_("加权合计"), max_digits=50, decimal_places=12, default=0)
+    weight_total = models.DecimalField(_("权重合计"), max_digits=32, decimal_places=6, default=0)
+
+    class Meta:
+        verbose_name = _("指标汇总")
+        verbose_name_plural = _("指标汇总")
+        ordering = ["indicator", "period", "province"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "province"], name="indicators_indicatorrollup_one_per_province"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period} {self.province_id}"
+
+
 VALUE_FLOW = Flow(
     model=IndicatorValue,
     statuses=ValueStatus,

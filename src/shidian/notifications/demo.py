@@ -10,7 +10,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from shidian.core import clock
-from shidian.notifications import services
+from shidian.notifications import registry, services
 from shidian.notifications.models import Notification
 
 # The days before the demo's date on which the daily producers ran (a week of reminders, some already seen).
@@ -27,10 +27,12 @@ def load_demo_notifications() -> int:
         with clock.travel_to(today - dt.timedelta(days=back)):
             created += services.derive_periodic(today=clock.today())
     Notification.objects.filter(is_demo=True).update(mail_considered=True)  # demo inboxes send no e-mail
-    if Notification.objects.filter(is_demo=True, read_at__isnull=False).exists():
+    # Those whose app records the reading (a notice's receipts) are read as it says, not ranked here.
+    own = Notification.objects.filter(is_demo=True).exclude(event__action__in=registry.read_actions())
+    if own.filter(read_at__isnull=False).exists():
         return created  # loaded before: what was read stays read, what is new stays unread
     ranked = list(
-        Notification.objects.filter(is_demo=True, read_at__isnull=True)
+        own.filter(read_at__isnull=True)
         .annotate(rank=Window(RowNumber(), partition_by="recipient_id", order_by=("-day", "-id")))
         .values_list("pk", "recipient_id", "rank")
     )

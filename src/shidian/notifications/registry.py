@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -60,13 +60,18 @@ class Notice:
     url: str = ""
     body: str = ""
     key: str = ""
+    # Recipients who have already read what this tells (user id -> when), e.g. a notice opened before the
+    # centre derived its notification: theirs is stored as read.
+    read_at: Mapping[int, dt.datetime] = dataclasses.field(default_factory=dict)
 
 
 EventRule = Callable[["AuditEvent"], Iterable[Notice]]
 Producer = Callable[[dt.date], Iterable[Notice]]
+ReadHook = Callable[["AuditEvent", "User"], None]
 
 _event_rules: dict[str, list[EventRule]] = {}
 _producers: list[Producer] = []
+_read_hooks: dict[str, list[ReadHook]] = {}
 
 
 def on_event(action: str) -> Callable[[EventRule], EventRule]:
@@ -84,6 +89,32 @@ def on_event(action: str) -> Callable[[EventRule], EventRule]:
         return rule
 
     return decorate
+
+
+def on_read(action: str) -> Callable[[ReadHook], ReadHook]:
+    """Register ``hook``, called when a user marks a notification derived from an ``action`` event read.
+
+    For apps that keep their own record of reading (a notice's read receipt): the inbox and the app then
+    tell the same story whichever side the user reads on.
+    """
+    if action not in AuditAction.values:
+        raise ValueError(f"unregistered audit action {action!r}: add it to core/audit_actions.py")
+
+    def decorate(hook: ReadHook) -> ReadHook:
+        hooks = _read_hooks.setdefault(str(action), [])
+        if hook not in hooks:
+            hooks.append(hook)
+        return hook
+
+    return decorate
+
+
+def read_hooks_for(action: str) -> list[ReadHook]:
+    return list(_read_hooks.get(action, ()))
+
+
+def read_actions() -> list[str]:
+    return sorted(_read_hooks)
 
 
 def periodically(producer: Producer) -> Producer:

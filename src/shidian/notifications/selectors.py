@@ -19,14 +19,15 @@ def _own(user: User) -> QuerySet[Notification]:
 
 
 def inbox_for(*, user: User, kind: str = "", unread_only: bool = False) -> QuerySet[Notification]:
-    """``user``'s notifications, unread first, newest first within each; optionally of one kind or unread only."""
+    """``user``'s notifications, unread first, then by the day they happened, newest first; optionally of one kind
+    or unread only."""
     qs = _own(user)
     if kind in Kind.values:
         qs = qs.filter(kind=kind)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
-    return qs.order_by(unread.desc(), "-created_at", "-id")
+    return qs.order_by(unread.desc(), "-day", "-created_at", "-id")
 
 
 def unread_count(*, user: User) -> int:

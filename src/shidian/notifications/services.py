@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shidian.core import transitions
+from shidian.core import audit, clock, transitions
 from shidian.core.actors import system
 from shidian.core.errors import DomainError
 from shidian.core.models import AuditEvent
@@ -46,6 +46,7 @@ BATCH = 1000
 
 
 def _rows(notice: Notice, *, source: str, event: AuditEvent | None) -> list[Notification]:
+    day = audit.business_day_of(event) if event is not None else clock.today()  # the day it happened
     seen: set[int] = set()
     rows = []
     for user in notice.recipients:
@@ -61,6 +62,8 @@ def _rows(notice: Notice, *, source: str, event: AuditEvent | None) -> list[Noti
                 url=notice.url[:500],
                 source=source[:200],
                 event=event,
+                day=day,
+                read_at=notice.read_at.get(user.pk),
                 is_demo=user.is_demo,
             )
         )
@@ -143,6 +146,14 @@ def derive_periodic(*, today: dt.date) -> int:
 # -- reading ----------------------------------------------------------------------------------------
 
 
+def _tell_readers(notifications: list[Notification], *, by: User) -> None:
+    """Let the app an event belongs to record the reading too (a notice's read receipt: registry.on_read)."""
+    for notification in notifications:
+        if notification.event is not None:
+            for hook in registry.read_hooks_for(notification.event.action):
+                hook(notification.event, by)
+
+
 @transaction.atomic
 def mark_read(*, notification: Notification, by: User) -> Notification:
     """Mark one of ``by``'s notifications as read (someone else's is refused)."""
@@ -151,6 +162,7 @@ def mark_read(*, notification: Notification, by: User) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        _tell_readers([notification], by=by)
     return notification
 
 
@@ -160,7 +172,21 @@ def mark_all_read(*, by: User, kind: str = "") -> int:
     qs = Notification.objects.filter(recipient_id=by.pk, read_at__isnull=True)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.update(read_at=timezone.now())
+    hooked = list(qs.filter(event__action__in=registry.read_actions()).select_related("event"))
+    count = qs.update(read_at=timezone.now())
+    _tell_readers(hooked, by=by)
+    return count
+
+
+def mark_read_about(*, user: User, action: str, object_id: str | int) -> int:
+    """Mark ``user``'s unread notifications derived from ``action`` events on one object as read; return how many.
+
+    The app's side of ``registry.on_read``: the user read the thing itself (opened the notice), so the inbox
+    says so too. No hooks run from here.
+    """
+    return Notification.objects.filter(
+        recipient_id=user.pk, read_at__isnull=True, event__action=action, event__object_id=str(object_id)
+    ).update(read_at=timezone.now())
 
 
 # -- e-mail preferences -----------------------------------------------------------------------------

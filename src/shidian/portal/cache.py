@@ -7,6 +7,11 @@ run published, the registry changed, a plan version approved, a report accepted,
 new generation once its transaction commits: every page is rendered anew on its next request, and the old
 entries expire. What changes without such an event (a milestone's progress) shows after at most
 ``PORTAL_CACHE_SECONDS``.
+
+A reader without a session cookie (every member of the public) is served by ``PortalPageMiddleware``
+(portal/middleware.py) before sessions, CSRF, authentication and messages run: it keeps the whole response as
+the inner middleware shaped it and answers a hit from it, at about the cost of the bare view (issue 16). A
+signed-in reader's request goes the whole way, and ``cached_page`` keeps the rendered page for it.
 """
 
 from __future__ import annotations
@@ -94,9 +99,17 @@ def connect() -> None:
     post_save.connect(_on_audit_event, sender=AuditEvent, dispatch_uid="portal-cache-invalidation")
 
 
-def page_key(request: HttpRequest, *, gen: str) -> str:
+def page_key(request: HttpRequest, *, gen: str, language: str | None = None, whole: bool = False) -> str:
+    """The key of a page: its path and query, its language (the active one unless given) and the generation."""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"portal:page:{gen}:{translation.get_language()}:{path}"
+    kind = "response" if whole else "page"
+    return f"portal:{kind}:{gen}:{language or translation.get_language()}:{path}"
+
+
+# Request attributes between the middleware and ``cached_page``: the middleware keeps this request's whole
+# response (so the view need not keep the page), and the view says that its response is a portal page.
+EARLY = "_portal_early"
+KEEP = "_portal_keep"
 
 
 # Headers set per response (or by the middleware around the view) are not kept with the page.
@@ -112,6 +125,11 @@ def cached_page(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in {"GET", "HEAD"}:
             return view(request, *args, **kwargs)
+        if getattr(request, EARLY, False):
+            response = view(request, *args, **kwargs)
+            setattr(request, KEEP, True)
+            response["X-Portal-Cache"] = "miss"
+            return response
         key = page_key(request, gen=generation())
         kept = store().get(key)
         if kept is not None:

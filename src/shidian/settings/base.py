@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and CSRF: a cached portal page for the public costs about a bare view (issue 16).
+    "shidian.portal.middleware.PortalPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shidian.accounts.sessions.SessionRenewalMiddleware",
     "shidian.core.middleware.ChineseFirstLocaleMiddleware",
@@ -245,6 +247,9 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _flag("BEHIND_PROXY") else None
+# The proxies whose X-Forwarded-For names the client (core.audit.client_ip): gunicorn, unlike waitress's
+# --trusted-proxy, leaves REMOTE_ADDR the proxy's address. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = frozenset(a.strip() for a in _env("TRUSTED_PROXIES", "").split(",") if a.strip())
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -273,10 +278,8 @@ LOGIN_ADDRESS_MAX_WAIT_SECONDS = _int("LOGIN_ADDRESS_MAX_WAIT_SECONDS", 60)
 # API: requests per token and minute (a 429 with Retry-After beyond), and the size of one page of a list.
 API_TOKEN_REQUESTS_PER_MINUTE = _int("API_TOKEN_REQUESTS_PER_MINUTE", 600)
 NINJA_PAGINATION_PER_PAGE = 100
-# The per-token counter must be one for every waitress thread and process, so it lives in a shared cache:
-# the database (table ``shidian_cache``, made by api's migration 0002), unless another shared backend
-# (Redis, Memcached: atomic increments) is configured here. "default" stays the per-process memory cache.
-API_RATE_LIMIT_CACHE = "shared"
+# The per-token counter is one for every waitress thread and process: a row per token and minute in the
+# database (api.RateWindow), counted by one atomic upsert per call.
 NINJA_MAX_PER_PAGE_SIZE = 1000
 
 LANGUAGE_CODE = "zh-hans"
@@ -317,18 +320,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Official documents' PDF layouts (core/documents/pdf.py): each process keeps one LibreOffice running and
 # converts through it (about 1 s of start-up saved per conversion); 0 starts LibreOffice for each conversion.
 DOCUMENTS_OFFICE_PERSISTENT = _flag("DOCUMENTS_OFFICE_PERSISTENT", True)
+# Each server process (shidian/wsgi.py) starts that LibreOffice in the background when it starts, so its first
+# PDF does not wait 6 to 10 s for the start; it costs about 100 MB of memory per process from the start.
+DOCUMENTS_OFFICE_WARM_UP = _flag("DOCUMENTS_OFFICE_WARM_UP", True)
 
 # The public portal's pages (portal/cache.py): kept in a cache shared by the app servers' processes; a
 # publication changes the cache's generation, so every page is rendered anew. Defaults to files under VAR_DIR.
 PORTAL_CACHE_SECONDS = _int("PORTAL_CACHE_SECONDS", 15 * 60)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Shared by every process (the API's per-token rate limit): a table in the database.
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "shidian_cache",
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    },
     "portal": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": _env("PORTAL_CACHE_DIR", str(VAR_DIR / "cache" / "portal")),

@@ -17,6 +17,9 @@ CACHES = {**CACHES, "portal": {"BACKEND": "django.core.cache.backends.dummy.Dumm
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
+# No LibreOffice started with a process: the document tests count the starts (the warm-up test turns it on).
+DOCUMENTS_OFFICE_WARM_UP = False
+
 # Tests sign in as the demo accounts, which only work in demo mode (accounts/backends.py).
 DEMO = True
 

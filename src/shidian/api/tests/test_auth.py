@@ -8,14 +8,13 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from shidian.accounts.models import User
 from shidian.api import services
-from shidian.api.models import ApiToken
+from shidian.api.models import ApiToken, RateWindow
 from shidian.core.errors import DomainError
 from shidian.core.models import AuditEvent
 from shidian.pilots.models import PilotArea
@@ -114,16 +113,38 @@ def test_too_many_requests_get_a_clear_429(token_client: Callable[..., Any]) -> 
 
 
 @override_settings(API_TOKEN_REQUESTS_PER_MINUTE=2)
-def test_the_rate_limit_counts_in_the_shared_database_cache_not_in_process_memory(
-    token_client: Callable[..., Any],
-) -> None:
+def test_the_rate_limit_counts_in_the_database_not_in_process_memory(token_client: Callable[..., Any]) -> None:
     client = token_client("demo-province")
     assert [client.get("/api/v1/registry/batches").status_code for _ in range(2)] == [200, 200]
     caches["default"].clear()  # the memory of this process, which another waitress process would not share
     assert client.get("/api/v1/registry/batches").status_code == 429
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM shidian_cache WHERE cache_key LIKE %s", ["%api-rate%"])
-        assert cursor.fetchone()[0] == 1
+    assert list(RateWindow.objects.values_list("count", flat=True)) == [3]
+
+
+def _token(user: User, name: str = "统计局") -> ApiToken:
+    token, _secret = services.create_token(
+        user=user, name=name, access="read", expires_on=timezone.localdate() + dt.timedelta(days=9)
+    )
+    return token
+
+
+def test_counting_a_call_is_one_statement(user: Callable[[str], User], django_assert_num_queries: Any) -> None:
+    token = _token(user("demo-province"))
+    services.rate_limit_wait(token)  # the first call of the minute also clears the windows that are over
+    with django_assert_num_queries(1):
+        assert services.rate_limit_wait(token) == 0
+    assert RateWindow.objects.get(token=token).count == 2
+
+
+def test_each_token_has_its_own_count_and_windows_that_are_over_go(user: Callable[[str], User]) -> None:
+    first, second = _token(user("demo-province")), _token(user("demo-province"), "规划院")
+    minute = int(timezone.now().timestamp()) // 60
+    RateWindow.objects.create(token=second, minute=minute - 3, count=599)
+    for _ in range(3):
+        services.rate_limit_wait(first)
+    services.rate_limit_wait(second)
+    windows = set(RateWindow.objects.values_list("token_id", "minute", "count"))
+    assert windows == {(first.pk, minute, 3), (second.pk, minute, 1)}
 
 
 def test_the_token_pages_show_the_secret_once_and_revoke(client_as: Callable[[str], Client]) -> None:

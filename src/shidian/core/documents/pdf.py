@@ -14,6 +14,9 @@ when the running office cannot start, does not answer in time or loses a documen
 conversion runs one-shot (a LibreOffice of its own, the previous behaviour). A watchdog shell ends the
 office when this process ends, even killed. Setting ``SHIDIAN_DOCUMENTS_OFFICE_PERSISTENT=0`` (Django
 setting ``DOCUMENTS_OFFICE_PERSISTENT``) converts one-shot always.
+
+The office starts with the first document (6 to 10 s on a busy machine) unless the server process warms it
+up when it starts (:func:`warm_up`, ``SHIDIAN_DOCUMENTS_OFFICE_WARM_UP``, on by default, off in tests).
 """
 
 from __future__ import annotations
@@ -199,6 +202,37 @@ def _running_office(program: str) -> _Office:
         office.start()
         _office = office
     return _office
+
+
+def warm_up_enabled() -> bool:
+    """Whether a server process starts its LibreOffice when it starts (``DOCUMENTS_OFFICE_WARM_UP``)."""
+    from django.conf import settings
+
+    return persistent() and bool(getattr(settings, "DOCUMENTS_OFFICE_WARM_UP", False))
+
+
+def warm_up() -> threading.Thread | None:
+    """Start this process's LibreOffice in the background, so its first document does not wait for the start.
+
+    Called where a server process starts (shidian/wsgi.py), when ``warm_up_enabled()``. The start holds the
+    conversion lock: a document asked for meanwhile waits for this office instead of starting another. A
+    failure is logged; the first conversion then tries again as without warm-up. Returns the thread, or None
+    when warm-up is off.
+    """
+    if not warm_up_enabled():
+        return None
+
+    def start() -> None:
+        try:
+            program = soffice()
+            with _lock:
+                _running_office(program)
+        except (ConverterMissing, OfficeUnavailable, OSError) as error:
+            logger.warning("LibreOffice warm-up failed (the first document will start it): %s", error)
+
+    thread = threading.Thread(target=start, name="shidian-office-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def stop_office() -> None:

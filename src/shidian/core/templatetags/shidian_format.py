@@ -32,6 +32,12 @@ def cn_datetime(value: dt.datetime | None, precision: str = "") -> str:
 
 
 @register.filter
+def label(instance: Any, field_name: str) -> str:
+    """The label of a choice field's value, as ``get_<field>_display`` gives it (core.formatting.choice_label)."""
+    return formatting.choice_label(instance, field_name)
+
+
+@register.filter
 def cn_period(value: Any) -> str:
     """2019年上半年 / 2019年度."""
     return formatting.period(value)

@@ -111,13 +111,25 @@ class TestRecord:
     def test_the_address_comes_from_the_request(self) -> None:
         factory = RequestFactory()
         assert audit.client_ip(factory.get("/", REMOTE_ADDR="192.0.2.7")) == "192.0.2.7"
-        # A forwarded header is the client's own claim, even behind a proxy: the WSGI server (waitress
-        # --trusted-proxy) is what turns the proxy's header into REMOTE_ADDR.
+        # A forwarded header is the client's own claim, even behind a proxy, unless the peer is a trusted proxy.
         spoofed = factory.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
         assert audit.client_ip(spoofed) == "192.0.2.7"
         with override_settings(SECURE_PROXY_SSL_HEADER=PROXY):
             assert audit.client_ip(spoofed) == "192.0.2.7"
         assert audit.client_ip(factory.get("/", REMOTE_ADDR="2001:db8::1")) == "2001:db8::1"
+
+    def test_a_trusted_proxy_names_the_client_and_nobody_else_does(self) -> None:
+        factory = RequestFactory()
+        via_nginx = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+        with override_settings(TRUSTED_PROXIES=frozenset({"127.0.0.1"})):
+            assert audit.client_ip(via_nginx) == "203.0.113.9"
+            # A client's own header before the proxy's entry is not believed: the proxy's entry is last.
+            chained = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.9")
+            assert audit.client_ip(chained) == "203.0.113.9"
+            direct = factory.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+            assert audit.client_ip(direct) == "192.0.2.7"
+            assert audit.client_ip(factory.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+        assert audit.client_ip(via_nginx) == "127.0.0.1"  # no proxy trusted: the peer
 
     def test_an_address_that_is_not_one_is_not_stored(self) -> None:
         """The column is an inet on PostgreSQL: junk there would make every audited request fail."""

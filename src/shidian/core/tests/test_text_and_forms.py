@@ -56,3 +56,37 @@ def test_dates_out_of_any_sane_range_are_a_field_error() -> None:
         form = _Sample(data={"name": "甲", "day": "9999-12-31"})
         assert not form.is_valid()
         assert "日期须在" in str(form.errors["day"])
+
+
+class _Choices(Form):
+    plain = forms.ChoiceField(choices=[("", "全部"), ("a", "甲 <乙>"), ("b", "丙")], required=False)
+    grouped = forms.ChoiceField(
+        choices=[("东部", [("1", "北京"), ("2", "天津")]), ("西部", [("3", "重庆")])],
+        widget=forms.Select(attrs={"data-autosubmit": True, "data-x": "1 & 2", "hidden": False}),
+    )
+    number = forms.TypedChoiceField(choices=[(1, "第一批"), (2, "第二批")], coerce=int)
+
+
+@pytest.mark.parametrize("data", [None, {"plain": "a", "grouped": "3", "number": "2"}, {"grouped": "9"}])
+def test_selects_render_exactly_as_djangos_templates(data: dict[str, str] | None) -> None:
+    form = _Choices(data)
+    form.is_valid() if data else None
+    for bound in form:
+        assert type(bound.field.widget) is not forms.Select  # rendered directly, not through the templates
+        fast = str(bound)
+        widget = bound.field.widget
+        widget.__class__ = forms.Select
+        assert fast == str(bound), bound.name
+        widget.__class__ = type(_Choices().fields["plain"].widget)
+
+
+def test_labels_end_without_an_ascii_colon_on_every_form() -> None:
+    from shidian.api.views import TokenForm
+    from shidian.contacts.forms import ContactForm
+
+    class Named(Form):
+        name = forms.CharField(label="名称")
+
+    assert Named()["name"].label_tag() == '<label for="id_name">名称</label>'
+    for form in (TokenForm(), ContactForm()):
+        assert all(not bound.label_tag().endswith(":</label>") for bound in form), type(form).__name__

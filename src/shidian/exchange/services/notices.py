@@ -25,6 +25,7 @@ from shidian.exchange.models import (
 )
 from shidian.exchange.services.difficulties import IN_PROGRAMME
 from shidian.exchange.services.files import Upload, _checked, _store_notice_files, _user
+from shidian.notifications import services as notification_services
 from shidian.pilots.models import Batch, PilotArea
 from shidian.regions.models import Province
 
@@ -144,11 +145,17 @@ def _platform_sender() -> User:
 @transaction.atomic
 def open_notice(*, notice: Notice, by: User) -> NoticeReceipt | None:
     """A recipient pilot's office opens the notice: the first opening is its read receipt (later ones change
-    nothing). Returns the receipt, or None when ``by`` reads for no recipient."""
+    nothing), and the reader's inbox notification of it is read. Returns the receipt, or None when ``by``
+    reads for no recipient."""
     if not permissions.can_read_notices(by) or scoping.scope_for(by).reach is not Reach.PILOT:
         return None
     receipt = scoping.restrict(NoticeReceipt.objects.select_for_update().filter(notice=notice), by).first()
-    if receipt is None or receipt.read_at is not None:
+    if receipt is None:
+        return None
+    # One reading, told on both sides: the inbox's notification of this notice is read too (and marking that
+    # notification read in the inbox comes here, through notifications.registry.on_read in exchange.notify).
+    notification_services.mark_read_about(user=by, action=AuditAction.NOTICE_SENT, object_id=notice.pk)
+    if receipt.read_at is not None:
         return receipt
     receipt.read_at = clock.now()
     receipt.read_by = by

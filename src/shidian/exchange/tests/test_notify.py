@@ -10,7 +10,7 @@ from shidian.core import clock
 from shidian.core.actors import system
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
-from shidian.exchange import notify, services
+from shidian.exchange import notify, selectors, services
 from shidian.exchange.tests import factories as f
 from shidian.notifications import services as centre
 from shidian.notifications.models import DeriveCursor, Notification
@@ -139,3 +139,57 @@ def test_a_notice_sent_reaches_its_pilots_inboxes_once_and_not_the_others() -> N
     assert _inbox(neighbour.username) == _inbox("demo-pilot")
     assert not _inbox(beijing.username) and not _inbox("demo-province")
     assert centre.derive() == 0
+
+
+def _notice_to_guangxi() -> tuple[object, Notification]:
+    with clock.travel_to(dt.date(2019, 6, 10)):
+        notice = services.send_notice(
+            title="报送通知", body="x", audience="province", province=f.liuzhou().province, by=f.user("demo-province")
+        )
+    centre.derive()
+    notification = Notification.objects.get(recipient__username="demo-pilot", event__action="exchange.notice.sent")
+    return notice, notification
+
+
+def _receipt_read_by(notice: object) -> list[tuple[str, str | None]]:
+    receipts = selectors.receipts_of(notice)  # type: ignore[arg-type]
+    return [(r.pilot.name, r.read_by.username if r.read_by else None) for r in receipts if r.read_at]
+
+
+def test_a_notice_notification_carries_the_day_the_notice_was_sent() -> None:
+    _notice, notification = _notice_to_guangxi()
+    assert notification.day == dt.date(2019, 6, 10)
+
+
+def test_marking_the_notice_read_in_the_inbox_is_the_pilots_read_receipt() -> None:
+    notice, notification = _notice_to_guangxi()
+    assert _receipt_read_by(notice) == []
+    centre.mark_read(notification=notification, by=f.user("demo-pilot"))
+    assert _receipt_read_by(notice) == [("柳州市", "demo-pilot")]
+
+
+def test_marking_the_whole_inbox_read_records_the_receipts_of_its_notices() -> None:
+    notice, _notification = _notice_to_guangxi()
+    centre.mark_all_read(by=f.user("demo-pilot"))
+    assert _receipt_read_by(notice) == [("柳州市", "demo-pilot")]
+
+
+def test_opening_the_notice_marks_its_notification_read_in_the_inbox() -> None:
+    notice, notification = _notice_to_guangxi()
+    services.open_notice(notice=notice, by=f.user("demo-pilot"))  # type: ignore[arg-type]
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert _receipt_read_by(notice) == [("柳州市", "demo-pilot")]
+
+
+def test_a_notice_opened_before_its_notification_was_derived_arrives_read() -> None:
+    with clock.travel_to(dt.date(2019, 6, 10)):
+        notice = services.send_notice(
+            title="报送通知", body="x", audience="province", province=f.liuzhou().province, by=f.user("demo-province")
+        )
+        services.open_notice(notice=notice, by=f.user("demo-pilot"))
+    centre.derive()
+    mine = Notification.objects.get(recipient__username="demo-pilot", event__action="exchange.notice.sent")
+    neighbour = Notification.objects.filter(event__action="exchange.notice.sent").exclude(pk=mine.pk).first()
+    assert mine.read_at is not None
+    assert neighbour is None or neighbour.read_at is None  # another pilot's office has not read it

@@ -46,7 +46,9 @@ def test_a_pilot_raises_a_land_difficulty_with_a_file_and_sees_where_it_went(cli
         )
     item = Difficulty.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("exchange:difficulty", args=[item.pk])
-    page = _html(client.get(response["Location"]))
+    shown = client.get(response["Location"])
+    assert [str(m) for m in shown.context["messages"]] == ["已提交，分办至自然资源部牵头办理，答复期限2019年7月29日。"]
+    page = _html(shown)
     assert "自然资源部" in page and "说明.pdf" in page and "2019年7月29日" in page
     download = client.get(reverse("exchange:difficulty_file", args=[item.pk, item.files.get().pk]))
     assert download.status_code == 200 and download.content == f.PDF

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shidian.accounts.models import User
-from shidian.core import clock, listing, scoping, uploads
+from shidian.core import clock, formatting, listing, scoping, uploads
 from shidian.core.audit_actions import AuditAction
 from shidian.core.errors import DomainError, NotFound
 from shidian.core.forms import Form
@@ -97,8 +97,8 @@ def raise_difficulty(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("已提交，分办至%(lead)s牵头办理，答复期限 %(due)s。")
-                % {"lead": item.lead.name, "due": item.due_on.isoformat()},
+                _("已提交，分办至%(lead)s牵头办理，答复期限%(due)s。")
+                % {"lead": item.lead.name, "due": formatting.date(item.due_on)},
             )
             return redirect("exchange:difficulty", difficulty_id=item.pk)
     return render(request, "exchange/raise.html", {"form": form, "source": source})

@@ -1,7 +1,7 @@
 """Reads of the indicator system, always for a user (or for a pilot/province the caller already scoped).
 
-The roll-ups are set-based: one aggregate query per indicator and period, grouped by province in the
-database; no per-row Python on the aggregation path (docs/indicators.md).
+The roll-ups read the maintained per-province rows (``IndicatorRollup``, kept by ``indicators.aggregates``):
+one query per page part, whatever the number of periods and areas (docs/indicators.md).
 
 One module per domain object; callers import the package (``from shidian.indicators import selectors``) and
 use the names re-exported here.
@@ -10,7 +10,17 @@ use the names re-exported here.
 from shidian.indicators.selectors.catalogue import catalogue, get_indicator, periods, target_comparator_label, years
 from shidian.indicators.selectors.facts import pilot_indicator_facts, province_indicator_summary
 from shidian.indicators.selectors.quality import get_import_job_for, get_issue_for, open_issue_count, quality_issues
-from shidian.indicators.selectors.rollups import RankRow, Rollup, national_rollup, province_rollups, ranking
+from shidian.indicators.selectors.rollups import (
+    RankRow,
+    Rollup,
+    RollupTable,
+    national_rollup,
+    province_rollups,
+    ranking,
+    rollups_over_periods,
+    scanned_national_rollup,
+    scanned_province_rollups,
+)
 from shidian.indicators.selectors.series import (
     LatestWithTarget,
     OffTrack,
@@ -46,6 +56,7 @@ __all__ = [
     "PendingReview",
     "RankRow",
     "Rollup",
+    "RollupTable",
     "Series",
     "TargetRow",
     "catalogue",
@@ -69,6 +80,9 @@ __all__ = [
     "province_rollups",
     "quality_issues",
     "ranking",
+    "rollups_over_periods",
+    "scanned_national_rollup",
+    "scanned_province_rollups",
     "series_for_pilots",
     "target_comparator_label",
     "target_rows",

@@ -1,4 +1,10 @@
-"""Set-based roll-ups: one aggregate query per indicator and period, grouped in the database."""
+"""Roll-ups of one indicator: read from the maintained ``IndicatorRollup`` rows (one query per page part).
+
+A reach of whole provinces (or the nation) reads the maintained rows, scoped like every other query; a
+reach of single pilots (a pilot's own staff, an expert) cannot be answered from province rows and scans
+its few pilots' values instead. ``scanned_*`` are those scans, kept as the reference the maintained rows
+must equal (tests, bench).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,14 @@ from typing import Any
 from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Sum
 
 from shidian.accounts.models import User
+from shidian.core import scoping
 from shidian.core.periods import Period
 from shidian.indicators.models import (
     REPORTED,
     Aggregation,
     Direction,
     Indicator,
+    IndicatorRollup,
     IndicatorValue,
 )
 from shidian.indicators.selectors.values import _reported, visible_values
@@ -55,15 +63,109 @@ def _finish(indicator: Indicator, row: dict[str, Any]) -> Rollup:
     return Rollup(value, row["areas"] or 0)
 
 
+def _reads_rollups(user: User) -> bool:
+    """Whether ``user``'s reach is whole provinces (or the nation): then the maintained roll-ups answer."""
+    return scoping.scope_for(user).pilots is None
+
+
+def _visible_rollups(user: User, indicator: Indicator) -> QuerySet[IndicatorRollup]:
+    return scoping.restrict(IndicatorRollup.objects.filter(indicator=indicator), user).order_by()
+
+
+_ROLLUP_FIELDS = ("areas", "total", "weighted_areas", "weighted_total", "weight_total")
+
+
+def _from_sums(indicator: Indicator, sums: tuple[Any, ...]) -> Rollup | None:
+    """The roll-up of summed ``_ROLLUP_FIELDS``; None where no value counts (as the scan finds no row)."""
+    areas, total, weighted_areas, weighted_total, weight_total = sums
+    row: dict[str, Any]
+    if indicator.aggregation == Aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
+        if not weighted_areas:
+            return None
+        row = {"num": Decimal(weighted_total), "den": Decimal(weight_total), "areas": weighted_areas}
+    elif not areas:
+        return None
+    elif indicator.aggregation == Aggregation.SUM:
+        row = {"total": Decimal(total), "areas": areas}
+    else:
+        row = {"total": Decimal(total) / areas, "areas": areas}
+    return _finish(indicator, row)
+
+
+def _add(a: tuple[Any, ...] | None, b: tuple[Any, ...]) -> tuple[Any, ...]:
+    return b if a is None else tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+_EMPTY = Rollup(None, 0)
+
+
+@dataclass(frozen=True)
+class RollupTable:
+    """One indicator's roll-ups over every period: the nation's and each province's (period code keys)."""
+
+    national: dict[str, Rollup]
+    provinces: dict[str, dict[int, Rollup]]
+
+
+def rollups_over_periods(*, user: User, indicator: Indicator) -> RollupTable:
+    """The national and province roll-ups of ``indicator`` for every period, in one query."""
+    if not _reads_rollups(user):
+        return _scanned_over_periods(user, indicator)
+    national: dict[str, tuple[Any, ...]] = {}
+    provinces: dict[str, dict[int, Rollup]] = {}
+    rows = _visible_rollups(user, indicator).values_list("period", "province_id", *_ROLLUP_FIELDS)
+    for period, province_id, *sums in rows.order_by("period", "province_id"):
+        rollup = _from_sums(indicator, tuple(sums))
+        if rollup is None:
+            continue
+        provinces.setdefault(period, {})[province_id] = rollup
+        national[period] = _add(national.get(period), tuple(sums))
+    return RollupTable(
+        national={period: _from_sums(indicator, sums) or _EMPTY for period, sums in national.items()},
+        provinces=provinces,
+    )
+
+
+def _scanned_over_periods(user: User, indicator: Indicator) -> RollupTable:
+    """``rollups_over_periods`` from the values, for a reach narrower than a province (a few pilots)."""
+    codes = _reported(visible_values(user=user).filter(indicator=indicator)).values_list("period", flat=True)
+    national, provinces = {}, {}
+    for code in sorted(set(codes)):
+        period = Period.parse(code)
+        national[code] = scanned_national_rollup(user=user, indicator=indicator, period=period)
+        provinces[code] = scanned_province_rollups(user=user, indicator=indicator, period=period)
+    return RollupTable(national=national, provinces=provinces)
+
+
 def province_rollups(*, user: User, indicator: Indicator, period: Period) -> dict[int, Rollup]:
-    """Province id → aggregate of the reported values of its pilots (one grouped query)."""
+    """Province id → aggregate of the reported values of its pilots (one query of the maintained roll-ups)."""
+    if not _reads_rollups(user):
+        return scanned_province_rollups(user=user, indicator=indicator, period=period)
+    rows = _visible_rollups(user, indicator).filter(period=period.code).order_by("province_id")
+    found = {province_id: _from_sums(indicator, tuple(sums)) for province_id, *sums in rows.values_list(
+        "province_id", *_ROLLUP_FIELDS)}  # fmt: skip
+    return {province_id: rollup for province_id, rollup in found.items() if rollup is not None}
+
+
+def national_rollup(*, user: User, indicator: Indicator, period: Period) -> Rollup:
+    """The aggregate over every visible pilot (one query of the maintained roll-ups)."""
+    if not _reads_rollups(user):
+        return scanned_national_rollup(user=user, indicator=indicator, period=period)
+    sums: tuple[Any, ...] | None = None
+    for row in _visible_rollups(user, indicator).filter(period=period.code).values_list(*_ROLLUP_FIELDS):
+        sums = _add(sums, tuple(row))
+    return (_from_sums(indicator, sums) if sums is not None else None) or _EMPTY
+
+
+def scanned_province_rollups(*, user: User, indicator: Indicator, period: Period) -> dict[int, Rollup]:
+    """``province_rollups`` computed from the values themselves (one grouped query; the reference)."""
     qs = _rollup_queryset(indicator, period, visible_values(user=user))
     rows = qs.values("pilot__province").annotate(**_aggregates(indicator)).order_by("pilot__province")
     return {r["pilot__province"]: _finish(indicator, r) for r in rows}
 
 
-def national_rollup(*, user: User, indicator: Indicator, period: Period) -> Rollup:
-    """The aggregate over every visible pilot (one query)."""
+def scanned_national_rollup(*, user: User, indicator: Indicator, period: Period) -> Rollup:
+    """``national_rollup`` computed from the values themselves (one query; the reference)."""
     qs = _rollup_queryset(indicator, period, visible_values(user=user))
     return _finish(indicator, qs.aggregate(**_aggregates(indicator)))
 

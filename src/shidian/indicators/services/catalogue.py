@@ -14,7 +14,7 @@ from shidian.accounts.models import User
 from shidian.core import audit
 from shidian.core.actors import SystemActor
 from shidian.core.errors import DomainError
-from shidian.indicators import formulas
+from shidian.indicators import aggregates, formulas
 from shidian.indicators.models import (
     Aggregation,
     Comparator,
@@ -184,7 +184,11 @@ def save_indicator(*, indicator: Indicator, by: User | SystemActor) -> Indicator
     check_indicator(indicator)
     created = indicator.pk is None
     indicator.full_clean()
+    stored = Indicator.objects.filter(pk=indicator.pk).values_list("weight_indicator_id", flat=True)
+    weight_before = None if created else stored.first()
     indicator.save()
+    if not created and weight_before != indicator.weight_indicator_id:
+        aggregates.rebuild(indicator_ids=[indicator.pk])  # its weighted sums follow another weight now
     audit.record(
         action=audit.AuditAction.INDICATOR_CREATED if created else audit.AuditAction.INDICATOR_CHANGED,
         actor=by,

@@ -9,7 +9,7 @@ from shidian.accounts.models import User
 from shidian.core import clock, transitions
 from shidian.core.errors import DomainError
 from shidian.core.periods import Period
-from shidian.indicators import permissions
+from shidian.indicators import aggregates, permissions
 from shidian.indicators.models import VALUE_FLOW, IndicatorValue, ValueStatus
 from shidian.pilots.models import PilotArea
 
@@ -49,7 +49,9 @@ def submit_values(*, pilot: PilotArea, period: Period, by: User) -> list[Indicat
     drafts = _current(pilot, period, ValueStatus.DRAFT)
     if not drafts:
         raise DomainError(_("本期没有待报送的草稿数据。"))
-    return [_transition(v, ValueStatus.SUBMITTED, by=by) for v in drafts]
+    moved = [_transition(v, ValueStatus.SUBMITTED, by=by) for v in drafts]
+    aggregates.refresh((v.pilot_id, v.indicator_id, v.period) for v in moved)  # they now count in monitoring
+    return moved
 
 
 @transaction.atomic
@@ -59,6 +61,7 @@ def accept_values(*, pilot: PilotArea, period: Period, by: User) -> list[Indicat
     submitted = _current(pilot, period, ValueStatus.SUBMITTED)
     if not submitted:
         raise DomainError(_("本期没有待确认的数据。"))
+    # Submitted and accepted values both count in the roll-ups: accepting leaves them as they are.
     return [_transition(v, ValueStatus.ACCEPTED, by=by) for v in submitted]
 
 
@@ -71,4 +74,6 @@ def return_values(*, pilot: PilotArea, period: Period, reason: str, by: User) ->
     submitted = _current(pilot, period, ValueStatus.SUBMITTED)
     if not submitted:
         raise DomainError(_("本期没有待确认的数据。"))
-    return [_transition(v, ValueStatus.DRAFT, by=by, reason=reason) for v in submitted]
+    moved = [_transition(v, ValueStatus.DRAFT, by=by, reason=reason) for v in submitted]
+    aggregates.refresh((v.pilot_id, v.indicator_id, v.period) for v in moved)  # withdrawn from monitoring
+    return moved

@@ -12,8 +12,9 @@ from shidian.accounts.models import User
 from shidian.core import audit, clock
 from shidian.core.errors import DomainError
 from shidian.core.periods import Period
-from shidian.indicators import formulas, permissions
+from shidian.indicators import aggregates, formulas, permissions
 from shidian.indicators.models import (
+    REPORTED,
     ImportJob,
     Indicator,
     IndicatorPeriod,
@@ -196,7 +197,7 @@ def save_values(
         )
         if row is not None:
             written.append(row)
-    recompute(pilot=pilot, period=period, by=by)
+    _refresh_rollups(pilot, period, written + _recompute(pilot=pilot, period=period, by=by))
     if submit:
         submit_values(pilot=pilot, period=period, by=by)
     return written
@@ -205,12 +206,25 @@ def save_values(
 _STATUS_RANK: dict[str, int] = {ValueStatus.DRAFT: 0, ValueStatus.SUBMITTED: 1, ValueStatus.ACCEPTED: 2}
 
 
+def _refresh_rollups(pilot: PilotArea, period: Period, written: list[IndicatorValue]) -> None:
+    """Refresh the roll-ups of the written rows that count in monitoring or replaced one that did."""
+    aggregates.refresh(
+        (pilot.pk, row.indicator_id, period.code) for row in written if row.status in REPORTED or row.version > 1
+    )
+
+
 def recompute(*, pilot: PilotArea, period: Period, by: User) -> list[IndicatorValue]:
     """Store the computed indicators of a pilot and period from the current inputs (stored on change).
 
     A computed value takes the weakest status of its inputs; where an input is missing or a divisor is
     zero nothing is stored.
     """
+    written = _recompute(pilot=pilot, period=period, by=by)
+    _refresh_rollups(pilot, period, written)
+    return written
+
+
+def _recompute(*, pilot: PilotArea, period: Period, by: User) -> list[IndicatorValue]:
     computed = {i.code: i for i in indicators_for_period(period).exclude(formula="")}
     if not computed:
         return []

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from shidian.core.actors import system
 from shidian.core.periods import Period
-from shidian.indicators import services
+from shidian.indicators import aggregates, services
 from shidian.indicators.models import Indicator, IndicatorValue, PilotTarget, ValueStatus
 from shidian.pilots.models import PilotArea
 
@@ -40,6 +40,7 @@ def seed(pilots: list[PilotArea], codes: tuple[str, ...] = ("urban_rate_resident
         PilotTarget.objects.create(pilot=pilot, indicator=indicators["urban_rate_resident"], target_year=2020,
                                    target_value=Decimal(62))  # fmt: skip
     IndicatorValue.objects.bulk_create(rows)
+    aggregates.rebuild()  # written without the services, as the demo loader does
 
 
 def count_queries(client: Client, url: str) -> int:

@@ -82,3 +82,29 @@ def test_the_demo_inboxes_hold_the_exchange_for_the_pilot_the_ministry_and_the_c
     assert exchange("demo-province") == {"answer"}  # the 编制 item it raised for 来宾市
     titles = set(Notification.objects.filter(recipient__username="demo-ministry").values_list("title", flat=True))
     assert "新分办的问题：柳州市 · 老旧小区改造居民出资机制（演示）" in titles
+
+
+def test_the_demo_notifications_carry_the_days_of_their_events_not_the_demo_date(demo_world: None) -> None:
+    from shidian.core.audit import business_day_of
+
+    derived = list(Notification.objects.filter(is_demo=True, event__isnull=False).select_related("event"))
+    assert derived
+    assert all(n.day == business_day_of(n.event) for n in derived if n.event is not None)
+    # The test session makes the demo accounts at the real date before the demo (conftest): theirs aside.
+    days = {n.day for n in derived if n.kind != "account"}
+    assert min(days).year <= 2018 and max(days) <= demo_today(), (min(days), max(days))
+    assert len(days) > 10  # the history's days, not one date for all
+
+
+def test_every_notice_notification_of_the_demo_is_read_exactly_when_its_reader_read_the_notice(
+    demo_world: None,
+) -> None:
+    from shidian.exchange.models import NoticeReceipt
+
+    readers = set(NoticeReceipt.objects.filter(read_by__isnull=False).values_list("notice_id", "read_by_id"))
+    notes = Notification.objects.filter(event__action="exchange.notice.sent").values_list(
+        "event__object_id", "recipient_id", "read_at"
+    )
+    assert notes
+    for notice_id, recipient_id, read_at in notes:
+        assert (read_at is not None) == ((int(notice_id), recipient_id) in readers), (notice_id, recipient_id)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from shidian.accounts.models import User
@@ -412,6 +412,32 @@ def test_a_registry_change_and_a_bulletin_renew_the_pages(
         )
     renewed = client.get(url)
     assert renewed["X-Portal-Cache"] == "miss" and "已警示" in renewed.content.decode()
+
+
+@override_settings(CACHES=LOCMEM)
+def test_the_public_gets_the_whole_kept_response_and_a_signed_in_reader_never_does(
+    client: Client, client_as: Callable[[str], Client], django_assert_num_queries: Any
+) -> None:
+    from shidian.portal.cache import generation, page_key
+
+    caches["portal"].clear()
+    url = reverse("portal:pilot", kwargs={"pilot_id": liuzhou().pk})
+    first = client.get(url)
+    assert first["X-Portal-Cache"] == "miss"
+    request = RequestFactory().get(url)
+    # The middleware kept the whole response; the view did not keep a page of its own.
+    assert caches["portal"].get(page_key(request, gen=generation(), language="zh-hans", whole=True)) is not None
+    assert caches["portal"].get(page_key(request, gen=generation(), language="zh-hans")) is None
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again["X-Portal-Cache"] == "hit" and again.content == first.content
+    for header in ("Content-Type", "Content-Language", "Cache-Control", "Vary", "X-Frame-Options"):
+        assert again[header] == first[header], header
+    assert "public" in again["Cache-Control"] and not again.cookies
+    # A signed-in reader (a session cookie) goes the whole way: the same page, never kept by a browser.
+    signed_in = client_as("demo-province").get(url)
+    assert signed_in.status_code == 200 and "no-store" in signed_in["Cache-Control"]
+    assert "public" not in signed_in["Cache-Control"]
 
 
 # ---- the writers' pages ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from shidian.accounts.models import User
@@ -383,13 +383,44 @@ class ProvinceRoundRow:
 def round_completeness_by_province(
     *, user: User, reporting_round: ReportingRound, today: dt.date
 ) -> list[ProvinceRoundRow]:
-    """One round's pilot reports by province: expected, submitted (late among them), waiting, missing."""
-    by_province: dict[int, ProvinceRoundRow] = {}
-    for row in round_rows(user=user, reporting_round=reporting_round, today=today):
-        item = by_province.setdefault(row.pilot.province_id, ProvinceRoundRow(row.pilot.province))
-        item.expected += 1
-        item.submitted += int(row.cell.submitted)
-        item.late += int(row.cell.late)
-        item.waiting += int(row.cell.state in (CellState.DUE, CellState.NOT_DUE))
-        item.missing += int(row.cell.state == CellState.MISSING)
-    return sorted(by_province.values(), key=lambda r: r.province.code)
+    """One round's pilot reports by province: expected, submitted (late among them), waiting, missing.
+
+    Two queries whatever the number of pilots: the pilots in the programme on the round's due date, with
+    their first report version's lateness, grouped by province in the database; then the provinces. The
+    same counts as ``round_rows`` cell by cell (a test holds them equal). What the national workbench reads.
+    """
+    _require_reports(user)
+    due = reporting_round.pilot_due
+    pilots = scoping.restrict(PilotArea.objects.all(), user, province_field="province", pilot_field="pk")
+    status_then = PilotStatusChange.objects.filter(pilot=OuterRef("pk"), effective_on__lte=due).order_by(
+        "-effective_on", "-id"
+    )
+    first = PilotReportVersion.objects.filter(report__pilot=OuterRef("pk"), report__round=reporting_round).order_by(
+        "number"
+    )
+    rows = (
+        pilots.annotate(status_then=Subquery(status_then.values("to_status")[:1]))
+        .filter(status_then__in=REPORTING_STATUSES)
+        .annotate(first_late=Subquery(first.values("is_late")[:1]))
+        .order_by()
+        .values("province_id")
+        .annotate(expected=Count("pk"), submitted=Count("first_late"), late=Count("pk", filter=Q(first_late=True)))
+    )
+    counts = {row["province_id"]: row for row in rows}
+    # Not yet submitted: waiting until the due date (or the round's period) has passed, missing after it.
+    waiting = today <= reporting_round.period.end or today <= due
+    found = []
+    for province in Province.objects.filter(pk__in=counts).order_by("code"):
+        row = counts[province.pk]
+        unsent = row["expected"] - row["submitted"]
+        found.append(
+            ProvinceRoundRow(
+                province,
+                expected=row["expected"],
+                submitted=row["submitted"],
+                late=row["late"],
+                waiting=unsent if waiting else 0,
+                missing=0 if waiting else unsent,
+            )
+        )
+    return found

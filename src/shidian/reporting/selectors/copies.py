@@ -24,6 +24,15 @@ def copies_sent(report: ProvinceReport) -> list[ReportCopy]:
     )
 
 
+# The report text and statistics of a version and of its report's draft, which the workbench's lists of copies
+# never read (issue 16).
+_CONTENT = ("overview", "pilot_sections", "statistics", "difficulties", "suggestions")
+_VERSION_TEXT = (
+    *(f"version__{name}" for name in (*_CONTENT, "facts")),
+    *(f"version__report__{name}" for name in _CONTENT),
+)
+
+
 def ministry_inbox(*, user: User) -> QuerySet[ReportCopy]:
     """The province reports copied to the user's ministry, with whether anyone there has read each."""
     if not scoping.can(user, Capability.READ_REPORT_COPIES) or user.organisation_id is None:
@@ -38,9 +47,11 @@ def ministry_inbox(*, user: User) -> QuerySet[ReportCopy]:
 
 
 def unread_copies(*, user: User) -> QuerySet[ReportCopy]:
-    """The copies nobody in the user's ministry has opened yet, oldest first."""
+    """The copies nobody in the user's ministry has opened yet, oldest first (for the workbench: no report text)."""
     return (
         ministry_inbox(user=user)
+        .defer(*_VERSION_TEXT, "version__tags")
+        .prefetch_related(None)
         .exclude(Exists(ReadReceipt.objects.filter(copy=OuterRef("pk"))))
         .order_by("version__submitted_at", "id")
     )
@@ -71,7 +82,9 @@ def ministry_tags(*, user: User) -> list[MinistryTag]:
         return []
     seen: set[tuple[int, str]] = set()
     result = []
-    for copy in ministry_inbox(user=user).order_by("version__submitted_at", "id"):
+    # The tags only (for the workbench): neither the report text nor the ministry's former names.
+    copies = ministry_inbox(user=user).defer(*_VERSION_TEXT).prefetch_related(None)
+    for copy in copies.order_by("version__submitted_at", "id"):
         for tag in tags_for_ministry(copy.version, user.organisation_id):
             key = (copy.version.report_id, str(tag.get("text", "")))
             if key in seen:

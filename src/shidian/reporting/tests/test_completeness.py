@@ -130,3 +130,42 @@ def test_matrix_query_count_is_constant_in_pilots(
         counts.append(len(ctx.captured_queries))
         assert matrix.pilot_rows
     assert counts[0] == counts[1] <= 6
+
+
+def _by_loop(viewer: User, reporting_round: Any, today: dt.date) -> list[tuple[str, int, int, int, int, int]]:
+    """The round's counts by province as the cells of ``round_rows`` give them, one pilot at a time."""
+    out: dict[str, list[int]] = {}
+    for row in selectors.round_rows(user=viewer, reporting_round=reporting_round, today=today):
+        item = out.setdefault(row.pilot.province.code, [0, 0, 0, 0, 0])
+        item[0] += 1
+        item[1] += int(row.cell.submitted)
+        item[2] += int(row.cell.late)
+        item[3] += int(row.cell.state in (CellState.DUE, CellState.NOT_DUE))
+        item[4] += int(row.cell.state == CellState.MISSING)
+    return [(code, *counts) for code, counts in sorted(out.items())]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("username", ["demo-national", "demo-province", "demo-pilot"])
+def test_round_completeness_by_province_is_grouped_and_equals_the_cells(
+    user: UserGetter, username: str, django_assert_num_queries: Any
+) -> None:
+    viewer = user(username)
+    r2017 = year_end(2017)
+    submitted_report(user("demo-pilot"), r2017, when=dt.date(2017, 12, 22))  # late
+    pilots = list(PilotArea.objects.filter(province__name="广西壮族自治区").exclude(name="柳州市").order_by("pk"))
+    national = user("demo-national")
+    pilot_services.change_pilot_status(
+        pilot=pilots[0], to=PilotStatus.ELIMINATED, effective_on=dt.date(2017, 6, 1), reason="测试", by=national
+    )
+    _add_pilots(3, 500)
+    for step, today in enumerate((dt.date(2017, 11, 1), dt.date(2018, 3, 1))):  # before and after the due date
+        for counts in (3, 3 + 20):
+            with django_assert_num_queries(2):
+                rows = selectors.round_completeness_by_province(user=viewer, reporting_round=r2017, today=today)
+            got = [(r.province.code, r.expected, r.submitted, r.late, r.waiting, r.missing) for r in rows]
+            assert got == _by_loop(viewer, r2017, today)
+            if counts == 3:
+                _add_pilots(20, 600 + 100 * step)  # more pilots: the same two queries
+    assert got and all(r.expected for r in rows)
+    if username != "demo-national":
+        assert {r.province.name for r in rows} == {"广西壮族自治区"}

@@ -129,6 +129,35 @@ def test_an_office_that_does_not_answer_in_time_gives_way_to_a_one_shot_conversi
     assert count(lambda: render_pdf(letter(1))) == Asked(conversions=1, served=1, office_starts=1)
 
 
+def test_warm_up_is_off_in_tests_and_without_the_running_office() -> None:
+    assert pdf.warm_up() is None
+    with override_settings(DOCUMENTS_OFFICE_WARM_UP=True, DOCUMENTS_OFFICE_PERSISTENT=False):
+        assert pdf.warm_up() is None
+
+
+@override_settings(DOCUMENTS_OFFICE_WARM_UP=True)
+def test_after_the_warm_up_the_first_document_starts_no_libreoffice(count: Callable[..., Asked]) -> None:
+    pdf.stop_office()
+    thread = pdf.warm_up()
+    assert thread is not None
+    thread.join(pdf.START_TIMEOUT_S + 5)
+    assert pdf._office is not None and pdf._office.alive()
+    assert count(lambda: render_pdf(letter(1))) == Asked(conversions=1, served=1)
+
+
+@override_settings(DOCUMENTS_OFFICE_WARM_UP=True)
+def test_a_document_asked_for_during_the_warm_up_waits_for_that_office(count: Callable[..., Asked]) -> None:
+    pdf.stop_office()
+
+    def warm_then_convert() -> None:
+        thread = pdf.warm_up()
+        render_pdf(letter(1))  # at once: the warm-up is still starting LibreOffice
+        assert thread is not None
+        thread.join(pdf.START_TIMEOUT_S + 5)
+
+    assert count(warm_then_convert) == Asked(conversions=1, served=1, office_starts=1)
+
+
 def test_an_office_that_does_not_start_gives_way_to_a_one_shot_conversion(
     count: Callable[..., Asked], monkeypatch: pytest.MonkeyPatch
 ) -> None:
