@@ -23,7 +23,7 @@ from shidian.pilots.models import PilotArea
 
 ValueKey = tuple[int, int, str]  # (pilot id, indicator id, period code) of a value written
 Group = tuple[int, str, int]  # (indicator id, period code, province id) of a roll-up row
-CHUNK = 400  # groups per statement: 3 parameters each, far below SQLite's limit
+CHUNK = 10_000  # groups per statement: 3 parameters each, under SQLite's 32,766 (one statement per write chunk)
 
 TABLE = "indicators_indicatorrollup"
 COLUMNS = (
@@ -53,8 +53,8 @@ _GROUP = "GROUP BY v.indicator_id, v.period, p.province_id"
 def _province_of(pilot_ids: set[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     ids = sorted(pilot_ids)
-    for start in range(0, len(ids), 5000):
-        found.update(PilotArea.objects.filter(pk__in=ids[start : start + 5000]).values_list("pk", "province_id"))
+    for start in range(0, len(ids), 30_000):
+        found.update(PilotArea.objects.filter(pk__in=ids[start : start + 30_000]).values_list("pk", "province_id"))
     return found
 
 
