@@ -49,7 +49,12 @@ def body(message: str, errors: list[dict[str, str]] | None = None) -> dict[str, 
 
 
 def _field(loc: Any) -> str:
-    return ".".join(str(part) for part in loc)
+    """The documented path of a field (``body.rows.0.value``): ninja's own loc names the view's body argument
+    second (``body.payload.rows.0.value``), an implementation detail the row errors do not show either."""
+    parts = tuple(loc)
+    if len(parts) >= 2 and parts[0] == "body":
+        parts = ("body", *parts[2:])
+    return ".".join(str(part) for part in parts)
 
 
 def _validation_message(error: dict[str, Any]) -> str:

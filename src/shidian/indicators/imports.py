@@ -204,11 +204,18 @@ def _text(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Look
     return raw
 
 
+# A pushed row names its pilot by id; one outside the caller's reach keeps only "#<id>" for the message.
+PUSHED_PILOT_MARK = "#"
+
+
 def _pilot(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> PilotArea:
     pilot = refs.pilots.get((parsed["province"], raw))
     if pilot is None or pilot.pk not in refs.visible:
         # One message for a missing and a hidden pilot, echoing only what the user typed: the import
         # must not tell whether another province's pilot exists (scope does not leak through messages).
+        pushed_id = raw.removeprefix(PUSHED_PILOT_MARK)
+        if not parsed["province"] and raw.startswith(PUSHED_PILOT_MARK) and pushed_id.isdigit():
+            raise CellRefused(_("找不到地区（编号 %(id)s）。") % {"id": pushed_id})
         raise CellRefused(_("找不到地区“%(province)s %(pilot)s”。") % {"province": parsed["province"], "pilot": raw})
     return pilot
 
@@ -460,7 +467,7 @@ def _push_table(rows: Sequence[PushRow], by: User) -> Table:
                 index,
                 {
                     COL_PROVINCE: names.get(row.pilot_id, ("", ""))[0],
-                    COL_PILOT: names.get(row.pilot_id, ("", f"#{row.pilot_id}"))[1],
+                    COL_PILOT: names.get(row.pilot_id, ("", f"{PUSHED_PILOT_MARK}{row.pilot_id}"))[1],
                     COL_CODE: row.indicator,
                     COL_PERIOD: row.period,
                     COL_VALUE: row.value,

@@ -50,7 +50,7 @@ def test_a_nul_in_a_pushed_row_is_bad_input_and_writes_nothing(token_client: Cal
         headers={"Idempotency-Key": "nul-1"},
     )
     assert response.status_code == 400, response.content
-    assert "body.payload.rows.0.note" in {e["field"] for e in response.json()["errors"]}
+    assert "body.rows.0.note" in {e["field"] for e in response.json()["errors"]}
     assert not IndicatorValue.objects.exists() and not ImportJob.objects.exists()
 
 
@@ -73,7 +73,7 @@ def test_a_nul_in_a_progress_note_is_bad_input(token_client: Callable[..., Any])
         content_type="application/json",
     )
     assert response.status_code == 400, response.content
-    assert "body.payload.note" in {e["field"] for e in response.json()["errors"]}
+    assert "body.note" in {e["field"] for e in response.json()["errors"]}
 
 
 def test_error_messages_are_readable_chinese_in_the_body_not_escapes(token_client: Callable[..., Any]) -> None:
@@ -99,4 +99,4 @@ def test_a_finish_date_sent_as_a_number_is_bad_input(token_client: Callable[...,
         content_type="application/json",
     )
     assert response.status_code == 400, response.content
-    assert "body.payload.finished_on" in {e["field"] for e in response.json()["errors"]}
+    assert "body.finished_on" in {e["field"] for e in response.json()["errors"]}

@@ -187,9 +187,9 @@ def test_a_department_updates_its_milestones_progress_through_the_service(token_
     ("username", "body", "status", "field"),
     [
         ("demo-pilot", {"progress_percent": 40, "status": "in_progress"}, 400, None),  # not the lead department
-        ("demo-department", {"progress_percent": 140, "status": "in_progress"}, 400, "body.payload.progress_percent"),
-        ("demo-department", {"progress_percent": 40, "status": "finished"}, 400, "body.payload.status"),
-        ("demo-department", {"progress_percent": 40, "status": "in_progress", "x": 1}, 400, "body.payload.x"),
+        ("demo-department", {"progress_percent": 140, "status": "in_progress"}, 400, "body.progress_percent"),
+        ("demo-department", {"progress_percent": 40, "status": "finished"}, 400, "body.status"),
+        ("demo-department", {"progress_percent": 40, "status": "in_progress", "x": 1}, 400, "body.x"),
         ("demo-department", {"progress_percent": 100, "status": "in_progress"}, 400, None),
     ],
 )

@@ -73,6 +73,7 @@ def test_another_provinces_pilot_reads_like_a_missing_one(token_client: Callable
     hidden = response.json()["errors"][0]["message"]
     missing = push(token_client("demo-province"), {"rows": [good_row(pilot_id=beijing.pk)]}, key="k-2")
     assert response.status_code == 400 and "顺义" not in hidden and "北京" not in hidden
+    assert hidden == f"找不到地区（编号 {beijing.pk}）。"
     assert missing.json()["errors"][0]["message"] == hidden
     assert not IndicatorValue.objects.exists()
 
@@ -100,17 +101,17 @@ def test_a_replayed_key_with_another_body_is_a_conflict(token_client: Callable[.
     ("body", "field"),
     [
         ("{not json", "body"),
-        ({"rows": [good_row.__name__]}, "body.payload.rows.0"),
+        ({"rows": [good_row.__name__]}, "body.rows.0"),
         (
             {"rows": [{"pilot_id": "x", "indicator": "a", "period": "2018", "value": "1"}]},
-            "body.payload.rows.0.pilot_id",
+            "body.rows.0.pilot_id",
         ),
-        ({"rows": [], "extra": 1}, "body.payload.extra"),
+        ({"rows": [], "extra": 1}, "body.extra"),
         (
             {"rows": [{"pilot_id": 1, "indicator": "a", "period": "2018", "value": "1", "unit": "x"}]},
-            "body.payload.rows.0.unit",
+            "body.rows.0.unit",
         ),
-        ({"rows": [{"pilot_id": 1, "indicator": "a", "period": "2018", "value": 12.5}]}, "body.payload.rows.0.value"),
+        ({"rows": [{"pilot_id": 1, "indicator": "a", "period": "2018", "value": 12.5}]}, "body.rows.0.value"),
     ],
 )
 def test_bad_input_is_a_4xx_with_field_paths_and_writes_nothing(
