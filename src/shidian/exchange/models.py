@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shidian.core.audit_actions import AuditAction
 from shidian.core.scoping import ScopePath
@@ -324,7 +325,9 @@ class NoticeReceipt(models.Model):
 
     scope_path: ClassVar[ScopePath] = ScopePath(province="pilot__province", pilot="pilot")
 
-    notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="receipts")
+    notice = models.ForeignKey(
+        Notice, verbose_name=pgettext_lazy("official notice", "通知"), on_delete=models.CASCADE, related_name="receipts"
+    )
     pilot = models.ForeignKey(
         "pilots.PilotArea", verbose_name=_("试点地区"), on_delete=models.PROTECT, related_name="notice_receipts"
     )
@@ -359,7 +362,9 @@ class NoticeFile(models.Model):
 
     scope_path: ClassVar[ScopePath] = ScopePath(province="notice__sender_province", pilot=None)
 
-    notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="files")
+    notice = models.ForeignKey(
+        Notice, verbose_name=pgettext_lazy("official notice", "通知"), on_delete=models.CASCADE, related_name="files"
+    )
     file_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))

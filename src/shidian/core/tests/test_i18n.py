@@ -300,3 +300,15 @@ def test_coupling_labels_translate() -> None:
         assert [gettext(name) for name, _codes in COUPLING_PAIR] == ["Population urbanization", "Land urbanization"]
     with override("zh-hans"):
         assert coordination_band(0.95) == "优质协调"
+
+
+def test_one_chinese_word_two_english_meanings() -> None:
+    """通知 is an official notice on a receipt but the notification centre's item; 办结 a date label and a button."""
+    from shidian.exchange.models import NoticeReceipt
+    from shidian.notifications.models import Notification
+
+    with override("en"):
+        assert str(NoticeReceipt._meta.get_field("notice").verbose_name) == "Notice"
+        assert str(Notification._meta.verbose_name) == "Notifications"
+        assert pgettext("closed on", "办结") == "Closed"
+        assert gettext("办结") == "Close"
