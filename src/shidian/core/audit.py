@@ -11,7 +11,7 @@ import ipaddress
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +26,9 @@ from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction as AuditAction
 from shidian.core.audit_hash import GENESIS, HASHED_FIELDS, event_hash
 from shidian.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from shidian.core.actors import Actor
 
 BUSINESS_DAY = "business_day"  # the detail key of an event recorded on a business date other than the real one
 
@@ -123,7 +126,7 @@ def _lock_chain() -> None:
 def record(
     *,
     action: AuditAction,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
     changes: Mapping[str, Any] | None = None,
     success: bool = True,
@@ -134,12 +137,13 @@ def record(
     if action not in AuditAction.values:
         raise ValueError(f"unregistered audit action {action!r}: add it to core/audit_actions.py")
     if isinstance(actor, SystemActor):
-        actor, username = None, username or actor.name
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    organisation = getattr(actor, "organisation", None) if authenticated else None
+        username = username or actor.name
+        actor = None
+    person = actor if actor is not None and actor.is_authenticated else None
+    organisation = getattr(person, "organisation", None)
     fields: dict[str, Any] = {
-        "actor_id": actor.pk if authenticated else None,
-        "actor_username": (actor.get_username() if authenticated else username)[:150],
+        "actor_id": person.pk if person is not None else None,
+        "actor_username": (person.get_username() if person is not None else username)[:150],
         "organisation_name": str(organisation)[:200] if organisation else "",
         "ip": _ip.get(),
         "action": str(action),
@@ -251,7 +255,7 @@ def verify_chain(*, using: str = "default", connection: BaseDatabaseWrapper | No
     return ChainReport(checked=checked, last_hash=expected)
 
 
-def record_denied(*, actor: Any, obj: models.Model, detail: Mapping[str, Any] | None = None) -> AuditEvent | None:
+def record_denied(*, actor: Actor, obj: models.Model, detail: Mapping[str, Any] | None = None) -> AuditEvent | None:
     """Record a refused attempt on an object that exists, at most ``AUDIT_DENIED_LIMIT`` per user per window.
 
     A crawler walking ids would otherwise flood the trail; the event that reaches the limit says so,
@@ -283,7 +287,7 @@ def _outside_transactions(using: str = "default") -> bool:
 def record_refusal(
     *,
     action: AuditAction,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> AuditEvent | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -19,6 +19,9 @@ from django.db import models
 from shidian.core.actors import SystemActor
 from shidian.core.errors import NotFound
 from shidian.core.roles import ROLE_CAPABILITIES, ROLE_REACH, Capability, Reach
+
+if TYPE_CHECKING:
+    from shidian.core.actors import Actor
 
 
 class _Organisation(Protocol):
@@ -81,7 +84,7 @@ def register_assigned_reach(provider: AssignedPilots | None) -> None:
     _assigned_provider = provider
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: Actor) -> Scope:
     """Compute (and cache on the user object) the scope of ``user``; nobody (None) reaches nothing."""
     if isinstance(user, SystemActor):
         return SYSTEM
@@ -109,23 +112,23 @@ def scope_for(user: Any) -> Scope:
         )
     else:
         scope = Scope(Reach.NONE, frozenset(), frozenset(), capabilities)
-    user._shidian_scope = scope
+    setattr(user, "_shidian_scope", scope)  # noqa: B010 (a per-request cache on whichever user object)
     return scope
 
 
-def own_province(user: Any) -> int | None:
+def own_province(user: Actor) -> int | None:
     """The province ``user``'s reach is bound to (the lowest where several); None when nationwide or none."""
     provinces = scope_for(user).provinces
     return min(provinces) if provinces else None
 
 
-def own_pilot(user: Any) -> int | None:
+def own_pilot(user: Actor) -> int | None:
     """The pilot ``user``'s reach is bound to (the lowest id where it spans several); None when unbounded or none."""
     pilots = scope_for(user).pilots
     return min(pilots) if pilots else None
 
 
-def can(user: Any, capability: str) -> bool:
+def can(user: Actor, capability: str) -> bool:
     """Whether ``user``'s role grants ``capability``."""
     return capability in scope_for(user).capabilities
 
@@ -135,7 +138,7 @@ _DECLARED: Any = object()
 
 def restrict[M: models.Model](
     queryset: models.QuerySet[M],
-    user: Any,
+    user: Actor,
     *,
     province_field: str | None = _DECLARED,
     pilot_field: str | None = _DECLARED,
@@ -164,7 +167,7 @@ def restrict[M: models.Model](
     return queryset
 
 
-def get_for[M: models.Model](queryset: models.QuerySet[M], user: Any, /, **lookup: Any) -> M:
+def get_for[M: models.Model](queryset: models.QuerySet[M], user: Actor, /, **lookup: Any) -> M:
     """Fetch one object through ``restrict``; missing and hidden both raise NotFound."""
     try:
         return restrict(queryset, user).get(**lookup)
@@ -191,7 +194,7 @@ def _follow(obj: Any, lookup: str) -> int | None:
     return int(value) if value is not None else None
 
 
-def sees(user: Any, obj: models.Model, *, level: Reach | None = None) -> bool:
+def sees(user: Actor, obj: models.Model, *, level: Reach | None = None) -> bool:
     """Whether ``obj`` lies within ``user``'s reach (the object form of ``restrict``).
 
     With ``level``, only a user of exactly that reach counts: the province's own officers review
@@ -206,7 +209,7 @@ def sees(user: Any, obj: models.Model, *, level: Reach | None = None) -> bool:
     return scope.pilots is None or (path.pilot is not None and _follow(obj, path.pilot) in scope.pilots)
 
 
-def _audit_denied(queryset: models.QuerySet[Any], user: Any, lookup: dict[str, Any]) -> None:
+def _audit_denied(queryset: models.QuerySet[Any], user: Actor, lookup: dict[str, Any]) -> None:
     """An object that exists but is out of scope: the user sees 404, the trail sees the attempt."""
     if not getattr(user, "is_authenticated", False):
         return
@@ -217,7 +220,7 @@ def _audit_denied(queryset: models.QuerySet[Any], user: Any, lookup: dict[str, A
         audit.record_denied(actor=user, obj=hidden, detail={"reason": "out_of_scope"})
 
 
-def require(user: Any, capability: str) -> None:
+def require(user: Actor, capability: str) -> None:
     """Raise NotFound unless ``user`` has ``capability`` (not allowed looks like not found)."""
     if not can(user, capability):
         raise NotFound

@@ -27,7 +27,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rjieba
 from django.db import connection, transaction
@@ -37,6 +37,9 @@ from django.utils.translation import gettext as _
 
 from shidian.core import scoping
 from shidian.core.models import SearchEntry
+
+if TYPE_CHECKING:
+    from shidian.core.actors import Actor
 
 QUERY_MAX_CHARS = 100  # longer queries are cut here (and the user is told)
 QUERY_MAX_WORDS = 12
@@ -197,7 +200,7 @@ def _ranked_ids(words: Sequence[str]) -> dict[int, float]:
         return {int(row[0]): float(row[1]) for row in cursor.fetchall()}
 
 
-def _visible(user: Any, public: bool) -> Q | None:
+def _visible(user: Actor, public: bool) -> Q | None:
     """Published entries for everyone; unpublished ones within the user's scope and capability."""
     published = Q(is_published=True)
     if public:
@@ -273,7 +276,7 @@ def highlight(text: str, words: Sequence[str], *, width: int | None = None) -> S
 def search(
     *,
     query: str,
-    user: Any = None,
+    user: Actor = None,
     public: bool = False,
     kinds: Iterable[str] | None = None,
     limit: int = 20,

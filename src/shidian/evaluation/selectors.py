@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -27,20 +27,24 @@ from shidian.evaluation.models import (
     Warning,
 )
 
+if TYPE_CHECKING:
+    from shidian.core.actors import Actor
 
-def assigned_pilot_pairs(user: Any) -> list[tuple[int, int]]:
+
+def assigned_pilot_pairs(user: Actor) -> list[tuple[int, int]]:
     """(pilot id, province id) of every pilot assigned to expert ``user`` (core.scoping's ASSIGNED reach)."""
-    if not getattr(user, "pk", None):
+    expert_id = getattr(user, "pk", None)
+    if not expert_id:
         return []
     return list(
-        ExpertAssignment.objects.filter(expert_id=user.pk)
+        ExpertAssignment.objects.filter(expert_id=expert_id)
         .values_list("pilot_id", "pilot__province_id")
         .distinct()
         .order_by()
     )
 
 
-def _require_view(user: Any) -> None:
+def _require_view(user: Actor) -> None:
     scoping.require(user, Capability.VIEW_EVALUATION)
 
 
@@ -48,7 +52,7 @@ def schemes() -> list[Scheme]:
     return list(Scheme.objects.prefetch_related("dimensions").order_by("-year"))
 
 
-def get_scheme(*, user: Any, year: int) -> Scheme:
+def get_scheme(*, user: Actor, year: int) -> Scheme:
     _require_view(user)
     try:
         return Scheme.objects.prefetch_related("dimensions").get(year=year)
@@ -56,13 +60,13 @@ def get_scheme(*, user: Any, year: int) -> Scheme:
         raise NotFound from exc
 
 
-def sees_drafts(user: Any) -> bool:
+def sees_drafts(user: Actor) -> bool:
     """Draft results reach the nation and the provinces' officers (for their own pilots); nobody else."""
     scope = scoping.scope_for(user)
     return scope.reach in {Reach.NATION, Reach.PROVINCE} and scoping.can(user, Capability.VIEW_EVALUATION)
 
 
-def visible_runs(*, user: Any) -> QuerySet[Run]:
+def visible_runs(*, user: Actor) -> QuerySet[Run]:
     """Published runs for everyone who may read the evaluation; drafts also for the nation and provinces."""
     if not scoping.can(user, Capability.VIEW_EVALUATION):
         return Run.objects.none()
@@ -76,14 +80,14 @@ def visible_runs(*, user: Any) -> QuerySet[Run]:
     return runs.filter(Q(status=RunStatus.PUBLISHED) | Q(Exists(own)))
 
 
-def get_run_for(*, user: Any, run_id: int) -> Run:
+def get_run_for(*, user: Actor, run_id: int) -> Run:
     try:
         return visible_runs(user=user).get(pk=run_id)
     except (Run.DoesNotExist, ValueError) as exc:
         raise NotFound from exc
 
 
-def visible_results(*, user: Any, run: Run) -> QuerySet[Result]:
+def visible_results(*, user: Actor, run: Run) -> QuerySet[Result]:
     """A run's results the user may see: all of a published run; of a draft, the nation all, a province its own."""
     results = Result.objects.filter(run=run).select_related("pilot", "pilot__province", "pilot__batch")
     if run.status == RunStatus.PUBLISHED:
@@ -93,7 +97,7 @@ def visible_results(*, user: Any, run: Run) -> QuerySet[Result]:
     return scoping.restrict(results, user)
 
 
-def get_result_for(*, user: Any, result_id: int) -> Result:
+def get_result_for(*, user: Actor, result_id: int) -> Result:
     """One result the user may see; a hidden and a missing one are both "not found"."""
     try:
         result = Result.objects.select_related("run__scheme", "pilot__province", "pilot__batch").get(pk=result_id)
@@ -128,7 +132,7 @@ def previous_result(result: Result) -> Result | None:
     )
 
 
-def pilot_history(*, user: Any, pilot_id: int) -> list[Result]:
+def pilot_history(*, user: Actor, pilot_id: int) -> list[Result]:
     """A pilot's published results, oldest first (for its page)."""
     if not scoping.can(user, Capability.VIEW_EVALUATION):
         return []
@@ -146,7 +150,7 @@ def pilot_decisions(*, pilot_id: int) -> tuple[list[Warning], list[EliminationPr
     )
 
 
-def objections_of(*, user: Any, run: Run) -> QuerySet[Objection]:
+def objections_of(*, user: Actor, run: Run) -> QuerySet[Objection]:
     objections = Objection.objects.filter(result__run=run).select_related(
         "result__pilot", "province", "filed_by", "answered_by"
     )
@@ -155,14 +159,14 @@ def objections_of(*, user: Any, run: Run) -> QuerySet[Objection]:
     return scoping.restrict(objections, user)
 
 
-def get_objection_for(*, user: Any, objection_id: int) -> Objection:
+def get_objection_for(*, user: Actor, objection_id: int) -> Objection:
     try:
         return objections_of_all(user=user).get(pk=objection_id)
     except (Objection.DoesNotExist, ValueError) as exc:
         raise NotFound from exc
 
 
-def objections_of_all(*, user: Any) -> QuerySet[Objection]:
+def objections_of_all(*, user: Actor) -> QuerySet[Objection]:
     if not sees_drafts(user):
         return Objection.objects.none()
     return scoping.restrict(
@@ -170,19 +174,19 @@ def objections_of_all(*, user: Any) -> QuerySet[Objection]:
     )
 
 
-def unanswered_objections(*, user: Any) -> list[Objection]:
+def unanswered_objections(*, user: Actor) -> list[Objection]:
     if not scoping.can(user, Capability.MANAGE_EVALUATION):
         return []
     return list(objections_of_all(user=user).filter(status=ObjectionStatus.OPEN).order_by("filed_at", "id"))
 
 
-def draft_runs(*, user: Any) -> list[Run]:
+def draft_runs(*, user: Actor) -> list[Run]:
     if not scoping.can(user, Capability.MANAGE_EVALUATION):
         return []
     return list(visible_runs(user=user).filter(status=RunStatus.DRAFT).order_by("-created_at"))
 
 
-def province_draft_results(*, user: Any) -> list[Result]:
+def province_draft_results(*, user: Actor) -> list[Result]:
     """A provincial officer's pilots' results in draft runs whose objection window is open or unset."""
     if scoping.scope_for(user).reach is not Reach.PROVINCE or not scoping.can(user, Capability.OBJECT_RESULTS):
         return []
@@ -195,9 +199,9 @@ def province_draft_results(*, user: Any) -> list[Result]:
     )
 
 
-def assignments_of(*, user: Any) -> list[ExpertAssignment]:
+def assignments_of(*, user: Actor) -> list[ExpertAssignment]:
     """An expert's assignments, the open ones first by deadline."""
-    if not scoping.can(user, Capability.SCORE_EVALUATION):
+    if user is None or not scoping.can(user, Capability.SCORE_EVALUATION):
         return []
     return list(
         ExpertAssignment.objects.filter(expert_id=user.pk)
@@ -227,7 +231,7 @@ class ExpertDesk:
         return bool(self.now or self.upcoming or self.past)
 
 
-def expert_desk(*, user: Any, today: dt.date) -> ExpertDesk:
+def expert_desk(*, user: Actor, today: dt.date) -> ExpertDesk:
     """An expert's assignments split by their scoring window on ``today`` (one query, the scores prefetched)."""
     now: list[ExpertAssignment] = []
     upcoming: list[ExpertAssignment] = []
@@ -248,7 +252,7 @@ def expert_desk(*, user: Any, today: dt.date) -> ExpertDesk:
     )
 
 
-def get_assignment_for(*, user: Any, assignment_id: int) -> ExpertAssignment:
+def get_assignment_for(*, user: Actor, assignment_id: int) -> ExpertAssignment:
     """An expert's own assignment (anyone else's is "not found")."""
     try:
         return ExpertAssignment.objects.select_related("pilot", "pilot__province").get(
@@ -258,7 +262,7 @@ def get_assignment_for(*, user: Any, assignment_id: int) -> ExpertAssignment:
         raise NotFound from exc
 
 
-def pending_decisions(*, user: Any) -> tuple[list[Warning], list[EliminationProposal]]:
+def pending_decisions(*, user: Actor) -> tuple[list[Warning], list[EliminationProposal]]:
     if not scoping.can(user, Capability.MANAGE_EVALUATION):
         return [], []
     return (

@@ -111,7 +111,7 @@ class TestGetFor:
 USERS = ["demo-national", "demo-ministry", "demo-province", "demo-pilot", "demo-department", "demo-expert", "nobody"]
 
 
-def _actor(user: Callable[[str], User], username: str) -> object:
+def _actor(user: Callable[[str], User], username: str) -> User | None:
     return None if username == "nobody" else user(username)
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from shidian.portal.models import NewsItem, NewsStatus
+
+if TYPE_CHECKING:
+    from shidian.core.actors import Actor
 
 
 def published_news() -> QuerySet[NewsItem]:
@@ -27,7 +32,7 @@ def news_image(news_id: int) -> bytes | None:
     return bytes(row) if row is not None else None
 
 
-def news_for(*, user: object) -> QuerySet[NewsItem]:
+def news_for(*, user: Actor) -> QuerySet[NewsItem]:
     """The news items a writer may edit: the commission's for national users, the province's for its officers."""
     from shidian.core import scoping
     from shidian.portal import permissions
@@ -37,7 +42,7 @@ def news_for(*, user: object) -> QuerySet[NewsItem]:
     return scoping.restrict(NewsItem.objects.select_related("province", "created_by").defer("image"), user)
 
 
-def get_news_for(*, user: object, news_id: int) -> NewsItem:
+def get_news_for(*, user: Actor, news_id: int) -> NewsItem:
     """One news item in the writer's reach; NotFound otherwise."""
     from shidian.core import scoping
     from shidian.core.errors import NotFound
