@@ -9,7 +9,7 @@ Public surface (no user; only what is published ever comes out): ``published``, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -27,6 +27,10 @@ from shidian.experiences.models import (
 from shidian.pilots.models import PilotArea
 from shidian.plans.models import FocusArea
 
+if TYPE_CHECKING:
+    from shidian.core.actors import Actor
+
+
 # What the commission sees of an experience: from the province's recommendation on.
 _NATIONAL_STATUSES = (
     ExperienceStatus.RECOMMENDED,
@@ -40,7 +44,7 @@ def _base() -> QuerySet[Experience]:
     return Experience.objects.select_related("pilot__province", "focus_area", "batch")
 
 
-def visible_experiences(*, user: Any) -> QuerySet[Experience]:
+def visible_experiences(*, user: Actor) -> QuerySet[Experience]:
     """Published experiences for every business role, plus the unpublished ones the user works on.
 
     The pilot's office sees its own drafts; its province sees them once submitted; the commission once the
@@ -62,7 +66,7 @@ def visible_experiences(*, user: Any) -> QuerySet[Experience]:
     return _base().filter(published | Q(pk__in=internal.values("pk")))
 
 
-def get_experience_for(*, user: Any, experience_id: int) -> Experience:
+def get_experience_for(*, user: Actor, experience_id: int) -> Experience:
     """One experience the user may see; a hidden one and a missing one are the same NotFound."""
     try:
         return visible_experiences(user=user).get(pk=experience_id)
@@ -75,7 +79,7 @@ def get_experience_for(*, user: Any, experience_id: int) -> Experience:
         raise NotFound from exc
 
 
-def get_file_for(*, user: Any, file_id: int) -> ExperienceFile:
+def get_file_for(*, user: Actor, file_id: int) -> ExperienceFile:
     """A file of an experience the user may see."""
     try:
         return ExperienceFile.objects.select_related("experience").get(
@@ -105,7 +109,7 @@ def filter_experiences(queryset: QuerySet[Experience], filters: Filters) -> Quer
     return queryset
 
 
-def awaiting_recommendation(*, user: Any) -> list[Experience]:
+def awaiting_recommendation(*, user: Actor) -> list[Experience]:
     """Submitted experiences of the province's pilots, oldest first (the provincial officer's work)."""
     if not (scoping.can(user, Capability.RECOMMEND_EXPERIENCES) and scoping.scope_for(user).reach is Reach.PROVINCE):
         return []
@@ -113,7 +117,7 @@ def awaiting_recommendation(*, user: Any) -> list[Experience]:
     return list(rows.order_by("submitted_on", "id"))
 
 
-def awaiting_selection(*, user: Any) -> list[Experience]:
+def awaiting_selection(*, user: Actor) -> list[Experience]:
     """Recommended experiences waiting for the commission's selection, oldest first."""
     if not scoping.can(user, Capability.SELECT_EXPERIENCES):
         return []
@@ -121,7 +125,7 @@ def awaiting_selection(*, user: Any) -> list[Experience]:
     return list(rows.order_by("recommended_on", "id"))
 
 
-def awaiting_publication(*, user: Any) -> list[Experience]:
+def awaiting_publication(*, user: Actor) -> list[Experience]:
     """Selected experiences not yet published."""
     if not scoping.can(user, Capability.SELECT_EXPERIENCES):
         return []
@@ -129,7 +133,7 @@ def awaiting_publication(*, user: Any) -> list[Experience]:
     return list(rows.order_by("selected_on", "id"))
 
 
-def returned_to_pilot(*, user: Any) -> list[Experience]:
+def returned_to_pilot(*, user: Actor) -> list[Experience]:
     """The pilot's experiences its province returned, to be revised."""
     if not (scoping.can(user, Capability.PROPOSE_EXPERIENCES) and scoping.scope_for(user).reach is Reach.PILOT):
         return []

@@ -20,7 +20,7 @@ from shidian.reporting import richtext
 from shidian.reporting.facts import fact_lines
 
 if TYPE_CHECKING:
-    from shidian.reporting.models import ProvinceReport
+    from shidian.reporting.models import PilotReportVersion, ProvinceReport, ProvinceReportVersion
 
 __all__ = [
     "OfficialDocument",
@@ -55,7 +55,7 @@ def facts_table(lines: list[str]) -> Table | None:
     return Table(header=[_("项目"), _("情况"), _("项目"), _("情况")], rows=rows, widths=[4, 2.5, 4, 2.5])
 
 
-def _copied_to(version: Any) -> list[str]:
+def _copied_to(version: ProvinceReportVersion) -> list[str]:
     """抄送: the ministries the version was copied to when it was submitted (the commission is 主送)."""
     from shidian.reporting.models import ReportCopy
 
@@ -63,19 +63,19 @@ def _copied_to(version: Any) -> list[str]:
     return [n for n in names if n != NATIONAL_COMMISSION]
 
 
-def _signer(version: Any) -> str:
+def _signer(version: ProvinceReportVersion) -> str:
     """签发人 of a 上行文: the officer who submitted the version."""
     user = getattr(version, "submitted_by", None)
     return str(getattr(user, "full_name", "") or "") if user is not None else ""
 
 
-def pilot_report_document(version: Any) -> OfficialDocument:
+def pilot_report_document(version: PilotReportVersion) -> OfficialDocument:
     """A submitted pilot report version as a report to its provincial commission (in Chinese)."""
     with translation.override("zh-hans"):
         return _pilot_report_document(version)
 
 
-def _pilot_report_document(version: Any) -> OfficialDocument:
+def _pilot_report_document(version: PilotReportVersion) -> OfficialDocument:
     report = version.report
     pilot = report.pilot
     office = _("%(pilot)s新型城镇化综合试点工作领导小组办公室") % {"pilot": pilot.name}
@@ -103,13 +103,13 @@ def _pilot_report_document(version: Any) -> OfficialDocument:
     return document
 
 
-def province_report_document(version: Any) -> OfficialDocument:
+def province_report_document(version: ProvinceReportVersion) -> OfficialDocument:
     """A submitted province report version as a 上行文 to the commission, copied to the ministries (in Chinese)."""
     with translation.override("zh-hans"):
         return _province_report_document(version)
 
 
-def _province_report_document(version: Any) -> OfficialDocument:
+def _province_report_document(version: ProvinceReportVersion) -> OfficialDocument:
     report = version.report
     commission = _("%(province)s发展和改革委员会") % {"province": report.province.name}
     day = _day(version.submitted_at)
