@@ -47,9 +47,9 @@ class UserAdminForm(CleanModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         role = self.fields.get("role")
-        if role is not None and not (self.instance.pk and self.instance.role in ADMIN_DUTIES):
+        if isinstance(role, forms.ChoiceField) and not (self.instance.pk and self.instance.role in ADMIN_DUTIES):
             # The three admin duties are granted on the server only (manage.py create_admin).
-            role.choices = [c for c in Role.choices if c[0] not in ADMIN_DUTIES]  # type: ignore[attr-defined]
+            role.choices = [c for c in Role.choices if c[0] not in ADMIN_DUTIES]
 
     def clean(self) -> dict[str, Any]:
         """Check what the services would refuse, so the admin shows a form error instead of failing."""

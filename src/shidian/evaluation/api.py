@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 
+from shidian.core.api_params import id_path
 from shidian.core.errors import NotFound
 from shidian.core.pagination import Pagination
 from shidian.core.schemas import InputSchema
@@ -14,8 +15,6 @@ from shidian.evaluation.models import Result, Run, RunStatus
 from shidian.evaluation.schemas import ResultDetailOut, ResultOut, RunOut
 
 router = Router(tags=["评估"])
-
-_ID = {"ge": 1, "le": 2**31 - 1}
 
 
 def _published_run(request: HttpRequest, run_id: int) -> Run:
@@ -40,7 +39,7 @@ def list_runs(request: HttpRequest) -> Any:
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="一次已发布的评估")
-def get_run(request: HttpRequest, run_id: int = Path(..., **_ID)) -> Run:  # type: ignore[type-arg]
+def get_run(request: HttpRequest, run_id: int = id_path()) -> Run:
     return _published_run(request, run_id)
 
 
@@ -49,7 +48,7 @@ def get_run(request: HttpRequest, run_id: int = Path(..., **_ID)) -> Run:  # typ
 def list_results(
     request: HttpRequest,
     filters: Query[ResultQuery],
-    run_id: int = Path(..., **_ID),  # type: ignore[type-arg]
+    run_id: int = id_path(),
 ) -> Any:
     results = selectors.visible_results(user=request.user, run=_published_run(request, run_id))
     if filters.province:
@@ -64,7 +63,7 @@ def list_results(
 
 
 @router.get("/results/{result_id}", response=ResultDetailOut, summary="一个试点的评估结果及得分构成")
-def get_result(request: HttpRequest, result_id: int = Path(..., **_ID)) -> Result:  # type: ignore[type-arg]
+def get_result(request: HttpRequest, result_id: int = id_path()) -> Result:
     result = selectors.get_result_for(user=request.user, result_id=result_id)
     if result.run.status != RunStatus.PUBLISHED:
         raise NotFound

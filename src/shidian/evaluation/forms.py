@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shidian.accounts.models import User
-from shidian.core.forms import Form
+from shidian.core.forms import Form, model_choice_field
 from shidian.core.roles import Role
 from shidian.evaluation.models import CompositeMethod, DimensionCode, IndicatorMethod, Scheme, ScoreItem
 from shidian.pilots.models import PilotArea
@@ -82,8 +82,10 @@ class AssignForm(Form):
 
     def __init__(self, *args: Any, pilots: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = User.objects.filter(role=Role.EXPERT, is_active=True).order_by("username")  # type: ignore[attr-defined]
-        self.fields["pilot"].queryset = pilots  # type: ignore[attr-defined]
+        model_choice_field(self, "expert").queryset = User.objects.filter(role=Role.EXPERT, is_active=True).order_by(
+            "username"
+        )
+        model_choice_field(self, "pilot").queryset = pilots
 
 
 class AssessmentForm(Form):
@@ -93,7 +95,7 @@ class AssessmentForm(Form):
 
     def __init__(self, *args: Any, pilots: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pilot"].queryset = pilots  # type: ignore[attr-defined]
+        model_choice_field(self, "pilot").queryset = pilots
 
 
 class ExpertScoreForm(Form):

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shidian.core.forms import Form, IsoDateInput, max_length_of
+from shidian.core.forms import Form, IsoDateInput, choice_field, max_length_of
 from shidian.pilots.models import AreaKind, Batch, PilotStatus, PilotStatusChange, Verification
 from shidian.pilots.selectors import PilotFilters
 from shidian.regions.models import Province, RegionClass
@@ -26,8 +26,8 @@ class PilotFilterForm(Form):
 
     def __init__(self, *args: Any, provinces: list[Province], batches: list[Batch], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("全部")), *((p.code, p.name) for p in provinces)]  # type: ignore[attr-defined]
-        self.fields["batch"].choices = [("", _("全部")), *((b.number, str(b)) for b in batches)]  # type: ignore[attr-defined]
+        choice_field(self, "province").choices = [("", _("全部")), *((p.code, p.name) for p in provinces)]
+        choice_field(self, "batch").choices = [("", _("全部")), *((b.number, str(b)) for b in batches)]
 
     def filters(self) -> PilotFilters:
         """The filters that are valid; an invalid one is shown as an error, never silently widened."""

@@ -60,7 +60,7 @@ def pilot_list(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "pilots/_pilot_rows.html" if request.htmx else "pilots/pilot_list.html"  # type: ignore[attr-defined]
+    template = "pilots/_pilot_rows.html" if request.htmx else "pilots/pilot_list.html"
     return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shidian.core.forms import Form, max_length_of
+from shidian.core.forms import Form, choice_field, max_length_of
 from shidian.pilots.models import AreaKind, Batch, PilotStatus
 from shidian.plans.models import FocusArea
 from shidian.portal.models import NewsItem
@@ -27,9 +27,9 @@ class PublicFilterForm(Form):
         self, *args: Any, provinces: list[Province], batches: list[Batch], focus_areas: list[FocusArea], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("全部")), *((p.code, p.name) for p in provinces)]  # type: ignore[attr-defined]
-        self.fields["batch"].choices = [("", _("全部")), *((b.number, str(b)) for b in batches)]  # type: ignore[attr-defined]
-        self.fields["focus"].choices = [("", _("全部")), *((a.code, a.name) for a in focus_areas)]  # type: ignore[attr-defined]
+        choice_field(self, "province").choices = [("", _("全部")), *((p.code, p.name) for p in provinces)]
+        choice_field(self, "batch").choices = [("", _("全部")), *((b.number, str(b)) for b in batches)]
+        choice_field(self, "focus").choices = [("", _("全部")), *((a.code, a.name) for a in focus_areas)]
 
     def filters(self) -> PublicFilters:
         """The valid filters; an invalid one is shown as an error and ignored, never widened silently."""

@@ -90,7 +90,7 @@ def report_autosave(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     """Save the draft (htmx autosave or the save button); a conflict is shown, never overwritten."""
     report = selectors.get_pilot_report_for(user=request.user, report_id=report_id)
     form = PilotDraftForm(request.POST)
-    htmx = bool(getattr(request, "htmx", False))
+    htmx = bool(request.htmx)
     status: dict[str, Any] = {"report": report}
     if not form.is_valid():
         status["error"] = "；".join(str(e) for errors in form.errors.values() for e in errors)
