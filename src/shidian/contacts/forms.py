@@ -25,7 +25,7 @@ class ContactForm(Form):
         super().__init__(*args, **kwargs)
         for column in PERSON_COLUMNS:
             self.fields[column.field] = forms.CharField(
-                label=ContactEntry._meta.get_field(column.field).verbose_name,  # type: ignore[union-attr]
+                label=getattr(ContactEntry._meta.get_field(column.field), "verbose_name", column.field),
                 required=False,
                 max_length=200 if column.field != "email" else 254,
             )

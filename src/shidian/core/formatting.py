@@ -162,11 +162,12 @@ _CHOICE_LABELS: dict[tuple[type[models.Model], str, str], dict[Any, str]] = {}
 def choice_label(instance: models.Model, field_name: str) -> str:
     """What ``instance.get_<field_name>_display()`` shows, in the active language."""
     field = instance._meta.get_field(field_name)
+    assert isinstance(field, models.Field)  # noqa: S101 - a model's own column, never a reverse relation
     key = (type(instance), field_name, translation.get_language() or "")
     labels = _CHOICE_LABELS.get(key)
     if labels is None:
-        labels = {value: str(label) for value, label in field.flatchoices}  # type: ignore[union-attr]
+        labels = {value: str(label) for value, label in field.flatchoices}
         _CHOICE_LABELS[key] = labels
-    value = getattr(instance, field.attname)  # type: ignore[union-attr]
+    value = getattr(instance, field.attname)
     label = labels.get(value)
     return label if label is not None else force_str(value, strings_only=True)

@@ -47,5 +47,5 @@ def check_lengths(model: type[Model], values: Mapping[str, object]) -> None:
         if limit is not None and len(value) > limit:
             raise DomainError(
                 _("“%(field)s”最多 %(limit)d 个字符，现有 %(length)d 个。")
-                % {"field": field.verbose_name, "limit": limit, "length": len(value)}  # type: ignore[union-attr]
+                % {"field": getattr(field, "verbose_name", name), "limit": limit, "length": len(value)}
             )

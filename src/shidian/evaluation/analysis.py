@@ -110,7 +110,9 @@ def compare(old: Run, new: Run, old_results: Iterable[Result], new_results: Iter
     moves = []
     for pid in sorted(set(before) | set(after)):
         b, a = before.get(pid), after.get(pid)
-        move = Move((a or b).pilot, b, a)  # type: ignore[union-attr]
+        row = a or b
+        assert row is not None  # noqa: S101 - pid comes from one of the two runs
+        move = Move(row.pilot, b, a)
         if b is None or a is None:
             move.reasons.append(_("仅在一次计算中出现。"))
         else:

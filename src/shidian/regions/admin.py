@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from shidian.core.admin import CapabilityAdmin, admin_site
 from shidian.regions.models import Division, MapBoundary, Province
@@ -24,5 +25,5 @@ class MapBoundaryAdmin(CapabilityAdmin):
     list_display = ["review_number", "uploaded_at", "uploaded_by", "is_active"]
     readonly_fields = ["review_number", "geojson", "uploaded_at", "uploaded_by"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # uploads go through the map page, which validates the file

@@ -116,7 +116,10 @@ class Division(models.Model):
         seen = {division.pk}
         while division.successor_id is not None and division.successor_id not in seen:
             seen.add(division.successor_id)
-            division = division.successor  # type: ignore[assignment]
+            successor = division.successor
+            if successor is None:
+                break
+            division = successor
         return division
 
 
