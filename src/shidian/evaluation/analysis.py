@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -16,6 +16,9 @@ from shidian.core import formatting
 from shidian.evaluation import methods, scoring
 from shidian.evaluation.models import DimensionCode, Grade, Result, Run
 from shidian.regions.models import RegionClass
+
+if TYPE_CHECKING:
+    from shidian.pilots.models import PilotArea
 
 DIMENSION_LABELS = dict(DimensionCode.choices)
 
@@ -70,7 +73,7 @@ def sensitivity(run: Run, results: Sequence[Result], every: Sequence[tuple[int, 
 
 @dataclass
 class Move:
-    pilot: Any
+    pilot: PilotArea
     before: Result | None
     after: Result | None
     reasons: list[str] = field(default_factory=list)
