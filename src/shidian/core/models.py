@@ -39,10 +39,6 @@ class WriteOnceQuerySet[M: models.Model](models.QuerySet[M]):
         # Refused before Django opens its transaction, so the caller's transaction stays usable.
         self._refuse()
 
-    update.alters_data = True  # type: ignore[attr-defined]
-    delete.alters_data = True  # type: ignore[attr-defined]
-    bulk_update.alters_data = True  # type: ignore[attr-defined]
-
     def bulk_create(
         self,
         objs: Iterable[M],
@@ -87,8 +83,6 @@ class AuditEventQuerySet(WriteOnceQuerySet["AuditEvent"]):
     def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> NoReturn:
         # Events are chained one by one in audit.record; a bulk insert would leave them out of the chain.
         raise AppendOnlyError("audit events are written through shidian.core.audit.record")
-
-    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
     def search(
         self,

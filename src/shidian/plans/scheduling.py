@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import chinese_calendar  # type: ignore[import-untyped]
+import chinese_calendar
 from django.utils.translation import gettext as _
 
 from shidian.core.errors import DomainError

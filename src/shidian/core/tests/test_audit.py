@@ -389,6 +389,11 @@ def test_every_write_once_model_guards_its_querysets_with_the_one_guard() -> Non
     for model in guarded:
         assert isinstance(model._default_manager.all(), WriteOnceQuerySet), model._meta.label
         assert isinstance(model._base_manager.all(), WriteOnceQuerySet), model._meta.label
+    # The refusing methods keep the alters_data mark of the methods they override (Django's AltersData):
+    # a template never calls them.
+    for method in ("update", "delete", "bulk_update"):
+        assert getattr(getattr(WriteOnceQuerySet, method), "alters_data", False), method
+    assert getattr(AuditEventQuerySet.bulk_create, "alters_data", False)
 
 
 def test_changes_read_in_chinese_with_field_names_and_choice_labels() -> None:

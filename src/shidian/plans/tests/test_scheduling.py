@@ -121,7 +121,7 @@ def test_slack_is_the_gap_between_earliest_and_latest_start() -> None:
 
 def _walked_workday(day: dt.date) -> bool:
     """The old day-by-day rule, kept as the oracle: the holiday calendar where known, else Monday to Friday."""
-    import chinese_calendar  # type: ignore[import-untyped]
+    import chinese_calendar
 
     try:
         return bool(chinese_calendar.is_workday(day))
