@@ -70,7 +70,8 @@ def visible_runs(*, user: Actor) -> QuerySet[Run]:
     """Published runs for everyone who may read the evaluation; drafts also for the nation and provinces."""
     if not scoping.can(user, Capability.VIEW_EVALUATION):
         return Run.objects.none()
-    runs = Run.objects.select_related("scheme", "created_by", "published_by")
+    # Lists never show the inputs snapshot (~1 MB of JSON a run at the demo's size): get_run_for loads it.
+    runs = Run.objects.select_related("scheme", "created_by", "published_by").defer("inputs")
     if not sees_drafts(user):
         return runs.filter(status=RunStatus.PUBLISHED)
     if scoping.scope_for(user).is_national:
@@ -82,7 +83,7 @@ def visible_runs(*, user: Actor) -> QuerySet[Run]:
 
 def get_run_for(*, user: Actor, run_id: int) -> Run:
     try:
-        return visible_runs(user=user).get(pk=run_id)
+        return visible_runs(user=user).defer(None).get(pk=run_id)
     except (Run.DoesNotExist, ValueError) as exc:
         raise NotFound from exc
 
@@ -151,8 +152,10 @@ def pilot_decisions(*, pilot_id: int) -> tuple[list[Warning], list[EliminationPr
 
 
 def objections_of(*, user: Actor, run: Run) -> QuerySet[Objection]:
-    objections = Objection.objects.filter(result__run=run).select_related(
-        "result__pilot", "province", "filed_by", "answered_by"
+    objections = (
+        Objection.objects.filter(result__run=run)
+        .select_related("result__pilot", "province", "filed_by", "answered_by")
+        .defer("result__breakdown")
     )
     if not sees_drafts(user):
         return objections.none()
@@ -170,7 +173,10 @@ def objections_of_all(*, user: Actor) -> QuerySet[Objection]:
     if not sees_drafts(user):
         return Objection.objects.none()
     return scoping.restrict(
-        Objection.objects.select_related("result__pilot", "result__run__scheme", "province", "filed_by"), user
+        Objection.objects.select_related("result__pilot", "result__run__scheme", "province", "filed_by").defer(
+            "result__breakdown", "result__run__inputs"
+        ),
+        user,
     )
 
 

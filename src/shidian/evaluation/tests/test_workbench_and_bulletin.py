@@ -41,6 +41,28 @@ def test_draft_runs_objections_and_province_results_appear_on_the_workbenches() 
     assert _keys("demo-national")["objections"] == 1
 
 
+def test_lists_of_runs_and_objections_leave_the_inputs_snapshot_and_breakdowns_unread() -> None:
+    """A run's inputs snapshot is ~1 MB of JSON at the demo's size: the workbench and the lists never parse it."""
+    from shidian.accounts.models import User
+
+    pilots = f.some_pilots(2)
+    f.only_pilots(pilots)
+    run = f.computed_run(f.scheme())
+    services.file_objection(
+        result=Result.objects.get(run=run, pilot=f.liuzhou()), reasons="有误", by=f.province_officer()
+    )
+    national = User.objects.get(username="demo-national")
+    (draft,) = selectors.draft_runs(user=national)
+    assert "inputs" in draft.get_deferred_fields()
+    assert all("inputs" in r.get_deferred_fields() for r in selectors.visible_runs(user=national))
+    (objection,) = selectors.unanswered_objections(user=national)
+    assert "breakdown" in objection.result.get_deferred_fields()
+    assert "inputs" in objection.result.run.get_deferred_fields()
+    assert "breakdown" in selectors.objections_of(user=national, run=run)[0].result.get_deferred_fields()
+    # The one run a page is about still comes whole.
+    assert selectors.get_run_for(user=national, run_id=run.pk).get_deferred_fields() == set()
+
+
 def test_the_expert_sees_open_assignments_with_their_deadline() -> None:
     from shidian.accounts.models import User
 
