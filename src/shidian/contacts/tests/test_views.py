@@ -108,6 +108,7 @@ def test_the_exports_second_sheet_heads_its_columns_with_the_units_not_the_pilot
     _record_all()
     ministry = Organisation.objects.get(kind=OrganisationKind.MINISTRY, name="住房城乡建设部")
     commission = f.user("demo-province").organisation
+    assert commission is not None
     with clock.travel_to(dt.date(2016, 12, 5)):
         services.record_contact(
             by=f.user("demo-national"), organisation=ministry, values=f.values(mobile="13800001111")
