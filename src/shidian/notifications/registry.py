@@ -53,6 +53,7 @@ class Kind(models.TextChoices):
     DECISION = "decision", _("决定与通报")
     ACCOUNT = "account", _("账号")
     REVIEW = "review", _("待审核")
+    CO_HANDLING = "co_handling", _("协办事项")  # a difficulty routed to the department as co-handler (协办)
 
 
 @dataclasses.dataclass(frozen=True)
