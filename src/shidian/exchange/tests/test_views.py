@@ -247,6 +247,26 @@ def test_a_province_sends_a_notice_and_sees_its_receipts_as_the_pilot_opens_it(c
     assert f'data-testid="notice-{notice.pk}"' not in _html(pilot.get(reverse("workbench:home")))
 
 
+def test_receipt_times_read_in_beijing_time_through_core_formatting_on_both_sides(client_as: ClientAs) -> None:
+    from shidian.core import formatting
+
+    with clock.travel_to(dt.date(2019, 7, 7)):
+        notice = services.send_notice(
+            title="报送通知", body="请报送。", audience="chosen", pilots=[f.liuzhou()], by=f.user("demo-province")
+        )
+    services.open_notice(notice=notice, by=f.user("demo-pilot"))
+    read_at = dt.datetime(2019, 7, 7, 23, 30, tzinfo=dt.UTC)  # 2019-07-08 07:30 in Asia/Shanghai
+    NoticeReceipt.objects.filter(notice=notice).update(read_at=read_at)
+    shown = formatting.datetime(read_at)
+    assert shown == "2019年7月8日 07:30"
+    sender = _html(client_as("demo-province").get(reverse("exchange:notice", args=[notice.pk])))
+    start = sender.index(f'data-testid="read-{f.liuzhou().pk}"')
+    row = sender[start : sender.index("</tr>", start)]
+    assert f"<td>{shown}</td>" in row and "23:30" not in row and "2019-07" not in row
+    own = _html(client_as("demo-pilot").get(reverse("exchange:notice", args=[notice.pk])))
+    assert f"本试点已于 {shown} 由" in own
+
+
 def test_a_notice_to_another_province_is_refused_with_a_message(client_as: ClientAs) -> None:
     response = client_as("demo-province").post(
         reverse("exchange:new_notice"),
