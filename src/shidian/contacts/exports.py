@@ -7,18 +7,29 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from shidian.contacts.fields import BATCH, NUMBER, PERSON_COLUMNS, PILOT, PROVINCE
+from shidian.contacts.fields import BATCH, NUMBER, PERSON_COLUMNS, PILOT, PROVINCE, UNIT
 from shidian.contacts.models import ContactEntry
 from shidian.core import formatting
 from shidian.core.documents import xlsx
 
 
 def _columns() -> list[xlsx.Column]:
+    """The pilots' sheet: the annex-3 layout that a province's upload reads back."""
     return [
         xlsx.Column(NUMBER, 6, xlsx.INTEGER_FORMAT),
         xlsx.Column(PROVINCE, 14),
         xlsx.Column(PILOT, 16),
         xlsx.Column(BATCH, 6, xlsx.INTEGER_FORMAT),
+        *(xlsx.Column(c.header, c.width) for c in PERSON_COLUMNS),
+    ]
+
+
+def _unit_columns() -> list[xlsx.Column]:
+    """The commissions' and ministries' sheet: the holder is a unit (单位), which has no batch."""
+    return [
+        xlsx.Column(NUMBER, 6, xlsx.INTEGER_FORMAT),
+        xlsx.Column(PROVINCE, 14),
+        xlsx.Column(UNIT, 22),
         *(xlsx.Column(c.header, c.width) for c in PERSON_COLUMNS),
     ]
 
@@ -46,13 +57,12 @@ def contact_list_xlsx(*, entries: Iterable[ContactEntry], day: dt.date) -> bytes
             number,
             e.province.name if e.province else "",
             e.organisation.name if e.organisation else "",
-            None,
             *(getattr(e, c.field) for c in PERSON_COLUMNS),
         ]
         for number, e in enumerate(units, start=1)
     ]
     if unit_rows:
-        xlsx.add_sheet(book, _("省级发展改革部门和部委"), _columns(), unit_rows)
+        xlsx.add_sheet(book, _("省级发展改革部门和部委"), _unit_columns(), unit_rows)
     xlsx.add_notes(
         book,
         _("说明"),

@@ -62,6 +62,8 @@ HEADERS = {c.field: c.header for c in PERSON_COLUMNS}
 # The leading columns that say which pilot a row is about.
 NUMBER, PROVINCE, PILOT, BATCH = "序号", "省份", "试点地区", "批次"
 LAYOUT = (NUMBER, PROVINCE, PILOT, BATCH, *(c.header for c in PERSON_COLUMNS))
+# The export's sheet of provincial commissions and ministries names the unit instead (a unit has no batch).
+UNIT = "单位"
 
 
 def clean_person(values: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -202,6 +202,10 @@ class DifficultyFile(models.Model):
     difficulty = models.ForeignKey(
         Difficulty, verbose_name=_("问题反映"), on_delete=models.CASCADE, related_name="files"
     )
+    # The answer the file went with; none for the raiser's files, sent with the item itself.
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("所属答复"), null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )
     file_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))

@@ -72,7 +72,7 @@ def routed(event: AuditEvent) -> Iterable[Note]:
             "title": item.title,
             "lead": item.lead.name,
         }
-        yield Note(kind=Kind.NOTICE, recipients=co_side, title=co_title, url=_url(item))
+        yield Note(kind=Kind.CO_HANDLING, recipients=co_side, title=co_title, url=_url(item))
 
 
 @on_event("exchange.difficulty.accepted")

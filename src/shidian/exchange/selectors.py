@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.core import scoping
@@ -44,7 +45,8 @@ def visible_difficulties(*, user: User) -> QuerySet[Difficulty]:
 
 def get_difficulty_for(*, user: User, difficulty_id: int) -> Difficulty:
     """One difficulty ``user`` may see; a missing and a hidden one both raise NotFound."""
-    return scoping.get_for(visible_difficulties(user=user), user, pk=difficulty_id)
+    rows = visible_difficulties(user=user).select_related("raised_by__organisation")
+    return scoping.get_for(rows, user, pk=difficulty_id)
 
 
 def get_difficulty_file_for(*, user: User, difficulty: Difficulty, file_id: int) -> DifficultyFile:
@@ -56,6 +58,71 @@ def get_difficulty_file_for(*, user: User, difficulty: Difficulty, file_id: int)
 
 def replies_of(difficulty: Difficulty) -> QuerySet[Reply]:
     return difficulty.replies.select_related("organisation", "author").order_by("id")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dated step of a difficulty's handling as its page shows it: 提交, 受理, each reply, 督办."""
+
+    kind: str  # "submitted", "accepted", "escalated", or the reply's kind
+    label: str
+    day: dt.date
+    who: str
+    body: str = ""
+    files: tuple[DifficultyFile, ...] = ()
+
+
+def timeline_of(difficulty: Difficulty) -> list[Step]:
+    """The item's steps in date order, the submission first; the raiser's files go with the submission and each
+    answer's files with that answer.
+
+    ``difficulty`` comes from ``get_difficulty_for``: whoever sees the item sees every step and file of it.
+    """
+    files: dict[int | None, list[DifficultyFile]] = {}
+    for stored in difficulty.files.only("pk", "file_name", "size", "uploaded_at", "reply_id").order_by("id"):
+        files.setdefault(stored.reply_id, []).append(stored)
+    raiser = difficulty.raised_by.organisation
+    steps = [
+        Step(
+            kind="submitted",
+            label=_("提交"),
+            day=difficulty.raised_on,
+            who=raiser.name_on(difficulty.raised_on) if raiser is not None else difficulty.pilot.name,
+            files=tuple(files.get(None, ())),
+        )
+    ]
+    later: list[Step] = []
+    if difficulty.accepted_on is not None:
+        later.append(
+            Step(
+                kind="accepted",
+                label=_("受理"),
+                day=difficulty.accepted_on,
+                who=difficulty.lead.name_on(difficulty.accepted_on),
+            )
+        )
+    for reply in replies_of(difficulty):
+        if reply.organisation is not None:
+            who = reply.organisation.name
+        elif reply.author is not None:
+            who = str(reply.author)
+        else:
+            who = difficulty.pilot.name
+        later.append(
+            Step(
+                kind=reply.kind,
+                label=reply.get_kind_display(),
+                day=reply.written_on,
+                who=who,
+                body=reply.body,
+                files=tuple(files.get(reply.pk, ())),
+            )
+        )
+    if difficulty.escalated_on is not None:
+        later.append(
+            Step(kind="escalated", label=_("逾期提请督办"), day=difficulty.escalated_on, who=_("国家发展改革委"))
+        )
+    return steps + sorted(later, key=lambda step: step.day)  # stable: 受理 before a reply of the same day
 
 
 def awaiting_answer_by(*, user: User) -> QuerySet[Difficulty]:

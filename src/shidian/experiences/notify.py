@@ -13,7 +13,7 @@ from shidian.accounts.models import User
 from shidian.core.audit_actions import AuditAction
 from shidian.core.roles import Role
 from shidian.experiences.models import Experience
-from shidian.notifications.registry import Kind, Notice, on_event
+from shidian.notifications.registry import Kind, Notice, on_event, settles
 
 if TYPE_CHECKING:
     from shidian.core.models import AuditEvent
@@ -81,3 +81,11 @@ def _decided(event: AuditEvent) -> Iterable[Notice]:
             "status": experience.get_status_display(),
         }
         yield Notice(kind=Kind.DECISION, recipients=pilot_officers(experience), title=title, url=_url(experience))
+
+
+# Once the province has recommended or returned the experience, its 待推荐 item is done for every provincial
+# officer; once the commission has selected or declined it, its 待遴选 item likewise.
+for _handled in (AuditAction.EXPERIENCE_RECOMMENDED, AuditAction.EXPERIENCE_RETURNED):
+    settles(_handled, asked_by=[AuditAction.EXPERIENCE_SUBMITTED])
+for _handled in (AuditAction.EXPERIENCE_SELECTED, AuditAction.EXPERIENCE_DECLINED):
+    settles(_handled, asked_by=[AuditAction.EXPERIENCE_RECOMMENDED])

@@ -22,14 +22,16 @@ UNREAD_KEPT = 6  # per user at most: the newest half (up to six) stay unread, th
 def load_demo_notifications() -> int:
     """Derive the demo's inboxes at the demo's date (deterministic: the same events give the same inbox)."""
     today = clock.today()
+    # Those whose app records the reading (a notice's receipts) are read as it says, not ranked here.
+    own = Notification.objects.filter(is_demo=True).exclude(event__action__in=registry.read_actions())
+    # Asked before deriving: deriving itself marks read what was settled since (an experience recommended).
+    loaded_before = own.filter(read_at__isnull=False).exists()
     created = services.derive()
     for back in DAYS_BACK:
         with clock.travel_to(today - dt.timedelta(days=back)):
             created += services.derive_periodic(today=clock.today())
     Notification.objects.filter(is_demo=True).update(mail_considered=True)  # demo inboxes send no e-mail
-    # Those whose app records the reading (a notice's receipts) are read as it says, not ranked here.
-    own = Notification.objects.filter(is_demo=True).exclude(event__action__in=registry.read_actions())
-    if own.filter(read_at__isnull=False).exists():
+    if loaded_before:
         return created  # loaded before: what was read stays read, what is new stays unread
     ranked = list(
         own.filter(read_at__isnull=True)

@@ -10,6 +10,11 @@ wants its events to reach people registers, in its ``AppConfig.ready``, a rule p
         item = Difficulty.objects.get(pk=event.object_id)
         yield Notice(kind=Kind.ANSWER, recipients=item.raisers(), title=..., url=item.get_absolute_url())
 
+and, for a notification that asks someone to act (待推荐, 待遴选), the actions that settle it once anyone with the
+right has acted on the same object:
+
+    settles(AuditAction.EXPERIENCE_RECOMMENDED, asked_by=[AuditAction.EXPERIENCE_SUBMITTED])
+
 and, for what becomes due with the business clock rather than with an event, a periodic producer:
 
     @periodically
@@ -48,6 +53,7 @@ class Kind(models.TextChoices):
     DECISION = "decision", _("决定与通报")
     ACCOUNT = "account", _("账号")
     REVIEW = "review", _("待审核")
+    CO_HANDLING = "co_handling", _("协办事项")  # a difficulty routed to the department as co-handler (协办)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +78,7 @@ ReadHook = Callable[["AuditEvent", "User"], None]
 _event_rules: dict[str, list[EventRule]] = {}
 _producers: list[Producer] = []
 _read_hooks: dict[str, list[ReadHook]] = {}
+_settles: dict[str, set[str]] = {}
 
 
 def on_event(action: str) -> Callable[[EventRule], EventRule]:
@@ -109,6 +116,23 @@ def on_read(action: str) -> Callable[[ReadHook], ReadHook]:
     return decorate
 
 
+def settles(action: str, *, asked_by: Iterable[str]) -> None:
+    """Register that an ``action`` event settles the notifications of earlier ``asked_by`` events on its object.
+
+    The centre marks them read for every recipient when it derives the ``action`` event: the item was handled
+    (by the recipient or a colleague), so it no longer waits in anyone's inbox.
+    """
+    for name in (action, *asked_by):
+        if name not in AuditAction.values:
+            raise ValueError(f"unregistered audit action {name!r}: add it to core/audit_actions.py")
+    _settles.setdefault(str(action), set()).update(str(name) for name in asked_by)
+
+
+def settled_by(action: str) -> list[str]:
+    """The actions whose notifications an ``action`` event settles (none: it settles nothing)."""
+    return sorted(_settles.get(action, ()))
+
+
 def read_hooks_for(action: str) -> list[ReadHook]:
     return list(_read_hooks.get(action, ()))
 
@@ -129,7 +153,8 @@ def rules_for(action: str) -> list[EventRule]:
 
 
 def actions() -> list[str]:
-    return sorted(_event_rules)
+    """The actions the centre reads from the trail: those with rules and those that settle notifications."""
+    return sorted(set(_event_rules) | set(_settles))
 
 
 def producers() -> list[Producer]:
@@ -137,5 +162,5 @@ def producers() -> list[Producer]:
 
 
 def has_rules(action: str) -> bool:
-    """Whether some app has a rule for ``action`` (only those events make the centre run)."""
-    return action in _event_rules
+    """Whether some app has a rule for ``action`` or settles by it (only those events make the centre run)."""
+    return action in _event_rules or action in _settles

@@ -91,6 +91,27 @@ def _notices_of(event: AuditEvent) -> list[tuple[str, Notice]]:
     return result
 
 
+def _settle(events: list[AuditEvent]) -> int:
+    """Mark read, for everyone, the notifications that asked for what these events did (registry.settles).
+
+    Only the notifications of earlier events on the same object: a submission made after a return asks again.
+    Runs after the batch is stored, so a request and its handling derived in one run are settled too.
+    """
+    settled = 0
+    for event in events:
+        asked_by = registry.settled_by(event.action)
+        if not asked_by or not event.object_id:
+            continue
+        settled += Notification.objects.filter(
+            read_at__isnull=True,
+            event_id__lt=event.pk,
+            event__action__in=asked_by,
+            event__object_type=event.object_type,
+            event__object_id=event.object_id,
+        ).update(read_at=event.occurred_at)
+    return settled
+
+
 @transaction.atomic
 def derive() -> int:
     """Turn the audit events recorded since the last run into notifications; return how many were created."""
@@ -115,6 +136,7 @@ def derive() -> int:
             for row in _rows(notice, source=source, event=event)
         ]
         created += _store(rows)
+        _settle(events)
         start = events[-1].pk
     cursor.last_event_id = last
     cursor.save(update_fields=["last_event_id", "updated_at"])

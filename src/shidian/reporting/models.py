@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core import formatting
 from shidian.core.models import WriteOnceError, WriteOnceModel, WriteOnceQuerySet
 from shidian.core.periods import Period
 from shidian.core.scoping import ScopePath
@@ -477,4 +478,4 @@ class ReadReceipt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reader} {self.read_at}"
+        return f"{self.reader} {formatting.datetime(self.read_at)}"  # Beijing time, as every page shows it

@@ -99,6 +99,39 @@ def test_the_export_is_the_annex3_layout_and_formula_safe(client_as: ClientAs) -
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
 
 
+def test_the_exports_second_sheet_heads_its_columns_with_the_units_not_the_pilots_layout(
+    client_as: ClientAs,
+) -> None:
+    from shidian.accounts.models import Organisation, OrganisationKind
+    from shidian.contacts.fields import PERSON_COLUMNS
+
+    _record_all()
+    ministry = Organisation.objects.get(kind=OrganisationKind.MINISTRY, name="住房城乡建设部")
+    commission = f.user("demo-province").organisation
+    assert commission is not None
+    with clock.travel_to(dt.date(2016, 12, 5)):
+        services.record_contact(
+            by=f.user("demo-national"), organisation=ministry, values=f.values(mobile="13800001111")
+        )
+        services.record_contact(by=f.user("demo-province"), organisation=commission, values=f.values())
+    response = client_as("demo-national").get(reverse("contacts:export") + "?on=2017-01-01")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:2] == ["试点地区", "省级发展改革部门和部委"]
+    sheet = book.worksheets[1]
+    header = [c.value for c in sheet[1]]
+    assert header == ["序号", "省份", "单位", *(c.header for c in PERSON_COLUMNS)]
+    rows = {row[header.index("单位")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {ministry.name, commission.name}
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [1, 2]
+    assert rows[commission.name][header.index("省份")] == f.GUANGXI
+    assert rows[ministry.name][header.index("省份")] is None  # a ministry has no province
+    assert rows[ministry.name][header.index("手机")] == "13800001111"
+    stored = ContactEntry.objects.get(organisation=commission)
+    for column in PERSON_COLUMNS:  # every person column sits under its own header
+        assert rows[commission.name][header.index(column.header)] == getattr(stored, column.field), column.header
+    assert len(header) == sheet.max_column  # no column without a header
+
+
 def test_another_provinces_answer_is_not_found(client_as: ClientAs) -> None:
     contact_round = f.make_round()
     other = contact_round.submissions.exclude(province__name=f.GUANGXI).first()

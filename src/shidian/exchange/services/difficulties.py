@@ -175,8 +175,8 @@ def answer_difficulty(
         locked.answered_on = today
         if locked.first_answered_on is None:
             locked.first_answered_on = today
-        _reply(locked, ReplyKind.ANSWER, body.strip(), by)
-        _store_files(locked, checked, by)
+        reply = _reply(locked, ReplyKind.ANSWER, body.strip(), by)
+        _store_files(locked, checked, by, reply=reply)
         return Effects(
             fields=["answered_on", "first_answered_on"],
             detail={"answered_on": today, "late": today > locked.due_on},

@@ -11,7 +11,7 @@ from shidian.accounts.models import User
 from shidian.core import audit, uploads
 from shidian.core.actors import SystemActor
 from shidian.core.audit_actions import AuditAction
-from shidian.exchange.models import Difficulty, DifficultyFile, Notice, NoticeFile
+from shidian.exchange.models import Difficulty, DifficultyFile, Notice, NoticeFile, Reply
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,13 @@ def _checked(files: Sequence[Upload]) -> list[tuple[Upload, str]]:
     ]
 
 
-def _store_files(difficulty: Difficulty, files: list[tuple[Upload, str]], by: User | SystemActor) -> None:
+def _store_files(
+    difficulty: Difficulty, files: list[tuple[Upload, str]], by: User | SystemActor, *, reply: Reply | None = None
+) -> None:
     for upload, content_type in files:
         stored = DifficultyFile.objects.create(
             difficulty=difficulty,
+            reply=reply,
             uploaded_by=_user(by),
             **uploads.stored(upload.content, file_name=upload.name, content_type=content_type),
         )
@@ -42,7 +45,12 @@ def _store_files(difficulty: Difficulty, files: list[tuple[Upload, str]], by: Us
             action=AuditAction.DIFFICULTY_FILE_ADDED,
             actor=by,
             obj=difficulty,
-            detail={"file": stored.file_name, "size": stored.size, "sha256": stored.sha256},
+            detail={
+                "file": stored.file_name,
+                "size": stored.size,
+                "sha256": stored.sha256,
+                "reply": reply.pk if reply is not None else None,
+            },
         )
 
 

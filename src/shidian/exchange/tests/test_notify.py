@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_a_routed_item_reaches_the_lead_and_its_answer_the_raising_pilot() -> No
     item = f.raised()
     [(kind, people, title, url), (co_kind, co_people, co_title, _url)] = _notes(AuditAction.DIFFICULTY_RAISED, item)
     assert kind == Kind.REVIEW and people == {"test-mnr"} and "柳州市" in title and url.endswith(f"/{item.pk}/")
-    assert co_kind == Kind.NOTICE and co_people == {"demo-ministry"} and "请协办" in co_title  # 住房城乡建设部
+    assert co_kind == Kind.CO_HANDLING and co_people == {"demo-ministry"} and "请协办" in co_title  # 住房城乡建设部
     services.accept_difficulty(difficulty=item, by=mnr)
     [(kind, people, title, _url)] = _notes(AuditAction.DIFFICULTY_ACCEPTED, item)
     assert kind == Kind.ANSWER and people == {"demo-pilot"} and "自然资源部已受理" in title
@@ -101,7 +102,7 @@ def test_the_whole_life_of_an_item_reaches_each_side_through_derive_once() -> No
     item = f.raised(on=dt.date(2019, 7, 1))
     assert centre.derive() == 2  # the lead (自然资源部) and the co-handler 住房城乡建设部 (demo-ministry)
     assert _inbox("test-mnr") == [(Kind.REVIEW, "新分办的问题：柳州市 · 用地指标不足")]
-    assert _inbox("demo-ministry") == [(Kind.NOTICE, "请协办：柳州市 · 用地指标不足（牵头部门：自然资源部）")]
+    assert _inbox("demo-ministry") == [(Kind.CO_HANDLING, "请协办：柳州市 · 用地指标不足（牵头部门：自然资源部）")]
     assert not _inbox("demo-pilot")
     with clock.travel_to(item.due_on + dt.timedelta(days=1)):  # nobody accepted it in time
         services.escalate_overdue(by=system("escalate_difficulties"))
@@ -193,3 +194,45 @@ def test_a_notice_opened_before_its_notification_was_derived_arrives_read() -> N
     neighbour = Notification.objects.filter(event__action="exchange.notice.sent").exclude(pk=mine.pk).first()
     assert mine.read_at is not None
     assert neighbour is None or neighbour.read_at is None  # another pilot's office has not read it
+
+
+def test_a_co_handling_department_is_told_in_a_kind_of_its_own_labelled_in_chinese(client_as: Any) -> None:
+    from django.urls import reverse
+
+    centre.derive()
+    f.raised(category="land")  # 住房城乡建设部 (demo-ministry) co-handles land
+    centre.derive()
+    assert _inbox("demo-ministry") == [(Kind.CO_HANDLING, "请协办：柳州市 · 用地指标不足（牵头部门：自然资源部）")]
+    others = [kind for kind in Kind if kind != Kind.CO_HANDLING]
+    assert str(Kind.CO_HANDLING.label) == "协办事项" and "协办事项" not in [str(k.label) for k in others]
+    page = client_as("demo-ministry").get(reverse("notifications:inbox") + "?kind=co_handling").content.decode()
+    assert "协办事项（1）" in page and "请协办：柳州市" in page  # the filter names and counts it
+    assert "协办事项" in client_as("demo-ministry").get(reverse("notifications:preferences")).content.decode()
+    ministry = f.user("demo-ministry")
+    wanted = centre.set_email_preferences(user=ministry, wanted={"co_handling": False})
+    assert wanted["co_handling"] is False and wanted["notice"] is True  # e-mail chosen apart from notices
+
+
+def test_the_migration_retags_stored_co_handling_notifications_and_carries_the_email_choice_over() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from shidian.accounts.models import User
+    from shidian.notifications.models import EmailPreference
+
+    migration = importlib.import_module("shidian.notifications.migrations.0003_retag_co_handling_notifications")
+    f.reviewer()  # 自然资源部 leads land: its reviewer gets the 待审核 one
+    centre.derive()
+    f.raised(category="land")  # lead 自然资源部, co-handler 住房城乡建设部 (demo-ministry)
+    centre.derive()
+    routed = Notification.objects.filter(event__action="exchange.difficulty.raised")
+    routed.filter(kind=Kind.CO_HANDLING).update(kind=Kind.NOTICE)  # as derived before the kind existed
+    ministry = User.objects.get(username="demo-ministry")
+    EmailPreference.objects.create(user=ministry, kind=Kind.NOTICE, email=False)
+    migration.retag(apps, None)
+    assert dict(routed.values_list("recipient__username", "kind"))["demo-ministry"] == Kind.CO_HANDLING
+    assert set(routed.values_list("kind", flat=True)) == {Kind.REVIEW, Kind.CO_HANDLING}  # the lead's stays
+    assert centre.email_wanted(user=ministry)[Kind.CO_HANDLING] is False
+    migration.untag(apps, None)
+    assert set(routed.values_list("kind", flat=True)) == {Kind.REVIEW, Kind.NOTICE}

@@ -303,3 +303,24 @@ def test_the_daily_job_and_its_command_escalate_what_is_overdue() -> None:
         call_command("escalate_difficulties", stdout=out)
     assert "已提请督办 1 项" in out.getvalue()
     assert Difficulty.objects.filter(escalation=Escalation.ESCALATED).count() == 2
+
+
+def test_the_migration_links_answer_files_stored_before_the_link_and_leaves_the_raisers_files() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from shidian.exchange.models import DifficultyFile
+
+    link = importlib.import_module("shidian.exchange.migrations.0003_link_answer_files").link
+    mnr = f.reviewer()
+    item = f.raised(files=[services.Upload("情况说明.pdf", f.PDF)])
+    with clock.travel_to(dt.date(2019, 7, 9)):
+        services.accept_difficulty(difficulty=item, by=mnr)
+        services.answer_difficulty(
+            difficulty=item, body="予以支持。", by=mnr, files=[services.Upload("批复.pdf", f.PDF)]
+        )
+    DifficultyFile.objects.update(reply=None)  # as stored before the field existed
+    link(apps, None)
+    linked = dict(DifficultyFile.objects.values_list("file_name", "reply__kind"))
+    assert linked == {"情况说明.pdf": None, "批复.pdf": "answer"}

@@ -145,6 +145,51 @@ def test_the_lead_accepts_and_answers_and_the_pilot_closes_with_a_rating(client:
     assert item.status == DifficultyStatus.CLOSED and item.rating == 5
 
 
+def _step(page: str, name: str) -> str:
+    """The text of the timeline's step ``name`` (data-testid="step-<name>") on a difficulty page."""
+    start = page.index(f'data-testid="step-{name}"')
+    return page[start : page.index("</li>", start)]
+
+
+def test_the_timeline_dates_submission_and_acceptance_and_lists_the_answers_files_for_those_who_see_it(
+    client_as: ClientAs, client: Client
+) -> None:
+    mnr = f.reviewer()
+    item = f.raised(on=dt.date(2019, 7, 1), files=[services.Upload("情况说明.pdf", f.PDF)])
+    with clock.travel_to(dt.date(2019, 7, 3)):
+        services.accept_difficulty(difficulty=item, by=mnr)
+    with clock.travel_to(dt.date(2019, 7, 10)):
+        services.answer_difficulty(
+            difficulty=item, body="已研究，予以支持。", by=mnr, files=[services.Upload("用地批复.pdf", f.PDF + b"1")]
+        )
+    answer_file = item.files.get(file_name="用地批复.pdf")
+    client.force_login(mnr)
+    for viewer in (client_as("demo-pilot"), client_as("demo-province"), client_as("demo-national"), client):
+        page = _html(viewer.get(reverse("exchange:difficulty", args=[item.pk])))
+        submitted, accepted = _step(page, "submitted"), _step(page, "accepted")
+        assert "提交" in submitted and "2019年7月1日" in submitted and "柳州市" in submitted
+        assert "受理" in accepted and "2019年7月3日" in accepted and "自然资源部" in accepted
+        assert page.index('data-testid="step-submitted"') < page.index('data-testid="step-accepted"')
+        answered = _step(page, "answer")
+        link = reverse("exchange:difficulty_file", args=[item.pk, answer_file.pk])
+        assert "2019年7月10日" in answered and "用地批复.pdf" in answered and link in answered
+        assert "用地批复.pdf" not in _step(page, "submitted")  # the raiser's files stay with the submission
+        assert "情况说明.pdf" in submitted
+        download = viewer.get(link)
+        assert download.status_code == 200 and download.content == f.PDF + b"1"
+    # Out of scope: another province's officer finds neither the page nor the answer's file.
+    other = f.pilot_officer_for(f.beijing(), "test-beijing-officer")
+    client.force_login(other)
+    assert client.get(reverse("exchange:difficulty", args=[item.pk])).status_code == 404
+    assert client.get(reverse("exchange:difficulty_file", args=[item.pk, answer_file.pk])).status_code == 404
+
+
+def test_an_item_not_yet_accepted_shows_its_submission_and_no_acceptance(client_as: ClientAs) -> None:
+    item = f.raised(on=dt.date(2019, 7, 1))
+    page = _html(client_as("demo-pilot").get(reverse("exchange:difficulty", args=[item.pk])))
+    assert "2019年7月1日" in _step(page, "submitted") and 'data-testid="step-accepted"' not in page
+
+
 def test_the_list_and_the_statistics_keep_their_query_count(
     client_as: ClientAs, django_assert_max_num_queries: Any
 ) -> None:
@@ -200,6 +245,26 @@ def test_a_province_sends_a_notice_and_sees_its_receipts_as_the_pilot_opens_it(c
     page = _html(province.get(reverse("exchange:notice", args=[notice.pk])))
     assert f"已读 1 / 共 {total}" in page and f'data-testid="read-{f.liuzhou().pk}"' in page
     assert f'data-testid="notice-{notice.pk}"' not in _html(pilot.get(reverse("workbench:home")))
+
+
+def test_receipt_times_read_in_beijing_time_through_core_formatting_on_both_sides(client_as: ClientAs) -> None:
+    from shidian.core import formatting
+
+    with clock.travel_to(dt.date(2019, 7, 7)):
+        notice = services.send_notice(
+            title="报送通知", body="请报送。", audience="chosen", pilots=[f.liuzhou()], by=f.user("demo-province")
+        )
+    services.open_notice(notice=notice, by=f.user("demo-pilot"))
+    read_at = dt.datetime(2019, 7, 7, 23, 30, tzinfo=dt.UTC)  # 2019-07-08 07:30 in Asia/Shanghai
+    NoticeReceipt.objects.filter(notice=notice).update(read_at=read_at)
+    shown = formatting.datetime(read_at)
+    assert shown == "2019年7月8日 07:30"
+    sender = _html(client_as("demo-province").get(reverse("exchange:notice", args=[notice.pk])))
+    start = sender.index(f'data-testid="read-{f.liuzhou().pk}"')
+    row = sender[start : sender.index("</tr>", start)]
+    assert f"<td>{shown}</td>" in row and "23:30" not in row and "2019-07" not in row
+    own = _html(client_as("demo-pilot").get(reverse("exchange:notice", args=[notice.pk])))
+    assert f"本试点已于 {shown} 由" in own
 
 
 def test_a_notice_to_another_province_is_refused_with_a_message(client_as: ClientAs) -> None:

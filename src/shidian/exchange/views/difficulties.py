@@ -118,8 +118,7 @@ def _detail(request: AuthedHttpRequest, item: Difficulty, **bound: Any) -> HttpR
     status = item.status
     context = {
         "item": item,
-        "replies": selectors.replies_of(item),
-        "files": item.files.only("pk", "file_name", "size", "uploaded_at"),
+        "steps": selectors.timeline_of(item),
         "co_handlers": list(item.co_handlers.all()),
         "today": clock.today(),
         "lead_name": item.lead.name_on(item.raised_on),

@@ -77,7 +77,7 @@ def test_the_demo_inboxes_hold_the_exchange_for_the_pilot_the_ministry_and_the_c
         ).exists(), username
 
     assert exchange("demo-pilot") == {"answer", "notice"}  # accepted and answered items, the two notices
-    assert exchange("demo-ministry") == {"review", "notice"}  # 住房 items routed to it, 土地/规划 to co-handle
+    assert exchange("demo-ministry") == {"review", "co_handling"}  # 住房 items routed to it, 土地/规划 to co-handle
     assert "overdue" in exchange("demo-national")  # the escalated 户籍 item
     assert exchange("demo-province") == {"answer"}  # the 编制 item it raised for 来宾市
     titles = set(Notification.objects.filter(recipient__username="demo-ministry").values_list("title", flat=True))

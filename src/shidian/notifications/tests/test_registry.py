@@ -17,6 +17,7 @@ from shidian.notifications.registry import Notice
 def clean_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(registry, "_event_rules", {})
     monkeypatch.setattr(registry, "_producers", [])
+    monkeypatch.setattr(registry, "_settles", {})
     yield
 
 
@@ -51,3 +52,14 @@ def test_producers_are_kept_once_in_their_order() -> None:
     for producer in (first, second, first):
         registry.periodically(producer)
     assert registry.producers() == [first, second]
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_a_settling_action_is_read_from_the_trail_and_a_misspelt_one_is_refused() -> None:
+    asked, handled = AuditAction.EXPERIENCE_SUBMITTED, AuditAction.EXPERIENCE_RECOMMENDED
+    registry.settles(handled, asked_by=[asked])
+    registry.settles(handled, asked_by=[asked])
+    assert registry.settled_by(handled) == [asked] and registry.settled_by(asked) == []
+    assert registry.has_rules(handled) and registry.actions() == [handled]  # no rule of its own, still read
+    with pytest.raises(ValueError, match="unregistered audit action"):
+        registry.settles(handled, asked_by=["experiences.experience.submited"])

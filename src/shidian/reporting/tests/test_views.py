@@ -174,6 +174,36 @@ def test_ministry_reads_its_copy_and_the_receipt_is_visible_to_the_province(
     assert docx.status_code == 200
 
 
+def test_a_copys_read_receipt_time_is_shown_and_named_through_core_formatting(
+    client_as: ClientGetter, user: UserGetter
+) -> None:
+    from shidian.core import formatting
+    from shidian.regions.models import Province
+
+    province_user = user("demo-province")
+    reporting_round = year_end(2017)
+    report = submitted_report(user("demo-pilot"), reporting_round)
+    services.accept_pilot_report(report=report, by=province_user)
+    draft = services.open_province_report(
+        province=Province.objects.get(name="广西壮族自治区"), reporting_round=reporting_round, by=province_user
+    )
+    draft = services.save_province_draft(
+        report=draft, revision=draft.revision, fields={"overview": "总体"}, pilot_texts={}, by=province_user
+    )
+    draft = services.submit_province_report(report=draft, by=province_user)
+    ministry_user = user("demo-ministry")
+    copy = draft.versions.get().copies.get(ministry_id=ministry_user.organisation_id)
+    receipt = services.read_copy(copy=copy, by=ministry_user)
+    read_at = dt.datetime(2018, 1, 9, 23, 30, tzinfo=dt.UTC)  # 2018-01-10 07:30 in Asia/Shanghai
+    ReadReceipt.objects.filter(pk=receipt.pk).update(read_at=read_at)
+    receipt.refresh_from_db()
+    shown = formatting.datetime(read_at)
+    assert shown == "2018年1月10日 07:30"
+    sender = client_as("demo-province").get(reverse("reporting:province_report", args=[draft.pk])).content.decode()
+    assert f"（demo-ministry）{shown}" in sender and "23:30" not in sender
+    assert str(receipt).endswith(f" {shown}")  # the admin's and the audit trail's name of the receipt too
+
+
 def _add_reports(count: int, start: int) -> None:
     from shidian.accounts import services as account_services
     from shidian.pilots.models import Batch, PilotArea
