@@ -13,7 +13,7 @@ from shidian.core import formatting
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.notifications import recipients
-from shidian.notifications.registry import Kind, Notice, on_event, periodically
+from shidian.notifications.registry import Kind, Notice, on_event, periodically, settles
 from shidian.plans import selectors
 from shidian.plans.models import PlanVersion
 
@@ -113,3 +113,8 @@ def plan_approved(event: AuditEvent) -> Iterator[Notice]:
         body=str(event.detail.get("comment", "")),
         url=reverse("plans:plan", kwargs={"pilot_id": pilot.pk}),
     )
+
+
+# Once the province has approved or returned a plan version, its 待审核 item is done for every provincial officer.
+for _handled in (AuditAction.PLAN_VERSION_APPROVED, AuditAction.PLAN_VERSION_RETURNED):
+    settles(_handled, asked_by=[AuditAction.PLAN_VERSION_SUBMITTED])

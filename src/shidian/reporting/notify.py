@@ -14,7 +14,7 @@ from shidian.core import formatting
 from shidian.core.audit_actions import AuditAction
 from shidian.core.models import AuditEvent
 from shidian.notifications import recipients
-from shidian.notifications.registry import Kind, Notice, on_event, periodically
+from shidian.notifications.registry import Kind, Notice, on_event, periodically, settles
 from shidian.reporting.models import (
     PilotReport,
     PilotReportVersion,
@@ -180,3 +180,9 @@ def province_report_submitted(event: AuditEvent) -> Iterator[Notice]:
             title=_("抄送：%(province)s %(round)s") % label,
             url=reverse("reporting:copy", kwargs={"copy_id": copy.pk}),
         )
+
+
+# Once the province has accepted or returned a pilot report, its 待审核 item is done for every provincial
+# officer (the province report's are not settled so: its submission also carries the ministries' copies).
+for _handled in (AuditAction.REPORT_ACCEPTED, AuditAction.REPORT_RETURNED):
+    settles(_handled, asked_by=[AuditAction.REPORT_SUBMITTED, AuditAction.REPORT_RESUBMITTED])

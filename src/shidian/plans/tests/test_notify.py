@@ -56,5 +56,23 @@ def test_a_returned_plan_reaches_the_pilot_office_with_the_comment(user: UserGet
     notifications.derive()
     review = Notification.objects.get(recipient=user("demo-province"), kind="review")
     assert "柳州市" in review.title
+    assert review.read_at is not None  # returned: the 待审核 item is settled for the province
     returned = Notification.objects.get(recipient=user("demo-pilot"), kind="returned")
     assert returned.body == "请补充土地指标。" and returned.url == f"/plans/pilot/{version.plan.pilot_id}/"
+
+
+def test_a_resubmitted_plan_asks_the_province_again_until_it_is_approved(user: UserGetter) -> None:
+    _plan, version, _tasks, _ms = factories.make_plan(milestones=1)
+    notifications.derive()
+    province, pilot = user("demo-province"), user("demo-pilot")
+    services.submit_plan(version=version, by=pilot)
+    notifications.derive()
+    open_reviews = Notification.objects.filter(recipient=province, kind="review", read_at__isnull=True)
+    assert open_reviews.count() == 1
+    services.return_plan(version=version, comment="请补充。", by=province)
+    services.submit_plan(version=version, by=pilot)
+    notifications.derive()
+    assert open_reviews.count() == 1  # the first request settled by the return, the second open
+    services.approve_plan(version=version, by=province)
+    notifications.derive()
+    assert open_reviews.count() == 0

@@ -59,6 +59,8 @@ def test_a_returned_report_reaches_the_pilot_office_with_the_comment(user: UserG
     services.return_pilot_report(report=report, comment="请补充数据。", by=user("demo-province"))
     notifications.derive()
     assert Notification.objects.filter(recipient=user("demo-province"), kind="review").count() == 1
+    # Returned: the province's 待审核 item is settled for every provincial officer.
+    assert not Notification.objects.filter(recipient=user("demo-province"), kind="review", read_at__isnull=True)
     returned = Notification.objects.get(recipient=user("demo-pilot"), kind="returned")
     assert returned.body == "请补充数据。" and returned.url == f"/reporting/reports/{report.pk}/"
     assert PilotArea.objects.get(pk=report.pilot_id).name in Notification.objects.get(kind="review").title
@@ -80,3 +82,15 @@ def test_a_submitted_province_report_reaches_the_commission_and_its_copies_the_m
     services.return_province_report(report=report, comment="请补充。", by=user("demo-national"))
     notifications.derive()
     assert Notification.objects.get(recipient=province, kind="returned").body == "请补充。"
+
+
+def test_an_accepted_report_settles_the_provinces_review_item(user: UserGetter) -> None:
+    r2017 = year_end(2017)
+    notifications.derive()
+    report = submitted_report(user("demo-pilot"), r2017, when=dt.date(2017, 12, 10))
+    notifications.derive()
+    open_reviews = Notification.objects.filter(recipient=user("demo-province"), kind="review", read_at__isnull=True)
+    assert open_reviews.count() == 1
+    services.accept_pilot_report(report=report, by=user("demo-province"))
+    notifications.derive()
+    assert open_reviews.count() == 0
