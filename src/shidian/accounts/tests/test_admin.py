@@ -13,6 +13,7 @@ from django.test import Client
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
 from shidian.conftest import DEMO_PASSWORD
+from shidian.core import formatting
 from shidian.core.models import AuditEvent, AuditEventQuerySet
 from shidian.core.roles import Role
 from shidian.pilots.models import PilotArea
@@ -213,6 +214,7 @@ class TestAccountsInTheAdmin:
         queue = national.get("/accounts/changes/")
         assert "nn-officer" in queue.content.decode()
         [change] = queue.context["pending"]
+        assert formatting.datetime(change.requested_at) in queue.content.decode()  # 2026年12月1日 09:30, not ISO
         assert national.post(f"/accounts/changes/{change.pk}/approve/").status_code == 302
         assert newcomer.post("/accounts/login/", {"username": "nn-officer", "password": code}).status_code == 302
         response = newcomer.get("/pilots/")
