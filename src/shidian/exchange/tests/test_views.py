@@ -123,6 +123,23 @@ def test_the_ministry_answers_only_what_is_routed_to_it(client_as: ClientAs) -> 
     assert mohurd.get(reverse("exchange:difficulty", args=[hukou.pk])).status_code == 404
 
 
+def test_the_demo_natural_resources_reviewer_sees_accepts_and_answers_a_land_difficulty(client_as: ClientAs) -> None:
+    item = f.raised(category="land", on=TODAY)
+    assert item.lead.name == "自然资源部"
+    natres = client_as("demo-natres")
+    listed = _html(natres.get(reverse("exchange:home")))
+    assert f'data-testid="difficulty-{item.pk}"' in listed
+    page = _html(natres.get(reverse("exchange:difficulty", args=[item.pk])))
+    assert 'data-testid="accept-form"' in page
+    with clock.travel_to(TODAY):
+        natres.post(reverse("exchange:accept", args=[item.pk]))
+        natres.post(reverse("exchange:answer", args=[item.pk]), {"body": "已研究，予以支持。"})
+    item.refresh_from_db()
+    assert item.status == DifficultyStatus.ANSWERED
+    answer = item.replies.get(kind="answer")
+    assert answer.author == f.user("demo-natres") and answer.organisation == item.lead
+
+
 def test_the_lead_accepts_and_answers_and_the_pilot_closes_with_a_rating(client: Client) -> None:
     mnr = f.reviewer()
     item = f.raised(on=TODAY)
