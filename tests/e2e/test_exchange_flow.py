@@ -55,7 +55,7 @@ def _badge_counts(page: Any, username: str) -> None:
 
 
 def test_a_land_difficulty_from_raising_to_closing(site: str, login: Any, new_context: Any, business_day: None) -> None:
-    ministry = factories.reviewer("自然资源部", "e2e-mnr")
+    ministry = factories.user("demo-natres")  # the demo's reviewer of 自然资源部
     SHOTS.mkdir(parents=True, exist_ok=True)
     pilot, mnr = new_context().new_page(), new_context().new_page()
 
@@ -72,9 +72,9 @@ def test_a_land_difficulty_from_raising_to_closing(site: str, login: Any, new_co
     expect(pilot.get_by_test_id("lead")).to_have_text("自然资源部")
     expect(pilot.get_by_test_id("status")).to_contain_text("已提交")
     item = Difficulty.objects.get()
-    assert _told(AuditAction.DIFFICULTY_RAISED, item) == {"e2e-mnr", "demo-ministry"}  # lead, co-handler
+    assert _told(AuditAction.DIFFICULTY_RAISED, item) == {"demo-natres", "demo-ministry"}  # lead, co-handler
 
-    login(mnr, "e2e-mnr", "Exchange#Tests2026x")
+    login(mnr, "demo-natres")
     section = mnr.get_by_test_id("section-difficulties_to_answer")
     expect(section.locator("li").first).to_contain_text("城镇建设用地指标紧张")
     with mnr.expect_navigation():
@@ -109,14 +109,14 @@ def test_a_land_difficulty_from_raising_to_closing(site: str, login: Any, new_co
     pilot.screenshot(path=str(SHOTS / "exchange-pilot-closed.png"), full_page=True)
     item.refresh_from_db()
     assert item.status == DifficultyStatus.CLOSED and item.rating == 4 and item.lead == ministry.organisation
-    assert _told(AuditAction.DIFFICULTY_CLOSED, item) == {"e2e-mnr"}
+    assert _told(AuditAction.DIFFICULTY_CLOSED, item) == {"demo-natres"}
 
     # Each side was notified: the ministry's inbox shows the routed item and its closing, the header counts them.
     routed = _inbox(mnr, site, "ministry", "新分办的问题：柳州市 · 城镇建设用地指标紧张")
     expect(mnr.get_by_test_id("inbox")).to_contain_text("已办结（满意度 4 分）：城镇建设用地指标紧张")
-    _badge_counts(mnr, "e2e-mnr")
+    _badge_counts(mnr, "demo-natres")
     with mnr.expect_navigation():  # opening it marks it read and goes to the item
         routed.locator("form button").first.click()
     expect(mnr.get_by_test_id("status")).to_contain_text("已办结")
     assert Notification.objects.get(recipient=ministry, title__startswith="新分办的问题").read_at is not None
-    _badge_counts(mnr, "e2e-mnr")
+    _badge_counts(mnr, "demo-natres")

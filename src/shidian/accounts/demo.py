@@ -16,10 +16,11 @@ from shidian.pilots.models import PilotArea
 DEMO_PASSWORD = "Shidian#Demo2026"  # noqa: S105  (published on purpose: demo only)
 DEMO_DEPARTMENT = "柳州市住房和城乡建设局（演示）"
 
-# username, role, full name, how to find the organisation
+# username, role, full name (the organisation follows from the role, and for a ministry from MINISTRY_OF)
 DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("demo-national", Role.NATIONAL_ADMIN, "国家发展改革委发展规划司（演示）"),
     ("demo-ministry", Role.MINISTRY_REVIEWER, "住房城乡建设部审阅人（演示）"),
+    ("demo-natres", Role.MINISTRY_REVIEWER, "自然资源部审阅人（演示）"),
     ("demo-province", Role.PROVINCIAL_OFFICER, "广西发展改革委工作人员（演示）"),
     ("demo-pilot", Role.PILOT_OFFICER, "柳州市试点办工作人员（演示）"),
     ("demo-department", Role.DEPARTMENT_USER, "柳州市住建局工作人员（演示）"),
@@ -28,9 +29,12 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("demo-secadmin", Role.SECURITY_ADMIN, "安全管理员（演示）"),
     ("demo-sysadmin", Role.SYSTEM_ADMIN, "系统管理员（演示）"),
 ]
+# The ministry of each demo ministry reviewer: 住房 difficulties are routed to 住房城乡建设部, 土地 and 规划 ones
+# to 自然资源部 (exchange.services.routing), so each has a demo account that can answer them.
+MINISTRY_OF = {"demo-ministry": "住房城乡建设部", "demo-natres": "自然资源部"}
 
 
-def _demo_organisation(role: str) -> Organisation:
+def _demo_organisation(username: str, role: str) -> Organisation:
     pilot = PilotArea.objects.get(province__name=DEMO_PILOT[0], name=DEMO_PILOT[1])
     if role == Role.PILOT_OFFICER:
         return account_services.ensure_pilot_organisations(pilot=pilot)
@@ -44,7 +48,7 @@ def _demo_organisation(role: str) -> Organisation:
         return department
     lookups: dict[str, dict[str, str]] = {
         Role.NATIONAL_ADMIN: {"kind": OrganisationKind.NATIONAL_DIVISION},
-        Role.MINISTRY_REVIEWER: {"kind": OrganisationKind.MINISTRY, "name": "住房城乡建设部"},
+        Role.MINISTRY_REVIEWER: {"kind": OrganisationKind.MINISTRY, "name": MINISTRY_OF.get(username, "")},
         Role.PROVINCIAL_OFFICER: {"kind": OrganisationKind.PROVINCIAL_COMMISSION, "province__name": DEMO_PILOT[0]},
         Role.EXPERT: {"kind": OrganisationKind.EXPERT_PANEL},
     }
@@ -57,7 +61,7 @@ def load_demo_accounts() -> list[User]:
     """Create or reset the demo accounts to their documented password."""
     users = []
     for username, role, full_name in DEMO_ACCOUNTS:
-        organisation = _demo_organisation(role)
+        organisation = _demo_organisation(username, role)
         user = User.objects.filter(username=username).first()
         if user is None:
             user = account_services.create_user(

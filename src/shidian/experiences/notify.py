@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from shidian.accounts.models import User
 from shidian.core.audit_actions import AuditAction
 from shidian.core.roles import Role
-from shidian.experiences.models import Experience
+from shidian.experiences.models import Experience, ExperienceStatus
 from shidian.notifications.registry import Kind, Notice, on_event, settles
 
 if TYPE_CHECKING:
@@ -71,6 +71,16 @@ def _returned(event: AuditEvent) -> Iterable[Notice]:
         )
 
 
+# The status each decision moved the experience to. The title names the event's status, not the row's: the row
+# may have moved on before the centre derives (a selection derived after the publication would read 已发布 too,
+# and the pilot would be told twice that it was published).
+DECIDED = {
+    AuditAction.EXPERIENCE_SELECTED: ExperienceStatus.SELECTED,
+    AuditAction.EXPERIENCE_DECLINED: ExperienceStatus.DECLINED,
+    AuditAction.EXPERIENCE_PUBLISHED: ExperienceStatus.PUBLISHED,
+}
+
+
 @on_event(AuditAction.EXPERIENCE_SELECTED)
 @on_event(AuditAction.EXPERIENCE_DECLINED)
 @on_event(AuditAction.EXPERIENCE_PUBLISHED)
@@ -78,7 +88,7 @@ def _decided(event: AuditEvent) -> Iterable[Notice]:
     if (experience := _experience(event)) is not None:
         title = _("典型经验《%(title)s》：%(status)s") % {
             "title": experience,
-            "status": experience.get_status_display(),
+            "status": DECIDED[AuditAction(event.action)].label,
         }
         yield Notice(kind=Kind.DECISION, recipients=pilot_officers(experience), title=title, url=_url(experience))
 

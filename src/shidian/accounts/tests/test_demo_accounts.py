@@ -40,3 +40,13 @@ def test_ordinary_accounts_are_unaffected(client: Client, user: Callable[[str], 
     User.objects.filter(pk=account.pk).update(is_demo=False)
     response = client.post("/accounts/login/", {"username": "demo-national", "password": DEMO_PASSWORD})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_reviewer_of_the_ministry_that_land_difficulties_are_routed_to(client: Client) -> None:
+    account = User.objects.select_related("organisation").get(username="demo-natres")
+    assert account.role == "ministry_reviewer" and account.is_demo and account.is_active
+    ministry = account.organisation
+    assert ministry is not None and ministry.name == "自然资源部" and ministry.kind == "ministry"
+    response = client.post("/accounts/login/", {"username": "demo-natres", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session

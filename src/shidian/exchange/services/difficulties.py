@@ -67,7 +67,6 @@ def _rule_for(category: str) -> RoutingRule:
     return rule
 
 
-@transaction.atomic
 def raise_difficulty(
     *,
     pilot: PilotArea,
@@ -81,40 +80,42 @@ def raise_difficulty(
 ) -> Difficulty:
     """Raise a difficulty for ``pilot``, route it by its category and give it its reply deadline."""
     if not permissions.can_raise_for(by, pilot):
+        _denied(by, pilot, reason="not_raiser")
         raise NotFound
-    _check_new(pilot=pilot, category=category, title=title, description=description, source_report=source_report)
-    checked = _checked(files)
-    rule = _rule_for(category)
-    today = clock.today()
-    difficulty = Difficulty.objects.create(
-        pilot=pilot,
-        province_id=pilot.province_id,
-        category=category,
-        title=title.strip(),
-        description=description.strip(),
-        lead=rule.lead,
-        raised_by=_user(by) or _demo_raiser(pilot),
-        raised_on=today,
-        due_on=add_working_days(today, REPLY_WORKING_DAYS),
-        source_report=source_report,
-        is_demo=is_demo,
-    )
-    co = list(rule.co_handlers.all())
-    difficulty.co_handlers.set(co)
-    audit.record(
-        action=AuditAction.DIFFICULTY_RAISED,
-        actor=by,
-        obj=difficulty,
-        detail={
-            "category": category,
-            "lead": rule.lead.name,
-            "co_handlers": [o.name for o in co],
-            "due_on": difficulty.due_on,
-            "source_report": source_report.pk if source_report is not None else None,
-        },
-    )
-    _store_files(difficulty, checked, by)
-    return difficulty
+    with transaction.atomic():
+        _check_new(pilot=pilot, category=category, title=title, description=description, source_report=source_report)
+        checked = _checked(files)
+        rule = _rule_for(category)
+        today = clock.today()
+        difficulty = Difficulty.objects.create(
+            pilot=pilot,
+            province_id=pilot.province_id,
+            category=category,
+            title=title.strip(),
+            description=description.strip(),
+            lead=rule.lead,
+            raised_by=_user(by) or _demo_raiser(pilot),
+            raised_on=today,
+            due_on=add_working_days(today, REPLY_WORKING_DAYS),
+            source_report=source_report,
+            is_demo=is_demo,
+        )
+        co = list(rule.co_handlers.all())
+        difficulty.co_handlers.set(co)
+        audit.record(
+            action=AuditAction.DIFFICULTY_RAISED,
+            actor=by,
+            obj=difficulty,
+            detail={
+                "category": category,
+                "lead": rule.lead.name,
+                "co_handlers": [o.name for o in co],
+                "due_on": difficulty.due_on,
+                "source_report": source_report.pk if source_report is not None else None,
+            },
+        )
+        _store_files(difficulty, checked, by)
+        return difficulty
 
 
 def _demo_raiser(pilot: PilotArea) -> User:
@@ -140,33 +141,38 @@ def _reply(difficulty: Difficulty, kind: str, body: str, by: User | SystemActor)
     )
 
 
-def _not_routed() -> DomainError:
-    return DomainError(_("该问题未分办给贵单位牵头办理，不能受理或答复。"))
+def _denied(by: User | SystemActor, obj: Difficulty | PilotArea, *, reason: str) -> None:
+    """Audit an attempt the user's department or role does not allow (core.access.denied).
+
+    Called before the move's transaction opens: an event recorded inside it would be rolled back with the
+    refused work. (Lead, co-handlers and raiser are fixed when the item is raised, so the check cannot go stale.)
+    """
+    audit.record_denied(actor=by, obj=obj, detail={"reason": reason})
+
+
+def _require_lead(by: User | SystemActor, difficulty: Difficulty) -> None:
+    if not permissions.is_lead(by, difficulty):
+        _denied(by, difficulty, reason="not_lead")
+        raise DomainError(_("该问题未分办给贵单位牵头办理，不能受理或答复。"))
 
 
 def accept_difficulty(*, difficulty: Difficulty, by: User | SystemActor) -> Difficulty:
     """The lead department accepts the item for handling (受理)."""
-
-    def guard(locked: Difficulty) -> None:
-        if not permissions.is_lead(by, locked):
-            raise _not_routed()
+    _require_lead(by, difficulty)
 
     def apply(locked: Difficulty) -> Effects:
         locked.accepted_on = clock.today()
         return Effects(fields=["accepted_on"], detail={"accepted_on": locked.accepted_on})
 
-    return move(difficulty, DifficultyStatus.ACCEPTED, flow=DIFFICULTY_FLOW, by=by, guard=guard, apply=apply)
+    return move(difficulty, DifficultyStatus.ACCEPTED, flow=DIFFICULTY_FLOW, by=by, apply=apply)
 
 
 def answer_difficulty(
     *, difficulty: Difficulty, body: str, by: User | SystemActor, files: Sequence[Upload] = ()
 ) -> Difficulty:
     """The lead department answers an accepted (or reopened) item; files may go with the answer."""
+    _require_lead(by, difficulty)
     checked = _checked(files)
-
-    def guard(locked: Difficulty) -> None:
-        if not permissions.is_lead(by, locked):
-            raise _not_routed()
 
     def apply(locked: Difficulty) -> Effects:
         if not body.strip():
@@ -182,33 +188,33 @@ def answer_difficulty(
             detail={"answered_on": today, "late": today > locked.due_on},
         )
 
-    return move(difficulty, DifficultyStatus.ANSWERED, flow=DIFFICULTY_FLOW, by=by, guard=guard, apply=apply)
+    return move(difficulty, DifficultyStatus.ANSWERED, flow=DIFFICULTY_FLOW, by=by, apply=apply)
 
 
-@transaction.atomic
 def add_co_opinion(*, difficulty: Difficulty, body: str, by: User | SystemActor) -> Reply:
     """A co-handling department gives its opinion to the lead department (no change of status)."""
     if not permissions.is_co_handler(by, difficulty):
+        _denied(by, difficulty, reason="not_co_handler")
         raise DomainError(_("贵单位不是该问题的协办部门，不能填写协办意见。"))
     if difficulty.status not in {DifficultyStatus.SUBMITTED, DifficultyStatus.ACCEPTED, DifficultyStatus.REOPENED}:
         raise DomainError(_("该问题已答复或办结，不能再填写协办意见。"))
     if not body.strip():
         raise DomainError(_("请填写协办意见。"))
-    reply = _reply(difficulty, ReplyKind.CO_OPINION, body.strip(), by)
-    audit.record(action=AuditAction.DIFFICULTY_CO_OPINION, actor=by, obj=difficulty, detail={"reply": reply.pk})
+    with transaction.atomic():
+        reply = _reply(difficulty, ReplyKind.CO_OPINION, body.strip(), by)
+        audit.record(action=AuditAction.DIFFICULTY_CO_OPINION, actor=by, obj=difficulty, detail={"reply": reply.pk})
     return reply
 
 
-def _not_yours() -> DomainError:
-    return DomainError(_("只有提出该问题的试点（或代为提出的省级发展改革部门）可以办结或要求重新办理。"))
+def _require_raiser_side(by: User | SystemActor, difficulty: Difficulty) -> None:
+    if not permissions.is_raiser_side(by, difficulty):
+        _denied(by, difficulty, reason="not_raiser")
+        raise DomainError(_("只有提出该问题的试点（或代为提出的省级发展改革部门）可以办结或要求重新办理。"))
 
 
 def close_difficulty(*, difficulty: Difficulty, rating: int, by: User | SystemActor, comment: str = "") -> Difficulty:
     """The raiser closes an answered item with a satisfaction rating from 1 to 5."""
-
-    def guard(locked: Difficulty) -> None:
-        if not permissions.is_raiser_side(by, locked):
-            raise _not_yours()
+    _require_raiser_side(by, difficulty)
 
     def apply(locked: Difficulty) -> Effects:
         if rating not in RATINGS:
@@ -218,15 +224,12 @@ def close_difficulty(*, difficulty: Difficulty, rating: int, by: User | SystemAc
         _reply(locked, ReplyKind.CLOSE, comment.strip(), by)
         return Effects(fields=["rating", "closed_on"], changes={"rating": [None, rating]})
 
-    return move(difficulty, DifficultyStatus.CLOSED, flow=DIFFICULTY_FLOW, by=by, guard=guard, apply=apply)
+    return move(difficulty, DifficultyStatus.CLOSED, flow=DIFFICULTY_FLOW, by=by, apply=apply)
 
 
 def reopen_difficulty(*, difficulty: Difficulty, reason: str, by: User | SystemActor) -> Difficulty:
     """The raiser is not satisfied with the answer: the item goes back to the lead with a new reply deadline."""
-
-    def guard(locked: Difficulty) -> None:
-        if not permissions.is_raiser_side(by, locked):
-            raise _not_yours()
+    _require_raiser_side(by, difficulty)
 
     def apply(locked: Difficulty) -> Effects:
         if not reason.strip():
@@ -236,7 +239,7 @@ def reopen_difficulty(*, difficulty: Difficulty, reason: str, by: User | SystemA
         _reply(locked, ReplyKind.REOPEN, reason.strip(), by)
         return Effects(fields=["due_on"], changes={"due_on": [before, locked.due_on]})
 
-    return move(difficulty, DifficultyStatus.REOPENED, flow=DIFFICULTY_FLOW, by=by, guard=guard, apply=apply)
+    return move(difficulty, DifficultyStatus.REOPENED, flow=DIFFICULTY_FLOW, by=by, apply=apply)
 
 
 def escalate_difficulty(*, difficulty: Difficulty, by: User | SystemActor) -> Difficulty:

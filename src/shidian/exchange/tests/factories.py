@@ -37,8 +37,8 @@ def ministry(name: str) -> Organisation:
     return Organisation.objects.get(kind=OrganisationKind.MINISTRY, name=name)
 
 
-def reviewer(name: str = "自然资源部", username: str = "test-mnr") -> User:
-    """A ministry reviewer of ``name`` (created once)."""
+def reviewer(name: str = "自然资源部", username: str = "demo-natres") -> User:
+    """A ministry reviewer of ``name`` (created once; 自然资源部's is the demo's own account)."""
     existing = User.objects.filter(username=username).first()
     if existing is not None:
         return existing

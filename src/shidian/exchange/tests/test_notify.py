@@ -36,7 +36,7 @@ def test_a_routed_item_reaches_the_lead_and_its_answer_the_raising_pilot() -> No
     mnr = f.reviewer()
     item = f.raised()
     [(kind, people, title, url), (co_kind, co_people, co_title, _url)] = _notes(AuditAction.DIFFICULTY_RAISED, item)
-    assert kind == Kind.REVIEW and people == {"test-mnr"} and "柳州市" in title and url.endswith(f"/{item.pk}/")
+    assert kind == Kind.REVIEW and people == {"demo-natres"} and "柳州市" in title and url.endswith(f"/{item.pk}/")
     assert co_kind == Kind.CO_HANDLING and co_people == {"demo-ministry"} and "请协办" in co_title  # 住房城乡建设部
     services.accept_difficulty(difficulty=item, by=mnr)
     [(kind, people, title, _url)] = _notes(AuditAction.DIFFICULTY_ACCEPTED, item)
@@ -46,11 +46,11 @@ def test_a_routed_item_reaches_the_lead_and_its_answer_the_raising_pilot() -> No
     assert kind == Kind.ANSWER and people == {"demo-pilot"} and "请办结并评价" in title
     services.reopen_difficulty(difficulty=item, reason="不清楚。", by=f.user("demo-pilot"))
     [(kind, people, _title, _url)] = _notes(AuditAction.DIFFICULTY_REOPENED, item)
-    assert kind == Kind.REVIEW and people == {"test-mnr"}
+    assert kind == Kind.REVIEW and people == {"demo-natres"}
     services.answer_difficulty(difficulty=item, body="补充。", by=mnr)
     services.close_difficulty(difficulty=item, rating=5, by=f.user("demo-pilot"))
     [(kind, people, title, _url)] = _notes(AuditAction.DIFFICULTY_CLOSED, item)
-    assert people == {"test-mnr"} and "满意度 5 分" in title
+    assert people == {"demo-natres"} and "满意度 5 分" in title
 
 
 def test_an_item_raised_by_the_province_is_answered_to_the_province() -> None:
@@ -67,7 +67,7 @@ def test_an_escalated_item_reaches_the_commission_and_the_lead() -> None:
     with clock.travel_to(item.due_on + dt.timedelta(days=1)):
         services.escalate_overdue(by=system("escalate_difficulties"))
     [(kind, people, title, _url)] = _notes(AuditAction.DIFFICULTY_ESCALATED, item)
-    assert kind == Kind.OVERDUE and {"demo-national", "test-mnr"} <= people and "demo-pilot" not in people
+    assert kind == Kind.OVERDUE and {"demo-national", "demo-natres"} <= people and "demo-pilot" not in people
     assert "自然资源部" in title
 
 
@@ -101,14 +101,14 @@ def test_the_whole_life_of_an_item_reaches_each_side_through_derive_once() -> No
     centre.derive()  # catch up with what the set-up left (the accounts' own notifications)
     item = f.raised(on=dt.date(2019, 7, 1))
     assert centre.derive() == 2  # the lead (自然资源部) and the co-handler 住房城乡建设部 (demo-ministry)
-    assert _inbox("test-mnr") == [(Kind.REVIEW, "新分办的问题：柳州市 · 用地指标不足")]
+    assert _inbox("demo-natres") == [(Kind.REVIEW, "新分办的问题：柳州市 · 用地指标不足")]
     assert _inbox("demo-ministry") == [(Kind.CO_HANDLING, "请协办：柳州市 · 用地指标不足（牵头部门：自然资源部）")]
     assert not _inbox("demo-pilot")
     with clock.travel_to(item.due_on + dt.timedelta(days=1)):  # nobody accepted it in time
         services.escalate_overdue(by=system("escalate_difficulties"))
     services.accept_difficulty(difficulty=item, by=mnr)
     services.answer_difficulty(difficulty=item, body="答复。", by=mnr)
-    assert centre.derive() == 4  # escalation: demo-national and test-mnr; accepted and answered: demo-pilot
+    assert centre.derive() == 4  # escalation: demo-national and demo-natres; accepted and answered: demo-pilot
     assert [kind for kind, _title in _inbox("demo-national")] == [Kind.OVERDUE]
     assert [kind for kind, _title in _inbox("demo-pilot")] == [Kind.ANSWER, Kind.ANSWER]
     assert "请办结并评价" in _inbox("demo-pilot")[-1][1]
@@ -116,7 +116,7 @@ def test_the_whole_life_of_an_item_reaches_each_side_through_derive_once() -> No
     services.answer_difficulty(difficulty=item, body="补充。", by=mnr)
     services.close_difficulty(difficulty=item, rating=5, by=pilot)
     assert centre.derive() == 3  # reopened and closed: the lead; answered again: the pilot
-    assert [title for _kind, title in _inbox("test-mnr")][-2:] == [
+    assert [title for _kind, title in _inbox("demo-natres")][-2:] == [
         "要求重新办理：柳州市 · 用地指标不足",
         "已办结（满意度 5 分）：用地指标不足",
     ]

@@ -324,3 +324,52 @@ def test_the_migration_links_answer_files_stored_before_the_link_and_leaves_the_
     link(apps, None)
     linked = dict(DifficultyFile.objects.values_list("file_name", "reply__kind"))
     assert linked == {"情况说明.pdf": None, "批复.pdf": "answer"}
+
+
+def _denied(obj: object) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, object_id=str(obj.pk)).order_by("id"))  # type: ignore[attr-defined]
+
+
+def test_every_refused_move_on_a_visible_difficulty_is_audited_once_as_access_denied() -> None:
+    """The event survives the refusal: it is recorded before the move's transaction, not rolled back with it."""
+    mnr = f.reviewer()
+    item = f.raised(category=Category.LAND)
+    police = f.reviewer("公安部", "test-mps")
+    attempts = [
+        ("demo-national", lambda u: services.accept_difficulty(difficulty=item, by=u), "not_lead"),
+        ("demo-pilot", lambda u: services.answer_difficulty(difficulty=item, body="x", by=u), "not_lead"),
+        (police.username, lambda u: services.add_co_opinion(difficulty=item, body="x", by=u), "not_co_handler"),
+    ]
+    for username, attempt, reason in attempts:
+        before = len(_denied(item))
+        with pytest.raises(DomainError):
+            attempt(f.user(username))
+        [event] = _denied(item)[before:]
+        assert (event.actor_username, event.object_type, event.success) == (username, "exchange.Difficulty", False)
+        assert event.detail["reason"] == reason, username
+    services.accept_difficulty(difficulty=item, by=mnr)
+    services.answer_difficulty(difficulty=item, body="答复。", by=mnr)
+    for attempt in (
+        lambda u: services.close_difficulty(difficulty=item, rating=5, by=u),
+        lambda u: services.reopen_difficulty(difficulty=item, reason="x", by=u),
+    ):
+        before = len(_denied(item))
+        with pytest.raises(DomainError):
+            attempt(f.user("demo-province"))  # it sees 柳州市's item, it did not raise it
+        [event] = _denied(item)[before:]
+        assert event.actor_username == "demo-province" and event.detail["reason"] == "not_raiser"
+    item.refresh_from_db()
+    assert item.status == DifficultyStatus.ANSWERED and item.rating is None
+
+
+def test_raising_for_another_provinces_pilot_is_audited_on_that_pilot() -> None:
+    beijing = f.beijing()
+    with pytest.raises(NotFound):
+        f.raised(pilot=beijing, by=f.user("demo-province"))
+    [event] = _denied(beijing)
+    assert (event.actor_username, event.object_type, event.detail["reason"]) == (
+        "demo-province",
+        "pilots.PilotArea",
+        "not_raiser",
+    )
+    assert not Difficulty.objects.filter(pilot=beijing).exists()

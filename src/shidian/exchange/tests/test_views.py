@@ -123,6 +123,23 @@ def test_the_ministry_answers_only_what_is_routed_to_it(client_as: ClientAs) -> 
     assert mohurd.get(reverse("exchange:difficulty", args=[hukou.pk])).status_code == 404
 
 
+def test_the_demo_natural_resources_reviewer_sees_accepts_and_answers_a_land_difficulty(client_as: ClientAs) -> None:
+    item = f.raised(category="land", on=TODAY)
+    assert item.lead.name == "自然资源部"
+    natres = client_as("demo-natres")
+    listed = _html(natres.get(reverse("exchange:home")))
+    assert f'data-testid="difficulty-{item.pk}"' in listed
+    page = _html(natres.get(reverse("exchange:difficulty", args=[item.pk])))
+    assert 'data-testid="accept-form"' in page
+    with clock.travel_to(TODAY):
+        natres.post(reverse("exchange:accept", args=[item.pk]))
+        natres.post(reverse("exchange:answer", args=[item.pk]), {"body": "已研究，予以支持。"})
+    item.refresh_from_db()
+    assert item.status == DifficultyStatus.ANSWERED
+    answer = item.replies.get(kind="answer")
+    assert answer.author == f.user("demo-natres") and answer.organisation == item.lead
+
+
 def test_the_lead_accepts_and_answers_and_the_pilot_closes_with_a_rating(client: Client) -> None:
     mnr = f.reviewer()
     item = f.raised(on=TODAY)
@@ -369,3 +386,57 @@ def test_the_exchange_lists_query_counts_are_pinned_and_do_not_grow(client_as: C
             )
     many = (_queries(client, home), _queries(client, notices) if PINNED[username][1] is not None else None)
     assert few == many == PINNED[username], (few, many)
+
+
+def _denials(since: int) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(id__gt=since, action=AuditAction.ACCESS_DENIED).order_by("id"))
+
+
+def _watermark() -> int:
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_a_move_refused_to_a_department_that_does_not_lead_is_audited_once_naming_who_and_what(
+    client_as: ClientAs,
+) -> None:
+    item = f.raised(category="land")  # led by 自然资源部; 住房城乡建设部 only co-handles it
+    since = _watermark()
+    response = client_as("demo-ministry").post(reverse("exchange:accept", args=[item.pk]), follow=True)
+    assert "未分办给贵单位牵头办理" in _html(response)
+    [event] = _denials(since)
+    assert (event.actor, event.object_type, event.object_id, event.success) == (
+        f.user("demo-ministry"),
+        "exchange.Difficulty",
+        str(item.pk),
+        False,
+    )
+    assert event.detail["reason"] == "not_lead" and event.organisation_name == "住房城乡建设部"
+    item.refresh_from_db()
+    assert item.status == DifficultyStatus.SUBMITTED
+
+
+def test_a_look_at_a_difficulty_or_notice_out_of_reach_is_audited_and_a_missing_one_is_not(
+    client_as: ClientAs,
+) -> None:
+    hukou = f.raised(category="hukou")  # routed to 公安部: 住房城乡建设部 does not see it
+    with clock.travel_to(TODAY):
+        notice = services.send_notice(
+            title="x", body="x", audience="chosen", pilots=[f.laibin()], by=f.user("demo-national")
+        )
+    since = _watermark()
+    assert client_as("demo-ministry").get(reverse("exchange:difficulty", args=[hukou.pk])).status_code == 404
+    assert client_as("demo-pilot").get(reverse("exchange:notice", args=[notice.pk])).status_code == 404  # 来宾's
+    first, second = _denials(since)
+    assert (first.actor, first.object_type, first.object_id) == (
+        f.user("demo-ministry"),
+        "exchange.Difficulty",
+        str(hukou.pk),
+    )
+    assert (second.actor, second.object_type, second.object_id) == (
+        f.user("demo-pilot"),
+        "exchange.Notice",
+        str(notice.pk),
+    )
+    assert first.detail["reason"] == second.detail["reason"] == "out_of_scope"
+    assert client_as("demo-ministry").get(reverse("exchange:difficulty", args=[999_999])).status_code == 404
+    assert len(_denials(since)) == 2  # nothing there, nothing to protect: no event

@@ -1,4 +1,4 @@
-"""The experiences' notifications in the inbox: a "to recommend" / "to select" item is settled once handled."""
+"""The experiences' notifications: a "to recommend" / "to select" item is settled once handled; one per decision."""
 
 from __future__ import annotations
 
@@ -80,3 +80,34 @@ def test_settling_leaves_other_experiences_open() -> None:
     services.recommend_experience(experience=first, by=province)
     notifications.derive()
     assert _open_actions(province, first) == 0 and _open_actions(province, second) == 1
+
+
+def _selected() -> Experience:
+    experience = services.submit_experience(experience=f.draft(), by=f.user("demo-pilot"))
+    experience = services.recommend_experience(experience=experience, by=f.user("demo-province"))
+    return services.select_experience(experience=experience, by=f.user("demo-national"), batch=f.batch())
+
+
+def _titles_of_the_pilot() -> list[str]:
+    rows = Notification.objects.filter(recipient__username="demo-pilot", kind="decision").order_by("id")
+    return list(rows.values_list("title", flat=True))
+
+
+def test_publishing_tells_the_pilot_once_that_it_is_published() -> None:
+    experience = _selected()
+    notifications.derive()
+    before = Notification.objects.filter(recipient__username="demo-pilot").count()
+    services.publish_experience(experience=experience, by=f.user("demo-national"))
+    notifications.derive()
+    assert Notification.objects.filter(recipient__username="demo-pilot").count() == before + 1
+    assert [t for t in _titles_of_the_pilot() if t.endswith("已发布")] == ["典型经验《深化户籍制度改革的做法》：已发布"]
+
+
+def test_a_selection_derived_after_the_publication_still_says_selected_not_published_again() -> None:
+    """The centre runs after commit and catches up (a task queued late, the demo): each event keeps its move."""
+    services.publish_experience(experience=_selected(), by=f.user("demo-national"))
+    notifications.derive()
+    assert _titles_of_the_pilot() == [
+        "典型经验《深化户籍制度改革的做法》：已入选推广批次",
+        "典型经验《深化户籍制度改革的做法》：已发布",
+    ]

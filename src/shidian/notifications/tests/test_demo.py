@@ -39,6 +39,7 @@ EXPECTED_KINDS = {
     "demo-province": {"review", "decision"},  # a report and a plan waiting, the results and the bulletin
     "demo-national": {"review"},  # contacts submitted, an objection to answer
     "demo-ministry": {"decision"},  # the bulletin
+    "demo-natres": {"review", "decision"},  # the 土地 and 规划 items routed to 自然资源部, the bulletin
     "demo-department": {"due"},  # its milestone coming due within 30 days
     "demo-expert": {"decision"},  # the results of the year it scored are published
 }
