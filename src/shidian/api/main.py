@@ -19,7 +19,7 @@ from shidian.plans.api import router as plans_router
 from shidian.regions.api import router as regions_router
 from shidian.reporting.api import router as reporting_router
 
-VERSION = "1.1.1"
+VERSION = "1.1.3"
 
 
 class ReadableJSON(JSONRenderer):

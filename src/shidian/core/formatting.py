@@ -1,7 +1,8 @@
 """Numbers, periods and dates as officials write them: one module for pages, documents and exports.
 
 Pages use the template filters in ``core/templatetags/shidian_format.py``; documents and spreadsheets call
-these functions directly. Documents are always Chinese, so every function here writes Chinese.
+these functions directly. Documents are always Chinese, so every function here writes Chinese, except
+``local_date``, which follows the active language for the public portal.
 """
 
 from __future__ import annotations
@@ -119,6 +120,34 @@ def date(day: dt.date | dt.datetime | None) -> str:
     if isinstance(day, dt.datetime):
         day = (timezone.localtime(day) if timezone.is_aware(day) else day).date()
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# Written out rather than translated: these are the English date's own words, used only when English is active.
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def local_date(day: dt.date | dt.datetime | None) -> str:
+    """Return a date in the active language: 2019年7月10日 in Chinese, 10 July 2019 in English."""
+    if day is None:
+        return ""
+    if not (translation.get_language() or "").startswith("en"):
+        return date(day)
+    if isinstance(day, dt.datetime):
+        day = (timezone.localtime(day) if timezone.is_aware(day) else day).date()
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
 
 
 def datetime(moment: dt.datetime | None, *, seconds: bool = False) -> str:

@@ -178,6 +178,37 @@ def get_for[M: models.Model](queryset: models.QuerySet[M], user: Actor, /, **loo
         raise NotFound from exc
 
 
+def filter_target[M: models.Model](queryset: models.QuerySet[M], user: Actor, /, **lookup: Any) -> M:
+    """The object a list's filter names (``?pilot=12``, ``?province=45``); missing and out of reach both raise NotFound.
+
+    A filter answers like a detail, so it cannot tell what exists elsewhere. Reach is the object's own:
+    a province or a pilot of the user's province, the user's own pilot; a pilot office reaches its own
+    province as a filter value (it may narrow the registry by it) though it sees none of the province's records.
+    """
+    try:
+        target = queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound from exc
+    if not _reaches(user, target):
+        if getattr(user, "is_authenticated", False):
+            from shidian.core import audit
+
+            audit.record_denied(actor=user, obj=target, detail={"reason": "out_of_scope"})
+        raise NotFound
+    return target
+
+
+def _reaches(user: Any, obj: models.Model) -> bool:
+    """``sees`` for a filter value: a model without a pilot link is judged by its province alone."""
+    scope = scope_for(user)
+    if not scope.sees_business_data:
+        return False
+    path = path_of(type(obj))
+    if scope.provinces is not None and (path.province is None or _follow(obj, path.province) not in scope.provinces):
+        return False
+    return scope.pilots is None or path.pilot is None or _follow(obj, path.pilot) in scope.pilots
+
+
 def _follow(obj: Any, lookup: str) -> int | None:
     """The id at the end of ``lookup`` ("task__version__plan__pilot") starting from ``obj``."""
     *hops, last = lookup.split("__")

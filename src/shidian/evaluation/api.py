@@ -50,16 +50,7 @@ def list_results(
     filters: Query[ResultQuery],
     run_id: int = id_path(),
 ) -> Any:
-    results = selectors.visible_results(user=request.user, run=_published_run(request, run_id))
-    if filters.province:
-        results = results.filter(pilot__province__code=filters.province)
-    if filters.batch:
-        results = results.filter(pilot__batch__number=filters.batch)
-    if filters.region:
-        results = results.filter(pilot__province__region=filters.region)
-    if filters.grade:
-        results = results.filter(grade=filters.grade)
-    return results
+    return selectors.filter_results(user=request.user, run=_published_run(request, run_id), **filters.model_dump())
 
 
 @router.get("/results/{result_id}", response=ResultDetailOut, summary="一个试点的评估结果及得分构成")

@@ -26,6 +26,8 @@ from shidian.evaluation.models import (
     Scheme,
     Warning,
 )
+from shidian.pilots import selectors as pilot_selectors
+from shidian.regions.models import Province
 
 if TYPE_CHECKING:
     from shidian.core.actors import Actor
@@ -96,6 +98,33 @@ def visible_results(*, user: Actor, run: Run) -> QuerySet[Result]:
     if not sees_drafts(user):
         return results.none()
     return scoping.restrict(results, user)
+
+
+def filter_results(
+    *, user: Actor, run: Run, province: str = "", batch: int | None = None, region: str = "", grade: str = ""
+) -> QuerySet[Result]:
+    """A run's results ``user`` may see by province (code), batch, region and grade; a province filter that names
+    no province the user reaches in this run is NotFound, like a missing one."""
+    results = visible_results(user=user, run=run)
+    if province:
+        results = results.filter(pilot__province=_province_in_reach(user=user, run=run, code=province))
+    if batch:
+        results = results.filter(pilot__batch__number=batch)
+    if region:
+        results = results.filter(pilot__province__region=region)
+    if grade:
+        results = results.filter(grade=grade)
+    return results
+
+
+def _province_in_reach(*, user: Actor, run: Run, code: str) -> Province:
+    """A published run is read nationwide, so any province is in reach; a draft's only within the user's scope."""
+    if run.status != RunStatus.PUBLISHED:
+        return pilot_selectors.filtered_province(user=user, code=code)
+    province = Province.objects.filter(code=code).first()
+    if province is None:
+        raise NotFound
+    return province
 
 
 def get_result_for(*, user: Actor, result_id: int) -> Result:

@@ -35,9 +35,7 @@ def list_batches(request: AuthedHttpRequest) -> list[Batch]:
 @router.get("/pilots", response=list[PilotOut], summary="试点地区（按权限范围）")
 @paginate(Pagination, ordering=("id",))
 def list_pilots(request: AuthedHttpRequest, filters: Query[PilotQuery]) -> Any:
-    return selectors.filter_pilots(
-        selectors.visible_pilots(user=request.user), selectors.PilotFilters(**filters.model_dump())
-    )
+    return selectors.find_pilots(user=request.user, filters=selectors.PilotFilters(**filters.model_dump()))
 
 
 @router.get("/pilots/{pilot_id}", response=PilotOut, summary="一个试点地区")

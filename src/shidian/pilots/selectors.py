@@ -16,6 +16,7 @@ from shidian.regions.models import Province, RegionClass
 
 if TYPE_CHECKING:
     from shidian.accounts.models import User
+    from shidian.core.actors import Actor
 
 
 def visible_pilots(*, user: User) -> QuerySet[PilotArea]:
@@ -26,6 +27,16 @@ def visible_pilots(*, user: User) -> QuerySet[PilotArea]:
 def get_pilot_for(*, user: User, pilot_id: int) -> PilotArea:
     """One pilot, or NotFound when it does not exist or is outside the user's scope."""
     return scoping.get_for(PilotArea.objects.with_facts(), user, pk=pilot_id)
+
+
+def filtered_pilot(*, user: User, pilot_id: int) -> PilotArea:
+    """The pilot a list's ``?pilot=`` names; missing and out of reach are both NotFound (a filter is no probe)."""
+    return scoping.filter_target(PilotArea.objects.all(), user, pk=pilot_id)
+
+
+def filtered_province(*, user: Actor, code: str) -> Province:
+    """The province a list's ``?province=`` names by its code; missing and out of reach are both NotFound."""
+    return scoping.filter_target(Province.objects.all(), user, code=code)
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,13 @@ def filter_pilots(queryset: QuerySet[PilotArea], filters: PilotFilters) -> Query
             Q(name__icontains=filters.q) | Q(division__name__icontains=filters.q) | Q(source_note__icontains=filters.q)
         )
     return queryset
+
+
+def find_pilots(*, user: User, filters: PilotFilters) -> QuerySet[PilotArea]:
+    """The pilots ``user`` may see narrowed by ``filters`` (the API's list); a province out of reach is NotFound."""
+    if filters.province:
+        filtered_province(user=user, code=filters.province)
+    return filter_pilots(visible_pilots(user=user), filters)
 
 
 def _counts(queryset: QuerySet[PilotArea], field: str) -> dict[Any, int]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
@@ -28,6 +29,16 @@ from shidian.portal.forms import PublicFilterForm, PublicSearchForm
 from shidian.regions.selectors import provinces
 
 LATEST = 4
+
+
+def serves(path: str) -> bool:
+    """Whether ``path`` is the public portal's (its writers' pages under /portal/manage/ are the platform's)."""
+    return path.startswith(reverse("portal:home")) and not path.startswith(reverse("news:list"))
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A page the portal does not have (or has not published): 404 inside the portal's own layout."""
+    return render(request, "portal/404.html", status=404)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

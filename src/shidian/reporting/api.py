@@ -45,7 +45,7 @@ def list_rounds(request: AuthedHttpRequest) -> list[ReportingRound]:
 @paginate(Pagination, ordering=("id",))
 def list_pilot_reports(request: AuthedHttpRequest, filters: Query[ReportQuery]) -> Any:
     return selectors.filter_pilot_reports(
-        selectors.visible_pilot_reports(user=request.user),
+        user=request.user,
         round_id=filters.round,
         pilot_id=filters.pilot,
         status=filters.status,
@@ -87,7 +87,7 @@ class ProvinceReportQuery(InputSchema):
 @paginate(Pagination, ordering=("id",))
 def list_province_reports(request: AuthedHttpRequest, filters: Query[ProvinceReportQuery]) -> Any:
     return selectors.filter_province_reports(
-        selectors.visible_province_reports(user=request.user),
+        user=request.user,
         round_id=filters.round,
         province=filters.province,
         status=filters.status,

@@ -163,6 +163,27 @@ def test_the_token_pages_show_the_secret_once_and_revoke(client_as: Callable[[st
     assert token.revoked_at is not None
 
 
+def test_the_token_pages_write_their_times_through_core_formatting(
+    token_client: Callable[..., Any], client_as: Callable[[str], Client]
+) -> None:
+    token_client("demo-province")
+    created = dt.datetime(2026, 3, 4, 1, 5, tzinfo=dt.UTC)  # 09:05 in Beijing
+    ApiToken.objects.update(
+        created_at=created,
+        last_used_at=created + dt.timedelta(days=1, hours=7),  # 16:05 the next day
+        revoked_at=created + dt.timedelta(days=2, hours=15),  # the day after next, 00:05 Beijing time
+        expires_at=dt.datetime(2026, 4, 30, 15, 59, tzinfo=dt.UTC),  # 23:59 on 30 April in Beijing
+    )
+    own = client_as("demo-province").get("/accounts/api/tokens/").content.decode()
+    row = own.split('data-testid="own-tokens"', 1)[1].split("</table>", 1)[0]
+    assert "2026年3月4日 09:05" in row and "2026年3月5日 16:05" in row and "2026年4月30日" in row
+    audit = client_as("demo-auditor").get("/accounts/api/tokens/").content.decode()
+    row = audit.split('data-testid="all-tokens"', 1)[1].split("</table>", 1)[0]
+    for text in ("2026年3月4日 09:05", "2026年3月5日 16:05", "2026年3月7日 00:05", "2026年4月30日"):
+        assert text in row, text
+    assert "2026-03" not in own + audit
+
+
 def test_another_users_token_cannot_be_revoked_through_the_page(
     token_client: Callable[..., Any], client_as: Callable[[str], Client]
 ) -> None:

@@ -94,6 +94,22 @@ def test_published_results_are_read_by_every_province_and_a_draft_reads_like_a_m
         assert client.get(f"/api/v1/evaluation/runs/{draft.run_id}").status_code == 404
 
 
+def test_published_results_filter_by_any_province_and_a_missing_province_is_404(
+    token_client: Callable[..., Any],
+) -> None:
+    client = token_client("demo-province", access="read")
+    run = Result.objects.filter(run__status=RunStatus.PUBLISHED).values_list("run_id", flat=True).first()
+    url = f"/api/v1/evaluation/runs/{run}/results?page_size=1000&province="
+    beijing = client.get(url + "11")  # a published run is read nationwide: another province is in reach
+    assert beijing.status_code == 200 and beijing.json()["results"]
+    assert {r["pilot_id"] for r in beijing.json()["results"]} <= set(
+        PilotArea.objects.filter(province__code="11").values_list("pk", flat=True)
+    )
+    missing = client.get(url + "99")
+    assert missing.status_code == 404
+    assert missing.json() == client.get(f"/api/v1/evaluation/results/{2**31 - 1}").json()
+
+
 def test_the_completeness_matrix_is_the_pages_in_the_callers_scope(token_client: Callable[..., Any]) -> None:
     body = token_client("demo-province", access="read").get("/api/v1/reporting/completeness").json()
     assert body["rounds"] and body["pilot_rows"]

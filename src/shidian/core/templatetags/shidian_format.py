@@ -26,6 +26,12 @@ def cn_date(value: dt.date | dt.datetime | str | None) -> str:
 
 
 @register.filter
+def local_date(value: dt.date | dt.datetime | None) -> str:
+    """A date in the reader's language (the public portal): 2019年7月10日 / 10 July 2019."""
+    return formatting.local_date(value)
+
+
+@register.filter
 def cn_datetime(value: dt.datetime | None, precision: str = "") -> str:
     """2019年7月10日 14:05 in local time; ``|cn_datetime:"seconds"`` adds the seconds."""
     return formatting.datetime(value, seconds=precision == "seconds")

@@ -56,6 +56,23 @@ def test_moments_are_local_and_written_in_chinese() -> None:
     assert page == "2019年7月10日 09:05|2019年7月10日|2016年上半年"
 
 
+def test_a_local_date_follows_the_active_language_and_documents_stay_chinese() -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    day = dt.date(2019, 7, 10)
+    late_evening = dt.datetime(2019, 12, 31, 16, 30, tzinfo=dt.UTC)  # 1 January 2020, 00:30 in Beijing
+    with translation.override("en"):
+        assert formatting.local_date(day) == "10 July 2019"
+        assert formatting.local_date(late_evening) == "1 January 2020"
+        assert formatting.local_date(None) == ""
+        assert formatting.date(day) == "2019年7月10日"  # a document is Chinese whatever the reader's language
+        assert Template("{% load shidian_format %}{{ d|local_date }}").render(Context({"d": day})) == "10 July 2019"
+    with translation.override("zh-hans"):
+        assert formatting.local_date(day) == "2019年7月10日"
+        assert formatting.local_date(late_evening) == "2020年1月1日"
+
+
 def test_the_clock_travels_and_comes_back() -> None:
     real = clock.today()
     with clock.travel_to(dt.date(2019, 7, 8)):

@@ -18,8 +18,9 @@ from shidian.pilots import services as pilot_services
 from shidian.pilots.models import PilotArea, RegistryImport
 from shidian.reporting.tests import factories as reporting_factories
 
-# URL names open to anonymous users (everything else must send them to the login page).
-PUBLIC = {"accounts:login", "set_language"}
+# URL names open to anonymous users (everything else must send them to the login page); "favicon" only redirects
+# to the static icon.
+PUBLIC = {"accounts:login", "set_language", "favicon"}
 # The public portal (/portal/): open to everyone by design, and nothing on it is scoped (portal/tests walk it).
 PUBLIC_NAMESPACES = ("portal:",)
 # Pages of programme-wide objects that every business reader may see (a year's evaluation scheme and its rules):

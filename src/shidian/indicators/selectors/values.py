@@ -23,6 +23,7 @@ from shidian.indicators.models import (
     ValueStatus,
 )
 from shidian.indicators.selectors.catalogue import periods
+from shidian.pilots import selectors as pilot_selectors
 from shidian.pilots.models import PilotArea
 
 
@@ -156,12 +157,13 @@ def period_values(*, pilot: PilotArea, period: Period) -> list[IndicatorValue]:
 
 
 def filter_values(
-    queryset: QuerySet[IndicatorValue], *, pilot: int | None, indicator: str, period: str, current_only: bool
+    *, user: User, pilot: int | None, indicator: str, period: str, current_only: bool
 ) -> QuerySet[IndicatorValue]:
-    """Narrow values by pilot id, indicator code and period code; current versions unless asked otherwise."""
-    queryset = queryset.select_related("indicator")
+    """The values ``user`` may see by pilot id, indicator code and period code, current versions unless asked
+    otherwise; a pilot out of reach is NotFound."""
+    queryset = visible_values(user=user).select_related("indicator")
     if pilot:
-        queryset = queryset.filter(pilot_id=pilot)
+        queryset = queryset.filter(pilot=pilot_selectors.filtered_pilot(user=user, pilot_id=pilot))
     if indicator:
         queryset = queryset.filter(indicator__code=indicator)
     if period:

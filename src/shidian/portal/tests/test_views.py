@@ -130,6 +130,32 @@ def test_the_language_switch_stays_on_the_portal(client: Client) -> None:
     assert back["Location"] == "/portal/pilots/" and back.cookies.get("django_language") is None
 
 
+def test_dates_on_news_and_experience_pages_follow_the_readers_language(client: Client) -> None:
+    from shidian.experiences.models import Experience, ExperienceStatus
+
+    news = NewsItem.objects.filter(status=NewsStatus.PUBLISHED).order_by("-published_on", "-id").first()
+    experience = Experience.objects.filter(status=ExperienceStatus.PUBLISHED).first()
+    assert news is not None and news.published_on and experience is not None and experience.published_on
+    pages = {
+        reverse("portal:news"): news.published_on,
+        reverse("portal:news_item", kwargs={"news_id": news.pk}): news.published_on,
+        reverse("portal:experience", kwargs={"experience_id": experience.pk}): experience.published_on,
+        reverse("portal:experience_theme", kwargs={"theme": experience.focus_area.code}): experience.published_on,
+    }
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
+    months += ["November", "December"]
+    for url, day in pages.items():
+        chinese = client.get(url).content.decode()
+        assert f"{day.year}年{day.month}月{day.day}日" in chinese, url
+        assert f">{day.day} {months[day.month - 1]} {day.year}<" not in chinese, url
+    client.cookies["django_language"] = "en"
+    for url, day in pages.items():
+        english = client.get(url).content.decode()
+        assert '<html lang="en">' in english, url
+        assert f'datetime="{day.isoformat()}">{day.day} {months[day.month - 1]} {day.year}</time>' in english, url
+        assert f"{day.year}年{day.month}月{day.day}日" not in english, url
+
+
 def test_open_data_follows_its_dictionary(client: Client) -> None:
     keys = [c.key for c in opendata.REGISTRY_COLUMNS]
     raw = client.get(reverse("portal:data_pilots_csv")).content

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.roles import Capability
+from shidian.pilots import selectors as pilot_selectors
 from shidian.pilots.models import PilotArea
 from shidian.reporting.models import (
     CommentKind,
@@ -120,13 +121,14 @@ def pilot_reports_waiting(*, user: User) -> list[Waiting[PilotReport]]:
 
 
 def filter_pilot_reports(
-    queryset: QuerySet[PilotReport], *, round_id: int | None, pilot_id: int | None, status: str
+    *, user: User, round_id: int | None, pilot_id: int | None, status: str
 ) -> QuerySet[PilotReport]:
-    """Narrow pilot reports by round, pilot and status."""
+    """The pilot reports ``user`` may see by round, pilot and status; a pilot out of reach is NotFound."""
+    queryset = visible_pilot_reports(user=user)
     if round_id:
         queryset = queryset.filter(round_id=round_id)
     if pilot_id:
-        queryset = queryset.filter(pilot_id=pilot_id)
+        queryset = queryset.filter(pilot=pilot_selectors.filtered_pilot(user=user, pilot_id=pilot_id))
     if status:
         queryset = queryset.filter(status=status)
     return queryset

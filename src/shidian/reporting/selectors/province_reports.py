@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.roles import Capability
+from shidian.pilots import selectors as pilot_selectors
 from shidian.reporting.models import CommentKind, ProvinceReport, ProvinceReportVersion, ProvinceStatus, ReviewComment
 from shidian.reporting.selectors.access import _require_reports
 from shidian.reporting.selectors.waiting import Waiting, _waiting
@@ -65,13 +66,15 @@ def province_reports_waiting(*, user: User) -> list[Waiting[ProvinceReport]]:
 
 
 def filter_province_reports(
-    queryset: QuerySet[ProvinceReport], *, round_id: int | None, province: str, status: str
+    *, user: User, round_id: int | None, province: str, status: str
 ) -> QuerySet[ProvinceReport]:
-    """Narrow province reports by round, province (by code) and status."""
+    """The province reports ``user`` may see by round, province (by code) and status; a province out of reach
+    is NotFound."""
+    queryset = visible_province_reports(user=user)
     if round_id:
         queryset = queryset.filter(round_id=round_id)
     if province:
-        queryset = queryset.filter(province__code=province)
+        queryset = queryset.filter(province=pilot_selectors.filtered_province(user=user, code=province))
     if status:
         queryset = queryset.filter(status=status)
     return queryset
