@@ -15,7 +15,7 @@ def platform(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     return {
         "SHIDIAN_DEMO": settings.DEMO,
-        "BUSINESS_DATE": formatting.date(clock.today()) if settings.DEMO else "",
+        "BUSINESS_DATE": formatting.local_date(clock.today()) if settings.DEMO else "",
         "LOCKOUT": {"failures": settings.AXES_FAILURE_LIMIT, "minutes": settings.LOCKOUT_MINUTES},
         "perms_nav": {
             "pilots": scoping.can(user, Capability.VIEW_PILOTS),

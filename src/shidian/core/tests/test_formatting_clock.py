@@ -100,5 +100,10 @@ def test_the_demo_banner_shows_the_business_date(client: Client) -> None:
     with clock.travel_to(dt.date(2019, 7, 8)):
         body = client.get("/accounts/login/").content.decode()
     assert "演示环境 · 业务日期 2019年7月8日" in body
+    client.cookies["django_language"] = "en"
+    with clock.travel_to(dt.date(2019, 7, 8)):
+        english = client.get("/portal/").content.decode()
+    assert "business date 8 July 2019" in english and "2019年7月8日" not in english
+    del client.cookies["django_language"]
     with override_settings(DEMO=False), clock.travel_to(dt.date(2019, 7, 8)):
         assert "业务日期" not in client.get("/accounts/login/").content.decode()
