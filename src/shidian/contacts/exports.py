@@ -56,7 +56,7 @@ def contact_list_xlsx(*, entries: Iterable[ContactEntry], day: dt.date) -> bytes
         [
             number,
             e.province.name if e.province else "",
-            e.organisation.name if e.organisation else "",
+            e.organisation.name_on(day) if e.organisation else "",  # 国土资源部 on a list before 2018
             *(getattr(e, c.field) for c in PERSON_COLUMNS),
         ]
         for number, e in enumerate(units, start=1)

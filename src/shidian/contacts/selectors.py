@@ -29,8 +29,10 @@ def contacts_on(*, user: User, day: dt.date, province_id: int | None = None) -> 
     """The versions in force on ``day`` that ``user`` may see: pilots first, then commissions and ministries."""
     if not can_view_contacts(user):
         return ContactEntry.objects.none()
-    entries = scoping.restrict(ContactEntry.objects.on(day), user).select_related(
-        "pilot__batch", "pilot__province", "organisation", "province"
+    entries = (
+        scoping.restrict(ContactEntry.objects.on(day), user)
+        .select_related("pilot__batch", "pilot__province", "organisation", "province")
+        .prefetch_related("organisation__former_names")  # a unit's name as it was on ``day``
     )
     if province_id is not None:
         entries = entries.filter(province_id=province_id)

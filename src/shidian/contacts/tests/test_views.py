@@ -205,3 +205,21 @@ def test_the_workbench_shows_the_open_round_to_the_province_and_the_missing_prov
         national = {s.key: s for s in bench.workbench_for(user=f.user("demo-national")).sections}
     assert [i.url for i in province["contact_round"].items] == [_submission_url(contact_round)]
     assert len(national["contact_missing"].items) == contact_round.submissions.count()
+
+
+def test_a_list_as_of_a_day_names_each_unit_as_it_was_called_then(client_as: ClientAs) -> None:
+    """自然资源部 was 国土资源部 until the 2018 reorganisation: a 2017 list says so, a 2019 list does not."""
+    from shidian.accounts.models import Organisation, OrganisationKind
+
+    land = Organisation.objects.get(kind=OrganisationKind.MINISTRY, name="自然资源部")
+    with clock.travel_to(dt.date(2016, 12, 5)):
+        services.record_contact(by=f.user("demo-national"), organisation=land, values=f.values())
+    national = client_as("demo-national")
+    for day, name in (("2017-01-01", "国土资源部"), ("2019-01-01", "自然资源部")):
+        response = national.get(reverse("contacts:export") + f"?on={day}")
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]
+        units = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert units == [name], day
+        page = national.get(reverse("contacts:home") + f"?on={day}").content.decode()
+        other = "自然资源部" if name == "国土资源部" else "国土资源部"
+        assert f"<td>{other}" not in page and f"<td>{name}" in page, day
