@@ -192,5 +192,8 @@ def login(site: str) -> Callable[..., None]:
         page.fill("input[name=password]", password)
         with page.expect_navigation():
             page.click("main form button[type=submit]")
+        # The page after login loads its unread badge by htmx; let it finish, so the test's next request never
+        # overlaps it on the live server's one in-memory SQLite connection (seen once: a 500 on "/").
+        page.wait_for_load_state("networkidle")
 
     return do
