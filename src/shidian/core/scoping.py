@@ -172,7 +172,7 @@ def get_for[M: models.Model](queryset: models.QuerySet[M], user: Actor, /, **loo
     try:
         return restrict(queryset, user).get(**lookup)
     except ObjectDoesNotExist as exc:
-        _audit_denied(queryset, user, lookup)
+        audit_hidden(queryset, user, lookup)
         raise NotFound from exc
     except (ValueError, TypeError) as exc:
         raise NotFound from exc
@@ -189,24 +189,13 @@ def filter_target[M: models.Model](queryset: models.QuerySet[M], user: Actor, /,
         target = queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound from exc
-    if not _reaches(user, target):
+    if not _in_reach(user, target, pilotless_by_province=True):
         if getattr(user, "is_authenticated", False):
             from shidian.core import audit
 
             audit.record_denied(actor=user, obj=target, detail={"reason": "out_of_scope"})
         raise NotFound
     return target
-
-
-def _reaches(user: Any, obj: models.Model) -> bool:
-    """``sees`` for a filter value: a model without a pilot link is judged by its province alone."""
-    scope = scope_for(user)
-    if not scope.sees_business_data:
-        return False
-    path = path_of(type(obj))
-    if scope.provinces is not None and (path.province is None or _follow(obj, path.province) not in scope.provinces):
-        return False
-    return scope.pilots is None or path.pilot is None or _follow(obj, path.pilot) in scope.pilots
 
 
 def _follow(obj: Any, lookup: str) -> int | None:
@@ -231,20 +220,37 @@ def sees(user: Actor, obj: models.Model, *, level: Reach | None = None) -> bool:
     With ``level``, only a user of exactly that reach counts: the province's own officers review
     its pilots (``Reach.PROVINCE``); only the pilot's own office keeps its plan (``Reach.PILOT``).
     """
+    return _in_reach(user, obj, level=level)
+
+
+def _in_reach(
+    user: Actor, obj: models.Model, *, level: Reach | None = None, pilotless_by_province: bool = False
+) -> bool:
+    """``sees``; with ``pilotless_by_province`` (a filter value), a model without a pilot link is judged by its
+    province alone, so a pilot office reaches its own province."""
     scope = scope_for(user)
     if not scope.sees_business_data or (level is not None and scope.reach is not level):
         return False
     path = path_of(type(obj))
     if scope.provinces is not None and (path.province is None or _follow(obj, path.province) not in scope.provinces):
         return False
-    return scope.pilots is None or (path.pilot is not None and _follow(obj, path.pilot) in scope.pilots)
+    if scope.pilots is None:
+        return True
+    if path.pilot is None:
+        return pilotless_by_province
+    return _follow(obj, path.pilot) in scope.pilots
 
 
-def _audit_denied(queryset: models.QuerySet[Any], user: Actor, lookup: dict[str, Any]) -> None:
-    """An object that exists but is out of scope: the user sees 404, the trail sees the attempt."""
+def audit_hidden(queryset: models.QuerySet[Any], user: Actor, lookup: dict[str, Any]) -> None:
+    """An object of ``queryset`` that exists but is out of the user's reach: the user sees 404, the trail sees
+    the attempt. ``get_for`` calls it; a selector whose queryset is narrower than scope (the items routed to a
+    ministry) calls it with the model's whole queryset."""
     if not getattr(user, "is_authenticated", False):
         return
-    hidden = queryset.filter(**lookup).first()
+    try:
+        hidden = queryset.filter(**lookup).first()
+    except (ValueError, TypeError):
+        return
     if hidden is not None:
         from shidian.core import audit
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import Organisation, OrganisationKind, User
-from shidian.core import audit, scoping
+from shidian.core import scoping
 from shidian.core.errors import NotFound
 from shidian.core.roles import Reach
 from shidian.exchange import permissions
@@ -43,23 +43,16 @@ def visible_difficulties(*, user: User) -> QuerySet[Difficulty]:
     return rows.select_related("pilot", "province", "lead")
 
 
-def _audit_hidden(user: User, model: type[Difficulty] | type[Notice], pk: object) -> None:
-    """An object that exists but is not the user's to see: the user gets "not found", the trail the attempt."""
-    hidden = model.objects.filter(pk=pk).first() if isinstance(pk, int) else None
-    if hidden is not None and getattr(user, "is_authenticated", False):
-        audit.record_denied(actor=user, obj=hidden, detail={"reason": "out_of_scope"})
-
-
 def get_difficulty_for(*, user: User, difficulty_id: int) -> Difficulty:
     """One difficulty ``user`` may see; a missing and a hidden one both raise NotFound (the hidden one audited).
 
     Not ``scoping.get_for``, whose audit looks in the queryset it is given: this one is already narrowed to the
-    items routed to a ministry, so an attempt on another ministry's item would go unrecorded.
+    items routed to a ministry, so the attempt is looked up in every difficulty (``scoping.audit_hidden``).
     """
     try:
         return visible_difficulties(user=user).select_related("raised_by__organisation").get(pk=difficulty_id)
     except (Difficulty.DoesNotExist, ValueError, TypeError) as exc:
-        _audit_hidden(user, Difficulty, difficulty_id)
+        scoping.audit_hidden(Difficulty.objects.all(), user, {"pk": difficulty_id})
         raise NotFound from exc
 
 
@@ -117,7 +110,7 @@ def timeline_of(difficulty: Difficulty) -> list[Step]:
         )
     for reply in replies_of(difficulty):
         if reply.organisation is not None:
-            who = reply.organisation.name
+            who = reply.organisation.name_on(reply.written_on)
         elif reply.author is not None:
             who = str(reply.author)
         else:
@@ -284,7 +277,7 @@ def get_notice_for(*, user: User, notice_id: int) -> Notice:
     try:
         return visible_notices(user=user).get(pk=notice_id)
     except (Notice.DoesNotExist, ValueError, TypeError) as exc:
-        _audit_hidden(user, Notice, notice_id)
+        scoping.audit_hidden(Notice.objects.all(), user, {"pk": notice_id})
         raise NotFound from exc
 
 
