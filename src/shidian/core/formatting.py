@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.encoding import force_str
 
 from shidian.core.periods import Period
@@ -122,23 +122,6 @@ def date(day: dt.date | dt.datetime | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-# Written out rather than translated: these are the English date's own words, used only when English is active.
-ENGLISH_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def local_date(day: dt.date | dt.datetime | None) -> str:
     """Return a date in the active language: 2019年7月10日 in Chinese, 10 July 2019 in English."""
     if day is None:
@@ -147,7 +130,7 @@ def local_date(day: dt.date | dt.datetime | None) -> str:
         return date(day)
     if isinstance(day, dt.datetime):
         day = (timezone.localtime(day) if timezone.is_aware(day) else day).date()
-    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    return dateformat.format(day, "j F Y")  # Django's month names, in the active language
 
 
 def datetime(moment: dt.datetime | None, *, seconds: bool = False) -> str:
