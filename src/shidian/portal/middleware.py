@@ -44,7 +44,7 @@ class PortalPageMiddleware:
         key = portal_cache.page_key(
             request, gen=portal_cache.generation(), language=chosen_language(request), whole=True
         )
-        kept = portal_cache.store().get(key)
+        kept = portal_cache.kept(key)
         if kept is not None:
             content, headers = kept
             response = HttpResponse(content)
@@ -56,5 +56,5 @@ class PortalPageMiddleware:
         response = self.get_response(request)
         if getattr(request, portal_cache.KEEP, False) and response.status_code == 200 and not response.streaming:
             headers = {k: v for k, v in response.items() if k.lower() not in NOT_KEPT}
-            portal_cache.store().set(key, (response.content, headers), settings.PORTAL_CACHE_SECONDS)
+            portal_cache.keep(key, (response.content, headers))
         return response

@@ -327,6 +327,10 @@ DOCUMENTS_OFFICE_WARM_UP = _flag("DOCUMENTS_OFFICE_WARM_UP", True)
 # The public portal's pages (portal/cache.py): kept in a cache shared by the app servers' processes; a
 # publication changes the cache's generation, so every page is rendered anew. Defaults to files under VAR_DIR.
 PORTAL_CACHE_SECONDS = _int("PORTAL_CACHE_SECONDS", 15 * 60)
+# Each process trusts its own copy of the generation this long before asking the shared cache again, and
+# keeps the last pages it served (so a hit reads no file); a publication reaches the other processes within it.
+PORTAL_LOCAL_SECONDS = _int("PORTAL_LOCAL_SECONDS", 1)
+PORTAL_LOCAL_PAGES = _int("PORTAL_LOCAL_PAGES", 500)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "portal": {

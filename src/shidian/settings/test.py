@@ -14,6 +14,8 @@ STORAGES = {
 }
 # Portal pages are not kept between tests (their database rolls back); the portal's cache tests switch it on.
 CACHES = {**CACHES, "portal": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
+# No process-local copy either (a test's database rolls back under it); the test of that copy switches it on.
+PORTAL_LOCAL_SECONDS = 0
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 

@@ -466,6 +466,33 @@ def test_the_public_gets_the_whole_kept_response_and_a_signed_in_reader_never_do
     assert "public" not in signed_in["Cache-Control"]
 
 
+@override_settings(CACHES=LOCMEM, PORTAL_LOCAL_SECONDS=1)
+def test_a_process_answers_a_hit_from_its_own_copy_and_follows_another_process_within_a_second(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shidian.portal import cache as portal_cache
+
+    clock = [1000.0]
+    monkeypatch.setattr(portal_cache, "_now", lambda: clock[0])
+    caches["portal"].clear()
+    url = reverse("portal:news")
+    first = client.get(url)
+    assert first["X-Portal-Cache"] == "miss"
+    caches["portal"].clear()  # the shared cache emptied: the hit comes from this process's copy
+    again = client.get(url)
+    assert again["X-Portal-Cache"] == "hit" and again.content == first.content
+    # Another process publishes: it writes a new generation to the shared cache only.
+    caches["portal"].set(portal_cache.GENERATION_KEY, "from-another-process", timeout=None)
+    clock[0] += 0.5
+    assert client.get(url)["X-Portal-Cache"] == "hit"  # this process has not looked yet
+    clock[0] += 0.6
+    assert client.get(url)["X-Portal-Cache"] == "miss"  # a second later it has
+    assert portal_cache.generation() == "from-another-process"
+    assert client.get(url)["X-Portal-Cache"] == "hit"
+    portal_cache.invalidate()  # a publication in this process is seen by it at once
+    assert client.get(url)["X-Portal-Cache"] == "miss"
+
+
 # ---- the writers' pages ----------------------------------------------------------------------------------
 
 
