@@ -49,6 +49,15 @@ class StreamedTable:
         except csv.Error as exc:
             raise DomainError(_("CSV 格式错误：%(error)s") % {"error": exc}) from exc
 
+    def count(self) -> int:
+        """How many rows ``rows`` yields, without building them (a row counts once one cell is not blank)."""
+        reader = csv.reader(io.TextIOWrapper(io.BytesIO(self.content), encoding=self.encoding, newline=""))
+        try:
+            next(reader, None)
+            return sum(1 for raw in reader if any(text.clean(c).strip() for c in raw))
+        except csv.Error as exc:
+            raise DomainError(_("CSV 格式错误：%(error)s") % {"error": exc}) from exc
+
 
 def open_table(content: bytes, *, max_bytes: int, xlsx_max_bytes: int) -> Table | StreamedTable:
     """A CSV streamed (up to ``max_bytes``), an XLSX read whole (up to ``xlsx_max_bytes``): checks as read_table."""

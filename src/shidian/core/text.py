@@ -25,6 +25,14 @@ _SINGLE_LINE_BREAKS = re.compile("[\t\n]+")
 
 def clean(value: str, *, multiline: bool = False) -> str:
     """``value`` without control or invisible format characters; line breaks kept only if ``multiline``."""
+    if value.isprintable():
+        # Nothing to remove: every character matched below (controls, format characters, line and paragraph
+        # separators, tab, line feed) is outside str.isprintable(). The common case of an import's cells.
+        return value
+    return _scrub(value, multiline=multiline)
+
+
+def _scrub(value: str, *, multiline: bool) -> str:
     value = _LINE_BREAKS.sub("\n", value)
     value = _INVISIBLE.sub("", _CONTROLS.sub("", value))
     if not multiline:

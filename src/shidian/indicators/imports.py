@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -118,7 +118,7 @@ def start_import(*, content: bytes, file_name: str, mode: str, by: User) -> Impo
     if missing:
         raise DomainError(_("缺少必填列：%(columns)s。") % {"columns": "、".join(missing)})
     organisation = by.organisation
-    total = len(table.rows) if isinstance(table, Table) else sum(1 for _row in table.rows)
+    total = len(table.rows) if isinstance(table, Table) else table.count()
     job = ImportJob.objects.create(
         file_name=file_name[:200],
         content=content,
@@ -184,6 +184,7 @@ class Lookups:
     visible: set[int]
     indicators: dict[str, Indicator]
     open_periods: set[str]
+    periods: dict[str, Period] = field(default_factory=dict)  # each period code as written, parsed
 
     @classmethod
     def load(cls, user: User) -> Lookups:
@@ -235,10 +236,13 @@ def _entered(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: L
 
 
 def _period(raw: str, cells: Mapping[str, str], parsed: dict[str, Any], refs: Lookups) -> Period:
-    try:
-        period = Period.parse(raw)
-    except DomainError as exc:
-        raise CellRefused(exc.message) from exc
+    period = refs.periods.get(raw)
+    if period is None:
+        try:
+            period = Period.parse(raw)
+        except DomainError as exc:
+            raise CellRefused(exc.message) from exc
+        refs.periods[raw] = period  # a file names a few periods on every row: parsed once each
     if period.code not in refs.open_periods:
         raise CellRefused(_("期间“%(period)s”未开放填报。") % {"period": period.code})
     indicator: Indicator | None = parsed.get("indicator")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from shidian.core.models import AuditEvent
 from shidian.indicators.models import ImportJob, Indicator, IndicatorValue, PeriodType, ValueSource
@@ -161,8 +162,8 @@ def test_a_provincial_system_pushes_ten_thousand_values_and_reads_them_back(
     assert len(rows) == 10_000
     client.get(URL)  # the token's last-used stamp is written on the first call of the minute
     # Set-based: validation, writes and the computed indicators in a number of queries that does not grow
-    # with the rows (bulk statements of 2,000 rows each).
-    with django_assert_max_num_queries(PUSH_QUERIES + 10_000 // 2000):
+    # with the rows (on PostgreSQL one COPY into a staging table; elsewhere bulk statements of 2,000 rows each).
+    with django_assert_max_num_queries(PUSH_QUERIES + (0 if connection.vendor == "postgresql" else 10_000 // 2000)):
         response = push(client, {"rows": rows})
     assert response.status_code == 200, response.content[:2000]
     assert response.json()["written"] == 10_000
@@ -177,8 +178,10 @@ def test_a_provincial_system_pushes_ten_thousand_values_and_reads_them_back(
 
 
 # 20 rows and 1,500 alike (6 of them the token and its rate counter, 5 the roll-up refresh: the pilots'
-# provinces, the weighted indicators, a delete and two inserts); each further 2,000-row chunk adds an insert.
-PUSH_QUERIES = 36  # PostgreSQL; SQLite 35
+# provinces, the weighted indicators, a delete and two inserts). On PostgreSQL the values' write is nine
+# statements whatever the rows (the staging table, its COPY and ANALYZE, the lock, the read of the current
+# versions, the drafts, the superseded versions, the new ones); elsewhere each further 2,000-row chunk adds an insert.
+PUSH_QUERIES = 46  # PostgreSQL; SQLite 35
 
 
 @pytest.mark.parametrize("count", [20, 1500])

@@ -29,6 +29,15 @@ def test_clean_drops_control_and_invisible_characters(raw: str, single: str, mul
     assert text.clean(raw, multiline=True) == multi
 
 
+def test_the_printable_shortcut_skips_only_what_the_cleaner_would_leave_alone() -> None:
+    # clean() returns a printable value as it is; the regular expressions must agree on every such character
+    # of the planes in use (the ones they remove are all in the Basic Multilingual Plane).
+    printable = "".join(c for c in map(chr, range(0x30000)) if c.isprintable())
+    for multiline in (False, True):
+        scrubbed = text._scrub(printable, multiline=multiline)
+        assert scrubbed == printable, sorted(set(printable) - set(scrubbed))[:10]
+
+
 class _Sample(Form):
     name = forms.CharField(max_length=5)
     body = forms.CharField(widget=forms.Textarea, required=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -41,6 +42,14 @@ def stage_year(pilot: PilotArea) -> int:
     return pilot.batch.stage_year
 
 
+@functools.cache
+def _integer_digits() -> tuple[int, Decimal]:
+    """The integer digits the value column holds, and the first value it cannot (read once: an import asks per row)."""
+    stored = IndicatorValue._meta.get_field("value")
+    digits = int(stored.max_digits or 20) - int(stored.decimal_places or 0)
+    return digits, Decimal(10) ** digits
+
+
 def validate_value(indicator: Indicator, raw: str | Decimal | int | float | None) -> Decimal:
     """The value as a Decimal, or DomainError saying (in Chinese) why it is not acceptable."""
     if isinstance(raw, str):
@@ -59,9 +68,8 @@ def validate_value(indicator: Indicator, raw: str | Decimal | int | float | None
         value = Decimal(str(raw))
     if not value.is_finite():
         raise DomainError(_("“%(value)s”不是数字。") % {"value": raw})
-    stored = IndicatorValue._meta.get_field("value")
-    digits = int(stored.max_digits or 20) - int(stored.decimal_places or 0)
-    if abs(value) >= Decimal(10) ** digits:
+    digits, limit = _integer_digits()
+    if abs(value) >= limit:
         raise DomainError(_("数值过大：整数部分最多 %(digits)d 位。") % {"digits": digits})
     if indicator.value_type == ValueType.YES_NO and value not in (0, 1):
         raise DomainError(_("只能填“是”或“否”（1 或 0）。"))
