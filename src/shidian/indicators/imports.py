@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
-from shidian.core import audit, scoping
+from shidian.core import audit, db, scoping
 from shidian.core.documents import xlsx as sheets
 from shidian.core.errors import Conflict, DomainError, ImportRejected, RowError
 from shidian.core.periods import Period
@@ -121,13 +121,15 @@ def start_import(*, content: bytes, file_name: str, mode: str, by: User) -> Impo
     total = len(table.rows) if isinstance(table, Table) else table.count()
     job = ImportJob.objects.create(
         file_name=file_name[:200],
-        content=content,
+        content=b"",  # stored below in the binary format, not as the ORM's hex literal
         mode=mode,
         total_rows=total,
         created_by=by,
         province_id=getattr(organisation, "province_id", None),
         pilot_id=getattr(organisation, "pilot_id", None),
     )
+    db.write_bytes(ImportJob, job.pk, "content", content)
+    job.content = content
     audit.record(
         action=audit.AuditAction.IMPORT_UPLOADED,
         actor=by,
@@ -145,11 +147,11 @@ def start_import(*, content: bytes, file_name: str, mode: str, by: User) -> Impo
 
 def run_job(job_id: int) -> ImportJob:
     """Entry point of the background task: re-read the stored file and process it."""
-    job = ImportJob.objects.select_related("created_by", "created_by__organisation").get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by", "created_by__organisation").defer("content").get(pk=job_id)
     if job.state != ImportState.QUEUED:
         return job
     try:
-        table = _open(bytes(job.content))
+        table = _open(db.read_bytes(ImportJob, job.pk, "content"))  # once, not through the ORM's hex text
         return process_job(job=job, table=table)
     except DomainError as exc:
         return services.move_job(

@@ -30,4 +30,7 @@ def move_job(
             setattr(locked, name, value)
         return transitions.Effects(fields=list(values), action=action, detail=detail, success=success)
 
-    return transitions.move(job, to, flow=IMPORT_JOB_FLOW, by=by, apply=apply)
+    # The locked row leaves the stored file in the database: a move never needs it, and read through the
+    # ORM a file costs several times its size in memory (issue 16).
+    rows = ImportJob.objects.defer("content")
+    return transitions.move(job, to, flow=IMPORT_JOB_FLOW, by=by, apply=apply, queryset=rows)
