@@ -61,17 +61,17 @@ def _indicators(pilots: Sequence[PilotArea], year: int) -> dict[int, list[dict[s
     return {
         p.pk: [
             {
-                "code": s.indicator.code,
-                "name": s.indicator.name,
-                "unit": s.indicator.unit,
-                "direction": s.indicator.direction,
-                "value": str(s.latest[1]) if s.latest else None,
-                "period": s.latest[0].code if s.latest else None,
-                "target": str(s.target),
-                "target_year": s.target_year,
-                "own_target": s.own_target,
+                "code": indicator.code,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "direction": indicator.direction,
+                "value": str(latest[1]) if latest else None,
+                "period": latest[0].code if latest else None,
+                "target": str(target),
+                "target_year": target_year,
+                "own_target": own_target,
             }
-            for s in found.get(p.pk, [])
+            for indicator, latest, target, target_year, own_target in found.get(p.pk, [])
         ]
         for p in pilots
     }

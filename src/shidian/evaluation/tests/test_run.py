@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from shidian.core.models import AuditEvent
 from shidian.evaluation import scoring, services
@@ -270,3 +271,15 @@ def test_a_runs_computation_moves_through_its_flow_and_a_failed_one_may_run_agai
     ]
     # A done run is not computed again.
     assert services.compute_run(run=done).state == RunState.DONE
+
+
+def test_a_runs_snapshot_and_breakdowns_are_compressed_with_lz4_on_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("TOAST compression is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attname, attcompression FROM pg_attribute"
+            " WHERE (attrelid, attname) IN (('evaluation_run'::regclass, 'inputs'),"
+            " ('evaluation_result'::regclass, 'breakdown'))"
+        )
+        assert sorted(cursor.fetchall()) == [("evaluation_result", "breakdown", "l"), ("evaluation_run", "inputs", "l")]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import F, Q, Window
-from django.db.models.functions import Length, RowNumber
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from shidian.accounts.models import User
 from shidian.core import scoping
@@ -194,9 +196,11 @@ def series_for_pilots(*, end_years: dict[int, int]) -> dict[int, list[Series]]:
     return _series_by_pilot(end_years, reported_only=True, targeted_only=True)
 
 
-@dataclass(frozen=True)
-class LatestWithTarget:
-    """An indicator of a pilot with a target for its programme's last year, and its latest reported value."""
+class LatestWithTarget(NamedTuple):
+    """An indicator of a pilot with a target for its programme's last year, and its latest reported value.
+
+    A named tuple: the evaluation reads one per area and targeted indicator (tens of thousands at SCALE=0.02).
+    """
 
     indicator: Indicator
     latest: tuple[Period, Decimal] | None  # the latest reported value of a period up to the year asked for
@@ -205,12 +209,50 @@ class LatestWithTarget:
     own_target: bool  # the pilot's own target (else the national one)
 
 
+# (pilot, indicator) → the latest (period, value)
+LatestValues = dict[tuple[int, int], tuple[Period, Decimal]]
+
+# The first year a value can be of (the check constraint indicators_indicatorvalue_year_plausible).
+FIRST_VALUE_YEAR = 2000
+
+
+def _codes(period_type: str, years: range) -> list[str]:
+    """The period codes of ``period_type`` in ``years``."""
+    if period_type == PeriodType.YEAR:
+        return [Period(y).code for y in years]
+    return [Period(y, half).code for y in years for half in (1, 2)]
+
+
+def _latest(values: QuerySet[IndicatorValue], by_type: dict[str, list[int]], years: range) -> LatestValues:
+    """The latest of ``values`` in ``years`` per (pilot, indicator), each indicator's own period type only.
+
+    The periods are named, not computed from the code, so an index on (indicator, period) finds them; within
+    one period type the codes sort by time.
+    """
+    if not by_type:
+        return {}
+    kinds = Q()
+    for period_type, indicator_ids in by_type.items():
+        kinds |= Q(indicator_id__in=indicator_ids, period__in=_codes(period_type, years))
+    ranked = (
+        values.filter(kinds, year__gte=years.start, year__lt=years.stop)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("pilot_id"), F("indicator_id")],
+                              order_by=F("period").desc()))
+        .filter(rank=1)
+        .order_by()  # the model's ordering joins five tables and sorts every row: not needed here
+        .values_list("pilot_id", "indicator_id", "period", "value")
+    )  # fmt: skip
+    return {(pilot_id, indicator_id): (_period(code), value) for pilot_id, indicator_id, code, value in ranked}
+
+
 def latest_with_targets(*, end_years: dict[int, int], year: int) -> dict[int, list[LatestWithTarget]]:
     """For each pilot (id → its programme's last year): its indicators with a target and their latest value.
 
     The latest reported value of a period in ``year`` or before, of the indicator's period type. What the
-    annual evaluation scores; four queries, the values' one returning one row per (pilot, indicator, period
-    type) whatever the number of periods (a window in the database). No user check, callers scope.
+    annual evaluation scores; no user check, callers scope. Four queries, a fifth for the series without a
+    value in ``year``: the values of ``year`` are ranked first (a window in the database over one partition
+    on PostgreSQL, a tenth of the values or less: the latest value of nearly every series), then those of the
+    earlier years for only the pilots and indicators still without one (docs/benchmarks.md, finding 8).
     """
     pilot_ids = list(end_years)
     indicators = list(Indicator.objects.active())
@@ -220,38 +262,40 @@ def latest_with_targets(*, end_years: dict[int, int], year: int) -> dict[int, li
     ):
         targets[(pilot_id, indicator_id)][target_year] = value
     national = {t.indicator_id: t.target_value for t in NationalTarget.objects.all()}
-    # Year codes ("2018") are 4 characters, half years ("2018H2") 6: within one length the codes sort by time.
-    ranked = (
-        _reported(IndicatorValue.objects.filter(pilot_id__in=pilot_ids, is_current=True, year__lte=year))
-        .filter(
-            Q(indicator_id__in=list(national))
-            | Q(pilot_id__in={k[0] for k in targets}, indicator_id__in={k[1] for k in targets})
-        )
-        .annotate(
-            kind=Length("period"),
-            rank=Window(RowNumber(), partition_by=[F("pilot_id"), F("indicator_id"), Length("period")],
-                        order_by=F("period").desc()),
-        )
-        .filter(rank=1)
-        .order_by()  # the model's ordering joins five tables and sorts every row: not needed here
-        .values_list("pilot_id", "indicator_id", "kind", "period", "value")
-    )  # fmt: skip
-    latest: dict[tuple[int, int, int], tuple[Period, Decimal]] = {
-        (pilot_id, indicator_id, kind): (_period(code), value) for pilot_id, indicator_id, kind, code, value in ranked
-    }
     no_targets: dict[int, Decimal] = {}
-    # (pk, indicator, its national target, the length of its period codes), read once for every pilot
-    columns = [(i.pk, i, national.get(i.pk), 4 if i.period_type == PeriodType.YEAR else 6) for i in indicators]
+    # (pk, indicator, its national target), read once for every pilot
+    columns = [(i.pk, i, national.get(i.pk)) for i in indicators]
     targeted = [c for c in columns if c[2] is not None]
     own_targets = {k[0] for k in targets}
-    result: dict[int, list[LatestWithTarget]] = {}
+    # (pilot, indicator id, its last year, indicator, target, own target)
+    wanted: list[tuple[int, int, int, Indicator, Decimal, bool]] = []
     for pilot_id, end in end_years.items():
-        rows = []
-        for pk, indicator, national_target, kind in columns if pilot_id in own_targets else targeted:
+        for pk, indicator, national_target in columns if pilot_id in own_targets else targeted:
             own = targets.get((pilot_id, pk), no_targets)
             target = own.get(end, national_target)
-            if target is None:
-                continue
-            rows.append(LatestWithTarget(indicator, latest.get((pilot_id, pk, kind)), target, end, end in own))
-        result[pilot_id] = rows
+            if target is not None:
+                wanted.append((pilot_id, pk, end, indicator, target, end in own))
+    types = {pk: indicator.period_type for _p, pk, _e, indicator, _t, _o in wanted}
+    reported = _reported(IndicatorValue.objects.all())
+    in_year = reported.filter(pilot_id__in=pilot_ids).filter(
+        Q(indicator_id__in=list(national))
+        | Q(pilot_id__in={k[0] for k in targets}, indicator_id__in={k[1] for k in targets})
+    )
+    latest = _latest(in_year, _by_type(types, types), range(year, year + 1))
+    missing = {(pilot_id, pk) for pilot_id, pk, *_rest in wanted} - latest.keys()
+    if missing:  # only the missing (pilot, indicator) pairs are kept: no need to filter by target again
+        earlier = reported.filter(pilot_id__in={k[0] for k in missing})
+        found = _latest(earlier, _by_type(types, {k[1] for k in missing}), range(FIRST_VALUE_YEAR, year))
+        latest.update((key, found[key]) for key in missing & found.keys())
+    result: dict[int, list[LatestWithTarget]] = {pilot_id: [] for pilot_id in end_years}
+    for pilot_id, pk, end, indicator, target, own_target in wanted:
+        result[pilot_id].append(LatestWithTarget(indicator, latest.get((pilot_id, pk)), target, end, own_target))
     return result
+
+
+def _by_type(types: dict[int, str], indicator_ids: Iterable[int]) -> dict[str, list[int]]:
+    """The indicators among ``indicator_ids`` grouped by their period type."""
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for pk in sorted(indicator_ids):
+        grouped[types[pk]].append(pk)
+    return dict(grouped)
