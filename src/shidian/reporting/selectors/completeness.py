@@ -165,10 +165,14 @@ def _cell(
 
 def _report_facts(model: Any, version_model: Any, owner: str, reports: QuerySet[Any]) -> dict[tuple[int, int], Any]:
     first = version_model.objects.filter(report=OuterRef("pk")).order_by("number")
-    rows = reports.annotate(
-        first_late=Subquery(first.values("is_late")[:1]),
-        has_versions=Exists(version_model.objects.filter(report=OuterRef("pk"))),
-    ).values("pk", owner, "round_id", "status", "first_late", "has_versions")
+    rows = (
+        reports.annotate(
+            first_late=Subquery(first.values("is_late")[:1]),
+            has_versions=Exists(version_model.objects.filter(report=OuterRef("pk"))),
+        )
+        .order_by()
+        .values("pk", owner, "round_id", "status", "first_late", "has_versions")
+    )
     return {(row[owner], row["round_id"]): row for row in rows}
 
 
@@ -272,6 +276,10 @@ def _region_label(region: str) -> str:
     return str(RegionClass(region).label) if region else ""
 
 
+def _batch_label(number: int) -> str:
+    return str(BATCH_NAMES.get(number, number))
+
+
 def _maintained_rates(
     user: User, all_rounds: list[ReportingRound], today: dt.date
 ) -> tuple[_Rates, dict[int, set[int]], list[_Province]]:
@@ -280,7 +288,6 @@ def _maintained_rates(
     One query of a row per round, province and batch. A round counts once its due date has passed: the
     pilots that submitted, and those that did not once the round's period is over too (as ``_cell`` does).
     """
-    by_pk = {r.pk: r for r in all_rounds}
     rates = _Rates()
     province_expected: dict[int, set[int]] = defaultdict(set)
     provinces: dict[int, _Province] = {}
@@ -299,18 +306,32 @@ def _maintained_rates(
             "expected_at_province_due",
         )
     )
+    # What each round adds once its due date has passed (none before): the pilots that submitted, and those
+    # that did not once the round's period is over too.
+    closed = {r.pk for r in all_rounds if today > r.pilot_due}
+    over = {r.pk for r in all_rounds if today > r.period.end}
+    groups: dict[tuple[int, int], list[int]] = {}  # (province, batch) → expected, submitted, on time; in order
     for round_id, province_id, name, region, batch_number, expected, submitted, late, at_province_due in rows:
-        reporting_round = by_pk[round_id]
-        provinces.setdefault(province_id, _Province(province_id, name, region))
+        if province_id not in provinces:
+            provinces[province_id] = _Province(province_id, name, region)
         if at_province_due:
             province_expected[round_id].add(province_id)
-        batch = str(BATCH_NAMES.get(batch_number, batch_number))
-        counts = {"expected": 0, "submitted": 0, "on_time": 0}  # a province or batch with no round due yet
-        if today > reporting_round.pilot_due:
-            # Not submitted counts as missing only once the round's period is over too.
-            counts["expected"] = expected if today > reporting_round.period.end else submitted
-            counts["submitted"], counts["on_time"] = submitted, submitted - late
-        rates.add_counts(province=name, batch=batch, region=_region_label(region), **counts)
+        counts = groups.setdefault((province_id, batch_number), [0, 0, 0])
+        if round_id in closed:
+            counts[0] += expected if round_id in over else submitted
+            counts[1] += submitted
+            counts[2] += submitted - late
+    regions = {p.region: _region_label(p.region) for p in provinces.values()}
+    for (province_id, batch_number), (expected, submitted, on_time) in groups.items():
+        province = provinces[province_id]
+        rates.add_counts(
+            province=province.name,
+            batch=_batch_label(batch_number),
+            region=regions[province.region],
+            expected=expected,
+            submitted=submitted,
+            on_time=on_time,
+        )
     return rates, province_expected, list(provinces.values())
 
 
@@ -324,12 +345,14 @@ def _pilot_rows(
     history = _status_history(pilots)
     reports = _report_facts(PilotReport, PilotReportVersion, "pilot_id", PilotReport.objects.filter(pilot__in=pilots))
     rows = []
+    batches = {n: _batch_label(n) for n in {pilot.batch.number for pilot in pilots}}
+    regions = {r: _region_label(r) for r in {pilot.province.region for pilot in pilots}}
     for pilot in pilots:
         row = MatrixRow(
             label=pilot.name,
             province=pilot.province.name,
-            batch=str(BATCH_NAMES.get(pilot.batch.number, pilot.batch.number)),
-            region=_region_label(pilot.province.region),
+            batch=batches[pilot.batch.number],
+            region=regions[pilot.province.region],
             cells=[],
             object_id=pilot.pk,
         )
