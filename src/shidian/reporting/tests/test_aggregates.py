@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.paginator import Paginator
 from django.test import Client
 from django.urls import reverse
 
@@ -196,7 +197,7 @@ def _regions_in_order(matrix: selectors.Matrix) -> list[str]:
 
 
 def test_the_matrix_page_reads_one_page_of_pilots_whatever_their_number(
-    user: UserGetter, client: Client, django_assert_max_num_queries: Any
+    user: UserGetter, client: Client, django_assert_max_num_queries: Any, django_assert_num_queries: Any
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -214,6 +215,13 @@ def test_the_matrix_page_reads_one_page_of_pilots_whatever_their_number(
         matrix = response.context["matrix"]
         assert len(matrix.pilot_rows) == min(50, PilotArea.objects.count())
     assert counts[0] == counts[1]
+    # The page's read itself: the pilots counted and one page of them, the rounds, the counts, the province
+    # reports, and the page's history and reports.
+    national = user("demo-national")
+    selectors.rounds()
+    with django_assert_num_queries(7):
+        page = Paginator(selectors.matrix_pilots(user=national), 50).get_page(1)
+        selectors.completeness_matrix(user=national, pilots=list(page.object_list))
     with django_assert_max_num_queries(counts[0]):
         response = client.get(reverse("reporting:matrix"), {"page": 2})
     assert response.context["page"].number == 2 and response.context["matrix"].pilot_rows
