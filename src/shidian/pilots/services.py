@@ -188,6 +188,7 @@ def change_pilot_status(
             document_number=document_number,
             decided_by=by,
         )
+        signals.pilot_status_changed.send(sender=PilotArea, pilot=locked, effective_on=effective_on)
         return transitions.Effects(
             detail={"effective_on": effective_on, "reason": reason, "document_number": document_number}
         )

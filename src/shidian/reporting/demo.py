@@ -23,8 +23,8 @@ from shidian.core.documents import numbers as document_numbers
 from shidian.pilots.demo import DEMO_PILOT
 from shidian.pilots.models import PilotArea
 from shidian.regions.models import Province
+from shidian.reporting import aggregates, services
 from shidian.reporting import facts as report_facts
-from shidian.reporting import services
 from shidian.reporting.models import (
     SECTION_FIELDS,
     CommentKind,
@@ -323,6 +323,7 @@ def load_demo_reports(*, today: dt.date | None = None) -> dict[str, int]:
     open_rounds = [r for r in rounds if r.pilot_due >= today]
     if open_rounds:
         _liuzhou_open_report(open_rounds[-1], today)
+    aggregates.rebuild()  # the reports went in without the services that keep the counts
     audit.record(action=audit.AuditAction.REPORTING_DEMO_LOADED, username="load_demo", detail=counts)
     db.analyze("reporting")
     return counts

@@ -174,6 +174,49 @@ PILOT_REPORT_FLOW = Flow(
 )
 
 
+class RoundCompleteness(models.Model):
+    """One round's pilots of one province and batch: how many report, and how many of them did, kept up to date.
+
+    Maintained by ``reporting.aggregates`` inside the transaction of every service that changes the counts
+    (a first submission, a pilot admitted or changing status, a round opened or its due dates moved), so the
+    completeness pages read a row per province and batch instead of every pilot's history and reports;
+    ``manage.py rebuild_round_completeness`` recomputes it from scratch. What depends on the day (waiting or
+    missing, whether a round is counted yet) is derived from these counts and the round's dates when read.
+    """
+
+    scope_path: ClassVar[ScopePath] = ScopePath(province="province", pilot=None)
+
+    round = models.ForeignKey(ReportingRound, verbose_name=_("报告轮次"), on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(
+        "regions.Province", verbose_name=_("省级单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    batch = models.ForeignKey("pilots.Batch", verbose_name=_("批次"), on_delete=models.CASCADE, related_name="+")
+    pilots = models.PositiveIntegerField(_("试点数"))
+    expected = models.PositiveIntegerField(_("应报送"), help_text=_("试点报送期限当日仍在试点中的地区数。"))
+    submitted = models.PositiveIntegerField(_("已报送"))
+    late = models.PositiveIntegerField(_("逾期报送"), help_text=_("首次报送晚于期限的地区数。"))
+    expected_at_province_due = models.PositiveIntegerField(
+        _("省级期限当日在试点中"), help_text=_("省级报送期限当日仍在试点中的地区数：大于零时该省应报送省级报告。")
+    )
+
+    class Meta:
+        verbose_name = _("报送情况汇总")
+        verbose_name_plural = _("报送情况汇总")
+        ordering = ["round", "province", "batch"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "province", "batch"], name="reporting_roundcompleteness_one_per_group"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(submitted__lte=models.F("expected"), late__lte=models.F("submitted")),
+                name="reporting_roundcompleteness_counts_nested",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.province_id} {self.batch_id}"
+
+
 class TagKind(models.TextChoices):
     DIFFICULTY = "difficulty", _("困难")
     SUGGESTION = "suggestion", _("建议")

@@ -15,10 +15,12 @@ from shidian.reporting.selectors.completeness import (
     Rate,
     RoundRow,
     completeness_matrix,
+    matrix_pilots,
     province_timeliness,
     reporting_on,
     round_completeness_by_province,
     round_rows,
+    scanned_round_completeness_by_province,
 )
 from shidian.reporting.selectors.copies import (
     MinistryTag,
@@ -79,6 +81,7 @@ __all__ = [
     "get_province_report_for",
     "get_round",
     "get_version_for",
+    "matrix_pilots",
     "ministry_inbox",
     "ministry_tags",
     "national_inbox",
@@ -95,6 +98,7 @@ __all__ = [
     "round_completeness_by_province",
     "round_rows",
     "rounds",
+    "scanned_round_completeness_by_province",
     "tags_for_ministry",
     "unread_copies",
     "user_pilot",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shidian.accounts.models import User
@@ -22,6 +23,7 @@ from shidian.reporting.models import (
     ProvinceStatus,
     ReportingRound,
     ReportStatus,
+    RoundCompleteness,
 )
 from shidian.reporting.selectors.access import REPORTING_STATUSES, _require_reports
 from shidian.reporting.selectors.reporting_rounds import rounds
@@ -76,9 +78,12 @@ class Rate:
 
     def add(self, cell: Cell) -> None:
         if cell.counted:
-            self.expected += 1
-            self.submitted += int(cell.submitted)
-            self.on_time += int(cell.on_time)
+            self.add_counts(expected=1, submitted=int(cell.submitted), on_time=int(cell.on_time))
+
+    def add_counts(self, *, expected: int, submitted: int, on_time: int) -> None:
+        self.expected += expected
+        self.submitted += submitted
+        self.on_time += on_time
 
     @property
     def submitted_rate(self) -> float | None:
@@ -111,7 +116,7 @@ class Matrix:
     total: Rate = field(default_factory=lambda: Rate(label=""))
 
 
-def _status_history(pilots: QuerySet[PilotArea]) -> dict[int, list[tuple[dt.date, str]]]:
+def _status_history(pilots: QuerySet[PilotArea] | Sequence[PilotArea]) -> dict[int, list[tuple[dt.date, str]]]:
     history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     rows = PilotStatusChange.objects.filter(pilot__in=pilots).order_by("pilot_id", "effective_on", "id")
     for pilot_id, effective_on, to_status in rows.values_list("pilot_id", "effective_on", "to_status"):
@@ -160,10 +165,14 @@ def _cell(
 
 def _report_facts(model: Any, version_model: Any, owner: str, reports: QuerySet[Any]) -> dict[tuple[int, int], Any]:
     first = version_model.objects.filter(report=OuterRef("pk")).order_by("number")
-    rows = reports.annotate(
-        first_late=Subquery(first.values("is_late")[:1]),
-        has_versions=Exists(version_model.objects.filter(report=OuterRef("pk"))),
-    ).values("pk", owner, "round_id", "status", "first_late", "has_versions")
+    rows = (
+        reports.annotate(
+            first_late=Subquery(first.values("is_late")[:1]),
+            has_versions=Exists(version_model.objects.filter(report=OuterRef("pk"))),
+        )
+        .order_by()
+        .values("pk", owner, "round_id", "status", "first_late", "has_versions")
+    )
     return {(row[owner], row["round_id"]): row for row in rows}
 
 
@@ -182,31 +191,75 @@ class _Rates:
         self.by_region.setdefault(row.region, Rate(label=row.region)).add(cell)
         self.total.add(cell)
 
+    def add_counts(
+        self, *, province: str, batch: str, region: str, expected: int, submitted: int, on_time: int
+    ) -> None:
+        for rates, label in ((self.by_province, province), (self.by_batch, batch), (self.by_region, region)):
+            rates.setdefault(label, Rate(label=label)).add_counts(
+                expected=expected, submitted=submitted, on_time=on_time
+            )
+        self.total.add_counts(expected=expected, submitted=submitted, on_time=on_time)
 
-def completeness_matrix(*, user: User, today: dt.date | None = None) -> Matrix:
-    """Pilots by rounds and provinces by rounds with rates by province, batch and region (set-based)."""
+
+def matrix_pilots(*, user: User) -> QuerySet[PilotArea]:
+    """The pilots of the matrix in the user's reach, in its order (the page shows one page of them)."""
     _require_reports(user)
-    today = today or clock.today()
-    all_rounds = rounds()
-    pilots = scoping.restrict(
+    return scoping.restrict(
         PilotArea.objects.select_related("province", "batch").order_by("province__code", "batch__number", "name"),
         user,
     )
-    rates = _Rates()
-    # Provinces expected to report in a round: those with at least one pilot in the programme then.
-    province_expected: dict[int, set[int]] = defaultdict(set)
-    pilot_rows = _pilot_rows(pilots, all_rounds, today, rates, province_expected)
-    province_rows: list[MatrixRow] = []
+
+
+@dataclass(frozen=True)
+class _Province:
+    """What a province row of the matrix shows of its province."""
+
+    pk: int
+    name: str
+    region: str
+
+
+def completeness_matrix(
+    *, user: User, today: dt.date | None = None, pilots: Sequence[PilotArea] | None = None
+) -> Matrix:
+    """Pilots by rounds and provinces by rounds with rates by province, batch and region.
+
+    The rows of ``pilots`` (a page of ``matrix_pilots``; every pilot in reach if None). The rates and the
+    province rows read the maintained counts (``RoundCompleteness``: a row per round, province and batch,
+    whatever the number of pilots); a reach narrower than a province adds up its own few pilots' cells.
+    """
+    _require_reports(user)
+    today = today or clock.today()
+    all_rounds = rounds()
+    in_reach = matrix_pilots(user=user)
+    if scoping.scope_for(user).pilots is not None:  # a pilot's or an expert's few pilots: from their cells
+        rates = _Rates()
+        every = list(in_reach)
+        rows = _pilot_rows(every, all_rounds, today, rates)
+        shown = {p.pk for p in (every if pilots is None else pilots)}
+        return _matrix(all_rounds, [r for r in rows if r.object_id in shown], [], rates, Rate(label=str(_("合计"))))
+    shown_pilots = list(in_reach) if pilots is None else list(pilots)
+    rates, province_expected, provinces = _maintained_rates(user, all_rounds, today)
+    if not all_rounds:  # no counts yet: the provinces of the pilots in reach, with no cells
+        every = shown_pilots if pilots is None else list(in_reach)
+        found = {p.province_id: p.province for p in every}
+        provinces = [_Province(p.pk, p.name, p.region) for p in sorted(found.values(), key=lambda p: p.code)]
+    reports = _report_facts(
+        ProvinceReport, ProvinceReportVersion, "province_id", scoping.restrict(ProvinceReport.objects.all(), user)
+    )
     province_total = Rate(label=str(_("合计")))
-    if scoping.scope_for(user).pilots is None:
-        provinces = sorted({p.province_id: p.province for p in pilots}.values(), key=lambda p: p.code)
-        reports = _report_facts(
-            ProvinceReport,
-            ProvinceReportVersion,
-            "province_id",
-            scoping.restrict(ProvinceReport.objects.all(), user),
-        )
-        province_rows = _province_rows(provinces, all_rounds, today, reports, province_expected, province_total)
+    province_rows = _province_rows(provinces, all_rounds, today, reports, province_expected, province_total)
+    pilot_rows = _pilot_rows(shown_pilots, all_rounds, today, None)
+    return _matrix(all_rounds, pilot_rows, province_rows, rates, province_total)
+
+
+def _matrix(
+    all_rounds: list[ReportingRound],
+    pilot_rows: list[MatrixRow],
+    province_rows: list[MatrixRow],
+    rates: _Rates,
+    province_total: Rate,
+) -> Matrix:
     return Matrix(
         rounds=all_rounds,
         pilot_rows=pilot_rows,
@@ -219,32 +272,93 @@ def completeness_matrix(*, user: User, today: dt.date | None = None) -> Matrix:
     )
 
 
+def _region_label(region: str) -> str:
+    return str(RegionClass(region).label) if region else ""
+
+
+def _batch_label(number: int) -> str:
+    return str(BATCH_NAMES.get(number, number))
+
+
+def _maintained_rates(
+    user: User, all_rounds: list[ReportingRound], today: dt.date
+) -> tuple[_Rates, dict[int, set[int]], list[_Province]]:
+    """The rates, the provinces expected per round and the provinces in reach, from the maintained counts.
+
+    One query of a row per round, province and batch. A round counts once its due date has passed: the
+    pilots that submitted, and those that did not once the round's period is over too (as ``_cell`` does).
+    """
+    rates = _Rates()
+    province_expected: dict[int, set[int]] = defaultdict(set)
+    provinces: dict[int, _Province] = {}
+    rows = (
+        scoping.restrict(RoundCompleteness.objects.all(), user)
+        .order_by("province__code", "batch__number", "round_id")
+        .values_list(
+            "round_id",
+            "province_id",
+            "province__name",
+            "province__region",
+            "batch__number",
+            "expected",
+            "submitted",
+            "late",
+            "expected_at_province_due",
+        )
+    )
+    # What each round adds once its due date has passed (none before): the pilots that submitted, and those
+    # that did not once the round's period is over too.
+    closed = {r.pk for r in all_rounds if today > r.pilot_due}
+    over = {r.pk for r in all_rounds if today > r.period.end}
+    groups: dict[tuple[int, int], list[int]] = {}  # (province, batch) → expected, submitted, on time; in order
+    for round_id, province_id, name, region, batch_number, expected, submitted, late, at_province_due in rows:
+        if province_id not in provinces:
+            provinces[province_id] = _Province(province_id, name, region)
+        if at_province_due:
+            province_expected[round_id].add(province_id)
+        counts = groups.setdefault((province_id, batch_number), [0, 0, 0])
+        if round_id in closed:
+            counts[0] += expected if round_id in over else submitted
+            counts[1] += submitted
+            counts[2] += submitted - late
+    regions = {p.region: _region_label(p.region) for p in provinces.values()}
+    for (province_id, batch_number), (expected, submitted, on_time) in groups.items():
+        province = provinces[province_id]
+        rates.add_counts(
+            province=province.name,
+            batch=_batch_label(batch_number),
+            region=regions[province.region],
+            expected=expected,
+            submitted=submitted,
+            on_time=on_time,
+        )
+    return rates, province_expected, list(provinces.values())
+
+
 def _pilot_rows(
-    pilots: QuerySet[PilotArea],
+    pilots: Sequence[PilotArea],
     all_rounds: list[ReportingRound],
     today: dt.date,
-    rates: _Rates,
-    province_expected: dict[int, set[int]],
+    rates: _Rates | None,
 ) -> list[MatrixRow]:
-    """One row per pilot, a cell per round; adds each cell to the rates and notes the provinces expected."""
+    """One row per pilot, a cell per round; adds each cell to ``rates`` if given."""
     history = _status_history(pilots)
     reports = _report_facts(PilotReport, PilotReportVersion, "pilot_id", PilotReport.objects.filter(pilot__in=pilots))
     rows = []
+    batches = {n: _batch_label(n) for n in {pilot.batch.number for pilot in pilots}}
+    regions = {r: _region_label(r) for r in {pilot.province.region for pilot in pilots}}
     for pilot in pilots:
         row = MatrixRow(
             label=pilot.name,
             province=pilot.province.name,
-            batch=str(BATCH_NAMES.get(pilot.batch.number, pilot.batch.number)),
-            region=str(RegionClass(pilot.province.region).label) if pilot.province.region else "",
+            batch=batches[pilot.batch.number],
+            region=regions[pilot.province.region],
             cells=[],
             object_id=pilot.pk,
         )
         for reporting_round in all_rounds:
-            expected = reporting_on(history.get(pilot.pk, []), reporting_round.pilot_due)
-            if reporting_on(history.get(pilot.pk, []), reporting_round.province_due):
-                province_expected[reporting_round.pk].add(pilot.province_id)
             cell = _cell(
-                expected=expected,
+                expected=reporting_on(history.get(pilot.pk, []), reporting_round.pilot_due),
                 report=reports.get((pilot.pk, reporting_round.pk)),
                 reporting_round=reporting_round,
                 due=reporting_round.pilot_due,
@@ -252,13 +366,14 @@ def _pilot_rows(
                 accepted_status=ReportStatus.ACCEPTED,
             )
             row.cells.append(cell)
-            rates.add(cell, row)
+            if rates is not None:
+                rates.add(cell, row)
         rows.append(row)
     return rows
 
 
 def _province_rows(
-    provinces: list[Any],
+    provinces: Iterable[_Province],
     all_rounds: list[ReportingRound],
     today: dt.date,
     reports: dict[tuple[int, int], Any],
@@ -285,7 +400,7 @@ def _province_rows(
                 label=province.name,
                 province=province.name,
                 batch="",
-                region=str(RegionClass(province.region).label) if province.region else "",
+                region=_region_label(province.region),
                 cells=cells,
                 object_id=province.pk,
             )
@@ -385,9 +500,31 @@ def round_completeness_by_province(
 ) -> list[ProvinceRoundRow]:
     """One round's pilot reports by province: expected, submitted (late among them), waiting, missing.
 
-    Two queries whatever the number of pilots: the pilots in the programme on the round's due date, with
-    their first report version's lateness, grouped by province in the database; then the provinces. The
-    same counts as ``round_rows`` cell by cell (a test holds them equal). What the national workbench reads.
+    Two queries whatever the number of pilots: the maintained counts of the round (``RoundCompleteness``, a
+    row per province and batch) summed by province, then the provinces. A reach narrower than a province
+    groups its own few pilots instead (``scanned_round_completeness_by_province``). The same counts as
+    ``round_rows`` cell by cell (a test holds them equal). What the national workbench reads.
+    """
+    _require_reports(user)
+    if scoping.scope_for(user).pilots is not None:
+        return scanned_round_completeness_by_province(user=user, reporting_round=reporting_round, today=today)
+    rows = (
+        scoping.restrict(RoundCompleteness.objects.filter(round=reporting_round), user)
+        .order_by()
+        .values("province_id")
+        .annotate(expected=Sum("expected"), submitted=Sum("submitted"), late=Sum("late"))
+        .filter(expected__gt=0)
+    )
+    return _province_round_rows(reporting_round, today, {row["province_id"]: row for row in rows})
+
+
+def scanned_round_completeness_by_province(
+    *, user: User, reporting_round: ReportingRound, today: dt.date
+) -> list[ProvinceRoundRow]:
+    """``round_completeness_by_province`` from the pilots' history and reports (grouped in the database).
+
+    The pilots in the programme on the round's due date, with their first report version's lateness as a
+    subquery, grouped by province; then the provinces. Two queries, but the work grows with the pilots.
     """
     _require_reports(user)
     due = reporting_round.pilot_due
@@ -406,9 +543,14 @@ def round_completeness_by_province(
         .values("province_id")
         .annotate(expected=Count("pk"), submitted=Count("first_late"), late=Count("pk", filter=Q(first_late=True)))
     )
-    counts = {row["province_id"]: row for row in rows}
+    return _province_round_rows(reporting_round, today, {row["province_id"]: row for row in rows})
+
+
+def _province_round_rows(
+    reporting_round: ReportingRound, today: dt.date, counts: Mapping[int, Mapping[str, Any]]
+) -> list[ProvinceRoundRow]:
     # Not yet submitted: waiting until the due date (or the round's period) has passed, missing after it.
-    waiting = today <= reporting_round.period.end or today <= due
+    waiting = today <= reporting_round.period.end or today <= reporting_round.pilot_due
     found = []
     for province in Province.objects.filter(pk__in=counts).order_by("code"):
         row = counts[province.pk]

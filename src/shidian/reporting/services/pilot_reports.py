@@ -14,8 +14,8 @@ from shidian.core import audit, clock
 from shidian.core import text as core_text
 from shidian.core.errors import DomainError, NotFound
 from shidian.pilots.models import PilotArea
+from shidian.reporting import aggregates, permissions, richtext
 from shidian.reporting import facts as report_facts
-from shidian.reporting import permissions, richtext
 from shidian.reporting.models import (
     PILOT_REPORT_FLOW,
     SECTION_FIELDS,
@@ -112,6 +112,8 @@ def _freeze_pilot_report(locked: PilotReport, by: User, moment: dt.datetime, num
         **{name: getattr(locked, name) for name in SECTION_FIELDS},
     )
     version.attachments.set(locked.attachments.filter(is_current=True))
+    if number == 1:  # the first version decides whether and how late the pilot reported in the round
+        aggregates.refresh(round_ids=[locked.round_id], province_ids=[locked.pilot.province_id])
     return {"version": number, "is_late": version.is_late}
 
 

@@ -13,6 +13,7 @@ from shidian.core.actors import SystemActor, system
 from shidian.core.errors import DomainError
 from shidian.core.roles import Capability
 from shidian.pilots import selectors as pilot_selectors
+from shidian.reporting import aggregates
 from shidian.reporting.models import ReportingRound, RoundKind, default_due_dates
 
 # The first round of the programme: pilots started by the end of 2016 (batch-3 notice).
@@ -55,6 +56,7 @@ def open_round(*, year: int, kind: str, by: User | SystemActor) -> ReportingRoun
     reporting_round = ReportingRound.objects.create(
         year=year, kind=kind, pilot_due=pilot_due, province_due=province_due
     )
+    aggregates.refresh(round_ids=[reporting_round.pk])
     audit.record(
         action=audit.AuditAction.ROUND_OPENED,
         actor=by,
@@ -84,6 +86,7 @@ def change_round_dues(
     locked.pilot_due = pilot_due
     locked.province_due = province_due
     locked.save(update_fields=["pilot_due", "province_due"])
+    aggregates.refresh(round_ids=[locked.pk])  # who is expected depends on the due dates
     audit.record(
         action=audit.AuditAction.ROUND_CHANGED,
         actor=by,

@@ -139,9 +139,13 @@ def copy_detail(request: AuthedHttpRequest, copy_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def matrix(request: AuthedHttpRequest) -> HttpResponse:
-    data = selectors.completeness_matrix(user=request.user)
+    """The rates and province rows of the completeness matrix, and one page of its pilot rows (XLSX: every row)."""
     if request.GET.get("format") == "xlsx":
+        data = selectors.completeness_matrix(user=request.user)
         stamp = clock.today().isoformat()
         audit.record(action=audit.AuditAction.MATRIX_EXPORTED, actor=request.user, detail={"format": "xlsx"})
         return _download(documents.matrix_xlsx(data), _("报告报送情况-%(date)s.xlsx") % {"date": stamp}, XLSX_TYPE)
-    return render(request, "reporting/matrix.html", {"matrix": data, "states": selectors.CELL_LABELS})
+    page, query = listing.page_of(request, selectors.matrix_pilots(user=request.user))
+    data = selectors.completeness_matrix(user=request.user, pilots=list(page.object_list))
+    context = {"matrix": data, "states": selectors.CELL_LABELS, "page": page, "query": query}
+    return render(request, "reporting/matrix.html", context)
