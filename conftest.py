@@ -76,13 +76,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     result = yield
     if _flushes(item) and nextitem is not None and not _flushes(nextitem):
         with item.config.stash[blocking_manager_key].unblock():
-            from shidian.accounts import demo
-            from shidian.bootstrap import data
-            from shidian.core import db
-            from shidian.plans.focus_areas import ensure_focus_areas
+            from shidian.conftest import restore_session_data
 
-            data.load_reference()
-            ensure_focus_areas()  # a data migration's rows: the flush took them too
-            demo.load_demo_accounts()
-            db.analyze()
+            restore_session_data()  # a data migration's rows (the focus areas) included: the flush took them too
     return result

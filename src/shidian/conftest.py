@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-from django.db import transaction
+from django.apps import apps
+from django.db import connection, transaction
 from django.test import Client
 
 from shidian.accounts import demo
@@ -19,12 +20,89 @@ DEMO_PASSWORD = demo.DEMO_PASSWORD
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """Load provinces, divisions, batches, units, the registry and the demo accounts once."""
+    """Load provinces, divisions, batches, units, the registry and the demo accounts once, and keep their rows."""
     with django_db_blocker.unblock():
         data.load_reference()
         demo.load_demo_accounts()
         db.analyze()
+        _Session.take()
     yield
+
+
+class _Session:
+    """The rows ``django_db_setup`` left in every table, to put back after a flush in a fraction of a second.
+
+    A browser test (and any transactional test) ends with Django's flush, which empties every table; loading the
+    reference data and the demo accounts again through their loaders took 5-7 s each time (issue 16: the test
+    run's budget). The rows come back exactly as they were, ids included, with the sequences moved past them:
+    COPY in PostgreSQL's binary format there, the rows as SQLite returned them elsewhere.
+    """
+
+    tables: ClassVar[dict[str, tuple[list[str], Any]]] = {}
+
+    @classmethod
+    def take(cls) -> None:
+        cls.tables = {}
+        with connection.cursor() as cursor:
+            for table in connection.introspection.django_table_names(only_existing=True):
+                name = connection.ops.quote_name(table)
+                if connection.vendor == "postgresql":
+                    copy_out = f"COPY (SELECT * FROM {name}) TO STDOUT (FORMAT binary)"  # noqa: S608  (introspected names)
+                    with cursor.cursor.copy(copy_out) as copy:
+                        rows: Any = b"".join(bytes(chunk) for chunk in copy)
+                    columns: list[str] = []
+                    if len(rows) <= 21:  # the binary format's header and trailer: no row
+                        continue
+                else:
+                    cursor.execute(f"SELECT * FROM {name}")  # noqa: S608  (table names from the introspection)
+                    rows = cursor.fetchall()
+                    columns = [connection.ops.quote_name(column[0]) for column in cursor.description]
+                    if not rows:
+                        continue
+                cls.tables[table] = (columns, rows)
+
+    @classmethod
+    def restore(cls) -> None:
+        """Make the session's tables hold their rows again (after a flush, or before one on an unflushed database)."""
+        from django.core.cache import caches
+        from django.core.management.color import no_style
+
+        from shidian.core import database
+
+        tables = list(cls.tables)
+        models = [model for model in apps.get_models(include_auto_created=True) if model._meta.db_table in tables]
+        with transaction.atomic(), database._allow_flush(), connection.cursor() as cursor:
+            # PostgreSQL refuses to TRUNCATE a table another one refers to without CASCADE; SQLite's DELETEs need no
+            # cascade (only these tables hold rows) and finding one reads the whole schema (2 s).
+            cascade = connection.vendor == "postgresql"
+            for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=cascade):
+                cursor.execute(sql)
+            for table, (columns, rows) in cls.tables.items():
+                name = connection.ops.quote_name(table)
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT binary)") as copy:
+                        copy.write(rows)
+                else:
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+        for cache in caches.all():
+            cache.clear()
+
+
+def restore_session_data() -> None:
+    """The reference data and the demo accounts as the test session loaded them (after a flushing test).
+
+    The browser tests (tests/e2e, outside this folder, without the fixture above) load them here the first time.
+    """
+    if _Session.tables:
+        _Session.restore()
+    else:
+        data.load_reference()
+        demo.load_demo_accounts()
+        _Session.take()
+    db.analyze()
 
 
 class _Demo:

@@ -18,6 +18,7 @@ plain StaticFilesStorage).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,11 @@ E2E_MARKER = "e2e: browser tests in headless Chromium (Playwright)"
 def pytest_configure(config: pytest.Config) -> None:
     if not any(line.split(":", 1)[0].strip() == "e2e" for line in config.getini("markers")):
         config.addinivalue_line("markers", E2E_MARKER)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Every test in this folder is a browser test (the SQLite pass leaves them out by this marker)."""
+    item.add_marker(pytest.mark.e2e)
 
 
 def is_local(url: str) -> bool:
@@ -170,14 +176,47 @@ def page(context: Any) -> Any:
 # -- server and data -------------------------------------------------------------------------------
 
 
+class _OneRequestAtATime:
+    """A WSGI app that runs one request at a time, the response body included.
+
+    On SQLite the live server's threads and the test share one in-memory connection (there is no other way
+    to see the test's data), and Django's per-connection state (the open transaction, savepoints) is not
+    meant for two threads at once. A page that fetched its boundary file while its unread badge loaded was
+    seen answered as if signed out (a 302 to the login page, then a 302 back: issue 16's red run). PostgreSQL
+    gives every server thread its own connection and keeps the concurrency.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self.lock:
+            body = self.app(environ, start_response)
+            try:
+                return list(body)
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+
+def _serialise_on_shared_sqlite(live_server: Any) -> None:
+    from django.db import connections
+
+    httpd = live_server.thread.httpd
+    shared = any(conn.vendor == "sqlite" and conn.is_in_memory_db() for conn in connections.all())
+    if shared and not isinstance(httpd.get_app(), _OneRequestAtATime):
+        httpd.set_app(_OneRequestAtATime(httpd.get_app()))
+
+
 @pytest.fixture
 def site(live_server: Any, _async_unsafe_ok: None) -> str:
     """The live server's URL, with the reference data and demo accounts loaded into the (flushed) database."""
-    from shidian.accounts import demo
-    from shidian.bootstrap import data
+    from shidian.conftest import restore_session_data
 
-    data.load_reference()
-    demo.load_demo_accounts()
+    _serialise_on_shared_sqlite(live_server)
+    restore_session_data()
     return str(live_server.url)
 
 
@@ -192,8 +231,7 @@ def login(site: str) -> Callable[..., None]:
         page.fill("input[name=password]", password)
         with page.expect_navigation():
             page.click("main form button[type=submit]")
-        # The page after login loads its unread badge by htmx; let it finish, so the test's next request never
-        # overlaps it on the live server's one in-memory SQLite connection (seen once: a 500 on "/").
+        # The page after login loads its unread badge by htmx; let it finish before the test goes on.
         page.wait_for_load_state("networkidle")
 
     return do
