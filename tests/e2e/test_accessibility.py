@@ -71,12 +71,11 @@ def walk(page: Any, site: str, shapes: set[str], start: str = "/") -> dict[str, 
         if depth and shape(url) in shapes:
             continue
         shapes.add(shape(url))
-        page.wait_for_load_state("networkidle")  # nothing of the last page still in flight (one SQLite connection)
         response = page.goto(f"{site}{url}")
         assert response is not None and response.status < 500, url
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle")  # the fragments htmx loads after the page are checked too
         found[url] = violations(page)
         if depth < DEPTH:
             hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
