@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shidian.core import formatting
 from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
 
@@ -129,7 +130,7 @@ class ContactEntry(models.Model):
 
     def __str__(self) -> str:
         holder = self.pilot if self.pilot_id else self.organisation
-        return f"{holder} · {self.valid_from:%Y-%m-%d}"
+        return f"{holder} · {formatting.local_date(self.valid_from)}"
 
     @property
     def holder_name(self) -> str:

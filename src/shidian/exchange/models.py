@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shidian.core import formatting
 from shidian.core.audit_actions import AuditAction
 from shidian.core.scoping import ScopePath
 from shidian.core.transitions import Flow
@@ -191,7 +192,7 @@ class Reply(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.written_on:%Y-%m-%d}"
+        return f"{self.get_kind_display()} · {formatting.local_date(self.written_on)}"
 
 
 class DifficultyFile(models.Model):
