@@ -220,6 +220,21 @@ def site(live_server: Any, _async_unsafe_ok: None) -> str:
     return str(live_server.url)
 
 
+# No htmx request in flight and no swap pending: what a page loads after itself (the unread badge) is in.
+# Playwright's "networkidle" waits for half a second without a request after that, on every page.
+HTMX_SETTLED = "() => !window.htmx || !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
+def settle(page: Any) -> None:
+    """Wait until the page's htmx fragments have arrived and been swapped in."""
+    page.wait_for_function(HTMX_SETTLED, polling=50)
+
+
+@pytest.fixture
+def settled() -> Callable[[Any], None]:
+    return settle
+
+
 @pytest.fixture
 def login(site: str) -> Callable[..., None]:
     """Log in through the real login form."""
@@ -232,6 +247,6 @@ def login(site: str) -> Callable[..., None]:
         with page.expect_navigation():
             page.click("main form button[type=submit]")
         # The page after login loads its unread badge by htmx; let it finish before the test goes on.
-        page.wait_for_load_state("networkidle")
+        settle(page)
 
     return do

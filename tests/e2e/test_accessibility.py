@@ -62,7 +62,7 @@ def violations(page: Any) -> list[str]:
     return found
 
 
-def walk(page: Any, site: str, shapes: set[str], start: str = "/") -> dict[str, list[str]]:
+def walk(page: Any, site: str, shapes: set[str], settled: Any, start: str = "/") -> dict[str, list[str]]:
     """The violations of the workbench (or ``start``) and the pages reached from it whose shape is new."""
     found: dict[str, list[str]] = {}
     queue: list[tuple[str, int]] = [(start, 0)]
@@ -75,7 +75,7 @@ def walk(page: Any, site: str, shapes: set[str], start: str = "/") -> dict[str, 
         assert response is not None and response.status < 500, url
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
-        page.wait_for_load_state("networkidle")  # the fragments htmx loads after the page are checked too
+        settled(page)  # the fragments htmx loads after the page are checked too
         found[url] = violations(page)
         if depth < DEPTH:
             hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
@@ -117,19 +117,21 @@ def test_axe_core_is_loaded_and_can_fail(page: Any, site: str) -> None:
     assert any(v.startswith("select-name") for v in violations(page))
 
 
-def test_every_roles_workbench_and_main_pages_meet_wcag_21_aa(demo_day: str, new_context: Any, login: Any) -> None:
+def test_every_roles_workbench_and_main_pages_meet_wcag_21_aa(
+    demo_day: str, new_context: Any, login: Any, settled: Any
+) -> None:
     failures: dict[str, list[str]] = {}
     opened: dict[str, list[str]] = {}
     shapes: set[str] = set()
     for username in ROLES:
         page = new_context().new_page()
         login(page, username)
-        found = walk(page, demo_day, shapes)
+        found = walk(page, demo_day, shapes, settled)
         opened[username] = list(found)
         failures.update({f"{username} {url}": v for url, v in found.items() if v})
     assert all(urls[0] == "/" for urls in opened.values()), opened  # every role's workbench was checked
     # The public portal, as a reader who is not signed in: its home and the pages it links to.
-    public = walk(new_context().new_page(), demo_day, shapes, start="/portal/")
+    public = walk(new_context().new_page(), demo_day, shapes, settled, start="/portal/")
     assert len([url for url in public if url.startswith("/portal/")]) >= 6, list(public)
     failures.update({f"public {url}": v for url, v in public.items() if v})
     # The portal's typical experiences and its search, each page checked whatever the walk reached.
