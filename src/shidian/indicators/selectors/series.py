@@ -90,8 +90,11 @@ def _series_by_pilot(
     pilot_ids = list(end_years)
     indicators = list(Indicator.objects.active().with_category())
     targets: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
-    for pilot_id, indicator_id, year, value in PilotTarget.objects.filter(pilot_id__in=pilot_ids).values_list(
-        "pilot_id", "indicator_id", "target_year", "target_value"
+    # No ordering (the model's joins pilots, provinces and categories to sort): the rows only fill dicts.
+    for pilot_id, indicator_id, year, value in (
+        PilotTarget.objects.filter(pilot_id__in=pilot_ids)
+        .order_by()
+        .values_list("pilot_id", "indicator_id", "target_year", "target_value")
     ):
         targets[(pilot_id, indicator_id)][year] = value
     national = {t.indicator_id: t for t in NationalTarget.objects.all()}
@@ -104,8 +107,10 @@ def _series_by_pilot(
             | Q(pilot_id__in={k[0] for k in targets}, indicator_id__in={k[1] for k in targets})
         )
     rows: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
-    for pilot_id, indicator_id, code, value in values.values_list("pilot_id", "indicator_id", "period", "value"):
-        rows[(pilot_id, indicator_id)].append((code, value))
+    for pilot_id, indicator_id, code, value in values.order_by().values_list(
+        "pilot_id", "indicator_id", "period", "value"
+    ):
+        rows[(pilot_id, indicator_id)].append((code, value))  # each series is sorted by its periods below
     result: dict[int, list[Series]] = {}
     no_targets: dict[int, Decimal] = {}
     for pilot_id, end in end_years.items():
