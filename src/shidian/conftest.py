@@ -71,7 +71,7 @@ class _Session:
 
         tables = list(cls.tables)
         models = [model for model in apps.get_models(include_auto_created=True) if model._meta.db_table in tables]
-        with transaction.atomic(), database._allow_flush(), connection.cursor() as cursor:
+        with transaction.atomic(), database.flush_allowed_in_tests(), connection.cursor() as cursor:
             # PostgreSQL refuses to TRUNCATE a table another one refers to without CASCADE; SQLite's DELETEs need no
             # cascade (only these tables hold rows) and finding one reads the whole schema (2 s).
             cascade = connection.vendor == "postgresql"

@@ -40,7 +40,8 @@ def register_sqlite_guard(sender: Any, connection: BaseDatabaseWrapper, **kwargs
 
 
 @contextlib.contextmanager
-def _allow_flush() -> Iterator[None]:
+def flush_allowed_in_tests() -> Iterator[None]:
+    """Within this block the test settings let the audit trail be emptied (Django's flush, a test's restore)."""
     global _flushing
     _flushing = True
     try:
@@ -59,7 +60,7 @@ def allow_test_flush() -> None:
 
     @functools.wraps(original)
     def handle(self: Any, *args: Any, **options: Any) -> Any:
-        with _allow_flush():
+        with flush_allowed_in_tests():
             return original(self, *args, **options)
 
     handle._shidian_wrapped = True  # type: ignore[attr-defined]
