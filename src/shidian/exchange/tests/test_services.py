@@ -373,3 +373,9 @@ def test_raising_for_another_provinces_pilot_is_audited_on_that_pilot() -> None:
         "not_raiser",
     )
     assert not Difficulty.objects.filter(pilot=beijing).exists()
+
+
+def test_a_reply_names_its_date_as_the_interface_writes_dates() -> None:
+    from shidian.exchange.models import Reply, ReplyKind
+
+    assert str(Reply(kind=ReplyKind.ANSWER, written_on=dt.date(2019, 7, 10))) == "答复 · 2019年7月10日"
