@@ -234,16 +234,19 @@ def province_draft_results(*, user: Actor) -> list[Result]:
     )
 
 
-def assignments_of(*, user: Actor) -> list[ExpertAssignment]:
-    """An expert's assignments, the open ones first by deadline."""
+def assignments_of(*, user: Actor, closing_from: dt.date | None = None) -> list[ExpertAssignment]:
+    """An expert's assignments (those whose window closes on or after ``closing_from`` if given).
+
+    The rows and their pilots only: what each page shows of an assignment is its pilot, window and whether it
+    is scored (the scores are read on the scoring page; prefetching them here cost the workbench most of its
+    time, issue 16).
+    """
     if user is None or not scoping.can(user, Capability.SCORE_EVALUATION):
         return []
-    return list(
-        ExpertAssignment.objects.filter(expert_id=user.pk)
-        .select_related("pilot", "pilot__province")
-        .prefetch_related("scores")
-        .order_by("scored_at", "closes_on", "pilot__name")
-    )
+    rows = ExpertAssignment.objects.filter(expert_id=user.pk)
+    if closing_from is not None:
+        rows = rows.filter(closes_on__gte=closing_from)
+    return list(rows.select_related("pilot", "pilot__province").order_by("scored_at", "closes_on", "pilot__name"))
 
 
 @dataclass(frozen=True)
@@ -253,25 +256,33 @@ class ExpertDesk:
     now: list[ExpertAssignment]  # the window is open: not yet scored first, then by deadline
     upcoming: list[ExpertAssignment]  # the window opens later
     past: list[tuple[int, list[ExpertAssignment]]]  # windows closed, by year (newest first)
+    past_count: int  # how many closed windows (counted only, with ``past`` empty, when the past is not read)
 
     @property
     def to_score(self) -> int:
         return sum(1 for a in self.now if a.scored_at is None)
 
-    @property
-    def past_count(self) -> int:
-        return sum(len(rows) for _year, rows in self.past)
-
     def __bool__(self) -> bool:
-        return bool(self.now or self.upcoming or self.past)
+        return bool(self.now or self.upcoming or self.past_count)
 
 
-def expert_desk(*, user: Actor, today: dt.date) -> ExpertDesk:
-    """An expert's assignments split by their scoring window on ``today`` (one query, the scores prefetched)."""
+def expert_desk(*, user: Actor, today: dt.date, with_past: bool = True) -> ExpertDesk:
+    """An expert's assignments split by their scoring window on ``today`` (one query).
+
+    ``with_past=False`` (the workbench) reads the open and coming windows only and counts the closed ones:
+    an expert of many years has most of their assignments there.
+    """
     now: list[ExpertAssignment] = []
     upcoming: list[ExpertAssignment] = []
     past: dict[int, list[ExpertAssignment]] = {}
-    for a in assignments_of(user=user):
+    past_count = None
+    if not with_past:
+        past_count = (
+            ExpertAssignment.objects.filter(expert_id=user.pk, closes_on__lt=today).count()
+            if user is not None and scoping.can(user, Capability.SCORE_EVALUATION)
+            else 0
+        )
+    for a in assignments_of(user=user, closing_from=None if with_past else today):
         if a.closes_on < today:
             past.setdefault(a.year, []).append(a)
         elif a.opens_on > today:
@@ -284,6 +295,7 @@ def expert_desk(*, user: Actor, today: dt.date) -> ExpertDesk:
         now=now,
         upcoming=upcoming,
         past=[(year, sorted(rows, key=lambda a: a.pilot.name)) for year, rows in sorted(past.items(), reverse=True)],
+        past_count=sum(len(rows) for rows in past.values()) if past_count is None else past_count,
     )
 
 

@@ -179,11 +179,15 @@ def test_the_expert_sees_todays_work_first_and_past_years_folded(client_as: Call
     with clock.travel_to(dt.date(2019, 7, 8)):
         bench = workbench.workbench_for(user=User.objects.get(username="expert-desk"))
         desk = selectors.expert_desk(user=expert, today=clock.today())
+        bench_desk = selectors.expert_desk(user=expert, today=clock.today(), with_past=False)
         page = client_as("expert-desk").get(reverse("evaluation:home")).content.decode()
     (section,) = bench.sections
     assert [i.testid for i in section.items] == [f"assignment-{now.pk}"]  # the past years are not "to do"
     assert [a.pk for a in desk.now] == [now.pk] and desk.to_score == 1 and desk.past_count == 2 * len(pilots)
     assert [year for year, _rows in desk.past] == [2018, 2017]
+    # The workbench's desk reads the open window only and counts the past (the note "往年的 8 项").
+    assert [a.pk for a in bench_desk.now] == [now.pk] and bench_desk.past == [] and bench_desk.past_count == 8
+    assert "往年的 8 项" in section.empty
     # On the evaluation home the open assignment comes first; each past year is folded (<details>, closed).
     assert page.index('data-testid="assignments-now"') < page.index('data-testid="assignments-past"')
     assert f'data-testid="assignment-now-{now.pk}"' in page

@@ -11,7 +11,7 @@ from shidian.accounts.models import User
 from shidian.core import scoping
 from shidian.core.errors import NotFound
 from shidian.core.roles import Capability
-from shidian.reporting.models import ProvinceReport, ProvinceReportVersion, ReadReceipt, ReportCopy
+from shidian.reporting.models import ProvinceReport, ProvinceReportVersion, ReadReceipt, ReportCopy, ReportingRound
 
 
 def copies_sent(report: ProvinceReport) -> list[ReportCopy]:
@@ -69,26 +69,48 @@ def tags_for_ministry(version: ProvinceReportVersion, ministry_id: int) -> list[
     return [tag for tag in version.tags if any(m.get("id") == ministry_id for m in tag.get("ministries", []))]
 
 
-@dataclass
+@dataclass(frozen=True)
 class MinistryTag:
-    copy: ReportCopy
+    copy_id: int
+    report: str  # "广西壮族自治区 · 2019年年中"
     text: str
     kind: str
 
 
 def ministry_tags(*, user: User) -> list[MinistryTag]:
-    """Difficulties and suggestions tagged with the user's ministry in the province reports copied to it."""
+    """Difficulties and suggestions tagged with the user's ministry in the province reports copied to it.
+
+    Plain rows, not models: a ministry is copied a report of every province every round, and the workbench
+    reads only each copy's tags and the report's province and round (issue 16: 140 copies built as models,
+    their versions and reports, took most of the ministry's workbench).
+    """
     if user.organisation_id is None:
         return []
     seen: set[tuple[int, str]] = set()
+    rounds: dict[tuple[int, str], str] = {}
     result = []
-    # The tags only (for the workbench): neither the report text nor the ministry's former names.
-    copies = ministry_inbox(user=user).defer(*_VERSION_TEXT).prefetch_related(None)
-    for copy in copies.order_by("version__submitted_at", "id"):
-        for tag in tags_for_ministry(copy.version, user.organisation_id):
-            key = (copy.version.report_id, str(tag.get("text", "")))
+    rows = (
+        ministry_inbox(user=user)
+        .order_by("version__submitted_at", "id")
+        .values_list(
+            "id",
+            "version__report_id",
+            "version__tags",
+            "version__report__province__name",
+            "version__report__round__year",
+            "version__report__round__kind",
+        )
+    )
+    for copy_id, report_id, tags, province, year, kind in rows:
+        for tag in tags or []:
+            if not any(m.get("id") == user.organisation_id for m in tag.get("ministries", [])):
+                continue
+            key = (report_id, str(tag.get("text", "")))
             if key in seen:
                 continue
             seen.add(key)
-            result.append(MinistryTag(copy, str(tag.get("text", "")), str(tag.get("kind", ""))))
+            if (year, kind) not in rounds:
+                rounds[(year, kind)] = str(ReportingRound(year=year, kind=kind))
+            label = f"{province} · {rounds[(year, kind)]}"
+            result.append(MinistryTag(copy_id, label, key[1], str(tag.get("kind", ""))))
     return result

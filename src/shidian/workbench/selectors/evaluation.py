@@ -15,7 +15,7 @@ from shidian.workbench.selectors.items import INFO, SOON, WAITING, Item, Section
 
 
 def expert_bench(user: User, today: dt.date) -> list[Section]:
-    desk = evaluation_selectors.expert_desk(user=user, today=today)
+    desk = evaluation_selectors.expert_desk(user=user, today=today, with_past=False)
     if desk.past_count:
         empty = _("目前没有处在评分期内、需要您评分的试点；往年的 %(n)d 项评分任务在“年度评估”中按年度列出。") % {
             "n": desk.past_count

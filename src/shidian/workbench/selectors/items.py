@@ -38,10 +38,13 @@ class Section:
     link: str = ""
     link_label: str = ""
     empty: str = ""
+    # How many items there are when ``items`` holds only the first SHOWN of them: a section whose list can be
+    # long (a ministry's unread copies) counts in the database and builds only the items it shows (issue 16).
+    total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.items)
+        return len(self.items) if self.total is None else self.total
 
     @property
     def shown(self) -> list[Item]:
@@ -49,7 +52,7 @@ class Section:
 
     @property
     def hidden(self) -> int:
-        return max(self.count - SHOWN, 0)
+        return max(self.count - len(self.shown), 0)
 
 
 @dataclass

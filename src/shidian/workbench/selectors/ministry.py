@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from shidian.accounts.models import User
 from shidian.reporting import selectors as report_selectors
-from shidian.workbench.selectors.items import Item, Section, waiting_item
+from shidian.workbench.selectors.items import SHOWN, Item, Section, waiting_item
 
 
 def ministry_bench(user: User, today: dt.date) -> list[Section]:
@@ -20,7 +20,9 @@ def ministry_bench(user: User, today: dt.date) -> list[Section]:
         link_label=_("抄送"),
         empty=_("抄送的省级报告都已阅读。新的抄送会出现在这里。"),
     )
-    for copy in report_selectors.unread_copies(user=user):
+    copies = report_selectors.unread_copies(user=user)
+    unread.total = copies.count()
+    for copy in copies[:SHOWN]:  # the oldest: a ministry may have a report of every province unread
         report = copy.version.report
         unread.items.append(
             waiting_item(
@@ -38,14 +40,15 @@ def ministry_bench(user: User, today: dt.date) -> list[Section]:
         link_label=_("抄送"),
         empty=_("省级报告中还没有标注本部门的困难或建议。"),
     )
-    for tag in report_selectors.ministry_tags(user=user):
-        report = tag.copy.version.report
+    tagged = report_selectors.ministry_tags(user=user)
+    tags.total = len(tagged)
+    for tag in tagged[:SHOWN]:
         tags.items.append(
             Item(
                 tag.text,
-                reverse("reporting:copy", kwargs={"copy_id": tag.copy.pk}),
-                note=f"{report.province.name} · {report.round}",
-                testid=f"tag-{tag.copy.pk}",
+                reverse("reporting:copy", kwargs={"copy_id": tag.copy_id}),
+                note=tag.report,
+                testid=f"tag-{tag.copy_id}",
             )
         )
     return [unread, tags]

@@ -33,3 +33,22 @@ def test_each_provinces_round_line_accounts_for_every_pilot_expected(client_as: 
     assert beijing.group(1).strip() == (
         f"北京市：已报送 {row.submitted} / {row.expected}（其中逾期 {row.late}），待报送 {row.waiting}，逾期未报送 0"
     )
+
+
+def test_a_ministrys_long_lists_are_counted_and_only_their_first_items_built() -> None:
+    """demo-natres has a province report of every round unread: the count is all of them, 15 are built."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shidian.workbench import selectors as bench_selectors
+
+    user = User.objects.get(username="demo-natres")
+    unread_all = list(selectors.unread_copies(user=user))
+    assert len(unread_all) > bench_selectors.SHOWN
+    with clock.travel_to(demo_today()), CaptureQueriesContext(connection) as captured:
+        bench = bench_selectors.workbench_for(user=user)
+    unread = next(s for s in bench.sections if s.key == "unread")
+    assert unread.count == len(unread_all) and unread.hidden == len(unread_all) - bench_selectors.SHOWN
+    assert len(unread.items) == bench_selectors.SHOWN  # built: the oldest 15, not every copy
+    assert [i.testid for i in unread.items] == [f"copy-{c.pk}" for c in unread_all[: bench_selectors.SHOWN]]
+    assert len(captured) <= 6, [q["sql"][:80] for q in captured.captured_queries]
