@@ -24,9 +24,9 @@ from shidian.indicators.models import (
     Indicator,
     IndicatorRollup,
     IndicatorValue,
+    ValueStatus,
 )
 from shidian.indicators.selectors.values import _reported, visible_values
-from shidian.pilots.models import PilotArea
 
 
 @dataclass(frozen=True)
@@ -173,21 +173,31 @@ def scanned_national_rollup(*, user: User, indicator: Indicator, period: Period)
 @dataclass(frozen=True)
 class RankRow:
     rank: int
-    pilot: PilotArea
+    pilot_id: int
+    pilot_name: str
+    province: str  # the province's short name
     value: Decimal
     status: str
 
 
 def ranking(*, user: User, indicator: Indicator, period: Period, limit: int = 200) -> list[RankRow]:
-    """Pilots by value, best first (highest for 正向, lowest for 逆向), in one query."""
+    """Pilots by value, best first (highest for 正向, lowest for 逆向), in one query.
+
+    Plain rows, not models: the monitoring page lists up to ``limit`` pilots, and building a value, its pilot,
+    province and batch for each was a third of the page (issue 16).
+    """
     order = "value" if indicator.direction == Direction.NEGATIVE else "-value"
-    qs = (
+    rows = (
         visible_values(user=user)
         .filter(indicator=indicator, period=period.code, is_current=True, status__in=REPORTED)
-        .select_related("pilot", "pilot__province", "pilot__batch")
-        .order_by(order, "pilot__name")[:limit]
+        .order_by(order, "pilot__name")
+        .values_list("pilot_id", "pilot__name", "pilot__province__short_name", "value", "status")[:limit]
     )
-    return [RankRow(n, v.pilot, v.value, v.get_status_display()) for n, v in enumerate(qs, start=1)]
+    labels = {value: str(label) for value, label in ValueStatus.choices}
+    return [
+        RankRow(n, pilot_id, name, province, value, labels.get(status, status))
+        for n, (pilot_id, name, province, value, status) in enumerate(rows, start=1)
+    ]
 
 
 def _rollup_in_memory(

@@ -105,6 +105,9 @@ def test_province_sees_only_its_pilots_in_rankings(client_as: Callable[[str], Cl
     seed([guangxi, beijing])
     page = client_as("demo-province").get(reverse("indicators:monitoring") + "?period=2019").content.decode()
     assert "柳州市" in page and "顺义区" not in page
+    # The ranking's row: rank, the pilot's monitoring link, the province's short name (rendered in one pass).
+    link = reverse("indicators:pilot", kwargs={"pilot_id": guangxi.pk})
+    assert f'<tr><td>1</td><td><a href="{link}">柳州市</a></td><td>{guangxi.province.short_name}</td>' in page
     other = client_as("demo-province").get(reverse("indicators:pilot", kwargs={"pilot_id": beijing.pk}))
     assert other.status_code == 404
 
