@@ -319,6 +319,13 @@ class IndicatorValue(models.Model):
             # A pilot's time series and entry form.
             models.Index(fields=["pilot", "period"], name="indicators_value_pilot_period"),
             models.Index(fields=["year", "indicator"], name="indicators_value_year"),
+            # The values waiting for a province's review (its workbench and review list): a handful of rows
+            # among every value ever reported, which without it were a scan of the whole table (issue 16).
+            models.Index(
+                fields=["pilot", "period"],
+                condition=models.Q(is_current=True, status="submitted"),
+                name="indicators_value_waiting",
+            ),
         ]
 
     def __str__(self) -> str:
