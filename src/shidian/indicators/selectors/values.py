@@ -135,9 +135,15 @@ def missing_values(*, user: User, pilot: PilotArea, today: dt.date) -> list[Miss
         return []
     entered = list(Indicator.objects.active().filter(formula="").values_list("pk", "period_type"))
     reported: dict[str, set[int]] = defaultdict(set)
-    for period_code, indicator_id in _reported(
-        IndicatorValue.objects.filter(pilot=pilot, period__in=[p.code for p in ended])
-    ).values_list("period", "indicator_id"):
+    # Without the model's ordering (it joins the pilot, the indicator and its category to sort rows that only
+    # fill sets) and with the years, which PostgreSQL needs to read only those years' partitions: 14 → 2 ms of
+    # the pilot workbench's 27 ms of queries on the bench dataset (issue 16).
+    codes, years = [p.code for p in ended], sorted({p.year for p in ended})
+    for period_code, indicator_id in (
+        _reported(IndicatorValue.objects.filter(pilot=pilot, year__in=years, period__in=codes))
+        .order_by()
+        .values_list("period", "indicator_id")
+    ):
         reported[period_code].add(indicator_id)
     result = []
     for period in ended:

@@ -317,3 +317,12 @@ def test_a_long_section_shows_the_first_items_and_links_to_the_rest(client_as: C
     values = _section(_pilot_values, "values")
     html = _page(client_as, "demo-pilot")
     assert _count_on_page(html, "values") == values.count  # the count is the whole list, not what is shown
+
+
+def test_the_pilots_missing_values_leave_out_what_it_reported(scene: dict[str, Any]) -> None:
+    """柳州市 submitted one half-year value of 2019H1: that period misses every other half-year indicator."""
+    if not scene["half_year"]:
+        pytest.skip("no half-year indicator in the catalogue")
+    expected = Indicator.objects.active().filter(formula="", period_type=PeriodType.HALF_YEAR).count()
+    item = next(i for i in _section(_bench("demo-pilot"), "values").items if i.testid == "values-2019H1")
+    assert f"{expected - 1} 项指标未报送（共 {expected} 项）" in item.title
