@@ -20,7 +20,7 @@ _PLACEHOLDER = 2147483647  # no object has this id: its digits appear in a rever
 def id_url_for(render_context: Any, name: str, pk: int) -> str:
     """``reverse(name, args=[pk])`` for a URL whose one argument is an integer id, the pattern cached per render."""
     key = ("shidian_id_url", name)
-    pattern = render_context.get(key)
+    pattern: str | None = render_context.get(key)
     if pattern is None:
         pattern = render_context[key] = reverse(name, args=[_PLACEHOLDER])
     return pattern.replace(str(_PLACEHOLDER), str(int(pk)))
