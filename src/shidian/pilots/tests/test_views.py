@@ -56,6 +56,24 @@ class TestQueryCounts:
 
 @pytest.mark.django_db
 class TestWhatUsersSee:
+    def test_a_row_shows_the_pilot_its_division_and_badges(self, client_as: Callable[[str], Client]) -> None:
+        """The list's cells (rendered in one pass): link, batch, province, region, kind, the current division
+        with the listed name it replaced, and the verification and status badges in their labels."""
+        from shidian.core import formatting
+
+        pilot = PilotArea.objects.select_related("division", "listed_division", "province", "batch").get(name="蓟县")
+        html = client_as("demo-national").get("/pilots/", {"q": "蓟县"}).content.decode()
+        url = reverse("pilots:detail", kwargs={"pilot_id": pilot.pk})
+        assert f'<td><a href="{url}">蓟县</a></td><td>{pilot.batch}</td><td>{pilot.province.name}</td>' in html
+        assert pilot.was_renamed  # 蓟县 became 天津市蓟州区 (2016)
+        if pilot.division and pilot.listed_division:
+            assert f"{pilot.division.name} <small>（原{pilot.listed_division.name}）</small>" in html
+        verification = formatting.choice_label(pilot, "verification")
+        assert f'<span class="badge v-{pilot.verification}">{verification}</span>' in html
+        assert f'<span class="badge s-{pilot.status}">{formatting.choice_label(pilot, "status")}</span>' in html
+        empty = client_as("demo-national").get("/pilots/", {"q": "没有这个试点"}).content.decode()
+        assert '<tr><td colspan="8">没有符合条件的试点。</td></tr>' in empty
+
     def test_province_list_shows_only_its_pilots(self, client_as: Callable[[str], Client]) -> None:
         response = client_as("demo-province").get("/pilots/")
         names = {p.name for p in response.context["page"]}
