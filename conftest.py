@@ -80,3 +80,15 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
             restore_session_data()  # a data migration's rows (the focus areas) included: the flush took them too
     return result
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_an_earlier_test() -> None:
+    """What a page kept under the data generation (core/generation.py) is not served to the next test.
+
+    Each test's database is rolled back under the process, and a rollback of the whole transaction passes no
+    statement that the generation could see; production never rolls back what another request has read.
+    """
+    from shidian.core import generation
+
+    generation.forget()

@@ -16,9 +16,11 @@ class CoreConfig(AppConfig):
         from shidian.core import (
             checks,  # noqa: F401  (registers system checks)
             database,
+            generation,
         )
 
         connection_created.connect(database.register_sqlite_guard, dispatch_uid="shidian_audit_guard")
+        connection_created.connect(generation.install, dispatch_uid="shidian_data_generation")
         post_migrate.connect(database.after_migrate, sender=self, dispatch_uid="shidian_grant_app_role")
         if getattr(settings, "AUDIT_ALLOW_TEST_FLUSH", False):
             database.allow_test_flush()

@@ -9,8 +9,8 @@ docs/scaling.md). Without it there is one database and nothing here changes anyt
 - ``ReplicaMiddleware`` opens ``replica_reads()`` around the views named in ``REPLICA_READ_VIEWS`` (the
   monitoring and analytics pages: many rows read, nothing written) for GET and HEAD, unless the browser is
   pinned to the primary.
-- Read-your-writes: a request that wrote to the primary (any INSERT, UPDATE or DELETE its view ran; the
-  session save after the view does not count) sets a cookie that pins the browser to the primary for
+- Read-your-writes: a request that wrote to the primary (any write its view ran, as ``core.generation``
+  counts them: the session save and the audit trail do not count) sets a cookie that pins the browser to the primary for
   ``REPLICA_PIN_SECONDS``, longer than the replica's lag, so the writer's next pages show what they wrote.
   The cookie carries only a time: forging it can only make one's own reads go to the primary, or show
   oneself data a few seconds old.
@@ -28,9 +28,10 @@ from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
+from shidian.core import generation
+
 REPLICA = "replica"
 PIN_COOKIE = "shidian_primary_until"
-_WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE")
 
 _reading_replica: contextvars.ContextVar[bool] = contextvars.ContextVar("shidian_replica_reads", default=False)
 
@@ -87,7 +88,7 @@ class ReplicaMiddleware:
 
         def watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
             nonlocal wrote
-            if sql.lstrip().upper().startswith(_WRITES):
+            if generation.is_write(sql):
                 wrote = True
             return execute(sql, params, many, context)
 

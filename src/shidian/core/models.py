@@ -275,3 +275,20 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DataGeneration(models.Model):
+    """One row: a token that changes once any write to the business data commits (core/generation.py).
+
+    What a page keeps in a cache under the token it read is rendered anew once the token has moved, in every
+    process and on every app server that reads this row.
+    """
+
+    token = models.CharField(_("数据版本"), max_length=32)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return self.token

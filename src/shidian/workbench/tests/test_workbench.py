@@ -326,3 +326,71 @@ def test_the_pilots_missing_values_leave_out_what_it_reported(scene: dict[str, A
     expected = Indicator.objects.active().filter(formula="", period_type=PeriodType.HALF_YEAR).count()
     item = next(i for i in _section(_bench("demo-pilot"), "values").items if i.testid == "values-2019H1")
     assert f"{expected - 1} 项指标未报送（共 {expected} 项）" in item.title
+
+
+def _without_token(html: str) -> str:
+    return re.sub(r'X-CSRFToken": "[^"]+"|name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.mark.parametrize("username", ["demo-pilot", "demo-province", "demo-national", "demo-ministry"])
+def test_a_second_visit_is_served_from_what_the_first_kept(
+    scene: dict[str, Any], client_as: ClientAs, username: str
+) -> None:
+    """The sections are kept until the data moves (issue 16): the same page, from the session, the user, the
+    data generation and the unread count alone."""
+    client = client_as(username)
+    with clock.travel_to(TODAY), CaptureQueriesContext(connection) as first:
+        html = client.get("/").content.decode()
+    with clock.travel_to(TODAY), CaptureQueriesContext(connection) as second:
+        again = client.get("/").content.decode()
+    assert _without_token(again) == _without_token(html)
+    tables = [re.findall(r'FROM "(\w+)"', q["sql"])[:1] for q in second.captured_queries]
+    assert len(first) > 5 and len(second) <= 5, tables
+    assert ["core_datageneration"] in tables
+
+
+def test_a_write_shows_on_the_next_visit(scene: dict[str, Any], client_as: ClientAs) -> None:
+    """What was kept is never served after a write: the province accepts a report, the next page has it gone."""
+    client = client_as("demo-province")
+    waiting = scene["waiting"]
+    with clock.travel_to(TODAY):
+        assert f'data-testid="report-review-{waiting.pk}"' in client.get("/").content.decode()
+        assert f'data-testid="report-review-{waiting.pk}"' in client.get("/").content.decode()  # kept
+        services.accept_pilot_report(report=waiting, by=_user("demo-province"))
+        assert f'data-testid="report-review-{waiting.pk}"' not in client.get("/").content.decode()
+
+
+def test_a_page_kept_in_another_language_or_on_another_day_is_not_served(
+    scene: dict[str, Any], client_as: ClientAs
+) -> None:
+    client = client_as("demo-pilot")
+    chinese = _page(client_as, "demo-pilot")
+    client.cookies["django_language"] = "en"
+    with clock.travel_to(TODAY):
+        english = client.get("/").content.decode()
+    assert "审核意见" in chinese and "审核意见" not in english
+    with clock.travel_to(TODAY + dt.timedelta(days=30)):
+        later = client_as("demo-pilot").get("/").content.decode()
+    assert "逾期" in later and later.count("逾期") > chinese.count("逾期")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_committed_by_another_process_is_seen_through_the_shared_token(
+    client_as: ClientAs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another app process sees only the database: the token the commit wrote makes it render anew."""
+    from shidian.core import generation
+    from shidian.core.models import DataGeneration
+
+    pilot = _other_guangxi_pilot()
+    client = client_as("demo-national")
+    with clock.travel_to(TODAY):
+        assert f'data-testid="warned-{pilot.pk}"' not in client.get("/").content.decode()
+        before = DataGeneration.objects.values_list("token", flat=True).first()
+        local = generation.local()
+        pilot_services.change_pilot_status(
+            pilot=pilot, to="warned", effective_on=TODAY, reason="进展滞后", by=_user("demo-national")
+        )
+        assert DataGeneration.objects.values_list("token", flat=True).first() not in {None, before}
+        monkeypatch.setattr(generation, "_local_value", local)  # as if another process had written
+        assert f'data-testid="warned-{pilot.pk}"' in client.get("/").content.decode()
