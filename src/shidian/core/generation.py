@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,7 @@ _TABLE = re.compile(r'^(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+
 
 _local = itertools.count(1)
 _local_value = 0
+_local_lock = threading.Lock()
 
 
 def local() -> int:
@@ -46,7 +48,8 @@ def local() -> int:
 
 def _move_local() -> None:
     global _local_value
-    _local_value = next(_local)
+    with _local_lock:  # never back to a value another thread already stored
+        _local_value = next(_local)
 
 
 def forget() -> None:
@@ -57,9 +60,7 @@ def forget() -> None:
 def is_write(sql: str) -> bool:
     """Whether a statement may change data that a kept page shows (see the module's list)."""
     head = sql.lstrip()[:12].upper()
-    if head.startswith(_READS):
-        return False
-    if head.startswith("ROLLBACK"):
+    if head.startswith((*_READS, "ROLLBACK")):
         return False
     match = _TABLE.match(sql.lstrip())
     if match is not None:
