@@ -94,8 +94,11 @@ def watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, contex
         _move_local()
         connection = context["connection"]
         if connection.in_atomic_block:
-            if not any(entry[1] is _renew for entry in connection.run_on_commit):
+            # Once per transaction: Django gives run_on_commit a new list whenever it drops callbacks (commit,
+            # rollback, a savepoint rolled back), so "our renewal is in this very list" is one comparison.
+            if getattr(connection, "_shidian_renewal_in", None) is not connection.run_on_commit:
                 transaction.on_commit(_renew, using=connection.alias)
+                connection._shidian_renewal_in = connection.run_on_commit
         else:  # autocommit (committed already), or a manual transaction (the token commits with the write)
             _renew()
     elif text.lstrip()[:8].upper() == "ROLLBACK":  # a savepoint rolled back: what was read since is gone
