@@ -41,8 +41,9 @@ class TestQueryCounts:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
-        # The workbench is the largest: one query or two per section (exchange and experiences included).
-        assert counts[0] == counts[1] <= 17, counts
+        # The workbench is the largest: one query or two per section (exchange and experiences included), and
+        # one for the data generation it keeps its sections under (core/generation.py; every add_pilots moves it).
+        assert counts[0] == counts[1] <= 18, counts
 
     def test_pilot_page(
         self, client_as: Callable[[str], Client], django_assert_max_num_queries: Callable[..., Any]
