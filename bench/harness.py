@@ -208,14 +208,14 @@ def bench_http(env: dict[str, str]) -> None:
         met = ratio >= goal and r.p95_ms <= 200 and r.errors == 0
         measured = f"{r.rps:.0f} req/s, p50/p95/p99 {r.p50_ms:.0f}/{r.p95_ms:.0f}/{r.p99_ms:.0f} ms, err {r.errors}"
         row("HTTP", r.name, measured, f"{base.rps:.0f} req/s", ratio, f"≥ {goal:g}x, p95 ≤ 200 ms, err 0", met)
-    # Before/after the session fix (issue 16), each page against its own server's baseline, same run.
+    # Before/after the kept workbench sections (finding 12), each page against its own server's baseline, same run.
     after = {r.name: r for r in results}
     for r in before[1:]:
         now = after[r.name]
         then_ratio, now_ratio = r.rps / before[0].rps, now.rps / base.rps
         now_text = f"之后 {now_ratio:.3f} 基准（p95 {now.p95_ms:.0f} ms）"
         then_text = f"之前 {then_ratio:.3f} 基准（p95 {r.p95_ms:.0f} ms）"
-        name = f"{r.name}：会话每次请求都写入 → 按需续期"
+        name = f"{r.name}：每次访问都重新生成 → 保留至数据变动"
         row("HTTP 修复前后", name, now_text, then_text, now_ratio / then_ratio, "之后 > 之前", now_ratio > then_ratio)
 
 

@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_search_entries'),
+        ("core", "0006_search_entries"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataGeneration',
+            name="DataGeneration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32, verbose_name='数据版本')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(max_length=32, verbose_name="数据版本")),
             ],
             options={
-                'verbose_name': '数据版本',
-                'verbose_name_plural': '数据版本',
+                "verbose_name": "数据版本",
+                "verbose_name_plural": "数据版本",
             },
         ),
     ]
