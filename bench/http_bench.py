@@ -210,11 +210,11 @@ BEFORE_PAGES = 3  # the first workbenches, measured again with their sections re
 
 
 def run_before(*, env: dict[str, str], duration: int, smoke: bool = False) -> list[Result]:
-    """The baseline and the first workbenches with nothing kept (SHIDIAN_WORKBENCH_CACHE_SECONDS=0), same run:
+    """The baseline and the first workbenches with nothing kept (SHIDIAN_KEPT_PAGES_SECONDS=0), same run:
     what the workbench cost before it kept its sections until the data moves (finding 12)."""
     wanted = [p for p in pages(smoke) if p[2]][: 1 if smoke else BEFORE_PAGES]
     cookies = {username: session_cookie(username) for _n, _p, username, _g in wanted if username}
-    server = Server({**env, "SHIDIAN_WORKBENCH_CACHE_SECONDS": "0"})
+    server = Server({**env, "SHIDIAN_KEPT_PAGES_SECONDS": "0"})
     try:
         results = [wrk(server, "基准：最小 JSON 视图", "/bench/baseline/", None, duration, None)]
         for name, path, username, goal in wanted:

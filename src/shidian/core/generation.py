@@ -15,7 +15,7 @@ changes this page" is kept anywhere, so none can be forgotten: every statement o
   row of ``core.DataGeneration``: every other process and app server reads it on its next page.
 
 ``current()`` is one query of one row on the primary. A write made outside Django (psql, a restore) is not
-seen: what is kept expires after ``GENERATION_CACHE_SECONDS`` anyway, and docs/operations.md has the app
+seen: what is kept expires after ``KEPT_PAGES_SECONDS`` anyway (core/kept.py), and docs/operations.md has the app
 servers restarted after a restore.
 """
 

@@ -331,9 +331,10 @@ PORTAL_CACHE_SECONDS = _int("PORTAL_CACHE_SECONDS", 15 * 60)
 # keeps the last pages it served (so a hit reads no file); a publication reaches the other processes within it.
 PORTAL_LOCAL_SECONDS = _int("PORTAL_LOCAL_SECONDS", 1)
 PORTAL_LOCAL_PAGES = _int("PORTAL_LOCAL_PAGES", 500)
-# The workbench's sections, kept in each process per user, business date and language until any write commits
-# (core/generation.py), and at most this long (a write made outside the platform, such as psql, is not seen).
-WORKBENCH_CACHE_SECONDS = _int("WORKBENCH_CACHE_SECONDS", 5 * 60)
+# The page parts kept in each process per user, query, business date and language until any write commits
+# (core/kept.py: the workbench, the completeness matrix, the monitoring page), and at most this long (a write
+# made outside the platform, such as psql, is not seen); 0 renders every visit.
+KEPT_PAGES_SECONDS = _int("KEPT_PAGES_SECONDS", 5 * 60)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "portal": {

@@ -1,0 +1,53 @@
+"""Page parts kept until the data moves (issue 16): one way for every page that only reads.
+
+A part of a page that is a function of the data, its reader, its query, the business date and the language
+only is rendered once and kept in this process's memory (the ``default`` cache) under those and the data
+generation (core/generation.py). Any write through the platform moves the generation, so a kept copy is
+never served after a write: the next visit renders anew. ``KEPT_PAGES_SECONDS`` bounds how long a copy lives,
+for writes made outside the platform (psql); 0 renders every visit.
+
+The reader is always in the key (``user.pk``), so no copy is ever served to anyone but the user it was
+rendered for: the scoping of what was rendered is the scoping of who reads it. The checks that may refuse
+a request (permissions, a 404) run before ``kept`` is asked, in the view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.safestring import SafeString
+
+from shidian.accounts.models import User
+from shidian.core import clock, generation
+
+
+def kept(part: str, user: User, query: str, render: Callable[[], SafeString]) -> SafeString:
+    """``render()`` for ``user``, or what it returned before under the same query and data generation.
+
+    ``part`` names what is kept ("workbench", "matrix"); ``query`` is everything else the part depends on
+    (a request's query string, an indicator and period); the business date and the language are added here.
+    """
+    seconds = settings.KEPT_PAGES_SECONDS
+    if seconds <= 0:
+        return render()
+    digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+    key = ":".join(
+        (
+            "kept",
+            part,
+            str(user.pk),
+            digest,
+            clock.today().isoformat(),
+            translation.get_language() or "",
+            generation.current(),
+        )
+    )
+    if (copy := cache.get(key)) is not None:
+        return copy  # type: ignore[no-any-return]
+    html = render()
+    cache.set(key, html, seconds)
+    return html
