@@ -208,7 +208,7 @@ def bench_http(env: dict[str, str]) -> None:
         met = ratio >= goal and r.p95_ms <= 200 and r.errors == 0
         measured = f"{r.rps:.0f} req/s, p50/p95/p99 {r.p50_ms:.0f}/{r.p95_ms:.0f}/{r.p99_ms:.0f} ms, err {r.errors}"
         row("HTTP", r.name, measured, f"{base.rps:.0f} req/s", ratio, f"≥ {goal:g}x, p95 ≤ 200 ms, err 0", met)
-    # Before/after the kept workbench sections (finding 12), each page against its own server's baseline, same run.
+    # Before/after the kept page parts (findings 12 and 13), each page against its own server's baseline, same run.
     after = {r.name: r for r in results}
     for r in before[1:]:
         now = after[r.name]

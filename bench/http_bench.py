@@ -207,12 +207,15 @@ def pages(smoke: bool = False) -> list[tuple[str, str, str | None, float | None]
 
 
 BEFORE_PAGES = 3  # the first workbenches, measured again with their sections rendered on every visit
+KEPT_PAGES = ("全国监测（一个指标）", "报告完成情况矩阵")  # the other pages that keep what they render (finding 13)
 
 
 def run_before(*, env: dict[str, str], duration: int, smoke: bool = False) -> list[Result]:
-    """The baseline and the first workbenches with nothing kept (SHIDIAN_KEPT_PAGES_SECONDS=0), same run:
-    what the workbench cost before it kept its sections until the data moves (finding 12)."""
-    wanted = [p for p in pages(smoke) if p[2]][: 1 if smoke else BEFORE_PAGES]
+    """The baseline, the first workbenches, the monitoring page and the matrix with nothing kept
+    (SHIDIAN_KEPT_PAGES_SECONDS=0), same run: what they cost before they kept what they render until the data
+    moves (findings 12 and 13)."""
+    signed_in = [p for p in pages(smoke) if p[2]]
+    wanted = signed_in[: 1 if smoke else BEFORE_PAGES] + [p for p in signed_in if p[0] in KEPT_PAGES]
     cookies = {username: session_cookie(username) for _n, _p, username, _g in wanted if username}
     server = Server({**env, "SHIDIAN_KEPT_PAGES_SECONDS": "0"})
     try:

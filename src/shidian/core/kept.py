@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from shidian.accounts.models import User
 from shidian.core import clock, generation
+
+if TYPE_CHECKING:  # core is the lowest layer: the user is only a type here
+    from shidian.accounts.models import User
 
 
 def kept(part: str, user: User, query: str, render: Callable[[], SafeString]) -> SafeString:
