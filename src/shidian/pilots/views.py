@@ -5,21 +5,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shidian.core import scoping
+from shidian.core import listing, scoping
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.http import AuthedHttpRequest
+from shidian.core.kept import kept
 from shidian.core.roles import Capability
 from shidian.pilots import charts, selectors, services
 from shidian.pilots.forms import PilotFilterForm, RegistryUploadForm, StatusChangeForm
 from shidian.regions import selectors as region_selectors
-
-PAGE_SIZE = 25
 
 
 def _business(request: HttpRequest) -> None:
@@ -57,11 +57,16 @@ def pilot_list(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     form = PilotFilterForm(request.GET or None, provinces=region_selectors.provinces(), batches=selectors.batches())
     pilots = selectors.filter_pilots(selectors.visible_pilots(user=request.user), form.filters())
-    page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    template = "pilots/_pilot_rows.html" if request.htmx else "pilots/pilot_list.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+    def rows() -> SafeString:
+        page, query = listing.page_of(request, pilots)
+        return render_to_string("pilots/_pilot_rows.html", {"page": page, "query": query}, request=request)
+
+    # Kept until the data moves (core/kept.py): the rows depend on their reader, the filters and the page only.
+    rows_html = kept("pilot-rows", request.user, request.GET.urlencode(), rows)
+    if request.htmx:  # a filter changed: the rows only
+        return HttpResponse(rows_html)
+    return render(request, "pilots/pilot_list.html", {"form": form, "rows_html": rows_html})
 
 
 @login_required

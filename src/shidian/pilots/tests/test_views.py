@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shidian.core import listing
 from shidian.core.actors import system
 from shidian.pilots.models import Batch, PilotArea, PilotStatus, RegistryImport
 from shidian.regions.models import Province
@@ -102,9 +103,10 @@ class TestWhatUsersSee:
         client = client_as("demo-national")
         first = client.get("/pilots/")
         assert first.context["page"].paginator.count == PilotArea.objects.count()
-        assert len(first.context["page"]) == 25
+        assert len(first.context["page"]) == listing.PAGE_SIZE
         last = client.get("/pilots/", {"page": first.context["page"].paginator.num_pages})
-        assert len(last.context["page"]) == PilotArea.objects.count() - 25 * (last.context["page"].number - 1)
+        before_last = listing.PAGE_SIZE * (last.context["page"].number - 1)
+        assert len(last.context["page"]) == PilotArea.objects.count() - before_last
 
     def test_htmx_request_renders_only_rows(self, client_as: Callable[[str], Client]) -> None:
         response = client_as("demo-national").get("/pilots/", {"batch": 2}, HTTP_HX_REQUEST="true")
@@ -327,5 +329,5 @@ class TestReviewFindings:
             with CaptureQueriesContext(connection) as queries:
                 response = client.get("/pilots/?province=46")
             counts.append((len(queries), len(response.context["page"])))
-        assert counts[0][1] < counts[1][1] <= 25  # the page really grew
+        assert counts[0][1] < counts[1][1] <= listing.PAGE_SIZE  # the page really grew
         assert counts[0][0] == counts[1][0]
