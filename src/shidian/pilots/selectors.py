@@ -72,11 +72,20 @@ def filter_pilots(queryset: QuerySet[PilotArea], filters: PilotFilters) -> Query
     return queryset
 
 
+# What the API's list answers with (schemas.PilotOut), and nothing more: each row of a page of 100 was six model
+# instances of every field, two thirds of the request's CPU (issue 16).
+LISTED_FIELDS = (
+    *("id", "name", "kind", "status", "verification"),
+    *("batch__number", "province__code", "province__name", "division__code"),
+)
+
+
 def find_pilots(*, user: User, filters: PilotFilters) -> QuerySet[PilotArea]:
     """The pilots ``user`` may see narrowed by ``filters`` (the API's list); a province out of reach is NotFound."""
     if filters.province:
         filtered_province(user=user, code=filters.province)
-    return filter_pilots(visible_pilots(user=user), filters)
+    listed = PilotArea.objects.select_related("batch", "province", "division").only(*LISTED_FIELDS)
+    return filter_pilots(scoping.restrict(listed, user), filters)
 
 
 def _counts(queryset: QuerySet[PilotArea], field: str) -> dict[Any, int]:
