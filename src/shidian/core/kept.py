@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString
 
@@ -26,12 +27,13 @@ from shidian.core import clock, generation
 
 if TYPE_CHECKING:  # core is the lowest layer: the user is only a type here
     from shidian.accounts.models import User
+    from shidian.core.http import AuthedHttpRequest
 
 
 def kept(part: str, user: User, query: str, render: Callable[[], SafeString]) -> SafeString:
     """``render()`` for ``user``, or what it returned before under the same query and data generation.
 
-    ``part`` names what is kept ("workbench", "matrix"); ``query`` is everything else the part depends on
+    ``part`` names what is kept (kept_template: the template); ``query`` is everything else the part depends on
     (a request's query string, an indicator and period); the business date and the language are added here.
     """
     seconds = settings.KEPT_PAGES_SECONDS
@@ -54,3 +56,11 @@ def kept(part: str, user: User, query: str, render: Callable[[], SafeString]) ->
     html = render()
     cache.set(key, html, seconds)
     return html
+
+
+def kept_template(
+    request: AuthedHttpRequest, template: str, query: str, context: Callable[[], dict[str, Any]]
+) -> SafeString:
+    """``template`` rendered with ``context()`` for the request's user, kept under the template's name and
+    ``query``: what every page that keeps a part calls. ``context`` runs only when the part is rendered."""
+    return kept(template, request.user, query, lambda: render_to_string(template, context(), request=request))

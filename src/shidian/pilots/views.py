@@ -7,15 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shidian.core import listing, scoping
 from shidian.core.errors import DomainError, ImportRejected
 from shidian.core.http import AuthedHttpRequest
-from shidian.core.kept import kept
+from shidian.core.kept import kept_template
 from shidian.core.roles import Capability
 from shidian.pilots import charts, selectors, services
 from shidian.pilots.forms import PilotFilterForm, RegistryUploadForm, StatusChangeForm
@@ -58,12 +56,12 @@ def pilot_list(request: AuthedHttpRequest) -> HttpResponse:
     form = PilotFilterForm(request.GET or None, provinces=region_selectors.provinces(), batches=selectors.batches())
     pilots = selectors.filter_pilots(selectors.visible_pilots(user=request.user), form.filters())
 
-    def rows() -> SafeString:
+    def rows() -> dict[str, object]:
         page, query = listing.page_of(request, pilots)
-        return render_to_string("pilots/_pilot_rows.html", {"page": page, "query": query}, request=request)
+        return {"page": page, "query": query}
 
     # Kept until the data moves (core/kept.py): the rows depend on their reader, the filters and the page only.
-    rows_html = kept("pilot-rows", request.user, request.GET.urlencode(), rows)
+    rows_html = kept_template(request, "pilots/_pilot_rows.html", request.GET.urlencode(), rows)
     if request.htmx:  # a filter changed: the rows only
         return HttpResponse(rows_html)
     return render(request, "pilots/pilot_list.html", {"form": form, "rows_html": rows_html})
@@ -74,10 +72,9 @@ def pilot_detail(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
     _business(request)
     pilot = selectors.get_pilot_for(user=request.user, pilot_id=pilot_id)  # NotFound before any copy
 
-    def detail() -> SafeString:
+    def detail() -> dict[str, object]:
         history = pilot.status_changes.select_related("decided_by").order_by("effective_on", "id")
-        context = {"pilot": pilot, "history": history}
-        return render_to_string("pilots/_pilot_detail.html", context, request=request)
+        return {"pilot": pilot, "history": history}
 
     can_change = scoping.can(request.user, Capability.CHANGE_PILOT_STATUS)
     return render(
@@ -86,7 +83,7 @@ def pilot_detail(request: AuthedHttpRequest, pilot_id: int) -> HttpResponse:
         {
             "pilot": pilot,
             # Kept until the data moves (core/kept.py); the status form is not (its CSRF token).
-            "detail_html": kept("pilot", request.user, str(pilot.pk), detail),
+            "detail_html": kept_template(request, "pilots/_pilot_detail.html", str(pilot.pk), detail),
             "status_form": StatusChangeForm() if can_change else None,
         },
     )

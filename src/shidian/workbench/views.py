@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from shidian.accounts.models import User
 from shidian.core import clock
 from shidian.core.http import AuthedHttpRequest
-from shidian.core.kept import kept
+from shidian.core.kept import kept_template
 from shidian.notifications import selectors as notification_selectors
 from shidian.workbench import selectors
 
@@ -20,24 +17,17 @@ from shidian.workbench import selectors
 @login_required
 @require_GET
 def home(request: AuthedHttpRequest) -> HttpResponse:
-    today = clock.today()
+    # The sections are kept until the data moves (core/kept.py; issue 16: the workbench gathered 10-20 lists
+    # on every visit): they depend on the user, the business date and the language only.
+    sections = kept_template(
+        request, "workbench/_bench.html", "", lambda: {"bench": selectors.workbench_for(user=request.user)}
+    )
     return render(
         request,
         "workbench/home.html",
         {
-            "today": today,
-            "bench_html": bench_html(request.user),
+            "today": clock.today(),
+            "bench_html": sections,
             "unread_notifications": notification_selectors.unread_count(user=request.user),
         },
-    )
-
-
-def bench_html(user: User) -> SafeString:
-    """The sections as HTML, kept until the data moves (core/kept.py: issue 16, the workbench gathered 10-20
-    lists on every visit). They depend on the user, the business date and the language only."""
-    return kept(
-        "workbench",
-        user,
-        "",
-        lambda: render_to_string("workbench/_bench.html", {"bench": selectors.workbench_for(user=user)}),
     )

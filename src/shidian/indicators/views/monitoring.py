@@ -5,12 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 from shidian.core import audit, listing, scoping
 from shidian.core.http import AuthedHttpRequest
-from shidian.core.kept import kept
+from shidian.core.kept import kept_template
 from shidian.indicators import charts, exports, selectors
 from shidian.indicators.filters import OffTrackFilter
 from shidian.indicators.progress import ProgressStatus
@@ -25,11 +23,11 @@ def monitoring(request: AuthedHttpRequest) -> HttpResponse:
     _business(request)
     indicator, period = _selected(request)
 
-    def body() -> SafeString:
+    def context() -> dict[str, object]:
         rollups = selectors.province_rollups(user=request.user, indicator=indicator, period=period)
         provinces = region_selectors.provinces()
         boundary = region_selectors.active_map_boundary()
-        context = {
+        return {
             "indicator": indicator,
             "period": period,
             "catalogue": selectors.catalogue(),
@@ -43,11 +41,10 @@ def monitoring(request: AuthedHttpRequest) -> HttpResponse:
             "boundary": boundary,
             "scope": scoping.scope_for(request.user),
         }
-        return render_to_string("indicators/_monitoring.html", context, request=request)
 
     # Kept until the data moves (core/kept.py): the page depends on its reader, the indicator, the period and
     # the date only.
-    html = kept("monitoring", request.user, f"{indicator.code}|{period.code}", body)
+    html = kept_template(request, "indicators/_monitoring.html", f"{indicator.code}|{period.code}", context)
     return render(request, "indicators/monitoring.html", {"monitoring_html": html})
 
 

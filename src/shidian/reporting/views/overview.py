@@ -8,8 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +15,7 @@ from shidian.core import audit, clock, listing, scoping
 from shidian.core.errors import DomainError
 from shidian.core.forms import errors_as_messages
 from shidian.core.http import AuthedHttpRequest
-from shidian.core.kept import kept
+from shidian.core.kept import kept_template
 from shidian.core.roles import Capability
 from shidian.reporting import documents, filters, selectors, services
 from shidian.reporting.forms import (
@@ -150,12 +148,11 @@ def matrix(request: AuthedHttpRequest) -> HttpResponse:
         return _download(documents.matrix_xlsx(data), _("报告报送情况-%(date)s.xlsx") % {"date": stamp}, XLSX_TYPE)
     pilots = selectors.matrix_pilots(user=request.user)  # refuses a reader without the reports, before any copy
 
-    def body() -> SafeString:
+    def context() -> dict[str, object]:
         page, query = listing.page_of(request, pilots)
         data = selectors.completeness_matrix(user=request.user, pilots=list(page.object_list))
-        context = {"matrix": data, "states": selectors.CELL_LABELS, "page": page, "query": query}
-        return render_to_string("reporting/_matrix.html", context, request=request)
+        return {"matrix": data, "states": selectors.CELL_LABELS, "page": page, "query": query}
 
     # Kept until the data moves (core/kept.py): the matrix depends on its reader, the page and the date only.
-    html = kept("matrix", request.user, request.GET.urlencode(), body)
+    html = kept_template(request, "reporting/_matrix.html", request.GET.urlencode(), context)
     return render(request, "reporting/matrix.html", {"matrix_html": html})
